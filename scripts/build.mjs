@@ -1,0 +1,33 @@
+// Bundles the CLI, the language server, the training worker, the extension
+// and the webview with esbuild. Type checking is `tsc -b`, run separately.
+import { build } from "esbuild";
+import { mkdirSync, copyFileSync, existsSync } from "node:fs";
+
+const production = process.argv.includes("--production");
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: "warning",
+  legalComments: "none",
+};
+const node = { ...common, platform: "node", target: "node20", format: "cjs" };
+
+mkdirSync("out", { recursive: true });
+await Promise.all([
+  build({ ...node, entryPoints: ["server/src/cli/main.ts"], outfile: "out/cli.js" }),
+  build({ ...node, entryPoints: ["server/src/lsp/main.ts"], outfile: "out/server.js" }),
+  build({ ...node, entryPoints: ["server/src/training/worker.ts"], outfile: "out/worker.js" }),
+  build({ ...node, entryPoints: ["client/src/extension.ts"], outfile: "out/extension.js", external: ["vscode"] }),
+  build({
+    ...common,
+    platform: "browser",
+    target: "es2022",
+    format: "iife",
+    entryPoints: ["client/webview/main.ts"],
+    outfile: "out/webview/main.js",
+  }),
+]);
+for (const asset of ["client/webview/panel.css", "node_modules/uplot/dist/uPlot.min.css"]) {
+  if (existsSync(asset)) copyFileSync(asset, `out/webview/${asset.split("/").pop()}`);
+}

@@ -1,0 +1,1 @@
+process.stdout.write("nnet: commands are not built yet\n");

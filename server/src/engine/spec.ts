@@ -1,0 +1,112 @@
+/**
+ * The network description the engine runs. The language core compiles a
+ * checked `.nnet` network into this shape, and the hover text is generated
+ * from it too (ARCHITECTURE invariant 3), so what is shown is what is computed.
+ */
+
+export type ActivationName =
+  | "identity" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "elu" | "softplus" | "softmax";
+
+export interface ActivationSpec {
+  name: ActivationName;
+  /** slope or scale for leaky_relu (default 0.01) and elu (default 1) */
+  alpha?: number;
+}
+
+export type LossName = "mse" | "binary_cross_entropy" | "cross_entropy";
+
+export type InitSpec =
+  | { name: "xavier" }
+  | { name: "he" }
+  | { name: "normal"; std: number }
+  | { name: "uniform"; limit: number };
+
+/** z = W a_from + b, a = σ(z) */
+export interface DenseSpec {
+  kind: "dense";
+  name: string;
+  units: number;
+  from: string;
+  activation: ActivationSpec;
+  init: InitSpec;
+}
+
+/** a = Σ a_from (equal sizes); no parameters, no activation */
+export interface AddSpec {
+  kind: "add";
+  name: string;
+  units: number;
+  from: string[];
+}
+
+/** a = [a_from₁; a_from₂; …] stacked; units = Σ parts */
+export interface ConcatSpec {
+  kind: "concat";
+  name: string;
+  units: number;
+  from: string[];
+}
+
+export type LayerSpec = DenseSpec | AddSpec | ConcatSpec;
+
+/** Layers are in topological order; the last one is the output layer aᴸ. */
+export interface NetworkSpec {
+  name: string;
+  input: { name: string; units: number };
+  layers: LayerSpec[];
+  loss: LossName;
+}
+
+export type OptimizerSpec =
+  | { name: "sgd"; lr: number; momentum: number }
+  | { name: "adam"; lr: number; beta1: number; beta2: number; eps: number };
+
+export interface TrainSpec {
+  optimizer: OptimizerSpec;
+  epochs: number;
+  /** examples per mini-batch; "full" is the whole training set */
+  batch: number | "full";
+  /** fraction of the rows held out for validation, in [0, 1) */
+  validation: number;
+  seed: number;
+  shuffle: boolean;
+  l2: number;
+}
+
+export interface GradcheckSpec {
+  epsilon: number;
+  tolerance: number;
+  /** examples in the checked batch */
+  samples: number;
+  /** parameters checked per layer before sampling */
+  maxParams: number;
+}
+
+export const defaultTrainSpec: TrainSpec = {
+  optimizer: { name: "sgd", lr: 0.1, momentum: 0 },
+  epochs: 100,
+  batch: 32,
+  validation: 0,
+  seed: 1,
+  shuffle: true,
+  l2: 0,
+};
+
+export const defaultGradcheckSpec: GradcheckSpec = {
+  epsilon: 1e-7,
+  tolerance: 1e-5,
+  samples: 4,
+  maxParams: 2000,
+};
+
+export type GeneratorName = "xor" | "circles" | "moons" | "spiral" | "gaussian" | "sine";
+
+/**
+ * Where the rows come from. CSV text is read by the host (the training
+ * layer) and handed to the engine as rows, so the engine does no I/O.
+ */
+export type DataSpec =
+  | { kind: "generator"; name: GeneratorName; samples: number; noise: number; classes: number }
+  | { kind: "iris" }
+  | { kind: "inline"; rows: { x: number[]; y: number[] }[] }
+  | { kind: "csv"; path: string; target: string; classes?: number };

@@ -1,0 +1,166 @@
+/**
+ * Messages shared by the language server, the extension and the webview.
+ * Each is declared once here, with who sends it and why.
+ */
+
+/** Per-layer gradient statistics of one epoch (seed §5: δ, ∂C/∂W). */
+export interface LayerStats {
+  layer: string;
+  /** ‖∂C/∂W‖ (Frobenius) averaged over the epoch's batches; 0 for add/concat */
+  gradNorm: number;
+  /** mean |δ| over units and examples */
+  meanAbsDelta: number;
+  /** ‖ΔW‖ / ‖W‖ of the last update */
+  updateRatio: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  accuracy?: number;
+  valAccuracy?: number;
+  layers: LayerStats[];
+}
+
+export interface GradcheckRow {
+  layer: string;
+  param: "W" | "b";
+  maxRelError: number;
+  medianRelError: number;
+  worst: { row: number; col: number };
+  /** parameters whose check straddled a relu-family kink within ±epsilon */
+  kinks: number;
+  checked: number;
+  total: number;
+  passed: boolean;
+}
+
+export interface GradcheckReport {
+  network: string;
+  epsilon: number;
+  tolerance: number;
+  rows: GradcheckRow[];
+  passed: boolean;
+}
+
+/** Network outputs over a grid of the 2-D input plane, with the data points. */
+export interface DecisionGrid {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  resolution: number;
+  /** resolution × resolution values in [0, 1] (or class index / classes), row-major from yMin */
+  values: number[];
+  points: { x: number; y: number; label: number }[];
+}
+
+export interface LayerSummary {
+  name: string;
+  kind: "input" | "dense" | "add" | "concat";
+  units: number;
+  activation?: string;
+  from: string[];
+  params: number;
+}
+
+export interface NetworkSummary {
+  network: string;
+  loss: string;
+  layers: LayerSummary[];
+  totalParams: number;
+}
+
+export type JobKind = "train" | "gradcheck";
+
+/** client → server: start training one network of a document. */
+export const TrainRequest = "nnet/train";
+export interface TrainParams {
+  uri: string;
+  network?: string;
+  /** upper bound on epochs from the user's settings */
+  maxEpochs?: number;
+  /** also run the gradient check after training */
+  gradcheck?: boolean;
+}
+
+/** client → server: run the gradient check of one network. */
+export const GradcheckRequest = "nnet/gradcheck";
+export interface GradcheckParams {
+  uri: string;
+  network?: string;
+  epsilon?: number;
+  tolerance?: number;
+}
+
+/** Answer to nnet/train and nnet/gradcheck: the job has started. */
+export interface JobStarted {
+  jobId: string;
+  network: string;
+  summary: NetworkSummary;
+  epochs: number;
+}
+
+/** client → server: stop a job, or every job of a document. */
+export const StopRequest = "nnet/stop";
+export interface StopParams {
+  jobId?: string;
+  uri?: string;
+}
+
+/** server → client: one epoch finished. */
+export const ProgressNotification = "nnet/progress";
+export interface ProgressParams {
+  jobId: string;
+  uri: string;
+  network: string;
+  kind: JobKind;
+  epochs: number;
+  metrics: EpochMetrics;
+  grid?: DecisionGrid;
+}
+
+/** server → client: a job ended, with its outcome. */
+export const DoneNotification = "nnet/done";
+export interface DoneParams {
+  jobId: string;
+  uri: string;
+  network: string;
+  kind: JobKind;
+  status: "completed" | "cancelled" | "failed";
+  /** for failures: a message naming the epoch and layer, or the row and column */
+  message?: string;
+  /** 0-based line the failure points at, when it has one */
+  line?: number;
+  history?: EpochMetrics[];
+  gradcheck?: GradcheckReport;
+  grid?: DecisionGrid;
+}
+
+/** Extension host → webview. */
+export type HostMessage =
+  | { type: "run"; jobId: string; network: string; kind: JobKind; epochs: number; summary: NetworkSummary }
+  | { type: "progress"; metrics: EpochMetrics; grid?: DecisionGrid }
+  | { type: "done"; params: DoneParams }
+  | { type: "restore"; state: PanelState };
+
+/** Webview → extension host. */
+export type WebviewMessage =
+  | { type: "ready" }
+  | { type: "revealLayer"; layer: string }
+  | { type: "exportCsv"; csv: string }
+  | { type: "exportPng"; name: string; dataUrl: string };
+
+/** What the panel keeps to redraw itself after a reload. */
+export interface PanelState {
+  network?: string;
+  kind?: JobKind;
+  epochs?: number;
+  summary?: NetworkSummary;
+  history: EpochMetrics[];
+  grid?: DecisionGrid;
+  gradcheck?: GradcheckReport;
+  status?: DoneParams["status"];
+  message?: string;
+}

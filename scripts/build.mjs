@@ -13,8 +13,16 @@ const common = {
 };
 const node = { ...common, platform: "node", target: "node20", format: "cjs" };
 
+const present = (options) => options.entryPoints.every((entry) => existsSync(entry));
+const bench = ["language", "engine", "lsp", "fuzz"].map((name) => ({
+  ...node,
+  entryPoints: [`bench/${name}.ts`],
+  outfile: `out/bench/${name}.js`,
+  external: ["@tensorflow/*", "playwright-core"],
+}));
+
 mkdirSync("out", { recursive: true });
-await Promise.all([
+const targets = [
   build({ ...node, entryPoints: ["server/src/cli/main.ts"], outfile: "out/cli.js" }),
   build({ ...node, entryPoints: ["server/src/lsp/main.ts"], outfile: "out/server.js" }),
   build({ ...node, entryPoints: ["server/src/training/worker.ts"], outfile: "out/worker.js" }),
@@ -27,7 +35,9 @@ await Promise.all([
     entryPoints: ["client/webview/main.ts"],
     outfile: "out/webview/main.js",
   }),
-]);
+  ...bench,
+];
+await Promise.all(targets.filter(present).map((options) => build(options)));
 for (const asset of ["client/webview/panel.css", "node_modules/uplot/dist/uPlot.min.css"]) {
   if (existsSync(asset)) copyFileSync(asset, `out/webview/${asset.split("/").pop()}`);
 }

@@ -23,18 +23,18 @@ const bench = ["language", "engine", "lsp", "fuzz"].map((name) => ({
 
 mkdirSync("out", { recursive: true });
 const targets = [
-  build({ ...node, entryPoints: ["server/src/cli/main.ts"], outfile: "out/cli.js" }),
-  build({ ...node, entryPoints: ["server/src/lsp/main.ts"], outfile: "out/server.js" }),
-  build({ ...node, entryPoints: ["server/src/training/worker.ts"], outfile: "out/worker.js" }),
-  build({ ...node, entryPoints: ["client/src/extension.ts"], outfile: "out/extension.js", external: ["vscode"] }),
-  build({
+  { ...node, entryPoints: ["server/src/cli/main.ts"], outfile: "out/cli.js" },
+  { ...node, entryPoints: ["server/src/lsp/main.ts"], outfile: "out/server.js" },
+  { ...node, entryPoints: ["server/src/training/worker.ts"], outfile: "out/worker.js" },
+  { ...node, entryPoints: ["client/src/extension.ts"], outfile: "out/extension.js", external: ["vscode"] },
+  {
     ...common,
     platform: "browser",
     target: "es2022",
     format: "iife",
     entryPoints: ["client/webview/main.ts"],
     outfile: "out/webview/main.js",
-  }),
+  },
   ...bench,
 ];
 await Promise.all(targets.filter(present).map((options) => build(options)));

@@ -1,7 +1,7 @@
 // Bundles the CLI, the language server, the training worker, the extension
 // and the webview with esbuild. Type checking is `tsc -b`, run separately.
 import { build } from "esbuild";
-import { mkdirSync, copyFileSync, existsSync } from "node:fs";
+import { mkdirSync, copyFileSync, existsSync, readdirSync } from "node:fs";
 
 const production = process.argv.includes("--production");
 const common = {
@@ -36,6 +36,17 @@ const targets = [
     outfile: "out/webview/main.js",
   },
   ...bench,
+  {
+    // The editor tests, run inside the extension host; mocha comes from node_modules there.
+    ...node,
+    entryPoints: existsSync("test/e2e/suite")
+      ? readdirSync("test/e2e/suite")
+          .filter((file) => file === "index.ts" || file.endsWith(".test.ts"))
+          .map((file) => `test/e2e/suite/${file}`)
+      : [],
+    outdir: "out/test/suite",
+    external: ["vscode", "mocha"],
+  },
 ];
 await Promise.all(targets.filter(present).map((options) => build(options)));
 for (const asset of ["client/webview/panel.css", "node_modules/uplot/dist/uPlot.min.css"]) {

@@ -140,7 +140,7 @@ export interface DoneParams {
 
 /** Extension host → webview. */
 export type HostMessage =
-  | { type: "run"; jobId: string; network: string; kind: JobKind; epochs: number; summary: NetworkSummary }
+  | { type: "run"; jobId: string; network: string; kind: JobKind; epochs: number; summary: NetworkSummary; uri?: string }
   | { type: "progress"; metrics: EpochMetrics; grid?: DecisionGrid }
   | { type: "done"; params: DoneParams }
   | { type: "restore"; state: PanelState };
@@ -154,6 +154,8 @@ export type WebviewMessage =
 
 /** What the panel keeps to redraw itself after a reload. */
 export interface PanelState {
+  /** the document the run came from, so a layer can still be revealed after a window reload */
+  uri?: string;
   network?: string;
   kind?: JobKind;
   epochs?: number;
@@ -164,3 +166,9 @@ export interface PanelState {
   status?: DoneParams["status"];
   message?: string;
 }
+
+export {
+  validateWebviewMessage, validateHostMessage, validatePanelState, validateEpochMetrics,
+  validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, messageLimits,
+} from "./validate";
+export { applyHostMessage, emptyPanelState } from "./panel-state";

@@ -151,6 +151,8 @@ export interface File {
 export interface SyntaxError {
   message: string;
   span: Span;
+  /** a keyword the text at `span` was probably meant to be (a quick fix replaces it) */
+  suggestion?: string;
 }
 
 export interface ParseResult {

@@ -1,0 +1,61 @@
+/** `nnet check FILE…`: every diagnostic of every file, as text or JSON. */
+import { parseArgs } from "node:util";
+import { analyze, LineIndex, type Diagnostic } from "../language/index";
+import { nodeFiles } from "./node-files";
+import { loadSource } from "./files";
+import { exit, UsageError, type Command, type Io } from "./registry";
+
+export interface JsonDiagnostic {
+  file: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: Diagnostic["severity"];
+  code: string;
+  message: string;
+}
+
+export const checkUsage = `Usage: nnet check [--json] [--train] FILE…
+
+Checks .nnet files and prints one line per problem:
+  FILE:LINE:COL: SEVERITY CODE: MESSAGE      (1-based line and column)
+
+Options:
+  --json     print a JSON array of { file, range, severity, code, message }
+             (0-based lines and characters, as in LSP)
+  --train    check as before training: a missing data entry is an error
+  -h, --help show this help
+
+Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable file.`;
+
+function toJson(file: string, lines: LineIndex, diagnostic: Diagnostic): JsonDiagnostic {
+  return { file, range: lines.range(diagnostic.span), severity: diagnostic.severity, code: diagnostic.code, message: diagnostic.message };
+}
+
+function toText(item: JsonDiagnostic): string {
+  const { line, character } = item.range.start;
+  return `${item.file}:${line + 1}:${character + 1}: ${item.severity} ${item.code}: ${item.message}`;
+}
+
+export function runCheck(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, train: { type: "boolean" } } });
+  if (positionals.length === 0) throw new UsageError("nnet check needs at least one FILE");
+  const files = nodeFiles();
+  const found: JsonDiagnostic[] = [];
+  let unreadable = false;
+  for (const file of positionals) {
+    const source = loadSource(file);
+    if (!source.ok) {
+      io.err(`nnet: ${source.message}\n`);
+      unreadable = true;
+      continue;
+    }
+    const lines = new LineIndex(source.text);
+    const analysis = analyze(source.text, { path: source.path, files, forTraining: values.train ?? false });
+    found.push(...analysis.diagnostics.map((diagnostic) => toJson(file, lines, diagnostic)));
+  }
+  if (values.json) io.out(JSON.stringify(found, null, 2) + "\n");
+  else for (const item of found) io.out(toText(item) + "\n");
+  if (unreadable) return exit.usage;
+  return found.some((item) => item.severity === "error") ? exit.problems : exit.ok;
+}
+
+export const checkCommand: Command = { name: "check", summary: "check .nnet files and print their problems", usage: checkUsage, run: runCheck };

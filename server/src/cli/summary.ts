@@ -1,0 +1,61 @@
+/** `nnet summary FILE`: the Keras-style table of a network's layers, units and parameters. */
+import { parseArgs } from "node:util";
+import { analyze, closestNetwork, findNetwork, LineIndex, networkSummary } from "../language/index";
+import type { NetworkSummary } from "../protocol/index";
+import { nodeFiles } from "./node-files";
+import { loadSource } from "./files";
+import { exit, UsageError, type Command, type Io } from "./registry";
+
+export const summaryUsage = `Usage: nnet summary FILE [--network NAME] [--json]
+
+Prints each layer of a network (the first one unless --network names it):
+its kind, inputs, units, activation and parameter count, with the totals.
+
+Options:
+  --network NAME  the network to describe
+  --json          print the summary as JSON (NetworkSummary)
+  -h, --help      show this help
+
+Exit codes: 0 printed, 1 the file has errors (printed to stderr first),
+2 bad usage, an unreadable file or an unknown network.`;
+
+function table(summary: NetworkSummary): string {
+  const header = ["layer", "kind", "from", "units", "activation", "params"];
+  const rows = summary.layers.map((layer) => [
+    layer.name, layer.kind, layer.from.join(", ") || "-", String(layer.units), layer.activation ?? "-", layer.params.toLocaleString("en-US"),
+  ]);
+  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => (c >= 3 && c !== 4 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
+  const rule = "─".repeat(widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1));
+  return [
+    `network ${summary.network} (loss ${summary.loss})`,
+    rule, line(header), rule, ...rows.map(line), rule,
+    `total parameters: ${summary.totalParams.toLocaleString("en-US")}`,
+  ].join("\n");
+}
+
+export function runSummary(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, network: { type: "string" } } });
+  if (positionals.length !== 1) throw new UsageError("nnet summary needs exactly one FILE");
+  const source = loadSource(positionals[0]);
+  if (!source.ok) return io.err(`nnet: ${source.message}\n`), exit.usage;
+  const analysis = analyze(source.text, { path: source.path, files: nodeFiles() });
+  const network = findNetwork(analysis.model, values.network);
+  if (!network) {
+    const names = analysis.model.networks.map((candidate) => candidate.name).join(", ") || "none";
+    const suggestion = values.network ? closestNetwork(analysis.model, values.network) : undefined;
+    io.err(`nnet: ${positionals[0]}: no network ${values.network ? `named '${values.network}'` : "in the file"}${suggestion ? `; did you mean '${suggestion}'?` : ""} (networks: ${names})\n`);
+    return exit.usage;
+  }
+  const lines = new LineIndex(source.text);
+  const errors = analysis.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
+  for (const error of errors) {
+    const at = lines.position(error.span.start);
+    io.err(`${positionals[0]}:${at.line + 1}:${at.character + 1}: error ${error.code}: ${error.message}\n`);
+  }
+  const summary = networkSummary(network);
+  io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : table(summary) + "\n");
+  return errors.length > 0 ? exit.problems : exit.ok;
+}
+
+export const summaryCommand: Command = { name: "summary", summary: "print a network's layers, units and parameters", usage: summaryUsage, run: runSummary };

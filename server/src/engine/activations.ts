@@ -1,0 +1,109 @@
+/**
+ * Activations σ, each with its derivative beside it (seed §5.1, §5.2).
+ * `forward` writes a = σ(z); `backward` turns g = ∂C/∂a into δ = ∂C/∂z,
+ * which for an elementwise σ is g ⊙ σ′(z) and for softmax the
+ * Jacobian-vector product δ = a ⊙ (g − Σ a⊙g), column by column.
+ * Buffers are n×m (units × examples); `backward` may write δ over g.
+ */
+import type { ActivationName, ActivationSpec } from "./spec";
+
+export interface Activation {
+  readonly name: ActivationName;
+  readonly alpha: number;
+  /** relu, leaky_relu and elu have a kink at z = 0 (gradient checks flag it) */
+  readonly kinked: boolean;
+  forward(z: Float64Array, a: Float64Array, rows: number, cols: number): void;
+  backward(z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array, rows: number, cols: number): void;
+  /** σ(z) for one unit; NaN for softmax, which needs the whole column */
+  value(z: number): number;
+  /** σ′(z) for one unit, the diagonal of S = diag(σ′(z)) (seed §6.2); NaN for softmax, whose Jacobian is not diagonal */
+  slope(z: number): number;
+}
+
+export function sigmoidOf(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** log(1 + eᶻ) without overflow: max(z, 0) + log1p(e^−|z|). */
+export function softplusOf(z: number): number {
+  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+type Scalar = (z: number, alpha: number) => number;
+
+// An elementwise activation from its value and its slope. The slope may use
+// a = σ(z) (sigmoid, tanh), so it receives both.
+function elementwise(
+  name: ActivationName, alpha: number, kinked: boolean,
+  value: Scalar, slopeFromZA: (z: number, a: number, alpha: number) => number,
+): Activation {
+  return {
+    name, alpha, kinked,
+    forward(z, a, rows, cols) {
+      const size = rows * cols;
+      for (let i = 0; i < size; i++) a[i] = value(z[i], alpha);
+    },
+    backward(z, a, g, delta, rows, cols) {
+      const size = rows * cols;
+      for (let i = 0; i < size; i++) delta[i] = g[i] * slopeFromZA(z[i], a[i], alpha);
+    },
+    value: (z) => value(z, alpha),
+    slope: (z) => slopeFromZA(z, value(z, alpha), alpha),
+  };
+}
+
+function softmax(): Activation {
+  return {
+    name: "softmax", alpha: 0, kinked: false,
+    forward(z, a, rows, cols) {
+      for (let c = 0; c < cols; c++) {
+        let max = -Infinity;
+        for (let r = 0; r < rows; r++) max = Math.max(max, z[r * cols + c]);
+        let sum = 0;
+        for (let r = 0; r < rows; r++) {
+          const e = Math.exp(z[r * cols + c] - max);
+          a[r * cols + c] = e;
+          sum += e;
+        }
+        for (let r = 0; r < rows; r++) a[r * cols + c] /= sum;
+      }
+    },
+    backward(_z, a, g, delta, rows, cols) {
+      for (let c = 0; c < cols; c++) {
+        let dot = 0;
+        for (let r = 0; r < rows; r++) dot += a[r * cols + c] * g[r * cols + c];
+        for (let r = 0; r < rows; r++) {
+          const i = r * cols + c;
+          delta[i] = a[i] * (g[i] - dot);
+        }
+      }
+    },
+    value: () => Number.NaN,
+    slope: () => Number.NaN,
+  };
+}
+
+/** The activation a spec names, with its defaults (leaky_relu α = 0.01, elu α = 1). */
+export function activationOf(spec: ActivationSpec): Activation {
+  switch (spec.name) {
+    case "identity":
+      return elementwise("identity", 0, false, (z) => z, () => 1);
+    case "sigmoid":
+      return elementwise("sigmoid", 0, false, sigmoidOf, (_z, a) => a * (1 - a));
+    case "tanh":
+      return elementwise("tanh", 0, false, Math.tanh, (_z, a) => 1 - a * a);
+    case "relu":
+      return elementwise("relu", 0, true, (z) => (z > 0 ? z : 0), (z) => (z > 0 ? 1 : 0));
+    case "leaky_relu":
+      return elementwise("leaky_relu", spec.alpha ?? 0.01, true, (z, al) => (z > 0 ? z : al * z), (z, _a, al) => (z > 0 ? 1 : al));
+    case "elu":
+      // σ′(z) = α·eᶻ for z ≤ 0, computed from z rather than as a + α to keep its precision
+      return elementwise("elu", spec.alpha ?? 1, true, (z, al) => (z > 0 ? z : al * Math.expm1(z)), (z, _a, al) => (z > 0 ? 1 : al * Math.exp(z)));
+    case "softplus":
+      return elementwise("softplus", 0, false, softplusOf, (z) => sigmoidOf(z));
+    case "softmax":
+      return softmax();
+  }
+}

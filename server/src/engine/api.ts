@@ -1,0 +1,142 @@
+/**
+ * Running a network on plain matrices: forward, loss, backward, prediction,
+ * and the caches (z, a, δ per node) and gradients of the last pass, which
+ * the IDE's hovers and the tests read.
+ */
+import { zeros, type Matrix } from "./matrix";
+import { workspaceFor, type Network } from "./network";
+import { backwardPass, batchLoss, forwardPass } from "./passes";
+import type { Workspace } from "./workspace";
+
+export function checkBatchShape(network: Network, x: Matrix, y?: Matrix): void {
+  const inputs = network.nodes[0].units;
+  const outputs = network.nodes[network.output].units;
+  if (x.rows !== inputs) throw new Error(`network '${network.name}' takes ${inputs} features per example, the data has ${x.rows}`);
+  if (y && y.rows !== outputs) throw new Error(`network '${network.name}' has ${outputs} outputs, the data has ${y.rows} targets`);
+  if (y && y.cols !== x.cols) throw new Error(`the batch has ${x.cols} inputs but ${y.cols} targets`);
+  if (x.cols === 0) throw new Error("the batch has no examples");
+}
+
+function loaded(network: Network, x: Matrix, y?: Matrix): Workspace {
+  checkBatchShape(network, x, y);
+  const ws = workspaceFor(network, x.cols);
+  ws.a[0].set(x.data);
+  if (y) ws.targets.set(y.data);
+  return ws;
+}
+
+/** aᴸ for the batch x (features × m). The result is a copy. */
+export function forward(network: Network, x: Matrix): Matrix {
+  const ws = loaded(network, x);
+  forwardPass(network, ws);
+  const out = network.nodes[network.output].units;
+  return { rows: out, cols: x.cols, data: ws.a[network.output].slice() };
+}
+
+/** C of the batch (without l2). */
+export function evaluateLoss(network: Network, x: Matrix, y: Matrix): number {
+  const ws = loaded(network, x, y);
+  forwardPass(network, ws);
+  return batchLoss(network, ws);
+}
+
+/** Forward and backward on one batch: fills every dense node's ∂C/∂W, ∂C/∂b and the caches; returns C. */
+export function computeGradients(network: Network, x: Matrix, y: Matrix): number {
+  const ws = loaded(network, x, y);
+  forwardPass(network, ws);
+  const loss = batchLoss(network, ws);
+  backwardPass(network, ws);
+  return loss;
+}
+
+/** Outputs for any number of examples, computed in chunks so memory stays bounded. */
+export function predict(network: Network, x: Matrix, chunk = 256): Matrix {
+  checkBatchShape(network, x);
+  const n = x.cols;
+  const outUnits = network.nodes[network.output].units;
+  const result = zeros(outUnits, n);
+  for (let start = 0; start < n; start += chunk) {
+    const m = Math.min(chunk, n - start);
+    const ws = workspaceFor(network, m);
+    for (let r = 0; r < x.rows; r++) ws.a[0].set(x.data.subarray(r * n + start, r * n + start + m), r * m);
+    forwardPass(network, ws);
+    const a = ws.a[network.output];
+    for (let r = 0; r < outUnits; r++) result.data.set(a.subarray(r * m, (r + 1) * m), r * n + start);
+  }
+  return result;
+}
+
+export interface NodeCache {
+  name: string;
+  kind: "input" | "dense" | "add" | "concat";
+  /** z (dense only), a and δ (not for the input), each units × m */
+  z?: Matrix;
+  a: Matrix;
+  delta?: Matrix;
+}
+
+/** Copies of z, a and δ per node from the last pass (δ is meaningful after a backward pass). */
+export function lastCaches(network: Network): NodeCache[] {
+  const ws = network.last;
+  if (!ws) throw new Error(`network '${network.name}' has not run a forward pass yet`);
+  const m = ws.batch;
+  const copy = (units: number, values: Float64Array): Matrix => ({ rows: units, cols: m, data: values.slice() });
+  return network.nodes.map((node, i) => {
+    const z = ws.z[i];
+    const delta = ws.delta[i];
+    return {
+      name: node.name, kind: node.kind,
+      ...(z ? { z: copy(node.units, z) } : {}),
+      a: copy(node.units, ws.a[i]),
+      ...(delta ? { delta: copy(node.units, delta) } : {}),
+    };
+  });
+}
+
+export interface LayerParameters {
+  layer: string;
+  W: Matrix;
+  b: Float64Array;
+  dW: Matrix;
+  db: Float64Array;
+}
+
+/** Live views of every dense layer's parameters and last gradients (not copies). */
+export function parameters(network: Network): LayerParameters[] {
+  return network.dense.map((d) => ({ layer: d.name, W: d.weights, b: d.bias, dW: d.weightGradient, db: d.biasGradient }));
+}
+
+export interface SavedWeights {
+  network: string;
+  layers: { name: string; W: number[][]; b: number[] }[];
+}
+
+export function exportWeights(network: Network): SavedWeights {
+  return {
+    network: network.name,
+    layers: network.dense.map((d) => ({
+      name: d.name,
+      W: Array.from({ length: d.units }, (_, r) => Array.from(d.weights.data.subarray(r * d.fanIn, (r + 1) * d.fanIn))),
+      b: Array.from(d.bias),
+    })),
+  };
+}
+
+/** Loads saved weights; every dense layer must be present with the same shape. */
+export function importWeights(network: Network, saved: SavedWeights): void {
+  for (const d of network.dense) {
+    const layer = saved.layers.find((l) => l.name === d.name);
+    if (!layer) throw new Error(`the saved weights have no layer '${d.name}'`);
+    if (layer.W.length !== d.units || layer.b.length !== d.units || layer.W.some((row) => row.length !== d.fanIn)) {
+      throw new Error(`the saved weights of '${d.name}' are not ${d.units}×${d.fanIn}`);
+    }
+    layer.W.forEach((row, r) => row.forEach((v, c) => {
+      if (!Number.isFinite(v)) throw new Error(`the saved weight ${d.name}.W[${r}][${c}] is not a finite number`);
+      d.weights.data[r * d.fanIn + c] = v;
+    }));
+    layer.b.forEach((v, r) => {
+      if (!Number.isFinite(v)) throw new Error(`the saved bias ${d.name}.b[${r}] is not a finite number`);
+      d.bias[r] = v;
+    });
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Gradient checking (seed §6.5): every analytic ∂C/∂θ from BP1–BP4 against
+ * the central difference (C(θ + ε) − C(θ − ε)) / 2ε, compared by the relative
+ * error |a − n| / max(|a|, |n|, tiny). A check whose two perturbed passes put
+ * a relu-family unit on different sides of its kink at z = 0 is counted as a
+ * kink: there the function is not differentiable and a mismatch is expected.
+ *
+ * The central difference cannot resolve a derivative more finely than its
+ * rounding noise, about u·|C|/ε (u = 2⁻⁵², C the batch loss): for ε = 1e-7 and
+ * C ≈ 1, some 1e-9. So the denominator's floor `tiny` defaults to
+ * 8·u·max(|C|, 1)/ε divided by the tolerance: an entry is judged relative to
+ * its size, but never more finely than the arithmetic can tell. A wrong
+ * formula still shows: it misses by far more than that noise.
+ */
+import { checkBatchShape } from "./api";
+import type { Matrix } from "./matrix";
+import { toRows } from "./matrix";
+import { workspaceFor, type DenseNode, type Network } from "./network";
+import { backwardPass, batchLoss, forwardPass } from "./passes";
+import { Rng } from "./rng";
+import type { Workspace } from "./workspace";
+
+export interface GradcheckOptions {
+  epsilon?: number;
+  tolerance?: number;
+  /** parameters checked per layer and parameter before sampling */
+  maxParams?: number;
+  seed?: number;
+  /** the floor of the relative error's denominator; by default set from the rounding noise (see above) */
+  tiny?: number;
+}
+
+/** Structurally the protocol's GradcheckRow, plus the worst non-kink error. */
+export interface GradcheckRow {
+  layer: string;
+  param: "W" | "b";
+  maxRelError: number;
+  medianRelError: number;
+  worst: { row: number; col: number };
+  kinks: number;
+  checked: number;
+  total: number;
+  passed: boolean;
+  /** the largest error among checks that straddled no kink; `passed` compares this with the tolerance */
+  maxRelErrorAwayFromKinks: number;
+}
+
+export interface GradcheckReport {
+  network: string;
+  epsilon: number;
+  tolerance: number;
+  /** the floor `tiny` of the relative error's denominator that was used */
+  tiny: number;
+  /** the unperturbed batch loss C */
+  loss: number;
+  rows: GradcheckRow[];
+  passed: boolean;
+}
+
+/** The numbers behind one row: the parameter, both gradients and which entries were checked. */
+export interface GradcheckRaw {
+  layer: string;
+  param: "W" | "b";
+  rows: number;
+  cols: number;
+  /** the parameter's values, row-major */
+  values: number[];
+  /** the full analytic gradient, row-major */
+  analytic: number[];
+  /** flat indices of the checked entries; numeric, relError and kink follow this order */
+  checkedIndices: number[];
+  numeric: number[];
+  relError: number[];
+  kink: boolean[];
+}
+
+export interface GradcheckResult {
+  report: GradcheckReport;
+  raw: GradcheckRaw[];
+  /** the checked batch: x is features × m, y targets × m (one example per column) */
+  batch: { x: number[][]; y: number[][] };
+}
+
+const unitRoundoff = 2 ** -52;
+
+/** The default floor of the relative error's denominator for a loss C, step ε and tolerance. */
+export function defaultTiny(loss: number, epsilon: number, tolerance: number): number {
+  return (8 * unitRoundoff * Math.max(Math.abs(loss), 1)) / epsilon / tolerance;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((p, q) => p - q);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function chooseIndices(total: number, maxParams: number, rng: Rng): number[] {
+  const all = Array.from({ length: total }, (_, i) => i);
+  if (total <= maxParams) return all;
+  rng.shuffle(all);
+  return all.slice(0, maxParams).sort((p, q) => p - q);
+}
+
+// The signs of every kinked unit's z, to tell whether two passes straddle a kink.
+function kinkSigns(network: Network, ws: Workspace, into: Uint8Array): void {
+  let k = 0;
+  for (const node of network.dense) {
+    if (!node.activation.kinked) continue;
+    const z = ws.z[node.index] as Float64Array;
+    for (let i = 0; i < z.length; i++) into[k++] = z[i] > 0 ? 1 : 0;
+  }
+}
+
+function kinkedSize(network: Network, m: number): number {
+  return network.dense.reduce((sum, n) => sum + (n.activation.kinked ? n.units * m : 0), 0);
+}
+
+interface Probe {
+  network: Network;
+  ws: Workspace;
+  epsilon: number;
+  plus: Uint8Array;
+  minus: Uint8Array;
+}
+
+function centralDifference(probe: Probe, values: Float64Array, index: number): { numeric: number; kink: boolean } {
+  const { network, ws, epsilon, plus, minus } = probe;
+  const original = values[index];
+  const above = original + epsilon;
+  const below = original - epsilon;
+  values[index] = above;
+  forwardPass(network, ws);
+  const up = batchLoss(network, ws);
+  kinkSigns(network, ws, plus);
+  values[index] = below;
+  forwardPass(network, ws);
+  const down = batchLoss(network, ws);
+  kinkSigns(network, ws, minus);
+  values[index] = original;
+  let kink = false;
+  for (let i = 0; i < plus.length && !kink; i++) kink = plus[i] !== minus[i];
+    // divide by the step actually taken: θ ± ε is rounded
+  return { numeric: (up - down) / (above - below), kink };
+}
+
+function checkParameter(
+  probe: Probe, layer: DenseNode, param: "W" | "b", options: Required<GradcheckOptions>, rng: Rng,
+): { row: GradcheckRow; raw: GradcheckRaw } {
+  const values = param === "W" ? layer.weights.data : layer.bias;
+  const gradient = param === "W" ? layer.weightGradient.data : layer.biasGradient;
+  const cols = param === "W" ? layer.fanIn : 1;
+  const analytic = Array.from(gradient);
+  const checkedIndices = chooseIndices(values.length, options.maxParams, rng);
+  const raw: GradcheckRaw = {
+    layer: layer.name, param, rows: layer.units, cols, values: Array.from(values), analytic,
+    checkedIndices, numeric: [], relError: [], kink: [],
+  };
+  let worstIndex = checkedIndices[0] ?? 0;
+  let worst = -1;
+  let worstAway = 0;
+  for (const index of checkedIndices) {
+    const { numeric, kink } = centralDifference(probe, values, index);
+    const a = analytic[index];
+    const error = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), options.tiny);
+    raw.numeric.push(numeric);
+    raw.relError.push(error);
+    raw.kink.push(kink);
+    if (!(error <= worst)) { worst = error; worstIndex = index; }
+    if (!kink && !(error <= worstAway)) worstAway = error;
+  }
+  const row: GradcheckRow = {
+    layer: layer.name, param, maxRelError: Math.max(worst, 0), medianRelError: median(raw.relError),
+    worst: { row: Math.floor(worstIndex / cols), col: worstIndex % cols },
+    kinks: raw.kink.filter(Boolean).length, checked: checkedIndices.length, total: values.length,
+    passed: worstAway <= options.tolerance, maxRelErrorAwayFromKinks: worstAway,
+  };
+  return { row, raw };
+}
+
+/**
+ * Checks every dense layer's W and b on one batch (x: features × m, y: targets × m).
+ * The analytic gradients are those of the loss alone, without l2.
+ */
+export function gradcheck(network: Network, x: Matrix, y: Matrix, options: GradcheckOptions = {}): GradcheckResult {
+  const epsilon = options.epsilon ?? 1e-7;
+  const tolerance = options.tolerance ?? 1e-5;
+  if (!(epsilon > 0)) throw new Error(`the gradient check's epsilon must be positive, got ${epsilon}`);
+  if (!(tolerance > 0)) throw new Error(`the gradient check's tolerance must be positive, got ${tolerance}`);
+  checkBatchShape(network, x, y);
+  const m = x.cols;
+  const ws = workspaceFor(network, m);
+  ws.a[0].set(x.data);
+  ws.targets.set(y.data);
+  forwardPass(network, ws);
+  const loss = batchLoss(network, ws);
+  if (!Number.isFinite(loss)) throw new Error(`the loss of the checked batch is ${loss}; the gradient check needs a finite loss`);
+  backwardPass(network, ws);
+  const full: Required<GradcheckOptions> = {
+    epsilon, tolerance, maxParams: options.maxParams ?? 2000, seed: options.seed ?? 1,
+    tiny: options.tiny ?? defaultTiny(loss, epsilon, tolerance),
+  };
+  const kinked = kinkedSize(network, m);
+  const probe: Probe = { network, ws, epsilon, plus: new Uint8Array(kinked), minus: new Uint8Array(kinked) };
+  const rng = Rng.derive(full.seed, "gradcheck-sample");
+  const rows: GradcheckRow[] = [];
+  const raw: GradcheckRaw[] = [];
+  for (const layer of network.dense) {
+    for (const param of ["W", "b"] as const) {
+      const checked = checkParameter(probe, layer, param, full, rng);
+      rows.push(checked.row);
+      raw.push(checked.raw);
+    }
+  }
+  // leave the caches as the unperturbed pass left them, for hovers and inspection
+  forwardPass(network, ws);
+  backwardPass(network, ws);
+  const report = { network: network.name, epsilon, tolerance, tiny: full.tiny, loss, rows, passed: rows.every((r) => r.passed) };
+  return { report, raw, batch: { x: toRows(x), y: toRows(y) } };
+}

@@ -1,0 +1,40 @@
+/**
+ * The engine's public surface: numeric code only, importing nothing but its
+ * own files. Matrices are Float64Array, row-major, one example per column.
+ */
+export * from "./spec";
+export type { Matrix } from "./matrix";
+export { zeros, fromRows, toRows, toColumns, cloneMatrix } from "./matrix";
+export type { Kernel } from "./kernel";
+export { jsKernel, referenceKernel } from "./kernel";
+export type { Activation } from "./activations";
+export { activationOf, sigmoidOf, softplusOf } from "./activations";
+export type { OutputRule } from "./losses";
+export { lossValue, lossGradient, outputDelta, outputRule, CLIP } from "./losses";
+export { Rng } from "./rng";
+export type { Network, NetworkNode, DenseNode, JoinNode, InputNode, BackwardEdge, NetworkOptions } from "./network";
+export { createNetwork, totalParameters } from "./network";
+export type { NodeCache, LayerParameters, SavedWeights } from "./api";
+export {
+  forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape,
+} from "./api";
+export type { PlanStep, PlanContribution } from "./plan";
+export { backwardPlan } from "./plan";
+export type { GradcheckOptions, GradcheckRow, GradcheckReport, GradcheckRaw, GradcheckResult } from "./gradcheck";
+export { gradcheck, defaultTiny } from "./gradcheck";
+export type { Optimizer } from "./optimizers";
+export { createOptimizer } from "./optimizers";
+export type { LayerStats, EpochMetrics, TrainOptions, TrainResult } from "./train";
+export { train, TrainingDivergedError } from "./train";
+export type { Evaluation } from "./evaluate";
+export { evaluateDataset, isClassification } from "./evaluate";
+export type { Dataset, Row, RowOptions, Standardiser } from "./dataset";
+export {
+  datasetFromRows, exampleCount, selectExamples, shuffleDataset, splitDataset, fitStandardiser, applyStandardiser,
+} from "./dataset";
+export type { PreparedData, PrepareOptions } from "./prepare";
+export { prepareData } from "./prepare";
+export { generate, irisDataset, datasetFromSpec } from "./generators";
+export { irisRows, irisClassNames, irisFeatureNames } from "./iris";
+export type { DecisionGrid } from "./grid";
+export { decisionGrid } from "./grid";

@@ -1,0 +1,86 @@
+/**
+ * A dense row-major matrix on Float64Array. Batches are stored as columns
+ * (seed §6.4): a layer's activations for m examples form an n×m matrix, so
+ * the rows of one layer's units are contiguous and a concat is a row stack.
+ */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+export function zeros(rows: number, cols: number): Matrix {
+  return { rows, cols, data: new Float64Array(rows * cols) };
+}
+
+/** The matrix whose row r is values[r]; every row must have the same length. */
+export function fromRows(values: readonly (readonly number[])[]): Matrix {
+  const rows = values.length;
+  const cols = rows === 0 ? 0 : values[0].length;
+  const m = zeros(rows, cols);
+  for (let r = 0; r < rows; r++) {
+    if (values[r].length !== cols) throw new Error(`row ${r} has ${values[r].length} values, expected ${cols}`);
+    m.data.set(values[r], r * cols);
+  }
+  return m;
+}
+
+/** Plain nested arrays, row by row, for JSON and tests. */
+export function toRows(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < m.rows; r++) out.push(Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
+  return out;
+}
+
+/** The matrix's columns as plain arrays: one example per entry. */
+export function toColumns(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let c = 0; c < m.cols; c++) {
+    const column: number[] = [];
+    for (let r = 0; r < m.rows; r++) column.push(m.data[r * m.cols + c]);
+    out.push(column);
+  }
+  return out;
+}
+
+export function cloneMatrix(m: Matrix): Matrix {
+  return { rows: m.rows, cols: m.cols, data: m.data.slice() };
+}
+
+/** The transpose, one example per row: gathering a mini-batch from it reads memory in order. */
+export function transpose(m: Matrix): Matrix {
+  const t = zeros(m.cols, m.rows);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) t.data[c * m.rows + r] = m.data[r * m.cols + c];
+  return t;
+}
+
+/**
+ * Writes examples indices[start…start+count) into columns 0… of `target`
+ * (rows × count), reading them from `byExample`, the transposed data set.
+ */
+export function gatherExamples(byExample: Matrix, indices: ArrayLike<number>, start: number, count: number, target: Float64Array): void {
+  const rows = byExample.cols;
+  const data = byExample.data;
+  for (let c = 0; c < count; c++) {
+    const from = indices[start + c] * rows;
+    for (let r = 0; r < rows; r++) target[r * count + c] = data[from + r];
+  }
+}
+
+export function frobeniusNorm(values: Float64Array): number {
+  // two accumulators halve the dependency chain of the sum
+  let even = 0, odd = 0;
+  const size = values.length;
+  let i = 0;
+  for (; i + 1 < size; i += 2) {
+    even += values[i] * values[i];
+    odd += values[i + 1] * values[i + 1];
+  }
+  if (i < size) even += values[i] * values[i];
+  return Math.sqrt(even + odd);
+}
+
+export function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}

@@ -1,0 +1,108 @@
+/**
+ * Optimizers over every dense layer's W and b.
+ * - sgd: v ← μv − η g, θ ← θ + v (plain gradient descent when μ = 0)
+ * - adam: bias-corrected first and second moments (Kingma and Ba)
+ * - l2: weight decay λ added to the gradient of W only (not b), i.e. the
+ *   minimised cost is C + (λ/2)‖W‖²; reported losses are C without it.
+ */
+import type { DenseNode, Network } from "./network";
+import type { OptimizerSpec } from "./spec";
+
+interface ParameterState {
+  values: Float64Array;
+  gradient: Float64Array;
+  decays: boolean;
+  first: Float64Array;
+  second: Float64Array;
+  /** ‖Δθ‖² of the last update and ‖θ‖² after it */
+  movedSquared: number;
+  normSquared: number;
+}
+
+export interface Optimizer {
+  /** Applies one update from the current gradients; with `measure`, also records updateRatios. */
+  step(measure: boolean): void;
+  /** ‖ΔW‖ / ‖W‖ of the last measured step, per dense layer */
+  readonly updateRatios: Float64Array;
+}
+
+function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
+  const make = (values: Float64Array, gradient: Float64Array, decays: boolean): ParameterState => ({
+    values, gradient, decays,
+    first: new Float64Array(values.length),
+    second: adam ? new Float64Array(values.length) : new Float64Array(0),
+    movedSquared: 0, normSquared: 0,
+  });
+  return [make(layer.weights.data, layer.weightGradient.data, true), make(layer.bias, layer.biasGradient, false)];
+}
+
+export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number): Optimizer {
+  const adam = spec.name === "adam";
+  const layers = network.dense.map((layer) => statesOf(layer, adam));
+  const updateRatios = new Float64Array(layers.length);
+  let t = 0;
+  const step = (measure: boolean): void => {
+    t++;
+    const correction1 = adam ? 1 - Math.pow(spec.beta1, t) : 1;
+    const correction2 = adam ? 1 - Math.pow(spec.beta2, t) : 1;
+    for (let l = 0; l < layers.length; l++) {
+      let updateSquared = 0;
+      let weightSquared = 0;
+      for (const p of layers[l]) {
+        const decay = p.decays ? l2 : 0;
+        if (adam) adamUpdate(p, decay, spec.lr, spec.beta1, spec.beta2, spec.eps, correction1, correction2, measure);
+        else sgdUpdate(p, decay, spec.lr, spec.name === "sgd" ? spec.momentum : 0, measure);
+        if (p.decays) {
+          updateSquared = p.movedSquared;
+          weightSquared = p.normSquared;
+        }
+      }
+      if (measure) updateRatios[l] = weightSquared > 0 ? Math.sqrt(updateSquared / weightSquared) : 0;
+    }
+  };
+  return { step, updateRatios };
+}
+
+function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: number, measure: boolean): void {
+  const { values, gradient, first: velocity } = p;
+  const size = values.length;
+  if (momentum === 0 && decay === 0 && !measure) {
+    for (let i = 0; i < size; i++) values[i] -= lr * gradient[i];
+    return;
+  }
+  let moved = 0, norm = 0;
+  for (let i = 0; i < size; i++) {
+    const g = gradient[i] + decay * values[i];
+    const change = momentum === 0 ? -lr * g : (velocity[i] = momentum * velocity[i] - lr * g);
+    const value = values[i] + change;
+    values[i] = value;
+    if (measure) {
+      moved += change * change;
+      norm += value * value;
+    }
+  }
+  p.movedSquared = moved;
+  p.normSquared = norm;
+}
+
+function adamUpdate(
+  p: ParameterState, decay: number, lr: number, beta1: number, beta2: number, eps: number,
+  correction1: number, correction2: number, measure: boolean,
+): void {
+  const { values, gradient, first, second } = p;
+  let moved = 0, norm = 0;
+  for (let i = 0; i < values.length; i++) {
+    const g = gradient[i] + decay * values[i];
+    first[i] = beta1 * first[i] + (1 - beta1) * g;
+    second[i] = beta2 * second[i] + (1 - beta2) * g * g;
+    const change = (-lr * (first[i] / correction1)) / (Math.sqrt(second[i] / correction2) + eps);
+    const value = values[i] + change;
+    values[i] = value;
+    if (measure) {
+      moved += change * change;
+      norm += value * value;
+    }
+  }
+  p.movedSquared = moved;
+  p.normSquared = norm;
+}

@@ -1,0 +1,111 @@
+/**
+ * The forward and backward passes over a workspace (seed §6.1, batched as
+ * in §6.4). Nothing here allocates.
+ */
+import { lossGradient, lossValue, outputDelta } from "./losses";
+import type { DenseNode, JoinNode, Network } from "./network";
+import type { Workspace } from "./workspace";
+
+function forwardDense(network: Network, node: DenseNode, ws: Workspace): void {
+  const m = ws.batch;
+  const z = ws.z[node.index] as Float64Array;
+  for (let j = 0; j < node.units; j++) z.fill(node.bias[j], j * m, (j + 1) * m);
+  // z = W a_from + b 𝟏ᵀ
+  network.kernel.gemm(false, false, node.units, m, node.fanIn, 1, node.weights.data, ws.a[node.from], 1, z);
+  const a = ws.a[node.index];
+  if (a !== z) node.activation.forward(z, a, node.units, m);
+}
+
+function forwardJoin(node: JoinNode, ws: Workspace): void {
+  const a = ws.a[node.index];
+  const m = ws.batch;
+  if (node.kind === "concat") {
+    node.from.forEach((f, part) => a.set(ws.a[f], node.offsets[part] * m));
+    return;
+  }
+  a.set(ws.a[node.from[0]]);
+  for (let p = 1; p < node.from.length; p++) {
+    const operand = ws.a[node.from[p]];
+    for (let i = 0; i < a.length; i++) a[i] += operand[i];
+  }
+}
+
+/** Runs the forward pass on ws.a[0] (the input batch), caching z and a. */
+export function forwardPass(network: Network, ws: Workspace): void {
+  const nodes = network.nodes;
+  for (let n = 1; n < nodes.length; n++) {
+    const node = nodes[n];
+    if (node.kind === "dense") forwardDense(network, node, ws);
+    else if (node.kind !== "input") forwardJoin(node, ws);
+  }
+  network.last = ws;
+}
+
+/** C for the targets in ws.targets, after forwardPass. */
+export function batchLoss(network: Network, ws: Workspace): number {
+  const out = network.output;
+  const a = ws.a[out];
+  const z = ws.z[out] ?? a;
+  return lossValue(network.loss, network.rule, z, a, ws.targets, network.nodes[out].units, ws.batch);
+}
+
+function seedOutputDelta(network: Network, ws: Workspace): void {
+  const node = network.nodes[network.output];
+  const delta = ws.delta[node.index] as Float64Array;
+  if (node.kind === "dense") {
+    const z = ws.z[node.index] as Float64Array;
+    outputDelta(network.loss, network.rule, node.activation, z, ws.a[node.index], ws.targets, delta, node.units, ws.batch);
+  } else {
+    lossGradient(network.loss, ws.a[node.index], ws.targets, delta, delta.length);
+  }
+}
+
+// BP2's sum over successors: each incoming edge adds its contribution to ∂C/∂a.
+function gatherSuccessors(network: Network, n: number, ws: Workspace): void {
+  const delta = ws.delta[n] as Float64Array;
+  const edges = network.incoming[n];
+  const m = ws.batch;
+  for (let e = 0; e < edges.length; e++) {
+    const edge = edges[e];
+    const succ = network.nodes[edge.successor];
+    if (succ.kind === "dense") {
+      // (W^succ)ᵀ Δ^succ
+      network.kernel.gemm(true, false, succ.fanIn, m, succ.units, 1, succ.weights.data, ws.delta[succ.index] as Float64Array, edge.overwrite ? 0 : 1, delta);
+    } else {
+      const carried = ws.edgeDelta[n][e];
+      if (edge.overwrite) delta.set(carried);
+      else for (let i = 0; i < delta.length; i++) delta[i] += carried[i];
+    }
+  }
+}
+
+// BP3 and BP4, batched: ∂C/∂W = (1/m) Δ Aᵀ, ∂C/∂b = (1/m) Δ 𝟏.
+function parameterGradients(network: Network, node: DenseNode, ws: Workspace): void {
+  const m = ws.batch;
+  const delta = ws.delta[node.index] as Float64Array;
+  network.kernel.gemm(false, true, node.units, node.fanIn, m, 1 / m, delta, ws.a[node.from], 0, node.weightGradient.data);
+  for (let j = 0; j < node.units; j++) {
+    let sum = 0;
+    for (let c = j * m, end = c + m; c < end; c++) sum += delta[c];
+    node.biasGradient[j] = sum / m;
+  }
+}
+
+/** BP1 at the output, BP2 back through the DAG, BP3/BP4 for every dense node. */
+export function backwardPass(network: Network, ws: Workspace): void {
+  const nodes = network.nodes;
+  for (let n = network.output; n > 0; n--) {
+    const node = nodes[n];
+    const delta = ws.delta[n] as Float64Array;
+    if (!network.reachesOutput[n]) {
+      delta.fill(0);
+    } else if (n === network.output) {
+      seedOutputDelta(network, ws);
+    } else {
+      gatherSuccessors(network, n, ws);
+      // δ = (Σ contributions) ⊙ σ′(z)
+      if (node.kind === "dense") node.activation.backward(ws.z[n] as Float64Array, ws.a[n], delta, delta, node.units, ws.batch);
+    }
+    if (node.kind === "dense") parameterGradients(network, node, ws);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The backward pass as plain data, for the hover text to state exactly what
+ * the engine computes: per node, BP1 or the BP2 sum over its successors.
+ */
+import type { OutputRule } from "./losses";
+import type { Network } from "./network";
+
+export interface PlanContribution {
+  /** the successor whose δ flows back along this edge */
+  successor: string;
+  successorKind: "dense" | "add" | "concat";
+  /** dense: (W^succ)ᵀ δ^succ; add: δ^succ; concat: rows [start, end) of δ^succ */
+  contribution: "transposed-weights" | "identity" | "row-slice";
+  start: number;
+  end: number;
+}
+
+export interface PlanStep {
+  node: string;
+  kind: "dense" | "add" | "concat";
+  units: number;
+  /** "output": BP1 with `outputRule`; "successors": BP2's sum; "unreached": δ = 0 */
+  source: "output" | "successors" | "unreached";
+  outputRule?: OutputRule;
+  contributions: PlanContribution[];
+  /** dense nodes multiply the sum by σ′(z) (for softmax: its Jacobian-vector product) */
+  activation?: string;
+  /** the node whose a feeds this node's W (dense) or the operands (add, concat) */
+  from: string[];
+}
+
+/** Steps in the order the backward pass runs them: from the output to the first layer. */
+export function backwardPlan(network: Network): PlanStep[] {
+  const steps: PlanStep[] = [];
+  for (let n = network.output; n > 0; n--) {
+    const node = network.nodes[n];
+    if (node.kind === "input") continue;
+    const source = !network.reachesOutput[n] ? "unreached" : n === network.output ? "output" : "successors";
+    steps.push({
+      node: node.name, kind: node.kind, units: node.units, source,
+      ...(source === "output" ? { outputRule: network.rule } : {}),
+      contributions: network.incoming[n].map((edge) => {
+        const succ = network.nodes[edge.successor] as { kind: "dense" | "add" | "concat"; name: string };
+        return { successor: succ.name, successorKind: succ.kind, contribution: edge.contribution, start: edge.start, end: edge.end };
+      }),
+      ...(node.kind === "dense" ? { activation: node.activation.name } : {}),
+      from: (node.kind === "dense" ? [node.from] : node.from).map((f) => network.nodes[f].name),
+    });
+  }
+  return steps;
+}

@@ -1,0 +1,150 @@
+/**
+ * The training loop: epochs of shuffled mini-batches, each a forward pass,
+ * BP1–BP4 and one optimizer step, with per-epoch metrics, cancellation
+ * between batches and a clear stop when anything becomes NaN or infinite.
+ */
+import { checkBatchShape } from "./api";
+import { allFinite, frobeniusNorm, gatherExamples, transpose } from "./matrix";
+import { workspaceFor, type Network } from "./network";
+import { createOptimizer } from "./optimizers";
+import { backwardPass, batchLoss, forwardPass } from "./passes";
+import { Rng } from "./rng";
+import type { TrainSpec } from "./spec";
+import { exampleCount, type Dataset } from "./dataset";
+import { countCorrect, evaluateDataset, isClassification } from "./evaluate";
+import type { Workspace } from "./workspace";
+
+/** Structurally the protocol's LayerStats. */
+export interface LayerStats {
+  layer: string;
+  gradNorm: number;
+  meanAbsDelta: number;
+  updateRatio: number;
+}
+
+/** Structurally the protocol's EpochMetrics. */
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  accuracy?: number;
+  valAccuracy?: number;
+  layers: LayerStats[];
+}
+
+export interface TrainOptions {
+  validation?: Dataset;
+  /** polled between batches; true stops the run */
+  shouldStop?: () => boolean;
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+export interface TrainResult {
+  status: "completed" | "cancelled";
+  epochs: number;
+  history: EpochMetrics[];
+}
+
+export class TrainingDivergedError extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly layer: string,
+    readonly quantity: "loss" | "activations" | "gradients" | "weights",
+    readonly history: EpochMetrics[],
+  ) {
+    super(`training diverged in epoch ${epoch}: layer '${layer}' has non-finite ${quantity} (NaN or Infinity); try a smaller learning rate`);
+    this.name = "TrainingDivergedError";
+  }
+}
+
+// The layer to blame: the first (in forward order) whose activations are not finite.
+function blameActivations(network: Network, ws: Workspace): string {
+  for (let n = 1; n < network.nodes.length; n++) if (!allFinite(ws.a[n])) return network.nodes[n].name;
+  return network.nodes[network.output].name;
+}
+
+interface EpochTotals {
+  loss: number;
+  correct: number;
+  batches: number;
+  gradNorm: Float64Array;
+  absDelta: Float64Array;
+}
+
+function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: number, history: EpochMetrics[], classify: boolean): void {
+  forwardPass(network, ws);
+  const loss = batchLoss(network, ws);
+  if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, blameActivations(network, ws), "activations", history);
+  totals.loss += loss * ws.batch;
+  if (classify) totals.correct += countCorrect(ws.a[network.output], ws.targets, network.nodes[network.output].units, ws.batch);
+  backwardPass(network, ws);
+  for (let n = network.output; n > 0; n--) {
+    const delta = ws.delta[n] as Float64Array;
+    let sum = 0;
+    for (let i = 0; i < delta.length; i++) sum += Math.abs(delta[i]);
+    totals.absDelta[n] += sum;
+    const node = network.nodes[n];
+    if (node.kind !== "dense") continue;
+    const norm = frobeniusNorm(node.weightGradient.data);
+    if (!Number.isFinite(norm) || !allFinite(node.biasGradient)) throw new TrainingDivergedError(epoch, node.name, "gradients", history);
+    totals.gradNorm[n] += norm;
+  }
+  totals.batches++;
+}
+
+function epochMetrics(network: Network, epoch: number, n: number, totals: EpochTotals, ratios: Float64Array, classify: boolean): EpochMetrics {
+  let d = 0;
+  const layers: LayerStats[] = network.nodes.slice(1).map((node) => ({
+    layer: node.name,
+    gradNorm: node.kind === "dense" ? totals.gradNorm[node.index] / totals.batches : 0,
+    meanAbsDelta: totals.absDelta[node.index] / (node.units * n),
+    updateRatio: node.kind === "dense" ? ratios[d++] : 0,
+  }));
+  return { epoch, loss: totals.loss / n, ...(classify ? { accuracy: totals.correct / n } : {}), layers };
+}
+
+/** Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf. */
+export function train(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions = {}): TrainResult {
+  const n = exampleCount(data);
+  if (n === 0) throw new Error("the training set is empty");
+  checkBatchShape(network, data.x, data.y);
+  if (options.validation) checkBatchShape(network, options.validation.x, options.validation.y);
+  const batch = spec.batch === "full" ? n : Math.min(n, Math.floor(spec.batch));
+  if (!(batch > 0)) throw new Error(`batch size must be positive, got ${spec.batch}`);
+  if (!(spec.epochs >= 0)) throw new Error(`epochs must be non-negative, got ${spec.epochs}`);
+  const classify = isClassification(network, data);
+  const optimizer = createOptimizer(network, spec.optimizer, spec.l2);
+  const rng = Rng.derive(spec.seed, "shuffle");
+  const order = new Int32Array(n).map((_, i) => i);
+  const xByExample = transpose(data.x);
+  const yByExample = transpose(data.y);
+  const history: EpochMetrics[] = [];
+  const size = network.nodes.length;
+  const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };
+  for (let epoch = 1; epoch <= spec.epochs; epoch++) {
+    if (spec.shuffle) rng.shuffle(order);
+    totals.loss = totals.correct = totals.batches = 0;
+    totals.gradNorm.fill(0);
+    totals.absDelta.fill(0);
+    for (let start = 0; start < n; start += batch) {
+      if (options.shouldStop?.()) return { status: "cancelled", epochs: epoch - 1, history };
+      const m = Math.min(batch, n - start);
+      const ws = workspaceFor(network, m);
+      gatherExamples(xByExample, order, start, m, ws.a[0]);
+      gatherExamples(yByExample, order, start, m, ws.targets);
+      runBatch(network, ws, totals, epoch, history, classify);
+      optimizer.step(start + batch >= n);
+    }
+    const dense = network.dense.find((d) => !allFinite(d.weights.data) || !allFinite(d.bias));
+    if (dense) throw new TrainingDivergedError(epoch, dense.name, "weights", history);
+    const metrics = epochMetrics(network, epoch, n, totals, optimizer.updateRatios, classify);
+    if (options.validation) {
+      const v = evaluateDataset(network, options.validation);
+      metrics.valLoss = v.loss;
+      if (v.accuracy !== undefined) metrics.valAccuracy = v.accuracy;
+    }
+    history.push(metrics);
+    options.onEpoch?.(metrics);
+  }
+  return { status: "completed", epochs: spec.epochs, history };
+}

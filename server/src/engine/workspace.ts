@@ -1,0 +1,43 @@
+/**
+ * The buffers one batch size needs: z, a and δ per node (n×m each, batch as
+ * columns, seed §6.4) and the targets. The forward pass caches z and a here
+ * for the backward pass (seed §6.1). The last, partial batch of an epoch has
+ * its own workspace.
+ */
+import type { Network } from "./network";
+
+export interface Workspace {
+  batch: number;
+  /** z per dense node (null for input, add, concat) */
+  z: (Float64Array | null)[];
+  /** a per node; a[0] is the input batch. An identity layer's a is its z. */
+  a: Float64Array[];
+  /** δ = ∂C/∂z per node (∂C/∂a for add and concat, whose z is a); null for the input */
+  delta: (Float64Array | null)[];
+  /** per node and incoming edge: the rows of the successor's δ that edge carries */
+  edgeDelta: Float64Array[][];
+  targets: Float64Array;
+}
+
+export function buildWorkspace(network: Network, m: number): Workspace {
+  const z: (Float64Array | null)[] = [];
+  const a: Float64Array[] = [];
+  const delta: (Float64Array | null)[] = [];
+  for (const node of network.nodes) {
+    const size = node.units * m;
+    if (node.kind === "dense") {
+      const weighted = new Float64Array(size);
+      z.push(weighted);
+      a.push(node.activation.name === "identity" ? weighted : new Float64Array(size));
+    } else {
+      z.push(null);
+      a.push(new Float64Array(size));
+    }
+    delta.push(node.kind === "input" ? null : new Float64Array(size));
+  }
+  const edgeDelta = network.incoming.map((edges) =>
+    edges.map((edge) => (delta[edge.successor] as Float64Array).subarray(edge.start * m, edge.end * m)),
+  );
+  const targets = new Float64Array(network.nodes[network.output].units * m);
+  return { batch: m, z, a, delta, edgeDelta, targets };
+}

@@ -1,0 +1,61 @@
+/** One analysed text version: what every IDE answer is computed from. */
+import type { NetworkSpec } from "../../engine/spec";
+import { analyze, networkSpec, type Analysis, type FileAccess, type NetworkModel } from "../semantics/index";
+import type { Span } from "../syntax/ast";
+
+export interface IdeDocument {
+  uri: string;
+  version: number;
+  text: string;
+  path?: string;
+  analysis: Analysis;
+}
+
+export interface DocumentSource {
+  uri: string;
+  version: number;
+  text: string;
+  path?: string;
+  files?: FileAccess;
+}
+
+export function analyzeDocument(source: DocumentSource): IdeDocument {
+  const analysis = analyze(source.text, { ...(source.path ? { path: source.path } : {}), ...(source.files ? { files: source.files } : {}) });
+  return { uri: source.uri, version: source.version, text: source.text, ...(source.path ? { path: source.path } : {}), analysis };
+}
+
+export const within = (span: Span | undefined, offset: number): boolean =>
+  span !== undefined && offset >= span.start && offset <= span.end;
+
+export function networkAt(document: IdeDocument, offset: number): NetworkModel | undefined {
+  return document.analysis.model.networks.find((network) => within(network.ast.span, offset));
+}
+
+const specs = new WeakMap<NetworkModel, NetworkSpec | null>();
+
+/**
+ * The NetworkSpec hovers are generated from: the compiled one, or for a
+ * network whose errors lie elsewhere (data, train) one compiled the same way
+ * as soon as every layer's shape is known.
+ */
+export function specOf(network: NetworkModel): NetworkSpec | undefined {
+  if (network.spec) return network.spec;
+  const cached = specs.get(network);
+  if (cached !== undefined) return cached ?? undefined;
+  const complete = network.name !== undefined && network.input?.units !== undefined && network.loss !== undefined
+    && network.layers.length > 0
+    && network.layers.every((layer) => layer.kind !== undefined && layer.units !== undefined && layer.inputs.length > 0
+      && layer.inputs.every((input) => input.target !== undefined)
+      && (layer.kind !== "dense" || (layer.activation !== undefined && layer.init !== undefined)));
+  const spec = complete ? safely(() => networkSpec(network)) : undefined;
+  specs.set(network, spec ?? null);
+  return spec;
+}
+
+function safely<T>(build: () => T): T | undefined {
+  try {
+    return build();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * One canonical layout: entries one per line, two-space indents, single
+ * spaces between tokens, at most one blank line. Only whitespace changes:
+ * every token and comment is kept, in order, so formatting twice changes
+ * nothing more. A `{ … }` written on one line (a short settings block,
+ * inline rows) stays on one line.
+ */
+import type { IdeDocument } from "./document";
+import type { TextEdit } from "./types";
+
+interface Token {
+  text: string;
+  kind: "word" | "string" | "line-comment" | "block-comment" | "punctuation" | "other";
+  /** line breaks in the whitespace before it */
+  breaks: number;
+  /** no whitespace at all between it and the token before */
+  glued: boolean;
+  /** a line comment or an unterminated string: it ends its line */
+  endsLine: boolean;
+}
+
+const pattern = /\/\/[^\n\r]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n\r]|\\.)*"?|->|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[{}():,;]|\S/y;
+
+export function formatTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  let at = 0;
+  let breaks = 0;
+  let glued = true;
+  while (at < text.length) {
+    const c = text[at]!;
+    if (c === "\n" || (c === "\r" && text[at + 1] !== "\n")) { breaks++; at++; glued = false; continue; }
+    if (/\s/.test(c)) { at++; glued = false; continue; }
+    pattern.lastIndex = at;
+    const match = pattern.exec(text)![0];
+    // trailing blanks of a line comment, or of a block comment or string left open, are layout
+    const open = match.startsWith("//") || (match.startsWith("/*") && !(match.length >= 4 && match.endsWith("*/")))
+      || (match.startsWith('"') && !/^"(?:[^"\\\n\r]|\\.)*"$/.test(match));
+    const found = open ? match.trimEnd() : match;
+    const kind: Token["kind"] = found.startsWith("//") ? "line-comment" : found.startsWith("/*") ? "block-comment"
+      : found.startsWith('"') ? "string" : /^[{}():,;]$|^->$/.test(found) ? "punctuation" : /^[\w.-]/.test(found) && found !== "-" ? "word" : "other";
+    const endsLine = match.startsWith("//") || (match.startsWith('"') && open);
+    tokens.push({ text: found, kind, breaks, glued, endsLine });
+    breaks = 0;
+    glued = true;
+    at += match.length;
+  }
+  return tokens;
+}
+
+/** For each `{`, whether it and its `}` sit on one line with no comment inside. */
+function inlineBlocks(tokens: Token[]): Set<number> {
+  const inline = new Set<number>();
+  const open: number[] = [];
+  tokens.forEach((token, index) => {
+    if (token.text === "{") open.push(index);
+    else if (token.text === "}" && open.length > 0) {
+      const start = open.pop()!;
+      const inner = tokens.slice(start + 1, index + 1);
+      if (inner.every((each) => each.breaks === 0 && !each.kind.endsWith("comment"))) inline.add(start);
+    }
+  });
+  return inline;
+}
+
+const noSpaceBefore = new Set([":", ",", ";", ")"]);
+
+// Two tokens written together stay together unless one is punctuation,
+// so a space is never inserted where it could split what the parser reads as one token.
+function spaced(previous: Token | undefined, token: Token): boolean {
+  if (!previous) return false;
+  if (token.glued && previous.kind !== "punctuation" && token.kind !== "punctuation") return false;
+  if (noSpaceBefore.has(token.text) || previous.text === "(") return false;
+  if (token.text === "(" && previous.kind === "word") return false;
+  return true;
+}
+
+class Layout {
+  readonly lines: string[] = [];
+  line = "";
+  indent = 0;
+
+  flush(): void {
+    if (this.line.length > 0) this.lines.push(this.line.trimEnd());
+    this.line = "";
+  }
+
+  startLine(depth: number, blankBefore: boolean): void {
+    this.flush();
+    const previous = this.lines[this.lines.length - 1];
+    if (blankBefore && previous !== undefined && previous !== "" && !previous.endsWith("{")) this.lines.push("");
+    this.line = "  ".repeat(Math.max(0, depth));
+  }
+
+  get atLineStart(): boolean {
+    return this.line.trim().length === 0;
+  }
+}
+
+export function formatText(text: string): string {
+  const tokens = formatTokens(text);
+  const inline = inlineBlocks(tokens);
+  const layout = new Layout();
+  const stack: boolean[] = [];
+  let parens = 0;
+  let forceBreak = false;
+  let previous: Token | undefined;
+  tokens.forEach((token, index) => {
+    const depth = stack.length + (parens > 0 ? 1 : 0);
+    const inInline = stack.length > 0 && stack[stack.length - 1]!;
+    const closesExpanded = token.text === "}" && stack.length > 0 && !inInline;
+    const wantsBreak = forceBreak || closesExpanded || (token.breaks > 0 && parens === 0 && !inInline);
+    if (index === 0 || wantsBreak) {
+      layout.startLine(token.text === "}" ? depth - 1 : depth, token.breaks >= 2 && token.text !== "}" && index > 0);
+    } else if (spaced(previous, token) && !layout.atLineStart) layout.line += " ";
+    layout.line += token.text;
+    forceBreak = token.endsLine;
+    if (token.text === "{") {
+      stack.push(inline.has(index));
+      forceBreak ||= !inline.has(index);
+    } else if (token.text === "}" && stack.length > 0) {
+      const wasInline = stack.pop()!;
+      const next = tokens[index + 1];
+      forceBreak ||= !wasInline && next !== undefined && !noSpaceBefore.has(next.text);
+    } else if (token.text === "(") parens++;
+    else if (token.text === ")" && parens > 0) parens--;
+    previous = token;
+  });
+  layout.flush();
+  while (layout.lines.length > 0 && layout.lines[layout.lines.length - 1] === "") layout.lines.pop();
+  const body = layout.lines.map((line) => line.replace(/\{ \}$/, "{}")).join("\n");
+  return body.length > 0 ? `${body}\n` : "";
+}
+
+export function format(document: IdeDocument): TextEdit[] {
+  const formatted = formatText(document.text);
+  if (formatted === document.text) return [];
+  return [{ span: { start: 0, end: document.text.length }, newText: formatted }];
+}

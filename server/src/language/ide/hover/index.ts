@@ -1,0 +1,57 @@
+/** Hover: what the cursor is on, explained from the compiled NetworkSpec (ARCHITECTURE invariant 3). */
+import type { ActivationName } from "../../../engine/spec";
+import { activations, losses, lookup } from "../../semantics/index";
+import { specOf, type IdeDocument } from "../document";
+import { targetAt, type Target } from "../locate";
+import type { DocumentRuns } from "../run";
+import type { Hover } from "../types";
+import { layerHover } from "./layer";
+import { activationHover, calledNameHover, dataHover, lossHover, settingHover, unitsHover } from "./names";
+import { networkHover } from "./network";
+
+const NOT_COMPILED = "_Fix the errors in this network to see its backpropagation equations._";
+
+function batchOf(target: Target): number | undefined {
+  const batch = target.network.train?.batch;
+  return typeof batch === "number" ? batch : undefined;
+}
+
+function markdownFor(target: Target, runs: DocumentRuns | undefined): string | undefined {
+  const spec = specOf(target.network);
+  const run = target.network.name !== undefined ? runs?.get(target.network.name) : undefined;
+  switch (target.kind) {
+    case "network":
+      return spec ? networkHover(spec, batchOf(target), run) : `**network \`${target.network.name ?? ""}\`**\n\n${NOT_COMPILED}`;
+    case "layer": {
+      const text = spec ? layerHover(spec, target.layer.name, run) : undefined;
+      return text ?? `**\`${target.layer.name}\`** — ${target.layer.kind ?? "layer"}${target.layer.units !== undefined ? `, ${target.layer.units} units` : ""}\n\n${NOT_COMPILED}`;
+    }
+    case "input":
+      return `**input \`${target.input.name}\`** — a⁰ = x ∈ ℝ^(${target.input.units ?? "?"}), the raw feature vector (seed §1)`;
+    case "activation": {
+      const info = lookup(activations, target.call.name?.text ?? "");
+      return info ? activationHover(info.name as ActivationName, target.layer, target.layer.activation?.alpha) : undefined;
+    }
+    case "loss": {
+      const info = lookup(losses, target.call.name?.text ?? "");
+      return info ? lossHover(info.name, spec, target.network.output?.name) : undefined;
+    }
+    case "units":
+      return unitsHover(target.network, target.layer);
+    case "data":
+      return dataHover(target.data, target.entry.source?.kind === "call" ? target.entry.source.name?.text : undefined);
+    case "setting":
+      return target.setting.key ? settingHover(target.block.kind, target.setting.key.text) : undefined;
+    case "init":
+      return calledNameHover("init", target.call.name?.text ?? "");
+    case "optimizer":
+      return calledNameHover("optimizer", target.call.name?.text ?? "");
+  }
+}
+
+export function hover(document: IdeDocument, offset: number, runs?: DocumentRuns): Hover | undefined {
+  const target = targetAt(document, offset);
+  if (!target) return undefined;
+  const markdown = markdownFor(target, runs);
+  return markdown ? { span: target.span, markdown } : undefined;
+}

@@ -1,0 +1,127 @@
+/** The hover of a layer: its forward equations and its backward pass (seed §1, §5, §6.2, §6.4). */
+import type { LayerSpec, NetworkSpec } from "../../../engine/spec";
+import {
+  type LayerGraph, type LayerDeltas, activationSymbol, escapeMarkdown, layerDeltas, layerGraph, lossGradientDefinition, predecessors, realSpace,
+  renderExpr, superscript, mentions,
+} from "../deltas/index";
+import type { RunRecord } from "../run";
+import { lastRunLines } from "./run";
+import { outputReading, slopeReading } from "./reading";
+
+const HOVER_OPTIONS = { maxFactors: 14 };
+const MAX_PATHS = 4;
+
+const math = (name: string, symbol: string): string => `${symbol}${superscript(name)}`;
+const code = (text: string): string => `\`${text.replace(/`/g, "")}\``;
+
+/** a of a layer's source: x for the input, aˡ otherwise. */
+function sourceSymbol(graph: LayerGraph, name: string): string {
+  return name === graph.spec.input.name ? "x" : math(name, "a");
+}
+
+function partsNote(graph: LayerGraph, source: string): string {
+  const layer = graph.layer.get(source);
+  if (!layer || layer.kind === "dense") return "";
+  const sizes = layer.from.map((part) => `${graph.units.get(part) ?? "?"} (${code(part)})`);
+  return layer.kind === "concat" ? ` — ${layer.units} = ${sizes.join(" + ")}` : ` — ${layer.units} units, ${sizes.join(" = ")}`;
+}
+
+function forwardLines(graph: LayerGraph, layer: LayerSpec): string[] {
+  const a = math(layer.name, "a");
+  if (layer.kind === "add") {
+    return [`${a} = ${layer.from.map((part) => sourceSymbol(graph, part)).join(" + ")} ∈ ${realSpace(layer.units)} (no parameters, no activation)`];
+  }
+  if (layer.kind === "concat") {
+    const sizes = layer.from.map((part) => graph.units.get(part) ?? 0).join(" + ");
+    return [`${a} = [${layer.from.map((part) => sourceSymbol(graph, part)).join("; ")}] ∈ ${realSpace(layer.units)}, ${layer.units} = ${sizes} (stacked, no parameters)`];
+  }
+  const fanIn = graph.units.get(layer.from) ?? 0;
+  const z = math(layer.name, "z");
+  const sigma = activationSymbol(layer.activation);
+  return [
+    `${z} = ${math(layer.name, "W")} ${sourceSymbol(graph, layer.from)} + ${math(layer.name, "b")}, with ${math(layer.name, "W")} ∈ ${realSpace(layer.units, fanIn)}${partsNote(graph, layer.from)}, ${math(layer.name, "b")} ∈ ${realSpace(layer.units)}`,
+    `${a} = ${sigma}(${z})`,
+  ];
+}
+
+function successorNote(graph: LayerGraph, layer: LayerSpec): string {
+  const edges = graph.successors.get(layer.name) ?? [];
+  if (edges.length === 0) return "this layer does not reach the output, so δ = 0 and it does not learn";
+  if (edges.length === 1) return `one outgoing edge, to ${code(edges[0]!.to.name)}`;
+  return `the sum over its ${edges.length} outgoing edges (seed §3), to ${edges.map((edge) => code(edge.to.name)).join(", ")}`;
+}
+
+function backwardLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas): string[] {
+  const lines = [`${math(layer.name, "δ")} = ${renderExpr(deltas.delta, HOVER_OPTIONS)}`];
+  if (deltas.lossGradient) lines.push(`∇ₐC = ${renderExpr(deltas.lossGradient)}`);
+  if (mentions(deltas.delta, "softmaxJacobianT")) lines.push(`${math(layer.name, "J")} = diag(${math(layer.name, "a")}) − ${math(layer.name, "a")} (${math(layer.name, "a")})ᵀ, the softmax Jacobian`);
+  if (mentions(deltas.delta, "rows")) lines.push("[i..j]: the rows of a concatenation's δ that belong to this operand");
+  if (!deltas.output) lines.push(`_${successorNote(graph, layer)}_`);
+  return lines;
+}
+
+function gradientLines(layer: LayerSpec, deltas: LayerDeltas): string[] {
+  if (!deltas.bp3 || !deltas.bp4) return ["no parameters: this layer only routes δ to its operands"];
+  const db = `∂C/∂${math(layer.name, "b")}`;
+  const dW = `∂C/∂${math(layer.name, "W")}`;
+  return [
+    `BP3: ${db} = ${renderExpr(deltas.bp3.single)} · batch of m: ${db} = ${renderExpr(deltas.bp3.batched)}`,
+    `BP4: ${dW} = ${renderExpr(deltas.bp4.single)} · batch of m: ${dW} = ${renderExpr(deltas.bp4.batched)}`,
+  ];
+}
+
+function shapeLine(graph: LayerGraph, layer: LayerSpec): string {
+  const n = layer.units;
+  const delta = `${math(layer.name, "δ")} ∈ ${realSpace(n)}, ${math(layer.name, "Δ")} ∈ ${realSpace(n)}ˣᵐ`;
+  if (layer.kind !== "dense") return delta;
+  const fanIn = graph.units.get(layer.from) ?? 0;
+  return `${math(layer.name, "W")}, ∂C/∂${math(layer.name, "W")} ∈ ${realSpace(n, fanIn)} · ${math(layer.name, "b")}, ∂C/∂${math(layer.name, "b")} ∈ ${realSpace(n)} · ${delta}`;
+}
+
+function unrolledLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas): string[] {
+  if (deltas.paths === 0) return [];
+  const heading = deltas.paths === 1 ? "" : ` — the sum over its ${deltas.paths} paths to the output (seed §6.3)`;
+  const lines = [`${math(layer.name, "δ")} = ${renderExpr(deltas.unrolled, HOVER_OPTIONS)}${heading}`];
+  if (mentions(deltas.unrolled, "slopeMatrix")) lines.push("with Sˡ = diag(σ′(zˡ)), the slopes of each layer");
+  const output = deltas.output ? undefined : graph.output;
+  if (output && mentions(deltas.unrolled, "lossGradient")) lines.push(`and ∇ₐC = ${renderExpr(lossGradientDefinition(graph.spec.loss, output.name))}`);
+  return lines;
+}
+
+function reading(spec: NetworkSpec, layer: LayerSpec, deltas: LayerDeltas): string {
+  const slope = math(layer.name, "S");
+  if (deltas.output) return outputReading(spec, layer.kind === "dense" ? layer.activation : undefined, slope);
+  if (layer.kind === "dense") return slopeReading(layer.activation, slope);
+  return layer.kind === "add"
+    ? "add passes its δ unchanged to every operand: a residual path carries the gradient past the layers it skips."
+    : "concat hands each operand the rows of δ that belong to it.";
+}
+
+function header(graph: LayerGraph, layer: LayerSpec): string {
+  const l = graph.index.get(layer.name) ?? 0;
+  const L = graph.spec.layers.length;
+  const role = layer === graph.output ? "output layer" : "hidden layer";
+  const what = layer.kind === "dense"
+    ? `dense ${layer.units} ${escapeMarkdown(layer.activation.name)} · from ${code(layer.from)}`
+    : `${layer.kind}(${predecessors(layer).map(code).join(", ")}) · ${layer.units} units`;
+  return `**${code(layer.name)}** — ${role}, l = ${l} of L = ${L} · ${what}`;
+}
+
+const section = (title: string, lines: string[]): string => (lines.length === 0 ? "" : `**${title}**  \n${lines.join("  \n")}`);
+
+export function layerHover(spec: NetworkSpec, name: string, run?: RunRecord): string | undefined {
+  const graph = layerGraph(spec);
+  const layer = graph.layer.get(name);
+  const deltas = layerDeltas(spec, name, { maxPaths: MAX_PATHS }, graph);
+  if (!layer || !deltas) return undefined;
+  return [
+    header(graph, layer),
+    section("Forward (seed §1)", forwardLines(graph, layer)),
+    section(`Backward: ${deltas.rule} (seed ${deltas.output ? "§5.1" : "§5.2"})`, backwardLines(graph, layer, deltas)),
+    section("Gradients (seed §5.3, §6.4)", gradientLines(layer, deltas)),
+    section("Shapes", [shapeLine(graph, layer)]),
+    section("Unrolled (seed §6.2)", unrolledLines(graph, layer, deltas)),
+    `_${reading(spec, layer, deltas)}_`,
+    section("Last run", run ? lastRunLines(spec, run, name) : []),
+  ].filter((part) => part.length > 0).join("\n\n");
+}

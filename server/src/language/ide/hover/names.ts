@@ -1,0 +1,92 @@
+/** Hovers on the names a layer or network uses: activations, losses, units, data, settings. */
+import type { ActivationName, LossName, NetworkSpec } from "../../../engine/spec";
+import {
+  dataSources, gradcheckKeys, initialisers, lookup, optimizers, trainKeys, type DataModel, type LayerModel, type NetworkModel,
+} from "../../semantics/index";
+import { escapeMarkdown, fusedPair, layerDeltas, lossGradientDefinition, renderExpr, superscript } from "../deltas/index";
+
+/** σ and σ′ of every activation (seed §5.1, §5.2). */
+export const activationFormulas: Record<ActivationName, { value: string; slope: string }> = {
+  identity: { value: "σ(z) = z", slope: "σ′(z) = 1" },
+  sigmoid: { value: "σ(z) = 1 / (1 + e⁻ᶻ)", slope: "σ′(z) = σ(z) (1 − σ(z))" },
+  tanh: { value: "tanh(z) = (eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)", slope: "tanh′(z) = 1 − tanh²(z)" },
+  relu: { value: "relu(z) = max(0, z)", slope: "relu′(z) = 1 if z > 0, else 0" },
+  leaky_relu: { value: "leaky\\_relu(z) = z if z > 0, else α z", slope: "leaky\\_relu′(z) = 1 if z > 0, else α" },
+  elu: { value: "elu(z) = z if z > 0, else α (eᶻ − 1)", slope: "elu′(z) = 1 if z > 0, else α eᶻ" },
+  softplus: { value: "softplus(z) = ln(1 + eᶻ)", slope: "softplus′(z) = σ(z) = 1 / (1 + e⁻ᶻ)" },
+  softmax: { value: "softmax(z)ⱼ = e^(zⱼ) / Σₖ e^(zₖ)", slope: "∂aⱼ/∂zₖ = aⱼ (1[j = k] − aₖ): J = diag(a) − a aᵀ" },
+};
+
+/** C per example; the batch loss is their mean (seed §6.4). */
+export const lossFormulas: Record<LossName, string> = {
+  mse: "C = ½ ‖aᴸ − y‖²",
+  binary_cross_entropy: "C = −Σⱼ [yⱼ ln aⱼᴸ + (1 − yⱼ) ln(1 − aⱼᴸ)]",
+  cross_entropy: "C = −Σⱼ yⱼ ln aⱼᴸ",
+};
+
+function gradientFor(loss: LossName, output = "out"): string {
+  return renderExpr(lossGradientDefinition(loss, output));
+}
+
+export function activationHover(name: ActivationName, layer: LayerModel | undefined, alpha?: number): string {
+  const formulas = activationFormulas[name];
+  const lines = [`**${escapeMarkdown(name)}**${alpha !== undefined ? ` (α = ${alpha})` : ""}`, formulas.value, formulas.slope];
+  if (layer && name !== "softmax") {
+    const slope = `${name === "sigmoid" ? "σ" : escapeMarkdown(name)}′(z${superscript(layer.name)})`;
+    lines.push(`In \`${layer.name}\`: δ${superscript(layer.name)} = (…) ⊙ ${slope}, and S${superscript(layer.name)} = diag(${slope}) in the unrolled product`);
+  }
+  return lines.join("  \n");
+}
+
+export function lossHover(loss: LossName, spec: NetworkSpec | undefined, outputName: string | undefined): string {
+  const output = outputName ?? "out";
+  const lines = [`**${escapeMarkdown(loss)}**`, `${lossFormulas[loss]} per example, averaged over the batch`, `∇ₐC = ${gradientFor(loss, output)}`];
+  const bp1 = spec && outputName ? layerDeltas(spec, outputName) : undefined;
+  if (spec && bp1) {
+    const fused = fusedPair(spec);
+    lines.push(`BP1 in this network: δ${superscript(output)} = ${renderExpr(bp1.delta)}${fused ? ` — the ${fused.split("+")[0]} output's σ′ cancels (seed §5.1)` : " (seed §5.1)"}`);
+  }
+  return lines.join("  \n");
+}
+
+export function unitsHover(network: NetworkModel, layer: LayerModel | undefined): string {
+  if (!layer) {
+    const units = network.input?.units;
+    return `**input** x ∈ ℝ${superscript(String(units ?? "?"))}: ${units ?? "?"} features per example, a⁰ = x (no parameters)`;
+  }
+  const fanIn = layer.units !== undefined && layer.params > 0 ? (layer.params - layer.units) / layer.units : undefined;
+  if (fanIn === undefined || layer.units === undefined) return `**${layer.units ?? "?"} units** (parameters unknown until the input of this layer is fixed)`;
+  return [
+    `**${layer.units} units** in \`${layer.name}\``,
+    `W${superscript(layer.name)}: ${layer.units} × ${fanIn} = ${(layer.units * fanIn).toLocaleString("en-US")} weights`,
+    `b${superscript(layer.name)}: ${layer.units} biases`,
+    `${layer.params.toLocaleString("en-US")} parameters in this layer, ${network.totalParams.toLocaleString("en-US")} in the network`,
+  ].join("  \n");
+}
+
+export function dataHover(data: DataModel | undefined, name: string | undefined): string {
+  const info = name ? lookup(dataSources, name) : undefined;
+  const lines = [`**data ${name ? escapeMarkdown(name) : "(inline rows)"}**${info ? ` — ${escapeMarkdown(info.doc)}` : ""}`];
+  if (data?.features !== undefined || data?.targets !== undefined) {
+    lines.push(`shape: ${data.features ?? "?"} features → ${data.targets ?? "?"} target${data.targets === 1 ? "" : "s"} per row`);
+  }
+  if (data?.rows !== undefined) lines.push(`size: ${data.rows.toLocaleString("en-US")} rows`);
+  if (data?.labels?.length) lines.push(`classes (one-hot order): ${data.labels.map(escapeMarkdown).join(", ")}`);
+  if (data?.path) lines.push(`file: ${escapeMarkdown(data.path)}`);
+  for (const param of info?.params ?? []) {
+    lines.push(`${param.name}: ${escapeMarkdown(param.doc)}${param.default !== undefined ? ` (default ${param.default})` : ""}`);
+  }
+  return lines.join("  \n");
+}
+
+export function settingHover(block: "train" | "gradcheck", key: string): string | undefined {
+  const info = (block === "train" ? trainKeys : gradcheckKeys).find((each) => each.name === key);
+  return info ? `**${block} ${escapeMarkdown(info.name)}** — ${escapeMarkdown(info.doc)}  \ndefault: ${escapeMarkdown(info.default)}` : undefined;
+}
+
+export function calledNameHover(table: "init" | "optimizer", name: string): string | undefined {
+  const info = table === "init" ? lookup(initialisers, name) : lookup(optimizers, name);
+  if (!info) return undefined;
+  const params = info.params.map((param) => `${param.name}: ${escapeMarkdown(param.doc)}${param.default !== undefined ? ` (default ${param.default})` : ""}`);
+  return [`**${escapeMarkdown(info.name)}** — ${escapeMarkdown(info.doc)}`, ...params].join("  \n");
+}

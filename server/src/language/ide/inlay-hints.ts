@@ -1,0 +1,26 @@
+/** Inlay hints after each layer: its output size and parameters, and the last run's ‖∂C/∂W‖. */
+import type { IdeDocument } from "./document";
+import { formatNumber } from "./hover/run";
+import type { DocumentRuns } from "./run";
+import type { InlayHint, Span } from "./types";
+
+export function inlayHints(document: IdeDocument, range: Span, runs?: DocumentRuns): InlayHint[] {
+  const hints: InlayHint[] = [];
+  for (const network of document.analysis.model.networks) {
+    if (network.ast.span.end < range.start || network.ast.span.start > range.end) continue;
+    const run = network.name !== undefined ? runs?.get(network.name) : undefined;
+    for (const layer of network.layers) {
+      const end = layer.entry.span.end;
+      if (end < range.start || end > range.end || layer.units === undefined) continue;
+      const stats = run?.layers.find((each) => each.layer === layer.name);
+      const params = layer.kind === "dense" ? ` · ${layer.params.toLocaleString("en-US")} params` : "";
+      const gradient = stats && stats.gradNorm > 0 ? ` · ‖∂C/∂W‖ ${formatNumber(stats.gradNorm)}` : "";
+      hints.push({
+        offset: end,
+        label: `→ ${layer.units}${params}${gradient}`,
+        ...(stats ? { tooltip: `last run: mean |δ| = ${formatNumber(stats.meanAbsDelta)}` } : {}),
+      });
+    }
+  }
+  return hints;
+}

@@ -1,0 +1,69 @@
+/** Semantic tokens from the syntax tree; keywords are found between the classified spans. */
+import { keywords, type Call, type Network, type Value } from "../syntax/index";
+import type { IdeDocument } from "./document";
+import type { SemanticToken, SemanticTokenType, Span } from "./types";
+
+type Push = (span: Span | undefined, type: SemanticTokenType, declaration?: boolean, library?: boolean) => void;
+
+function call(value: Call | undefined, type: SemanticTokenType, push: Push): void {
+  if (!value) return;
+  push(value.name?.span, type, false, true);
+  for (const arg of value.args) {
+    push(arg.name?.span, "parameter");
+    valueTokens(arg.value, push);
+  }
+}
+
+function valueTokens(value: Value | undefined, push: Push): void {
+  if (!value) return;
+  if (value.kind === "number") push(value.span, "number");
+  else if (value.kind === "string") push(value.span, "string");
+  else if (value.kind === "call") call(value, "function", push);
+}
+
+function networkTokens(network: Network, push: Push): void {
+  push(network.name?.span, "network", true);
+  for (const entry of network.entries) {
+    if (entry.kind === "input") {
+      push(entry.name?.span, "input", true);
+      push(entry.units?.span, "number");
+    } else if (entry.kind === "layer") {
+      push(entry.name?.span, "layer", true);
+      const body = entry.body;
+      if (body?.kind === "dense") {
+        push(body.units?.span, "number");
+        call(body.activation, "activation", push);
+        push(body.from?.span, "layer");
+        call(body.init, "function", push);
+      } else body?.operands.forEach((operand) => push(operand.span, "layer"));
+    } else if (entry.kind === "loss") call(entry.loss, "loss", push);
+    else if (entry.kind === "data") {
+      if (entry.source?.kind === "call") call(entry.source, "function", push);
+      else entry.source?.rows.forEach((row) => [...row.features, ...row.targets].forEach((number) => push(number.span, "number")));
+    } else {
+      for (const setting of entry.settings) {
+        push(setting.key?.span, "property");
+        valueTokens(setting.value, push);
+      }
+    }
+  }
+}
+
+const keywordPattern = new RegExp(`\\b(?:${keywords.join("|")})\\b`, "g");
+
+export function semanticTokens(document: IdeDocument): SemanticToken[] {
+  const tokens: SemanticToken[] = [];
+  const push: Push = (span, type, declaration = false, library = false) => {
+    if (!span || span.end <= span.start) return;
+    tokens.push({ span, type, modifiers: [...(declaration ? ["declaration" as const] : []), ...(library ? ["defaultLibrary" as const] : [])] });
+  };
+  const file = document.analysis.parse.ast;
+  file.networks.forEach((network) => networkTokens(network, push));
+  const taken = [...tokens.map((token) => token.span), ...file.comments.map((comment) => comment.span)].sort((a, b) => a.start - b.start);
+  for (const match of document.text.matchAll(keywordPattern)) {
+    const start = match.index;
+    const inside = taken.some((span) => start >= span.start && start < span.end);
+    if (!inside) push({ start, end: start + match[0].length }, "keyword");
+  }
+  return tokens.sort((a, b) => a.span.start - b.span.start);
+}

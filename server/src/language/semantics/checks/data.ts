@@ -1,0 +1,77 @@
+/** The data source against the network's input and output. */
+import type * as ast from "../../syntax/ast";
+import type { Fix, NetworkModel } from "../model";
+import { replace, type Accept, type NetworkCheck } from "./registry";
+
+const sourceSpan = (entry: ast.DataEntry): ast.Span => (entry.source?.kind === "call" ? entry.source.name?.span ?? entry.source.span : entry.source?.span) ?? entry.keyword;
+
+function outputUnitsFix(network: NetworkModel, targets: number): Fix[] | undefined {
+  const body = network.output?.entry.body;
+  if (body?.kind !== "dense" || !body.units) return undefined;
+  return [replace(`Set the output units to ${targets}`, body.units.span, String(targets))];
+}
+
+function checkShapes(network: NetworkModel, accept: Accept): void {
+  const data = network.data!;
+  const span = sourceSpan(data.entry);
+  const input = network.input;
+  if (data.features !== undefined && input?.units !== undefined && data.features !== input.units) {
+    accept("error", "nnet/data-features-mismatch", span,
+      `the data has ${data.features} feature${data.features === 1 ? "" : "s"} per row but input '${input.name}' has ${input.units} units; set 'input ${input.name}: ${data.features}'`,
+      { related: [{ message: `input '${input.name}' is declared here`, span: input.entry.span }], fixes: input.entry.units ? [replace(`Set the input units to ${data.features}`, input.entry.units.span, String(data.features))] : undefined });
+  }
+  const output = network.output;
+  if (data.targets !== undefined && output?.units !== undefined && data.targets !== output.units) {
+    const what = data.labels?.length ? `${data.targets} classes (${data.labels.slice(0, 5).join(", ")}${data.labels.length > 5 ? ", …" : ""})` : `${data.targets} target${data.targets === 1 ? "" : "s"} per row`;
+    accept("error", "nnet/data-targets-mismatch", span,
+      `the data has ${what} but the output '${output.name}' has ${output.units} units; give the output ${data.targets} units`,
+      { related: [{ message: `the output layer '${output.name}'`, span: output.entry.name!.span }], fixes: outputUnitsFix(network, data.targets) });
+  }
+}
+
+function checkInlineRows(inline: ast.InlineData, accept: Accept): void {
+  const rows = inline.rows.filter((row) => row.arrow);
+  for (const row of inline.rows) {
+    if (!row.arrow) accept("error", "nnet/inline-row-arrow", row.span, "an inline row needs '->' between its features and its targets, such as '0 1 -> 1'");
+    else if (row.targets.length === 0) accept("error", "nnet/inline-row-width", row.span, "this row has no targets after '->'");
+  }
+  const first = rows[0];
+  for (const row of rows.slice(1)) {
+    if (row.features.length === first.features.length && row.targets.length === first.targets.length) continue;
+    accept("error", "nnet/inline-row-width", row.span,
+      `this row has ${row.features.length} features and ${row.targets.length} targets, but the first row has ${first.features.length} and ${first.targets.length}; every row needs the same widths`,
+      { related: [{ message: "the first row", span: first.span }] });
+  }
+  if (inline.rows.length === 0) accept("error", "nnet/inline-row-width", inline.span, "inline data needs at least one row, such as '{ 0 0 -> 0 ; 1 1 -> 0 }'");
+}
+
+export const dataShape: NetworkCheck = {
+  name: "data-shape",
+  run(network, accept) {
+    const data = network.data;
+    if (!data) return;
+    for (const issue of data.issues) accept(issue.severity, issue.code, issue.span, issue.message, { fixes: issue.fixes, related: issue.related });
+    if (data.entry.source?.kind === "inline") checkInlineRows(data.entry.source, accept);
+    checkShapes(network, accept);
+  },
+};
+
+function settingValue(blocks: ast.SettingsBlock[], key: string): ast.Setting | undefined {
+  return blocks.flatMap((block) => block.settings).find((setting) => setting.key?.text === key);
+}
+
+export const batchSize: NetworkCheck = {
+  name: "batch-size",
+  run(network, accept) {
+    const batch = settingValue(network.trainBlocks, "batch")?.value;
+    const rows = network.data?.rows;
+    if (batch?.kind !== "number" || rows === undefined || !(batch.number.value > 0)) return;
+    const validation = settingValue(network.trainBlocks, "validation")?.value;
+    const held = validation?.kind === "number" && validation.number.value >= 0 && validation.number.value < 1 ? validation.number.value : 0;
+    const trainingRows = rows - Math.round(rows * held);
+    if (batch.number.value <= trainingRows) return;
+    accept("warning", "nnet/batch-too-large", batch.span,
+      `batch ${batch.number.text} is larger than the ${trainingRows} training rows, so every step is one full batch; use 'batch full' or a smaller batch`,
+      { fixes: [replace("Use 'batch full'", batch.span, "full")] });
+  },
+};

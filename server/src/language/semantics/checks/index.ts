@@ -1,0 +1,16 @@
+/** Every network check, run in this order. */
+import { batchSize, dataShape } from "./data";
+import { merges, reachability, references, unitCounts } from "./graph";
+import { knownNames } from "./names";
+import { lossAgainstOutput, softmaxPlacement, vanishingGradients } from "./output";
+import type { NetworkCheck } from "./registry";
+import { settingsBlocks } from "./settings";
+import { duplicateNames, emptyEntries, entryCounts, missingData } from "./structure";
+
+export const networkChecks: readonly NetworkCheck[] = [
+  entryCounts, emptyEntries, duplicateNames, unitCounts, references, merges, knownNames,
+  softmaxPlacement, lossAgainstOutput, dataShape, settingsBlocks, batchSize, reachability,
+  vanishingGradients, missingData,
+];
+
+export type { Accept, CheckContext, NetworkCheck } from "./registry";

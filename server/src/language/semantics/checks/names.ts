@@ -1,0 +1,114 @@
+/** Names resolved against the catalog, and the arguments of every call. */
+import type * as ast from "../../syntax/ast";
+import { activations, dataSources, initialisers, lookup, losses, optimizers, spellings, type NameInfo, type ParamInfo } from "../catalog";
+import type { NetworkModel } from "../model";
+import { closest, didYouMean } from "../../suggest";
+import { suggestionFix, type Accept, type NetworkCheck } from "./registry";
+
+interface CallKind {
+  what: string;
+  code: string;
+  table: readonly NameInfo[];
+}
+
+export const callKinds = {
+  activation: { what: "activation", code: "nnet/unknown-activation", table: activations },
+  loss: { what: "loss", code: "nnet/unknown-loss", table: losses },
+  init: { what: "initialiser", code: "nnet/unknown-init", table: initialisers },
+  optimizer: { what: "optimizer", code: "nnet/unknown-optimizer", table: optimizers },
+  data: { what: "data source", code: "nnet/unknown-data-source", table: dataSources },
+} satisfies Record<string, CallKind>;
+
+function typeProblem(param: ParamInfo, value: ast.Value): string | undefined {
+  if (param.kind === "string") return value.kind === "string" ? undefined : "a quoted string";
+  if (value.kind !== "number") return "a number";
+  const n = value.number.value;
+  if (param.kind === "count" && !Number.isInteger(n)) return "a whole number";
+  return undefined;
+}
+
+function rangeProblem(param: ParamInfo, n: number): string | undefined {
+  if ((param.kind === "positive" || param.kind === "count") && !(n > 0)) return "greater than 0";
+  if (param.kind === "non-negative" && !(n >= 0)) return "0 or more";
+  if (param.kind === "fraction" && !(n >= 0 && n < 1)) return "in [0, 1)";
+  return undefined;
+}
+
+function checkArgValue(call: ast.Call, arg: ast.Arg, param: ParamInfo, accept: Accept): void {
+  const value = arg.value;
+  const where = `'${param.name}' of ${call.name!.text}`;
+  if (!value) return accept("error", "nnet/missing-value", arg.span, `${where} needs a value (${param.doc})`);
+  const expected = typeProblem(param, value);
+  if (expected) return accept("error", "nnet/wrong-type", value.span, `${where} must be ${expected} (${param.doc})`);
+  if (value.kind !== "number") return;
+  const range = rangeProblem(param, value.number.value);
+  if (!range) return;
+  const code = param.kind === "fraction" ? "nnet/validation-range" : "nnet/non-positive";
+  accept("error", code, value.span, `${where} is ${value.number.text} but must be ${range} (${param.doc})`);
+}
+
+function positionalOk(info: NameInfo, arg: ast.Arg, index: number): boolean {
+  return info.name === "csv" && index === 0 && arg.value?.kind === "string";
+}
+
+function checkArgs(call: ast.Call, info: NameInfo, accept: Accept): void {
+  const seen = new Set<string>();
+  call.args.forEach((arg, index) => {
+    if (!arg.name) {
+      if (positionalOk(info, arg, index)) return void seen.add("path");
+      const first = info.params[0];
+      const hint = first ? `; write '${first.name}: ${arg.value && "number" in arg.value ? arg.value.number.text : "VALUE"}'` : `; ${info.name} takes no arguments`;
+      const fixes = first && arg.value ? [{ title: `Name it '${first.name}'`, edits: [{ span: { start: arg.span.start, end: arg.span.start }, newText: `${first.name}: ` }] }] : undefined;
+      return accept("error", "nnet/positional-argument", arg.span, `arguments of ${info.name} are named${hint}`, { fixes });
+    }
+    const param = info.params.find((candidate) => candidate.name === arg.name!.text);
+    if (!param) {
+      const names = info.params.map((candidate) => candidate.name);
+      const suggestion = closest(arg.name.text, names);
+      const known = names.length > 0 ? `; it takes ${names.join(", ")}` : `; ${info.name} takes no arguments`;
+      return accept("error", "nnet/unknown-argument", arg.name.span, `${info.name} has no argument '${arg.name.text}'${known}${didYouMean(suggestion)}`, {
+        fixes: suggestionFix(arg.name.span, suggestion),
+      });
+    }
+    if (seen.has(param.name)) return accept("error", "nnet/duplicate-argument", arg.name.span, `'${param.name}' is given twice; keep one`);
+    seen.add(param.name);
+    checkArgValue(call, arg, param, accept);
+  });
+  if (info.name === "csv") checkCsvArgs(call, seen, accept);
+}
+
+function checkCsvArgs(call: ast.Call, seen: Set<string>, accept: Accept): void {
+  if (!seen.has("path")) accept("error", "nnet/missing-argument", call.span, 'csv needs a file path first: csv("data/file.csv", target: "column")');
+  if (!seen.has("target")) accept("error", "nnet/missing-argument", call.span, 'csv needs the target column: csv("…", target: "column")');
+}
+
+/** Checks one call: its name against the table (with a suggestion) and then its arguments. */
+export function checkCall(call: ast.Call | undefined, kind: CallKind, accept: Accept): void {
+  if (!call?.name) return;
+  const info = lookup(kind.table, call.name.text);
+  if (!info) {
+    const suggestion = closest(call.name.text, spellings(kind.table));
+    const known = kind.table.map((entry) => entry.name).join(", ");
+    accept("error", kind.code, call.name.span, `unknown ${kind.what} '${call.name.text}'${didYouMean(suggestion) || `; expected one of ${known}`}`, {
+      fixes: suggestionFix(call.name.span, suggestion),
+    });
+    return;
+  }
+  checkArgs(call, info, accept);
+}
+
+export const knownNames: NetworkCheck = {
+  name: "known-names",
+  run(network: NetworkModel, accept) {
+    for (const layer of network.layers) {
+      const body = layer.entry.body;
+      if (body?.kind !== "dense") continue;
+      checkCall(body.activation, callKinds.activation, accept);
+      checkCall(body.init, callKinds.init, accept);
+    }
+    for (const entry of network.losses) checkCall(entry.loss, callKinds.loss, accept);
+    for (const entry of network.dataEntries) {
+      if (entry.source?.kind === "call") checkCall(entry.source, callKinds.data, accept);
+    }
+  },
+};

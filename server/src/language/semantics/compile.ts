@@ -1,0 +1,69 @@
+/** A checked, error-free network → the engine's contracts (engine/spec.ts). */
+import type * as ast from "../syntax/ast";
+import {
+  defaultGradcheckSpec, defaultTrainSpec,
+  type GradcheckSpec, type LayerSpec, type NetworkSpec, type OptimizerSpec, type TrainSpec,
+} from "../../engine/spec";
+import { lookup, optimizers } from "./catalog";
+import { paramValue } from "./args";
+import type { LayerModel, NetworkModel } from "./model";
+
+function layerSpec(layer: LayerModel): LayerSpec {
+  const from = layer.inputs.map((input) => input.target!);
+  if (layer.kind === "dense") {
+    return { kind: "dense", name: layer.name, units: layer.units!, from: from[0], activation: layer.activation!, init: layer.init! };
+  }
+  return { kind: layer.kind!, name: layer.name, units: layer.units!, from };
+}
+
+export function networkSpec(network: NetworkModel): NetworkSpec {
+  return {
+    name: network.name!,
+    input: { name: network.input!.name, units: network.input!.units! },
+    layers: network.layers.map(layerSpec),
+    loss: network.loss!,
+  };
+}
+
+function optimizerSpec(call: ast.Call): OptimizerSpec {
+  const info = lookup(optimizers, call.name!.text)!;
+  const value = (name: string): number => paramValue(call, info, name);
+  if (info.name === "adam") return { name: "adam", lr: value("lr"), beta1: value("beta1"), beta2: value("beta2"), eps: value("eps") };
+  return { name: "sgd", lr: value("lr"), momentum: value("momentum") };
+}
+
+function settingsOf(blocks: ast.SettingsBlock[]): Map<string, ast.Value> {
+  const values = new Map<string, ast.Value>();
+  for (const setting of blocks[0]?.settings ?? []) {
+    if (setting.key && setting.value && !values.has(setting.key.text)) values.set(setting.key.text, setting.value);
+  }
+  return values;
+}
+
+const numberOf = (value: ast.Value | undefined, fallback: number): number => (value?.kind === "number" ? value.number.value : fallback);
+
+export function trainSpec(network: NetworkModel): TrainSpec {
+  const values = settingsOf(network.trainBlocks);
+  const optimizer = values.get("optimizer");
+  const batch = values.get("batch");
+  const shuffle = values.get("shuffle");
+  return {
+    optimizer: optimizer?.kind === "call" ? optimizerSpec(optimizer) : { ...defaultTrainSpec.optimizer },
+    epochs: numberOf(values.get("epochs"), defaultTrainSpec.epochs),
+    batch: batch?.kind === "full" ? "full" : numberOf(batch, defaultTrainSpec.batch as number),
+    validation: numberOf(values.get("validation"), defaultTrainSpec.validation),
+    seed: numberOf(values.get("seed"), defaultTrainSpec.seed),
+    shuffle: shuffle?.kind === "bool" ? shuffle.value : defaultTrainSpec.shuffle,
+    l2: numberOf(values.get("l2"), defaultTrainSpec.l2),
+  };
+}
+
+export function gradcheckSpec(network: NetworkModel): GradcheckSpec {
+  const values = settingsOf(network.gradcheckBlocks);
+  return {
+    epsilon: numberOf(values.get("epsilon"), defaultGradcheckSpec.epsilon),
+    tolerance: numberOf(values.get("tolerance"), defaultGradcheckSpec.tolerance),
+    samples: numberOf(values.get("samples"), defaultGradcheckSpec.samples),
+    maxParams: numberOf(values.get("max_params"), defaultGradcheckSpec.maxParams),
+  };
+}

@@ -1,0 +1,12 @@
+/** Names, shapes, validation and compilation of .nnet networks. */
+export { analyze, findNetwork, closestNetwork, maxDiagnostics, type Analysis, type AnalyzeOptions } from "./analyze";
+export type { DataModel, Diagnostic, FileAccess, Fix, InputModel, LayerModel, Model, NetworkModel, Reference, Severity, TextEdit } from "./model";
+export {
+  activations, dataSources, generatorNames, gradcheckKeys, initialisers, irisRows, lookup, losses, optimizers, reluFamily, spellings, trainKeys,
+  type DataSourceInfo, type KeyInfo, type NameInfo, type ParamInfo,
+} from "./catalog";
+export { csvRows, csvShape, readCsvTable, type CsvProblem, type CsvShape, type CsvTable } from "./csv";
+export { closest, didYouMean, editDistance } from "../suggest";
+export { gradcheckSpec, networkSpec, trainSpec } from "./compile";
+export { networkChecks, type Accept, type CheckContext, type NetworkCheck } from "./checks";
+export { networkSummary } from "./summary";

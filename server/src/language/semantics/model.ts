@@ -1,0 +1,110 @@
+/** What the checker knows about a file: its networks, their layers and shapes, and the diagnostics. */
+import type * as ast from "../syntax/ast";
+import type { ActivationSpec, DataSpec, GradcheckSpec, InitSpec, LossName, NetworkSpec, TrainSpec } from "../../engine/spec";
+
+export type Severity = "error" | "warning" | "information" | "hint";
+
+export interface TextEdit {
+  span: ast.Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Diagnostic {
+  /** stable, for quick fixes and docs: `nnet/…` (see docs/diagnostics.md) */
+  code: string;
+  severity: Severity;
+  span: ast.Span;
+  message: string;
+  related?: { message: string; span: ast.Span }[];
+  fixes?: Fix[];
+}
+
+/** The host's view of the file system; the language core does no I/O itself. */
+export interface FileAccess {
+  /** the file's text, or undefined when it cannot be read */
+  readFile(path: string): string | undefined;
+  /** `relative` resolved against the folder of the .nnet file at `from` */
+  resolve(from: string | undefined, relative: string): string;
+}
+
+/** A name used as a layer input, with what it resolved to. */
+export interface Reference {
+  name: ast.Name;
+  /** the layer or input it names, when it is declared above */
+  target?: string;
+  problem?: "unknown" | "forward" | "self";
+  /** the layer it names when that layer is declared below (forward references) */
+  later?: LayerModel;
+}
+
+export interface LayerModel {
+  name: string;
+  /** 0-based position among the network's layers; the output is the last */
+  index: number;
+  entry: ast.LayerEntry;
+  kind?: "dense" | "add" | "concat";
+  /** inferred units; undefined while the layer or one of its inputs is broken */
+  units?: number;
+  inputs: Reference[];
+  /** true when `from` was not written and the layer takes the entry above */
+  implicitFrom: boolean;
+  activation?: ActivationSpec;
+  init?: InitSpec;
+  /** W and b: units × inputUnits + units for dense, 0 for add/concat */
+  params: number;
+  /** layers that read this one (the outgoing edges BP2 sums over) */
+  successors: string[];
+  reachesOutput: boolean;
+}
+
+export interface InputModel {
+  name: string;
+  units?: number;
+  entry: ast.InputEntry;
+}
+
+export interface DataModel {
+  entry: ast.DataEntry;
+  features?: number;
+  targets?: number;
+  /** rows in the whole data set, when known without reading it all */
+  rows?: number;
+  spec?: DataSpec;
+  /** class labels of a CSV text target, in one-hot order */
+  labels?: string[];
+  /** the resolved path of a CSV source */
+  path?: string;
+  /** problems found while describing the source, reported by the data check */
+  issues: Diagnostic[];
+}
+
+export interface NetworkModel {
+  name?: string;
+  ast: ast.Network;
+  inputs: ast.InputEntry[];
+  input?: InputModel;
+  layers: LayerModel[];
+  layerByName: Map<string, LayerModel>;
+  output?: LayerModel;
+  losses: ast.LossEntry[];
+  loss?: LossName;
+  dataEntries: ast.DataEntry[];
+  data?: DataModel;
+  trainBlocks: ast.SettingsBlock[];
+  gradcheckBlocks: ast.SettingsBlock[];
+  /** filled when the network has no errors */
+  spec?: NetworkSpec;
+  train?: TrainSpec;
+  gradcheck?: GradcheckSpec;
+  totalParams: number;
+  hasErrors: boolean;
+}
+
+export interface Model {
+  networks: NetworkModel[];
+}

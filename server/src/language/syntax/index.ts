@@ -1,0 +1,4 @@
+/** The .nnet syntax: tokens, the parser and the AST. */
+export * from "./ast";
+export { parse, maxSyntaxErrors } from "./parse";
+export { keywords } from "./tokens";

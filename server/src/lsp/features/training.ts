@@ -1,0 +1,55 @@
+import { LSPErrorCodes, ResponseError } from "vscode-languageserver/node";
+import {
+  DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
+  type DoneParams, type GradcheckParams, type JobStarted, type ProgressParams, type StopParams, type TrainParams,
+} from "../../protocol/index";
+import type { ServerContext } from "../context";
+import { pathOfUri } from "../convert";
+import type { JobContext } from "../jobs";
+
+function jobContext(context: ServerContext, uri: string): JobContext | undefined {
+  const text = context.store.text(uri);
+  if (!text) return undefined;
+  const path = pathOfUri(uri);
+  return {
+    uri,
+    ...(path ? { path } : {}),
+    text: text.getText(),
+    version: text.version,
+    progress(params: ProgressParams) {
+      context.runs.progress(params);
+      void context.connection.sendNotification(ProgressNotification, params);
+    },
+    done(params: DoneParams) {
+      context.runs.done(params);
+      void context.connection.sendNotification(DoneNotification, params);
+      context.publish(params.uri);
+      void context.connection.languages.inlayHint.refresh().catch(() => undefined);
+    },
+  };
+}
+
+async function start<P extends { uri: string }>(
+  context: ServerContext, params: P, run: (params: P, job: JobContext) => Promise<JobStarted>,
+): Promise<JobStarted | ResponseError<void>> {
+  const job = jobContext(context, params.uri);
+  if (!job) return new ResponseError(LSPErrorCodes.RequestFailed, `the document ${params.uri} is not open in the language server`);
+  try {
+    return await run(params, job);
+  } catch (error) {
+    return new ResponseError(LSPErrorCodes.RequestFailed, error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function registerTraining(context: ServerContext): void {
+  const { connection, runner } = context;
+  connection.onRequest(TrainRequest, (params: TrainParams) => start(context, params, (p, job) => runner.train(p, job)));
+  connection.onRequest(GradcheckRequest, (params: GradcheckParams) => start(context, params, (p, job) => runner.gradcheck(p, job)));
+  connection.onRequest(StopRequest, async (params: StopParams) => {
+    try {
+      return await runner.stop(params);
+    } catch (error) {
+      return new ResponseError(LSPErrorCodes.RequestFailed, error instanceof Error ? error.message : String(error));
+    }
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Training and gradient checks behind one interface. The server forwards
+ * nnet/train, nnet/gradcheck and nnet/stop to a JobRunner and relays its
+ * progress; the runner from the training layer drops in through
+ * `startServer(transport, { runner })`. Until one is given, every request is
+ * answered with a clear error.
+ */
+import type {
+  DoneParams, GradcheckParams, JobStarted, ProgressParams, StopParams, TrainParams,
+} from "../protocol/index";
+
+/** What a job needs from the server: the document as it is now, and where to report. */
+export interface JobContext {
+  uri: string;
+  /** file system path of the document, when it has one (CSV paths are relative to it) */
+  path?: string;
+  text: string;
+  version: number;
+  progress(params: ProgressParams): void;
+  done(params: DoneParams): void;
+}
+
+export interface JobRunner {
+  train(params: TrainParams, context: JobContext): Promise<JobStarted>;
+  gradcheck(params: GradcheckParams, context: JobContext): Promise<JobStarted>;
+  /** stops one job, or every job of a document; answers how many were stopped */
+  stop(params: StopParams): Promise<{ stopped: number }>;
+  dispose?(): void;
+}
+
+export class TrainingUnavailableError extends Error {
+  constructor() {
+    super("training is not available in this build of the language server");
+  }
+}
+
+export const unavailableRunner: JobRunner = {
+  train: () => Promise.reject(new TrainingUnavailableError()),
+  gradcheck: () => Promise.reject(new TrainingUnavailableError()),
+  stop: () => Promise.resolve({ stopped: 0 }),
+};

@@ -1,0 +1,190 @@
+/**
+ * Runtime checks for messages that cross the webview boundary. A webview is
+ * a web page: whatever it posts is untrusted until it has this shape, and a
+ * restored state may come from an older version of the panel. Each check
+ * returns the typed value, rebuilt from known fields only, or undefined.
+ */
+import type {
+  DecisionGrid, DoneParams, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
+  JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, WebviewMessage,
+} from "./index";
+
+/** Bounds on what a well-behaved panel sends; anything larger is refused. */
+export const messageLimits = {
+  name: 256,
+  message: 16_384,
+  csv: 64 * 1024 * 1024,
+  dataUrl: 64 * 1024 * 1024,
+  history: 1_000_000,
+  layers: 4_096,
+  gridValues: 1_048_576,
+  points: 100_000,
+} as const;
+
+type Check<T> = (value: unknown) => T | undefined;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const text = (max: number): Check<string> => (value) =>
+  typeof value === "string" && value.length <= max ? value : undefined;
+
+const name = text(messageLimits.name);
+const uri = text(8_192);
+
+/** JSON turns NaN and Infinity into null, so a diverged epoch may carry null. */
+const metric: Check<number> = (value) => {
+  if (typeof value === "number") return value;
+  return value === null ? Number.NaN : undefined;
+};
+
+const finite: Check<number> = (value) =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
+
+const count: Check<number> = (value) =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+
+const oneOf = <T extends string>(...options: T[]): Check<T> => (value) =>
+  options.includes(value as T) ? (value as T) : undefined;
+
+const jobKind = oneOf<JobKind>("train", "gradcheck");
+const doneStatus = oneOf<DoneParams["status"]>("completed", "cancelled", "failed");
+
+function list<T>(item: Check<T>, max: number): Check<T[]> {
+  return (value) => {
+    if (!Array.isArray(value) || value.length > max) return undefined;
+    const out: T[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const checked = item(value[i]);
+      if (checked === undefined) return undefined;
+      out[i] = checked;
+    }
+    return out;
+  };
+}
+
+/**
+ * Builds a checked object from a field map: required fields must pass,
+ * optional ones (key listed in `optional`) may be absent. Unknown keys are dropped.
+ */
+function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }, optional: (keyof T)[] = []): Check<T> {
+  return (value) => {
+    if (!isRecord(value)) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(fields) as (keyof T & string)[]) {
+      const raw = value[key];
+      if (raw === undefined && optional.includes(key)) continue;
+      const checked = fields[key](raw);
+      if (checked === undefined) return undefined;
+      out[key] = checked;
+    }
+    return out as T;
+  };
+}
+
+const layerStats = shape<LayerStats>({ layer: name, gradNorm: metric, meanAbsDelta: metric, updateRatio: metric });
+
+export const validateEpochMetrics: Check<EpochMetrics> = shape<EpochMetrics>(
+  {
+    epoch: count, loss: metric, valLoss: metric, accuracy: metric, valAccuracy: metric,
+    layers: list(layerStats, messageLimits.layers),
+  },
+  ["valLoss", "accuracy", "valAccuracy"],
+);
+
+const point = shape<DecisionGrid["points"][number]>({ x: finite, y: finite, label: finite });
+
+export const validateDecisionGrid: Check<DecisionGrid> = (value) => {
+  const grid = shape<DecisionGrid>({
+    xMin: finite, xMax: finite, yMin: finite, yMax: finite, resolution: count,
+    values: list(metric, messageLimits.gridValues), points: list(point, messageLimits.points),
+  })(value);
+  if (!grid || grid.resolution < 1 || grid.values.length !== grid.resolution * grid.resolution) return undefined;
+  return grid;
+};
+
+const gradcheckRow = shape<GradcheckRow>({
+  layer: name, param: oneOf("W", "b"), maxRelError: metric, medianRelError: metric,
+  worst: shape<GradcheckRow["worst"]>({ row: count, col: count }),
+  kinks: count, checked: count, total: count, passed: (v) => (typeof v === "boolean" ? v : undefined),
+});
+
+export const validateGradcheckReport: Check<GradcheckReport> = shape<GradcheckReport>({
+  network: name, epsilon: finite, tolerance: finite,
+  rows: list(gradcheckRow, messageLimits.layers * 2),
+  passed: (v) => (typeof v === "boolean" ? v : undefined),
+});
+
+const layerSummary = shape<LayerSummary>(
+  {
+    name, kind: oneOf("input", "dense", "add", "concat"), units: count, activation: name,
+    from: list(name, messageLimits.layers), params: count,
+  },
+  ["activation"],
+);
+
+export const validateNetworkSummary: Check<NetworkSummary> = shape<NetworkSummary>({
+  network: name, loss: name, layers: list(layerSummary, messageLimits.layers), totalParams: count,
+});
+
+const history = list(validateEpochMetrics, messageLimits.history);
+
+const doneParams = shape<DoneParams>(
+  {
+    jobId: name, uri, network: name, kind: jobKind, status: doneStatus,
+    message: text(messageLimits.message), line: count, history,
+    gradcheck: validateGradcheckReport, grid: validateDecisionGrid,
+  },
+  ["message", "line", "history", "gradcheck", "grid"],
+);
+
+export const validatePanelState: Check<PanelState> = shape<PanelState>(
+  {
+    uri, network: name, kind: jobKind, epochs: count, summary: validateNetworkSummary, history,
+    grid: validateDecisionGrid, gradcheck: validateGradcheckReport, status: doneStatus,
+    message: text(messageLimits.message),
+  },
+  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message"],
+);
+
+const pngDataUrl: Check<string> = (value) => {
+  const url = text(messageLimits.dataUrl)(value);
+  return url !== undefined && /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(url) ? url : undefined;
+};
+
+/** A file name stem: no path separators, no control characters. */
+const fileStem: Check<string> = (value) => {
+  const stem = text(128)(value);
+  return stem !== undefined && /^[\w.-]+$/.test(stem) && !stem.startsWith(".") ? stem : undefined;
+};
+
+const webviewChecks: { [K in WebviewMessage["type"]]: Check<Extract<WebviewMessage, { type: K }>> } = {
+  ready: shape({ type: oneOf("ready") }),
+  revealLayer: shape({ type: oneOf("revealLayer"), layer: name }),
+  exportCsv: shape({ type: oneOf("exportCsv"), csv: text(messageLimits.csv) }),
+  exportPng: shape({ type: oneOf("exportPng"), name: fileStem, dataUrl: pngDataUrl }),
+};
+
+const hostChecks: { [K in HostMessage["type"]]: Check<Extract<HostMessage, { type: K }>> } = {
+  run: shape(
+    { type: oneOf("run"), jobId: name, network: name, kind: jobKind, epochs: count, summary: validateNetworkSummary, uri },
+    ["uri"],
+  ),
+  progress: shape({ type: oneOf("progress"), metrics: validateEpochMetrics, grid: validateDecisionGrid }, ["grid"]),
+  done: shape({ type: oneOf("done"), params: doneParams }),
+  restore: shape({ type: oneOf("restore"), state: validatePanelState }),
+};
+
+function byType<M extends { type: string }>(checks: Record<string, Check<M>>): Check<M> {
+  return (value) => {
+    if (!isRecord(value) || typeof value.type !== "string") return undefined;
+    if (!Object.prototype.hasOwnProperty.call(checks, value.type)) return undefined;
+    return checks[value.type](value);
+  };
+}
+
+/** A message the webview posted, or undefined when it is unknown or malformed. */
+export const validateWebviewMessage: Check<WebviewMessage> = byType<WebviewMessage>(webviewChecks);
+
+/** A message the extension host posted, or undefined when it is unknown or malformed. */
+export const validateHostMessage: Check<HostMessage> = byType<HostMessage>(hostChecks);

@@ -1,0 +1,107 @@
+/**
+ * From a .nnet text to a job the worker can run: analyse it as for training
+ * (a missing data entry is an error), pick the network, refuse with the
+ * checker's errors at FILE:LINE:COL, and check that a CSV file may be read
+ * before any worker starts.
+ */
+import { dirname } from "node:path";
+import {
+  analyze, closestNetwork, findNetwork, LineIndex, networkSummary, type Diagnostic, type NetworkModel,
+} from "../language/index";
+import type { NetworkSummary } from "../protocol/index";
+import { checkDataFile, DataFileError, guardedFiles, type DataFileOptions, type WorkspaceFiles } from "./data-files";
+import type { DataRequest, JobKind, JobRequest } from "./messages";
+
+export interface CompileInput {
+  text: string;
+  /** the .nnet file on disk; CSV paths are relative to it */
+  path?: string;
+  /** how the file is named in messages (default: path) */
+  displayName?: string;
+  network?: string;
+  kind: JobKind;
+  files?: DataFileOptions;
+  /** overrides of the file's train settings */
+  epochs?: number;
+  seed?: number;
+  /** an upper bound on epochs (the editor's setting) */
+  maxEpochs?: number;
+  gradcheckAfter?: boolean;
+  epsilon?: number;
+  tolerance?: number;
+}
+
+export type Compiled =
+  | { ok: true; request: JobRequest; model: NetworkModel; summary: NetworkSummary }
+  /** `usage`: the command named no usable network; otherwise the file has errors */
+  | { ok: false; usage: boolean; problems: string[] };
+
+function location(lines: LineIndex, name: string, diagnostic: Diagnostic): string {
+  const at = lines.position(diagnostic.span.start);
+  return `${name}:${at.line + 1}:${at.character + 1}: error ${diagnostic.code}: ${diagnostic.message}`;
+}
+
+function writtenPath(model: NetworkModel): string | undefined {
+  const source = model.data?.entry.source;
+  if (source?.kind !== "call") return undefined;
+  const arg = source.args.find((a) => a.value?.kind === "string" && (!a.name || a.name.text === "path"));
+  return arg?.value?.kind === "string" ? arg.value.string.value : undefined;
+}
+
+function dataRequest(model: NetworkModel, files: WorkspaceFiles): DataRequest {
+  const spec = model.data!.spec!;
+  if (spec.kind !== "csv") return { spec };
+  const shown = writtenPath(model) ?? spec.path;
+  const labels = model.data?.labels ?? [];
+  const targetKind = spec.classes !== undefined || labels.length > 0 ? "classes" : "regression";
+  return {
+    spec, files,
+    csv: { shown, target: spec.target, targetKind, ...(targetKind === "classes" ? { labels } : {}), ...(spec.classes !== undefined ? { classes: spec.classes } : {}) },
+  };
+}
+
+function refusedData(model: NetworkModel, files: WorkspaceFiles): string | undefined {
+  const spec = model.data?.spec;
+  if (spec?.kind !== "csv") return undefined;
+  try {
+    checkDataFile(spec.path, writtenPath(model) ?? spec.path, files);
+    return undefined;
+  } catch (failure) {
+    if (failure instanceof DataFileError) return failure.message;
+    throw failure;
+  }
+}
+
+function missingNetwork(input: CompileInput, names: string[], suggestion: string | undefined): Compiled {
+  const name = input.displayName ?? input.path ?? "the document";
+  const what = input.network ? `no network named '${input.network}'` : "no network";
+  const hint = suggestion ? `; did you mean '${suggestion}'?` : "";
+  return { ok: false, usage: true, problems: [`${name}: ${what}${hint} (networks: ${names.join(", ") || "none"})`] };
+}
+
+export function compileJob(input: CompileInput): Compiled {
+  const files: WorkspaceFiles = { ...input.files, root: input.files?.root ?? (input.path ? dirname(input.path) : process.cwd()) };
+  const analysis = analyze(input.text, { ...(input.path ? { path: input.path } : {}), files: guardedFiles(files), forTraining: true });
+  const model = findNetwork(analysis.model, input.network);
+  if (!model) return missingNetwork(input, analysis.model.networks.map((n) => n.name ?? "?"), input.network ? closestNetwork(analysis.model, input.network) : undefined);
+  const refused = refusedData(model, files);
+  if (refused) return { ok: false, usage: false, problems: [refused] };
+  if (model.hasErrors || !model.spec || !model.train || !model.gradcheck || !model.data?.spec) {
+    const lines = new LineIndex(input.text);
+    const span = model.ast.span;
+    const errors = analysis.diagnostics.filter((d) => d.severity === "error" && d.span.start >= span.start && d.span.start <= span.end);
+    const name = input.displayName ?? input.path ?? "document";
+    const problems = errors.map((d) => location(lines, name, d));
+    return { ok: false, usage: false, problems: problems.length > 0 ? problems : [`${name}: network '${model.name}' cannot be trained`] };
+  }
+  const epochs = Math.min(input.epochs ?? model.train.epochs, input.maxEpochs ?? Infinity);
+  const request: JobRequest = {
+    kind: input.kind,
+    network: model.spec,
+    train: { ...model.train, epochs, seed: input.seed ?? model.train.seed },
+    gradcheck: { ...model.gradcheck, ...(input.epsilon !== undefined ? { epsilon: input.epsilon } : {}), ...(input.tolerance !== undefined ? { tolerance: input.tolerance } : {}) },
+    data: dataRequest(model, files),
+    ...(input.gradcheckAfter ? { gradcheckAfter: true } : {}),
+  };
+  return { ok: true, request, model, summary: networkSummary(model) };
+}

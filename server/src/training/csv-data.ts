@@ -1,0 +1,161 @@
+/**
+ * A CSV file to a dataset, without holding its rows as strings: csv-parse
+ * (quotes, embedded commas, BOM, CRLF) hands over one record at a time and
+ * each cell goes straight into a growing Float64Array column. Rows are
+ * named as the checker names them: the line in the file, the header being 1.
+ */
+import { parse as parseCsv } from "csv-parse/sync";
+import { zeros, type Dataset } from "../engine/index";
+import { firstInvalidUtf8, lineOfOffset } from "./utf8";
+
+export interface CsvRequest {
+  /** the path as written in the .nnet file, for messages */
+  shown: string;
+  target: string;
+  classes?: number;
+  /** what the checker found: a numeric target is regression, a text one classes with these labels */
+  targetKind?: "regression" | "classes";
+  labels?: string[];
+}
+
+/** A problem in the file's content, at a row (file line) and column when known. */
+export class CsvDataError extends Error {
+  constructor(message: string, readonly row?: number, readonly column?: number) {
+    super(message);
+    this.name = "CsvDataError";
+  }
+}
+
+export class LoadCancelled extends Error {}
+
+class Column {
+  values = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+export function decodeUtf8(bytes: Uint8Array, shown: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const at = Math.max(offset, 0);
+    const row = lineOfOffset(bytes, at);
+    const hex = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+    throw new CsvDataError(`${shown}: not valid UTF-8: byte 0x${hex} at offset ${at} (row ${row}); save the file as UTF-8`, row);
+  }
+}
+
+interface Reader {
+  header?: string[];
+  targetIndex: number;
+  features: Column[];
+  targetValues: Column;
+  labels: Map<string, number>;
+  kind?: "regression" | "classes";
+}
+
+const isNumberText = (cell: string): boolean => cell !== "" && Number.isFinite(Number(cell));
+
+function cellValue(request: CsvRequest, header: string[], cell: string, row: number, column: number): number {
+  const value = cell === "" ? NaN : Number(cell);
+  if (!Number.isFinite(value)) {
+    const what = cell === "" ? "is empty" : Number.isNaN(value) ? "is not a number" : "is not a finite number";
+    throw new CsvDataError(`${request.shown}: row ${row}, column ${column + 1} ('${header[column]}'): '${cell}' ${what}`, row, column + 1);
+  }
+  return value;
+}
+
+function readHeader(reader: Reader, request: CsvRequest, record: string[]): void {
+  reader.header = record;
+  reader.targetIndex = record.indexOf(request.target);
+  if (reader.targetIndex < 0) {
+    throw new CsvDataError(`${request.shown}: no column '${request.target}'; its columns are ${record.map((h) => `'${h}'`).join(", ")}`, 1);
+  }
+  if (record.length < 2) throw new CsvDataError(`${request.shown}: needs at least one feature column besides the target '${request.target}'`, 1);
+  reader.features = record.slice(1).map(() => new Column());
+  reader.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : undefined);
+  request.labels?.forEach((label, i) => reader.labels.set(label, i));
+}
+
+function readTarget(reader: Reader, request: CsvRequest, cell: string, row: number): number {
+  reader.kind ??= isNumberText(cell) ? "regression" : "classes";
+  if (reader.kind === "regression") return cellValue(request, reader.header!, cell, row, reader.targetIndex);
+  let index = reader.labels.get(cell);
+  if (index === undefined) {
+    index = reader.labels.size;
+    if (request.classes !== undefined && index >= request.classes) {
+      throw new CsvDataError(`${request.shown}: row ${row}, column ${reader.targetIndex + 1} ('${request.target}'): '${cell}' is class number ${index + 1}, but classes is ${request.classes}`, row, reader.targetIndex + 1);
+    }
+    reader.labels.set(cell, index);
+  }
+  return index;
+}
+
+function readRow(reader: Reader, request: CsvRequest, record: string[], row: number): void {
+  const header = reader.header!;
+  if (record.length !== header.length) {
+    throw new CsvDataError(`${request.shown}: row ${row} has ${record.length} cells; the header has ${header.length}`, row);
+  }
+  let f = 0;
+  for (let c = 0; c < record.length; c++) {
+    if (c === reader.targetIndex) continue;
+    reader.features[f++].push(cellValue(request, header, record[c], row, c));
+  }
+  reader.targetValues.push(readTarget(reader, request, record[reader.targetIndex], row));
+}
+
+function toDataset(reader: Reader, request: CsvRequest): Dataset {
+  const n = reader.targetValues.length;
+  if (n === 0) throw new CsvDataError(`${request.shown}: has a header but no data rows`, 2);
+  const x = zeros(reader.features.length, n);
+  reader.features.forEach((column, f) => x.data.set(column.values.subarray(0, n), f * n));
+  const featureNames = reader.header!.filter((_, c) => c !== reader.targetIndex);
+  if (reader.kind === "regression") {
+    return { x, y: { rows: 1, cols: n, data: reader.targetValues.values.slice(0, n) }, featureNames };
+  }
+  const classes = request.classes ?? reader.labels.size;
+  const y = zeros(classes, n);
+  for (let i = 0; i < n; i++) y.data[reader.targetValues.values[i] * n + i] = 1;
+  return { x, y, classes, classNames: [...reader.labels.keys()], featureNames };
+}
+
+function parseProblem(failure: unknown, shown: string): CsvDataError {
+  const info = failure as { lines?: unknown; message?: unknown };
+  const row = typeof info.lines === "number" ? info.lines : undefined;
+  const message = typeof info.message === "string" ? info.message : String(failure);
+  return new CsvDataError(`${shown}: ${row !== undefined ? `row ${row}: ` : ""}the CSV could not be read: ${message}`, row);
+}
+
+/** Parses CSV text with a header row; polls shouldStop every few thousand rows. */
+export function csvDataset(text: string, request: CsvRequest, shouldStop?: () => boolean): Dataset {
+  const reader: Reader = { targetIndex: -1, features: [], targetValues: new Column(), labels: new Map() };
+  try {
+    parseCsv(text, {
+      bom: true, trim: true, skip_empty_lines: true, relax_column_count: true,
+      on_record: (record: string[], context: { lines: number; records: number }) => {
+        if (!reader.header) readHeader(reader, request, record);
+        else readRow(reader, request, record, context.lines);
+        if (context.records % 4096 === 0 && shouldStop?.()) throw new LoadCancelled("cancelled while reading the data");
+        return null;
+      },
+    });
+  } catch (failure) {
+    if (failure instanceof CsvDataError || failure instanceof LoadCancelled) throw failure;
+    throw parseProblem(failure, request.shown);
+  }
+  if (!reader.header) throw new CsvDataError(`${request.shown}: the CSV file is empty; it needs a header row`, 1);
+  return toDataset(reader, request);
+}
+
+/** Bytes → dataset: strict UTF-8 first, so a Latin-1 file is named, not misread. */
+export function csvDatasetFromBytes(bytes: Uint8Array, request: CsvRequest, shouldStop?: () => boolean): Dataset {
+  return csvDataset(decodeUtf8(bytes, request.shown), request, shouldStop);
+}

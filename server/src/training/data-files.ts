@@ -1,0 +1,115 @@
+/**
+ * Reading data files named in a .nnet file. A .nnet file is untrusted input,
+ * so a data path may not leave the workspace (checked on the real path, so a
+ * symlink cannot point out of it) unless the user allows it, and files above
+ * a size limit are refused before they are read.
+ */
+import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { FileAccess } from "../language/index";
+
+/** 64 MiB: a CSV above this is refused (the loader keeps a few copies of it in memory). */
+export const maxDataFileBytes = 64 * 1024 * 1024;
+
+export interface DataFileOptions {
+  /** the workspace root; data must lie inside it. Default: the folder of the .nnet file */
+  root?: string;
+  /** read data files anywhere on disk */
+  allowOutsideWorkspace?: boolean;
+  /** default maxDataFileBytes */
+  maxBytes?: number;
+}
+
+/** DataFileOptions with the root decided. */
+export type WorkspaceFiles = DataFileOptions & { root: string };
+
+/** A data file that cannot be used, with a message for the user. */
+export class DataFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DataFileError";
+  }
+}
+
+function systemReason(failure: unknown): string {
+  const code = (failure as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a folder, not a file";
+  return failure instanceof Error ? failure.message : String(failure);
+}
+
+const inside = (root: string, path: string): boolean => {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+};
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return resolve(root);
+  }
+}
+
+/**
+ * The checks made before reading: inside the workspace, a regular file, not
+ * too large. Returns the real path. `shown` is the path as the user wrote it.
+ */
+export function checkDataFile(path: string, shown: string, options: WorkspaceFiles): string {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (failure) {
+    throw new DataFileError(`cannot read the data file '${shown}' (${path}): ${systemReason(failure)}`);
+  }
+  const root = realRoot(options.root);
+  if (!options.allowOutsideWorkspace && !inside(root, real)) {
+    throw new DataFileError(
+      `the data file '${shown}' resolves to ${real}, outside the workspace ${root}; ` +
+      "data must lie inside the workspace (allow it explicitly with --allow-outside-workspace or the allowOutsideWorkspace option)",
+    );
+  }
+  const stat = statSync(real);
+  if (!stat.isFile()) throw new DataFileError(`cannot read the data file '${shown}': it is not a regular file`);
+  const limit = options.maxBytes ?? maxDataFileBytes;
+  if (stat.size > limit) {
+    throw new DataFileError(`the data file '${shown}' is ${(stat.size / 2 ** 20).toFixed(1)} MiB; the limit is ${(limit / 2 ** 20).toFixed(0)} MiB`);
+  }
+  try {
+    accessSync(real, constants.R_OK);
+  } catch (failure) {
+    throw new DataFileError(`cannot read the data file '${shown}': ${systemReason(failure)}`);
+  }
+  return real;
+}
+
+/** The file's bytes, after checkDataFile. */
+export function readDataFile(path: string, shown: string, options: WorkspaceFiles): Uint8Array {
+  const real = checkDataFile(path, shown, options);
+  try {
+    return readFileSync(real);
+  } catch (failure) {
+    throw new DataFileError(`cannot read the data file '${shown}': ${systemReason(failure)}`);
+  }
+}
+
+/**
+ * A FileAccess for the checker that applies the same rules: a refused file
+ * reads as missing, and the training layer reports why (see compileJob).
+ */
+export function guardedFiles(options: WorkspaceFiles): FileAccess {
+  return {
+    readFile(path) {
+      try {
+        return new TextDecoder("utf-8", { fatal: false }).decode(readDataFile(path, path, options));
+      } catch {
+        return undefined;
+      }
+    },
+    resolve(from, relativePath) {
+      if (isAbsolute(relativePath)) return relativePath;
+      return resolve(from ? dirname(from) : process.cwd(), relativePath);
+    },
+  };
+}

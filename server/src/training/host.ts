@@ -1,0 +1,82 @@
+/**
+ * Running a job in a worker thread. The host lives on whatever the worker
+ * does: an exception, process.exit or running out of memory ends that job
+ * with a clear failure, and the next job gets a fresh worker. A stop sets
+ * the shared flag (the engine polls it between batches); a worker that has
+ * not finished after a grace period is terminated.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { EpochMessage, JobFailure, JobRequest, JobResult, StartMessage, WorkerMessage } from "./messages";
+
+export interface HostOptions {
+  /** the bundled worker; default worker.js beside this bundle (out/worker.js) */
+  workerPath?: string;
+  /** default: 2 GiB of old generation */
+  resourceLimits?: ResourceLimits;
+  /** how long a stopped job may take to notice before it is terminated (ms, default 500) */
+  stopGraceMs?: number;
+}
+
+export type JobOutcome =
+  | { status: "completed" | "cancelled"; result: JobResult }
+  | { status: "failed"; failure: JobFailure };
+
+export interface JobHandle {
+  /** asks the job to stop; resolves once it has */
+  stop(): Promise<JobOutcome>;
+  readonly outcome: Promise<JobOutcome>;
+}
+
+export function defaultWorkerPath(): string {
+  return join(__dirname, "worker.js");
+}
+
+function deathMessage(error: Error | undefined, code: number): string {
+  const reason = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (reason === "ERR_WORKER_OUT_OF_MEMORY") return "the training worker ran out of memory; try a smaller network, batch or data set";
+  if (error) return `the training worker failed: ${error.message}`;
+  return `the training worker stopped unexpectedly (exit code ${code})`;
+}
+
+/** Starts `request` in a new worker; `onEpoch` sees each epoch as it finishes. */
+export function startJob(request: JobRequest, onEpoch: (message: EpochMessage) => void, options: HostOptions = {}): JobHandle {
+  const workerPath = options.workerPath ?? defaultWorkerPath();
+  const stopFlag = new SharedArrayBuffer(4);
+  let settle!: (outcome: JobOutcome) => void;
+  const outcome = new Promise<JobOutcome>((resolve) => (settle = resolve));
+  let settled = false;
+  let stopRequested = false;
+  const finish = (result: JobOutcome): void => {
+    if (settled) return;
+    settled = true;
+    settle(result);
+  };
+  if (!existsSync(workerPath)) {
+    finish({ status: "failed", failure: { message: `the training worker is missing (${workerPath}); build the project first` } });
+    return { stop: () => outcome, outcome };
+  }
+  const worker = new Worker(workerPath, { resourceLimits: options.resourceLimits ?? { maxOldGenerationSizeMb: 2048 } });
+  let failure: Error | undefined;
+  worker.on("message", (message: WorkerMessage) => {
+    if (message.type === "epoch") onEpoch(message);
+    else if (message.type === "done") finish({ status: message.result.status, result: message.result });
+    else finish({ status: "failed", failure: message.failure });
+  });
+  worker.on("error", (error) => (failure = error));
+  worker.on("exit", (code) => {
+    if (stopRequested) finish({ status: "cancelled", result: { status: "cancelled", kind: request.kind, network: request.network.name, history: [] } });
+    finish({ status: "failed", failure: { message: deathMessage(failure, code) } });
+  });
+  worker.postMessage({ type: "start", request, stop: stopFlag } satisfies StartMessage);
+  const stop = (): Promise<JobOutcome> => {
+    if (settled) return outcome;
+    stopRequested = true;
+    Atomics.store(new Int32Array(stopFlag), 0, 1);
+    const timer = setTimeout(() => void worker.terminate(), options.stopGraceMs ?? 500);
+    void outcome.then(() => clearTimeout(timer));
+    return outcome;
+  };
+  return { stop, outcome };
+}

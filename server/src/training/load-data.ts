@@ -1,0 +1,24 @@
+/**
+ * A job's data: generators, iris and inline rows through the engine, CSV
+ * files through the guarded reader and the streaming CSV loader. Measured
+ * data (iris, CSV) is standardised on the training part; the generators'
+ * scales are chosen for unstandardised inputs and inline rows are left as
+ * written.
+ */
+import { datasetFromSpec, type Dataset } from "../engine/index";
+import { csvDatasetFromBytes } from "./csv-data";
+import { readDataFile } from "./data-files";
+import type { DataRequest } from "./messages";
+
+export function loadDataset(request: DataRequest, seed: number, shouldStop?: () => boolean): Dataset {
+  const spec = request.spec;
+  if (spec.kind !== "csv") return datasetFromSpec(spec, seed);
+  if (!request.files) throw new Error("a CSV data source needs the workspace it may be read from");
+  const csv = request.csv ?? { shown: spec.path, target: spec.target, ...(spec.classes !== undefined ? { classes: spec.classes } : {}) };
+  const bytes = readDataFile(spec.path, csv.shown, request.files);
+  return csvDatasetFromBytes(bytes, csv, shouldStop);
+}
+
+export function shouldStandardise(request: DataRequest): boolean {
+  return request.spec.kind === "csv" || request.spec.kind === "iris";
+}

@@ -1,0 +1,95 @@
+/**
+ * What the host and the training worker say to each other. Everything is
+ * plain data (structured clone); cancellation is a shared flag the worker
+ * polls between batches, so a stop needs no message round trip.
+ */
+import type {
+  DataSpec, DecisionGrid, EpochMetrics, GradcheckResult, GradcheckSpec, NetworkSpec, SavedWeights, TrainSpec,
+} from "../engine/index";
+import type { CsvRequest } from "./csv-data";
+import type { WorkspaceFiles } from "./data-files";
+
+export type JobKind = "train" | "gradcheck";
+
+export interface DataRequest {
+  spec: DataSpec;
+  /** for csv: how to read it (from the checker) and where it may be read from */
+  csv?: CsvRequest;
+  files?: WorkspaceFiles;
+}
+
+export interface JobRequest {
+  kind: JobKind;
+  network: NetworkSpec;
+  train: TrainSpec;
+  gradcheck: GradcheckSpec;
+  data: DataRequest;
+  /** train: also check the gradients of the trained network */
+  gradcheckAfter?: boolean;
+  /** train: a decision grid every this many epochs (2-D inputs only), and at the end */
+  gridEvery?: number;
+  gridResolution?: number;
+}
+
+export interface StartMessage {
+  type: "start";
+  request: JobRequest;
+  /** Int32Array view: element 0 becomes 1 to stop */
+  stop: SharedArrayBuffer;
+}
+
+export interface DataSummary {
+  rows: number;
+  train: number;
+  validation: number;
+  features: number;
+  targets: number;
+  standardised: boolean;
+}
+
+export interface EpochMessage {
+  type: "epoch";
+  metrics: EpochMetrics;
+  grid?: DecisionGrid;
+}
+
+export interface Standardisation {
+  mean: number[];
+  std: number[];
+}
+
+export interface JobResult {
+  status: "completed" | "cancelled";
+  kind: JobKind;
+  network: string;
+  history: EpochMetrics[];
+  data?: DataSummary;
+  weights?: SavedWeights;
+  standardiser?: Standardisation;
+  grid?: DecisionGrid;
+  gradcheck?: GradcheckResult;
+}
+
+export interface DoneMessage {
+  type: "done";
+  result: JobResult;
+}
+
+/** Why a job failed: one message for the user, with where it points when known. */
+export interface JobFailure {
+  message: string;
+  /** divergence: the epoch and layer */
+  epoch?: number;
+  layer?: string;
+  /** data: the row (file line) and column, 1-based */
+  row?: number;
+  column?: number;
+  history?: EpochMetrics[];
+}
+
+export interface FailedMessage {
+  type: "failed";
+  failure: JobFailure;
+}
+
+export type WorkerMessage = EpochMessage | DoneMessage | FailedMessage;

@@ -1,0 +1,111 @@
+/**
+ * One job from start to finish, wherever it runs (the worker, or in-process
+ * in tests): load and prepare the data, build the network, then train or
+ * check the gradients, reporting through `post`.
+ */
+import {
+  createNetwork, decisionGrid, exampleCount, exportWeights, gradcheck, prepareData, selectExamples, train,
+  TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData,
+} from "../engine/index";
+import { CsvDataError, LoadCancelled } from "./csv-data";
+import { loadDataset, shouldStandardise } from "./load-data";
+import type { DataSummary, JobFailure, JobRequest, JobResult, Standardisation, WorkerMessage } from "./messages";
+
+export interface JobIo {
+  post(message: WorkerMessage): void;
+  shouldStop(): boolean;
+}
+
+interface Prepared {
+  data: PreparedData;
+  summary: DataSummary;
+}
+
+function prepare(request: JobRequest, shouldStop: () => boolean): Prepared {
+  const dataset = loadDataset(request.data, request.train.seed, shouldStop);
+  if (exampleCount(dataset) === 0) throw new Error("the data source gives no rows; training needs at least one");
+  const standardised = shouldStandardise(request.data);
+  const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: standardised });
+  const summary: DataSummary = {
+    rows: exampleCount(dataset), train: exampleCount(data.train), validation: data.validation ? exampleCount(data.validation) : 0,
+    features: dataset.x.rows, targets: dataset.y.rows, standardised,
+  };
+  return { data, summary };
+}
+
+// The grid is computed on standardised inputs; its axes and points are mapped back to the data's own units.
+function gridOf(network: Network, prepared: PreparedData, resolution: number): DecisionGrid | undefined {
+  if (network.nodes[0].units !== 2) return undefined;
+  const grid = decisionGrid(network, prepared.train, resolution);
+  const s = prepared.standardiser;
+  if (!s) return grid;
+  const ux = (v: number): number => v * s.std[0] + s.mean[0];
+  const uy = (v: number): number => v * s.std[1] + s.mean[1];
+  return {
+    ...grid, xMin: ux(grid.xMin), xMax: ux(grid.xMax), yMin: uy(grid.yMin), yMax: uy(grid.yMax),
+    points: grid.points.map((p) => ({ x: ux(p.x), y: uy(p.y), label: p.label })),
+  };
+}
+
+function standardisation(prepared: PreparedData): Standardisation | undefined {
+  const s = prepared.standardiser;
+  return s ? { mean: Array.from(s.mean), std: Array.from(s.std) } : undefined;
+}
+
+function checkGradients(network: Network, request: JobRequest, train: Dataset): JobResult["gradcheck"] {
+  const m = Math.max(1, Math.min(request.gradcheck.samples, exampleCount(train)));
+  const batch = selectExamples(train, Array.from({ length: m }, (_, i) => i));
+  const { epsilon, tolerance, maxParams } = request.gradcheck;
+  return gradcheck(network, batch.x, batch.y, { epsilon, tolerance, maxParams, seed: request.train.seed });
+}
+
+function runTraining(request: JobRequest, prepared: Prepared, network: Network, io: JobIo): JobResult {
+  const every = Math.max(1, Math.floor(request.gridEvery ?? Math.ceil(request.train.epochs / 25)));
+  const resolution = request.gridResolution ?? 40;
+  const { data } = prepared;
+  const result = train(network, data.train, request.train, {
+    ...(data.validation ? { validation: data.validation } : {}),
+    shouldStop: io.shouldStop,
+    onEpoch: (metrics) => {
+      const grid = metrics.epoch % every === 0 ? gridOf(network, data, resolution) : undefined;
+      io.post({ type: "epoch", metrics, ...(grid ? { grid } : {}) });
+    },
+  });
+  const grid = gridOf(network, data, resolution);
+  const standardiser = standardisation(data);
+  return {
+    status: result.status, kind: "train", network: network.name, history: result.history, data: prepared.summary,
+    weights: exportWeights(network), ...(standardiser ? { standardiser } : {}), ...(grid ? { grid } : {}),
+    ...(request.gradcheckAfter && result.status === "completed" ? { gradcheck: checkGradients(network, request, data.train) } : {}),
+  };
+}
+
+export function failureOf(error: unknown): JobFailure {
+  if (error instanceof TrainingDivergedError) {
+    return { message: error.message, epoch: error.epoch, layer: error.layer, history: error.history };
+  }
+  if (error instanceof CsvDataError) {
+    return { message: error.message, ...(error.row !== undefined ? { row: error.row } : {}), ...(error.column !== undefined ? { column: error.column } : {}) };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Runs the job; every outcome, including a failure, ends in exactly one done or failed message. */
+export function runJob(request: JobRequest, io: JobIo): void {
+  try {
+    const prepared = prepare(request, io.shouldStop);
+    const network = createNetwork(request.network, { seed: request.train.seed });
+    if (request.kind === "gradcheck") {
+      const checked = checkGradients(network, request, prepared.data.train);
+      io.post({ type: "done", result: { status: "completed", kind: "gradcheck", network: network.name, history: [], data: prepared.summary, gradcheck: checked } });
+      return;
+    }
+    io.post({ type: "done", result: runTraining(request, prepared, network, io) });
+  } catch (error) {
+    if (error instanceof LoadCancelled) {
+      io.post({ type: "done", result: { status: "cancelled", kind: request.kind, network: request.network.name, history: [] } });
+      return;
+    }
+    io.post({ type: "failed", failure: failureOf(error) });
+  }
+}

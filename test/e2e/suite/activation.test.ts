@@ -1,0 +1,43 @@
+import * as assert from "node:assert/strict";
+import { suite, suiteTeardown, test } from "mocha";
+import * as vscode from "vscode";
+import { closeAllEditors, extension, openWorkspaceFile, waitFor } from "./workspace";
+
+suite("activation", () => {
+  suiteTeardown(closeAllEditors);
+
+  test("the extension is present and waits for a .nnet file", () => {
+    const nnet = extension();
+    assert.equal(nnet.packageJSON.name, "nnet-lab");
+    assert.deepEqual(nnet.packageJSON.activationEvents, ["onLanguage:nnet"]);
+    assert.equal(nnet.isActive, false, "nothing .nnet has been opened yet");
+  });
+
+  test("opening a .nnet file activates it", async () => {
+    const editor = await openWorkspaceFile("spiral.nnet");
+    assert.equal(editor.document.languageId, "nnet");
+    await waitFor("the extension is active", () => extension().isActive);
+  });
+
+  test("activate returns the language client and the output channel", () => {
+    const api = extension().exports;
+    assert.equal(api.client.name, "NNet Lab");
+    assert.deepEqual(api.client.clientOptions.documentSelector, [{ language: "nnet" }]);
+    assert.equal(api.output.name, "NNet Lab");
+  });
+
+  test("activation settles whether or not the language server comes up", async () => {
+    const started = await Promise.race([
+      extension().exports.ready,
+      new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 20_000)),
+    ]);
+    assert.equal(typeof started, "boolean", "the client's ready promise never settled");
+    assert.ok(vscode.window.activeTextEditor, "the editor is still open and usable");
+  });
+
+  test("the language server from out/server.js is running", async () => {
+    const api = extension().exports;
+    assert.equal(await api.ready, true, "see the NNet Lab output channel for why the server did not start");
+    assert.equal(api.client.isRunning(), true);
+  });
+});

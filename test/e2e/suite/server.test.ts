@@ -1,0 +1,62 @@
+import * as assert from "node:assert/strict";
+import { suite, suiteSetup, teardown, test } from "mocha";
+import * as vscode from "vscode";
+import { closeAllEditors, extension, openNNet, openWorkspaceFile, waitFor } from "./workspace";
+
+/** The language server's answers as the editor receives them, through the editor's own commands. */
+suite("language server in the editor", () => {
+  suiteSetup(async () => {
+    await openWorkspaceFile("spiral.nnet");
+    assert.equal(await extension().exports.ready, true, "the language server did not start");
+  });
+  teardown(closeAllEditors);
+
+  const codeOf = (diagnostic: vscode.Diagnostic): string | number | undefined =>
+    typeof diagnostic.code === "object" ? diagnostic.code.value : diagnostic.code;
+
+  test("a misspelt activation is an error on the word, with a suggestion", async () => {
+    const editor = await openWorkspaceFile("typo.nnet");
+    const uri = editor.document.uri;
+    await waitFor("typo.nnet has diagnostics", () => vscode.languages.getDiagnostics(uri).length > 0, 15_000);
+    const unknown = vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === "nnet/unknown-activation");
+    assert.ok(unknown, `no nnet/unknown-activation among ${JSON.stringify(vscode.languages.getDiagnostics(uri))}`);
+    assert.equal(unknown.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(editor.document.getText(unknown.range), "tahn");
+    assert.match(unknown.message, /did you mean 'tanh'/);
+  });
+
+  test("fixing the word clears the error", async () => {
+    const editor = await openWorkspaceFile("typo.nnet");
+    const uri = editor.document.uri;
+    const hasUnknown = (): boolean => vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === "nnet/unknown-activation");
+    await waitFor("the misspelling is reported", hasUnknown, 15_000);
+    const start = editor.document.getText().indexOf("tahn");
+    const range = new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + 4));
+    assert.ok(await editor.edit((edit) => edit.replace(range, "tanh")));
+    await waitFor("the error is gone after the edit", () => !hasUnknown(), 15_000);
+  });
+
+  test("hovering a hidden layer shows its BP2 delta", async () => {
+    const editor = await openWorkspaceFile("spiral.nnet");
+    const offset = editor.document.getText().indexOf("layer h2") + "layer ".length;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      "vscode.executeHoverProvider",
+      editor.document.uri,
+      editor.document.positionAt(offset + 1),
+    );
+    const text = hovers.flatMap((hover) => hover.contents.map((part) => (typeof part === "string" ? part : part.value))).join("\n");
+    assert.match(text, /BP2/);
+    assert.match(text, /h2/);
+  });
+
+  test("completion after a dense layer's units offers activations", async () => {
+    const editor = await openNNet("network n {\n  input x: 2\n  layer h: dense 4 \n}\n");
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      "vscode.executeCompletionItemProvider",
+      editor.document.uri,
+      new vscode.Position(2, 19),
+    );
+    const labels = list.items.map((item) => (typeof item.label === "string" ? item.label : item.label.label));
+    for (const activation of ["tanh", "relu", "sigmoid"]) assert.ok(labels.includes(activation), `${activation} in ${labels}`);
+  });
+});

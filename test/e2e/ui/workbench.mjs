@@ -1,0 +1,130 @@
+// What a user does in the VS Code 1.100 workbench, as Playwright actions.
+// Selectors are the ones observed on code-server 4.100.3; keep them here so a
+// workbench change is fixed in one place.
+import { join } from "node:path";
+
+export class Workbench {
+  constructor(page, resultsDir) {
+    this.page = page;
+    this.resultsDir = resultsDir;
+  }
+
+  async waitUntilReady(timeout = 60_000) {
+    await this.page.locator(".monaco-workbench").waitFor({ timeout });
+    await this.page.locator(".statusbar").waitFor({ timeout });
+    await this.page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout });
+  }
+
+  explorerRow(name) {
+    return this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`);
+  }
+
+  /** Clicks the file in the explorer and waits until its editor shows it. */
+  async openFromExplorer(name) {
+    await this.explorerRow(name).click();
+    await this.page.locator(`.tabs-container .tab[aria-label^="${name}"]`).waitFor();
+    await this.editorLines().first().waitFor();
+  }
+
+  editorLines() {
+    return this.page.locator(".editor-instance .monaco-editor .view-lines .view-line");
+  }
+
+  async editorText() {
+    return (await this.editorLines().allInnerTexts()).join("\n").replace(/\u00a0/g, " ");
+  }
+
+  async languageMode() {
+    return (await this.page.locator("#status\\.editor\\.mode").innerText()).trim();
+  }
+
+  /**
+   * The `mtk` colour class of the first rendered token that is exactly `text`
+   * (or starts with it, with `prefix`: the editor merges neighbours of one colour).
+   */
+  async tokenClass(text, { prefix = false } = {}) {
+    return this.page.evaluate(
+      ({ wanted, prefix }) => {
+        const spans = document.querySelectorAll(".editor-instance .monaco-editor .view-lines .view-line span span");
+        const span = [...spans].find((candidate) => {
+          const shown = candidate.textContent.replace(/\u00a0/g, " ").trim();
+          return prefix ? shown.startsWith(wanted) : shown === wanted;
+        });
+        return span ? ([...span.classList].find((name) => /^mtk\d+$/.test(name)) ?? null) : null;
+      },
+      { wanted: text, prefix },
+    );
+  }
+
+  /** F1, the title, Enter: what a user does to run a command from the palette. */
+  async runCommand(title) {
+    await this.page.keyboard.press("F1");
+    const input = this.page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first().waitFor();
+    await this.page.keyboard.press("Enter");
+  }
+
+  /** The screen box of the first rendered occurrence of `word`, found with a DOM Range. */
+  async wordBox(word) {
+    const box = await this.page.evaluate((wanted) => {
+      const lines = document.querySelectorAll(".editor-instance .monaco-editor .view-lines .view-line");
+      const escaped = wanted.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      for (const line of lines) {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent.replace(/\u00a0/g, " ");
+          const match = new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`).exec(text);
+          if (!match) continue;
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + wanted.length);
+          const rect = range.getBoundingClientRect();
+          return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+        }
+      }
+      return null;
+    }, word);
+    if (!box) throw new Error(`'${word}' is not on screen in the editor`);
+    return box;
+  }
+
+  /** Puts the cursor inside `word` by clicking it. */
+  async clickWord(word) {
+    const box = await this.wordBox(word);
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
+  /** Moves the mouse onto `word` in a few steps, as a hand would, and returns the hover's text. */
+  async hover(word, timeout = 15_000) {
+    const box = await this.wordBox(word);
+    await this.page.mouse.move(box.x - 30, box.y + box.height / 2);
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    const content = this.page.locator(".monaco-hover:not(.hidden) .monaco-hover-content");
+    await content.first().waitFor({ timeout });
+    return content.first().innerText();
+  }
+
+  /** Opens the Problems panel and returns its rows' text. */
+  async problems() {
+    await this.page.keyboard.press("Control+Shift+M");
+    await this.page.locator(".markers-panel").waitFor();
+    return this.page.locator(".markers-panel .monaco-list-row").allInnerTexts();
+  }
+
+  squiggles(severity = "error") {
+    return this.page.locator(`.monaco-editor .squiggly-${severity}`);
+  }
+
+  /** The content frame of the active webview panel. */
+  webview() {
+    return this.page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
+  }
+
+  async screenshot(name) {
+    const path = join(this.resultsDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}

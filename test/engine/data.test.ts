@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import {
+  applyStandardiser, backwardPlan, computeGradients, createNetwork, datasetFromSpec, decisionGrid, fitStandardiser,
+  irisDataset, lastCaches, prepareData, splitDataset, type GeneratorName,
+} from "../../server/src/engine/index";
+import { batchFor, build, dagSpec } from "./helpers";
+
+describe("iris", () => {
+  const iris = irisDataset();
+  const n = iris.x.cols;
+  const columnSum = (r: number) => iris.x.data.subarray(r * n, (r + 1) * n).reduce((s, v) => s + v, 0);
+  it("has 150 rows, 50 per class, in one-hot form", () => {
+    expect(n).toBe(150);
+    for (let c = 0; c < 3; c++) expect(iris.y.data.subarray(c * n, (c + 1) * n).reduce((s, v) => s + v, 0)).toBe(50);
+    expect(iris.classNames).toEqual(["setosa", "versicolor", "virginica"]);
+  });
+  it("has the known column sums and means (Fisher's corrected table)", () => {
+    expect([0, 1, 2, 3].map((r) => Math.round(columnSum(r) * 10) / 10)).toEqual([876.5, 458.6, 563.7, 179.9]);
+    expect([0, 1, 2, 3].map((r) => Number((columnSum(r) / n).toFixed(3)))).toEqual([5.843, 3.057, 3.758, 1.199]);
+  });
+  it("has the known per-class means of petal length", () => {
+    const means = [0, 1, 2].map((c) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) if (iris.y.data[c * n + i] === 1) sum += iris.x.data[2 * n + i];
+      return Number((sum / 50).toFixed(3));
+    });
+    expect(means).toEqual([1.462, 4.26, 5.552]);
+  });
+});
+
+describe("generators", () => {
+  const cases: [GeneratorName, number, number][] = [["xor", 2, 1], ["circles", 2, 1], ["moons", 2, 1], ["spiral", 2, 1], ["gaussian", 2, 1], ["sine", 1, 1]];
+  for (const [name, features, targets] of cases) {
+    it(`${name}: shape, seeded, finite`, () => {
+      const spec = { kind: "generator" as const, name, samples: 40, noise: 0.1, classes: 2 };
+      const a = datasetFromSpec(spec, 5);
+      expect([a.x.rows, a.y.rows, a.x.cols]).toEqual([features, targets, 40]);
+      expect(datasetFromSpec(spec, 5)).toEqual(a);
+      expect(a.x.data.every(Number.isFinite)).toBe(true);
+      if (name !== "sine") expect(new Set(a.y.data)).toEqual(new Set([0, 1]));
+    });
+  }
+  it("xor without noise is the four corners", () => {
+    const d = datasetFromSpec({ kind: "generator", name: "xor", samples: 4, noise: 0, classes: 2 }, 1);
+    expect(Array.from(d.x.data)).toEqual([0, 0, 1, 1, 0, 1, 0, 1]);
+    expect(Array.from(d.y.data)).toEqual([0, 1, 1, 0]);
+  });
+  it("spiral with 3 classes is one-hot", () => {
+    const d = datasetFromSpec({ kind: "generator", name: "spiral", samples: 30, noise: 0, classes: 3 }, 1);
+    expect(d.y.rows).toBe(3);
+    expect(d.classes).toBe(3);
+  });
+});
+
+describe("split and standardisation", () => {
+  it("splits reproducibly and fits the standardiser on the training part only", () => {
+    const iris = irisDataset();
+    const { train, validation } = splitDataset(iris, 0.2, 4);
+    expect([train.x.cols, validation!.x.cols]).toEqual([120, 30]);
+    expect(splitDataset(iris, 0.2, 4).validation).toEqual(validation);
+    const prepared = prepareData(iris, { validation: 0.2, seed: 4, standardise: true });
+    const s = fitStandardiser(train);
+    expect(prepared.validation).toEqual(applyStandardiser(validation!, s));
+    const m = prepared.train.x.cols;
+    const mean = prepared.train.x.data.subarray(0, m).reduce((p, v) => p + v, 0) / m;
+    expect(Math.abs(mean)).toBeLessThan(1e-12);
+    expect(() => splitDataset(iris, 1, 1)).toThrow(/outside \[0, 1\)/);
+  });
+});
+
+describe("what the IDE layer reads", () => {
+  it("backward plan: h1 has three successors, each with its contribution", () => {
+    const net = build(dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3));
+    const plan = backwardPlan(net);
+    expect(plan[0]).toMatchObject({ node: "out", source: "output", outputRule: "fused-softmax-cross-entropy" });
+    const h1 = plan.find((s) => s.node === "h1")!;
+    expect(h1.contributions.map((c) => [c.successor, c.contribution, c.start, c.end])).toEqual([
+      ["cat", "row-slice", 4, 9], ["h3", "transposed-weights", 0, 5], ["h2", "transposed-weights", 0, 5],
+    ]);
+    expect(plan.find((s) => s.node === "sum")!.contributions).toEqual([
+      { successor: "cat", successorKind: "concat", contribution: "row-slice", start: 0, end: 4 },
+    ]);
+  });
+
+  it("cached Z, A and Δ satisfy BP2 as the plan states it", () => {
+    const net = build(dagSpec({ name: "sigmoid" }, { name: "identity" }, "mse", 2));
+    const { x, y } = batchFor(net, 3, 1);
+    computeGradients(net, x, y);
+    const caches = lastCaches(net);
+    const byName = new Map(caches.map((c) => [c.name, c]));
+    const W2 = net.dense.find((d) => d.name === "h2")!.weights;
+    const W3 = net.dense.find((d) => d.name === "h3")!.weights;
+    const h1 = byName.get("h1")!, h2 = byName.get("h2")!, h3 = byName.get("h3")!, cat = byName.get("cat")!;
+    const m = 3;
+    for (let j = 0; j < 5; j++) {
+      for (let c = 0; c < m; c++) {
+        let sum = cat.delta!.data[(4 + j) * m + c];
+        for (let i = 0; i < 4; i++) sum += W2.data[i * 5 + j] * h2.delta!.data[i * m + c] + W3.data[i * 5 + j] * h3.delta!.data[i * m + c];
+        const a = h1.a.data[j * m + c];
+        expect(h1.delta!.data[j * m + c]).toBeCloseTo(sum * a * (1 - a), 14);
+      }
+    }
+  });
+
+  it("decision grid over the data's bounding box", () => {
+    const net = createNetwork({
+      name: "g", input: { name: "x", units: 2 }, loss: "binary_cross_entropy",
+      layers: [{ kind: "dense", name: "out", units: 1, from: "x", activation: { name: "sigmoid" }, init: { name: "xavier" } }],
+    });
+    const data = datasetFromSpec({ kind: "generator", name: "moons", samples: 50, noise: 0.1, classes: 2 }, 1);
+    const grid = decisionGrid(net, data, 10);
+    expect(grid.values).toHaveLength(100);
+    expect(grid.points).toHaveLength(50);
+    expect(grid.values.every((v) => v > 0 && v < 1)).toBe(true);
+    expect(grid.xMin).toBeLessThan(Math.min(...grid.points.map((p) => p.x)));
+  });
+});

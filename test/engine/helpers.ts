@@ -1,0 +1,62 @@
+import {
+  Rng, createNetwork, zeros, type ActivationSpec, type LayerSpec, type LossName, type Matrix, type Network, type NetworkSpec,
+} from "../../server/src/engine/index";
+
+export const hiddenActivations: ActivationSpec[] = [
+  { name: "identity" }, { name: "sigmoid" }, { name: "tanh" }, { name: "relu" },
+  { name: "leaky_relu", alpha: 0.1 }, { name: "elu", alpha: 0.7 }, { name: "softplus" },
+];
+
+export function dense(name: string, units: number, from: string, activation: ActivationSpec, std = 0.6): LayerSpec {
+  return { kind: "dense", name, units, from, activation, init: { name: "normal", std } };
+}
+
+export function chainSpec(widths: number[], hidden: ActivationSpec, output: ActivationSpec, loss: LossName): NetworkSpec {
+  const layers: LayerSpec[] = [];
+  let from = "x";
+  for (let l = 1; l < widths.length; l++) {
+    const name = l === widths.length - 1 ? "out" : `h${l}`;
+    layers.push(dense(name, widths[l], from, l === widths.length - 1 ? output : hidden));
+    from = name;
+  }
+  return { name: `chain-${hidden.name}-${output.name}-${loss}`, input: { name: "x", units: widths[0] }, layers, loss };
+}
+
+/**
+ * x → h1 → h2, h1 → h3 (h1 has two successors), add(h2, h3), concat(sum, h1),
+ * out from the concat: every kind of BP2 edge.
+ */
+export function dagSpec(hidden: ActivationSpec, output: ActivationSpec, loss: LossName, outputs: number): NetworkSpec {
+  return {
+    name: `dag-${hidden.name}-${output.name}-${loss}`,
+    input: { name: "x", units: 3 },
+    layers: [
+      dense("h1", 5, "x", hidden),
+      dense("h2", 4, "h1", hidden),
+      dense("h3", 4, "h1", hidden),
+      { kind: "add", name: "sum", units: 4, from: ["h2", "h3"] },
+      { kind: "concat", name: "cat", units: 9, from: ["sum", "h1"] },
+      dense("out", outputs, "cat", output),
+    ],
+    loss,
+  };
+}
+
+/** A seeded batch with targets that suit the loss (one-hot for cross-entropy, 0/1 for bce). */
+export function batchFor(network: Network, m: number, seed: number): { x: Matrix; y: Matrix } {
+  const rng = new Rng(seed);
+  const inputs = network.nodes[0].units;
+  const outputs = network.nodes[network.output].units;
+  const x = zeros(inputs, m);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.normal();
+  const y = zeros(outputs, m);
+  for (let c = 0; c < m; c++) {
+    if (network.loss === "cross_entropy") y.data[rng.int(outputs) * m + c] = 1;
+    else for (let r = 0; r < outputs; r++) y.data[r * m + c] = network.loss === "mse" ? rng.normal() : rng.int(2);
+  }
+  return { x, y };
+}
+
+export function build(spec: NetworkSpec, seed = 3): Network {
+  return createNetwork(spec, { seed });
+}

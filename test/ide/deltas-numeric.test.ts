@@ -1,0 +1,122 @@
+/**
+ * The hover's equations, evaluated on the engine's own caches, equal the
+ * engine's δ and gradients for every layer (ARCHITECTURE invariant 3).
+ */
+import { describe, expect, it } from "vitest";
+import {
+  computeGradients, createNetwork, lastCaches, parameters, type Matrix, type NetworkSpec,
+} from "../../server/src/engine/index";
+import { evaluate, networkDeltas, type DeltaEnvironment } from "../../server/src/language/ide/deltas/index";
+import { Random, outputPairs, randomNetwork, randomTargets } from "./random-networks";
+
+interface Pass {
+  env: DeltaEnvironment;
+  gradients: Map<string, { dW: Matrix; db: Matrix }>;
+}
+
+function run(spec: NetworkSpec, random: Random, m: number): Pass {
+  const network = createNetwork(spec, { seed: random.int(1, 1000) });
+  const x: Matrix = { rows: spec.input.units, cols: m, data: Float64Array.from({ length: spec.input.units * m }, () => random.normal()) };
+  const output = spec.layers[spec.layers.length - 1]!;
+  const y: Matrix = { rows: output.units, cols: m, data: randomTargets(random, spec.loss, output.units, m) };
+  computeGradients(network, x, y);
+  const caches = new Map(lastCaches(network).map((cache) => [cache.name, cache]));
+  const found = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the engine has no ${what}`);
+    return value;
+  };
+  const params = new Map(parameters(network).map((layer) => [layer.layer, layer]));
+  return {
+    env: {
+      batchSize: m,
+      weightedInput: (layer) => found(caches.get(layer)?.z, `z of ${layer}`),
+      activation: (name) => found(caches.get(name)?.a, `a of ${name}`),
+      delta: (layer) => found(caches.get(layer)?.delta, `δ of ${layer}`),
+      weight: (layer) => found(params.get(layer)?.W, `W of ${layer}`),
+      target: () => y,
+    },
+    gradients: new Map([...params].map(([name, layer]) => [name, {
+      dW: layer.dW, db: { rows: layer.db.length, cols: 1, data: layer.db },
+    }])),
+  };
+}
+
+function expectClose(actual: Matrix, expected: Matrix, what: string): void {
+  expect([actual.rows, actual.cols], `${what}: shape`).toEqual([expected.rows, expected.cols]);
+  const scale = expected.data.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
+  const worst = actual.data.reduce((largest, value, i) => Math.max(largest, Math.abs(value - expected.data[i]!)), 0);
+  expect(worst, `${what}: max |difference| against max |value| ${scale}`).toBeLessThanOrEqual(1e-10 * (1 + scale));
+}
+
+/** The environment of one example: every cached matrix cut to column `column`. */
+function column(env: DeltaEnvironment, index: number): DeltaEnvironment {
+  const cut = (value: Matrix): Matrix => ({
+    rows: value.rows, cols: 1, data: Float64Array.from({ length: value.rows }, (_, row) => value.data[row * value.cols + index]!),
+  });
+  return {
+    batchSize: 1,
+    weightedInput: (layer) => cut(env.weightedInput(layer)),
+    activation: (name) => cut(env.activation(name)),
+    delta: (layer) => cut(env.delta(layer)),
+    weight: (layer) => env.weight(layer),
+    target: () => cut(env.target()),
+  };
+}
+
+function averageOverColumns(expr: Parameters<typeof evaluate>[0], env: DeltaEnvironment): Matrix {
+  const parts = Array.from({ length: env.batchSize }, (_, index) => evaluate(expr, column(env, index)));
+  const data = parts[0]!.data.map((_, i) => parts.reduce((total, part) => total + part.data[i]!, 0) / env.batchSize);
+  return { rows: parts[0]!.rows, cols: parts[0]!.cols, data };
+}
+
+function checkNetwork(spec: NetworkSpec, random: Random): number {
+  const { env, gradients } = run(spec, random, 5);
+  let checked = 0;
+  for (const layer of networkDeltas(spec)) {
+    const where = `${spec.loss}/${spec.layers[spec.layers.length - 1]!.kind} layer ${layer.layer} of ${JSON.stringify(spec.layers)}`;
+    const delta = env.delta(layer.layer);
+    expectClose(evaluate(layer.delta, env), delta, `${layer.rule} ${where}`);
+    expectClose(evaluate(layer.unrolled, env), delta, `unrolled ${where}`);
+    if (layer.bp3 && layer.bp4) {
+      const gradient = gradients.get(layer.layer)!;
+      expectClose(evaluate(layer.bp3.batched, env), gradient.db, `BP3 batched ${where}`);
+      expectClose(evaluate(layer.bp4.batched, env), gradient.dW, `BP4 batched ${where}`);
+      expectClose(averageOverColumns(layer.bp3.single, env), gradient.db, `BP3 per example ${where}`);
+      expectClose(averageOverColumns(layer.bp4.single, env), gradient.dW, `BP4 per example ${where}`);
+    }
+    checked++;
+  }
+  return checked;
+}
+
+describe("symbolic deltas evaluate to the engine's δ and gradients", () => {
+  for (const pair of outputPairs) {
+    it(`${pair.activation.name} + ${pair.loss}: random chains and DAGs`, () => {
+      const random = new Random(pair.activation.name.length * 7919 + pair.loss.length);
+      let layers = 0;
+      for (let trial = 0; trial < 25; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 6)), random);
+      expect(layers).toBeGreaterThan(25);
+    });
+  }
+
+  it("covers add, concat, several dense successors and layers that do not reach the output", () => {
+    const spec: NetworkSpec = {
+      name: "dag",
+      input: { name: "x", units: 3 },
+      layers: [
+        { kind: "dense", name: "h1", units: 4, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
+        { kind: "dense", name: "h2", units: 4, from: "h1", activation: { name: "relu" }, init: { name: "he" } },
+        { kind: "dense", name: "side", units: 2, from: "h1", activation: { name: "sigmoid" }, init: { name: "xavier" } },
+        { kind: "add", name: "res", units: 4, from: ["h1", "h2"] },
+        { kind: "dense", name: "dead", units: 2, from: "res", activation: { name: "elu", alpha: 1 }, init: { name: "xavier" } },
+        { kind: "concat", name: "both", units: 6, from: ["res", "side"] },
+        { kind: "dense", name: "out", units: 3, from: "both", activation: { name: "softmax" }, init: { name: "xavier" } },
+      ],
+      loss: "cross_entropy",
+    };
+    const random = new Random(42);
+    expect(checkNetwork(spec, random)).toBe(7);
+    const h1 = networkDeltas(spec).find((layer) => layer.layer === "h1")!;
+    expect(h1.paths).toBe(3);
+  });
+});

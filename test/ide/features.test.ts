@@ -1,0 +1,145 @@
+/** Diagnostics, outline, tokens, inlay hints, lenses, runs and robustness of the IDE layer. */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import * as ide from "../../server/src/language/ide/index";
+import type { RunRecord } from "../../server/src/language/ide/index";
+
+const spiral = `// two spirals
+network spiral {
+  input x: 2
+  layer h1: dense 16 tanh
+  layer h2: dense 16 tanh
+  layer out: dense 1 sigmoid
+  loss binary_cross_entropy
+  data spiral(samples: 400, noise: 0.1)
+  train {
+    epochs 300
+    batch 16
+  }
+}
+`;
+const open = (text: string, version = 1) => ide.analyzeDocument({ uri: "file:///t.nnet", version, text });
+const word = (text: string, span: ide.Span) => text.slice(span.start, span.end);
+
+function run(overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    network: "spiral", kind: "train", status: "completed", version: 1, epoch: 300, epochs: 300, loss: 0.05,
+    layers: [
+      { layer: "h1", gradNorm: 2e-6, meanAbsDelta: 1e-7 },
+      { layer: "h2", gradNorm: 3e-4, meanAbsDelta: 2e-5 },
+      { layer: "out", gradNorm: 0.2, meanAbsDelta: 0.1 },
+    ],
+    ...overrides,
+  };
+}
+
+describe("diagnostics", () => {
+  it("keeps the checker's codes, ranges and related information", () => {
+    const text = spiral.replace("from", "").replace("layer h2: dense 16 tanh", "layer h2: dense 16 tanh from h9");
+    const found = ide.diagnostics(open(text));
+    const unknown = found.find((d) => d.code === "nnet/unknown-layer")!;
+    expect(word(text, unknown.span)).toBe("h9");
+    expect(unknown.severity).toBe("error");
+  });
+
+  it("greys out a layer that does not reach the output", () => {
+    const text = spiral.replace("layer out: dense 1 sigmoid", "layer dead: dense 3 relu from h1\n  layer out: dense 1 sigmoid from h2");
+    const unreachable = ide.diagnostics(open(text)).find((d) => d.code === "nnet/unreachable-layer");
+    expect(unreachable?.tags).toEqual(["unnecessary"]);
+  });
+
+  it("reports the last run's vanishing gradients and gradient-check failures on their layers, only for the version they ran on", () => {
+    const failing = run({ gradcheck: { tolerance: 1e-5, passed: false, rows: [{ layer: "h2", param: "W", maxRelError: 0.3, passed: false, kinks: 0, checked: 256, total: 256 }] } });
+    const runs = new Map([["spiral", failing]]);
+    const found = ide.diagnostics(open(spiral, 1), runs);
+    const vanishing = found.find((d) => d.code === "nnet/vanishing-gradients-observed")!;
+    expect(vanishing.severity).toBe("information");
+    expect(word(spiral, vanishing.span)).toBe("h1");
+    expect(vanishing.message).toMatch(/5\.0 orders of magnitude/);
+    const check = found.find((d) => d.code === "nnet/gradcheck-failed")!;
+    expect(word(spiral, check.span)).toBe("h2");
+    expect(ide.diagnostics(open(spiral, 2), runs).filter((d) => d.code.startsWith("nnet/gradcheck") || d.code.endsWith("observed"))).toEqual([]);
+  });
+});
+
+describe("hover after a run", () => {
+  it("shows ‖∂C/∂W‖ and mean |δ| of the layer and the vanishing note", () => {
+    const markdown = ide.hover(open(spiral), spiral.indexOf("h1:"), new Map([["spiral", run()]]))!.markdown;
+    expect(markdown).toContain("‖∂C/∂Wʰ¹‖ = 2.00e-6");
+    expect(markdown).toContain("mean |δʰ¹| = 1.00e-7");
+    expect(markdown).toMatch(/vanishing gradients/);
+    const network = ide.hover(open(spiral), spiral.indexOf("spiral {"), new Map([["spiral", run()]]))!.markdown;
+    expect(network).toContain("‖∂C/∂Wᵒᵘᵗ‖ = 0.2");
+  });
+});
+
+describe("network totals", () => {
+  it("counts parameters, multiply-adds and cached values from the spec", () => {
+    const spec = ide.specOf(open(spiral).analysis.model.networks[0]!)!;
+    const costs = ide.networkCosts(spec);
+    expect(costs.parameters).toBe(16 * 2 + 16 + 16 * 16 + 16 + 16 + 1);
+    expect(costs.forwardMultiplyAdds).toBe(32 + 256 + 16);
+    expect(costs.backwardMultiplyAdds).toBe(32 + 2 * 256 + 2 * 16);
+    expect(costs.cachedValues).toBe(2 + 2 * (16 + 16 + 1));
+    expect(costs.edges).toBe(3);
+  });
+});
+
+describe("outline, folding, tokens, hints and lenses", () => {
+  const document = open(spiral);
+
+  it("lists networks with their entries", () => {
+    const [network] = ide.documentSymbols(document);
+    expect(network!.name).toBe("spiral");
+    expect(network!.children.map((child) => `${child.kind}:${child.name}`)).toEqual(
+      ["input:x", "layer:h1", "layer:h2", "layer:out", "loss:binary_cross_entropy", "data:spiral", "train:train"]);
+    expect(network!.children[1]!.detail).toBe("dense 16 tanh · 48 params");
+  });
+
+  it("folds the network body and the train block", () => {
+    const folded = ide.foldingRanges(document).map((range) => word(spiral, range.span).split("\n")[0]);
+    expect(folded).toEqual(["{", "train {"]);
+  });
+
+  it("classifies names, keywords and numbers", () => {
+    const tokens = ide.semanticTokens(document).map((token) => `${word(spiral, token.span)}:${token.type}`);
+    expect(tokens).toEqual(expect.arrayContaining(["network:keyword", "spiral:network", "h1:layer", "tanh:activation", "binary_cross_entropy:loss", "16:number", "epochs:property", "dense:keyword"]));
+    expect(tokens.filter((token) => token.startsWith("two"))).toEqual([]);
+  });
+
+  it("hints each layer's size and parameters, with the last run's gradient norm", () => {
+    const all = { start: 0, end: spiral.length };
+    expect(ide.inlayHints(document, all).map((hint) => hint.label)).toEqual(["→ 16 · 48 params", "→ 16 · 272 params", "→ 1 · 17 params"]);
+    const withRun = ide.inlayHints(document, all, new Map([["spiral", run()]]));
+    expect(withRun[2]!.label).toBe("→ 1 · 17 params · ‖∂C/∂W‖ 0.2");
+  });
+
+  it("puts Train, Gradient check and Summary above each network", () => {
+    const lenses = ide.codeLenses(document);
+    expect(lenses.map((lens) => `${lens.title}=${lens.command}`)).toEqual(["▶ Train=nnet.train", "✓ Gradient check=nnet.gradcheck", "Σ Summary=nnet.summary"]);
+    expect(lenses[0]!.arguments).toEqual([{ uri: "file:///t.nnet", network: "spiral" }]);
+  });
+});
+
+describe("every request answers on any text (invariant 1)", () => {
+  const pieces = ["network n {", "}", "input x: 2", "layer h: dense 4 relu", "layer a: add(h, x)", "layer c: concat(h, h)", "loss mse",
+    "loss cross_entropy", "layer o: dense 3 softmax", "data iris", "train { optimizer adam(lr: 0.1) }", "from", "(", ")", ":", "\n", "tahn", "-1", "0"];
+  it("hover, completion, rename, references, symbols, tokens, hints and formatting never throw", () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), fc.nat(), (parts, cursor) => {
+      const text = parts.join(" ");
+      const document = open(text);
+      const offset = text.length === 0 ? 0 : cursor % (text.length + 1);
+      ide.hover(document, offset);
+      ide.completion(document, offset);
+      ide.rename(document, offset, "renamed");
+      ide.references(document, offset, true);
+      ide.definition(document, offset);
+      ide.documentSymbols(document);
+      ide.semanticTokens(document);
+      ide.inlayHints(document, { start: 0, end: text.length });
+      ide.codeActions(document, { start: offset, end: offset });
+      ide.format(document);
+      ide.diagnostics(document);
+    }), { numRuns: 300, seed: 3 });
+  });
+});

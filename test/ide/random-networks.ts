@@ -1,0 +1,75 @@
+/** Random NetworkSpecs for the numeric tests: chains, several successors, add and concat. */
+import type { ActivationSpec, LayerSpec, LossName, NetworkSpec } from "../../server/src/engine/index";
+
+export class Random {
+  constructor(private state: number) {}
+  next(): number {
+    this.state = (this.state * 1664525 + 1013904223) >>> 0;
+    return this.state / 2 ** 32;
+  }
+  int(low: number, high: number): number {
+    return low + Math.floor(this.next() * (high - low + 1));
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+  normal(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
+}
+
+export const hiddenActivations: ActivationSpec[] = [
+  { name: "identity" }, { name: "sigmoid" }, { name: "tanh" }, { name: "relu" },
+  { name: "leaky_relu", alpha: 0.1 }, { name: "elu", alpha: 0.7 }, { name: "softplus" },
+];
+
+/** Output activation and loss pairs whose loss is defined on the activation's whole range. */
+export const outputPairs: { activation: ActivationSpec; loss: LossName }[] = [
+  ...[...hiddenActivations, { name: "softmax" } as ActivationSpec].map((activation) => ({ activation, loss: "mse" as LossName })),
+  { activation: { name: "sigmoid" }, loss: "binary_cross_entropy" },
+  { activation: { name: "softmax" }, loss: "binary_cross_entropy" },
+  { activation: { name: "softmax" }, loss: "cross_entropy" },
+  { activation: { name: "sigmoid" }, loss: "cross_entropy" },
+];
+
+function hiddenLayer(random: Random, name: string, earlier: { name: string; units: number }[]): LayerSpec {
+  const roll = random.next();
+  const sameSize = earlier.filter((layer) => earlier.filter((other) => other.units === layer.units).length >= 2 && layer.name !== earlier[0]!.name);
+  if (roll < 0.2 && sameSize.length >= 2) {
+    const units = random.pick(sameSize).units;
+    const operands = sameSize.filter((layer) => layer.units === units).slice(-3).map((layer) => layer.name);
+    if (operands.length >= 2) return { kind: "add", name, units, from: operands };
+  }
+  if (roll < 0.4 && earlier.length >= 2) {
+    const parts = [random.pick(earlier), random.pick(earlier)];
+    return { kind: "concat", name, units: parts.reduce((total, part) => total + part.units, 0), from: parts.map((part) => part.name) };
+  }
+  const from = random.next() < 0.6 ? earlier[earlier.length - 1]! : random.pick(earlier);
+  return { kind: "dense", name, units: random.pick([2, 3, 3, 4]), from: from.name, activation: random.pick(hiddenActivations), init: { name: "xavier" } };
+}
+
+export function randomNetwork(random: Random, pair: { activation: ActivationSpec; loss: LossName }, depth: number): NetworkSpec {
+  const input = { name: "x", units: random.int(2, 4) };
+  const layers: LayerSpec[] = [];
+  const known = [input];
+  for (let i = 1; i <= depth; i++) {
+    const layer = hiddenLayer(random, `h${i}`, known);
+    layers.push(layer);
+    known.push({ name: layer.name, units: layer.units });
+  }
+  const units = pair.activation.name === "softmax" || pair.loss === "cross_entropy" ? random.int(2, 4) : random.int(1, 3);
+  layers.push({ kind: "dense", name: "out", units, from: known[known.length - 1]!.name, activation: pair.activation, init: { name: "xavier" } });
+  return { name: "random", input, layers, loss: pair.loss };
+}
+
+/** Targets that suit the loss: one-hot for cross-entropy, 0/1 for bce, reals for mse. */
+export function randomTargets(random: Random, loss: LossName, units: number, m: number): Float64Array {
+  const y = new Float64Array(units * m);
+  for (let column = 0; column < m; column++) {
+    const hot = random.int(0, units - 1);
+    for (let row = 0; row < units; row++) {
+      y[row * m + column] = loss === "mse" ? random.normal() : loss === "cross_entropy" ? Number(row === hot) : random.int(0, 1);
+    }
+  }
+  return y;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { analyze, csvRows, csvShape, LineIndex, readCsvTable } from "../../server/src/language/index";
+
+describe("CSV tables", () => {
+  it("handles a BOM, CRLF line ends and quoted cells with commas", () => {
+    const table = readCsvTable('\uFEFFa,b,"the, label"\r\n1,2,"x, y"\r\n3,4,z\r\n');
+    expect(table.header).toEqual(["a", "b", "the, label"]);
+    expect(table.rows).toEqual([["1", "2", "x, y"], ["3", "4", "z"]]);
+    expect(table.problems).toEqual([]);
+  });
+
+  it("treats a numeric target as regression and a text one as one-hot", () => {
+    const table = readCsvTable("x,y,kind\n1,0.5,a\n2,1.5,b\n3,2.5,a\n");
+    const regression = csvShape(table, "y")!;
+    expect([regression.targetKind, regression.features, regression.targets, regression.rows]).toEqual(["regression", 2, 1, 3]);
+    expect(regression.problems.map((p) => [p.line, p.column])).toEqual([[2, 3], [3, 3], [4, 3]]);
+    const classes = csvShape(readCsvTable("x,y,kind\n1,0.5,a\n2,1.5,b\n3,2.5,a\n"), "kind")!;
+    expect([classes.targetKind, classes.features, classes.targets, classes.labels]).toEqual(["classes", 2, 2, ["a", "b"]]);
+    expect(csvRows(table, classes, "kind")).toEqual([{ x: [1, 0.5], y: [1, 0] }, { x: [2, 1.5], y: [0, 1] }, { x: [3, 2.5], y: [1, 0] }]);
+    expect(csvShape(table, "kind", 4)!.targets).toBe(4);
+    expect(csvShape(table, "missing")).toBeUndefined();
+  });
+
+  it("reports rows of the wrong width and non-numeric features by row and column", () => {
+    const table = readCsvTable("a,b,c\n1,2,x\n1,2\n1,oops,y\n");
+    expect(table.problems).toEqual([{ line: 3, message: "row 3 has 2 cells; the header has 3" }]);
+    const shape = csvShape(table, "c")!;
+    expect(shape.problems.map((p) => p.message)).toContain("row 3, column 2 ('b'): 'oops' is not a number");
+  });
+
+  it("reports a malformed or empty file instead of throwing", () => {
+    expect(readCsvTable('a,b\n"unclosed,1\n').problems[0].message).toMatch(/could not be read/);
+    expect(readCsvTable("").problems[0].message).toMatch(/empty/);
+  });
+
+  it("reports more labels than classes at the csv call", () => {
+    const files = { readFile: () => "x,y\n1,a\n2,b\n3,c\n", resolve: (_from: string | undefined, rel: string) => `/d/${rel}` };
+    const text = 'network n {\n input x: 1\n layer o: dense 2 softmax\n loss cross_entropy\n data csv("t.csv", target: "y", classes: 2)\n}';
+    const d = analyze(text, { path: "/d/n.nnet", files }).diagnostics.find((item) => item.code === "nnet/csv-invalid");
+    expect(d?.message).toContain("3 distinct values but classes is 2");
+  });
+});
+
+describe("LineIndex", () => {
+  it("maps offsets to 0-based lines and characters and back, for LF, CRLF and CR", () => {
+    const text = "ab\ncd\r\nef\rgh";
+    const lines = new LineIndex(text);
+    expect(lines.lineCount).toBe(4);
+    expect([0, 2, 3, 5, 7, 10, 12].map((offset) => lines.position(offset))).toEqual([
+      { line: 0, character: 0 }, { line: 0, character: 2 }, { line: 1, character: 0 }, { line: 1, character: 2 },
+      { line: 2, character: 0 }, { line: 3, character: 0 }, { line: 3, character: 2 },
+    ]);
+    expect(lines.offset({ line: 1, character: 1 })).toBe(4);
+    expect(lines.offset({ line: 1, character: 99 })).toBe(5);
+    expect(lines.offset({ line: 9, character: 0 })).toBe(text.length);
+    expect(lines.position(999)).toEqual({ line: 3, character: 2 });
+  });
+});

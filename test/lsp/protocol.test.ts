@@ -1,0 +1,110 @@
+/** The built server over stdio: diagnostics, hover, completion, an edit burst and the training requests. */
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CompletionList, Hover, InlayHint, MarkupContent } from "vscode-languageserver-protocol";
+import { open, positionOf, serverPath, startClient, type TestClient } from "./client";
+
+const valid = `network spiral {
+  input x: 2
+  layer h1: dense 16 tanh
+  layer h2: dense 16 tanh
+  layer out: dense 1 sigmoid
+  loss binary_cross_entropy
+  data spiral(samples: 400, noise: 0.1)
+}
+`;
+const broken = `network broken {
+  input x: 2
+  layer h1: dense 16 tahn
+  layer out: dense 1 sigmoid from h9
+  loss binary_cross_entropy
+}
+`;
+
+describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/server.js --stdio)", () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await startClient();
+  });
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it("publishes the checker's diagnostics for a broken file, with codes and ranges", async () => {
+    open(client, "file:///broken.nnet", broken);
+    const published = await client.diagnostics("file:///broken.nnet");
+    const codes = published.diagnostics.map((d) => d.code);
+    expect(codes).toContain("nnet/unknown-activation");
+    expect(codes).toContain("nnet/unknown-layer");
+    const typo = published.diagnostics.find((d) => d.code === "nnet/unknown-activation")!;
+    expect(typo.range.start).toEqual(positionOf(broken, broken.indexOf("tahn")));
+    expect(typo.message).toContain("tanh");
+  });
+
+  it("publishes no errors for a valid file", async () => {
+    open(client, "file:///valid.nnet", valid);
+    const published = await client.diagnostics("file:///valid.nnet");
+    expect(published.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+  });
+
+  it("answers a hover on a layer with its BP2 equation", async () => {
+    const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
+      textDocument: { uri: "file:///valid.nnet" }, position: positionOf(valid, valid.indexOf("h1:") + 1),
+    });
+    const value = (hover!.contents as MarkupContent).value;
+    expect(value).toContain("BP2");
+    expect(value).toContain("δʰ¹ = ((Wʰ²)ᵀ δʰ²) ⊙ tanh′(zʰ¹)");
+    expect(value).toContain("Wʰ¹ ∈ ℝ¹⁶ˣ²");
+  });
+
+  it("completes losses after `loss`", async () => {
+    const list = await client.connection.sendRequest<CompletionList>("textDocument/completion", {
+      textDocument: { uri: "file:///valid.nnet" }, position: positionOf(valid, valid.indexOf("binary_cross_entropy")),
+    });
+    expect(list.items.map((item) => item.label)).toEqual(expect.arrayContaining(["mse", "binary_cross_entropy", "cross_entropy"]));
+  });
+
+  it("shows inlay hints, and none once the setting turns them off", async () => {
+    const range = { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } };
+    const hints = await client.connection.sendRequest<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri: "file:///valid.nnet" }, range });
+    expect(hints.map((hint) => hint.label)).toContain("→ 16 · 48 params");
+    client.settings.inlayHints.enabled = false;
+    client.connection.sendNotification("workspace/didChangeConfiguration", { settings: {} });
+    const none = await client.connection.sendRequest<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri: "file:///valid.nnet" }, range });
+    expect(none).toEqual([]);
+    client.settings.inlayHints.enabled = true;
+    client.connection.sendNotification("workspace/didChangeConfiguration", { settings: {} });
+  });
+
+  it("absorbs a burst of 50 incremental edits and publishes the last version's diagnostics", async () => {
+    const uri = "file:///burst.nnet";
+    let text = valid;
+    open(client, uri, text);
+    await client.diagnostics(uri);
+    const before = client.published.filter((p) => p.uri === uri).length;
+    const at = text.indexOf("tanh\n  layer h2") + 4;
+    for (let version = 2; version <= 51; version++) {
+      const position = positionOf(text, at + version - 2);
+      text = text.slice(0, at + version - 2) + "x" + text.slice(at + version - 2);
+      client.connection.sendNotification("textDocument/didChange", {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: position, end: position }, text: "x" }],
+      });
+    }
+    const last = await client.diagnostics(uri, (p) => p.version === 51);
+    const unknown = last.diagnostics.find((d) => d.code === "nnet/unknown-activation");
+    expect(unknown?.message).toContain(`tanh${"x".repeat(50)}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 400));
+    const after = client.published.filter((p) => p.uri === uri).slice(before);
+    expect(after.length).toBeLessThan(10);
+    expect(after[after.length - 1]!.version).toBe(51);
+    const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
+      textDocument: { uri }, position: positionOf(text, text.indexOf("h2:") + 1),
+    });
+    expect((hover!.contents as MarkupContent).value).toContain("h2");
+  });
+
+  it("answers nnet/train with a clear error while no training runner is installed", async () => {
+    await expect(client.connection.sendRequest("nnet/train", { uri: "file:///valid.nnet" })).rejects.toThrow(/training is not available/);
+  });
+});

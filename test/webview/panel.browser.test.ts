@@ -1,0 +1,323 @@
+/**
+ * The training panel in a real Chromium, under the host's own CSP, driven the
+ * way the extension drives it: by posted messages.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { HostMessage, WebviewMessage } from "../../server/src/protocol";
+import { validateWebviewMessage } from "../../server/src/protocol";
+import { decisionGrid, epochMetrics, gradcheckReport, runMessage, summary } from "./fixtures";
+import { repoRoot, startHarnessServer, type HarnessServer } from "./server";
+
+const chromiumPath = "/usr/bin/chromium";
+const hasChromium = existsSync(chromiumPath);
+if (!hasChromium) console.warn(`panel browser test skipped: ${chromiumPath} is missing (apt-get install chromium)`);
+
+const screenshots = join(repoRoot, "test-results", "webview");
+const dark = { train: "#3794ff", validation: "#d18616", pass: "rgb(115, 201, 145)", fail: "rgb(241, 76, 76)" };
+
+interface Pixels { drawn: number; matching: number; distinct: number; width: number; height: number }
+
+describe.skipIf(!hasChromium)("training panel in Chromium", () => {
+  let server: HarnessServer;
+  let browser: Browser;
+  let page: Page;
+  let profile: string;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  const evaluate = <T>(expression: string, arg?: unknown): Promise<T> => page.evaluate(expression, arg) as Promise<T>;
+  const posted = () => evaluate<WebviewMessage[]>("harness.posted");
+  /** Calls a harness function in the page with one serialisable argument. */
+  const call = <T>(name: string, arg?: unknown): Promise<T> =>
+    page.evaluate(([n, a]) => (globalThis as any).harness[n as string](a), [name, arg] as const) as Promise<T>;
+  const send = (...messages: HostMessage[]) => call<void>("sendAll", messages);
+  const chartData = (name: string) =>
+    evaluate<{ points: number; series: number; log: string; visible: boolean }>(`(() => {
+      const host = document.querySelector(".chart-${name} .chart");
+      return { points: Number(host.dataset.points), series: Number(host.dataset.series), log: host.dataset.log,
+        visible: !host.closest(".card").hidden };
+    })()`);
+  const pixels = (selector: string, color?: string) =>
+    evaluate<Pixels>(`harness.canvasPixels(${JSON.stringify(selector)}, ${JSON.stringify(color)}, 40)`);
+  const run = (epochs: number, count = epochs) => [
+    runMessage(epochs),
+    ...Array.from({ length: count }, (_, i): HostMessage => ({ type: "progress", metrics: epochMetrics(i + 1) })),
+  ];
+  const open = async (fresh = false) => {
+    await page.goto(fresh ? `${server.url}?fresh` : server.url);
+    await page.waitForFunction("harness.posted.length > 0");
+    await evaluate("harness.frame()");
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(repoRoot, "out/webview/main.js"))) {
+      execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: repoRoot, stdio: "inherit" });
+    }
+    server = await startHarnessServer();
+    profile = mkdtempSync(join(tmpdir(), "nnet-webview-"));
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+      ],
+      env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on("pageerror", (error) => pageErrors.push(String(error)));
+    await open();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("posts ready first and shows nothing before the host speaks", async () => {
+    expect(await posted()).toEqual([{ type: "ready" }]);
+    expect((await chartData("loss")).visible).toBe(false);
+    expect(await evaluate("document.querySelector('.status').textContent")).toBe("No run yet");
+  });
+
+  it("draws live training and validation loss from 200 epochs", async () => {
+    await send(...run(200));
+    const loss = await chartData("loss");
+    expect(loss).toMatchObject({ points: 200, series: 4, visible: true, log: "false" });
+    const drawn = await pixels(".chart-loss canvas", dark.train);
+    expect(drawn.matching).toBeGreaterThan(150);
+    expect((await pixels(".chart-loss canvas", dark.validation)).matching).toBeGreaterThan(150);
+    expect(await chartData("accuracy")).toMatchObject({ points: 200, visible: true });
+    // input layer (gradient 0 throughout) has no series; h1, h2, out do
+    expect(await chartData("gradients")).toMatchObject({ points: 200, series: 3, log: "true", visible: true });
+    // the fixture's layers are about a decade apart each: the note gives their spread
+    const norms = epochMetrics(200).layers.map((s) => s.gradNorm).filter((g) => g > 0);
+    const spread = (Math.max(...norms) / Math.min(...norms)).toPrecision(3);
+    expect(await evaluate("document.querySelector('.chart-gradients .chart-note').textContent"))
+      .toBe(`epoch 200: largest/smallest layer norm ${spread}×`);
+    expect(await evaluate("document.querySelector('.status').textContent")).toMatch(/running · epoch 200 \/ 200 · loss 0\.0/);
+  });
+
+  it("hides the accuracy chart when the network reports none", async () => {
+    const noAccuracy = (epoch: number): HostMessage => {
+      const { accuracy: _a, valAccuracy: _v, ...metrics } = epochMetrics(epoch);
+      return { type: "progress", metrics };
+    };
+    await send(runMessage(5), noAccuracy(1), noAccuracy(2));
+    expect((await chartData("accuracy")).visible).toBe(false);
+    expect(await chartData("loss")).toMatchObject({ points: 2, visible: true });
+    await send(...run(200));
+  });
+
+  it("shows the gradient check with PASS and FAIL in the theme's colours", async () => {
+    await send({
+      type: "done",
+      params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", gradcheck: gradcheckReport },
+    });
+    const rows = await evaluate<{ layer: string; verdict: string; color: string; beyond: boolean; kinks: string }[]>(`
+      [...document.querySelectorAll(".gradcheck tbody tr")].map((tr) => ({
+        layer: tr.dataset.layer, verdict: tr.querySelector(".verdict").textContent,
+        color: getComputedStyle(tr.querySelector(".verdict")).color,
+        beyond: tr.children[3].classList.contains("beyond"), kinks: tr.children[6].textContent }))`);
+    expect(rows.map((r) => [r.layer, r.verdict])).toEqual([["h1", "PASS"], ["h1", "PASS"], ["h2", "FAIL"], ["out", "PASS"]]);
+    expect(rows.filter((r) => r.verdict === "PASS").every((r) => r.color === dark.pass)).toBe(true);
+    expect(rows[2]).toMatchObject({ color: dark.fail, beyond: true });
+    expect(rows[3].kinks).toBe("⚠ 2");
+    expect(await evaluate("document.querySelector('.status').textContent")).toMatch(/^Training of circle completed/);
+  });
+
+  it("posts revealLayer when a gradient-check row is clicked", async () => {
+    await page.click(".gradcheck tbody tr[data-layer='h2']");
+    expect((await posted()).at(-1)).toEqual({ type: "revealLayer", layer: "h2" });
+    await page.focus(".gradcheck tbody tr[data-layer='out']");
+    await page.keyboard.press("Enter");
+    expect((await posted()).at(-1)).toEqual({ type: "revealLayer", layer: "out" });
+  });
+
+  it("draws the decision boundary of a 2-D grid with its points", async () => {
+    await send({ type: "progress", metrics: epochMetrics(201), grid: decisionGrid(40) });
+    const drawn = await pixels(".decision-map");
+    expect(drawn.drawn).toBe(drawn.width * drawn.height);
+    expect(drawn.distinct).toBeGreaterThan(20);
+    // the circle's inside (value near 1) is blue, the corners (near 0) orange
+    const at = (x: number, y: number) => evaluate<number[]>(`(() => {
+      const c = document.querySelector(".decision-map");
+      return [...c.getContext("2d").getImageData(Math.round(c.width * ${x}), Math.round(c.height * ${y}), 1, 1).data];
+    })()`);
+    const [cr, , cb] = await at(0.5, 0.56);
+    const [kr, , kb] = await at(0.03, 0.03);
+    expect(cb).toBeGreaterThan(cr + 40);
+    expect(kr).toBeGreaterThan(kb + 40);
+  });
+
+  it("keeps the selected view: log scale and smoothing", async () => {
+    await page.click(".log-scale");
+    await evaluate("harness.frame()");
+    expect((await chartData("loss")).log).toBe("true");
+    expect((await pixels(".chart-loss canvas", dark.train)).matching).toBeGreaterThan(150);
+    const setSmoothing = (value: number) =>
+      evaluate(`(() => { const s = document.querySelector(".smoothing"); s.value = "${value}";
+        s.dispatchEvent(new Event("input", { bubbles: true })); return harness.frame(); })()`);
+    await setSmoothing(0);
+    expect(await chartData("loss")).toMatchObject({ series: 2 });
+    await setSmoothing(0.9);
+    expect(await chartData("loss")).toMatchObject({ series: 4 });
+    const labels = await evaluate<string[]>("[...document.querySelectorAll('.chart-loss .u-legend .u-label')].map((l) => l.textContent)");
+    expect(labels).toEqual(["epoch", "training (raw)", "training", "validation (raw)", "validation"]);
+    expect(await evaluate("document.querySelector('.smoothing-value').textContent")).toBe("0.90");
+    await page.click(".log-scale");
+    await evaluate("harness.frame()");
+    expect((await chartData("loss")).log).toBe("false");
+  });
+
+  it("exports the history as CSV and each chart as PNG", async () => {
+    await page.click(".export-csv");
+    const message = (await posted()).at(-1);
+    expect(message?.type).toBe("exportCsv");
+    const lines = (message as { csv: string }).csv.trimEnd().split("\r\n");
+    expect(lines).toHaveLength(202);
+    expect(lines[0].split(",").slice(0, 6)).toEqual(["epoch", "loss", "valLoss", "accuracy", "valAccuracy", "x.gradNorm"]);
+    const first = epochMetrics(1);
+    expect(lines[1].split(",").slice(0, 3).map(Number)).toEqual([1, first.loss, first.valLoss]);
+    for (const name of ["loss", "gradients", "decision"]) {
+      await page.click(`.export-${name}`);
+      const png = (await posted()).at(-1);
+      expect(png).toMatchObject({ type: "exportPng", name });
+      expect(validateWebviewMessage(png)).toEqual(png);
+    }
+  });
+
+  it("shows markup in names and messages as text, never as elements", async () => {
+    const script = "<script>window.__pwned = 1; alert(1)</script>";
+    const image = "<img src=x onerror=\"window.__pwned = 2; alert(2)\">";
+    const evil = { ...summary, layers: summary.layers.map((l, i) => (i === 1 ? { ...l, name: image } : l)) };
+    const metrics = epochMetrics(1, [script, "h2", "out"]);
+    await send(
+      { type: "run", jobId: "job-2", network: image, kind: "train", epochs: 3, summary: evil },
+      { type: "progress", metrics },
+      { type: "done", params: { jobId: "job-2", uri: "file:///w/x.nnet", network: image, kind: "train", status: "failed", message: script,
+        gradcheck: { ...gradcheckReport, rows: [{ ...gradcheckReport.rows[0], layer: image }] } } },
+    );
+    const found = await evaluate<{ elements: number; scripts: number; pwned: unknown; status: string; layer: string; legend: string; cell: string }>(`({
+      elements: document.querySelectorAll("img, iframe, object, embed, #app script").length,
+      scripts: document.scripts.length,
+      pwned: window.__pwned,
+      status: document.querySelector(".status").textContent,
+      layer: document.querySelectorAll(".layer-name")[1].textContent,
+      legend: [...document.querySelectorAll(".chart-gradients .u-label")].map((l) => l.textContent).join("|"),
+      cell: document.querySelector(".gradcheck td.layer").textContent })`);
+    expect(found).toMatchObject({ elements: 0, scripts: 2, pwned: undefined, layer: image, legend: `epoch|${script}|h2|out`, cell: image });
+    expect(found.status.startsWith(`Training of ${image} failed`)).toBe(true);
+    expect(found.status.endsWith(`: ${script}`)).toBe(true);
+    await page.click(".export-csv");
+    const csv = ((await posted()).at(-1) as { csv: string }).csv;
+    expect(csv.split("\r\n")[0].split(",")).toContain(`${script}.gradNorm`);
+    expect(dialogs).toEqual([]);
+  });
+
+  it("redraws from its saved state after a reload, and from a host restore", async () => {
+    await send(...run(200), { type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", gradcheck: gradcheckReport, grid: decisionGrid(30) } });
+    await page.reload();
+    await page.waitForFunction("harness.posted.length > 0");
+    await evaluate("harness.frame()");
+    expect(await posted()).toEqual([{ type: "ready" }]);
+    expect(await chartData("loss")).toMatchObject({ points: 200, visible: true });
+    expect((await pixels(".chart-loss canvas", dark.train)).matching).toBeGreaterThan(150);
+    expect(await evaluate("document.querySelectorAll('.gradcheck tbody tr').length")).toBe(4);
+    expect(await evaluate("document.querySelector('.decision-map').dataset.resolution")).toBe("30");
+
+    await open(true);
+    expect((await chartData("loss")).visible).toBe(false);
+    const state = { network: "circle", kind: "train", epochs: 50, summary, history: Array.from({ length: 50 }, (_, i) => epochMetrics(i + 1)), status: "cancelled" };
+    await send({ type: "restore", state } as HostMessage);
+    expect(await chartData("loss")).toMatchObject({ points: 50, visible: true });
+    expect(await evaluate("document.querySelector('.status').textContent")).toMatch(/cancelled · epoch 50 \/ 50/);
+  });
+
+  it("ignores malformed host messages", async () => {
+    await send({ type: "progress", metrics: { epoch: "x" } } as unknown as HostMessage, { type: "nope" } as unknown as HostMessage);
+    expect(await chartData("loss")).toMatchObject({ points: 50 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("stays fast and bounded with 10,000 epochs", async () => {
+    // ship the messages first, so that what is timed is the panel, not the test's transport
+    await call("stash", [
+      runMessage(10_000),
+      ...Array.from({ length: 10_000 }, (_, i) => ({ type: "progress", metrics: epochMetrics(i + 1) })),
+    ]);
+    const receiveMs = await evaluate<number>(`(async () => {
+      const t = performance.now();
+      await harness.sendAll(window.pending);
+      return performance.now() - t;
+    })()`);
+    const loss = await chartData("loss");
+    const gradients = await chartData("gradients");
+    expect(loss.points).toBeLessThanOrEqual(1000);
+    expect(loss.points).toBeGreaterThan(500);
+    expect(gradients.points).toBeLessThanOrEqual(1000);
+    expect((await pixels(".chart-loss canvas", dark.train)).matching).toBeGreaterThan(150);
+    // each further epoch: the panel's own redraw time (data-draw-ms), at 10,000 epochs of history
+    const drawMs = await evaluate<number[]>(`(async () => {
+      const base = window.pending[1].metrics;
+      const times = [];
+      for (let epoch = 10001; epoch <= 10020; epoch++) {
+        await harness.sendAll([{ type: "progress", metrics: { ...base, epoch } }]);
+        times.push(Number(document.getElementById("app").dataset.drawMs));
+      }
+      return times;
+    })()`);
+    const meanDraw = drawMs.reduce((a, b) => a + b, 0) / drawMs.length;
+    console.log(`10,000 epochs: ${receiveMs.toFixed(0)} ms to receive and draw; ${loss.points} loss points, ${gradients.points} gradient points drawn; redraw per further epoch mean ${meanDraw.toFixed(1)} ms, max ${Math.max(...drawMs).toFixed(1)} ms`);
+    expect(meanDraw).toBeLessThan(50);
+    expect(await evaluate("document.querySelector('.status').textContent")).toMatch(/epoch 10020 \/ 10000/);
+  });
+
+  it("follows a theme change and looks right in the dark theme", async () => {
+    await evaluate("harness.setTheme('light')");
+    await evaluate("harness.frame()");
+    expect((await pixels(".chart-loss canvas", "#1a85ff")).matching).toBeGreaterThan(150);
+    mkdirSync(screenshots, { recursive: true });
+    await send(...run(300), { type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", gradcheck: gradcheckReport, grid: decisionGrid(40) } });
+    await page.screenshot({ path: join(screenshots, "panel-light.png"), fullPage: true });
+    await evaluate("harness.setTheme('dark')");
+    await evaluate("harness.frame()");
+    expect((await pixels(".chart-loss canvas", dark.train)).matching).toBeGreaterThan(150);
+    await page.screenshot({ path: join(screenshots, "panel-dark.png"), fullPage: true });
+    // a panel beside the editor is narrow: one column, charts refitted to it
+    await page.setViewportSize({ width: 560, height: 900 });
+    await evaluate("harness.frame()");
+    const width = await evaluate<number>("document.querySelector('.chart-loss canvas').getBoundingClientRect().width");
+    expect(width).toBeGreaterThan(400);
+    expect(width).toBeLessThan(540);
+    await page.screenshot({ path: join(screenshots, "panel-narrow.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await evaluate("harness.violations")).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("runs under a CSP that does block inline script and style (so the check above means something)", async () => {
+    await evaluate(`(() => {
+      const style = document.createElement("style");
+      style.textContent = "body { color: red }";
+      document.head.append(style);
+      const script = document.createElement("script");
+      script.textContent = "window.__inline = 1";
+      document.head.append(script);
+      return harness.frame();
+    })()`);
+    expect(await evaluate("window.__inline")).toBeUndefined();
+    const violations = await evaluate<string[]>("harness.violations");
+    expect(violations.some((v) => v.startsWith("style-src"))).toBe(true);
+    expect(violations.some((v) => v.startsWith("script-src"))).toBe(true);
+  });
+});

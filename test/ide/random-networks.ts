@@ -23,14 +23,19 @@ export const hiddenActivations: ActivationSpec[] = [
   { name: "leaky_relu", alpha: 0.1 }, { name: "elu", alpha: 0.7 }, { name: "softplus" },
 ];
 
-/** Output activation and loss pairs whose loss is defined on the activation's whole range. */
-export const outputPairs: { activation: ActivationSpec; loss: LossName }[] = [
-  ...[...hiddenActivations, { name: "softmax" } as ActivationSpec].map((activation) => ({ activation, loss: "mse" as LossName })),
-  { activation: { name: "sigmoid" }, loss: "binary_cross_entropy" },
-  { activation: { name: "softmax" }, loss: "binary_cross_entropy" },
-  { activation: { name: "softmax" }, loss: "cross_entropy" },
-  { activation: { name: "sigmoid" }, loss: "cross_entropy" },
-];
+export interface OutputPair {
+  activation: ActivationSpec;
+  loss: LossName;
+  /** a cross-entropy on an activation that can leave (0, 1): the loss is only defined, and compared, where 0 < a < 1 */
+  partialRange: boolean;
+}
+
+const allOutputs: ActivationSpec[] = [...hiddenActivations, { name: "softmax" }];
+const insideUnitInterval = new Set(["sigmoid", "softmax"]);
+
+/** Every output activation with every loss. */
+export const outputPairs: OutputPair[] = (["mse", "binary_cross_entropy", "cross_entropy"] as LossName[]).flatMap((loss) =>
+  allOutputs.map((activation) => ({ activation, loss, partialRange: loss !== "mse" && !insideUnitInterval.has(activation.name) })));
 
 function hiddenLayer(random: Random, name: string, earlier: { name: string; units: number }[]): LayerSpec {
   const roll = random.next();
@@ -48,7 +53,7 @@ function hiddenLayer(random: Random, name: string, earlier: { name: string; unit
   return { kind: "dense", name, units: random.pick([2, 3, 3, 4]), from: from.name, activation: random.pick(hiddenActivations), init: { name: "xavier" } };
 }
 
-export function randomNetwork(random: Random, pair: { activation: ActivationSpec; loss: LossName }, depth: number): NetworkSpec {
+export function randomNetwork(random: Random, pair: OutputPair, depth: number): NetworkSpec {
   const input = { name: "x", units: random.int(2, 4) };
   const layers: LayerSpec[] = [];
   const known = [input];

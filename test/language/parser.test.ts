@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { analyze, parse, type DenseBody, type InlineData, type LayerEntry } from "../../server/src/language/index";
+import { analyze, lex, parse, type DenseBody, type InlineData, type LayerEntry } from "../../server/src/language/index";
 import { exampleFiles, memoryFiles, examplesDir } from "./helpers";
 
 const spiralFromContract = `// spiral.nnet: two interleaved spirals, the classic hard 2-D toy problem
@@ -103,6 +103,21 @@ describe("parse", () => {
   });
 });
 
+describe("lex", () => {
+  it("lists tokens and comments in order, marking keywords", () => {
+    const text = "network a { // why\n layer h: dense 3 tanh }";
+    const tokens = lex(text).map((token) => [token.type, text.slice(token.span.start, token.span.end), token.keyword]);
+    expect(tokens).toEqual([
+      ["Network", "network", true], ["Identifier", "a", false], ["LCurly", "{", false], ["LineComment", "// why", false],
+      ["Layer", "layer", true], ["Identifier", "h", false], ["Colon", ":", false], ["Dense", "dense", true],
+      ["NumberLiteral", "3", false], ["Identifier", "tanh", false], ["RCurly", "}", false],
+    ]);
+    expect(lex("layers denser")).toEqual([
+      { type: "Identifier", span: { start: 0, end: 6 }, keyword: false }, { type: "Identifier", span: { start: 7, end: 13 }, keyword: false },
+    ]);
+  });
+});
+
 describe("recovery", () => {
   it("reports several syntax errors in one file and keeps the entries between them", () => {
     const text = "network a {\n input x: 2\n layer h: dense tanh\n layer o dense 1\n loss mse\n layer q: dense 3 ) (\n data xor\n}";
@@ -119,6 +134,27 @@ describe("recovery", () => {
     expect(codes).toContain("nnet/syntax");
     expect(codes).toContain("nnet/unknown-activation");
     expect(codes).toContain("nnet/unknown-layer");
+  });
+
+  it("recovers inside a layer, a settings block and inline rows without losing what follows", () => {
+    const text = "network a {\n layer h: dens 3\n layer q: dense 3\n train { epochs 3\n 5 batch 3\n seed 2 }\n data { 1 2 -> 3 ; x 1 -> 2\n 3 3 -> 1 }\n loss mse\n}";
+    const { ast, errors } = parse(text);
+    expect(errors.map((error) => slice(text, error.span))).toEqual(["dens", "5", "x"]);
+    const entries = ast.networks[0].entries;
+    expect(entries.map((entry) => entry.kind)).toEqual(["layer", "layer", "train", "data", "loss"]);
+    const train = entries[2];
+    expect(train.kind === "train" ? train.settings.map((setting) => setting.key?.text) : []).toEqual(["epochs", "batch", "seed"]);
+    const data = entries[3];
+    expect(data.kind === "data" && data.source?.kind === "inline" ? data.source.rows.length : 0).toBe(3);
+  });
+
+  it("suggests the keyword a misspelt word was meant to be, with a fix", () => {
+    const text = "netwrk q {}\nnetwork a {\n input x: 2\n layr h: dense 3\n layer z: dens 4\n lose mse\n}";
+    const syntax = analyze(text).diagnostics.filter((d) => d.code === "nnet/syntax");
+    expect(syntax.map((d) => [slice(text, d.span), d.fixes?.[0].edits[0].newText])).toEqual([
+      ["netwrk", "network"], ["layr", "layer"], ["dens", "dense"], ["lose", "loss"],
+    ]);
+    expect(syntax[2].message).toContain("did you mean 'dense'?");
   });
 
   it("parses the next network after an unclosed one", () => {
@@ -162,6 +198,15 @@ describe("limits", () => {
     for (const text of ["{".repeat(10000) + "}".repeat(10000), `network a { layer h: dense 3 tanh${"(".repeat(10000)}${")".repeat(10000)} }`]) {
       const analysis = analyze(text);
       expect(analysis.diagnostics.some((d) => d.code === "nnet/syntax")).toBe(true);
+    }
+  });
+
+  it("copes with a 1 MB word, comment, string and number run", () => {
+    const mb = 1 << 20;
+    for (const text of ["a".repeat(mb), `// ${"c".repeat(mb)}`, `network a { data csv("${"s".repeat(mb)}") }`, `network a { data { ${"1 ".repeat(mb / 2)}-> 1 } }`]) {
+      const started = performance.now();
+      expect(() => analyze(text)).not.toThrow();
+      expect(performance.now() - started).toBeLessThan(5000);
     }
   });
 

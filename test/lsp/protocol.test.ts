@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompletionList, Hover, InlayHint, MarkupContent } from "vscode-languageserver-protocol";
+import type { DoneParams, JobStarted, ProgressParams } from "../../server/src/protocol/index";
 import { open, positionOf, serverPath, startClient, type TestClient } from "./client";
 
 const valid = `network spiral {
@@ -104,7 +105,61 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
     expect((hover!.contents as MarkupContent).value).toContain("h2");
   });
 
-  it("answers nnet/train with a clear error while no training runner is installed", async () => {
-    await expect(client.connection.sendRequest("nnet/train", { uri: "file:///valid.nnet" })).rejects.toThrow(/training is not available/);
+  it("trains over nnet/train, answers hovers while it runs, then shows the run in hovers and inlay hints", async () => {
+    const uri = "file:///train.nnet";
+    const text = valid.replace("data spiral(samples: 400, noise: 0.1)", "data spiral(samples: 120, noise: 0.1)\n  train { epochs 60, batch 16 }");
+    open(client, uri, text);
+    await client.diagnostics(uri);
+    const progress: ProgressParams[] = [];
+    const hoverTimes: number[] = [];
+    let firstProgress!: () => void;
+    const progressed = new Promise<void>((resolveWait) => (firstProgress = resolveWait));
+    const done = new Promise<DoneParams>((resolveWait) => client.connection.onNotification("nnet/done", (params: DoneParams) => {
+      if (params.uri === uri) resolveWait(params);
+    }));
+    client.connection.onNotification("nnet/progress", (params: ProgressParams) => {
+      progress.push(params);
+      firstProgress();
+    });
+    const started = await client.connection.sendRequest<JobStarted>("nnet/train", { uri });
+    expect(started).toMatchObject({ network: "spiral", epochs: 60 });
+    await expect(client.connection.sendRequest("nnet/train", { uri })).rejects.toThrow(/already running/);
+    await progressed;
+    for (let i = 0; i < 5; i++) {
+      const began = performance.now();
+      const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
+        textDocument: { uri }, position: positionOf(text, text.indexOf("h1:") + 1),
+      });
+      hoverTimes.push(performance.now() - began);
+      expect((hover!.contents as MarkupContent).value).toContain("BP2");
+    }
+    expect(Math.min(...hoverTimes)).toBeLessThan(200);
+    const finished = await done;
+    expect(finished.status).toBe("completed");
+    expect(progress.length).toBe(60);
+    const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
+      textDocument: { uri }, position: positionOf(text, text.indexOf("h1:") + 1),
+    });
+    expect((hover!.contents as MarkupContent).value).toMatch(/Last run[\s\S]*‖∂C\/∂Wʰ¹‖ = /);
+    const range = { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } };
+    const hints = await client.connection.sendRequest<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range });
+    expect(hints.map((hint) => hint.label).join(" ")).toContain("‖∂C/∂W‖");
+  });
+
+  it("stops a job on nnet/stop", async () => {
+    const uri = "file:///long.nnet";
+    open(client, uri, valid.replace("data spiral(samples: 400, noise: 0.1)", "data spiral(samples: 400, noise: 0.1)\n  train { epochs 100000 }"));
+    await client.diagnostics(uri);
+    const done = new Promise<DoneParams>((resolveWait) => client.connection.onNotification("nnet/done", (params: DoneParams) => {
+      if (params.uri === uri) resolveWait(params);
+    }));
+    await client.connection.sendRequest<JobStarted>("nnet/train", { uri });
+    const stopped = await client.connection.sendRequest<{ stopped: number }>("nnet/stop", { uri });
+    expect(stopped.stopped).toBe(1);
+    expect((await done).status).toBe("cancelled");
+  });
+
+  it("answers nnet/train on a document the server does not have with a clear error", async () => {
+    await expect(client.connection.sendRequest("nnet/train", { uri: "file:///nowhere.nnet" })).rejects.toThrow(/not open/);
   });
 });

@@ -4,10 +4,19 @@
  */
 import { checkCommand } from "./check";
 import { findCommand, register, registered, UsageError, exit, type Io } from "./registry";
+import { demoCommand } from "./demo";
+import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
+import { trainCommand } from "./train";
+import { lspCommand } from "../lsp/index";
+import { TrainingRunner } from "../training/index";
 
 register(checkCommand);
 register(summaryCommand);
+register(trainCommand);
+register(gradcheckCommand);
+register(demoCommand);
+register(lspCommand({ runner: new TrainingRunner() }));
 
 const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 

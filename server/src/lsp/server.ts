@@ -23,14 +23,16 @@ import { registerTraining } from "./features/training";
 import type { ServerContext } from "./context";
 import { semanticLegend } from "./convert";
 import { DocumentStore } from "./documents";
-import { unavailableRunner, type JobRunner } from "./jobs";
+import type { JobRunner } from "./jobs";
+import { TrainingRunner } from "../training/index";
+import { WorkspaceFolders } from "./workspace-folders";
 import { RunStore } from "./runs";
 import { Settings } from "./settings";
 
 export type Transport = "stdio" | "ipc";
 
 export interface ServerOptions {
-  /** runs nnet/train and nnet/gradcheck; without one they answer "training is not available" */
+  /** runs nnet/train and nnet/gradcheck; default the training layer's worker-thread runner (`unavailableRunner` turns training off) */
   runner?: JobRunner;
 }
 
@@ -58,6 +60,7 @@ const capabilities: InitializeResult["capabilities"] = {
 /** Starts the server on stdio (editors, `nnet lsp --stdio`) or Node IPC (the VS Code client). */
 export function startServer(transport: Transport, options: ServerOptions = {}): Connection {
   const connection = connect(transport);
+  const folders = new WorkspaceFolders();
   const context: ServerContext = {
     connection,
     store: new DocumentStore((uri) => context.publish(uri), (uri) => {
@@ -66,10 +69,11 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     }),
     runs: new RunStore((uri) => context.store.text(uri)?.version),
     settings: new Settings(connection),
-    runner: options.runner ?? unavailableRunner,
+    runner: options.runner ?? new TrainingRunner({ workspaceRoot: (path) => folders.rootOf(path) }),
     publish: (uri) => publishDiagnostics(context, uri),
   };
   connection.onInitialize((params) => {
+    folders.set(params);
     context.settings.supported = params.capabilities.workspace?.configuration === true;
     const delay = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
     if (typeof delay === "number" && delay >= 0) context.store.debounceMs = delay;

@@ -59,14 +59,18 @@ export function startJob(request: JobRequest, onEpoch: (message: EpochMessage) =
   }
   const worker = new Worker(workerPath, { resourceLimits: options.resourceLimits ?? { maxOldGenerationSizeMb: 2048 } });
   let failure: Error | undefined;
+  const history: EpochMessage["metrics"][] = [];
   worker.on("message", (message: WorkerMessage) => {
-    if (message.type === "epoch") onEpoch(message);
+    if (message.type === "epoch") {
+      history.push(message.metrics);
+      onEpoch(message);
+    }
     else if (message.type === "done") finish({ status: message.result.status, result: message.result });
     else finish({ status: "failed", failure: message.failure });
   });
   worker.on("error", (error) => (failure = error));
   worker.on("exit", (code) => {
-    if (stopRequested) finish({ status: "cancelled", result: { status: "cancelled", kind: request.kind, network: request.network.name, history: [] } });
+    if (stopRequested) finish({ status: "cancelled", result: { status: "cancelled", kind: request.kind, network: request.network.name, history } });
     finish({ status: "failed", failure: { message: deathMessage(failure, code) } });
   });
   worker.postMessage({ type: "start", request, stop: stopFlag } satisfies StartMessage);

@@ -3,7 +3,7 @@ import {
   activations, dataSources, gradcheckKeys, initialisers, losses, lookup, optimizers, trainKeys,
   type KeyInfo, type NameInfo, type NetworkModel,
 } from "../semantics/index";
-import type { ActivationName, LossName } from "../../engine/spec";
+import type { ActivationName, LossName } from "../../engine/index";
 import { lossGradientDefinition, renderExpr } from "./deltas/index";
 import { networkAt, type IdeDocument } from "./document";
 import { activationFormulas, lossFormulas } from "./hover/names";

@@ -1,7 +1,7 @@
 /** One analysed text version: what every IDE answer is computed from. */
-import type { NetworkSpec } from "../../engine/spec";
+import type { NetworkSpec } from "../../engine/index";
 import { analyze, networkSpec, type Analysis, type FileAccess, type NetworkModel } from "../semantics/index";
-import type { Span } from "../syntax/ast";
+import type { Span } from "../syntax/index";
 
 export interface IdeDocument {
   uri: string;

@@ -1,6 +1,6 @@
 /** What the cursor is on, in the network's own terms. */
 import type { DataModel, InputModel, LayerModel, NetworkModel } from "../semantics/index";
-import type * as ast from "../syntax/ast";
+import type * as ast from "../syntax/index";
 import { networkAt, within, type IdeDocument } from "./document";
 
 export type Target =

@@ -1,6 +1,6 @@
 /** Document symbols (networks → entries), folding ranges and code lenses. */
 import type { NetworkModel } from "../semantics/index";
-import type * as ast from "../syntax/ast";
+import type * as ast from "../syntax/index";
 import type { IdeDocument } from "./document";
 import type { CodeLens, DocumentSymbol, FoldingRange } from "./types";
 

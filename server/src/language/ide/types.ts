@@ -2,7 +2,7 @@
  * The IDE layer's answers: plain data with offsets into the document text
  * (0-based, end exclusive). Only the LSP layer turns them into positions.
  */
-import type { Span } from "../syntax/ast";
+import type { Span } from "../syntax/index";
 
 export type { Span };
 

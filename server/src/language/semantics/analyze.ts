@@ -103,6 +103,11 @@ export function findNetwork(model: Model, name?: string): NetworkModel | undefin
   return name === undefined ? model.networks[0] : model.networks.find((network) => network.name === name);
 }
 
+/** The diagnostics that lie inside one network, for a command that runs only that network. */
+export function diagnosticsOf(analysis: Analysis, network: NetworkModel): Diagnostic[] {
+  return analysis.diagnostics.filter((diagnostic) => contains(network.ast.span, diagnostic.span));
+}
+
 /** Suggest a network name for a command-line typo. */
 export const closestNetwork = (model: Model, name: string): string | undefined =>
   closest(name, model.networks.map((network) => network.name ?? ""));

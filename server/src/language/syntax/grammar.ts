@@ -49,7 +49,7 @@ export const messages: IParserErrorMessageProvider = {
 
 class NnetParser extends CstParser {
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", errorMessageProvider: messages, maxLookahead: 2 });
+    super(t.allTokens, { recoveryEnabled: true, nodeLocationTracking: "none", errorMessageProvider: messages, maxLookahead: 2 });
     this.performSelfAnalysis();
   }
 

@@ -1,4 +1,5 @@
 /** The .nnet syntax: tokens, the parser and the AST. */
 export * from "./ast";
 export { parse, maxSyntaxErrors } from "./parse";
+export { lex, type LexedToken } from "./lex";
 export { keywords } from "./tokens";

@@ -97,11 +97,22 @@ function withoutEchoes(stray: ast.SyntaxError[], parserErrors: ast.SyntaxError[]
 
 const commentOf = (token: IToken): ast.Comment => ({ text: token.image, span: tokenSpan(token), block: token.tokenType === BlockComment });
 
+/** Recovery throws one exception per error; their stack traces are never read and dominate the cost. */
+function withoutStackTraces<T>(run: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 function parseUnsafe(text: string): ast.ParseResult {
   const lexed = nnetLexer.tokenize(text);
   const comments = lexed.groups.comments ?? [];
   nnetParser.input = lexed.tokens;
-  const cst = nnetParser.file();
+  const cst = withoutStackTraces(() => nnetParser.file());
   const networks = cst.children.network ?? [];
   const parserErrors = nnetParser.errors.map((error) => recognitionErrorOf(error, text.length));
   const stray = [

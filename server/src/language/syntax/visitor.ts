@@ -27,32 +27,37 @@ function nodesOf(node: CstNode | undefined, key: string): CstNode[] {
 
 const firstToken = (node: CstNode | undefined, key: string): IToken | undefined => tokensOf(node, key)[0];
 
-/** A node's span from the parser's location tracking, or from its tokens when recovery left it without one. */
+/**
+ * A node's span: from the first real token to the end of the last one. Each
+ * child list is in source order, so only its ends need reading; recovery can
+ * leave virtual tokens there, hence the inward search.
+ */
 function nodeSpan(node: CstNode, fallback: number): ast.Span {
-  const location = node.location;
-  if (location && Number.isFinite(location.startOffset) && Number.isFinite(location.endOffset) && !node.recoveredNode) {
-    return { start: location.startOffset, end: location.endOffset! + 1 };
-  }
-  return tokenSpanOf(node, fallback);
-}
-
-/** The span of every real token under a node; the grammar is flat, so this recursion is shallow. */
-function tokenSpanOf(node: CstNode, fallback: number): ast.Span {
   let start = Infinity;
   let end = -Infinity;
-  const visit = (children: Children): void => {
-    for (const list of Object.values(children)) {
-      for (const element of list ?? []) {
-        if (!isToken(element)) visit(element.children);
-        else if (isReal(element)) {
-          start = Math.min(start, element.startOffset);
-          end = Math.max(end, element.startOffset + element.image.length);
-        }
-      }
+  const children = node.children as Children;
+  for (const key in children) {
+    const list = children[key];
+    if (!list || list.length === 0) continue;
+    start = Math.min(start, edgeOf(list, true));
+    end = Math.max(end, edgeOf(list, false));
+  }
+  return start === Infinity || end === -Infinity ? { start: fallback, end: fallback } : { start, end };
+}
+
+/** The start of the first (or end of the last) real token in a child list. */
+function edgeOf(list: CstElement[], first: boolean): number {
+  for (let k = 0; k < list.length; k++) {
+    const element = list[first ? k : list.length - 1 - k];
+    if (isToken(element)) {
+      if (isReal(element)) return first ? element.startOffset : element.startOffset + element.image.length;
+      continue;
     }
-  };
-  visit(node.children);
-  return start === Infinity ? { start: fallback, end: fallback } : { start, end };
+    const span = nodeSpan(element, NaN);
+    const edge = first ? span.start : span.end;
+    if (Number.isFinite(edge)) return edge;
+  }
+  return first ? Infinity : -Infinity;
 }
 
 const joinSpans = (a: ast.Span, b: ast.Span): ast.Span => ({ start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) });

@@ -1,8 +1,8 @@
-import type { DenseSpec, LayerSpec, LossName, NetworkSpec } from "../../../engine/spec";
+import type { DenseSpec, LayerSpec, LossName, NetworkSpec } from "../../../engine/index";
 import {
   type Expr, activationOf, batched, delta, difference, hadamard, mean, product, sum, target, transpose, weight,
 } from "./expr";
-import { type LayerGraph, type OutgoingEdge, layerGraph, pathCounts } from "./graph";
+import { type LayerGraph, type OutgoingEdge, graphOf, pathCounts } from "./graph";
 
 /** The pairs whose σ′ cancels against the loss derivative (seed §5.1). */
 export type FusedPair = "softmax+cross_entropy" | "sigmoid+binary_cross_entropy";
@@ -97,21 +97,39 @@ function outputSeed(spec: NetworkSpec, output: LayerSpec): Expr {
   return product([...slopeFactor(output), lossGradient(spec, output.name)]);
 }
 
+/** One path's product, built from the output back (seed §6.2): Sˡ (Wˢ)ᵀ Sˢ … ∇ₐC. */
+function pathProduct(graph: LayerGraph, start: LayerSpec, edges: OutgoingEdge[]): Expr {
+  const seed = outputSeed(graph.spec, edges.length > 0 ? edges[edges.length - 1]!.to : start);
+  // factors from right to left, so each step is a push; a concat closes the product so far into its rows
+  let reversed: Expr[] = (seed.op === "product" ? seed.factors : [seed]).slice().reverse();
+  for (let step = edges.length - 1; step >= 0; step--) {
+    const edge = edges[step]!;
+    if (edge.to.kind === "dense") reversed.push(transpose(weight(edge.to.name)));
+    else if (edge.to.kind === "concat") reversed = [{ op: "rows", of: product(reversed.reverse()), start: edge.start, end: edge.end }];
+    const source = step === 0 ? start : edges[step - 1]!.to;
+    reversed.push(...slopeFactor(source).reverse());
+  }
+  return product(reversed.reverse());
+}
+
 /** Every path from `layer` to the output as a product of local derivatives, up to `limit` of them. */
 function pathProducts(graph: LayerGraph, layer: LayerSpec, limit: number, counts: Map<string, number>): Expr[] {
   const found: Expr[] = [];
-  const walk = (node: LayerSpec, finish: (tail: Expr) => Expr): void => {
+  const path: OutgoingEdge[] = [];
+  const walk = (node: LayerSpec): void => {
     if (found.length >= limit) return;
     if (node === graph.output) {
-      found.push(finish(outputSeed(graph.spec, node)));
+      found.push(pathProduct(graph, layer, path));
       return;
     }
     for (const edge of graph.successors.get(node.name) ?? []) {
       if ((counts.get(edge.to.name) ?? 0) === 0) continue;
-      walk(edge.to, (tail) => finish(product([...slopeFactor(node), edgeContribution(edge, tail)])));
+      path.push(edge);
+      walk(edge.to);
+      path.pop();
     }
   };
-  walk(layer, (tail) => tail);
+  walk(layer);
   return found;
 }
 
@@ -125,7 +143,7 @@ function parameterGradients(layer: DenseSpec, graph: LayerGraph): Pick<LayerDelt
   };
 }
 
-export function layerDeltas(spec: NetworkSpec, name: string, options: DeltaOptions = {}, graph = layerGraph(spec)): LayerDeltas | undefined {
+export function layerDeltas(spec: NetworkSpec, name: string, options: DeltaOptions = {}, graph = graphOf(spec)): LayerDeltas | undefined {
   const layer = graph.layer.get(name);
   if (!layer) return undefined;
   const output = layer === graph.output;
@@ -148,6 +166,6 @@ export function layerDeltas(spec: NetworkSpec, name: string, options: DeltaOptio
 }
 
 export function networkDeltas(spec: NetworkSpec, options: DeltaOptions = {}): LayerDeltas[] {
-  const graph = layerGraph(spec);
+  const graph = graphOf(spec);
   return spec.layers.flatMap((layer) => layerDeltas(spec, layer.name, options, graph) ?? []);
 }

@@ -1,4 +1,4 @@
-import type { ActivationSpec, LossName } from "../../../engine/spec";
+import type { ActivationSpec, LossName } from "../../../engine/index";
 
 /**
  * A symbolic expression over one network's quantities (seed §1, §5). The

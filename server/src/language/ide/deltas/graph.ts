@@ -1,4 +1,4 @@
-import type { LayerSpec, NetworkSpec } from "../../../engine/spec";
+import type { LayerSpec, NetworkSpec } from "../../../engine/index";
 
 /** One edge a → s of the network's layer graph, seen from its source a. */
 export interface OutgoingEdge {
@@ -18,6 +18,17 @@ export interface LayerGraph {
   layer: Map<string, LayerSpec>;
   successors: Map<string, OutgoingEdge[]>;
   output: LayerSpec | undefined;
+  /** paths from each layer to the output, filled on first use */
+  paths?: Map<string, number>;
+}
+
+const graphs = new WeakMap<NetworkSpec, LayerGraph>();
+
+/** The layer graph of a spec, built once per spec object (a hover on a 1,000-layer file stays cheap). */
+export function graphOf(spec: NetworkSpec): LayerGraph {
+  let graph = graphs.get(spec);
+  if (!graph) graphs.set(spec, (graph = layerGraph(spec)));
+  return graph;
 }
 
 export function predecessors(layer: LayerSpec): string[] {
@@ -51,7 +62,9 @@ export function layerGraph(spec: NetworkSpec): LayerGraph {
 
 /** Number of directed paths from each layer to the output (seed §6.3's path sum). */
 export function pathCounts(graph: LayerGraph): Map<string, number> {
+  if (graph.paths) return graph.paths;
   const counts = new Map<string, number>();
+  graph.paths = counts;
   const layers = graph.spec.layers;
   for (let position = layers.length - 1; position >= 0; position--) {
     const name = layers[position]!.name;

@@ -1,4 +1,4 @@
-import type { ActivationSpec } from "../../../engine/spec";
+import type { ActivationSpec } from "../../../engine/index";
 import type { Expr } from "./expr";
 
 /**

@@ -1,5 +1,5 @@
 /** Hover: what the cursor is on, explained from the compiled NetworkSpec (ARCHITECTURE invariant 3). */
-import type { ActivationName } from "../../../engine/spec";
+import type { ActivationName } from "../../../engine/index";
 import { activations, losses, lookup } from "../../semantics/index";
 import { specOf, type IdeDocument } from "../document";
 import { targetAt, type Target } from "../locate";

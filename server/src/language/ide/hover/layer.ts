@@ -1,7 +1,7 @@
 /** The hover of a layer: its forward equations and its backward pass (seed §1, §5, §6.2, §6.4). */
-import type { LayerSpec, NetworkSpec } from "../../../engine/spec";
+import type { LayerSpec, NetworkSpec } from "../../../engine/index";
 import {
-  type LayerGraph, type LayerDeltas, activationSymbol, escapeMarkdown, layerDeltas, layerGraph, lossGradientDefinition, predecessors, realSpace,
+  type LayerGraph, type LayerDeltas, activationSymbol, escapeMarkdown, layerDeltas, graphOf, lossGradientDefinition, predecessors, realSpace,
   renderExpr, superscript, mentions,
 } from "../deltas/index";
 import type { RunRecord } from "../run";
@@ -110,7 +110,7 @@ function header(graph: LayerGraph, layer: LayerSpec): string {
 const section = (title: string, lines: string[]): string => (lines.length === 0 ? "" : `**${title}**  \n${lines.join("  \n")}`);
 
 export function layerHover(spec: NetworkSpec, name: string, run?: RunRecord): string | undefined {
-  const graph = layerGraph(spec);
+  const graph = graphOf(spec);
   const layer = graph.layer.get(name);
   const deltas = layerDeltas(spec, name, { maxPaths: MAX_PATHS }, graph);
   if (!layer || !deltas) return undefined;

@@ -1,5 +1,5 @@
 /** Hovers on the names a layer or network uses: activations, losses, units, data, settings. */
-import type { ActivationName, LossName, NetworkSpec } from "../../../engine/spec";
+import type { ActivationName, LossName, NetworkSpec } from "../../../engine/index";
 import {
   dataSources, gradcheckKeys, initialisers, lookup, optimizers, trainKeys, type DataModel, type LayerModel, type NetworkModel,
 } from "../../semantics/index";

@@ -1,6 +1,6 @@
 /** A network's totals: what one forward and backward pass cost (seed §6.1, §6.3). */
-import type { NetworkSpec } from "../../../engine/spec";
-import { layerGraph, predecessors } from "../deltas/index";
+import type { NetworkSpec } from "../../../engine/index";
+import { graphOf, predecessors } from "../deltas/index";
 import type { RunRecord } from "../run";
 import { formatNumber, lastRunLines } from "./run";
 
@@ -21,7 +21,7 @@ export interface NetworkCosts {
 }
 
 export function networkCosts(spec: NetworkSpec): NetworkCosts {
-  const graph = layerGraph(spec);
+  const graph = graphOf(spec);
   let parameters = 0;
   let forward = 0;
   let backward = 0;

@@ -1,5 +1,5 @@
 /** One-line readings of what an activation's slope does to δ (seed §5.3, §6.2). */
-import type { ActivationSpec, NetworkSpec } from "../../../engine/spec";
+import type { ActivationSpec, NetworkSpec } from "../../../engine/index";
 import { fusedPair } from "../deltas/index";
 
 export function slopeReading(activation: ActivationSpec, slope: string): string {

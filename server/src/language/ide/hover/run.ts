@@ -1,5 +1,5 @@
 /** The last run's gradient statistics, read along the unrolled product (seed §6.2). */
-import type { NetworkSpec } from "../../../engine/spec";
+import type { NetworkSpec } from "../../../engine/index";
 import { superscript } from "../deltas/index";
 import type { RunLayerStats, RunRecord } from "../run";
 

@@ -1,7 +1,7 @@
 /** The data source against the network's input and output. */
 import type * as ast from "../../syntax/ast";
 import type { Fix, NetworkModel } from "../model";
-import { replace, type Accept, type NetworkCheck } from "./registry";
+import { count, replace, type Accept, type NetworkCheck } from "./registry";
 
 const sourceSpan = (entry: ast.DataEntry): ast.Span => (entry.source?.kind === "call" ? entry.source.name?.span ?? entry.source.span : entry.source?.span) ?? entry.keyword;
 
@@ -17,14 +17,14 @@ function checkShapes(network: NetworkModel, accept: Accept): void {
   const input = network.input;
   if (data.features !== undefined && input?.units !== undefined && data.features !== input.units) {
     accept("error", "nnet/data-features-mismatch", span,
-      `the data has ${data.features} feature${data.features === 1 ? "" : "s"} per row but input '${input.name}' has ${input.units} units; set 'input ${input.name}: ${data.features}'`,
+      `the data has ${count(data.features, "feature")} per row but input '${input.name}' has ${count(input.units, "unit")}; set 'input ${input.name}: ${data.features}'`,
       { related: [{ message: `input '${input.name}' is declared here`, span: input.entry.span }], fixes: input.entry.units ? [replace(`Set the input units to ${data.features}`, input.entry.units.span, String(data.features))] : undefined });
   }
   const output = network.output;
   if (data.targets !== undefined && output?.units !== undefined && data.targets !== output.units) {
-    const what = data.labels?.length ? `${data.targets} classes (${data.labels.slice(0, 5).join(", ")}${data.labels.length > 5 ? ", …" : ""})` : `${data.targets} target${data.targets === 1 ? "" : "s"} per row`;
+    const what = data.labels?.length ? `${data.targets} classes (${data.labels.slice(0, 5).join(", ")}${data.labels.length > 5 ? ", …" : ""})` : `${count(data.targets, "target")} per row`;
     accept("error", "nnet/data-targets-mismatch", span,
-      `the data has ${what} but the output '${output.name}' has ${output.units} units; give the output ${data.targets} units`,
+      `the data has ${what} but the output '${output.name}' has ${count(output.units, "unit")}; give the output ${count(data.targets, "unit")}`,
       { related: [{ message: `the output layer '${output.name}'`, span: output.entry.name!.span }], fixes: outputUnitsFix(network, data.targets) });
   }
 }
@@ -39,7 +39,7 @@ function checkInlineRows(inline: ast.InlineData, accept: Accept): void {
   for (const row of rows.slice(1)) {
     if (row.features.length === first.features.length && row.targets.length === first.targets.length) continue;
     accept("error", "nnet/inline-row-width", row.span,
-      `this row has ${row.features.length} features and ${row.targets.length} targets, but the first row has ${first.features.length} and ${first.targets.length}; every row needs the same widths`,
+      `this row has ${count(row.features.length, "feature")} and ${count(row.targets.length, "target")}, but the first row has ${first.features.length} and ${first.targets.length}; every row needs the same widths`,
       { related: [{ message: "the first row", span: first.span }] });
   }
   if (inline.rows.length === 0) accept("error", "nnet/inline-row-width", inline.span, "inline data needs at least one row, such as '{ 0 0 -> 0 ; 1 1 -> 0 }'");

@@ -2,7 +2,7 @@
 import type * as ast from "../../syntax/ast";
 import type { LayerModel, NetworkModel, Reference } from "../model";
 import { closest, didYouMean } from "../../suggest";
-import { suggestionFix, type Accept, type NetworkCheck } from "./registry";
+import { count, suggestionFix, type Accept, type NetworkCheck } from "./registry";
 
 function declaredAbove(network: NetworkModel, layer: LayerModel): string[] {
   const names = network.layers.slice(0, layer.index).map((above) => above.name);
@@ -48,8 +48,8 @@ function checkAdd(network: NetworkModel, layer: LayerModel, accept: Accept): voi
   for (const part of sized.slice(1)) {
     if (part.units === first.units) continue;
     accept("error", "nnet/dimension-mismatch", part.ref.name.span,
-      `add needs operands of equal size: '${part.ref.name.text}' has ${part.units} units but '${first.ref.name.text}' has ${first.units}; give them the same units, or use concat to stack them`,
-      { related: [{ message: `'${first.ref.name.text}' has ${first.units} units`, span: first.ref.name.span }] });
+      `add needs operands of equal size: '${part.ref.name.text}' has ${count(part.units, "unit")} but '${first.ref.name.text}' has ${first.units}; give them the same units, or use concat to stack them`,
+      { related: [{ message: `'${first.ref.name.text}' has ${count(first.units, "unit")}`, span: first.ref.name.span }] });
   }
 }
 

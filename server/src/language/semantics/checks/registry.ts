@@ -33,3 +33,6 @@ export function indentAt(text: string, offset: number): string {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
+
+/** "1 unit", "3 units". */
+export const count = (n: number | undefined, word: string): string => `${n ?? "?"} ${word}${n === 1 ? "" : "s"}`;

@@ -1,0 +1,27 @@
+/** The extension's settings (contributes.configuration), read when a command needs them. */
+import * as vscode from "vscode";
+
+export interface RunSettings {
+  maxEpochs?: number;
+  epsilon?: number;
+  tolerance?: number;
+  openPanelOnTrain: boolean;
+}
+
+/** A positive finite number, or undefined for an empty (null) or invalid setting. */
+function positive(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+export function runSettings(scope?: vscode.Uri): RunSettings {
+  const config = vscode.workspace.getConfiguration("nnet", scope);
+  const maxEpochs = positive(config.get<number | null>("train.maxEpochs"));
+  const epsilon = positive(config.get<number | null>("gradcheck.epsilon"));
+  const tolerance = positive(config.get<number | null>("gradcheck.tolerance"));
+  return {
+    ...(maxEpochs !== undefined ? { maxEpochs: Math.floor(maxEpochs) } : {}),
+    ...(epsilon !== undefined ? { epsilon } : {}),
+    ...(tolerance !== undefined ? { tolerance } : {}),
+    openPanelOnTrain: config.get<boolean>("panel.openOnTrain", true),
+  };
+}

@@ -1,0 +1,47 @@
+/** `nnet gradcheck FILE`: BP1–BP4 against central differences (seed §6.5), per layer and parameter. */
+import { parseArgs } from "node:util";
+import { fileOptions, compileFile } from "./train";
+import { errorEvent, gradcheckJson, gradcheckTable, runWithInterrupt } from "./job-output";
+import { exit, UsageError, type Command, type Io } from "./registry";
+
+export const gradcheckUsage = `Usage: nnet gradcheck FILE [--network NAME] [--json]
+
+Checks every analytic gradient ∂C/∂W and ∂C/∂b of a freshly initialised
+network against the central difference (C(θ+ε) − C(θ−ε)) / 2ε on a batch of
+its data, with the epsilon, tolerance, samples and max_params of its
+gradcheck { } block, and prints one PASS/FAIL row per layer and parameter.
+
+Options:
+  --network NAME              the network to check
+  --json                      print the network, its parameters, the batch and
+                              both gradients, so any tool can recompute them
+  --workspace DIR             data files must lie inside DIR (default: FILE's folder)
+  --allow-outside-workspace   read data files anywhere
+  -h, --help                  show this help
+
+Exit codes: 0 every layer passes, 1 a layer fails or the file has errors,
+2 bad usage, an unreadable file or an unknown network.`;
+
+export async function runGradcheck(args: string[], io: Io, workerPath?: string): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: fileOptions });
+  if (positionals.length !== 1) throw new UsageError("nnet gradcheck needs exactly one FILE");
+  const compiled = compileFile({ ...values, file: positionals[0] }, "gradcheck", io);
+  if (typeof compiled === "number") return compiled;
+  const outcome = await runWithInterrupt(compiled.request, () => undefined, workerPath);
+  if (outcome.status === "failed") {
+    if (values.json) io.out(JSON.stringify(errorEvent(outcome.failure)) + "\n");
+    else io.err(`nnet: gradient check failed to run: ${outcome.failure.message}\n`);
+    return exit.problems;
+  }
+  const checked = outcome.result.gradcheck;
+  if (!checked) {
+    io.err("nnet: the gradient check was stopped\n");
+    return exit.problems;
+  }
+  io.out(values.json ? JSON.stringify(gradcheckJson(compiled.request.network, checked)) + "\n" : gradcheckTable(checked) + "\n");
+  return checked.report.passed ? exit.ok : exit.problems;
+}
+
+export const gradcheckCommand: Command = {
+  name: "gradcheck", summary: "check a network's gradients against central differences", usage: gradcheckUsage, run: (args, io) => runGradcheck(args, io),
+};

@@ -1,0 +1,147 @@
+/**
+ * What `nnet train`, `nnet gradcheck` and `nnet demo` share: starting a
+ * compiled job in the worker with Ctrl-C wired to a clean stop, the
+ * progress line, the gradient-check table, and the JSON shapes.
+ */
+import {
+  startJob, type JobFailure, type JobOutcome, type JobRequest, type JobResult,
+} from "../training/index";
+import type { EpochMetrics, GradcheckResult, NetworkSpec } from "../engine/index";
+import type { Io } from "./registry";
+
+export interface ProgressOptions {
+  json: boolean;
+  /** \r-updated bar on a terminal, plain lines otherwise */
+  tty: boolean;
+  quiet?: boolean;
+}
+
+const percent = (value: number | undefined): string => (value === undefined ? "" : `${(100 * value).toFixed(1)}%`);
+const fixed = (value: number | undefined): string => (value === undefined ? "" : value.toPrecision(4));
+
+export function metricsText(m: EpochMetrics, epochs: number): string {
+  const parts = [`epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}`, `loss ${fixed(m.loss)}`];
+  if (m.accuracy !== undefined) parts.push(`accuracy ${percent(m.accuracy)}`);
+  if (m.valLoss !== undefined) parts.push(`val loss ${fixed(m.valLoss)}`);
+  if (m.valAccuracy !== undefined) parts.push(`val accuracy ${percent(m.valAccuracy)}`);
+  return parts.join("  ");
+}
+
+function bar(epoch: number, epochs: number, width = 24): string {
+  const filled = epochs > 0 ? Math.round((width * epoch) / epochs) : width;
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+}
+
+export function epochEvent(m: EpochMetrics): Record<string, unknown> {
+  return {
+    event: "epoch", epoch: m.epoch, loss: m.loss, valLoss: m.valLoss ?? null, accuracy: m.accuracy ?? null, valAccuracy: m.valAccuracy ?? null,
+    gradNorms: Object.fromEntries(m.layers.map((layer) => [layer.layer, layer.gradNorm])),
+  };
+}
+
+/** Renders epochs as they come: JSON lines, a \r-updated bar, or a plain line every few epochs. */
+export function progressPrinter(io: Io, epochs: number, options: ProgressOptions): { epoch(m: EpochMetrics): void; end(): void } {
+  const every = Math.max(1, Math.ceil(epochs / 20));
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    epoch(m) {
+      if (options.quiet) return;
+      if (options.json) return io.out(JSON.stringify(epochEvent(m)) + "\n");
+      if (options.tty) {
+        const now = Date.now();
+        if (now - lastDraw < 50 && m.epoch !== epochs) return;
+        lastDraw = now;
+        drawn = true;
+        return io.out(`\r${bar(m.epoch, epochs)} ${metricsText(m, epochs)}\x1b[K`);
+      }
+      if (m.epoch % every === 0 || m.epoch === epochs || m.epoch === 1) io.out(metricsText(m, epochs) + "\n");
+    },
+    end() {
+      if (drawn) io.out("\n");
+      drawn = false;
+    },
+  };
+}
+
+/** Runs the job; Ctrl-C (SIGINT) stops it cleanly instead of killing the process. */
+export async function runWithInterrupt(request: JobRequest, onEpoch: (m: EpochMetrics) => void, workerPath?: string): Promise<JobOutcome> {
+  const handle = startJob(request, (message) => onEpoch(message.metrics), workerPath ? { workerPath } : {});
+  const interrupt = (): void => void handle.stop();
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
+  try {
+    return await handle.outcome;
+  } finally {
+    process.off("SIGINT", interrupt);
+    process.off("SIGTERM", interrupt);
+  }
+}
+
+/** The JSON error event: the message, and where it points when known. */
+export function errorEvent(failure: JobFailure): Record<string, unknown> {
+  const { history: _history, ...rest } = failure;
+  return { event: "error", ...rest };
+}
+
+export function finalMetrics(result: JobResult): Record<string, unknown> {
+  const last = result.history[result.history.length - 1];
+  return {
+    epochs: last?.epoch ?? 0, loss: last?.loss ?? null, valLoss: last?.valLoss ?? null, accuracy: last?.accuracy ?? null, valAccuracy: last?.valAccuracy ?? null,
+  };
+}
+
+const exp = (value: number): string => value.toExponential(2);
+
+/** One row per dense layer and parameter, as the seed's §6.5 comparison. */
+export function gradcheckTable(result: GradcheckResult): string {
+  const { report } = result;
+  const header = ["layer", "param", "checked", "max rel error", "median", "worst (row, col)", "kinks", "result"];
+  const rows = report.rows.map((r) => [
+    r.layer, r.param, `${r.checked}/${r.total}`, exp(r.maxRelError), exp(r.medianRelError), `(${r.worst.row}, ${r.worst.col})`, String(r.kinks), r.passed ? "PASS" : "FAIL",
+  ]);
+  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd();
+  const rule = "─".repeat(widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1));
+  const verdict = report.passed ? "all layers PASS" : `${report.rows.filter((r) => !r.passed).length} FAIL`;
+  return [
+    `gradient check of ${report.network}: ε = ${report.epsilon}, tolerance ${report.tolerance}, batch loss ${report.loss.toPrecision(6)}`,
+    rule, line(header), rule, ...rows.map(line), rule, verdict,
+  ].join("\n");
+}
+
+function transpose(rows: number[][]): number[][] {
+  const examples = rows[0]?.length ?? 0;
+  return Array.from({ length: examples }, (_, i) => rows.map((row) => row[i]));
+}
+
+/** Everything another tool needs to recompute the gradients: architecture, parameters, batch, both gradients. */
+export function gradcheckJson(network: NetworkSpec, result: GradcheckResult): Record<string, unknown> {
+  const layers = [
+    { name: network.input.name, kind: "input", units: network.input.units, from: [] as string[] },
+    ...network.layers.map((layer) => layer.kind === "dense"
+      ? { name: layer.name, kind: "dense", units: layer.units, activation: layer.activation.name, ...(layer.activation.alpha !== undefined ? { alpha: layer.activation.alpha } : {}), from: [layer.from] }
+      : { name: layer.name, kind: layer.kind, units: layer.units, from: layer.from }),
+  ];
+  const numericOf = (raw: GradcheckResult["raw"][number]): (number | null)[] => {
+    const values: (number | null)[] = new Array(raw.values.length).fill(null);
+    raw.checkedIndices.forEach((index, k) => (values[index] = raw.numeric[k]));
+    return values;
+  };
+  return {
+    network: network.name,
+    loss: network.loss,
+    lossValue: result.report.loss,
+    epsilon: result.report.epsilon,
+    tolerance: result.report.tolerance,
+    layers,
+    parameters: result.raw.map((r) => ({ layer: r.layer, param: r.param, rows: r.rows, cols: r.cols, values: r.values })),
+    batch: { x: transpose(result.batch.x), y: transpose(result.batch.y) },
+    analytic: result.raw.map((r) => ({ layer: r.layer, param: r.param, values: r.analytic })),
+    numeric: result.raw.map((r) => ({ layer: r.layer, param: r.param, values: numericOf(r), checked: r.checkedIndices })),
+    report: result.report.rows.map((r) => ({
+      layer: r.layer, param: r.param, maxRelError: r.maxRelError, medianRelError: r.medianRelError, worst: r.worst, kinks: r.kinks, checked: r.checked, total: r.total, passed: r.passed,
+    })),
+    passed: result.report.passed,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Data loading faults, each with its message: CSV content (ragged rows, bad
+ * quotes, non-numeric or non-finite cells, BOM, CRLF, non-UTF-8, empty),
+ * the file itself (missing, unreadable, too large, outside the workspace)
+ * and inline rows.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  csvDataset, csvDatasetFromBytes, runJob, type JobRequest, type WorkerMessage,
+} from "../../server/src/training/index";
+import { buildBundles, csvNetwork, problems, request, workspace } from "./helpers";
+
+let cli = "";
+beforeAll(async () => {
+  cli = (await buildBundles()).cli;
+});
+
+const good = "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n";
+
+/** Runs the job in-process and answers its last message. */
+function outcome(job: JobRequest): WorkerMessage {
+  const messages: WorkerMessage[] = [];
+  runJob(job, { post: (m) => messages.push(m), shouldStop: () => false });
+  return messages[messages.length - 1];
+}
+
+function failureOf(dir: string, csv: string | Uint8Array, name = "data.csv"): string {
+  writeFileSync(join(dir, name), csv);
+  const path = join(dir, "model.nnet");
+  const message = outcome(request({ kind: "train", text: csvNetwork(name), path }));
+  if (message.type !== "failed") throw new Error(`expected a failure, got ${JSON.stringify(message).slice(0, 200)}`);
+  return message.failure.message;
+}
+
+describe("CSV content", () => {
+  it("reads a well-formed file into features × examples, with BOM and CRLF", () => {
+    for (const text of [good, "\uFEFF" + good, good.replace(/\n/g, "\r\n")]) {
+      const data = csvDataset(text, { shown: "d.csv", target: "label" });
+      expect(data.x.rows).toBe(2);
+      expect(Array.from(data.x.data)).toEqual([0, 0, 1, 1, 0, 1, 0, 1]);
+      expect(Array.from(data.y.data)).toEqual([0, 1, 1, 0]);
+      expect(data.featureNames).toEqual(["x1", "x2"]);
+    }
+  });
+
+  it("one-hot encodes a text target in order of first appearance; quoted cells with commas are one cell", () => {
+    const data = csvDataset('a,"b, quoted",kind\n1,2,cat\n3,4,dog\n5,6,cat\n', { shown: "d.csv", target: "kind" });
+    expect(data.classNames).toEqual(["cat", "dog"]);
+    expect(data.y.rows).toBe(2);
+    expect(Array.from(data.y.data)).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(data.featureNames).toEqual(["a", "b, quoted"]);
+  });
+
+  it("names the row and column of a non-numeric feature", () => {
+    expect(() => csvDataset("x1,x2,label\n0,0,0\n0,abc,1\n", { shown: "d.csv", target: "label" }))
+      .toThrow("d.csv: row 3, column 2 ('x2'): 'abc' is not a number");
+  });
+
+  it("names the row and column of NaN, Infinity and empty cells", () => {
+    expect(() => csvDataset("x1,x2,label\n0,0,0\nNaN,1,1\n", { shown: "d.csv", target: "label" })).toThrow("row 3, column 1 ('x1'): 'NaN' is not a number");
+    expect(() => csvDataset("x1,x2,label\n0,Infinity,0\n", { shown: "d.csv", target: "label" })).toThrow("row 2, column 2 ('x2'): 'Infinity' is not a finite number");
+    expect(() => csvDataset("x1,x2,label\n0,,0\n", { shown: "d.csv", target: "label" })).toThrow("row 2, column 2 ('x2'): '' is empty");
+  });
+
+  it("counts rows as file lines across CRLF", () => {
+    expect(() => csvDataset("x1,x2,label\r\n0,0,0\r\n1,1,1\r\n2,x,1\r\n", { shown: "d.csv", target: "label" })).toThrow("row 4, column 2");
+  });
+
+  it("refuses a ragged row, naming it", () => {
+    expect(() => csvDataset("x1,x2,label\n0,0,0\n1,1\n", { shown: "d.csv", target: "label" })).toThrow("d.csv: row 3 has 2 cells; the header has 3");
+  });
+
+  it("refuses a bad quote with the row csv-parse found it on", () => {
+    expect(() => csvDataset('x1,x2,label\n0,0,0\n1,"1"x,1\n', { shown: "d.csv", target: "label" })).toThrow(/d\.csv: row 3: the CSV could not be read: Invalid Closing Quote/);
+    expect(() => csvDataset('x1,x2,label\n0,0,0\n1,"1,1\n', { shown: "d.csv", target: "label" })).toThrow(/the CSV could not be read: Quote Not Closed/);
+  });
+
+  it("refuses an empty file and a header without rows", () => {
+    expect(() => csvDataset("", { shown: "d.csv", target: "label" })).toThrow("d.csv: the CSV file is empty; it needs a header row");
+    expect(() => csvDataset("x1,x2,label\n", { shown: "d.csv", target: "label" })).toThrow("d.csv: has a header but no data rows");
+  });
+
+  it("refuses bytes that are not UTF-8, naming the byte, its offset and row", () => {
+    const latin1 = Uint8Array.from([...Buffer.from("x1,x2,label\n0,0,0\n1,1,caf"), 0xe9, ...Buffer.from("\n")]);
+    expect(() => csvDatasetFromBytes(latin1, { shown: "d.csv", target: "label" }))
+      .toThrow("d.csv: not valid UTF-8: byte 0xE9 at offset 25 (row 3); save the file as UTF-8");
+    const fine = Buffer.from("x1,x2,label\n0,0,café\n1,1,thé\n", "utf8");
+    expect(csvDatasetFromBytes(fine, { shown: "d.csv", target: "label" }).classNames).toEqual(["café", "thé"]);
+  });
+
+  it("refuses a class beyond classes: N", () => {
+    expect(() => csvDataset("a,b,k\n1,2,p\n3,4,q\n5,6,r\n", { shown: "d.csv", target: "k", classes: 2 }))
+      .toThrow("row 4, column 3 ('k'): 'r' is class number 3, but classes is 2");
+  });
+});
+
+describe("CSV data through compile and the job", () => {
+  it("refuses a bad cell at compile time, with the checker's FILE:LINE:COL and the CSV row and column", () => {
+    const dir = workspace({ "data.csv": "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,oops,0\n" });
+    const [message] = problems({ kind: "train", text: csvNetwork("data.csv"), path: join(dir, "model.nnet"), displayName: "model.nnet" });
+    expect(message).toBe("model.nnet:6:12: error nnet/csv-invalid: data.csv: row 5, column 2 ('x2'): 'oops' is not a number");
+  });
+
+  it("gives the row and column of a bad cell as the job's failure when the file changed after the check", () => {
+    const dir = workspace({ "data.csv": good });
+    const job = request({ kind: "train", text: csvNetwork("data.csv"), path: join(dir, "model.nnet") });
+    writeFileSync(join(dir, "data.csv"), "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,Infinity,0\n");
+    const message = outcome(job);
+    expect(message.type).toBe("failed");
+    if (message.type !== "failed") return;
+    expect(message.failure.message).toBe("data.csv: row 5, column 2 ('x2'): 'Infinity' is not a finite number");
+    expect(message.failure).toMatchObject({ row: 5, column: 2 });
+    writeFileSync(join(dir, "data.csv"), Buffer.from([...Buffer.from("x1,x2,label\n0,0,0\n"), 0xff, 0x0a]));
+    const bytes = outcome(job);
+    expect(bytes.type === "failed" && bytes.failure.message).toBe("data.csv: not valid UTF-8: byte 0xFF at offset 18 (row 3); save the file as UTF-8");
+  });
+
+  it("trains on a file with a BOM and CRLF line ends", () => {
+    const dir = workspace({ "data.csv": "\uFEFF" + good.replace(/\n/g, "\r\n") });
+    const message = outcome(request({ kind: "train", text: csvNetwork("data.csv"), path: join(dir, "model.nnet") }));
+    expect(message.type).toBe("done");
+  });
+
+  it("refuses a missing file with its path", () => {
+    const dir = workspace();
+    const found = problems({ kind: "train", text: csvNetwork("nowhere.csv"), path: join(dir, "model.nnet") });
+    expect(found[0]).toContain("cannot read the data file 'nowhere.csv'");
+    expect(found[0]).toContain("no such file");
+  });
+
+  it("refuses paths that leave the workspace: ../, absolute, and a symlink out", () => {
+    const outside = workspace({ "secret.csv": good });
+    const dir = workspace({ "inside/model.nnet": "" });
+    symlinkSync(join(outside, "secret.csv"), join(dir, "link.csv"));
+    const model = join(dir, "model.nnet");
+    for (const path of ["../../../../../../etc/passwd", join(outside, "secret.csv"), "link.csv"]) {
+      const [message] = problems({ kind: "train", text: csvNetwork(path), path: model });
+      expect(message).toContain("outside the workspace");
+      expect(message).toContain("--allow-outside-workspace");
+    }
+    const allowed = request({ kind: "train", text: csvNetwork("link.csv"), path: model, files: { allowOutsideWorkspace: true } });
+    expect(outcome(allowed).type).toBe("done");
+  });
+
+  it("reads a file inside the workspace root given explicitly, even above the .nnet file's folder", () => {
+    const dir = workspace({ "data/d.csv": good, "models/m.nnet": "" });
+    const text = csvNetwork("../data/d.csv");
+    expect(problems({ kind: "train", text, path: join(dir, "models/m.nnet") })[0]).toContain("outside the workspace");
+    expect(outcome(request({ kind: "train", text, path: join(dir, "models/m.nnet"), files: { root: dir } })).type).toBe("done");
+  });
+
+  it("refuses a file above the size limit", () => {
+    const dir = workspace({ "data.csv": good + "0,0,0\n".repeat(200) });
+    const [message] = problems({ kind: "train", text: csvNetwork("data.csv"), path: join(dir, "m.nnet"), files: { maxBytes: 1024 } });
+    expect(message).toMatch(/the data file 'data.csv' is 0\.0 MiB; the limit is 0 MiB|is .* MiB; the limit/);
+  });
+
+  it("refuses an unreadable file with 'permission denied'", () => {
+    const dir = workspace({ "data.csv": good, "model.nnet": csvNetwork("data.csv") });
+    chmodSync(join(dir, "data.csv"), 0o000);
+    chmodSync(dir, 0o755);
+    // root reads through chmod 000, so there the CLI runs as the unprivileged 'nobody' to see the refusal
+    const asRoot = process.getuid?.() === 0;
+    const result = spawnSync(process.execPath, [cli, "train", join(dir, "model.nnet")], {
+      encoding: "utf8", ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    if (result.error) return console.warn(`permission test skipped: cannot run as nobody (${result.error.message})`);
+    expect(result.stderr).toContain("cannot read the data file 'data.csv': permission denied");
+    expect(result.status).toBe(1);
+  });
+});
+
+describe("inline rows", () => {
+  const inline = (rows: string): string => `network n {
+  input x: 2
+  layer out: dense 1 sigmoid
+  loss bce
+  data { ${rows} }
+}
+`;
+
+  it("names the row and column of an infinite value (1e999)", () => {
+    const message = outcome(request({ kind: "train", text: inline("0 0 -> 0 ; 1 1e999 -> 1") }));
+    expect(message.type).toBe("failed");
+    if (message.type === "failed") expect(message.failure.message).toBe("row 2, feature column 2: Infinity is not a finite number");
+  });
+
+  it("refuses empty data", () => {
+    const text = inline("");
+    const found = (() => {
+      try {
+        return outcome(request({ kind: "train", text }));
+      } catch (failure) {
+        return (failure as Error).message;
+      }
+    })();
+    expect(JSON.stringify(found)).toMatch(/no rows|empty|at least one/);
+  });
+});

@@ -1,0 +1,71 @@
+/** Shared by the training tests: the bundled worker, temporary workspaces and example files. */
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { compileJob, startJob, type CompileInput, type EpochMessage, type HostOptions, type JobOutcome, type JobRequest } from "../../server/src/training/index";
+
+export const root = resolve(__dirname, "../..");
+
+/**
+ * Bundles the CLI and the worker with scripts/build.mjs's options into a
+ * private folder (cli.js finds worker.js beside it), so suites running in
+ * parallel never read a bundle another one is writing.
+ */
+export async function buildBundles(): Promise<{ cli: string; worker: string }> {
+  const folder = mkdtempSync(join(tmpdir(), "nnet-out-"));
+  chmodSync(folder, 0o755);
+  const options = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none" } as const;
+  const cli = join(folder, "cli.js");
+  const worker = join(folder, "worker.js");
+  await Promise.all([
+    build({ ...options, entryPoints: [join(root, "server/src/cli/main.ts")], outfile: cli }),
+    build({ ...options, entryPoints: [join(root, "server/src/training/worker.ts")], outfile: worker }),
+  ]);
+  return { cli, worker };
+}
+
+export function workspace(files: Record<string, string | Uint8Array> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "nnet-ws-"));
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, content);
+  }
+  return dir;
+}
+
+export const example = (name: string): { path: string; text: string } => {
+  const path = join(root, "examples", name);
+  return { path, text: readFileSync(path, "utf8") };
+};
+
+/** Compiles, failing the test with the problems when the file does not compile. */
+export function request(input: CompileInput): JobRequest {
+  const compiled = compileJob(input);
+  if (!compiled.ok) throw new Error(`did not compile:\n${compiled.problems.join("\n")}`);
+  return compiled.request;
+}
+
+export function problems(input: CompileInput): string[] {
+  const compiled = compileJob(input);
+  if (compiled.ok) throw new Error("expected the file to be refused");
+  return compiled.problems;
+}
+
+export async function runToEnd(job: JobRequest, options: HostOptions): Promise<{ outcome: JobOutcome; epochs: EpochMessage[] }> {
+  const epochs: EpochMessage[] = [];
+  const outcome = await startJob(job, (m) => epochs.push(m), options).outcome;
+  return { outcome, epochs };
+}
+
+/** A network over CSV data in a workspace. */
+export const csvNetwork = (path: string, target = "label", outputs = "dense 1 sigmoid", loss = "binary_cross_entropy"): string => `network n {
+  input x: 2
+  layer h: dense 4 tanh
+  layer out: ${outputs}
+  loss ${loss}
+  data csv("${path}", target: "${target}")
+  train { epochs 3, batch 4 }
+}
+`;

@@ -1,0 +1,214 @@
+/**
+ * Jobs in the worker, through the full path (example file → analyze →
+ * compile → worker): learning, reproducibility, divergence, cancellation,
+ * worker deaths, and the one-job-per-document policy of the runner.
+ */
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { startJob, TrainingRunner, type JobRequest, type RunnerContext } from "../../server/src/training/index";
+import type { DoneParams, ProgressParams } from "../../server/src/protocol/index";
+import { buildBundles, example, request, root, runToEnd } from "./helpers";
+
+let workerPath = "";
+beforeAll(async () => {
+  workerPath = (await buildBundles()).worker;
+});
+
+const trainExample = (name: string, extra: Partial<Parameters<typeof request>[0]> = {}): JobRequest =>
+  request({ kind: "train", ...example(name), ...extra });
+
+async function completed(job: JobRequest) {
+  const { outcome, epochs } = await runToEnd(job, { workerPath });
+  if (outcome.status !== "completed") throw new Error(`job ended ${outcome.status}: ${JSON.stringify(outcome).slice(0, 300)}`);
+  return { result: outcome.result, epochs };
+}
+
+const last = <T>(items: T[]): T => items[items.length - 1];
+
+describe("learning through the worker", () => {
+  it("xor.nnet reaches 100 % accuracy", async () => {
+    const { result, epochs } = await completed(trainExample("xor.nnet"));
+    expect(epochs.length).toBe(500);
+    expect(last(result.history).accuracy).toBe(1);
+  });
+
+  it("spiral.nnet reaches ≥ 95 % training accuracy, with decision grids every few epochs and at the end", async () => {
+    const { result, epochs } = await completed(trainExample("spiral.nnet"));
+    expect(last(result.history).accuracy).toBeGreaterThanOrEqual(0.95);
+    const grids = epochs.filter((e) => e.grid);
+    expect(grids.length).toBeGreaterThanOrEqual(10);
+    expect(result.grid?.values.length).toBe(40 * 40);
+    expect(result.grid?.points.length).toBe(320);
+  });
+
+  it("iris.nnet reaches ≥ 93 % validation accuracy (standardised on the training part)", async () => {
+    const { result } = await completed(trainExample("iris.nnet"));
+    expect(result.data).toMatchObject({ rows: 150, train: 120, validation: 30, standardised: true });
+    expect(last(result.history).valAccuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  it("sine.nnet reaches a mean squared error below 0.01", async () => {
+    const { result } = await completed(trainExample("sine.nnet"));
+    // the loss is ½‖a − y‖² per example, so the mean squared error is twice it
+    expect(2 * last(result.history).loss).toBeLessThan(0.01);
+  });
+
+  it("residual.nnet and csv.nnet train without error", async () => {
+    for (const name of ["residual.nnet", "csv.nnet"]) {
+      const { result } = await completed(trainExample(name));
+      expect(Number.isFinite(last(result.history).loss)).toBe(true);
+    }
+  });
+
+  it("is bit-for-bit reproducible for the same seed across two worker runs, and differs for another seed", async () => {
+    const [a, b, c] = await Promise.all([
+      completed(trainExample("spiral.nnet", { epochs: 20 })),
+      completed(trainExample("spiral.nnet", { epochs: 20 })),
+      completed(trainExample("spiral.nnet", { epochs: 20, seed: 8 })),
+    ]);
+    expect(JSON.stringify(a.result.weights)).toBe(JSON.stringify(b.result.weights));
+    expect(JSON.stringify(a.result.history)).toBe(JSON.stringify(b.result.history));
+    expect(JSON.stringify(a.result.weights)).not.toBe(JSON.stringify(c.result.weights));
+  });
+});
+
+describe("faults", () => {
+  it("reports divergence at lr 1e3 with its epoch and layer", async () => {
+    const text = example("spiral.nnet").text.replace("adam(lr: 0.01)", "sgd(lr: 1e3)");
+    const { outcome } = await runToEnd(request({ kind: "train", text }), { workerPath });
+    expect(outcome.status).toBe("failed");
+    if (outcome.status !== "failed") return;
+    expect(outcome.failure.message).toMatch(/^training diverged in epoch \d+: layer '(h1|h2|out)' has non-finite/);
+    expect(outcome.failure.epoch).toBeGreaterThanOrEqual(1);
+    expect(["h1", "h2", "out"]).toContain(outcome.failure.layer);
+  });
+
+  it("stops within a second mid-epoch, between batches", async () => {
+    const text = example("spiral.nnet").text.replace("spiral(samples: 400, noise: 0.1)", "spiral(samples: 400000, noise: 0.1)");
+    const epochs: number[] = [];
+    const handle = startJob(request({ kind: "train", text }), (m) => epochs.push(m.metrics.epoch), { workerPath, stopGraceMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const asked = Date.now();
+    const outcome = await handle.stop();
+    expect(Date.now() - asked).toBeLessThan(1000);
+    expect(outcome.status).toBe("cancelled");
+    // one epoch of 320 000 examples takes far longer than the 0.8 s before the stop
+    expect(epochs).toEqual([]);
+  });
+
+  it("terminates a job that cannot notice the stop (one huge batch) after the grace period", async () => {
+    const text = `network big {
+  input x: 2
+  layer h1: dense 1200 tanh
+  layer h2: dense 1200 tanh
+  layer out: dense 1 sigmoid
+  loss bce
+  data spiral(samples: 3000, noise: 0.1)
+  train { epochs 2, batch full }
+}`;
+    const handle = startJob(request({ kind: "train", text }), () => undefined, { workerPath, stopGraceMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const asked = Date.now();
+    const outcome = await handle.stop();
+    expect(Date.now() - asked).toBeLessThan(1000);
+    expect(outcome.status).toBe("cancelled");
+  });
+
+  const fixture = (name: string): string => join(root, "test/training/fixtures", name);
+  const quick = (): JobRequest => trainExample("xor.nnet", { epochs: 5 });
+
+  for (const [name, expected] of [
+    ["throws.cjs", "the training worker failed: boom from the worker"],
+    ["exits.cjs", "the training worker stopped unexpectedly (exit code 3)"],
+    ["oom.cjs", "the training worker ran out of memory; try a smaller network, batch or data set"],
+  ] as const) {
+    it(`survives a worker that dies (${name}) and runs the next job`, async () => {
+      const { outcome } = await runToEnd(quick(), { workerPath: fixture(name), resourceLimits: { maxOldGenerationSizeMb: 48 } });
+      expect(outcome).toEqual({ status: "failed", failure: { message: expected } });
+      const next = await completed(quick());
+      expect(next.result.history.length).toBe(5);
+    });
+  }
+
+  it("fails clearly when the worker bundle is missing", async () => {
+    const { outcome } = await runToEnd(quick(), { workerPath: join(root, "no-such-worker.js") });
+    expect(outcome.status === "failed" && outcome.failure.message).toContain("the training worker is missing");
+  });
+});
+
+interface Recorded {
+  context: RunnerContext;
+  progress: ProgressParams[];
+  done: Promise<DoneParams>;
+}
+
+function documentContext(uri: string, text: string, path?: string): Recorded {
+  const progress: ProgressParams[] = [];
+  let finish!: (params: DoneParams) => void;
+  const done = new Promise<DoneParams>((resolve) => (finish = resolve));
+  return {
+    progress, done,
+    context: { uri, text, version: 1, ...(path ? { path } : {}), progress: (p) => progress.push(p), done: (p) => finish(p) },
+  };
+}
+
+describe("the runner: one job per document, documents in parallel", () => {
+  it("runs two documents at once, refuses a second job for a busy document, and keeps each document's last run", async () => {
+    const runner = new TrainingRunner({ workerPath });
+    const spiral = example("spiral.nnet");
+    const a = documentContext("file:///a.nnet", spiral.text, spiral.path);
+    const b = documentContext("file:///b.nnet", example("xor.nnet").text);
+    const startedA = await runner.train({ uri: a.context.uri, gradcheck: true }, a.context);
+    const startedB = await runner.train({ uri: b.context.uri }, b.context);
+    expect(startedA).toMatchObject({ network: "spiral", epochs: 300 });
+    expect(startedA.summary.totalParams).toBe(337);
+    expect(startedB.jobId).not.toBe(startedA.jobId);
+    await expect(runner.train({ uri: a.context.uri }, a.context)).rejects.toThrow(`a job (${startedA.jobId}) is already running for this document`);
+    await expect(runner.gradcheck({ uri: a.context.uri }, a.context)).rejects.toThrow("already running");
+    const [doneA, doneB] = await Promise.all([a.done, b.done]);
+    expect(doneA).toMatchObject({ status: "completed", network: "spiral", kind: "train" });
+    expect(doneA.gradcheck?.passed).toBe(true);
+    expect(doneB).toMatchObject({ status: "completed", network: "xor" });
+    expect(a.progress.every((p) => p.jobId === startedA.jobId && p.uri === a.context.uri)).toBe(true);
+    expect(b.progress.every((p) => p.jobId === startedB.jobId)).toBe(true);
+    expect(a.progress.length).toBe(300);
+    const lastA = runner.lastRuns(a.context.uri)?.get("spiral");
+    expect(lastA).toMatchObject({ status: "completed", kind: "train" });
+    expect(lastA?.history.length).toBe(300);
+    expect(lastA?.layers.map((l) => l.layer)).toEqual(["h1", "h2", "out"]);
+    expect(lastA?.layers.every((l) => l.gradNorm > 0 && l.meanAbsDelta > 0)).toBe(true);
+    expect(lastA?.gradcheck?.rows.length).toBe(6);
+    // the document is free again
+    const again = documentContext(a.context.uri, example("xor.nnet").text);
+    await runner.gradcheck({ uri: a.context.uri }, again.context);
+    expect((await again.done).gradcheck?.passed).toBe(true);
+    expect(runner.lastRuns(a.context.uri)?.get("xor")?.kind).toBe("gradcheck");
+  });
+
+  it("stops a document's job, and refuses a file with errors with FILE:LINE:COL", async () => {
+    const runner = new TrainingRunner({ workerPath });
+    const text = example("spiral.nnet").text.replace("epochs 300", "epochs 100000");
+    const doc = documentContext("file:///slow.nnet", text);
+    await runner.train({ uri: doc.context.uri }, doc.context);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(runner.busy(doc.context.uri)).toBe(true);
+    expect(await runner.stop({ uri: doc.context.uri })).toEqual({ stopped: 1 });
+    const done = await doc.done;
+    expect(done.status).toBe("cancelled");
+    expect(done.history?.length).toBeGreaterThan(0);
+    const broken = documentContext("file:///broken.nnet", "network n {\n  input x: 2\n  layer out: dense 1 tahn\n  loss mse\n  data xor\n}\n", "/w/broken.nnet");
+    await expect(runner.train({ uri: broken.context.uri }, broken.context)).rejects.toThrow("/w/broken.nnet:3:22: error nnet/unknown-activation");
+    const missing = documentContext("file:///nodata.nnet", "network n {\n  input x: 2\n  layer out: dense 1 sigmoid\n  loss bce\n}\n");
+    await expect(runner.train({ uri: missing.context.uri }, missing.context)).rejects.toThrow("nnet/missing-data");
+  });
+
+  it("names the failing layer's line for divergence", async () => {
+    const runner = new TrainingRunner({ workerPath });
+    const doc = documentContext("file:///div.nnet", example("spiral.nnet").text.replace("adam(lr: 0.01)", "sgd(lr: 1e3)"));
+    await runner.train({ uri: doc.context.uri }, doc.context);
+    const done = await doc.done;
+    expect(done.status).toBe("failed");
+    expect(done.message).toContain("training diverged in epoch");
+    expect([5, 6, 7]).toContain(done.line);
+  });
+});

@@ -40,6 +40,8 @@ export function startLanguageClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "nnet" }],
     outputChannel: output,
+    // The server caches `nnet.*` settings per document and drops the cache on didChangeConfiguration.
+    synchronize: { configurationSection: "nnet" },
     errorHandler,
     initializationFailedHandler: (error) => {
       output.appendLine(`[client] the language server failed to initialise: ${describe(error)}`);

@@ -1,13 +1,30 @@
 import * as vscode from "vscode";
-import type { LanguageClient } from "vscode-languageclient/node";
+import { State, type LanguageClient } from "vscode-languageclient/node";
+import type { DoneParams } from "../../server/src/protocol";
 import { startLanguageClient, type RunningLanguageClient } from "./client";
+import { registerCommands } from "./commands";
+import { JobTracker, type Job } from "./jobs";
+import { PanelLink } from "./panel-link";
+import { RunView } from "./run-view";
+import { SummaryProvider, summaryScheme } from "./summary";
 
-/** What `activate` returns: the running pieces, for the editor tests and for later features. */
+/** Runs as the rest of the extension and the editor tests see them. */
+export interface NNetJobsApi {
+  readonly onDidStart: vscode.Event<Job>;
+  readonly onDidFinish: vscode.Event<{ job: Job; params: DoneParams }>;
+  /** resolves with the job's nnet/done, even when it arrived before the call */
+  finished(jobId: string): Promise<DoneParams>;
+  running(): Job[];
+  last(): Job | undefined;
+}
+
+/** What `activate` returns: the running pieces, for the editor tests and for other extensions. */
 export interface NNetLabApi {
   readonly client: LanguageClient;
   /** Resolves true once the language server is running, false if it could not be started. */
   readonly ready: Promise<boolean>;
   readonly output: vscode.OutputChannel;
+  readonly jobs: NNetJobsApi;
 }
 
 let running: RunningLanguageClient | undefined;
@@ -16,7 +33,31 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
   const output = vscode.window.createOutputChannel("NNet Lab");
   context.subscriptions.push(output);
   running = startLanguageClient(context, output);
-  return { client: running.client, ready: running.ready, output };
+  const { client, ready } = running;
+  const jobs = new JobTracker(client);
+  const summaries = new SummaryProvider(client);
+  const panel = new PanelLink(context, jobs, output);
+  context.subscriptions.push(
+    jobs,
+    summaries,
+    panel,
+    new RunView(jobs, output),
+    vscode.workspace.registerTextDocumentContentProvider(summaryScheme, summaries),
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Stopped) jobs.serverStopped();
+    }),
+    ...registerCommands({ jobs, panel, summaries, output, ready }),
+  );
+  return {
+    client, ready, output,
+    jobs: {
+      onDidStart: jobs.onDidStart,
+      onDidFinish: jobs.onDidFinish,
+      finished: (jobId) => jobs.finished(jobId),
+      running: () => jobs.running(),
+      last: () => jobs.last(),
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {

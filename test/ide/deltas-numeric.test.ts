@@ -89,6 +89,7 @@ function checkNetwork(spec: NetworkSpec, random: Random, partialRange = false): 
   const { env, gradients } = run(spec, random, 5);
   const columns = partialRange ? definedColumns(spec, env) : undefined;
   const wholeBatch = !columns || columns.size === env.batchSize;
+  if (columns?.size === 0) return 0;
   let checked = 0;
   for (const layer of networkDeltas(spec)) {
     const where = `${spec.loss}/${spec.layers[spec.layers.length - 1]!.kind} layer ${layer.layer} of ${JSON.stringify(spec.layers)}`;
@@ -112,7 +113,8 @@ describe("symbolic deltas evaluate to the engine's δ and gradients", () => {
     it(`${pair.activation.name} + ${pair.loss}: random chains and DAGs${pair.partialRange ? " (where 0 < a < 1)" : ""}`, () => {
       const random = new Random(pair.activation.name.length * 7919 + pair.loss.length);
       let layers = 0;
-      for (let trial = 0; trial < 25; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 6)), random, pair.partialRange);
+      const trials = pair.partialRange ? 100 : 25;
+      for (let trial = 0; trial < trials; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 6)), random, pair.partialRange);
       expect(layers).toBeGreaterThan(25);
     });
   }

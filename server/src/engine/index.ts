@@ -7,6 +7,7 @@ export type { Matrix } from "./matrix";
 export { zeros, fromRows, toRows, toColumns, cloneMatrix } from "./matrix";
 export type { Kernel } from "./kernel";
 export { jsKernel, referenceKernel } from "./kernel";
+export { createWasmKernel, defaultKernel } from "./wasm-kernel";
 export type { Activation } from "./activations";
 export { activationOf, sigmoidOf, softplusOf } from "./activations";
 export type { OutputRule } from "./losses";

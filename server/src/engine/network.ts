@@ -9,6 +9,7 @@ import { initialiseWeights } from "./init";
 import { jsKernel, type Kernel } from "./kernel";
 import { outputRule, type OutputRule } from "./losses";
 import { zeros, type Matrix } from "./matrix";
+import { defaultKernel } from "./wasm-kernel";
 import { Rng } from "./rng";
 import type { DenseSpec, LossName, NetworkSpec } from "./spec";
 import { buildWorkspace, type Workspace } from "./workspace";
@@ -173,7 +174,7 @@ export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): 
   const reachesOutput = markReaching(nodes, output);
   return {
     name: spec.name, spec, nodes, dense: nodes.filter((n): n is DenseNode => n.kind === "dense"), output,
-    loss: spec.loss, rule: outputRule(spec.loss, outputActivation), kernel: options.kernel ?? jsKernel,
+    loss: spec.loss, rule: outputRule(spec.loss, outputActivation), kernel: options.kernel ?? defaultKernel(jsKernel),
     incoming: planEdges(nodes, reachesOutput), reachesOutput, workspaces: new Map(),
   };
 }

@@ -19,6 +19,7 @@ import { registerNavigation } from "./features/navigation";
 import { registerRename } from "./features/rename";
 import { registerSemanticTokens } from "./features/semantic-tokens";
 import { registerSymbols } from "./features/symbols";
+import { registerSummary } from "./features/summary";
 import { registerTraining } from "./features/training";
 import type { ServerContext } from "./context";
 import { semanticLegend } from "./convert";
@@ -96,6 +97,7 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
   registerNavigation(context);
   registerCodeLens(context);
   registerTraining(context);
+  registerSummary(context);
   context.store.documents.listen(connection);
   connection.listen();
   return connection;

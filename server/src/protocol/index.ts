@@ -109,6 +109,21 @@ export interface StopParams {
   uri?: string;
 }
 
+/** client → server: the layers and parameter counts of one network (the first when none is named), for "Show Model Summary". */
+export const SummaryRequest = "nnet/summary";
+export interface SummaryParams {
+  uri: string;
+  network?: string;
+}
+/** Answer to nnet/summary; `summary` is absent when the document has no such network. */
+export interface SummaryResult {
+  summary?: NetworkSummary;
+  /** the networks the document declares, in order */
+  networks: string[];
+  /** errors inside the network: its counts may be incomplete while there are any */
+  errors: number;
+}
+
 /** server → client: one epoch finished. */
 export const ProgressNotification = "nnet/progress";
 export interface ProgressParams {

@@ -60,10 +60,13 @@ export function semanticTokens(document: IdeDocument): SemanticToken[] {
   const file = document.analysis.parse.ast;
   file.networks.forEach((network) => networkTokens(network, push));
   const taken = [...tokens.map((token) => token.span), ...file.comments.map((comment) => comment.span)].sort((a, b) => a.start - b.start);
+  // matches come in text order, so one sweep over the sorted spans finds those inside a name, string or comment
+  let next = 0;
+  let reach = -1;
   for (const match of document.text.matchAll(keywordPattern)) {
     const start = match.index;
-    const inside = taken.some((span) => start >= span.start && start < span.end);
-    if (!inside) push({ start, end: start + match[0].length }, "keyword");
+    while (next < taken.length && taken[next]!.start <= start) reach = Math.max(reach, taken[next++]!.end);
+    if (start >= reach) push({ start, end: start + match[0].length }, "keyword");
   }
   return tokens.sort((a, b) => a.span.start - b.span.start);
 }

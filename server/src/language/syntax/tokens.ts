@@ -103,4 +103,4 @@ export const keywords: readonly string[] = [
   "loss", "data", "train", "gradcheck", "full", "true", "false",
 ];
 
-export const nnetLexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+export const nnetLexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });

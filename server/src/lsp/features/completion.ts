@@ -5,6 +5,10 @@ import { completionList } from "../convert";
 export const completionTriggers = [" ", "(", ",", ":"];
 
 export function registerCompletion(context: ServerContext): void {
-  context.connection.onCompletion(({ textDocument, position }) => answer(context, textDocument.uri, null, (document, text) =>
-    completionList(text, ide.completion(document, text.offsetAt(position)))));
+  context.connection.onCompletion(({ textDocument, position, context: request }) => answer(context, textDocument.uri, null, (document, text) => {
+    // a space typed while indenting is not a request for the entry keywords
+    const before = text.getText({ start: { line: position.line, character: 0 }, end: position });
+    if (request?.triggerCharacter === " " && before.trim().length === 0) return null;
+    return completionList(text, ide.completion(document, text.offsetAt(position)));
+  }));
 }

@@ -8,8 +8,8 @@ import type { Hover } from "../types";
 import { layerHover } from "./layer";
 import { activationHover, calledNameHover, dataHover, lossHover, settingHover, unitsHover } from "./names";
 import { networkHover } from "./network";
+import { NOT_COMPILED, partialLayerHover } from "./partial";
 
-const NOT_COMPILED = "_Fix the errors in this network to see its backpropagation equations._";
 
 function batchOf(target: Target): number | undefined {
   const batch = target.network.train?.batch;
@@ -24,7 +24,7 @@ function markdownFor(target: Target, runs: DocumentRuns | undefined): string | u
       return spec ? networkHover(spec, batchOf(target), run) : `**network \`${target.network.name ?? ""}\`**\n\n${NOT_COMPILED}`;
     case "layer": {
       const text = spec ? layerHover(spec, target.layer.name, run) : undefined;
-      return text ?? `**\`${target.layer.name}\`** — ${target.layer.kind ?? "layer"}${target.layer.units !== undefined ? `, ${target.layer.units} units` : ""}\n\n${NOT_COMPILED}`;
+      return text ?? partialLayerHover(target.network, target.layer);
     }
     case "input":
       return `**input \`${target.input.name}\`** — a⁰ = x ∈ ℝ^(${target.input.units ?? "?"}), the raw feature vector (seed §1)`;

@@ -1,0 +1,70 @@
+/**
+ * Connects runs to the training panel: opens it when a run starts (if the
+ * setting says so), forwards nnet/progress and nnet/done, replays the last
+ * run into a panel opened later, and reveals a layer the panel asks for.
+ */
+import * as vscode from "vscode";
+import { registerTrainingPanelSerializer, TrainingPanel, type TrainingPanelDeps } from "./panel";
+import type { Job, JobTracker } from "./jobs";
+import { runSettings } from "./settings";
+import { layerRange } from "./target";
+
+export class PanelLink implements vscode.Disposable {
+  private readonly deps: TrainingPanelDeps;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly jobs: JobTracker, output: vscode.OutputChannel) {
+    this.deps = {
+      log: (message) => output.appendLine(`[panel] ${message}`),
+      revealLayer: (target) => revealLayer(target),
+    };
+    registerTrainingPanelSerializer(context, this.deps);
+    this.disposables.push(
+      jobs.onDidStart((job) => {
+        const open = TrainingPanel.currentPanel;
+        if (!open && !runSettings(vscode.Uri.parse(job.uri)).openPanelOnTrain) return;
+        const panel = open ?? TrainingPanel.createOrShow(context, this.deps, true);
+        panel.startRun(job);
+      }),
+      jobs.onDidProgress(({ params }) => TrainingPanel.currentPanel?.progress(params)),
+      jobs.onDidFinish(({ params }) => TrainingPanel.currentPanel?.done(params)),
+    );
+  }
+
+  /** Shows the panel (focused); a new panel is given the last run, so it never opens blank after one. */
+  open(): TrainingPanel {
+    const existed = TrainingPanel.currentPanel !== undefined;
+    const panel = TrainingPanel.createOrShow(this.context, this.deps, false);
+    const last = this.jobs.last();
+    if (!existed && last) replay(panel, last);
+    return panel;
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+function replay(panel: TrainingPanel, job: Job): void {
+  panel.startRun(job);
+  if (job.done) {
+    panel.done({ ...job.done, history: job.done.history ?? job.history });
+    return;
+  }
+  const { jobId, uri, network, kind, epochs } = job;
+  for (const metrics of job.history) panel.progress({ jobId, uri, network, kind, epochs, metrics });
+}
+
+async function revealLayer(target: { layer: string; network?: string; uri?: string }): Promise<void> {
+  if (!target.uri) return;
+  const uri = vscode.Uri.parse(target.uri);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const range = await layerRange(uri, target.layer, target.network);
+  if (!range) {
+    void vscode.window.showInformationMessage(`NNet: no layer '${target.layer}' in ${vscode.workspace.asRelativePath(uri)} any more.`);
+    return;
+  }
+  const visible = vscode.window.visibleTextEditors.find((editor) => editor.document === document);
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, selection: range });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

@@ -86,7 +86,7 @@ async function stop(deps: CommandDeps): Promise<number> {
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
-async function summary(arg: unknown, deps: CommandDeps): Promise<vscode.TextEditor | undefined> {
+async function summary(arg: unknown, deps: CommandDeps): Promise<vscode.Uri | undefined> {
   if (!(await serverUp(deps))) return undefined;
   const target = await resolveTarget(arg, lastUri(deps.jobs.last()));
   return target ? deps.summaries.show(target.document.uri, target.network) : undefined;

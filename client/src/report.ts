@@ -7,7 +7,7 @@ export function formatNumber(value: number): string {
   if (value === 0) return "0";
   const size = Math.abs(value);
   if (size >= 1e-3 && size < 1e5) return String(Number(value.toPrecision(4)));
-  return value.toExponential(2).replace("e+", "e");
+  return value.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
 }
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;

@@ -7,6 +7,7 @@
 import * as vscode from "vscode";
 import type { DoneParams } from "../../server/src/protocol";
 import type { Job, JobTracker } from "./jobs";
+import { TrainingPanel } from "./panel";
 import { doneSentence, elapsed, formatNumber, jobTitle, metricsLine, shouldLog } from "./report";
 
 /** Status bar and progress notification updates per second at most, whatever the epoch rate. */
@@ -117,11 +118,13 @@ export class RunView implements vscode.Disposable {
       return;
     }
     if (done.gradcheck && !done.gradcheck.passed) {
-      const choice = await vscode.window.showWarningMessage(message, "Show Problems", "Open Training Panel");
+      const choice = await vscode.window.showWarningMessage(message, "Show Problems", ...(TrainingPanel.currentPanel ? [] : ["Open Training Panel"]));
       if (choice === "Show Problems") await vscode.commands.executeCommand("workbench.actions.view.problems");
       if (choice === "Open Training Panel") await vscode.commands.executeCommand("nnet.openPanel");
       return;
     }
+    // A panel that is open shows the outcome already; the status bar keeps it too.
+    if (TrainingPanel.currentPanel) return;
     const choice = await vscode.window.showInformationMessage(message, "Open Training Panel");
     if (choice) await vscode.commands.executeCommand("nnet.openPanel");
   }

@@ -60,12 +60,22 @@ export class SummaryProvider implements vscode.TextDocumentContentProvider, vsco
     return summaryMarkdown(result.summary, shown, result.errors);
   }
 
-  /** Shows the summary beside the editor; a second call refreshes it from the current text. */
-  async show(document: vscode.Uri, network: string | undefined): Promise<vscode.TextEditor> {
+  /**
+   * Shows the summary rendered in a Markdown preview beside the editor (the
+   * Markdown source when the built-in Markdown extension is unavailable);
+   * resolves to the summary document's uri. A second call refreshes it.
+   */
+  async show(document: vscode.Uri, network: string | undefined): Promise<vscode.Uri> {
     const uri = summaryUri(document, network);
     this.changed.fire(uri);
-    const summary = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(summary, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    await vscode.workspace.openTextDocument(uri);
+    try {
+      await vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
+    } catch {
+      const summary = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(summary, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    }
+    return uri;
   }
 
   dispose(): void {

@@ -46,6 +46,12 @@ describe("formatting", () => {
     }), { numRuns: 400, seed: 20261201 });
   });
 
+  it("joins the lines of an argument list, but a stray '(' keeps the lines after it", () => {
+    expect(formatText("network n {\n  data spiral(samples: 10,\n     noise: 0.1)\n}\n")).toBe("network n {\n  data spiral(samples: 10, noise: 0.1)\n}\n");
+    const stray = "network n {\n  layer h: dense 4 (\n  layer o: dense 1\n  loss mse\n}\n";
+    expect(expectPreserving(stray).split("\n")).toHaveLength(6);
+  });
+
   it("keeps the parse of fuzzed near-valid networks", () => {
     const entries = ["input x: 2", "layer h: dense 4 relu", "layer o: dense 1 sigmoid from h", "loss bce", "data xor", "// c", "train { epochs 3, batch 4 }"];
     const network = fc.array(fc.constantFrom(...entries), { maxLength: 8 }).chain((lines) =>

@@ -58,6 +58,17 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
     expect(value).toContain("Wʰ¹ ∈ ℝ¹⁶ˣ²");
   });
 
+  it("answers a request whose position no longer exists (a stale version) without an error", async () => {
+    const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
+      textDocument: { uri: "file:///valid.nnet" }, position: { line: 999, character: 40 },
+    });
+    expect(hover).toBeNull();
+    const list = await client.connection.sendRequest<CompletionList | null>("textDocument/completion", {
+      textDocument: { uri: "file:///valid.nnet" }, position: { line: 999, character: 40 },
+    });
+    expect(list === null || Array.isArray(list.items)).toBe(true);
+  });
+
   it("completes losses after `loss`", async () => {
     const list = await client.connection.sendRequest<CompletionList>("textDocument/completion", {
       textDocument: { uri: "file:///valid.nnet" }, position: positionOf(valid, valid.indexOf("binary_cross_entropy")),

@@ -7,9 +7,10 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  csvDataset, csvDatasetFromBytes, runJob, type JobRequest, type WorkerMessage,
+  csvDataset, csvDatasetFromBytes, firstInvalidUtf8, runJob, type JobRequest, type WorkerMessage,
 } from "../../server/src/training/index";
 import { buildBundles, csvNetwork, problems, request, workspace } from "./helpers";
 
@@ -25,14 +26,6 @@ function outcome(job: JobRequest): WorkerMessage {
   const messages: WorkerMessage[] = [];
   runJob(job, { post: (m) => messages.push(m), shouldStop: () => false });
   return messages[messages.length - 1];
-}
-
-function failureOf(dir: string, csv: string | Uint8Array, name = "data.csv"): string {
-  writeFileSync(join(dir, name), csv);
-  const path = join(dir, "model.nnet");
-  const message = outcome(request({ kind: "train", text: csvNetwork(name), path }));
-  if (message.type !== "failed") throw new Error(`expected a failure, got ${JSON.stringify(message).slice(0, 200)}`);
-  return message.failure.message;
 }
 
 describe("CSV content", () => {
@@ -94,6 +87,22 @@ describe("CSV content", () => {
   it("refuses a class beyond classes: N", () => {
     expect(() => csvDataset("a,b,k\n1,2,p\n3,4,q\n5,6,r\n", { shown: "d.csv", target: "k", classes: 2 }))
       .toThrow("row 4, column 3 ('k'): 'r' is class number 3, but classes is 2");
+  });
+});
+
+describe("the UTF-8 check", () => {
+  it("agrees with TextDecoder's fatal mode on any bytes, and points at a byte that breaks decoding", () => {
+    const bytes = fc.uint8Array({ maxLength: 40 }).map((a) => a.map((b) => (b % 3 === 0 ? b : b | 0x80)));
+    fc.assert(fc.property(bytes, (array) => {
+      let valid = true;
+      try { new TextDecoder("utf-8", { fatal: true }).decode(array); } catch { valid = false; }
+      const offset = firstInvalidUtf8(array);
+      expect(offset === -1).toBe(valid);
+      if (!valid) {
+        // everything before the offset is valid UTF-8 on its own
+        expect(() => new TextDecoder("utf-8", { fatal: true }).decode(array.subarray(0, offset))).not.toThrow();
+      }
+    }), { numRuns: 3000 });
   });
 });
 

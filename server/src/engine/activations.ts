@@ -31,19 +31,37 @@ export function softplusOf(z: number): number {
   return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
 }
 
+const tanhLoop: Loop = (z, a, size) => {
+  for (let i = 0; i < size; i++) a[i] = Math.tanh(z[i]);
+};
+const sigmoidLoop: Loop = (z, a, size) => {
+  for (let i = 0; i < size; i++) {
+    const v = z[i];
+    if (v >= 0) a[i] = 1 / (1 + Math.exp(-v));
+    else { const e = Math.exp(v); a[i] = e / (1 + e); }
+  }
+};
+const reluLoop: Loop = (z, a, size) => {
+  for (let i = 0; i < size; i++) a[i] = z[i] > 0 ? z[i] : 0;
+};
+
 type Scalar = (z: number, alpha: number) => number;
+type Loop = (z: Float64Array, a: Float64Array, size: number) => void;
 
 // An elementwise activation from its value and its slope. The slope may use
 // a = σ(z) (sigmoid, tanh), so it receives both.
+// `loop`, where given, is the same forward written out so that the hot
+// activations run without a call per element.
 function elementwise(
   name: ActivationName, alpha: number, kinked: boolean,
-  value: Scalar, slopeFromZA: (z: number, a: number, alpha: number) => number,
+  value: Scalar, slopeFromZA: (z: number, a: number, alpha: number) => number, loop?: Loop,
 ): Activation {
   return {
     name, alpha, kinked,
     forward(z, a, rows, cols) {
       const size = rows * cols;
-      for (let i = 0; i < size; i++) a[i] = value(z[i], alpha);
+      if (loop) loop(z, a, size);
+      else for (let i = 0; i < size; i++) a[i] = value(z[i], alpha);
     },
     backward(z, a, g, delta, rows, cols) {
       const size = rows * cols;
@@ -91,11 +109,11 @@ export function activationOf(spec: ActivationSpec): Activation {
     case "identity":
       return elementwise("identity", 0, false, (z) => z, () => 1);
     case "sigmoid":
-      return elementwise("sigmoid", 0, false, sigmoidOf, (_z, a) => a * (1 - a));
+      return elementwise("sigmoid", 0, false, sigmoidOf, (_z, a) => a * (1 - a), sigmoidLoop);
     case "tanh":
-      return elementwise("tanh", 0, false, Math.tanh, (_z, a) => 1 - a * a);
+      return elementwise("tanh", 0, false, Math.tanh, (_z, a) => 1 - a * a, tanhLoop);
     case "relu":
-      return elementwise("relu", 0, true, (z) => (z > 0 ? z : 0), (z) => (z > 0 ? 1 : 0));
+      return elementwise("relu", 0, true, (z) => (z > 0 ? z : 0), (z) => (z > 0 ? 1 : 0), reluLoop);
     case "leaky_relu":
       return elementwise("leaky_relu", spec.alpha ?? 0.01, true, (z, al) => (z > 0 ? z : al * z), (z, _a, al) => (z > 0 ? 1 : al));
     case "elu":

@@ -49,8 +49,17 @@ export function cloneMatrix(m: Matrix): Matrix {
 
 /** The transpose, one example per row: gathering a mini-batch from it reads memory in order. */
 export function transpose(m: Matrix): Matrix {
-  const t = zeros(m.cols, m.rows);
-  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) t.data[c * m.rows + r] = m.data[r * m.cols + c];
+  const { rows, cols, data } = m;
+  const t = zeros(cols, rows);
+  const out = t.data;
+  // 16×16 blocks keep both the reads and the writes within a few cache lines
+  for (let r0 = 0; r0 < rows; r0 += 16) {
+    const r1 = Math.min(r0 + 16, rows);
+    for (let c0 = 0; c0 < cols; c0 += 16) {
+      const c1 = Math.min(c0 + 16, cols);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = data[r * cols + c];
+    }
+  }
   return t;
 }
 
@@ -65,19 +74,6 @@ export function gatherExamples(byExample: Matrix, indices: ArrayLike<number>, st
     const from = indices[start + c] * rows;
     for (let r = 0; r < rows; r++) target[r * count + c] = data[from + r];
   }
-}
-
-export function frobeniusNorm(values: Float64Array): number {
-  // two accumulators halve the dependency chain of the sum
-  let even = 0, odd = 0;
-  const size = values.length;
-  let i = 0;
-  for (; i + 1 < size; i += 2) {
-    even += values[i] * values[i];
-    odd += values[i + 1] * values[i + 1];
-  }
-  if (i < size) even += values[i] * values[i];
-  return Math.sqrt(even + odd);
 }
 
 export function allFinite(values: Float64Array): boolean {

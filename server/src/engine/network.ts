@@ -55,6 +55,7 @@ export interface BackwardEdge {
   successor: number;
   /** dense: (W^succ)ᵀ Δ^succ; add: Δ^succ unchanged; concat: rows [start, end) of Δ^succ */
   contribution: "transposed-weights" | "identity" | "row-slice";
+  /** for a row slice, the rows of Δ^succ it carries; otherwise 0 and this node's units */
   start: number;
   end: number;
   /** the first edge processed for this node writes, later ones add */

@@ -14,9 +14,10 @@ interface ParameterState {
   decays: boolean;
   first: Float64Array;
   second: Float64Array;
-  /** ‖Δθ‖² of the last update and ‖θ‖² after it */
+  /** ‖Δθ‖² of the last update, ‖θ‖² after it and ‖g‖² of its gradient */
   movedSquared: number;
   normSquared: number;
+  gradientSquared: number;
 }
 
 export interface Optimizer {
@@ -24,6 +25,8 @@ export interface Optimizer {
   step(measure: boolean): void;
   /** ‖ΔW‖ / ‖W‖ of the last measured step, per dense layer */
   readonly updateRatios: Float64Array;
+  /** ‖∂C/∂W‖ (without l2) of the gradient the last step used, per dense layer; summed in the update's own pass */
+  readonly gradientNorms: Float64Array;
 }
 
 function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
@@ -31,7 +34,7 @@ function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
     values, gradient, decays,
     first: new Float64Array(values.length),
     second: adam ? new Float64Array(values.length) : new Float64Array(0),
-    movedSquared: 0, normSquared: 0,
+    movedSquared: 0, normSquared: 0, gradientSquared: 0,
   });
   return [make(layer.weights.data, layer.weightGradient.data, true), make(layer.bias, layer.biasGradient, false)];
 }
@@ -40,6 +43,7 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
   const adam = spec.name === "adam";
   const layers = network.dense.map((layer) => statesOf(layer, adam));
   const updateRatios = new Float64Array(layers.length);
+  const gradientNorms = new Float64Array(layers.length);
   let t = 0;
   const step = (measure: boolean): void => {
     t++;
@@ -55,23 +59,31 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
         if (p.decays) {
           updateSquared = p.movedSquared;
           weightSquared = p.normSquared;
+          gradientNorms[l] = Math.sqrt(p.gradientSquared);
         }
       }
       if (measure) updateRatios[l] = weightSquared > 0 ? Math.sqrt(updateSquared / weightSquared) : 0;
     }
   };
-  return { step, updateRatios };
+  return { step, updateRatios, gradientNorms };
 }
 
 function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: number, measure: boolean): void {
   const { values, gradient, first: velocity } = p;
   const size = values.length;
+  let squared = 0;
   if (momentum === 0 && decay === 0 && !measure) {
-    for (let i = 0; i < size; i++) values[i] -= lr * gradient[i];
+    for (let i = 0; i < size; i++) {
+      const g = gradient[i];
+      values[i] -= lr * g;
+      squared += g * g;
+    }
+    p.gradientSquared = squared;
     return;
   }
   let moved = 0, norm = 0;
   for (let i = 0; i < size; i++) {
+    squared += gradient[i] * gradient[i];
     const g = gradient[i] + decay * values[i];
     const change = momentum === 0 ? -lr * g : (velocity[i] = momentum * velocity[i] - lr * g);
     const value = values[i] + change;
@@ -83,6 +95,7 @@ function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: numbe
   }
   p.movedSquared = moved;
   p.normSquared = norm;
+  p.gradientSquared = squared;
 }
 
 function adamUpdate(
@@ -90,8 +103,9 @@ function adamUpdate(
   correction1: number, correction2: number, measure: boolean,
 ): void {
   const { values, gradient, first, second } = p;
-  let moved = 0, norm = 0;
+  let moved = 0, norm = 0, squared = 0;
   for (let i = 0; i < values.length; i++) {
+    squared += gradient[i] * gradient[i];
     const g = gradient[i] + decay * values[i];
     first[i] = beta1 * first[i] + (1 - beta1) * g;
     second[i] = beta2 * second[i] + (1 - beta2) * g * g;
@@ -105,4 +119,5 @@ function adamUpdate(
   }
   p.movedSquared = moved;
   p.normSquared = norm;
+  p.gradientSquared = squared;
 }

@@ -4,7 +4,7 @@
  * between batches and a clear stop when anything becomes NaN or infinite.
  */
 import { checkBatchShape } from "./api";
-import { allFinite, frobeniusNorm, gatherExamples, transpose } from "./matrix";
+import { allFinite, gatherExamples, transpose } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { createOptimizer } from "./optimizers";
 import { backwardPass, batchLoss, forwardPass } from "./passes";
@@ -83,13 +83,17 @@ function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: n
     let sum = 0;
     for (let i = 0; i < delta.length; i++) sum += Math.abs(delta[i]);
     totals.absDelta[n] += sum;
-    const node = network.nodes[n];
-    if (node.kind !== "dense") continue;
-    const norm = frobeniusNorm(node.weightGradient.data);
-    if (!Number.isFinite(norm) || !allFinite(node.biasGradient)) throw new TrainingDivergedError(epoch, node.name, "gradients", history);
-    totals.gradNorm[n] += norm;
   }
   totals.batches++;
+}
+
+// ‖∂C/∂W‖ comes from the optimizer, which sums it while it reads the gradient anyway.
+function recordGradients(network: Network, norms: Float64Array, totals: EpochTotals, epoch: number, history: EpochMetrics[]): void {
+  for (let l = network.dense.length - 1; l >= 0; l--) {
+    const node = network.dense[l];
+    if (!Number.isFinite(norms[l]) || !allFinite(node.biasGradient)) throw new TrainingDivergedError(epoch, node.name, "gradients", history);
+    totals.gradNorm[node.index] += norms[l];
+  }
 }
 
 function epochMetrics(network: Network, epoch: number, n: number, totals: EpochTotals, ratios: Float64Array, classify: boolean): EpochMetrics {
@@ -134,6 +138,7 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
       gatherExamples(yByExample, order, start, m, ws.targets);
       runBatch(network, ws, totals, epoch, history, classify);
       optimizer.step(start + batch >= n);
+      recordGradients(network, optimizer.gradientNorms, totals, epoch, history);
     }
     const dense = network.dense.find((d) => !allFinite(d.weights.data) || !allFinite(d.bias));
     if (dense) throw new TrainingDivergedError(epoch, dense.name, "weights", history);

@@ -36,11 +36,12 @@ function copyOperand(
     heap.set(source.subarray(0, rows * cols), at);
     return;
   }
+  // plain loops: a batch of 10 makes rows so short that set() and fill() calls would dominate
   for (let r = 0; r < rows; r++) {
     const row = at + r * paddedCols;
     if (transposed) for (let q = 0; q < cols; q++) heap[row + q] = source[q * rows + r];
-    else heap.set(source.subarray(r * cols, (r + 1) * cols), row);
-    heap.fill(0, row + cols, row + paddedCols);
+    else for (let q = 0, from = r * cols; q < cols; q++) heap[row + q] = source[from + q];
+    for (let q = cols; q < paddedCols; q++) heap[row + q] = 0;
   }
 }
 

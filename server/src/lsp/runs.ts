@@ -29,6 +29,7 @@ export class RunStore {
       epochs: params.epochs,
       loss: params.metrics.loss,
       layers: params.metrics.layers,
+      losses: previous?.status === "running" ? [...previous.losses, params.metrics.loss] : [params.metrics.loss],
       gradcheck: previous?.gradcheck,
     });
   }
@@ -45,6 +46,7 @@ export class RunStore {
       epochs: previous?.epochs,
       loss: last?.loss ?? previous?.loss,
       layers: last?.layers ?? previous?.layers ?? [],
+      losses: params.history?.map((metrics) => metrics.loss) ?? previous?.losses ?? [],
       gradcheck: params.gradcheck ?? previous?.gradcheck,
     });
   }

@@ -4,7 +4,7 @@
  * converted in `convert.ts`.
  */
 import {
-  CodeActionKind, createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, TextDocumentSyncKind,
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, IPCMessageReader, IPCMessageWriter, ProposedFeatures, TextDocumentSyncKind,
   type Connection, type InitializeResult,
 } from "vscode-languageserver/node";
 import { registerCodeActions } from "./features/code-actions";
@@ -73,12 +73,18 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     runner: options.runner ?? new TrainingRunner({ workspaceRoot: (path) => folders.rootOf(path) }),
     publish: (uri) => publishDiagnostics(context, uri),
   };
+  let dynamicConfiguration = false;
   connection.onInitialize((params) => {
     folders.set(params);
     context.settings.supported = params.capabilities.workspace?.configuration === true;
+    dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     const delay = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
     if (typeof delay === "number" && delay >= 0) context.store.debounceMs = delay;
     return { capabilities, serverInfo: { name: "nnet-language-server", version: "0.1.0" } };
+  });
+  // without this registration, a client that pulls settings is never told they changed
+  connection.onInitialized(() => {
+    if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
   });
   connection.onDidChangeConfiguration(() => {
     context.settings.changed();

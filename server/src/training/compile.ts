@@ -4,9 +4,9 @@
  * checker's errors at FILE:LINE:COL, and check that a CSV file may be read
  * before any worker starts.
  */
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import {
-  analyze, closestNetwork, findNetwork, LineIndex, networkSummary, type Diagnostic, type NetworkModel,
+  analyze, parse, closestNetwork, findNetwork, LineIndex, networkSummary, type Diagnostic, type NetworkModel,
 } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
 import { checkDataFile, DataFileError, guardedFiles, type DataFileOptions, type WorkspaceFiles } from "./data-files";
@@ -79,9 +79,27 @@ function missingNetwork(input: CompileInput, names: string[], suggestion: string
   return { ok: false, usage: true, problems: [`${name}: ${what}${hint} (networks: ${names.join(", ") || "none"})`] };
 }
 
+// The target columns of every csv(…) source, by resolved path, so a large file can be sampled for the checker.
+function csvTargets(text: string, path: string | undefined): Map<string, string[]> {
+  const targets = new Map<string, string[]>();
+  for (const network of parse(text).ast.networks) {
+    for (const entry of network.entries) {
+      const source = entry.kind === "data" ? entry.source : undefined;
+      if (source?.kind !== "call" || source.name?.text !== "csv") continue;
+      const file = source.args.find((a) => a.value?.kind === "string" && (!a.name || a.name.text === "path"));
+      const target = source.args.find((a) => a.name?.text === "target" && a.value?.kind === "string");
+      if (file?.value?.kind !== "string" || target?.value?.kind !== "string") continue;
+      const resolved = resolve(path ? dirname(path) : process.cwd(), file.value.string.value);
+      targets.set(resolved, [...(targets.get(resolved) ?? []), target.value.string.value]);
+    }
+  }
+  return targets;
+}
+
 export function compileJob(input: CompileInput): Compiled {
   const files: WorkspaceFiles = { ...input.files, root: input.files?.root ?? (input.path ? dirname(input.path) : process.cwd()) };
-  const analysis = analyze(input.text, { ...(input.path ? { path: input.path } : {}), files: guardedFiles(files), forTraining: true });
+  const checkerFiles = guardedFiles(files, csvTargets(input.text, input.path));
+  const analysis = analyze(input.text, { ...(input.path ? { path: input.path } : {}), files: checkerFiles, forTraining: true });
   const model = findNetwork(analysis.model, input.network);
   if (!model) return missingNetwork(input, analysis.model.networks.map((n) => n.name ?? "?"), input.network ? closestNetwork(analysis.model, input.network) : undefined);
   const refused = refusedData(model, files);

@@ -41,15 +41,19 @@ class Column {
   }
 }
 
+function notUtf8(bytes: Uint8Array, offset: number, shown: string): CsvDataError {
+  const at = Math.max(offset, 0);
+  const row = lineOfOffset(bytes, at);
+  const hex = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+  return new CsvDataError(`${shown}: not valid UTF-8: byte 0x${hex} at offset ${at} (row ${row}); save the file as UTF-8`, row);
+}
+
+/** Strict UTF-8 (TextDecoder with fatal: true); a bad byte is named with its offset and row. */
 export function decodeUtf8(bytes: Uint8Array, shown: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    const offset = firstInvalidUtf8(bytes);
-    const at = Math.max(offset, 0);
-    const row = lineOfOffset(bytes, at);
-    const hex = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0");
-    throw new CsvDataError(`${shown}: not valid UTF-8: byte 0x${hex} at offset ${at} (row ${row}); save the file as UTF-8`, row);
+    throw notUtf8(bytes, firstInvalidUtf8(bytes), shown);
   }
 }
 
@@ -134,8 +138,8 @@ function parseProblem(failure: unknown, shown: string): CsvDataError {
   return new CsvDataError(`${shown}: ${row !== undefined ? `row ${row}: ` : ""}the CSV could not be read: ${message}`, row);
 }
 
-/** Parses CSV text with a header row; polls shouldStop every few thousand rows. */
-export function csvDataset(text: string, request: CsvRequest, shouldStop?: () => boolean): Dataset {
+/** Parses CSV text (or UTF-8 bytes) with a header row; polls shouldStop every few thousand rows. */
+export function csvDataset(text: string | Buffer, request: CsvRequest, shouldStop?: () => boolean): Dataset {
   const reader: Reader = { targetIndex: -1, features: [], targetValues: new Column(), labels: new Map() };
   try {
     parseCsv(text, {
@@ -155,7 +159,13 @@ export function csvDataset(text: string, request: CsvRequest, shouldStop?: () =>
   return toDataset(reader, request);
 }
 
-/** Bytes → dataset: strict UTF-8 first, so a Latin-1 file is named, not misread. */
+/**
+ * Bytes → dataset: strict UTF-8 first, so a Latin-1 file is named, not
+ * misread. The bytes are validated in place and parsed as they are, without
+ * a decoded copy of the whole file.
+ */
 export function csvDatasetFromBytes(bytes: Uint8Array, request: CsvRequest, shouldStop?: () => boolean): Dataset {
-  return csvDataset(decodeUtf8(bytes, request.shown), request, shouldStop);
+  const invalid = firstInvalidUtf8(bytes);
+  if (invalid >= 0) throw notUtf8(bytes, invalid, request.shown);
+  return csvDataset(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), request, shouldStop);
 }

@@ -7,6 +7,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { FileAccess } from "../language/index";
+import { csvSample, sampleAbove } from "./csv-sample";
 
 /** 64 MiB: a CSV above this is refused (the loader keeps a few copies of it in memory). */
 export const maxDataFileBytes = 64 * 1024 * 1024;
@@ -96,13 +97,17 @@ export function readDataFile(path: string, shown: string, options: WorkspaceFile
 
 /**
  * A FileAccess for the checker that applies the same rules: a refused file
- * reads as missing, and the training layer reports why (see compileJob).
+ * reads as missing, and the training layer reports why (see compileJob). A
+ * large CSV whose target columns are known reads as a sample (csv-sample.ts).
  */
-export function guardedFiles(options: WorkspaceFiles): FileAccess {
+export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<string, string[]> = new Map()): FileAccess {
   return {
     readFile(path) {
       try {
-        return new TextDecoder("utf-8", { fatal: false }).decode(readDataFile(path, path, options));
+        const bytes = readDataFile(path, path, options);
+        const wanted = targets.get(resolve(path));
+        const sample = wanted && bytes.byteLength > sampleAbove ? csvSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), wanted) : undefined;
+        return sample ?? new TextDecoder("utf-8", { fatal: false }).decode(bytes);
       } catch {
         return undefined;
       }

@@ -9,6 +9,8 @@ export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
 export { csvDataset, csvDatasetFromBytes, decodeUtf8, CsvDataError, type CsvRequest } from "./csv-data";
+export { csvSample, sampleAbove } from "./csv-sample";
+export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, shouldStandardise } from "./load-data";
 export { runJob, failureOf, type JobIo } from "./run-job";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";

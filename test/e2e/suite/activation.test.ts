@@ -9,7 +9,8 @@ suite("activation", () => {
   test("the extension is present and waits for a .nnet file", () => {
     const nnet = extension();
     assert.equal(nnet.packageJSON.name, "nnet-lab");
-    assert.deepEqual(nnet.packageJSON.activationEvents, ["onLanguage:nnet"]);
+    // Opening a .nnet file, or VS Code restoring the training panel after a window reload.
+    assert.deepEqual(nnet.packageJSON.activationEvents, ["onLanguage:nnet", "onWebviewPanel:nnet.trainingPanel"]);
     assert.equal(nnet.isActive, false, "nothing .nnet has been opened yet");
   });
 

@@ -1,6 +1,7 @@
 /** Helpers the editor tests share: the test workspace, its documents and the extension under test. */
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
+import type { DoneParams, EpochMetrics } from "../../../server/src/protocol";
 
 export const extensionId = "nnet-lab.nnet-lab";
 
@@ -13,6 +14,26 @@ export interface NNetLabApi {
   };
   readonly ready: Promise<boolean>;
   readonly output: vscode.OutputChannel;
+  readonly jobs: NNetJobsApi;
+}
+
+/** A run as the extension tracks it (client/src/jobs.ts). */
+export interface NNetJob {
+  readonly jobId: string;
+  readonly kind: "train" | "gradcheck";
+  readonly uri: string;
+  readonly network: string;
+  readonly epochs: number;
+  readonly history: EpochMetrics[];
+  readonly done?: DoneParams;
+}
+
+export interface NNetJobsApi {
+  readonly onDidStart: vscode.Event<NNetJob>;
+  readonly onDidFinish: vscode.Event<{ job: NNetJob; params: DoneParams }>;
+  finished(jobId: string): Promise<DoneParams>;
+  running(): NNetJob[];
+  last(): NNetJob | undefined;
 }
 
 export function workspaceUri(...segments: string[]): vscode.Uri {
@@ -57,3 +78,25 @@ export async function closeAllEditors(): Promise<void> {
   }
   await vscode.commands.executeCommand("workbench.action.closeAllEditors");
 }
+
+/** Writes a file into the test workspace (a throwaway copy) and opens it. */
+export async function writeWorkspaceFile(name: string, content: string): Promise<vscode.TextEditor> {
+  await vscode.workspace.fs.writeFile(workspaceUri(name), new TextEncoder().encode(content));
+  return openWorkspaceFile(name);
+}
+
+/** The text of every hover at a position, joined. */
+export async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", uri, position);
+  return hovers.flatMap((hover) => hover.contents.map((part) => (typeof part === "string" ? part : part.value))).join("\n");
+}
+
+/** The position just inside the first occurrence of `text` (plus `offset` characters). */
+export function positionOf(document: vscode.TextDocument, text: string, offset = 1): vscode.Position {
+  const at = document.getText().indexOf(text);
+  assert.ok(at >= 0, `'${text}' is not in ${document.uri.toString()}`);
+  return document.positionAt(at + offset);
+}
+
+export const codeOf = (diagnostic: vscode.Diagnostic): string | number | undefined =>
+  typeof diagnostic.code === "object" ? diagnostic.code.value : diagnostic.code;

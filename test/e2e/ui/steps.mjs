@@ -76,7 +76,70 @@ export const steps = [
       }, () => `the Problems panel lists the misspelt activation: ${JSON.stringify(rows)}`);
     },
   },
+  {
+    name: "train-xor-from-palette",
+    async run(workbench) {
+      await workbench.openFromExplorer("xor.nnet");
+      await workbench.focusEditorArea();
+      await workbench.clickWord("hidden");
+      await workbench.runCommand("NNet: Train Model");
+      const panel = workbench.webview();
+      const loss = panel.locator(".chart-loss .chart");
+      await loss.waitFor();
+      // xor.nnet trains for 500 epochs; the chart holds one point per epoch once the run is done.
+      await waitUntil(async () => (await loss.getAttribute("data-points")) === "500", async () => `the loss chart has 500 points (has ${await loss.getAttribute("data-points")})`);
+      assert.ok(await panel.locator(".chart-loss canvas").first().isVisible(), "the loss chart is drawn");
+      assert.ok(await canvasHasInk(panel.locator(".chart-loss canvas").first()), "the loss chart's canvas has a line on it");
+      const status = workbench.page.locator(".statusbar-item", { hasText: "xor" });
+      await waitUntil(async () => /loss/.test(await status.first().innerText().catch(() => "")), "the status bar shows the run's loss");
+    },
+  },
+  {
+    name: "gradcheck-table-pass",
+    async run(workbench) {
+      await workbench.clickWord("hidden");
+      await workbench.runCommand("NNet: Run Gradient Check");
+      const panel = workbench.webview();
+      const rows = panel.locator("table.gradcheck tbody tr");
+      await waitUntil(async () => (await rows.count()) === 4, "the gradient-check table has a row per layer and parameter");
+      const verdicts = await panel.locator("table.gradcheck tbody td.verdict").allInnerTexts();
+      assert.deepEqual(verdicts, ["PASS", "PASS", "PASS", "PASS"]);
+      assert.match(await panel.locator(".gradcheck-summary").innerText(), /^PASS/);
+    },
+  },
+  {
+    name: "hover-shows-gradient-norms",
+    async run(workbench) {
+      const hover = await workbench.hover("hidden");
+      assert.match(hover, /Last run/);
+      assert.match(hover, /‖∂C\/∂W/);
+    },
+    after: (workbench) => workbench.page.mouse.move(5, 400),
+  },
+  {
+    name: "summary-from-code-lens",
+    async run(workbench) {
+      await workbench.page.locator(".monaco-editor .codelens-decoration a", { hasText: "Summary" }).first().click();
+      await workbench.page.locator(".tabs-container .tab", { hasText: "Preview xor.nnet · xor.md" }).first().waitFor();
+      let table = "";
+      await waitUntil(async () => {
+        table = await workbench.frameText("table");
+        return /hidden\s+dense\s+x\s+8\s+tanh\s+24/.test(table);
+      }, () => `the rendered summary lists the hidden layer's 24 parameters: ${JSON.stringify(table)}`);
+    },
+  },
 ];
+
+/** Whether a canvas in the webview has any non-transparent pixel. */
+async function canvasHasInk(canvas) {
+  return canvas.evaluate((element) => {
+    const context = element.getContext("2d");
+    if (!context || element.width === 0 || element.height === 0) return false;
+    const { data } = context.getImageData(0, 0, element.width, element.height);
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+    return false;
+  });
+}
 
 /** Retries a check for a while: the workbench renders asynchronously. `description` may be a function, read on failure. */
 export async function waitUntil(check, description, timeoutMs = 15_000) {

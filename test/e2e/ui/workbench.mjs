@@ -122,6 +122,23 @@ export class Workbench {
     return this.page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
   }
 
+  /** Hides the side bar and the bottom panel, leaving the editors (and webview panels) the whole window. */
+  async focusEditorArea() {
+    if (await this.page.locator(".part.sidebar").isVisible()) await this.page.keyboard.press("Control+B");
+    if (await this.page.locator(".part.panel.bottom").isVisible()) await this.page.keyboard.press("Control+J");
+    await this.page.locator(".part.sidebar").waitFor({ state: "hidden" });
+    await this.page.locator(".part.panel.bottom").waitFor({ state: "hidden" });
+  }
+
+  /** The text of the first `selector` in any frame of the page (webviews nest their content two frames deep). */
+  async frameText(selector) {
+    for (const frame of this.page.frames()) {
+      const found = frame.locator(selector).first();
+      if ((await found.count().catch(() => 0)) > 0) return found.innerText().catch(() => "");
+    }
+    return "";
+  }
+
   async screenshot(name) {
     const path = join(this.resultsDir, `${name}.png`);
     await this.page.screenshot({ path });

@@ -4,7 +4,7 @@ import {
   type KeyInfo, type NameInfo, type NetworkModel,
 } from "../semantics/index";
 import type { ActivationName, LossName } from "../../engine/index";
-import { lossGradientDefinition, renderExpr } from "./deltas/index";
+import { lossGradientDefinition, realSpace, renderExpr, superscript } from "./deltas/index";
 import { networkAt, type IdeDocument } from "./document";
 import { activationFormulas, lossFormulas } from "./hover/names";
 import type { CompletionEntry, CompletionKind, CompletionList } from "./types";
@@ -47,12 +47,14 @@ function argumentItems(callee: string): CompletionEntry[] {
   }));
 }
 
+const space = (units: number | undefined): string => (units === undefined ? "ℝ^(?)" : realSpace(units));
+
 function layerItems(network: NetworkModel | undefined, before: number): CompletionEntry[] {
   if (!network) return [];
-  const items: CompletionEntry[] = network.input ? [{ label: network.input.name, kind: "input", detail: `input ${network.input.units ?? "?"}`, documentation: `a⁰ = x ∈ ℝ^(${network.input.units ?? "?"})` }] : [];
+  const items: CompletionEntry[] = network.input ? [{ label: network.input.name, kind: "input", detail: `input ${network.input.units ?? "?"}`, documentation: `a⁰ = x ∈ ${space(network.input.units)}` }] : [];
   for (const layer of network.layers) {
     if (layer.entry.span.end > before) continue;
-    items.push({ label: layer.name, kind: "layer", detail: `${layer.kind ?? "layer"} ${layer.units ?? "?"}${layer.activation && layer.kind === "dense" ? ` ${layer.activation.name}` : ""}`, documentation: `a of \`${layer.name}\` ∈ ℝ^(${layer.units ?? "?"})` });
+    items.push({ label: layer.name, kind: "layer", detail: `${layer.kind ?? "layer"} ${layer.units ?? "?"}${layer.activation && layer.kind === "dense" ? ` ${layer.activation.name}` : ""}`, documentation: `a${superscript(layer.name)} ∈ ${space(layer.units)}` });
   }
   return items;
 }

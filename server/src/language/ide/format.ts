@@ -62,15 +62,34 @@ function inlineBlocks(tokens: Token[]): Set<number> {
   return inline;
 }
 
+/**
+ * The `(` … `)` pairs that close before any brace: argument lists, whose
+ * line breaks the parser skips. A stray `(` pairs with nothing, so it never
+ * pulls the rest of the file onto one line.
+ */
+function argumentLists(tokens: Token[]): Set<number> {
+  const paired = new Set<number>();
+  let open: number | undefined;
+  tokens.forEach((token, index) => {
+    if (token.text === "(") open = index;
+    else if (token.text === ")" && open !== undefined) {
+      paired.add(open).add(index);
+      open = undefined;
+    } else if (token.text === "{" || token.text === "}") open = undefined;
+  });
+  return paired;
+}
+
 const noSpaceBefore = new Set([":", ",", ";", ")"]);
 
 // Two tokens written together stay together unless one is punctuation,
 // so a space is never inserted where it could split what the parser reads as one token.
-function spaced(previous: Token | undefined, token: Token): boolean {
+function spaced(previous: Token | undefined, token: Token, lists: Set<number>, index: number): boolean {
   if (!previous) return false;
   if (token.glued && previous.kind !== "punctuation" && token.kind !== "punctuation") return false;
-  if (noSpaceBefore.has(token.text) || previous.text === "(") return false;
-  if (token.text === "(" && previous.kind === "word") return false;
+  if (noSpaceBefore.has(token.text) && (token.text !== ")" || lists.has(index))) return false;
+  if (previous.text === "(" && lists.has(index - 1)) return false;
+  if (token.text === "(" && previous.kind === "word" && lists.has(index)) return false;
   return true;
 }
 
@@ -99,6 +118,7 @@ class Layout {
 export function formatText(text: string): string {
   const tokens = formatTokens(text);
   const inline = inlineBlocks(tokens);
+  const lists = argumentLists(tokens);
   const layout = new Layout();
   const stack: boolean[] = [];
   let parens = 0;
@@ -111,7 +131,7 @@ export function formatText(text: string): string {
     const wantsBreak = forceBreak || closesExpanded || (token.breaks > 0 && parens === 0 && !inInline);
     if (index === 0 || wantsBreak) {
       layout.startLine(token.text === "}" ? depth - 1 : depth, token.breaks >= 2 && token.text !== "}" && index > 0);
-    } else if (spaced(previous, token) && !layout.atLineStart) layout.line += " ";
+    } else if (spaced(previous, token, lists, index) && !layout.atLineStart) layout.line += " ";
     layout.line += token.text;
     forceBreak = token.endsLine;
     if (token.text === "{") {
@@ -121,8 +141,8 @@ export function formatText(text: string): string {
       const wasInline = stack.pop()!;
       const next = tokens[index + 1];
       forceBreak ||= !wasInline && next !== undefined && !noSpaceBefore.has(next.text);
-    } else if (token.text === "(") parens++;
-    else if (token.text === ")" && parens > 0) parens--;
+    } else if (token.text === "(" && lists.has(index)) parens++;
+    else if (token.text === ")" && lists.has(index)) parens--;
     previous = token;
   });
   layout.flush();

@@ -27,6 +27,8 @@ export interface RunRecord {
   epochs?: number;
   loss?: number;
   layers: RunLayerStats[];
+  /** C per epoch so far */
+  losses: number[];
   gradcheck?: { tolerance: number; passed: boolean; rows: RunGradcheckRow[] };
 }
 

@@ -7,10 +7,14 @@ import type { ServerContext } from "../context";
 import { pathOfUri } from "../convert";
 import type { JobContext } from "../jobs";
 
+/** Inlay hints follow a running job's gradient norms, at most this often. */
+const HINT_REFRESH_MS = 1000;
+
 function jobContext(context: ServerContext, uri: string): JobContext | undefined {
   const text = context.store.text(uri);
   if (!text) return undefined;
   const path = pathOfUri(uri);
+  let refreshed = 0;
   return {
     uri,
     ...(path ? { path } : {}),
@@ -19,6 +23,10 @@ function jobContext(context: ServerContext, uri: string): JobContext | undefined
     progress(params: ProgressParams) {
       context.runs.progress(params);
       void context.connection.sendNotification(ProgressNotification, params);
+      if (Date.now() - refreshed > HINT_REFRESH_MS) {
+        refreshed = Date.now();
+        void context.connection.languages.inlayHint.refresh().catch(() => undefined);
+      }
     },
     done(params: DoneParams) {
       context.runs.done(params);

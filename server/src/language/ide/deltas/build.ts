@@ -112,24 +112,29 @@ function pathProduct(graph: LayerGraph, start: LayerSpec, edges: OutgoingEdge[])
   return product(reversed.reverse());
 }
 
-/** Every path from `layer` to the output as a product of local derivatives, up to `limit` of them. */
+/**
+ * Every path from `layer` to the output as a product of local derivatives,
+ * up to `limit` of them. Depth-first with an explicit stack: a path may be
+ * as long as the network is deep.
+ */
 function pathProducts(graph: LayerGraph, layer: LayerSpec, limit: number, counts: Map<string, number>): Expr[] {
   const found: Expr[] = [];
   const path: OutgoingEdge[] = [];
-  const walk = (node: LayerSpec): void => {
-    if (found.length >= limit) return;
-    if (node === graph.output) {
-      found.push(pathProduct(graph, layer, path));
-      return;
-    }
-    for (const edge of graph.successors.get(node.name) ?? []) {
-      if ((counts.get(edge.to.name) ?? 0) === 0) continue;
-      path.push(edge);
-      walk(edge.to);
+  const stack: { node: LayerSpec; next: number }[] = [{ node: layer, next: 0 }];
+  while (stack.length > 0 && found.length < limit) {
+    const top = stack[stack.length - 1]!;
+    const edges = top.node === graph.output ? [] : graph.successors.get(top.node.name) ?? [];
+    if (top.node === graph.output) found.push(pathProduct(graph, layer, path));
+    while (top.next < edges.length && (counts.get(edges[top.next]!.to.name) ?? 0) === 0) top.next++;
+    if (top.next >= edges.length) {
+      stack.pop();
       path.pop();
+      continue;
     }
-  };
-  walk(layer);
+    const edge = edges[top.next++]!;
+    path.push(edge);
+    stack.push({ node: edge.to, next: 0 });
+  }
   return found;
 }
 

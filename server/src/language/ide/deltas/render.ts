@@ -28,6 +28,14 @@ export function superscript(text: string): string {
   return `^(${escapeMarkdown(text)})`;
 }
 
+/** A count as words read it: 1,234, or ≈ 6.3 × 10²⁹ once it is too long to write out. */
+export function countText(value: number): string {
+  if (!Number.isFinite(value)) return "more than 10³⁰⁸";
+  if (value < 1e6) return value.toLocaleString("en-US");
+  const exponent = Math.floor(Math.log10(value));
+  return `≈ ${(value / 10 ** exponent).toFixed(1)} × 10${superscript(String(exponent))}`;
+}
+
 export function subscriptNumber(value: number): string {
   return String(value).split("").map((digit) => SUBSCRIPT_DIGITS[Number(digit)] ?? digit).join("");
 }
@@ -108,7 +116,7 @@ function render(expr: Expr, options: RenderOptions): Rendered {
     case "negate": return atom(`−${wrap(render(expr.of, options), Precedence.Atom)}`);
     case "sum": {
       const terms = expr.terms.map((term) => wrap(render(term, options), Precedence.Sum));
-      if (expr.omitted > 0) terms.push(`… (${expr.omitted} more path${expr.omitted === 1 ? "" : "s"})`);
+      if (expr.omitted > 0) terms.push(`… (${countText(expr.omitted)} more path${expr.omitted === 1 ? "" : "s"})`);
       return { text: terms.join(" + "), precedence: Precedence.Sum };
     }
     case "rows": {

@@ -1,6 +1,7 @@
 /** Hover: what the cursor is on, explained from the compiled NetworkSpec (ARCHITECTURE invariant 3). */
 import type { ActivationName } from "../../../engine/index";
 import { activations, losses, lookup } from "../../semantics/index";
+import { realSpace } from "../deltas/index";
 import { specOf, type IdeDocument } from "../document";
 import { targetAt, type Target } from "../locate";
 import type { DocumentRuns } from "../run";
@@ -27,7 +28,7 @@ function markdownFor(target: Target, runs: DocumentRuns | undefined): string | u
       return text ?? partialLayerHover(target.network, target.layer);
     }
     case "input":
-      return `**input \`${target.input.name}\`** — a⁰ = x ∈ ℝ^(${target.input.units ?? "?"}), the raw feature vector (seed §1)`;
+      return `**input \`${target.input.name}\`** — a⁰ = x ∈ ${target.input.units === undefined ? "ℝ^(?)" : realSpace(target.input.units)}, the raw feature vector (seed §1)`;
     case "activation": {
       const info = lookup(activations, target.call.name?.text ?? "");
       return info ? activationHover(info.name as ActivationName, target.layer, target.layer.activation?.alpha) : undefined;

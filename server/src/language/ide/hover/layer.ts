@@ -2,10 +2,11 @@
 import type { LayerSpec, NetworkSpec } from "../../../engine/index";
 import {
   type LayerGraph, type LayerDeltas, activationSymbol, escapeMarkdown, layerDeltas, graphOf, lossGradientDefinition, predecessors, realSpace,
-  renderExpr, superscript, mentions,
+  countText, renderExpr, superscript, mentions,
 } from "../deltas/index";
+import type { Expr } from "../deltas/index";
 import type { RunRecord } from "../run";
-import { lastRunLines } from "./run";
+import { formatNumber, lastRunLines } from "./run";
 import { outputReading, slopeReading } from "./reading";
 
 const HOVER_OPTIONS = { maxFactors: 14 };
@@ -80,12 +81,21 @@ function shapeLine(graph: LayerGraph, layer: LayerSpec): string {
 
 function unrolledLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas): string[] {
   if (deltas.paths === 0) return [];
-  const heading = deltas.paths === 1 ? "" : ` — the sum over its ${deltas.paths} paths to the output (seed §6.3)`;
+  const heading = deltas.paths === 1 ? "" : ` — the sum over its ${countText(deltas.paths)} paths to the output (seed §6.3)`;
   const lines = [`${math(layer.name, "δ")} = ${renderExpr(deltas.unrolled, HOVER_OPTIONS)}${heading}`];
   if (mentions(deltas.unrolled, "slopeMatrix")) lines.push("with Sˡ = diag(σ′(zˡ)), the slopes of each layer");
   const output = deltas.output ? undefined : graph.output;
   if (output && mentions(deltas.unrolled, "lossGradient")) lines.push(`and ∇ₐC = ${renderExpr(lossGradientDefinition(graph.spec.loss, output.name))}`);
   return lines;
+}
+
+/** σ′ ≤ ¼ for each sigmoid on the first path: the bound on its slopes' product (seed §6.2). */
+function sigmoidBound(deltas: LayerDeltas): string | undefined {
+  const path = deltas.unrolled.op === "sum" ? deltas.unrolled.terms[0] : deltas.unrolled;
+  const factors = path?.op === "product" ? path.factors : [];
+  const sigmoids = factors.filter((factor) => factor.op === "slopeMatrix" && factor.activation.name === "sigmoid").length;
+  if (sigmoids < 2) return undefined;
+  return `_${sigmoids} sigmoid slopes on the way to the output, each ≤ ¼: together they scale δ by at most (¼)${superscript(String(sigmoids))} = ${formatNumber(0.25 ** sigmoids)}._`;
 }
 
 function reading(spec: NetworkSpec, layer: LayerSpec, deltas: LayerDeltas): string {
@@ -107,13 +117,20 @@ function header(graph: LayerGraph, layer: LayerSpec): string {
   return `**${code(layer.name)}** — ${role}, l = ${l} of L = ${L} · ${what}`;
 }
 
+function factorsOf(expr: Expr): number {
+  const term = expr.op === "sum" ? expr.terms[0] : expr;
+  return term?.op === "product" ? term.factors.length : 1;
+}
+
 const section = (title: string, lines: string[]): string => (lines.length === 0 ? "" : `**${title}**  \n${lines.join("  \n")}`);
 
 export function layerHover(spec: NetworkSpec, name: string, run?: RunRecord): string | undefined {
   const graph = graphOf(spec);
   const layer = graph.layer.get(name);
-  const deltas = layerDeltas(spec, name, { maxPaths: MAX_PATHS }, graph);
-  if (!layer || !deltas) return undefined;
+  const first = layerDeltas(spec, name, { maxPaths: MAX_PATHS }, graph);
+  if (!layer || !first) return undefined;
+  // long paths differ only inside their ⋯, so a deep DAG shows one path and counts the rest
+  const deltas = first.paths > 1 && factorsOf(first.unrolled) > HOVER_OPTIONS.maxFactors ? layerDeltas(spec, name, { maxPaths: 1 }, graph)! : first;
   return [
     header(graph, layer),
     section("Forward (seed §1)", forwardLines(graph, layer)),
@@ -122,6 +139,7 @@ export function layerHover(spec: NetworkSpec, name: string, run?: RunRecord): st
     section("Shapes", [shapeLine(graph, layer)]),
     section("Unrolled (seed §6.2)", unrolledLines(graph, layer, deltas)),
     `_${reading(spec, layer, deltas)}_`,
+    sigmoidBound(deltas) ?? "",
     section("Last run", run ? lastRunLines(spec, run, name) : []),
   ].filter((part) => part.length > 0).join("\n\n");
 }

@@ -44,7 +44,8 @@ export function trendSentence(trend: GradientTrend, output: string): string {
 
 function runLabel(run: RunRecord): string {
   const epoch = run.epoch !== undefined ? `epoch ${run.epoch}${run.epochs ? ` of ${run.epochs}` : ""}` : run.kind;
-  return `${run.status === "running" ? "running" : `last ${run.kind}`}, ${epoch}${run.loss !== undefined ? `, C = ${formatNumber(run.loss)}` : ""}`;
+  const first = run.losses.length > 1 ? `${formatNumber(run.losses[0]!)} → ` : "";
+  return `${run.status === "running" ? "running" : `last ${run.kind}, ${run.status}`}, ${epoch}${run.loss !== undefined ? `, C = ${first}${formatNumber(run.loss)}` : ""}`;
 }
 
 export function lastRunLines(spec: NetworkSpec, run: RunRecord, layer?: string): string[] {

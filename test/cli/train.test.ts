@@ -1,0 +1,190 @@
+/**
+ * `nnet train`, `nnet gradcheck` and `nnet demo`, run as the built CLI in a
+ * child process (bundled in beforeAll with the options of scripts/build.mjs,
+ * into a private folder with its worker beside it).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildBundles, root, workspace } from "../training/helpers";
+import { independentGradients, type GradcheckJson } from "./train-gradients";
+
+let cli = "";
+beforeAll(async () => {
+  cli = (await buildBundles()).cli;
+});
+
+function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const jsonLines = (text: string): Record<string, unknown>[] => text.trim().split("\n").map((line) => JSON.parse(line));
+
+describe("nnet train", () => {
+  it("--json prints one epoch event per line, then done", () => {
+    const result = nnet("train", "--json", "examples/xor.nnet");
+    expect(result.code).toBe(0);
+    const events = jsonLines(result.stdout);
+    expect(events.length).toBe(501);
+    expect(Object.keys(events[0]).sort()).toEqual(["accuracy", "epoch", "event", "gradNorms", "loss", "valAccuracy", "valLoss"].sort());
+    expect(events[0]).toMatchObject({ event: "epoch", epoch: 1, valLoss: null });
+    expect(Object.keys(events[0].gradNorms as object)).toEqual(["hidden", "out"]);
+    expect(events[500]).toMatchObject({ event: "done", status: "completed", network: "xor", epochs: 500, accuracy: 1 });
+  });
+
+  it("prints plain progress lines when not on a terminal, and --epochs/--seed override the file", () => {
+    const result = nnet("train", "--epochs", "40", "--seed", "9", "examples/spiral.nnet");
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("\r");
+    const lines = result.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^epoch  1\/40  loss \d\.\d+  accuracy \d+\.\d%  val loss \d\.\d+  val accuracy \d+\.\d%$/);
+    expect(lines[lines.length - 1]).toMatch(/^trained spiral: epoch 40\/40 /);
+  });
+
+  it("draws a \\r-updated bar on a terminal", () => {
+    const result = spawnSync("script", ["-qec", `${process.execPath} ${cli} train --epochs 30 examples/xor.nnet`, "/dev/null"], { cwd: root, encoding: "utf8" });
+    if (result.error) return console.warn(`terminal test skipped: ${result.error.message}`);
+    expect(result.stdout).toMatch(/\r\[#+\.*\] epoch +\d+\/30 +loss/);
+    expect(result.stdout).toContain("trained xor");
+  });
+
+  it("--save writes the weights atomically as JSON; a missing folder is a usage error before training", () => {
+    const dir = workspace();
+    const path = join(dir, "xor.weights.json");
+    const result = nnet("train", "--save", path, "examples/xor.nnet");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`saved weights to ${path}`);
+    const saved = JSON.parse(readFileSync(path, "utf8"));
+    expect(saved).toMatchObject({ format: "nnet-weights", network: "xor" });
+    expect(saved.history.length).toBe(500);
+    const missing = nnet("train", "--save", join(dir, "no/such/folder/w.json"), "examples/xor.nnet");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("does not exist");
+  });
+
+  it("refuses a file with errors with FILE:LINE:COL and exit 1; usage errors exit 2", () => {
+    const bad = nnet("train", "test/language/fixtures/unknown-activation.nnet");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("test/language/fixtures/unknown-activation.nnet:3:20: error nnet/unknown-activation");
+    const json = nnet("train", "--json", "test/language/fixtures/unknown-activation.nnet");
+    expect(jsonLines(json.stdout)[0]).toMatchObject({ event: "error" });
+    expect(nnet("train", "--network", "nope", "examples/xor.nnet").code).toBe(2);
+    expect(nnet("train", "--epochs", "many", "examples/xor.nnet").code).toBe(2);
+    expect(nnet("train").code).toBe(2);
+    expect(nnet("train", "missing.nnet").code).toBe(2);
+    const noData = nnet("train", "test/language/fixtures/missing-data.nnet");
+    expect(noData.code).toBe(1);
+    expect(noData.stderr).toContain("nnet/missing-data");
+  });
+
+  it("reports divergence as an error event naming the epoch and layer, exit 1", () => {
+    const dir = workspace({ "div.nnet": readFileSync(join(root, "examples/sine.nnet"), "utf8").replace("adam(lr: 0.01)", "sgd(lr: 1e3)") });
+    const result = nnet("train", "--json", join(dir, "div.nnet"));
+    expect(result.code).toBe(1);
+    const events = jsonLines(result.stdout);
+    const error = events[events.length - 1];
+    expect(error).toMatchObject({ event: "error" });
+    expect(error.message).toMatch(/training diverged in epoch \d+: layer '\w+'/);
+    expect(typeof error.epoch).toBe("number");
+    expect(typeof error.layer).toBe("string");
+  });
+
+  it("refuses a CSV outside the workspace", () => {
+    const dir = workspace({ "m.nnet": readFileSync(join(root, "examples/csv.nnet"), "utf8").replace("data/fruit.csv", "../../../../../../etc/passwd") });
+    const result = nnet("train", join(dir, "m.nnet"));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("outside the workspace");
+  });
+
+  it("stops cleanly on Ctrl-C (SIGINT), reporting the epochs done", async () => {
+    const dir = workspace({ "slow.nnet": readFileSync(join(root, "examples/spiral.nnet"), "utf8").replace("epochs 300", "epochs 100000") });
+    const child = spawn(process.execPath, [cli, "train", "--json", join(dir, "slow.nnet")], { cwd: root });
+    let stdout = "";
+    let interrupted = false;
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      if (!interrupted && stdout.includes('"epoch":3,')) interrupted = child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const events = jsonLines(stdout);
+    const last = events[events.length - 1];
+    expect(last).toMatchObject({ event: "done", status: "cancelled" });
+    expect(last.epochs).toBeGreaterThanOrEqual(3);
+    expect(code).toBe(1);
+  });
+});
+
+describe("nnet gradcheck", () => {
+  it("prints a PASS row per layer and parameter, exit 0", () => {
+    const result = nnet("gradcheck", "examples/residual.nnet");
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split("\n").filter((line) => /^(h1|h2|h3|out) +(W|b) /.test(line));
+    expect(rows.length).toBe(8);
+    for (const row of rows) expect(row).toMatch(/ PASS$/);
+    expect(result.stdout).toContain("all layers PASS");
+  });
+
+  it("fails rows and exits 1 when the check cannot pass (ε = 0.5 makes the central difference inexact)", () => {
+    const dir = workspace({ "m.nnet": readFileSync(join(root, "examples/spiral.nnet"), "utf8").replace("epsilon 1e-7", "epsilon 0.5") });
+    const result = nnet("gradcheck", join(dir, "m.nnet"));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/ FAIL$/m);
+    expect(result.stdout).toMatch(/\d+ FAIL$/m);
+  });
+
+  for (const name of ["spiral.nnet", "iris.nnet", "residual.nnet", "sine.nnet"]) {
+    it(`--json for ${name} holds enough to recompute the gradients independently (TensorFlow.js)`, async () => {
+      const result = nnet("gradcheck", "--json", `examples/${name}`);
+      expect(result.code).toBe(0);
+      const json = JSON.parse(result.stdout) as GradcheckJson;
+      expect(json.passed).toBe(true);
+      const recomputed = await independentGradients(json);
+      for (const analytic of json.analytic) {
+        const theirs = recomputed.get(`${analytic.layer}.${analytic.param}`)!;
+        const scale = Math.max(...analytic.values.map(Math.abs), 1e-12);
+        expect(theirs.length).toBe(analytic.values.length);
+        // float32 against float64: agreement to about 1e-4 of the parameter's largest gradient
+        analytic.values.forEach((value, i) => expect(Math.abs(value - theirs[i])).toBeLessThan(1e-4 * scale + 1e-4 * Math.abs(value)));
+      }
+      for (const numeric of json.numeric) {
+        const analytic = json.analytic.find((a) => a.layer === numeric.layer && a.param === numeric.param)!;
+        numeric.values.forEach((value, i) => {
+          if (value !== null) expect(Math.abs(value - analytic.values[i])).toBeLessThan(1e-6 * Math.max(1, Math.abs(value)));
+        });
+      }
+    });
+  }
+
+  it("the independent recomputation notices a wrong network (negative control)", async () => {
+    const json = JSON.parse(nnet("gradcheck", "--json", "examples/spiral.nnet").stdout) as GradcheckJson;
+    const wrong = { ...json, layers: json.layers.map((l) => (l.name === "h2" ? { ...l, activation: "sigmoid" } : l)) };
+    const recomputed = await independentGradients(wrong);
+    const analytic = json.analytic.find((a) => a.layer === "h1" && a.param === "W")!;
+    const theirs = recomputed.get("h1.W")!;
+    const worst = Math.max(...analytic.values.map((v, i) => Math.abs(v - theirs[i])));
+    expect(worst).toBeGreaterThan(1e-2 * Math.max(...analytic.values.map(Math.abs)));
+  });
+
+  it("exits 1 with FILE:LINE:COL for a file with errors", () => {
+    const result = nnet("gradcheck", "test/language/fixtures/unknown-activation.nnet");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(":3:20: error nnet/unknown-activation");
+  });
+});
+
+describe("nnet demo", () => {
+  it("trains the spiral, prints the final accuracy and the gradient check table, well under a minute", () => {
+    const started = Date.now();
+    const result = nnet("demo");
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result.stdout).toContain("training spiral from examples/spiral.nnet: 337 parameters, 300 epochs");
+    const accuracy = /training accuracy (\d+\.\d) %/.exec(result.stdout);
+    expect(Number(accuracy?.[1])).toBeGreaterThanOrEqual(95);
+    expect(result.stdout).toMatch(/^h1 +W +32\/32 .* PASS$/m);
+    expect(result.stdout).toContain("all layers PASS");
+    expect(existsSync(join(root, "examples/spiral.nnet"))).toBe(true);
+  });
+});

@@ -28,7 +28,7 @@ function markdownFor(target: Target, runs: DocumentRuns | undefined): string | u
       return text ?? partialLayerHover(target.network, target.layer);
     }
     case "input":
-      return `**input \`${target.input.name}\`** — a⁰ = x ∈ ${target.input.units === undefined ? "ℝ^(?)" : realSpace(target.input.units)}, the raw feature vector (seed §1)`;
+      return `**input \`${target.input.name}\`** — a⁰ = x ∈ ${target.input.units === undefined ? "ℝ^(?)" : realSpace(target.input.units)}, the raw feature vector`;
     case "activation": {
       const info = lookup(activations, target.call.name?.text ?? "");
       return info ? activationHover(info.name as ActivationName, target.layer, target.layer.activation?.alpha) : undefined;

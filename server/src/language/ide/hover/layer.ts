@@ -49,7 +49,7 @@ function successorNote(graph: LayerGraph, layer: LayerSpec): string {
   const edges = graph.successors.get(layer.name) ?? [];
   if (edges.length === 0) return "this layer does not reach the output, so δ = 0 and it does not learn";
   if (edges.length === 1) return `one outgoing edge, to ${code(edges[0]!.to.name)}`;
-  return `the sum over its ${edges.length} outgoing edges (seed §3), to ${edges.map((edge) => code(edge.to.name)).join(", ")}`;
+  return `the sum over its ${edges.length} outgoing edges, to ${edges.map((edge) => code(edge.to.name)).join(", ")}`;
 }
 
 function backwardLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas): string[] {
@@ -81,7 +81,7 @@ function shapeLine(graph: LayerGraph, layer: LayerSpec): string {
 
 function unrolledLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas): string[] {
   if (deltas.paths === 0) return [];
-  const heading = deltas.paths === 1 ? "" : ` — the sum over its ${countText(deltas.paths)} paths to the output (seed §6.3)`;
+  const heading = deltas.paths === 1 ? "" : ` — the sum over its ${countText(deltas.paths)} paths to the output`;
   const lines = [`${math(layer.name, "δ")} = ${renderExpr(deltas.unrolled, HOVER_OPTIONS)}${heading}`];
   if (mentions(deltas.unrolled, "slopeMatrix")) lines.push("with Sˡ = diag(σ′(zˡ)), the slopes of each layer");
   const output = deltas.output ? undefined : graph.output;
@@ -133,11 +133,11 @@ export function layerHover(spec: NetworkSpec, name: string, run?: RunRecord): st
   const deltas = first.paths > 1 && factorsOf(first.unrolled) > HOVER_OPTIONS.maxFactors ? layerDeltas(spec, name, { maxPaths: 1 }, graph)! : first;
   return [
     header(graph, layer),
-    section("Forward (seed §1)", forwardLines(graph, layer)),
-    section(`Backward: ${deltas.rule} (seed ${deltas.output ? "§5.1" : "§5.2"})`, backwardLines(graph, layer, deltas)),
-    section("Gradients (seed §5.3, §6.4)", gradientLines(layer, deltas)),
+    section("Forward", forwardLines(graph, layer)),
+    section(`Backward: ${deltas.rule}`, backwardLines(graph, layer, deltas)),
+    section("Gradients", gradientLines(layer, deltas)),
     section("Shapes", [shapeLine(graph, layer)]),
-    section("Unrolled (seed §6.2)", unrolledLines(graph, layer, deltas)),
+    section("Unrolled", unrolledLines(graph, layer, deltas)),
     `_${reading(spec, layer, deltas)}_`,
     sigmoidBound(deltas) ?? "",
     section("Last run", run ? lastRunLines(spec, run, name) : []),

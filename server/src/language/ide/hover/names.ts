@@ -44,7 +44,7 @@ export function lossHover(loss: LossName, spec: NetworkSpec | undefined, outputN
   const bp1 = spec && outputName ? layerDeltas(spec, outputName) : undefined;
   if (spec && bp1) {
     const fused = fusedPair(spec);
-    lines.push(`BP1 in this network: δ${superscript(output)} = ${renderExpr(bp1.delta)}${fused ? ` — the ${fused.split("+")[0]} output's σ′ cancels (seed §5.1)` : " (seed §5.1)"}`);
+    lines.push(`BP1 in this network: δ${superscript(output)} = ${renderExpr(bp1.delta)}${fused ? ` — the ${fused.split("+")[0]} output's σ′ cancels` : ""}`);
   }
   return lines.join("  \n");
 }

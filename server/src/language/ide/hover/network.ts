@@ -63,8 +63,8 @@ export function networkHover(spec: NetworkSpec, batch: number | undefined, run?:
     `**Parameters**: ${count(costs.parameters)}`,
     `**Graph**: ${costs.nodes} nodes, ${costs.edges} edges (layer to layer), ${count(costs.connections)} unit-to-unit connections`,
     `**Per example**: forward ${count(costs.forwardMultiplyAdds)} multiply-adds · backward ${count(costs.backwardMultiplyAdds)} (BP2's (Wˡ)ᵀδˡ and BP4's δˡ(aˡ⁻¹)ᵀ)`,
-    `**Cached by the forward pass** (seed §6.1): ${count(costs.cachedValues)} values of z and a per example = ${bytes(costs.cachedValues * 8)} in float64, ${bytes(costs.cachedValues * 8 * m)} for a batch of ${m}`,
-    `**Naive forward mode** (seed §6.3): one pass per parameter, ${count(costs.parameters)} × ${count(costs.outputs)} parameter–output derivatives, ≈ ${count(naive)} multiply-adds per example — ${formatNumber(naive / Math.max(1, backprop))}× backprop's ${count(backprop)}, which is linear in the edges`,
+    `**Cached by the forward pass**: ${count(costs.cachedValues)} values of z and a per example = ${bytes(costs.cachedValues * 8)} in float64, ${bytes(costs.cachedValues * 8 * m)} for a batch of ${m}`,
+    `**Naive forward mode**: one pass per parameter, ${count(costs.parameters)} × ${count(costs.outputs)} parameter–output derivatives, ≈ ${count(naive)} multiply-adds per example — ${formatNumber(naive / Math.max(1, backprop))}× backprop's ${count(backprop)}, which is linear in the edges`,
   ];
   if (run) lines.push(`**Last run**  \n${lastRunLines(spec, run).join("  \n")}`);
   return lines.join("\n\n");

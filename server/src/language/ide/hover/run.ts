@@ -39,7 +39,7 @@ export function gradientTrend(spec: NetworkSpec, run: RunRecord): GradientTrend 
 export function trendSentence(trend: GradientTrend, output: string): string {
   const orders = Math.abs(Math.log10(trend.ratio)).toFixed(1);
   const direction = trend.kind === "vanishing" ? "shrinks" : "grows";
-  return `${trend.kind} gradients: ‖∂C/∂W‖ ${direction} by ${orders} orders of magnitude from '${output}' back to '${trend.layer}' (ratio ${formatNumber(trend.ratio)}); the unrolled product S(Wᵀ)S… of seed §6.2 is ${trend.kind === "vanishing" ? "shrinking" : "growing"} with depth`;
+  return `${trend.kind} gradients: ‖∂C/∂W‖ ${direction} by ${orders} orders of magnitude from '${output}' back to '${trend.layer}' (ratio ${formatNumber(trend.ratio)}); the unrolled product S(Wᵀ)S… is ${trend.kind === "vanishing" ? "shrinking" : "growing"} with depth`;
 }
 
 function runLabel(run: RunRecord): string {

@@ -42,7 +42,7 @@ function checkSaturatingMse(network: NetworkModel, span: ast.Span, accept: Accep
   if (activation !== "sigmoid" && activation !== "softmax") return;
   const better = activation === "softmax" ? "cross_entropy" : "binary_cross_entropy";
   accept("warning", "nnet/mse-on-saturating-output", span,
-    `mse on a ${activation} output learns slowly when the output saturates: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ) and σ′ → 0 (seed BP1); use ${better}, whose gradient is aᴸ − y`,
+    `mse on a ${activation} output learns slowly when the output saturates: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ) and σ′ → 0 (BP1); use ${better}, whose gradient is aᴸ − y`,
     { fixes: [replace(`Change to '${better}'`, span, better)] });
 }
 
@@ -91,7 +91,7 @@ export const vanishingGradients: NetworkCheck = {
     const saturating = network.layers.filter((layer) => layer !== network.output && shrink[layer.activation?.name ?? ""] && layer.index >= first.index);
     const span = denseBody(first)?.activation?.span ?? first.entry.name!.span;
     accept("warning", "nnet/vanishing-gradients", span,
-      `${saturating.length} sigmoid/tanh hidden layers lie between '${first.name}' and the output: δ here is scaled by the product of every σ′(z) on the way (each ≤ ¼ for sigmoid), so it may vanish (seed §6.2); use relu in the hidden layers, fewer layers, or a residual add`,
+      `${saturating.length} sigmoid/tanh hidden layers lie between '${first.name}' and the output: δ here is scaled by the product of every σ′(z) on the way (each ≤ ¼ for sigmoid), so it may vanish; use relu in the hidden layers, fewer layers, or a residual add`,
       { related: saturating.slice(1).map((layer) => ({ message: `${layer.activation!.name} layer '${layer.name}'`, span: layer.entry.name!.span })) });
   },
 };

@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
     summaries,
     panel,
     new RunView(jobs, output),
-    vscode.workspace.registerTextDocumentContentProvider(summaryScheme, summaries),
+    vscode.workspace.registerFileSystemProvider(summaryScheme, summaries, { isReadonly: true, isCaseSensitive: true }),
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Stopped) jobs.serverStopped();
     }),

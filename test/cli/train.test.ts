@@ -62,6 +62,9 @@ describe("nnet train", () => {
     const missing = nnet("train", "--save", join(dir, "no/such/folder/w.json"), "examples/xor.nnet");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("does not exist");
+    const folder = nnet("train", "--save", dir, "examples/xor.nnet");
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain("is a folder");
   });
 
   it("refuses a file with errors with FILE:LINE:COL and exit 1; usage errors exit 2", () => {
@@ -77,6 +80,14 @@ describe("nnet train", () => {
     const noData = nnet("train", "test/language/fixtures/missing-data.nnet");
     expect(noData.code).toBe(1);
     expect(noData.stderr).toContain("nnet/missing-data");
+  });
+
+  it("prints the network's warnings to stderr and trains anyway", () => {
+    const dir = workspace({ "w.nnet": "network w {\n  input x: 2\n  layer out: dense 1 sigmoid\n  loss mse\n  data xor\n  train { epochs 2 }\n}\n" });
+    const result = nnet("train", join(dir, "w.nnet"));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/w\.nnet:4:8: warning nnet\/mse-on-saturating-output: /);
+    expect(result.stdout).toContain("trained w");
   });
 
   it("reports divergence as an error event naming the epoch and layer, exit 1", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   applyStandardiser, backwardPlan, computeGradients, createNetwork, datasetFromSpec, decisionGrid, fitStandardiser,
-  irisDataset, lastCaches, prepareData, splitDataset, type GeneratorName,
+  irisDataset, lastCaches, passCosts, prepareData, splitDataset, type GeneratorName,
 } from "../../server/src/engine/index";
 import { batchFor, build, dagSpec } from "./helpers";
 
@@ -100,6 +100,17 @@ describe("what the IDE layer reads", () => {
         expect(h1.delta!.data[j * m + c]).toBeCloseTo(sum * a * (1 - a), 14);
       }
     }
+  });
+
+  it("pass costs count the engine's own multiply-adds and caches", () => {
+    const net = build(dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3));
+    // h1 3→5, h2 5→4, h3 5→4, out 9→3
+    expect(passCosts(net)).toEqual({
+      forwardMultiplyAdds: 15 + 20 + 20 + 27,
+      backwardMultiplyAdds: 15 + 2 * 20 + 2 * 20 + 2 * 27,
+      cachedValuesPerExample: 2 * (5 + 4 + 4 + 3) + 4 + 9,
+      forwardModePasses: (15 + 5 + 20 + 4 + 20 + 4 + 27 + 3) * 3,
+    });
   });
 
   it("decision grid over the data's bounding box", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  TrainingDivergedError, createNetwork, datasetFromRows, datasetFromSpec, exportWeights, importWeights, predict, train,
+  TrainingDivergedError, computeGradients, createNetwork, lastCaches, datasetFromRows, datasetFromSpec, exportWeights, importWeights, predict, train,
   type NetworkSpec, type TrainSpec,
 } from "../../server/src/engine/index";
 
@@ -39,6 +39,26 @@ describe("reproducibility", () => {
     const x = moons(2).x;
     expect(predict(b, x).data).toEqual(predict(a, x).data);
     expect(() => importWeights(b, { network: "moons", layers: [] })).toThrow(/no layer 'h1'/);
+  });
+});
+
+describe("epoch metrics", () => {
+  it("gradNorm, meanAbsDelta and updateRatio are those of the batch's gradients and update", () => {
+    const data = moons(5);
+    const probe = createNetwork(spec, { seed: 5 });
+    computeGradients(probe, data.x, data.y);
+    const caches = lastCaches(probe);
+    const net = createNetwork(spec, { seed: 5 });
+    const before = Array.from(net.dense[0].weights.data);
+    const { history } = train(net, data, { ...ts, epochs: 1, batch: "full", shuffle: false, l2: 0 });
+    const [h1] = history[0].layers;
+    const dW = probe.dense[0].weightGradient.data;
+    expect(h1.gradNorm).toBeCloseTo(Math.hypot(...dW), 12);
+    const delta = caches.find((c) => c.name === "h1")!.delta!.data;
+    expect(h1.meanAbsDelta).toBeCloseTo(delta.reduce((s, v) => s + Math.abs(v), 0) / delta.length, 12);
+    const moved = Math.hypot(...net.dense[0].weights.data.map((w, i) => w - before[i]));
+    expect(h1.updateRatio).toBeCloseTo(moved / Math.hypot(...net.dense[0].weights.data), 12);
+    expect(history[0].accuracy).toBeGreaterThan(0);
   });
 });
 

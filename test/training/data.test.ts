@@ -197,15 +197,9 @@ describe("inline rows", () => {
     if (message.type === "failed") expect(message.failure.message).toBe("row 2, feature column 2: Infinity is not a finite number");
   });
 
-  it("refuses empty data", () => {
-    const text = inline("");
-    const found = (() => {
-      try {
-        return outcome(request({ kind: "train", text }));
-      } catch (failure) {
-        return (failure as Error).message;
-      }
-    })();
-    expect(JSON.stringify(found)).toMatch(/no rows|empty|at least one/);
+  it("refuses empty data: no inline rows, or a CSV with only its header", () => {
+    expect(problems({ kind: "train", text: inline(""), displayName: "m.nnet" })[0]).toBe("m.nnet:5:8: error nnet/inline-row-width: inline data needs at least one row, such as '{ 0 0 -> 0 ; 1 1 -> 0 }'");
+    const dir = workspace({ "e.csv": "x1,x2,label\n" });
+    expect(problems({ kind: "train", text: csvNetwork("e.csv"), path: join(dir, "m.nnet") })).toEqual(["the data file 'e.csv' has a header but no data rows"]);
   });
 });

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runJob, saveRun, writeFileAtomic, type JobResult, type WorkerMessage } from "../../server/src/training/index";
+import { applyStandardiser, createNetwork, evaluateDataset, importWeights, irisDataset, splitDataset } from "../../server/src/engine/index";
+import { runJob, saveRun, writeFileAtomic, type JobResult, type SavedRun, type WorkerMessage } from "../../server/src/training/index";
 import { example, request, root, workspace } from "./helpers";
 
 const old = JSON.stringify({ version: "old" });
@@ -75,5 +76,24 @@ describe("the saved run", () => {
     expect(saved.standardiser.mean.length).toBe(4);
     expect(saved.history.length).toBe(3);
     expect(readdirSync(dir)).toEqual(["iris.json"]);
+  });
+
+  it("loads back into a network that reproduces the last epoch's validation loss and accuracy exactly", () => {
+    const job = request({ kind: "train", ...example("iris.nnet"), epochs: 20 });
+    const messages: WorkerMessage[] = [];
+    runJob(job, { post: (m) => messages.push(m), shouldStop: () => false });
+    const done = messages[messages.length - 1];
+    if (done.type !== "done") throw new Error("training failed");
+    const dir = workspace();
+    saveRun(join(dir, "iris.json"), done.result);
+    const saved = JSON.parse(readFileSync(join(dir, "iris.json"), "utf8")) as SavedRun;
+    const network = createNetwork(job.network, { seed: 123 });
+    importWeights(network, saved.weights);
+    const split = splitDataset(irisDataset(), 0.2, job.train.seed);
+    const standardiser = { mean: Float64Array.from(saved.standardiser!.mean), std: Float64Array.from(saved.standardiser!.std) };
+    const evaluation = evaluateDataset(network, applyStandardiser(split.validation!, standardiser));
+    const last = saved.history[saved.history.length - 1];
+    expect(evaluation.loss).toBe(last.valLoss);
+    expect(evaluation.accuracy).toBe(last.valAccuracy);
   });
 });

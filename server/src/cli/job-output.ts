@@ -55,7 +55,8 @@ export function progressPrinter(io: Io, epochs: number, options: ProgressOptions
         drawn = true;
         return io.out(`\r${bar(m.epoch, epochs)} ${metricsText(m, epochs)}\x1b[K`);
       }
-      if (m.epoch % every === 0 || m.epoch === epochs || m.epoch === 1) io.out(metricsText(m, epochs) + "\n");
+      // the last epoch is printed by the command's closing line
+      if ((m.epoch % every === 0 || m.epoch === 1) && m.epoch !== epochs) io.out(metricsText(m, epochs) + "\n");
     },
     end() {
       if (drawn) io.out("\n");

@@ -9,14 +9,13 @@ import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
 import { lspCommand } from "../lsp/index";
-import { TrainingRunner } from "../training/index";
 
 register(checkCommand);
 register(summaryCommand);
 register(trainCommand);
 register(gradcheckCommand);
 register(demoCommand);
-register(lspCommand({ runner: new TrainingRunner() }));
+register(lspCommand());
 
 const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 

@@ -2,7 +2,7 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { compileJob, saveRun, type Compiled, type JobKind } from "../training/index";
+import { compileJob, saveRun, type Compiled, type JobKind, type JobResult } from "../training/index";
 import { loadSource } from "./files";
 import { errorEvent, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
@@ -61,7 +61,10 @@ export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epoc
     ...(args.network !== undefined ? { network: args.network } : {}),
     files: { ...(args.workspace ? { root: resolve(args.workspace) } : {}), ...(args["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}) },
   });
-  if (compiled.ok) return compiled;
+  if (compiled.ok) {
+    if (!args.json) for (const warning of compiled.warnings) io.err(`${warning}\n`);
+    return compiled;
+  }
   if (args.json) io.out(JSON.stringify({ event: "error", message: compiled.problems.join("\n"), problems: compiled.problems }) + "\n");
   else for (const problem of compiled.problems) io.err(`${problem}\n`);
   return compiled.usage ? exit.usage : exit.problems;
@@ -72,6 +75,9 @@ function checkSavePath(path: string): void {
   let ok = false;
   try { ok = statSync(folder).isDirectory(); } catch { ok = false; }
   if (!ok) throw new UsageError(`--save ${path}: the folder ${folder} does not exist`);
+  let folderGiven = false;
+  try { folderGiven = statSync(path).isDirectory(); } catch { folderGiven = false; }
+  if (folderGiven) throw new UsageError(`--save ${path}: is a folder; give the path of the JSON file to write`);
 }
 
 export async function runTrain(args: string[], io: Io, workerPath?: string): Promise<number> {
@@ -94,27 +100,33 @@ export async function runTrain(args: string[], io: Io, workerPath?: string): Pro
     else io.err(`nnet: training failed: ${outcome.failure.message}\n`);
     return exit.problems;
   }
-  const { result } = outcome;
-  let saved: string | undefined;
-  if (outcome.status === "completed" && values.save !== undefined) {
-    try {
-      saveRun(values.save, result);
-      saved = values.save;
-    } catch (failure) {
-      const message = `cannot save to ${values.save}: ${failure instanceof Error ? failure.message : String(failure)}`;
-      if (json) io.out(JSON.stringify({ event: "error", message }) + "\n");
-      else io.err(`nnet: ${message}\n`);
-      return exit.problems;
-    }
-  }
-  if (json) {
-    io.out(JSON.stringify({ event: "done", status: outcome.status, network: result.network, ...finalMetrics(result), data: result.data, ...(saved ? { saved } : {}) }) + "\n");
-  } else {
-    const last = result.history[result.history.length - 1];
-    io.out(`${outcome.status === "completed" ? "trained" : "stopped"} ${result.network}${last ? `: ${metricsText(last, total)}` : ""}\n`);
-    if (saved) io.out(`saved weights to ${saved}\n`);
-  }
+  const saved = outcome.status === "completed" && values.save !== undefined ? save(values.save, outcome.result, json, io) : undefined;
+  if (saved === false) return exit.problems;
+  report(outcome.status, outcome.result, { json, total, ...(saved ? { saved } : {}) }, io);
   return outcome.status === "completed" ? exit.ok : exit.problems;
+}
+
+/** Saves atomically; answers the path, or false after printing why it could not. */
+function save(path: string, result: JobResult, json: boolean, io: Io): string | false {
+  try {
+    saveRun(path, result);
+    return path;
+  } catch (failure) {
+    const message = `cannot save to ${path}: ${failure instanceof Error ? failure.message : String(failure)}`;
+    if (json) io.out(JSON.stringify({ event: "error", message }) + "\n");
+    else io.err(`nnet: ${message}\n`);
+    return false;
+  }
+}
+
+function report(status: "completed" | "cancelled", result: JobResult, options: { json: boolean; total: number; saved?: string }, io: Io): void {
+  if (options.json) {
+    io.out(JSON.stringify({ event: "done", status, network: result.network, ...finalMetrics(result), data: result.data, ...(options.saved ? { saved: options.saved } : {}) }) + "\n");
+    return;
+  }
+  const last = result.history[result.history.length - 1];
+  io.out(`${status === "completed" ? "trained" : "stopped"} ${result.network}${last ? `: ${metricsText(last, options.total)}` : ""}\n`);
+  if (options.saved) io.out(`saved weights to ${options.saved}\n`);
 }
 
 export const trainCommand: Command = { name: "train", summary: "train a network in a worker thread", usage: trainUsage, run: (args, io) => runTrain(args, io) };

@@ -19,8 +19,8 @@ export type { NodeCache, LayerParameters, SavedWeights } from "./api";
 export {
   forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape,
 } from "./api";
-export type { PlanStep, PlanContribution } from "./plan";
-export { backwardPlan } from "./plan";
+export type { PlanStep, PlanContribution, PassCosts } from "./plan";
+export { backwardPlan, passCosts } from "./plan";
 export type { GradcheckOptions, GradcheckRow, GradcheckReport, GradcheckRaw, GradcheckResult } from "./gradcheck";
 export { gradcheck, defaultTiny } from "./gradcheck";
 export type { Optimizer } from "./optimizers";

@@ -49,3 +49,34 @@ export function backwardPlan(network: Network): PlanStep[] {
   }
   return steps;
 }
+
+export interface PassCosts {
+  /** Σ units·fan_in over dense layers: z = W a per example */
+  forwardMultiplyAdds: number;
+  /** ∂C/∂W = δ aᵀ for every dense layer, plus (W)ᵀ δ for those not fed by the input */
+  backwardMultiplyAdds: number;
+  /** z and a of every dense node and a of the others, per example: what the forward pass keeps for backward (seed §6.1) */
+  cachedValuesPerExample: number;
+  /** parameters × outputs: the cost of naive forward-mode differentiation, in forward passes (seed §6.3) */
+  forwardModePasses: number;
+}
+
+/** The work the engine does per example, counted from the same nodes it runs. */
+export function passCosts(network: Network): PassCosts {
+  let forward = 0, backward = 0, cached = 0, params = 0;
+  for (const node of network.nodes) {
+    if (node.kind === "dense") {
+      const product = node.units * node.fanIn;
+      forward += product;
+      backward += product + (node.from === 0 ? 0 : product);
+      cached += node.activation.name === "identity" ? node.units : 2 * node.units;
+      params += product + node.units;
+    } else if (node.kind !== "input") {
+      cached += node.units;
+    }
+  }
+  return {
+    forwardMultiplyAdds: forward, backwardMultiplyAdds: backward, cachedValuesPerExample: cached,
+    forwardModePasses: params * network.nodes[network.output].units,
+  };
+}

@@ -107,8 +107,8 @@ function epochMetrics(network: Network, epoch: number, n: number, totals: EpochT
   return { epoch, loss: totals.loss / n, ...(classify ? { accuracy: totals.correct / n } : {}), layers };
 }
 
-/** Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf. */
-export function train(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions = {}): TrainResult {
+// The batch size to use, after checking the data and the spec.
+function checkedBatch(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): number {
   const n = exampleCount(data);
   if (n === 0) throw new Error("the training set is empty");
   checkBatchShape(network, data.x, data.y);
@@ -116,6 +116,20 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
   const batch = spec.batch === "full" ? n : Math.min(n, Math.floor(spec.batch));
   if (!(batch > 0)) throw new Error(`batch size must be positive, got ${spec.batch}`);
   if (!(spec.epochs >= 0)) throw new Error(`epochs must be non-negative, got ${spec.epochs}`);
+  return batch;
+}
+
+function validate(network: Network, metrics: EpochMetrics, validation: Dataset | undefined): void {
+  if (!validation) return;
+  const v = evaluateDataset(network, validation);
+  metrics.valLoss = v.loss;
+  if (v.accuracy !== undefined) metrics.valAccuracy = v.accuracy;
+}
+
+/** Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf. */
+export function train(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions = {}): TrainResult {
+  const batch = checkedBatch(network, data, spec, options);
+  const n = exampleCount(data);
   const classify = isClassification(network, data);
   const optimizer = createOptimizer(network, spec.optimizer, spec.l2);
   const rng = Rng.derive(spec.seed, "shuffle");
@@ -143,11 +157,7 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
     const dense = network.dense.find((d) => !allFinite(d.weights.data) || !allFinite(d.bias));
     if (dense) throw new TrainingDivergedError(epoch, dense.name, "weights", history);
     const metrics = epochMetrics(network, epoch, n, totals, optimizer.updateRatios, classify);
-    if (options.validation) {
-      const v = evaluateDataset(network, options.validation);
-      metrics.valLoss = v.loss;
-      if (v.accuracy !== undefined) metrics.valAccuracy = v.accuracy;
-    }
+    validate(network, metrics, options.validation);
     history.push(metrics);
     options.onEpoch?.(metrics);
   }

@@ -2,7 +2,8 @@
  * A matrix multiply in WebAssembly SIMD (f64x2), behind the same Kernel
  * interface as the JavaScript one. Operands are copied into the module's
  * memory as op(A) and op(B), padded with zeros to multiples of 4, multiplied
- * by one 4×4 micro-kernel (gemm.wat), and C is combined on the way out.
+ * by one 4×4 micro-kernel (gemm.wat) that also applies alpha, and beta·C is
+ * added on the way out.
  * Every entry is summed in the same order as the JavaScript kernel, so both
  * give the same bits; where WebAssembly SIMD is missing, none is created.
  */
@@ -11,7 +12,7 @@ import type { Kernel } from "./kernel";
 
 interface GemmExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  gemm(m: number, n: number, k: number, a: number, b: number, c: number): void;
+  gemm(m: number, n: number, k: number, a: number, b: number, c: number, alpha: number): void;
 }
 
 interface WasmRuntime {
@@ -68,11 +69,16 @@ export function createWasmKernel(): Kernel | undefined {
       h.fill(0, m * k, mp * k);
       // op(B) as k×n rows padded to np columns (stored n×k when transposed)
       copyOperand(h, bAt, b, transB, k, n, np);
-      wasm.gemm(mp, np, k, 0, bAt * 8, cAt * 8);
+      wasm.gemm(mp, np, k, 0, bAt * 8, cAt * 8, alpha);
+      // the module has applied alpha; what is left is the copy out and beta·C
+      if (beta === 0 && np === n) {
+        c.set(h.subarray(cAt, cAt + m * n));
+        return;
+      }
       for (let i = 0; i < m; i++) {
         const from = cAt + i * np, to = i * n;
-        if (beta === 0) for (let j = 0; j < n; j++) c[to + j] = alpha * h[from + j];
-        else for (let j = 0; j < n; j++) c[to + j] = alpha * h[from + j] + beta * c[to + j];
+        if (beta === 0) for (let j = 0; j < n; j++) c[to + j] = h[from + j];
+        else for (let j = 0; j < n; j++) c[to + j] = h[from + j] + beta * c[to + j];
       }
     },
   };

@@ -32,14 +32,16 @@ export interface CompileInput {
 }
 
 export type Compiled =
-  | { ok: true; request: JobRequest; model: NetworkModel; summary: NetworkSummary }
+  | { ok: true; request: JobRequest; model: NetworkModel; summary: NetworkSummary; warnings: string[] }
   /** `usage`: the command named no usable network; otherwise the file has errors */
   | { ok: false; usage: boolean; problems: string[] };
 
 function location(lines: LineIndex, name: string, diagnostic: Diagnostic): string {
   const at = lines.position(diagnostic.span.start);
-  return `${name}:${at.line + 1}:${at.character + 1}: error ${diagnostic.code}: ${diagnostic.message}`;
+  return `${name}:${at.line + 1}:${at.character + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
 }
+
+const within = (model: NetworkModel, d: Diagnostic): boolean => d.span.start >= model.ast.span.start && d.span.start <= model.ast.span.end;
 
 function writtenPath(model: NetworkModel): string | undefined {
   const source = model.data?.entry.source;
@@ -63,13 +65,27 @@ function dataRequest(model: NetworkModel, files: WorkspaceFiles): DataRequest {
 function refusedData(model: NetworkModel, files: WorkspaceFiles): string | undefined {
   const spec = model.data?.spec;
   if (spec?.kind !== "csv") return undefined;
+  const shown = writtenPath(model) ?? spec.path;
   try {
-    checkDataFile(spec.path, writtenPath(model) ?? spec.path, files);
-    return undefined;
+    checkDataFile(spec.path, shown, files);
+    // said here because the checker sees a header-only file as one with no targets
+    return model.data?.rows === 0 ? `the data file '${shown}' has a header but no data rows` : undefined;
   } catch (failure) {
     if (failure instanceof DataFileError) return failure.message;
     throw failure;
   }
+}
+
+// This network's diagnostics of one severity: another network's errors do not stop it.
+function diagnosticsOf(input: CompileInput, model: NetworkModel, diagnostics: Diagnostic[], severity: Diagnostic["severity"]): string[] {
+  const lines = new LineIndex(input.text);
+  const name = input.displayName ?? input.path ?? "document";
+  return diagnostics.filter((d) => d.severity === severity && within(model, d)).map((d) => location(lines, name, d));
+}
+
+function checkerErrors(input: CompileInput, model: NetworkModel, diagnostics: Diagnostic[]): string[] {
+  const errors = diagnosticsOf(input, model, diagnostics, "error");
+  return errors.length > 0 ? errors : [`${input.displayName ?? input.path ?? "document"}: network '${model.name}' cannot be trained`];
 }
 
 function missingNetwork(input: CompileInput, names: string[], suggestion: string | undefined): Compiled {
@@ -105,12 +121,7 @@ export function compileJob(input: CompileInput): Compiled {
   const refused = refusedData(model, files);
   if (refused) return { ok: false, usage: false, problems: [refused] };
   if (model.hasErrors || !model.spec || !model.train || !model.gradcheck || !model.data?.spec) {
-    const lines = new LineIndex(input.text);
-    const span = model.ast.span;
-    const errors = analysis.diagnostics.filter((d) => d.severity === "error" && d.span.start >= span.start && d.span.start <= span.end);
-    const name = input.displayName ?? input.path ?? "document";
-    const problems = errors.map((d) => location(lines, name, d));
-    return { ok: false, usage: false, problems: problems.length > 0 ? problems : [`${name}: network '${model.name}' cannot be trained`] };
+    return { ok: false, usage: false, problems: checkerErrors(input, model, analysis.diagnostics) };
   }
   const epochs = Math.min(input.epochs ?? model.train.epochs, input.maxEpochs ?? Infinity);
   const request: JobRequest = {
@@ -121,5 +132,5 @@ export function compileJob(input: CompileInput): Compiled {
     data: dataRequest(model, files),
     ...(input.gradcheckAfter ? { gradcheckAfter: true } : {}),
   };
-  return { ok: true, request, model, summary: networkSummary(model) };
+  return { ok: true, request, model, summary: networkSummary(model), warnings: diagnosticsOf(input, model, analysis.diagnostics, "warning") };
 }

@@ -29,6 +29,7 @@ export interface JobHandle {
   readonly outcome: Promise<JobOutcome>;
 }
 
+/** In a bundle (out/cli.js, out/server.js) this is out/worker.js. */
 export function defaultWorkerPath(): string {
   return join(__dirname, "worker.js");
 }
@@ -40,42 +41,62 @@ function deathMessage(error: Error | undefined, code: number): string {
   return `the training worker stopped unexpectedly (exit code ${code})`;
 }
 
-/** Starts `request` in a new worker; `onEpoch` sees each epoch as it finishes. */
-export function startJob(request: JobRequest, onEpoch: (message: EpochMessage) => void, options: HostOptions = {}): JobHandle {
-  const workerPath = options.workerPath ?? defaultWorkerPath();
-  const stopFlag = new SharedArrayBuffer(4);
-  let settle!: (outcome: JobOutcome) => void;
-  const outcome = new Promise<JobOutcome>((resolve) => (settle = resolve));
-  let settled = false;
-  let stopRequested = false;
-  const finish = (result: JobOutcome): void => {
-    if (settled) return;
-    settled = true;
-    settle(result);
-  };
-  if (!existsSync(workerPath)) {
-    finish({ status: "failed", failure: { message: `the training worker is missing (${workerPath}); build the project first` } });
-    return { stop: () => outcome, outcome };
-  }
-  const worker = new Worker(workerPath, { resourceLimits: options.resourceLimits ?? { maxOldGenerationSizeMb: 2048 } });
+interface Watch {
+  request: JobRequest;
+  onEpoch: (message: EpochMessage) => void;
+  finish: (outcome: JobOutcome) => void;
+  stopRequested: () => boolean;
+}
+
+// Every way a worker can end becomes exactly one outcome (finish ignores all but the first).
+function watch(worker: Worker, { request, onEpoch, finish, stopRequested }: Watch): void {
   let failure: Error | undefined;
   const history: EpochMessage["metrics"][] = [];
   worker.on("message", (message: WorkerMessage) => {
     if (message.type === "epoch") {
       history.push(message.metrics);
       onEpoch(message);
-    }
-    else if (message.type === "done") finish({ status: message.result.status, result: message.result });
+    } else if (message.type === "done") finish({ status: message.result.status, result: message.result });
     else finish({ status: "failed", failure: message.failure });
   });
   worker.on("error", (error) => (failure = error));
   worker.on("exit", (code) => {
-    if (stopRequested) finish({ status: "cancelled", result: { status: "cancelled", kind: request.kind, network: request.network.name, history } });
+    if (stopRequested()) finish({ status: "cancelled", result: { status: "cancelled", kind: request.kind, network: request.network.name, history } });
     finish({ status: "failed", failure: { message: deathMessage(failure, code) } });
   });
+}
+
+function failedJob(message: string): JobHandle {
+  const outcome = Promise.resolve<JobOutcome>({ status: "failed", failure: { message } });
+  return { stop: () => outcome, outcome };
+}
+
+function spawnWorker(workerPath: string, options: HostOptions): Worker | string {
+  if (!existsSync(workerPath)) return `the training worker is missing (${workerPath}); build the project first`;
+  try {
+    return new Worker(workerPath, { resourceLimits: options.resourceLimits ?? { maxOldGenerationSizeMb: 2048 } });
+  } catch (error) {
+    return `the training worker could not start: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** Starts `request` in a new worker; `onEpoch` sees each epoch as it finishes. */
+export function startJob(request: JobRequest, onEpoch: (message: EpochMessage) => void, options: HostOptions = {}): JobHandle {
+  const worker = spawnWorker(options.workerPath ?? defaultWorkerPath(), options);
+  if (typeof worker === "string") return failedJob(worker);
+  let settle!: (outcome: JobOutcome) => void;
+  const outcome = new Promise<JobOutcome>((resolve) => (settle = resolve));
+  let settled = false;
+  let stopRequested = false;
+  const finish = (result: JobOutcome): void => {
+    if (!settled) settle(result);
+    settled = true;
+  };
+  watch(worker, { request, onEpoch, finish, stopRequested: () => stopRequested });
+  const stopFlag = new SharedArrayBuffer(4);
   worker.postMessage({ type: "start", request, stop: stopFlag } satisfies StartMessage);
   const stop = (): Promise<JobOutcome> => {
-    if (settled) return outcome;
+    if (settled || stopRequested) return outcome;
     stopRequested = true;
     Atomics.store(new Int32Array(stopFlag), 0, 1);
     const timer = setTimeout(() => void worker.terminate(), options.stopGraceMs ?? 500);

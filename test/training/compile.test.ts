@@ -1,0 +1,57 @@
+/** From .nnet text to a job: which network, which errors stop it, and the overrides. */
+import { describe, expect, it } from "vitest";
+import { compileJob } from "../../server/src/training/index";
+import { example } from "./helpers";
+
+const two = `network first {
+  input x: 2
+  layer out: dense 1 sigmoid
+  loss bce
+  data xor
+  train { epochs 7, seed 4 }
+}
+network second {
+  input x: 2
+  layer out: dense 1 tahn
+  loss bce
+  data xor
+}
+`;
+
+describe("compileJob", () => {
+  it("takes the first network by default, and is not stopped by another network's errors", () => {
+    const compiled = compileJob({ kind: "train", text: two });
+    expect(compiled.ok && compiled.request.network.name).toBe("first");
+    expect(compiled.ok && compiled.request.train).toMatchObject({ epochs: 7, seed: 4 });
+  });
+
+  it("refuses the named network with its own errors at FILE:LINE:COL", () => {
+    const compiled = compileJob({ kind: "train", text: two, network: "second", displayName: "two.nnet" });
+    expect(compiled).toEqual({
+      ok: false, usage: false,
+      problems: ["two.nnet:10:22: error nnet/unknown-activation: unknown activation 'tahn'; did you mean 'tanh'?"],
+    });
+  });
+
+  it("answers an unknown network as a usage problem with a suggestion", () => {
+    const compiled = compileJob({ kind: "train", text: two, network: "frist", displayName: "two.nnet" });
+    expect(compiled).toEqual({ ok: false, usage: true, problems: ["two.nnet: no network named 'frist'; did you mean 'first'? (networks: first, second)"] });
+    expect(compileJob({ kind: "train", text: "// nothing here\n", displayName: "e.nnet" })).toMatchObject({ usage: true, problems: ["e.nnet: no network (networks: none)"] });
+  });
+
+  it("applies --epochs and --seed, caps epochs by maxEpochs, and passes the gradient-check settings", () => {
+    const compiled = compileJob({ kind: "train", ...example("spiral.nnet"), epochs: 50, seed: 9, maxEpochs: 20, gradcheckAfter: true, tolerance: 1e-4 });
+    if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
+    expect(compiled.request.train).toMatchObject({ epochs: 20, seed: 9, batch: 16, validation: 0.2 });
+    expect(compiled.request.gradcheck).toMatchObject({ epsilon: 1e-7, tolerance: 1e-4 });
+    expect(compiled.request.gradcheckAfter).toBe(true);
+    expect(compiled.summary.totalParams).toBe(337);
+  });
+
+  it("describes a CSV source with the checker's labels and the workspace it may be read from", () => {
+    const compiled = compileJob({ kind: "train", ...example("csv.nnet") });
+    if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
+    expect(compiled.request.data.csv).toMatchObject({ shown: "data/fruit.csv", target: "fruit", targetKind: "classes", labels: ["apple", "banana", "cherry"] });
+    expect(compiled.request.data.files?.root).toMatch(/examples$/);
+  });
+});

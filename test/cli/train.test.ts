@@ -6,14 +6,15 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildBundles, root, workspace } from "../training/helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildBundles, root, workspace, removeWorkspaces } from "../training/helpers";
 import { independentGradients, type GradcheckJson } from "./train-gradients";
 
 let cli = "";
 beforeAll(async () => {
   cli = (await buildBundles()).cli;
 });
+afterAll(removeWorkspaces);
 
 function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });

@@ -1,5 +1,5 @@
 /** Shared by the training tests: the bundled worker, temporary workspaces and example files. */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
@@ -14,6 +14,7 @@ export const root = resolve(__dirname, "../..");
  */
 export async function buildBundles(): Promise<{ cli: string; worker: string }> {
   const folder = mkdtempSync(join(tmpdir(), "nnet-out-"));
+  created.push(folder);
   chmodSync(folder, 0o755);
   const options = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none" } as const;
   const cli = join(folder, "cli.js");
@@ -25,8 +26,16 @@ export async function buildBundles(): Promise<{ cli: string; worker: string }> {
   return { cli, worker };
 }
 
+const created: string[] = [];
+
+/** Removes every folder workspace() and buildBundles() made in this test file (call from afterAll). */
+export function removeWorkspaces(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function workspace(files: Record<string, string | Uint8Array> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "nnet-ws-"));
+  created.push(dir);
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
     mkdirSync(join(path, ".."), { recursive: true });

@@ -4,15 +4,16 @@
  * worker deaths, and the one-job-per-document policy of the runner.
  */
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJob, TrainingRunner, type JobRequest, type RunnerContext } from "../../server/src/training/index";
 import type { DoneParams, ProgressParams } from "../../server/src/protocol/index";
-import { buildBundles, example, request, root, runToEnd } from "./helpers";
+import { buildBundles, example, request, root, runToEnd, removeWorkspaces } from "./helpers";
 
 let workerPath = "";
 beforeAll(async () => {
   workerPath = (await buildBundles()).worker;
 });
+afterAll(removeWorkspaces);
 
 const trainExample = (name: string, extra: Partial<Parameters<typeof request>[0]> = {}): JobRequest =>
   request({ kind: "train", ...example(name), ...extra });

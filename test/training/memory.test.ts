@@ -7,14 +7,15 @@ import { spawnSync } from "node:child_process";
 import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvSample, sampleAbove } from "../../server/src/training/index";
-import { buildBundles, csvNetwork, request, root, runToEnd, workspace } from "./helpers";
+import { buildBundles, csvNetwork, request, root, runToEnd, workspace, removeWorkspaces } from "./helpers";
 
 let worker = "";
 beforeAll(async () => {
   worker = (await buildBundles()).worker;
 });
+afterAll(removeWorkspaces);
 
 function writeBigCsv(path: string, bytes: number): number {
   const fd = openSync(path, "w");

@@ -7,10 +7,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyStandardiser, createNetwork, evaluateDataset, importWeights, irisDataset, splitDataset } from "../../server/src/engine/index";
 import { runJob, saveRun, writeFileAtomic, type JobResult, type SavedRun, type WorkerMessage } from "../../server/src/training/index";
-import { example, request, root, workspace } from "./helpers";
+import { example, request, root, workspace, removeWorkspaces } from "./helpers";
 
 const old = JSON.stringify({ version: "old" });
 let child = "";
@@ -19,6 +19,7 @@ beforeAll(async () => {
   child = join(workspace(), "save-child.js");
   await build({ entryPoints: [join(root, "test/training/fixtures/save-child.ts")], outfile: child, bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "warning" });
 });
+afterAll(removeWorkspaces);
 
 describe("atomic writes", () => {
   it("replaces the file and leaves no temporary behind", () => {

@@ -117,6 +117,16 @@ export const steps = [
     after: (workbench) => workbench.page.mouse.move(5, 400),
   },
   {
+    name: "panel-reveals-a-layer",
+    async run(workbench) {
+      // Clicking a layer of the panel's network diagram selects its name in the editor (line 6: `layer out: …`).
+      await workbench.webview().locator(".net-layer", { hasText: "out" }).first().click();
+      const cursor = workbench.page.locator("#status\\.editor\\.selection");
+      await waitUntil(async () => /Ln 6, Col \d+ \(3 selected\)/.test(await cursor.innerText().catch(() => "")),
+        async () => `the editor selects 'out' on line 6 (status bar: ${await cursor.innerText().catch(() => "?")})`);
+    },
+  },
+  {
     name: "summary-from-code-lens",
     async run(workbench) {
       await workbench.page.locator(".monaco-editor .codelens-decoration a", { hasText: "Summary" }).first().click();

@@ -8,13 +8,14 @@ import { exampleCount, type Dataset } from "./dataset";
 import { zeros } from "./matrix";
 import type { Network } from "./network";
 
-/** Structurally the protocol's DecisionGrid. */
+/** Network outputs over the grid, with the data points; the protocol sends it as it is. */
 export interface DecisionGrid {
   xMin: number;
   xMax: number;
   yMin: number;
   yMax: number;
   resolution: number;
+  /** resolution × resolution values in [0, 1] (class index / classes for several classes), row-major from yMin */
   values: number[];
   points: { x: number; y: number; label: number }[];
 }

@@ -14,15 +14,18 @@ import { exampleCount, type Dataset } from "./dataset";
 import { countCorrect, evaluateDataset, isClassification } from "./evaluate";
 import type { Workspace } from "./workspace";
 
-/** Structurally the protocol's LayerStats. */
+/** Per-layer gradient statistics of one epoch (seed §5: δ, ∂C/∂W). */
 export interface LayerStats {
   layer: string;
+  /** ‖∂C/∂W‖ (Frobenius) averaged over the epoch's batches; 0 for add/concat */
   gradNorm: number;
+  /** mean |δ| over units and examples */
   meanAbsDelta: number;
+  /** ‖ΔW‖ / ‖W‖ of the last update */
   updateRatio: number;
 }
 
-/** Structurally the protocol's EpochMetrics. */
+/** What one epoch reports; the protocol sends it as it is. */
 export interface EpochMetrics {
   epoch: number;
   loss: number;

@@ -3,26 +3,10 @@
  * Each is declared once here, with who sends it and why.
  */
 
-/** Per-layer gradient statistics of one epoch (seed §5: δ, ∂C/∂W). */
-export interface LayerStats {
-  layer: string;
-  /** ‖∂C/∂W‖ (Frobenius) averaged over the epoch's batches; 0 for add/concat */
-  gradNorm: number;
-  /** mean |δ| over units and examples */
-  meanAbsDelta: number;
-  /** ‖ΔW‖ / ‖W‖ of the last update */
-  updateRatio: number;
-}
+/** Per-epoch metrics and the decision grid are the engine's own types: the wire carries them as they are computed. */
+export type { LayerStats, EpochMetrics, DecisionGrid } from "../engine/index";
 
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  valLoss?: number;
-  accuracy?: number;
-  valAccuracy?: number;
-  layers: LayerStats[];
-}
-
+/** A gradient-check row as shown to users: the engine's row, which has more fields, is assignable to it. */
 export interface GradcheckRow {
   layer: string;
   param: "W" | "b";
@@ -42,18 +26,6 @@ export interface GradcheckReport {
   tolerance: number;
   rows: GradcheckRow[];
   passed: boolean;
-}
-
-/** Network outputs over a grid of the 2-D input plane, with the data points. */
-export interface DecisionGrid {
-  xMin: number;
-  xMax: number;
-  yMin: number;
-  yMax: number;
-  resolution: number;
-  /** resolution × resolution values in [0, 1] (or class index / classes), row-major from yMin */
-  values: number[];
-  points: { x: number; y: number; label: number }[];
 }
 
 export interface LayerSummary {

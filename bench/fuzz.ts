@@ -42,7 +42,7 @@ function runChunk(chunkSeed: number, runs: number): Failure | undefined {
   if (!result.failed) return undefined;
   const example = result.counterexample?.[0];
   if (example) last = problemsOf(example);
-  return { seed: chunkSeed, path: result.counterpath ?? undefined, problems: last, counterexample: JSON.stringify(example?.text ?? null) };
+  return { seed: chunkSeed, path: result.counterexamplePath ?? undefined, problems: last, counterexample: JSON.stringify(example?.text ?? null) };
 }
 
 function report(failures: Failure[], ran: number, seconds: number): void {

@@ -193,7 +193,7 @@ describe("nnet demo", () => {
     expect(result.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.stdout).toContain("training spiral from examples/spiral.nnet: 337 parameters, 300 epochs");
-    const accuracy = /training accuracy (\d+\.\d) %/.exec(result.stdout);
+    const accuracy = /training accuracy (\d+\.\d)%/.exec(result.stdout);
     expect(Number(accuracy?.[1])).toBeGreaterThanOrEqual(95);
     expect(result.stdout).toMatch(/^h1 +W +32\/32 .* PASS$/m);
     expect(result.stdout).toContain("all layers PASS");

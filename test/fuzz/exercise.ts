@@ -19,6 +19,7 @@ export const maxHoverOffsets = 20_000;
 
 export interface OperationStats {
   calls: number;
+  totalMs: number;
   slowestMs: number;
   /** the first 200 characters of the text that produced the slowest answer */
   slowestText: string;
@@ -38,8 +39,9 @@ export const memoryFiles: FileAccess = {
 };
 
 function record(stats: Stats, operation: string, ms: number, text: string): void {
-  const entry = stats.get(operation) ?? { calls: 0, slowestMs: 0, slowestText: "", slowestLength: 0 };
+  const entry = stats.get(operation) ?? { calls: 0, totalMs: 0, slowestMs: 0, slowestText: "", slowestLength: 0 };
   entry.calls++;
+  entry.totalMs += ms;
   if (ms > entry.slowestMs) Object.assign(entry, { slowestMs: ms, slowestText: text.slice(0, 200), slowestLength: text.length });
   stats.set(operation, entry);
 }

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../server/src/language/index";
 import { budgetMs, exercise, type Stats } from "./exercise";
+import { formatProblems } from "./format-contract";
 import { fuzzCase, hugeCases, validFile } from "./generators";
 
 export const ciSeed = 20261201;
@@ -19,6 +20,16 @@ function expectClean(text: string): void {
 }
 
 describe("fuzz: every IDE operation on generated and mutated .nnet text", () => {
+  it("the format checks fail on a dropped comment, a changed token, a lost separator or a layout that moves again", () => {
+    const text = "network n { // why\n  input x: 2, loss mse }\n";
+    const whole = (newText: string) => [{ span: { start: 0, end: text.length }, newText }];
+    const problems = (newText: string): string[] => formatProblems(text, whole(newText), true, (_op, answer) => answer());
+    expect(problems("network n {\n  input x: 2, loss mse }\n").join()).toContain("comments");
+    expect(problems("network n { // why\n  input y: 2, loss mse }\n").join()).toContain("tokens");
+    expect(problems("network n { // why\n  input x: 2\n  loss mse }\n").join()).toContain("tokens");
+    expect(problems("network n { // why\n input x: 2, loss mse }").join()).toContain("idempotent");
+  });
+
   it("the generator's valid files parse without syntax errors", () => {
     fc.assert(fc.property(validFile, (text) => {
       expect(parse(text).errors, text).toEqual([]);

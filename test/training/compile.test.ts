@@ -36,7 +36,7 @@ describe("compileJob", () => {
   it("answers an unknown network as a usage problem with a suggestion", () => {
     const compiled = compileJob({ kind: "train", text: two, network: "frist", displayName: "two.nnet" });
     expect(compiled).toEqual({ ok: false, usage: true, problems: ["two.nnet: no network named 'frist'; did you mean 'first'? (networks: first, second)"] });
-    expect(compileJob({ kind: "train", text: "// nothing here\n", displayName: "e.nnet" })).toMatchObject({ usage: true, problems: ["e.nnet: no network (networks: none)"] });
+    expect(compileJob({ kind: "train", text: "// nothing here\n", displayName: "e.nnet" })).toMatchObject({ usage: true, problems: ["e.nnet: no network in the file (networks: none)"] });
   });
 
   it("applies --epochs and --seed, caps epochs by maxEpochs, and passes the gradient-check settings", () => {

@@ -1,7 +1,8 @@
 /** `nnet check FILE…`: every diagnostic of every file, as text or JSON. */
 import { parseArgs } from "node:util";
 import { analyze, LineIndex, type Diagnostic } from "../language/index";
-import { nodeFiles } from "./node-files";
+import { dirname, resolve } from "node:path";
+import { guardedFiles } from "../training/index";
 import { loadSource } from "./files";
 import { exit, UsageError, type Command, type Io } from "./registry";
 
@@ -13,7 +14,7 @@ export interface JsonDiagnostic {
   message: string;
 }
 
-export const checkUsage = `Usage: nnet check [--json] [--train] FILE…
+export const checkUsage = `Usage: nnet check [--json] [--train] [--workspace DIR] FILE…
 
 Checks .nnet files and prints one line per problem:
   FILE:LINE:COL: SEVERITY CODE: MESSAGE      (1-based line and column)
@@ -22,6 +23,8 @@ Options:
   --json     print a JSON array of { file, range, severity, code, message }
              (0-based lines and characters, as in LSP)
   --train    check as before training: a missing data entry is an error
+  --workspace DIR             data files must lie inside DIR (default: each FILE's folder)
+  --allow-outside-workspace   read data files anywhere
   -h, --help show this help
 
 Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable file.`;
@@ -36,9 +39,10 @@ function toText(item: JsonDiagnostic): string {
 }
 
 export function runCheck(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, train: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: {
+    json: { type: "boolean" }, train: { type: "boolean" }, workspace: { type: "string" }, "allow-outside-workspace": { type: "boolean" },
+  } });
   if (positionals.length === 0) throw new UsageError("nnet check needs at least one FILE");
-  const files = nodeFiles();
   const found: JsonDiagnostic[] = [];
   let unreadable = false;
   for (const file of positionals) {
@@ -49,6 +53,8 @@ export function runCheck(args: string[], io: Io): number {
       continue;
     }
     const lines = new LineIndex(source.text);
+    // the same workspace rule as nnet train: a .nnet file is untrusted and may not read data from anywhere
+    const files = guardedFiles({ root: values.workspace ? resolve(values.workspace) : dirname(source.path), allowOutsideWorkspace: values["allow-outside-workspace"] ?? false });
     const analysis = analyze(source.text, { path: source.path, files, forTraining: values.train ?? false });
     found.push(...analysis.diagnostics.map((diagnostic) => toJson(file, lines, diagnostic)));
   }

@@ -19,7 +19,7 @@ function spiralPath(): string | undefined {
   return [join(__dirname, "../examples/spiral.nnet"), join(process.cwd(), "examples/spiral.nnet")].find((path) => existsSync(path));
 }
 
-const percent = (value: number | undefined): string => (value === undefined ? "n/a" : `${(100 * value).toFixed(1)} %`);
+const percent = (value: number | undefined): string => (value === undefined ? "n/a" : `${(100 * value).toFixed(1)}%`);
 
 export async function runDemo(args: string[], io: Io, workerPath?: string): Promise<number> {
   parseArgs({ args, allowPositionals: false, options: {} });

@@ -2,7 +2,8 @@
 import { parseArgs } from "node:util";
 import { analyze, closestNetwork, findNetwork, LineIndex, networkSummary } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
-import { nodeFiles } from "./node-files";
+import { dirname, resolve } from "node:path";
+import { guardedFiles } from "../training/index";
 import { loadSource } from "./files";
 import { exit, UsageError, type Command, type Io } from "./registry";
 
@@ -14,6 +15,8 @@ its kind, inputs, units, activation and parameter count, with the totals.
 Options:
   --network NAME  the network to describe
   --json          print the summary as JSON (NetworkSummary)
+  --workspace DIR data files must lie inside DIR (default: FILE's folder)
+  --allow-outside-workspace  read data files anywhere
   -h, --help      show this help
 
 Exit codes: 0 printed, 1 the file has errors (printed to stderr first),
@@ -35,11 +38,13 @@ function table(summary: NetworkSummary): string {
 }
 
 export function runSummary(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, network: { type: "string" } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: {
+    json: { type: "boolean" }, network: { type: "string" }, workspace: { type: "string" }, "allow-outside-workspace": { type: "boolean" },
+  } });
   if (positionals.length !== 1) throw new UsageError("nnet summary needs exactly one FILE");
   const source = loadSource(positionals[0]);
   if (!source.ok) return io.err(`nnet: ${source.message}\n`), exit.usage;
-  const analysis = analyze(source.text, { path: source.path, files: nodeFiles() });
+  const analysis = analyze(source.text, { path: source.path, files: guardedFiles({ root: values.workspace ? resolve(values.workspace) : dirname(source.path), allowOutsideWorkspace: values["allow-outside-workspace"] ?? false }) });
   const network = findNetwork(analysis.model, values.network);
   if (!network) {
     const names = analysis.model.networks.map((candidate) => candidate.name).join(", ") || "none";

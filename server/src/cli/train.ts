@@ -80,12 +80,22 @@ function checkSavePath(path: string): void {
   if (folderGiven) throw new UsageError(`--save ${path}: is a folder; give the path of the JSON file to write`);
 }
 
+// `--epochs -1` would otherwise be refused by parseArgs as an ambiguous option, not as a bad number
+function joinNegativeValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if ((args[i] === "--epochs" || args[i] === "--seed") && /^-[\d.]/.test(args[i + 1] ?? "")) joined.push(`${args[i]}=${args[++i]}`);
+    else joined.push(args[i]);
+  }
+  return joined;
+}
+
 export async function runTrain(args: string[], io: Io, workerPath?: string): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" } },
+    args: joinNegativeValues(args), allowPositionals: true, options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" } },
   });
   if (positionals.length !== 1) throw new UsageError("nnet train needs exactly one FILE");
-  const epochs = integer(values.epochs, "epochs", 0);
+  const epochs = integer(values.epochs, "epochs", 1);
   const seed = integer(values.seed, "seed", 0);
   if (values.save !== undefined) checkSavePath(values.save);
   const compiled = compileFile({ ...values, file: positionals[0] }, "train", io, { ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}) });

@@ -8,7 +8,8 @@ import { TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyzeDocument, type IdeDocument } from "../language/ide/index";
 import { pathOfUri } from "./convert";
-import { diskFiles } from "./files";
+import { dirname } from "node:path";
+import { diskFiles, workspaceFiles } from "./files";
 
 /** Milliseconds of quiet after an edit before diagnostics are recomputed and published. */
 export const DIAGNOSTICS_DEBOUNCE_MS = 150;
@@ -19,7 +20,12 @@ export class DocumentStore {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   debounceMs = DIAGNOSTICS_DEBOUNCE_MS;
 
-  constructor(private readonly check: (uri: string) => void, private readonly closed: (uri: string) => void) {
+  constructor(
+    private readonly check: (uri: string) => void,
+    private readonly closed: (uri: string) => void,
+    /** the workspace folder holding a document, inside which its data files must lie (default: its own folder) */
+    private readonly rootOf: (path: string) => string | undefined = () => undefined,
+  ) {
     this.documents.onDidChangeContent((event) => this.schedule(event.document.uri, !this.analyses.has(event.document.uri)));
     this.documents.onDidClose((event) => this.close(event.document.uri));
   }
@@ -35,7 +41,7 @@ export class DocumentStore {
     const cached = this.analyses.get(uri);
     if (cached && cached.version === document.version) return cached;
     const path = pathOfUri(uri);
-    const fresh = analyzeDocument({ uri, version: document.version, text: document.getText(), ...(path ? { path } : {}), files: diskFiles });
+    const fresh = analyzeDocument({ uri, version: document.version, text: document.getText(), ...(path ? { path } : {}), files: path ? workspaceFiles(this.rootOf(path) ?? dirname(path)) : diskFiles });
     this.analyses.set(uri, fresh);
     return fresh;
   }

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { FileAccess } from "../language/index";
+import { checkDataFile, DataFileError } from "../training/index";
 
 interface Cached {
   mtimeMs: number;
@@ -38,3 +39,26 @@ export const diskFiles: FileAccess = {
     return resolve(from ? dirname(from) : process.cwd(), relative);
   },
 };
+
+// The refusal for a file that exists but may not be read; a missing file keeps the checker's own message.
+function refusal(path: string, root: string): string | undefined {
+  try {
+    statSync(path);
+    checkDataFile(path, path, { root });
+    return undefined;
+  } catch (failure) {
+    return failure instanceof DataFileError ? failure.message : undefined;
+  }
+}
+
+/**
+ * diskFiles confined to a workspace, as training is (training/data-files.ts): a .nnet
+ * file is untrusted, so its checker may not show the columns or rows of a file elsewhere.
+ */
+export function workspaceFiles(root: string): FileAccess {
+  return {
+    readFile: (path) => (refusal(path, root) === undefined ? read(path) : undefined),
+    whyUnreadable: (path) => refusal(path, root),
+    resolve: diskFiles.resolve,
+  };
+}

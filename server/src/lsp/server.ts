@@ -67,7 +67,7 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     store: new DocumentStore((uri) => context.publish(uri), (uri) => {
       context.runs.forget(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }),
+    }, (path) => folders.rootOf(path)),
     runs: new RunStore((uri) => context.store.text(uri)?.version),
     settings: new Settings(connection),
     runner: options.runner ?? new TrainingRunner({ workspaceRoot: (path) => folders.rootOf(path) }),

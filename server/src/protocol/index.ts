@@ -5,6 +5,7 @@
 
 /** Per-epoch metrics and the decision grid are the engine's own types: the wire carries them as they are computed. */
 export type { LayerStats, EpochMetrics, DecisionGrid } from "../engine/index";
+import type { DecisionGrid, EpochMetrics } from "../engine/index";
 
 /** A gradient-check row as shown to users: the engine's row, which has more fields, is assignable to it. */
 export interface GradcheckRow {

@@ -90,7 +90,7 @@ function checkerErrors(input: CompileInput, model: NetworkModel, diagnostics: Di
 
 function missingNetwork(input: CompileInput, names: string[], suggestion: string | undefined): Compiled {
   const name = input.displayName ?? input.path ?? "the document";
-  const what = input.network ? `no network named '${input.network}'` : "no network";
+  const what = input.network ? `no network named '${input.network}'` : "no network in the file";
   const hint = suggestion ? `; did you mean '${suggestion}'?` : "";
   return { ok: false, usage: true, problems: [`${name}: ${what}${hint} (networks: ${names.join(", ") || "none"})`] };
 }

@@ -95,6 +95,15 @@ export function readDataFile(path: string, shown: string, options: WorkspaceFile
   }
 }
 
+function exists(path: string): boolean {
+  try {
+    realpathSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A FileAccess for the checker that applies the same rules: a refused file
  * reads as missing, and the training layer reports why (see compileJob). A
@@ -110,6 +119,16 @@ export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<strin
         return sample ?? new TextDecoder("utf-8", { fatal: false }).decode(bytes);
       } catch {
         return undefined;
+      }
+    },
+    whyUnreadable(path) {
+      // a file that does not exist keeps the checker's own message, which says how paths resolve
+      if (!exists(path)) return undefined;
+      try {
+        checkDataFile(path, path, options);
+        return undefined;
+      } catch (failure) {
+        return failure instanceof DataFileError ? failure.message : undefined;
       }
     },
     resolve(from, relativePath) {

@@ -155,4 +155,18 @@ suite("commands, settings and the model summary", () => {
     assert.match(text, /# Network `wide`/);
     assert.match(text, /\*\*129 parameters\*\*/, "32×2+32 + 1×32+1");
   });
+
+  test("with the cursor outside every network, the user picks one", async () => {
+    const editor = await openWorkspaceFile("two.nnet");
+    const end = new vscode.Position(editor.document.lineCount - 1, 0);
+    editor.selection = new vscode.Selection(end, end);
+    const shown = vscode.commands.executeCommand<vscode.Uri | undefined>("nnet.summary");
+    // The quick pick lists the networks in file order; move to the second and accept it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
+    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+    const uri = await shown;
+    assert.ok(uri, "a network was picked");
+    assert.match((await vscode.workspace.openTextDocument(uri)).getText(), /# Network `wide`/);
+  });
 });

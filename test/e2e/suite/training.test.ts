@@ -135,6 +135,8 @@ suite("training from the editor", function () {
     assert.ok((done.history?.length ?? 0) < 100_000);
     assert.equal(jobs.running().length, 0);
     assert.equal(panelTab(), undefined, "with nnet.panel.openOnTrain off, no panel opens");
+    await vscode.commands.executeCommand("nnet.openPanel");
+    await assertPanelOpen();
   });
 
   test("a diverging run fails with a message naming the layer and the line to go to", async () => {

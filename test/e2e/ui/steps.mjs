@@ -82,6 +82,8 @@ export const steps = [
       await workbench.openFromExplorer("xor.nnet");
       await workbench.focusEditorArea();
       await workbench.clickWord("hidden");
+      const titleActions = await workbench.page.locator(".editor-actions .action-label").evaluateAll((all) => all.map((a) => a.getAttribute("aria-label") ?? ""));
+      assert.ok(titleActions.some((label) => label.startsWith("Train Model")), `the editor title has a Train Model button: ${titleActions}`);
       await workbench.runCommand("NNet: Train Model");
       const panel = workbench.webview();
       const loss = panel.locator(".chart-loss .chart");

@@ -96,14 +96,26 @@ export class Workbench {
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   }
 
-  /** Moves the mouse onto `word` in a few steps, as a hand would, and returns the hover's text. */
+  /**
+   * Moves the mouse onto `word` in a few steps, as a hand would, and returns
+   * the hover's text. A hover the editor dropped (the mouse arrived while a
+   * widget was closing) is tried again by leaving the word and coming back.
+   */
   async hover(word, timeout = 15_000) {
-    const box = await this.wordBox(word);
-    await this.page.mouse.move(box.x - 30, box.y + box.height / 2);
-    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
     const content = this.page.locator(".monaco-hover:not(.hidden) .monaco-hover-content");
-    await content.first().waitFor({ timeout });
-    return content.first().innerText();
+    const deadline = Date.now() + timeout;
+    for (let attempt = 1; ; attempt++) {
+      const box = await this.wordBox(word);
+      await this.page.mouse.move(box.x - 30, box.y + box.height / 2 + 40);
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+      const wait = Math.min(5_000, Math.max(1_000, deadline - Date.now()));
+      try {
+        await content.first().waitFor({ timeout: wait });
+        return content.first().innerText();
+      } catch (error) {
+        if (Date.now() >= deadline || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** Opens the Problems panel and returns its rows' text. */

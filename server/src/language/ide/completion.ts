@@ -124,13 +124,16 @@ function inBlock(block: "train" | "gradcheck", line: string): CompletionEntry[] 
   return [];
 }
 
+const contextChars = 400;
+
 export function completion(document: IdeDocument, offset: number): CompletionList {
   const text = document.text;
   const span = wordSpan(text, offset);
-  const lineStart = text.lastIndexOf("\n", span.start - 1) + 1;
-  const line = text.slice(lineStart, span.start);
+  const lineStart = Math.max(text.lastIndexOf("\n", span.start - 1), text.lastIndexOf("\r", span.start - 1)) + 1;
+  if (text.slice(lineStart, span.start).includes("//")) return { span, items: [] };
+  // the context patterns backtrack: on a very long line only its end can matter, and the whole would cost O(n²)
+  const line = text.slice(Math.max(lineStart, span.start - contextChars), span.start);
   const network = networkAt(document, offset);
-  if (line.includes("//")) return { span, items: [] };
   const block = openBlock(text, span.start);
   if (block) return { span, items: callContext(line) ?? inBlock(block, line) };
   const items = byLine(line, network, span.start);

@@ -44,6 +44,8 @@ export function specOf(network: NetworkModel): NetworkSpec | undefined {
   if (cached !== undefined) return cached ?? undefined;
   const complete = network.name !== undefined && network.input?.units !== undefined && network.loss !== undefined
     && network.layers.length > 0
+    // references are by name: a name declared twice (a layer named like the input) could compile to a cycle
+    && new Set([network.input.name, ...network.layers.map((layer) => layer.name)]).size === network.layers.length + 1
     && network.layers.every((layer) => layer.kind !== undefined && layer.units !== undefined && layer.inputs.length > 0
       && layer.inputs.every((input) => input.target !== undefined)
       && (layer.kind !== "dense" || (layer.activation !== undefined && layer.init !== undefined)));

@@ -51,12 +51,14 @@ export function formatTokens(text: string): Token[] {
 function inlineBlocks(tokens: Token[]): Set<number> {
   const inline = new Set<number>();
   const open: number[] = [];
+  // breaksBefore[i]: tokens before i that break a line or are comments, so each block is checked in O(1), not by rescanning (nested blocks)
+  const breaksBefore = [0];
   tokens.forEach((token, index) => {
+    breaksBefore.push(breaksBefore[index]! + (token.breaks > 0 || token.kind.endsWith("comment") ? 1 : 0));
     if (token.text === "{") open.push(index);
     else if (token.text === "}" && open.length > 0) {
       const start = open.pop()!;
-      const inner = tokens.slice(start + 1, index + 1);
-      if (inner.every((each) => each.breaks === 0 && !each.kind.endsWith("comment"))) inline.add(start);
+      if (breaksBefore[index + 1] === breaksBefore[start + 1]) inline.add(start);
     }
   });
   return inline;
@@ -93,6 +95,9 @@ function spaced(previous: Token | undefined, token: Token, lists: Set<number>, i
   return true;
 }
 
+/** Real files nest three deep; past this, indenting every level would make n unclosed braces O(n²) characters of output. */
+const maxIndent = 16;
+
 class Layout {
   readonly lines: string[] = [];
   line = "";
@@ -101,17 +106,20 @@ class Layout {
   flush(): void {
     if (this.line.length > 0) this.lines.push(this.line.trimEnd());
     this.line = "";
+    this.indent = 0;
   }
 
   startLine(depth: number, blankBefore: boolean): void {
     this.flush();
     const previous = this.lines[this.lines.length - 1];
     if (blankBefore && previous !== undefined && previous !== "" && !previous.endsWith("{")) this.lines.push("");
-    this.line = "  ".repeat(Math.max(0, depth));
+    this.line = "  ".repeat(Math.min(Math.max(0, depth), maxIndent));
+    this.indent = this.line.length;
   }
 
+  /** Only the indent written so far; compared by length, since trimming the line per token is O(n²) on a long line. */
   get atLineStart(): boolean {
-    return this.line.trim().length === 0;
+    return this.line.length === this.indent;
   }
 }
 

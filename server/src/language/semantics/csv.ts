@@ -88,7 +88,8 @@ export function csvShape(table: CsvTable, target: string, classes?: number): Csv
     targetKind: regression ? "regression" : "classes",
     labels,
     features: featureColumns.length,
-    targets: regression ? 1 : (classes ?? labels.length),
+    // more labels than classes is reported above; counting them all keeps a second, contradictory error away
+    targets: regression ? 1 : Math.max(classes ?? 0, labels.length),
     rows: table.rows.length,
     problems,
   };

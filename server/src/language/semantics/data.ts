@@ -73,7 +73,9 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
   model.spec = { kind: "csv", path: resolved, target: target.value, ...(Number.isFinite(classes) ? { classes } : {}) };
   const text = context.files.readFile(resolved);
   if (text === undefined) {
-    model.issues.push(csvIssue(path.span, "nnet/csv-missing-file", `cannot read the CSV file '${path.value}' (looked for ${resolved}); check the path, which is relative to this .nnet file`));
+    const why = context.files.whyUnreadable?.(resolved);
+    const message = why ?? `cannot read the CSV file '${path.value}' (looked for ${resolved}); check the path, which is relative to this .nnet file`;
+    model.issues.push(csvIssue(path.span, "nnet/csv-missing-file", message));
     return model;
   }
   const table = readCsvTable(text);
@@ -82,7 +84,12 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
   for (const problem of shape?.problems ?? table.problems) {
     model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: ${problem.message}`));
   }
-  if (shape) Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels });
+  if (shape && shape.rows === 0) {
+    // with no rows there is no target to count: say so instead of asking for an output of 0 units;
+    // rows that were all malformed are reported above, and the file does have rows
+    if (shape.problems.length === 0) model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: the CSV file has a header but no data rows`));
+    Object.assign(model, { features: shape.features, ...(shape.problems.length === 0 ? { rows: 0 } : {}) });
+  } else if (shape) Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels });
   return model;
 }
 

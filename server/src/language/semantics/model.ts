@@ -28,6 +28,8 @@ export interface Diagnostic {
 export interface FileAccess {
   /** the file's text, or undefined when it cannot be read */
   readFile(path: string): string | undefined;
+  /** why readFile answered undefined (e.g. the file lies outside the workspace), when known */
+  whyUnreadable?(path: string): string | undefined;
   /** `relative` resolved against the folder of the .nnet file at `from` */
   resolve(from: string | undefined, relative: string): string;
 }

@@ -65,11 +65,17 @@ export const batchSize: NetworkCheck = {
   run(network, accept) {
     const batch = settingValue(network.trainBlocks, "batch")?.value;
     const rows = network.data?.rows;
-    if (batch?.kind !== "number" || rows === undefined || !(batch.number.value > 0)) return;
+    if (rows === undefined || rows === 0) return;
     const validation = settingValue(network.trainBlocks, "validation")?.value;
-    const held = validation?.kind === "number" && validation.number.value >= 0 && validation.number.value < 1 ? validation.number.value : 0;
-    const trainingRows = rows - Math.round(rows * held);
-    if (batch.number.value <= trainingRows) return;
+    const fraction = validation?.kind === "number" && validation.number.value > 0 && validation.number.value < 1 ? validation.number.value : 0;
+    // as the engine splits: at least one row is held out whenever the fraction is above 0
+    const trainingRows = rows - (fraction > 0 ? Math.max(1, Math.round(rows * fraction)) : 0);
+    if (validation?.kind === "number" && trainingRows < 1) {
+      accept("error", "nnet/validation-range", validation.span,
+        `validation ${validation.number.text} holds out all ${rows} rows, leaving none to train on; use a smaller fraction or more data`);
+      return;
+    }
+    if (batch?.kind !== "number" || !(batch.number.value > 0) || batch.number.value <= trainingRows) return;
     accept("warning", "nnet/batch-too-large", batch.span,
       `batch ${batch.number.text} is larger than the ${trainingRows} training rows, so every step is one full batch; use 'batch full' or a smaller batch`,
       { fixes: [replace("Use 'batch full'", batch.span, "full")] });

@@ -1,0 +1,79 @@
+/**
+ * The smallest inputs that broke the tooling when the fuzzer first met them,
+ * kept so they stay fixed. Each names the operation and what went wrong.
+ */
+import { describe, expect, it } from "vitest";
+import * as ide from "../../server/src/language/ide/index";
+import { budgetMs, exercise, type Stats } from "./exercise";
+
+const documentOf = (text: string): ide.IdeDocument => ide.analyzeDocument({ uri: "file:///regression.nnet", version: 1, text });
+
+/** The fastest of a few runs, so a loaded machine does not fail the test (the suite's timing policy). */
+function fastestMs(answer: () => unknown, runs = 4): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    answer();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+const small = "network n {\n  input x: 2\n  layer h: dense 3 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data xor\n}\n";
+
+describe("fuzz regressions", () => {
+  it("format: 10,000 nested { } (20 KB) formats within budget, not in O(n²) (was 1.3 s)", () => {
+    const text = `network n {\n  input x: 2\n  ${"{".repeat(10_000)}${"}".repeat(10_000)}\n}\n`;
+    expect(fastestMs(() => ide.formatText(text))).toBeLessThan(budgetMs);
+  });
+
+  it("format: 10,000 unclosed { do not indent 10,000 levels (was 100 MB of output in 2 s)", () => {
+    const text = `network n {${"{".repeat(10_000)}`;
+    const formatted = ide.formatText(text);
+    expect(formatted.length, "linear: at most 16 levels of indent per line").toBeLessThan(40 * text.length);
+    expect(ide.formatText(formatted)).toBe(formatted);
+    expect(fastestMs(() => ide.formatText(text))).toBeLessThan(budgetMs);
+  });
+
+  it("format: a 1 MB inline row formats in linear time (was 160 s: the line was trimmed once per token)", () => {
+    const row = (bytes: number): string => `network n {\n  input x: 2\n  data { ${"1 ".repeat(bytes / 2)}-> 1 }\n}\n`;
+    expect(fastestMs(() => ide.formatText(row(50_000)), 2)).toBeLessThan(budgetMs);
+    const start = performance.now();
+    const formatted = ide.formatText(row(1 << 20));
+    expect(performance.now() - start).toBeLessThan(5_000);
+    expect(formatted).toBe(row(1 << 20));
+  });
+
+  it("hover: a layer named like the input does not make the hover's network cyclic (was an endless loop, out of memory)", () => {
+    // h1 reads the input h2; the layer h2 reads h1: compiled by name, h1 ← h2 ← h1 is a cycle
+    const text = "network n {\n  input h2: 2\n  layer h1: dense 4 relu from h2\n  layer h2: dense 8 from h1\n  layer out: dense 1 sigmoid\n  loss bce\n}\n";
+    const document = documentOf(text);
+    for (const word of ["n {", "h1:", "h2: dense", "out:"]) {
+      const found = ide.hover(document, text.indexOf(word));
+      expect(found?.markdown ?? "").not.toContain("undefined");
+    }
+    expect(exercise(text, new Map()).problems).toEqual([]);
+  });
+
+  it("completion after a 60,000-character name answers within budget (was 1.1 s, quadratic in the line length)", () => {
+    const text = small.replace("layer h:", `layer ${"h".repeat(60_000)}:`);
+    const document = documentOf(text);
+    const at = text.indexOf("hhhh") + 30_000;
+    expect(fastestMs(() => ide.completion(document, at))).toBeLessThan(budgetMs);
+    expect(fastestMs(() => ide.completion(document, text.indexOf(": dense") + 2))).toBeLessThan(budgetMs);
+  });
+
+  it("completion reads lines ended by CR alone like any other line", () => {
+    const lf = "network n {\n  input x: 2\n  layer h: \n  \n}\n";
+    const labels = (text: string, at: number): string[] => ide.completion(documentOf(text), at).items.map((item) => item.label);
+    for (const at of [lf.indexOf("h: ") + 3, lf.lastIndexOf("  \n}")]) {
+      expect(labels(lf, at).length).toBeGreaterThan(0);
+      expect(labels(lf.replace(/\n/g, "\r"), at)).toEqual(labels(lf, at));
+    }
+  });
+
+  it("the 1 MB-name case runs every operation without a problem", () => {
+    const stats: Stats = new Map();
+    expect(exercise(small.replace("layer h:", `layer ${"h".repeat(1 << 20)}:`), stats).problems).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+/** The editor's checker keeps to the workspace as training does: a .nnet file cannot show the contents of a file elsewhere. */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { open, serverPath, startClient, type TestClient } from "./client";
+
+const reader = (path: string): string =>
+  `network n {\n  input x: 2\n  layer out: dense 1 sigmoid\n  loss bce\n  data csv("${path}", target: "label")\n}\n`;
+
+describe.skipIf(!existsSync(serverPath))("data files in the editor", () => {
+  let client: TestClient;
+  const dir = mkdtempSync(join(tmpdir(), "nnet-lsp-ws-"));
+  beforeAll(async () => {
+    mkdirSync(join(dir, "project"));
+    writeFileSync(join(dir, "secret.csv"), "token,label\nSECRET-VALUE,1\n");
+    writeFileSync(join(dir, "project", "own.csv"), "a,b,label\n1,2,0\n3,4,1\n");
+    client = await startClient();
+  });
+  afterAll(async () => {
+    await client?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a CSV outside the document's folder and says why, without its columns or rows", async () => {
+    const uri = pathToFileURL(join(dir, "project", "out.nnet")).href;
+    open(client, uri, reader("../secret.csv"));
+    const published = await client.diagnostics(uri);
+    const messages = published.diagnostics.map((d) => `${d.code}: ${d.message}`);
+    expect(messages.some((m) => m.startsWith("nnet/csv-missing-file: ") && m.includes("outside the workspace"))).toBe(true);
+    expect(messages.join("\n")).not.toMatch(/SECRET-VALUE|token/);
+  });
+
+  it("still reads a CSV beside the document", async () => {
+    const uri = pathToFileURL(join(dir, "project", "in.nnet")).href;
+    open(client, uri, reader("own.csv"));
+    const published = await client.diagnostics(uri);
+    expect(published.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@
  * the demo's wording. Runs the bundled CLI in a child process.
  */
 import { spawnSync } from "node:child_process";
+import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
@@ -101,5 +102,75 @@ describe("nnet demo", () => {
     const result = nnet(root, "demo");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/training accuracy \d+\.\d%, validation accuracy \d+\.\d%/);
+  });
+});
+
+describe("nnet gradcheck", () => {
+  it("prints ε and the tolerance as they are written in the file (1e-5, not 0.00001)", () => {
+    const result = nnet(root, "gradcheck", "examples/spiral.nnet");
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(/^gradient check of spiral: ε = 1e-7, tolerance 1e-5, batch loss \d/);
+  });
+});
+
+describe("a network too large to allocate", () => {
+  it("fails with a message about its size, not a bare RangeError", () => {
+    const dir = workspace({ "big.nnet": "network big {\n input x: 2\n layer h: dense 1000 tanh\n layer h2: dense 99999999 tanh\n layer out: dense 1 sigmoid\n loss bce\n data xor\n}\n" });
+    const train = nnet(dir, "train", "big.nnet");
+    expect(train.code).toBe(1);
+    expect(train.stderr).toBe("nnet: training failed: the network is too large to hold in memory (invalid typed array length: 99999999000); use fewer units\n");
+    const gradcheck = nnet(dir, "gradcheck", "big.nnet");
+    expect(gradcheck.code).toBe(1);
+    expect(gradcheck.stderr).toContain("too large to hold in memory");
+  });
+});
+
+describe("control characters from the file", () => {
+  it("are shown escaped, never sent to the terminal (an escape sequence in a CSV path)", () => {
+    const dir = workspace({ "esc.nnet": 'network n {\n input x: 2\n layer out: dense 1 sigmoid\n loss bce\n data csv("\x1b[2J\x1b]0;title\x07.csv", target: "y")\n}\n' });
+    const result = nnet(dir, "check", "esc.nnet");
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(result.stdout).toContain("cannot read the CSV file '\\x1b[2J\\x1b]0;title\\x07.csv'");
+  });
+
+  it("a binary file gets readable lexer errors", () => {
+    const dir = workspace({ "bin.nnet": new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00]) });
+    const result = nnet(dir, "check", "bin.nnet");
+    expect(result.stdout.split("\n")[0]).toBe("bin.nnet:1:1: error nnet/syntax: unexpected character 'U+007F'; expected a name, a number, a string or one of { } ( ) : , ; ->");
+    expect(result.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+});
+
+describe("nnet train --save onto something that is not a file", () => {
+  it("refuses a pipe (or a device such as /dev/null) before training, and leaves it in place", () => {
+    const dir = workspace();
+    const fifo = join(dir, "pipe");
+    const made = spawnSync("mkfifo", [fifo]);
+    if (made.error || made.status !== 0) return console.warn("mkfifo unavailable: test skipped");
+    const result = nnet(root, "train", "examples/xor.nnet", "--epochs", "2", "--save", fifo);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--save ${fifo}: is not a regular file (a device, pipe or socket)`);
+    expect(result.stdout).toBe("");
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+});
+
+describe("usage errors", () => {
+  it("suggest the command meant by a typo", () => {
+    const result = nnet(root, "trian", "examples/xor.nnet");
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe("nnet: unknown command 'trian'; did you mean 'train'?");
+    expect(nnet(root, "zzz").stderr.split("\n")[0]).toBe("nnet: unknown command 'zzz'");
+  });
+
+  it("name an unknown option or a missing value in a few words, then the usage", () => {
+    const unknown = nnet(root, "check", "--frobnicate", "examples/xor.nnet");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.split("\n")[0]).toBe("nnet check: unknown option '--frobnicate'");
+    expect(unknown.stderr).toContain("Usage: nnet check");
+    const missing = nnet(root, "train", "examples/xor.nnet", "--network");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split("\n")[0]).toBe("nnet train: --network needs a value");
   });
 });

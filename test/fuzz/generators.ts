@@ -221,11 +221,17 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.tuple(validFile, fc.oneof(
   { weight: 2, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 4 }) },
 )).map(([valid, mutations]) => ({ valid, mutations, text: mutations.reduce(mutate, valid) }));
 
+/** What `npm run fuzz` draws: mostly fuzz cases, sometimes any string at all (any code unit, lone surrogates included). */
+export const anyCase: fc.Arbitrary<FuzzCase> = fc.oneof(
+  { weight: 9, arbitrary: fuzzCase },
+  { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 400 }).map((text): FuzzCase => ({ valid: "", mutations: [], text })) },
+);
+
 const megabyte = 1 << 20;
 const small = "network n {\n  input x: 2\n  layer h: dense 3 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data xor\n}\n";
 
-/** Texts far outside what anyone types: 10,000-deep nesting and 1 MB lines. */
-export function hugeCases(): { name: string; text: string }[] {
+/** Texts far outside what anyone types: 10,000-deep nesting and 1 MB lines; `heavy` ones (a million tokens) run only in `npm run fuzz`. */
+export function hugeCases(): { name: string; text: string; heavy?: boolean }[] {
   const deep = 10_000;
   return [
     { name: "10,000 nested { } in a network body", text: `network n {\n  input x: 2\n  ${"{".repeat(deep)}${"}".repeat(deep)}\n  layer out: dense 1 sigmoid\n  loss bce\n}\n` },
@@ -241,9 +247,9 @@ export function hugeCases(): { name: string; text: string }[] {
     { name: "1 MB number", text: small.replace("dense 3", `dense ${"9".repeat(megabyte)}`) },
     { name: "1 MB string", text: small.replace("data xor", `data csv("${"a".repeat(megabyte)}", target: "y")`) },
     { name: "1 MB unterminated string", text: `${small}"${"s".repeat(megabyte)}` },
-    { name: "1 MB of emoji", text: `network n { layer ${"🧠".repeat(megabyte / 4)} }` },
-    { name: "1 MB of commas in a body", text: `network n { input x: 2${",".repeat(megabyte)} }` },
+    { name: "1 MB of emoji", text: `network n { layer ${"🧠".repeat(megabyte / 4)} }`, heavy: true },
+    { name: "1 MB of commas in a body", text: `network n { input x: 2${",".repeat(megabyte)} }`, heavy: true },
     { name: "1 MB inline row", text: `network n {\n  input x: 2\n  data { ${"1 ".repeat(megabyte / 2)}-> 1 }\n}\n` },
-    { name: "1 MB without a line end, CR only", text: small.replace(/\n/g, "\r").repeat(Math.ceil(megabyte / small.length)) },
+    { name: "1 MB without a line end, CR only", text: small.replace(/\n/g, "\r").repeat(Math.ceil(megabyte / small.length)), heavy: true },
   ];
 }

@@ -37,22 +37,23 @@ describe("fuzz: every IDE operation on generated and mutated .nnet text", () => 
   });
 
   it("valid files: nothing throws, answers stay in range and in budget, formatting keeps its contract", () => {
-    fc.assert(fc.property(validFile, expectClean), { numRuns: 500, seed: ciSeed });
-  });
+    fc.assert(fc.property(validFile, expectClean), { numRuns: 400, seed: ciSeed });
+  }, 120_000);
 
   it("mutated files: the same, for deleted, duplicated, swapped tokens, cuts, garbage, odd numbers and unicode", () => {
-    fc.assert(fc.property(fuzzCase, (fuzz) => expectClean(fuzz.text)), { numRuns: 2500, seed: ciSeed + 1 });
-  });
+    fc.assert(fc.property(fuzzCase, (fuzz) => expectClean(fuzz.text)), { numRuns: 1800, seed: ciSeed + 1 });
+  }, 120_000);
 
   it("arbitrary strings, any code unit: the same", () => {
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), expectClean), { numRuns: 300, seed: ciSeed + 2 });
   });
 
-  for (const huge of hugeCases()) {
+  // the three million-token texts take seconds each here; `npm run fuzz` runs them
+  for (const huge of hugeCases().filter((each) => !each.heavy)) {
     it(`huge input: ${huge.name}`, () => {
       const { problems } = exercise(huge.text, stats);
       expect(problems).toEqual([]);
-    });
+    }, 60_000);
   }
 
   it(`the slowest answer per operation stays under ${budgetMs} ms on texts under 100 KB`, () => {

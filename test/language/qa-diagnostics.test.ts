@@ -88,3 +88,44 @@ describe("train settings a user misplaces", () => {
     ]);
   });
 });
+
+describe("unnamed arguments", () => {
+  const text = 'network n {\n input x: 2\n layer out: dense 1 sigmoid\n loss bce\n data csv("t.csv", "label")\n train { optimizer sgd(0.1, 0.9) }\n}\nnetwork m {\n input x: 2\n layer out: dense 1 sigmoid\n loss bce\n data xor\n train { optimizer adam(lr: 0.01, 0.9) }\n}\n';
+  const positional = analyze(text, { path: "/d/n.nnet", files: oneFile("a,b,label\n1,2,x\n") }).diagnostics.filter((d) => d.code === "nnet/positional-argument");
+
+  it("suggest the parameter each one most likely means, not always the first", () => {
+    expect(positional.map((d) => d.message)).toEqual([
+      "arguments of csv are named; write 'target: \"label\"'",
+      "arguments of sgd are named; write 'lr: 0.1'",
+      "arguments of sgd are named; write 'momentum: 0.9'",
+      "arguments of adam are named; write 'beta1: 0.9'",
+    ]);
+  });
+
+  it("and the quick fix inserts that name", () => {
+    expect(positional.map((d) => d.fixes?.[0]?.edits[0]?.newText)).toEqual(["target: ", "lr: ", "momentum: ", "beta1: "]);
+  });
+});
+
+describe("an infinite batch", () => {
+  it("is one wrong-type error, without a batch-too-large warning about the same value", () => {
+    const text = "network n {\n input x: 2\n layer out: dense 1 sigmoid\n loss bce\n data xor\n train { batch 1e400 }\n}\n";
+    expect(codes(text, oneFile(""))).toEqual(["nnet/wrong-type: batch is 1e400 but must be a whole number greater than 0, or full"]);
+  });
+});
+
+describe("invisible characters in the source", () => {
+  it("are named by code point in the lexer's message, for the editor as for the CLI", () => {
+    const found = codes("\u0000\u0007", oneFile(""));
+    expect(found).toEqual(["nnet/syntax: unexpected characters 'U+0000U+0007'; expected a name, a number, a string or one of { } ( ) : , ; ->"]);
+  });
+});
+
+describe("batch-too-large with one training row", () => {
+  it("says 'the 1 training row'", () => {
+    const text = "network n {\n input x: 2\n layer out: dense 1 sigmoid\n loss bce\n data { 0 0 -> 0 ; 1 1 -> 1 }\n train { validation 0.5, batch 2 }\n}\n";
+    expect(codes(text, oneFile(""))).toEqual([
+      "nnet/batch-too-large: batch 2 is larger than the 1 training row, so every step is one full batch; use 'batch full' or a smaller batch",
+    ]);
+  });
+});

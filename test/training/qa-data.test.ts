@@ -24,3 +24,11 @@ describe("a validation share that leaves nothing to train on", () => {
     ]);
   });
 });
+
+describe("a CSV that is not UTF-8", () => {
+  it("is refused at the csv(…) call by the checker (nnet check shows it too), not only once a worker reads it", () => {
+    const dir = workspace({ "latin.csv": new Uint8Array([...Buffer.from("x1,x2,label\n1,2,0\n3,4,caf"), 0xe9, 0x0a]) });
+    const found = problems({ kind: "train", text: csvNetwork("latin.csv"), path: join(dir, "m.nnet"), displayName: "m.nnet" });
+    expect(found).toEqual([`m.nnet:6:12: error nnet/csv-missing-file: ${join(dir, "latin.csv")}: not valid UTF-8: byte 0xE9 at offset 25 (row 3); save the file as UTF-8`]);
+  });
+});

@@ -20,12 +20,12 @@ Checks .nnet files and prints one line per problem:
   FILE:LINE:COL: SEVERITY CODE: MESSAGE      (1-based line and column)
 
 Options:
-  --json     print a JSON array of { file, range, severity, code, message }
-             (0-based lines and characters, as in LSP)
-  --train    check as before training: a missing data entry is an error
+  --json                      print a JSON array of { file, range, severity, code, message }
+                              (0-based lines and characters, as in LSP)
+  --train                     check as before training: a missing data entry is an error
   --workspace DIR             data files must lie inside DIR (default: each FILE's folder)
   --allow-outside-workspace   read data files anywhere
-  -h, --help show this help
+  -h, --help                  show this help
 
 Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable file.`;
 

@@ -93,6 +93,8 @@ export function finalMetrics(result: JobResult): Record<string, unknown> {
 }
 
 const exp = (value: number): string => value.toExponential(2);
+// as a user writes them in the file (1e-7, 1e-5), not as JavaScript prints 1e-5 (0.00001)
+const setting = (value: number): string => (value !== 0 && Math.abs(value) < 1e-3 ? value.toExponential() : String(value));
 
 /** One row per dense layer and parameter, as the seed's §6.5 comparison. */
 export function gradcheckTable(result: GradcheckResult): string {
@@ -106,7 +108,7 @@ export function gradcheckTable(result: GradcheckResult): string {
   const rule = "─".repeat(widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1));
   const verdict = report.passed ? "all layers PASS" : `${report.rows.filter((r) => !r.passed).length} FAIL`;
   return [
-    `gradient check of ${report.network}: ε = ${report.epsilon}, tolerance ${report.tolerance}, batch loss ${report.loss.toPrecision(6)}`,
+    `gradient check of ${report.network}: ε = ${setting(report.epsilon)}, tolerance ${setting(report.tolerance)}, batch loss ${report.loss.toPrecision(6)}`,
     rule, line(header), rule, ...rows.map(line), rule, verdict,
   ].join("\n");
 }

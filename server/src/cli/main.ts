@@ -9,6 +9,7 @@ import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
 import { lspCommand } from "../lsp/index";
+import { closest } from "../language/index";
 
 register(checkCommand);
 register(summaryCommand);
@@ -17,7 +18,11 @@ register(gradcheckCommand);
 register(demoCommand);
 register(lspCommand());
 
-const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+// Messages quote the .nnet file and its data (paths, CSV cells); their control characters are shown, not
+// sent to the terminal. Newlines, tabs, the progress bar's \r and its erase-line sequence pass.
+const visible = (text: string): string =>
+  text.replace(/\x1b(?!\[K)|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+const io: Io = { out: (text) => process.stdout.write(visible(text)), err: (text) => process.stderr.write(visible(text)) };
 
 export function mainUsage(): string {
   const width = Math.max(...registered().map((command) => command.name.length));
@@ -34,6 +39,14 @@ export function mainUsage(): string {
   ].join("\n");
 }
 
+// parseArgs explains an unknown option at length ("To specify a positional argument starting with a '-' …")
+function usageMessage(failure: Error & { code?: string }): string {
+  const option = /'(-[^']*)'/.exec(failure.message)?.[1];
+  if (failure.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `unknown option '${option}'`;
+  if (failure.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option && /argument missing/.test(failure.message)) return `${option.split(" ")[0]} needs a value`;
+  return failure.message;
+}
+
 const wantsHelp = (args: string[]): boolean => args.includes("--help") || args.includes("-h");
 
 export async function main(argv: string[]): Promise<number> {
@@ -45,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = findCommand(name);
   if (!command) {
-    io.err(`nnet: unknown command '${name}'\n\n${mainUsage()}\n`);
+    const suggestion = closest(name, registered().map((candidate) => candidate.name));
+    io.err(`nnet: unknown command '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ""}\n\n${mainUsage()}\n`);
     return exit.usage;
   }
   if (wantsHelp(args)) return io.out(command.usage + "\n"), exit.ok;
@@ -54,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (failure) {
     const usage = failure instanceof UsageError || (failure as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     if (!usage) throw failure;
-    io.err(`nnet ${name}: ${(failure as Error).message}\n\n${command.usage}\n`);
+    io.err(`nnet ${name}: ${usageMessage(failure as Error & { code?: string })}\n\n${command.usage}\n`);
     return exit.usage;
   }
 }

@@ -7,17 +7,17 @@ import { guardedFiles } from "../training/index";
 import { loadSource } from "./files";
 import { exit, UsageError, type Command, type Io } from "./registry";
 
-export const summaryUsage = `Usage: nnet summary FILE [--network NAME] [--json]
+export const summaryUsage = `Usage: nnet summary FILE [--network NAME] [--json] [--workspace DIR]
 
 Prints each layer of a network (the first one unless --network names it):
 its kind, inputs, units, activation and parameter count, with the totals.
 
 Options:
-  --network NAME  the network to describe
-  --json          print the summary as JSON (NetworkSummary)
-  --workspace DIR data files must lie inside DIR (default: FILE's folder)
-  --allow-outside-workspace  read data files anywhere
-  -h, --help      show this help
+  --network NAME              the network to describe
+  --json                      print the summary as JSON (NetworkSummary)
+  --workspace DIR             data files must lie inside DIR (default: FILE's folder)
+  --allow-outside-workspace   read data files anywhere
+  -h, --help                  show this help
 
 Exit codes: 0 printed, 1 the file has errors (printed to stderr first),
 2 bad usage, an unreadable file or an unknown network.`;

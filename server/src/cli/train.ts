@@ -75,9 +75,11 @@ function checkSavePath(path: string): void {
   let ok = false;
   try { ok = statSync(folder).isDirectory(); } catch { ok = false; }
   if (!ok) throw new UsageError(`--save ${path}: the folder ${folder} does not exist`);
-  let folderGiven = false;
-  try { folderGiven = statSync(path).isDirectory(); } catch { folderGiven = false; }
-  if (folderGiven) throw new UsageError(`--save ${path}: is a folder; give the path of the JSON file to write`);
+  let existing: ReturnType<typeof statSync> | undefined;
+  try { existing = statSync(path); } catch { existing = undefined; }
+  if (existing?.isDirectory()) throw new UsageError(`--save ${path}: is a folder; give the path of the JSON file to write`);
+  // the atomic rename would replace the device or pipe itself (as root, even /dev/null)
+  if (existing && !existing.isFile()) throw new UsageError(`--save ${path}: is not a regular file (a device, pipe or socket); give the path of the JSON file to write`);
 }
 
 // `--epochs -1` would otherwise be refused by parseArgs as an ambiguous option, not as a bad number

@@ -8,6 +8,7 @@ import { accessSync, constants, readFileSync, realpathSync, statSync } from "nod
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { FileAccess } from "../language/index";
 import { csvSample, sampleAbove } from "./csv-sample";
+import { decodeUtf8 } from "./csv-data";
 
 /** 64 MiB: a CSV above this is refused (the loader keeps a few copies of it in memory). */
 export const maxDataFileBytes = 64 * 1024 * 1024;
@@ -116,7 +117,7 @@ export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<strin
         const bytes = readDataFile(path, path, options);
         const wanted = targets.get(resolve(path));
         const sample = wanted && bytes.byteLength > sampleAbove ? csvSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), wanted) : undefined;
-        return sample ?? new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+        return sample ?? decodeUtf8(bytes, path);
       } catch {
         return undefined;
       }
@@ -125,10 +126,11 @@ export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<strin
       // a file that does not exist keeps the checker's own message, which says how paths resolve
       if (!exists(path)) return undefined;
       try {
-        checkDataFile(path, path, options);
+        decodeUtf8(readDataFile(path, path, options), path);
         return undefined;
       } catch (failure) {
-        return failure instanceof DataFileError ? failure.message : undefined;
+        // a file in another encoding is refused by the loader too: say so at the csv(…) call, before training
+        return failure instanceof Error ? failure.message : undefined;
       }
     },
     resolve(from, relativePath) {

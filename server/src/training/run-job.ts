@@ -87,6 +87,10 @@ export function failureOf(error: unknown): JobFailure {
   if (error instanceof CsvDataError) {
     return { message: error.message, ...(error.row !== undefined ? { row: error.row } : {}), ...(error.column !== undefined ? { column: error.column } : {}) };
   }
+  // a layer of millions of units asks for a weight matrix no typed array can hold
+  if (error instanceof RangeError && /typed array length|array buffer allocation failed/i.test(error.message)) {
+    return { message: `the network is too large to hold in memory (${error.message.toLowerCase()}); use fewer units` };
+  }
   return { message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -16,7 +16,9 @@ import { BlockComment, Identifier, keywords, nnetLexer, StringLiteral } from "./
 export const maxSyntaxErrors = 100;
 
 function lexingErrorOf(error: ILexingError, text: string): ast.SyntaxError {
-  const found = text.slice(error.offset, error.offset + Math.min(error.length, 20));
+  // control characters (a binary file, an escape sequence) would be invisible or act on the terminal
+  const found = text.slice(error.offset, error.offset + Math.min(error.length, 20))
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
   return {
     message: `unexpected character${error.length > 1 ? "s" : ""} '${found}'; expected a name, a number, a string or one of { } ( ) : , ; ->`,
     span: { start: error.offset, end: error.offset + error.length },

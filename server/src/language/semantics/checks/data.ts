@@ -75,9 +75,10 @@ export const batchSize: NetworkCheck = {
         `validation ${validation.number.text} holds out all ${rows} rows, leaving none to train on; use a smaller fraction or more data`);
       return;
     }
-    if (batch?.kind !== "number" || !(batch.number.value > 0) || batch.number.value <= trainingRows) return;
+    // a fractional or infinite batch is a wrong-type error already
+    if (batch?.kind !== "number" || !Number.isInteger(batch.number.value) || !(batch.number.value > 0) || batch.number.value <= trainingRows) return;
     accept("warning", "nnet/batch-too-large", batch.span,
-      `batch ${batch.number.text} is larger than the ${trainingRows} training rows, so every step is one full batch; use 'batch full' or a smaller batch`,
+      `batch ${batch.number.text} is larger than the ${count(trainingRows, "training row")}, so every step is one full batch; use 'batch full' or a smaller batch`,
       { fixes: [replace("Use 'batch full'", batch.span, "full")] });
   },
 };

@@ -51,13 +51,21 @@ function positionalOk(info: NameInfo, arg: ast.Arg, index: number): boolean {
   return info.name === "csv" && index === 0 && arg.value?.kind === "string";
 }
 
+// The parameter an unnamed argument most likely means: the next one, in order, that no argument names.
+function likelyParam(call: ast.Call, info: NameInfo, index: number): NameInfo["params"][number] | undefined {
+  const named = new Set(call.args.flatMap((arg, i) => (arg.name ? [arg.name.text] : positionalOk(info, arg, i) ? ["path"] : [])));
+  const free = info.params.filter((param) => !named.has(param.name));
+  const before = call.args.slice(0, index).filter((arg, i) => !arg.name && !positionalOk(info, arg, i)).length;
+  return free[before] ?? free[0] ?? info.params[0];
+}
+
 function checkArgs(call: ast.Call, info: NameInfo, accept: Accept): void {
   const seen = new Set<string>();
   call.args.forEach((arg, index) => {
     if (!arg.name) {
       if (positionalOk(info, arg, index)) return void seen.add("path");
-      const first = info.params[0];
-      const hint = first ? `; write '${first.name}: ${arg.value && "number" in arg.value ? arg.value.number.text : "VALUE"}'` : `; ${info.name} takes no arguments`;
+      const first = likelyParam(call, info, index);
+      const hint = first ? `; write '${first.name}: ${arg.value?.kind === "number" ? arg.value.number.text : arg.value?.kind === "string" ? JSON.stringify(arg.value.string.value) : "VALUE"}'` : `; ${info.name} takes no arguments`;
       const fixes = first && arg.value ? [{ title: `Name it '${first.name}'`, edits: [{ span: { start: arg.span.start, end: arg.span.start }, newText: `${first.name}: ` }] }] : undefined;
       return accept("error", "nnet/positional-argument", arg.span, `arguments of ${info.name} are named${hint}`, { fixes });
     }

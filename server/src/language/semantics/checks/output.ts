@@ -16,8 +16,18 @@ export const softmaxPlacement: NetworkCheck = {
         fixes: [replace("Change to 'relu'", span, "relu")],
       });
     }
+    checkSingleUnitSoftmax(network, accept);
   },
 };
+
+// softmax over one unit is e^z / e^z = 1 whatever z is: the network cannot learn (cross_entropy says so itself)
+function checkSingleUnitSoftmax(network: NetworkModel, accept: Accept): void {
+  const body = denseBody(network.output);
+  if (network.output?.activation?.name !== "softmax" || network.loss === "cross_entropy" || body?.units?.value !== 1 || !body.activation) return;
+  accept("error", "nnet/softmax-single-unit", body.activation.span,
+    `softmax over 1 unit always outputs 1, so '${network.output.name}' cannot learn; use sigmoid for one output unit, or give softmax 2 or more units`,
+    { fixes: [replace("Change to 'sigmoid'", body.activation.span, "sigmoid")] });
+}
 
 function softmaxFix(output: LayerModel): Fix[] | undefined {
   const body = denseBody(output);

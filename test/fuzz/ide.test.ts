@@ -57,7 +57,8 @@ describe("fuzz: every IDE operation on generated and mutated .nnet text", () => 
   }
 
   it(`the slowest answer per operation stays under ${budgetMs} ms on texts under 100 KB`, () => {
-    const rows = [...stats].map(([operation, entry]) => `${operation}: ${entry.calls} calls, slowest ${entry.slowestMs.toFixed(2)} ms (${entry.slowestLength} chars)`);
+    const rows = [...stats].map(([operation, entry]) =>
+      `${operation}: ${entry.calls} calls, slowest under 100 KB ${entry.slowestTimedMs.toFixed(2)} ms, of all ${entry.slowestMs.toFixed(2)} ms (${entry.slowestLength} chars)`);
     console.log(`fuzz answers:\n  ${rows.join("\n  ")}`);
     expect(stats.size).toBeGreaterThan(10);
   });

@@ -57,11 +57,16 @@ describe("fuzz regressions", () => {
 
   it("hover: a layer cut short by a following 'network' is not compiled into the spec (was a throw in every layer hover)", () => {
     // the syntax error sits on 'network', just past the first network's span, so that network looked error-free
-    const text = "network x { input x: 1, loss mse, layer h1: dense 1 identity, layer h2: network 1 identity, layer out: dense 1 identity\n}";
-    const document = documentOf(text);
-    expect(document.analysis.model.networks[0]!.spec).toBeUndefined();
-    expect(document.analysis.model.networks[0]!.hasErrors).toBe(true);
-    expect(exercise(text, new Map()).problems).toEqual([]);
+    for (const text of [
+      "network x { input x: 1, loss mse, layer h1: dense 1 identity, layer h2: network 1 identity, layer out: dense 1 identity\n}",
+      // the units cut off: the hover read "dense undefined identity", W ∈ ℝ^(undefined×1)
+      "network x { input a: 2, loss bce, data xor, layer h1: dense 64 identity from a, layer out: dense network sigmoid\n}",
+    ]) {
+      const document = documentOf(text);
+      expect(document.analysis.model.networks[0]!.spec).toBeUndefined();
+      expect(document.analysis.model.networks[0]!.hasErrors).toBe(true);
+      expect(exercise(text, new Map()).problems).toEqual([]);
+    }
   });
 
   it("completion after a 60,000-character name answers within budget (was 1.1 s, quadratic in the line length)", () => {

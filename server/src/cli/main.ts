@@ -10,6 +10,7 @@ import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
 import { lspCommand } from "../lsp/index";
 import { closest } from "../language/index";
+import { version } from "../../../package.json";
 
 register(checkCommand);
 register(summaryCommand);
@@ -35,7 +36,7 @@ export function mainUsage(): string {
     "Commands:",
     ...lines,
     "",
-    "Run 'nnet COMMAND --help' for a command's options.",
+    "Run 'nnet COMMAND --help' for a command's options, 'nnet --version' for the version.",
   ].join("\n");
 }
 
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     io.out((topic ? topic.usage : mainUsage()) + "\n");
     return name === undefined ? exit.usage : exit.ok;
   }
+  if (name === "--version" || name === "-v") return io.out(`nnet ${version}\n`), exit.ok;
   const command = findCommand(name);
   if (!command) {
     const suggestion = closest(name, registered().map((candidate) => candidate.name));

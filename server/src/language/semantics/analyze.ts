@@ -80,9 +80,9 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
   for (const network of networks) {
     const found = checkNetwork(network, context);
     diagnostics.push(...found);
-    // a layer left without a body always has a syntax error, but it may sit just past this network (on a following 'network')
+    // a layer cut short (no body, no units) always has an error, but a syntax error may sit just past this network, on a following 'network'
     network.hasErrors = found.some((d) => d.severity === "error") || syntax.some((d) => contains(network.ast.span, d.span))
-      || network.layers.some((layer) => layer.kind === undefined);
+      || network.layers.some((layer) => layer.kind === undefined || layer.units === undefined);
     compile(network);
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);

@@ -14,7 +14,7 @@ export interface TestClient {
   published: PublishDiagnosticsParams[];
   /** resolves with the first publication for `uri` that satisfies `test` (including ones already received) */
   diagnostics(uri: string, test?: (params: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
-  settings: { inlayHints: { enabled: boolean } };
+  settings: { inlayHints: { enabled: boolean }; data?: { allowOutsideWorkspace: boolean } };
   close(): Promise<void>;
 }
 

@@ -39,3 +39,35 @@ describe.skipIf(!existsSync(serverPath))("data files in the editor", () => {
     expect(published.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
   });
 });
+
+describe.skipIf(!existsSync(serverPath))("nnet.data.allowOutsideWorkspace", () => {
+  let client: TestClient;
+  const dir = mkdtempSync(join(tmpdir(), "nnet-lsp-allow-"));
+  beforeAll(async () => {
+    mkdirSync(join(dir, "project"));
+    writeFileSync(join(dir, "shared.csv"), "a,b,label\n1,2,0\n3,4,1\n");
+    client = await startClient();
+  });
+  afterAll(async () => {
+    await client?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads data outside the workspace once the user allows it, and refuses it again when they withdraw it", async () => {
+    const uri = pathToFileURL(join(dir, "project", "shared.nnet")).href;
+    const refused = (p: { diagnostics: { message: string }[] }) => p.diagnostics.some((d) => d.message.includes("outside the workspace"));
+    open(client, uri, reader("../shared.csv"));
+    await client.diagnostics(uri, refused);
+
+    client.settings = { ...client.settings, data: { allowOutsideWorkspace: true } };
+    const before = client.published.length;
+    client.connection.sendNotification("workspace/didChangeConfiguration", { settings: null });
+    const allowed = await client.diagnostics(uri, (p) => client.published.indexOf(p) >= before && !refused(p));
+    expect(allowed.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+
+    client.settings = { ...client.settings, data: { allowOutsideWorkspace: false } };
+    const again = client.published.length;
+    client.connection.sendNotification("workspace/didChangeConfiguration", { settings: null });
+    await client.diagnostics(uri, (p) => client.published.indexOf(p) >= again && refused(p));
+  });
+});

@@ -25,6 +25,8 @@ export class DocumentStore {
     private readonly closed: (uri: string) => void,
     /** the workspace folder holding a document, inside which its data files must lie (default: its own folder) */
     private readonly rootOf: (path: string) => string | undefined = () => undefined,
+    /** whether data files may lie outside the workspace (the user's `nnet.data.allowOutsideWorkspace`) */
+    private readonly allowOutside: () => boolean = () => false,
   ) {
     this.documents.onDidChangeContent((event) => this.schedule(event.document.uri, !this.analyses.has(event.document.uri)));
     this.documents.onDidClose((event) => this.close(event.document.uri));
@@ -41,9 +43,19 @@ export class DocumentStore {
     const cached = this.analyses.get(uri);
     if (cached && cached.version === document.version) return cached;
     const path = pathOfUri(uri);
-    const fresh = analyzeDocument({ uri, version: document.version, text: document.getText(), ...(path ? { path } : {}), files: path ? workspaceFiles(this.rootOf(path) ?? dirname(path)) : diskFiles });
+    const fresh = analyzeDocument({ uri, version: document.version, text: document.getText(), ...(path ? { path } : {}), files: this.filesFor(path) });
     this.analyses.set(uri, fresh);
     return fresh;
+  }
+
+  /** Drops every cached analysis, for when what the checker may read has changed. */
+  invalidate(): void {
+    this.analyses.clear();
+  }
+
+  private filesFor(path: string | undefined) {
+    if (!path || this.allowOutside()) return diskFiles;
+    return workspaceFiles(this.rootOf(path) ?? dirname(path));
   }
 
   all(): string[] {

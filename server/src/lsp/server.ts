@@ -62,15 +62,19 @@ const capabilities: InitializeResult["capabilities"] = {
 export function startServer(transport: Transport, options: ServerOptions = {}): Connection {
   const connection = connect(transport);
   const folders = new WorkspaceFolders();
+  const data = { allowOutsideWorkspace: false };
   const context: ServerContext = {
     connection,
     store: new DocumentStore((uri) => context.publish(uri), (uri) => {
       context.runs.forget(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }, (path) => folders.rootOf(path)),
+    }, (path) => folders.rootOf(path), () => data.allowOutsideWorkspace),
     runs: new RunStore((uri) => context.store.text(uri)?.version),
     settings: new Settings(connection),
-    runner: options.runner ?? new TrainingRunner({ workspaceRoot: (path) => folders.rootOf(path) }),
+    runner: options.runner ?? new TrainingRunner({
+      workspaceRoot: (path) => folders.rootOf(path),
+      get allowOutsideWorkspace() { return data.allowOutsideWorkspace; },
+    }),
     publish: (uri) => publishDiagnostics(context, uri),
   };
   let dynamicConfiguration = false;
@@ -78,16 +82,29 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     folders.set(params);
     context.settings.supported = params.capabilities.workspace?.configuration === true;
     dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    const delay = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
-    if (typeof delay === "number" && delay >= 0) context.store.debounceMs = delay;
+    const init = params.initializationOptions as { diagnosticsDebounceMs?: unknown; allowOutsideWorkspace?: unknown } | undefined;
+    if (typeof init?.diagnosticsDebounceMs === "number" && init.diagnosticsDebounceMs >= 0) context.store.debounceMs = init.diagnosticsDebounceMs;
+    // editors without workspace/configuration (e.g. over stdio) can say it once here
+    if (init?.allowOutsideWorkspace === true) data.allowOutsideWorkspace = true;
     return { capabilities, serverInfo: { name: "nnet-language-server", version: "0.1.0" } };
   });
   // without this registration, a client that pulls settings is never told they changed
+  // a change of what the checker may read re-checks every open document
+  const readDataPolicy = async (): Promise<void> => {
+    if (!context.settings.supported) return;
+    const allow = (await context.settings.global()).data.allowOutsideWorkspace;
+    if (allow === data.allowOutsideWorkspace) return;
+    data.allowOutsideWorkspace = allow;
+    context.store.invalidate();
+    for (const uri of context.store.all()) context.publish(uri);
+  };
   connection.onInitialized(() => {
     if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    void readDataPolicy();
   });
   connection.onDidChangeConfiguration(() => {
     context.settings.changed();
+    void readDataPolicy();
     void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
   connection.onShutdown(() => context.runner.dispose?.());

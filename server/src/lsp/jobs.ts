@@ -5,20 +5,11 @@
  * `startServer(transport, { runner })`. Until one is given, every request is
  * answered with a clear error.
  */
-import type {
-  DoneParams, GradcheckParams, JobStarted, ProgressParams, StopParams, TrainParams,
-} from "../protocol/index";
+import type { GradcheckParams, JobStarted, StopParams, TrainParams } from "../protocol/index";
+import type { RunnerContext } from "../training/index";
 
 /** What a job needs from the server: the document as it is now, and where to report. */
-export interface JobContext {
-  uri: string;
-  /** file system path of the document, when it has one (CSV paths are relative to it) */
-  path?: string;
-  text: string;
-  version: number;
-  progress(params: ProgressParams): void;
-  done(params: DoneParams): void;
-}
+export type JobContext = RunnerContext;
 
 export interface JobRunner {
   train(params: TrainParams, context: JobContext): Promise<JobStarted>;

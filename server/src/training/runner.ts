@@ -16,9 +16,10 @@ import type { DataFileOptions } from "./data-files";
 import { startJob, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 import type { JobKind } from "./messages";
 
-/** What the server gives a job (structurally lsp's JobContext). */
+/** What the server gives a job: the document as it is now, and where to report. */
 export interface RunnerContext {
   uri: string;
+  /** file system path of the document, when it has one (CSV paths are relative to it) */
   path?: string;
   text: string;
   version: number;

@@ -174,3 +174,16 @@ describe("usage errors", () => {
     expect(missing.stderr.split("\n")[0]).toBe("nnet train: --network needs a value");
   });
 });
+
+describe("nnet train --json with warnings", () => {
+  it("keeps standard output pure JSON lines and gives the file's warnings on stderr", () => {
+    const dir = workspace({
+      "warned.nnet": "network w {\n  input x: 2\n  layer out: dense 1 sigmoid\n  loss mse\n  data xor\n  train { epochs 2, batch full }\n}\n",
+    });
+    const run = nnet(dir, "train", "warned.nnet", "--json");
+    expect(run.code).toBe(0);
+    const events = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string });
+    expect(events.map((event) => event.event)).toEqual(["epoch", "epoch", "done"]);
+    expect(run.stderr).toMatch(/warned\.nnet:4:\d+: warning nnet\/mse-on-saturating-output/);
+  });
+});

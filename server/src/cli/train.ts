@@ -62,7 +62,8 @@ export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epoc
     files: { ...(args.workspace ? { root: resolve(args.workspace) } : {}), ...(args["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}) },
   });
   if (compiled.ok) {
-    if (!args.json) for (const warning of compiled.warnings) io.err(`${warning}\n`);
+    // stderr keeps --json's standard output pure JSON
+    for (const warning of compiled.warnings) io.err(`${warning}\n`);
     return compiled;
   }
   if (args.json) io.out(JSON.stringify({ event: "error", message: compiled.problems.join("\n"), problems: compiled.problems }) + "\n");

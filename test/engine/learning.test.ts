@@ -35,7 +35,7 @@ describe("learning with fixed seeds", () => {
     expect(trainEval.accuracy).toBe(1);
   });
 
-  it("spiral, the LANGUAGE.md example: ≥ 95 % training accuracy", () => {
+  it("spiral, the docs/language.md example: ≥ 95 % training accuracy", () => {
     const { trainEval, result } = fit(
       network([2, 16, 16, 1], [{ name: "tanh" }, { name: "tanh" }, { name: "sigmoid" }], "binary_cross_entropy"),
       { kind: "generator", name: "spiral", samples: 400, noise: 0.1, classes: 2 },

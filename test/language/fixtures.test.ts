@@ -14,7 +14,9 @@ const fixtures = readdirSync(fixturesDir).filter((name) => name.endsWith(".nnet"
 
 describe("diagnostic fixtures", () => {
   it("has a fixture for every documented code", () => {
-    const documented = readFileSync(join(__dirname, "../../docs/diagnostics.md"), "utf8").match(/`nnet\/[a-z-]+`/g) ?? [];
+    // the codes under "## After a run" come from a run, not the checker, so they have no fixture
+    const checkerCodes = readFileSync(join(__dirname, "../../docs/diagnostics.md"), "utf8").split("\n## After a run")[0]!;
+    const documented = checkerCodes.match(/`nnet\/[a-z-]+`/g) ?? [];
     const codes = new Set(documented.map((code) => code.slice(6, -1)));
     codes.delete("internal");
     for (const code of codes) expect(fixtures, `fixture for nnet/${code}`).toContain(code);

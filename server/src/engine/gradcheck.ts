@@ -37,6 +37,7 @@ export interface GradcheckRow {
   maxRelError: number;
   medianRelError: number;
   worst: { row: number; col: number };
+  /** parameters whose check straddled a relu-family kink within ±epsilon */
   kinks: number;
   checked: number;
   total: number;

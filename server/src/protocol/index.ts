@@ -5,29 +5,14 @@
 
 /** Per-epoch metrics and the decision grid are the engine's own types: the wire carries them as they are computed. */
 export type { LayerStats, EpochMetrics, DecisionGrid } from "../engine/index";
-import type { DecisionGrid, EpochMetrics } from "../engine/index";
+import type {
+  DecisionGrid, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow,
+} from "../engine/index";
 
-/** A gradient-check row as shown to users: the engine's row, which has more fields, is assignable to it. */
-export interface GradcheckRow {
-  layer: string;
-  param: "W" | "b";
-  maxRelError: number;
-  medianRelError: number;
-  worst: { row: number; col: number };
-  /** parameters whose check straddled a relu-family kink within ±epsilon */
-  kinks: number;
-  checked: number;
-  total: number;
-  passed: boolean;
-}
+/** A gradient-check row as shown to users: the engine's row without its internal figures. */
+export type GradcheckRow = Omit<EngineGradcheckRow, "maxRelErrorAwayFromKinks">;
 
-export interface GradcheckReport {
-  network: string;
-  epsilon: number;
-  tolerance: number;
-  rows: GradcheckRow[];
-  passed: boolean;
-}
+export type GradcheckReport = Omit<EngineGradcheckReport, "tiny" | "loss" | "rows"> & { rows: GradcheckRow[] };
 
 export interface LayerSummary {
   name: string;

@@ -145,12 +145,12 @@ describe("control characters from the file", () => {
 describe("nnet train --save onto something that is not a file", () => {
   it("refuses a pipe (or a device such as /dev/null) before training, and leaves it in place", () => {
     const dir = workspace();
-    const fifo = join(dir, "pipe");
+    const fifo = join(dir, "pipe.nnetmodel");
     const made = spawnSync("mkfifo", [fifo]);
     if (made.error || made.status !== 0) return console.warn("mkfifo unavailable: test skipped");
     const result = nnet(root, "train", "examples/xor.nnet", "--epochs", "2", "--save", fifo);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`--save ${fifo}: is not a regular file (a device, pipe or socket)`);
+    expect(result.stderr).toContain(`cannot save: ${fifo}: is not a regular file (a device, pipe or socket)`);
     expect(result.stdout).toBe("");
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readModelFile } from "../../server/src/training/index";
 import { buildBundles, root, workspace, removeWorkspaces } from "../training/helpers";
 import { independentGradients, type GradcheckJson } from "./train-gradients";
 
@@ -51,21 +52,22 @@ describe("nnet train", () => {
     expect(result.stdout).toContain("trained xor");
   });
 
-  it("--save writes the weights atomically as JSON; a missing folder is a usage error before training", () => {
+  it("--save writes a model file; a missing folder, a folder or another extension is a usage error before training", () => {
     const dir = workspace();
-    const path = join(dir, "xor.weights.json");
+    const path = join(dir, "xor.nnetmodel");
     const result = nnet("train", "--save", path, "examples/xor.nnet");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`saved weights to ${path}`);
-    const saved = JSON.parse(readFileSync(path, "utf8"));
-    expect(saved).toMatchObject({ format: "nnet-weights", network: "xor" });
-    expect(saved.history.length).toBe(500);
-    const missing = nnet("train", "--save", join(dir, "no/such/folder/w.json"), "examples/xor.nnet");
+    expect(result.stdout).toContain(`saved the model to ${path}`);
+    const model = readModelFile(path);
+    expect(model.network.name).toBe("xor");
+    expect(model.history.length).toBe(500);
+    const missing = nnet("train", "--save", join(dir, "no/such/folder/w.nnetmodel"), "examples/xor.nnet");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("does not exist");
-    const folder = nnet("train", "--save", dir, "examples/xor.nnet");
+    const folder = nnet("train", "--save", join(dir, "f.nnetmodel/.."), "examples/xor.nnet");
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toContain("is a folder");
+    expect(folder.stderr).toContain("model files are named NAME.nnetmodel");
+    expect(nnet("train", "--epochs", "0x10", "examples/xor.nnet").code).toBe(2);
   });
 
   it("refuses a file with errors with FILE:LINE:COL and exit 1; usage errors exit 2", () => {

@@ -35,10 +35,16 @@ describe("reproducibility", () => {
     const a = createNetwork(spec, { seed: 1 });
     train(a, moons(1), ts);
     const b = createNetwork(spec, { seed: 99 });
-    importWeights(b, JSON.parse(JSON.stringify(exportWeights(a))));
+    importWeights(b, structuredClone(exportWeights(a)));
     const x = moons(2).x;
     expect(predict(b, x).data).toEqual(predict(a, x).data);
     expect(() => importWeights(b, { network: "moons", layers: [] })).toThrow(/no layer 'h1'/);
+    // a bad layer leaves every weight as it was
+    const before = exportWeights(b);
+    const broken = exportWeights(a);
+    broken.layers[broken.layers.length - 1].b[0] = NaN;
+    expect(() => importWeights(b, broken)).toThrow(/bias .*b\[0\] is not a finite number/);
+    expect(exportWeights(b)).toEqual(before);
   });
 });
 

@@ -4,7 +4,7 @@
  * progress line, the gradient-check table, and the JSON shapes.
  */
 import {
-  startJob, type JobFailure, type JobOutcome, type JobRequest, type JobResult,
+  startJob, type HostOptions, type JobFailure, type JobOutcome, type JobRequest, type JobResult,
 } from "../training/index";
 import type { EpochMetrics, GradcheckResult, NetworkSpec } from "../engine/index";
 import type { Io } from "./registry";
@@ -66,8 +66,8 @@ export function progressPrinter(io: Io, epochs: number, options: ProgressOptions
 }
 
 /** Runs the job; Ctrl-C (SIGINT) stops it cleanly instead of killing the process. */
-export async function runWithInterrupt(request: JobRequest, onEpoch: (m: EpochMetrics) => void, workerPath?: string): Promise<JobOutcome> {
-  const handle = startJob(request, (message) => onEpoch(message.metrics), workerPath ? { workerPath } : {});
+export async function runWithInterrupt(request: JobRequest, onEpoch: (m: EpochMetrics) => void, workerPath?: string, host: HostOptions = {}): Promise<JobOutcome> {
+  const handle = startJob(request, (message) => onEpoch(message.metrics), { ...host, ...(workerPath ? { workerPath } : {}) });
   const interrupt = (): void => void handle.stop();
   process.on("SIGINT", interrupt);
   process.on("SIGTERM", interrupt);

@@ -1,23 +1,29 @@
-/** `nnet train FILE`: trains a network in a worker thread, with progress, Ctrl-C and atomic --save. */
-import { statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+/** `nnet train FILE`: trains a network in a worker thread, with progress, Ctrl-C, model files, checkpoints and resuming. */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { compileJob, saveRun, type Compiled, type JobKind, type JobResult } from "../training/index";
+import { compileJob, type Compiled, type JobKind, type JobResult } from "../training/index";
 import { loadSource } from "./files";
 import { errorEvent, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
+import { prepareSave, type SavePlan } from "./train-save";
 
-export const trainUsage = `Usage: nnet train FILE [--network NAME] [--epochs N] [--seed N] [--save PATH] [--json]
+export const trainUsage = `Usage: nnet train FILE [--network NAME] [--epochs N] [--seed N] [--save MODEL.nnetmodel]
+                  [--checkpoint-every N] [--resume MODEL.nnetmodel] [--json]
 
 Trains a network of FILE (the first one unless --network names it) with the
-settings of its train { } block, in a worker thread. Ctrl-C stops it cleanly.
+settings of its train { } block, in a worker thread. Ctrl-C stops it cleanly;
+with --save, the last completed epoch is saved first.
 
 Options:
   --network NAME              the network to train
-  --epochs N                  override the number of epochs
+  --epochs N                  override the number of epochs (with --resume: N more)
   --seed N                    override the seed (data, weights, shuffling)
-  --save PATH                 write weights, standardisation and history as JSON
-                              to PATH when training completes (atomically)
+  --save MODEL.nnetmodel      write the trained model (graph, names, weights,
+                              optimizer state, history) when training ends;
+                              an existing file is replaced only if it is a model
+  --checkpoint-every N        also save the model every N epochs (needs --save)
+  --resume MODEL.nnetmodel    continue from a saved model's weights and optimizer
+                              state; without --epochs, up to the file's epochs
   --json                      one JSON object per line: {"event":"epoch",…} per
                               epoch, then {"event":"done",…} or {"event":"error",…}
   --workspace DIR             data files must lie inside DIR (default: FILE's folder)
@@ -25,6 +31,7 @@ Options:
   -h, --help                  show this help
 
 Without --json, a terminal gets a progress bar; a pipe gets a line every few epochs.
+The model file format is described in docs/model-format.md.
 
 Exit codes: 0 trained, 1 the file has errors or training failed or was stopped,
 2 bad usage, an unreadable file or an unknown network.`;
@@ -36,10 +43,10 @@ export const fileOptions = {
   "allow-outside-workspace": { type: "boolean" },
 } as const;
 
-function integer(value: string | undefined, name: string, minimum: number): number | undefined {
+export function integer(value: string | undefined, name: string, minimum: number): number | undefined {
   if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
+  const parsed = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
   return parsed;
 }
 
@@ -51,11 +58,16 @@ export interface FileArgs {
   "allow-outside-workspace"?: boolean;
 }
 
+export type Report = (message: string) => void;
+
+export function reporter(json: boolean | undefined, io: Io): Report {
+  return (message) => (json ? io.out(JSON.stringify({ event: "error", message }) + "\n") : io.err(`nnet: ${message}\n`));
+}
+
 /** Reads and compiles FILE; on failure prints why and answers the exit code. */
 export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epochs?: number; seed?: number; gradcheckAfter?: boolean } = {}): Extract<Compiled, { ok: true }> | number {
   const source = loadSource(args.file);
-  const report = (message: string): void => (args.json ? io.out(JSON.stringify({ event: "error", message }) + "\n") : io.err(`nnet: ${message}\n`));
-  if (!source.ok) return report(source.message), exit.usage;
+  if (!source.ok) return reporter(args.json, io)(source.message), exit.usage;
   const compiled = compileJob({
     kind, text: source.text, path: source.path, displayName: args.file, ...extra,
     ...(args.network !== undefined ? { network: args.network } : {}),
@@ -71,23 +83,11 @@ export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epoc
   return compiled.usage ? exit.usage : exit.problems;
 }
 
-function checkSavePath(path: string): void {
-  const folder = dirname(resolve(path));
-  let ok = false;
-  try { ok = statSync(folder).isDirectory(); } catch { ok = false; }
-  if (!ok) throw new UsageError(`--save ${path}: the folder ${folder} does not exist`);
-  let existing: ReturnType<typeof statSync> | undefined;
-  try { existing = statSync(path); } catch { existing = undefined; }
-  if (existing?.isDirectory()) throw new UsageError(`--save ${path}: is a folder; give the path of the JSON file to write`);
-  // the atomic rename would replace the device or pipe itself (as root, even /dev/null)
-  if (existing && !existing.isFile()) throw new UsageError(`--save ${path}: is not a regular file (a device, pipe or socket); give the path of the JSON file to write`);
-}
-
 // `--epochs -1` would otherwise be refused by parseArgs as an ambiguous option, not as a bad number
 function joinNegativeValues(args: string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if ((args[i] === "--epochs" || args[i] === "--seed") && /^-[\d.]/.test(args[i + 1] ?? "")) joined.push(`${args[i]}=${args[++i]}`);
+    if ((args[i] === "--epochs" || args[i] === "--seed" || args[i] === "--checkpoint-every") && /^-[\d.]/.test(args[i + 1] ?? "")) joined.push(`${args[i]}=${args[++i]}`);
     else joined.push(args[i]);
   }
   return joined;
@@ -95,51 +95,42 @@ function joinNegativeValues(args: string[]): string[] {
 
 export async function runTrain(args: string[], io: Io, workerPath?: string): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: joinNegativeValues(args), allowPositionals: true, options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" } },
+    args: joinNegativeValues(args), allowPositionals: true,
+    options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" }, resume: { type: "string" }, "checkpoint-every": { type: "string" } },
   });
   if (positionals.length !== 1) throw new UsageError("nnet train needs exactly one FILE");
   const epochs = integer(values.epochs, "epochs", 1);
   const seed = integer(values.seed, "seed", 0);
-  if (values.save !== undefined) checkSavePath(values.save);
-  const compiled = compileFile({ ...values, file: positionals[0] }, "train", io, { ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}) });
-  if (typeof compiled === "number") return compiled;
-  const total = compiled.request.train.epochs;
+  const checkpointEvery = integer(values["checkpoint-every"], "checkpoint-every", 1);
+  if (checkpointEvery !== undefined && values.save === undefined) throw new UsageError("--checkpoint-every needs --save MODEL.nnetmodel to say where");
   const json = values.json ?? false;
+  const plan = prepareSave({ file: positionals[0], values, epochs, seed, checkpointEvery, json }, io);
+  if (typeof plan === "number") return plan;
+  const { compiled } = plan;
+  const total = plan.lastEpoch;
   const printer = progressPrinter(io, total, { json, tty: process.stdout.isTTY === true });
-  const outcome = await runWithInterrupt(compiled.request, printer.epoch, workerPath);
+  const outcome = await runWithInterrupt(compiled.request, (m) => (plan.epoch(m), printer.epoch(m)), workerPath, plan.host);
   printer.end();
   if (outcome.status === "failed") {
     if (json) io.out(JSON.stringify(errorEvent(outcome.failure)) + "\n");
     else io.err(`nnet: training failed: ${outcome.failure.message}\n`);
     return exit.problems;
   }
-  const saved = outcome.status === "completed" && values.save !== undefined ? save(values.save, outcome.result, json, io) : undefined;
+  const saved = plan.finish(outcome.result);
   if (saved === false) return exit.problems;
-  report(outcome.status, outcome.result, { json, total, ...(saved ? { saved } : {}) }, io);
+  report(outcome.status, outcome.result, { json, total, plan, ...(saved ? { saved } : {}) }, io);
   return outcome.status === "completed" ? exit.ok : exit.problems;
 }
 
-/** Saves atomically; answers the path, or false after printing why it could not. */
-function save(path: string, result: JobResult, json: boolean, io: Io): string | false {
-  try {
-    saveRun(path, result);
-    return path;
-  } catch (failure) {
-    const message = `cannot save to ${path}: ${failure instanceof Error ? failure.message : String(failure)}`;
-    if (json) io.out(JSON.stringify({ event: "error", message }) + "\n");
-    else io.err(`nnet: ${message}\n`);
-    return false;
-  }
-}
-
-function report(status: "completed" | "cancelled", result: JobResult, options: { json: boolean; total: number; saved?: string }, io: Io): void {
+function report(status: "completed" | "cancelled", result: JobResult, options: { json: boolean; total: number; plan: SavePlan; saved?: string }, io: Io): void {
   if (options.json) {
     io.out(JSON.stringify({ event: "done", status, network: result.network, ...finalMetrics(result), data: result.data, ...(options.saved ? { saved: options.saved } : {}) }) + "\n");
     return;
   }
   const last = result.history[result.history.length - 1];
   io.out(`${status === "completed" ? "trained" : "stopped"} ${result.network}${last ? `: ${metricsText(last, options.total)}` : ""}\n`);
-  if (options.saved) io.out(`saved weights to ${options.saved}\n`);
+  const closing = options.plan.closing(status, result, options.saved);
+  if (closing) io.out(closing + "\n");
 }
 
 export const trainCommand: Command = { name: "train", summary: "train a network in a worker thread", usage: trainUsage, run: (args, io) => runTrain(args, io) };

@@ -106,37 +106,49 @@ export function parameters(network: Network): LayerParameters[] {
   return network.dense.map((d) => ({ layer: d.name, W: d.weights, b: d.bias, dW: d.weightGradient, db: d.biasGradient }));
 }
 
-export interface SavedWeights {
-  network: string;
-  layers: { name: string; W: number[][]; b: number[] }[];
+/** One dense layer's parameters: W is units × fanIn, row-major (as torch.nn.Linear.weight). */
+export interface LayerWeights {
+  name: string;
+  units: number;
+  fanIn: number;
+  W: Float64Array;
+  b: Float64Array;
 }
 
+export interface SavedWeights {
+  network: string;
+  layers: LayerWeights[];
+}
+
+/** Copies of every dense layer's W and b. */
 export function exportWeights(network: Network): SavedWeights {
   return {
     network: network.name,
-    layers: network.dense.map((d) => ({
-      name: d.name,
-      W: Array.from({ length: d.units }, (_, r) => Array.from(d.weights.data.subarray(r * d.fanIn, (r + 1) * d.fanIn))),
-      b: Array.from(d.bias),
-    })),
+    layers: network.dense.map((d) => ({ name: d.name, units: d.units, fanIn: d.fanIn, W: d.weights.data.slice(), b: d.bias.slice() })),
   };
 }
 
-/** Loads saved weights; every dense layer must be present with the same shape. */
+function firstNonFinite(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
+/** Loads saved weights; every dense layer must be present with the same shape and finite values. Changes nothing on failure. */
 export function importWeights(network: Network, saved: SavedWeights): void {
-  for (const d of network.dense) {
+  const matched = network.dense.map((d) => {
     const layer = saved.layers.find((l) => l.name === d.name);
     if (!layer) throw new Error(`the saved weights have no layer '${d.name}'`);
-    if (layer.W.length !== d.units || layer.b.length !== d.units || layer.W.some((row) => row.length !== d.fanIn)) {
+    if (layer.W.length !== d.units * d.fanIn || layer.b.length !== d.units) {
       throw new Error(`the saved weights of '${d.name}' are not ${d.units}×${d.fanIn}`);
     }
-    layer.W.forEach((row, r) => row.forEach((v, c) => {
-      if (!Number.isFinite(v)) throw new Error(`the saved weight ${d.name}.W[${r}][${c}] is not a finite number`);
-      d.weights.data[r * d.fanIn + c] = v;
-    }));
-    layer.b.forEach((v, r) => {
-      if (!Number.isFinite(v)) throw new Error(`the saved bias ${d.name}.b[${r}] is not a finite number`);
-      d.bias[r] = v;
-    });
-  }
+    const w = firstNonFinite(layer.W);
+    if (w >= 0) throw new Error(`the saved weight ${d.name}.W[${Math.floor(w / d.fanIn)}][${w % d.fanIn}] is not a finite number`);
+    const b = firstNonFinite(layer.b);
+    if (b >= 0) throw new Error(`the saved bias ${d.name}.b[${b}] is not a finite number`);
+    return layer;
+  });
+  network.dense.forEach((d, i) => {
+    d.weights.data.set(matched[i].W);
+    d.bias.set(matched[i].b);
+  });
 }

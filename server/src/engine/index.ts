@@ -15,7 +15,7 @@ export { lossValue, lossGradient, outputDelta, outputRule, CLIP } from "./losses
 export { Rng } from "./rng";
 export type { Network, NetworkNode, DenseNode, JoinNode, InputNode, BackwardEdge, NetworkOptions } from "./network";
 export { createNetwork, totalParameters } from "./network";
-export type { NodeCache, LayerParameters, SavedWeights } from "./api";
+export type { NodeCache, LayerParameters, LayerWeights, SavedWeights } from "./api";
 export {
   forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape,
 } from "./api";
@@ -23,7 +23,7 @@ export type { PlanStep, PlanContribution, PassCosts } from "./plan";
 export { backwardPlan, passCosts } from "./plan";
 export type { GradcheckOptions, GradcheckRow, GradcheckReport, GradcheckRaw, GradcheckResult } from "./gradcheck";
 export { gradcheck, defaultTiny } from "./gradcheck";
-export type { Optimizer } from "./optimizers";
+export type { Optimizer, OptimizerState } from "./optimizers";
 export { createOptimizer } from "./optimizers";
 export type { LayerStats, EpochMetrics, TrainOptions, TrainResult } from "./train";
 export { train, TrainingDivergedError } from "./train";

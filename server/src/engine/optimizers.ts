@@ -27,6 +27,24 @@ export interface Optimizer {
   readonly updateRatios: Float64Array;
   /** ‖∂C/∂W‖ (without l2) of the gradient the last step used, per dense layer; summed in the update's own pass */
   readonly gradientNorms: Float64Array;
+  /** A copy of what the next updates depend on, to save with the weights. */
+  state(): OptimizerState;
+  /** Continues from a saved state (checked against this network and optimizer; changes nothing on failure). */
+  restore(state: OptimizerState): void;
+}
+
+/** Per dense layer: sgd's velocity, or Adam's first (and second) moments, shaped as W and b. */
+export interface MomentState {
+  layer: string;
+  first: { W: Float64Array; b: Float64Array };
+  second?: { W: Float64Array; b: Float64Array };
+}
+
+export interface OptimizerState {
+  optimizer: OptimizerSpec["name"];
+  /** updates applied so far (Adam's t) */
+  step: number;
+  layers: MomentState[];
 }
 
 function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
@@ -65,7 +83,41 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
       if (measure) updateRatios[l] = weightSquared > 0 ? Math.sqrt(updateSquared / weightSquared) : 0;
     }
   };
-  return { step, updateRatios, gradientNorms };
+  const state = (): OptimizerState => ({
+    optimizer: spec.name, step: t,
+    layers: network.dense.map((layer, l) => {
+      const [w, b] = layers[l];
+      return { layer: layer.name, first: { W: w.first.slice(), b: b.first.slice() }, ...(adam ? { second: { W: w.second.slice(), b: b.second.slice() } } : {}) };
+    }),
+  });
+  const restore = (saved: OptimizerState): void => {
+    checkState(network, spec, saved, layers);
+    t = saved.step;
+    saved.layers.forEach((moments, l) => {
+      const [w, b] = layers[l];
+      w.first.set(moments.first.W);
+      b.first.set(moments.first.b);
+      if (adam && moments.second) {
+        w.second.set(moments.second.W);
+        b.second.set(moments.second.b);
+      }
+    });
+  };
+  return { step, updateRatios, gradientNorms, state, restore };
+}
+
+function checkState(network: Network, spec: OptimizerSpec, saved: OptimizerState, layers: ParameterState[][]): void {
+  if (saved.optimizer !== spec.name) throw new Error(`the saved optimizer state is ${saved.optimizer}'s; this run uses ${spec.name}`);
+  if (!Number.isInteger(saved.step) || saved.step < 0) throw new Error(`the saved optimizer step ${saved.step} is not a count`);
+  if (saved.layers.length !== layers.length) throw new Error(`the saved optimizer state has ${saved.layers.length} layers; the network has ${layers.length}`);
+  saved.layers.forEach((moments, l) => {
+    const [w, b] = layers[l];
+    const name = network.dense[l].name;
+    const fits = (m: { W: Float64Array; b: Float64Array } | undefined): boolean => !!m && m.W.length === w.values.length && m.b.length === b.values.length;
+    if (moments.layer !== name || !fits(moments.first) || (spec.name === "adam" && !fits(moments.second))) {
+      throw new Error(`the saved optimizer state of layer ${l + 1} does not fit '${name}'`);
+    }
+  });
 }
 
 function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: number, measure: boolean): void {

@@ -6,7 +6,8 @@
 import { checkBatchShape } from "./api";
 import { allFinite, gatherExamples, transpose } from "./matrix";
 import { workspaceFor, type Network } from "./network";
-import { createOptimizer } from "./optimizers";
+import { exportWeights, importWeights } from "./api";
+import { createOptimizer, type Optimizer, type OptimizerState } from "./optimizers";
 import { backwardPass, batchLoss, forwardPass } from "./passes";
 import { Rng } from "./rng";
 import type { TrainSpec } from "./spec";
@@ -39,13 +40,22 @@ export interface TrainOptions {
   validation?: Dataset;
   /** polled between batches; true stops the run */
   shouldStop?: () => boolean;
-  onEpoch?: (metrics: EpochMetrics) => void;
+  /** after each epoch; the optimizer is live, for checkpoints */
+  onEpoch?: (metrics: EpochMetrics, optimizer: Optimizer) => void;
+  /** resuming: epochs already trained (their shuffles are replayed, so the run continues as if never stopped) */
+  startEpoch?: number;
+  /** resuming: the optimizer's saved state */
+  optimizerState?: OptimizerState;
+  /** on a stop in the middle of an epoch, put the weights and optimizer back as they were after the last whole epoch */
+  rollbackOnStop?: boolean;
 }
 
 export interface TrainResult {
   status: "completed" | "cancelled";
+  /** epochs completed in total, counting those before startEpoch */
   epochs: number;
   history: EpochMetrics[];
+  optimizer: Optimizer;
 }
 
 export class TrainingDivergedError extends Error {
@@ -129,26 +139,41 @@ function validate(network: Network, metrics: EpochMetrics, validation: Dataset |
   if (v.accuracy !== undefined) metrics.valAccuracy = v.accuracy;
 }
 
+interface Snapshot {
+  weights: ReturnType<typeof exportWeights>;
+  optimizer: OptimizerState;
+}
+
 /** Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf. */
 export function train(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions = {}): TrainResult {
   const batch = checkedBatch(network, data, spec, options);
   const n = exampleCount(data);
   const classify = isClassification(network, data);
   const optimizer = createOptimizer(network, spec.optimizer, spec.l2);
+  if (options.optimizerState) optimizer.restore(options.optimizerState);
   const rng = Rng.derive(spec.seed, "shuffle");
   const order = new Int32Array(n).map((_, i) => i);
+  const first = Math.max(0, Math.floor(options.startEpoch ?? 0));
+  if (spec.shuffle) for (let e = 0; e < first; e++) rng.shuffle(order);
   const xByExample = transpose(data.x);
   const yByExample = transpose(data.y);
   const history: EpochMetrics[] = [];
   const size = network.nodes.length;
   const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };
-  for (let epoch = 1; epoch <= spec.epochs; epoch++) {
+  for (let epoch = first + 1; epoch <= first + spec.epochs; epoch++) {
     if (spec.shuffle) rng.shuffle(order);
     totals.loss = totals.correct = totals.batches = 0;
     totals.gradNorm.fill(0);
     totals.absDelta.fill(0);
+    const snapshot: Snapshot | undefined = options.rollbackOnStop ? { weights: exportWeights(network), optimizer: optimizer.state() } : undefined;
     for (let start = 0; start < n; start += batch) {
-      if (options.shouldStop?.()) return { status: "cancelled", epochs: epoch - 1, history };
+      if (options.shouldStop?.()) {
+        if (snapshot && start > 0) {
+          importWeights(network, snapshot.weights);
+          optimizer.restore(snapshot.optimizer);
+        }
+        return { status: "cancelled", epochs: epoch - 1, history, optimizer };
+      }
       const m = Math.min(batch, n - start);
       const ws = workspaceFor(network, m);
       gatherExamples(xByExample, order, start, m, ws.a[0]);
@@ -162,7 +187,7 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
     const metrics = epochMetrics(network, epoch, n, totals, optimizer.updateRatios, classify);
     validate(network, metrics, options.validation);
     history.push(metrics);
-    options.onEpoch?.(metrics);
+    options.onEpoch?.(metrics, optimizer);
   }
-  return { status: "completed", epochs: spec.epochs, history };
+  return { status: "completed", epochs: first + spec.epochs, history, optimizer };
 }

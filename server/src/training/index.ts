@@ -15,7 +15,10 @@ export { loadDataset, shouldStandardise } from "./load-data";
 export { runJob, failureOf, type JobIo } from "./run-job";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, type RunnerContext, type RunnerOptions, type LastRun } from "./runner";
-export { saveRun, savedRun, writeFileAtomic, type SavedRun, type WriteHooks } from "./save";
+export { writeFileAtomic, type WriteHooks } from "./save";
+export {
+  writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,
+} from "./model-file";
 export type {
-  DataRequest, DataSummary, DoneMessage, EpochMessage, FailedMessage, JobFailure, JobKind, JobRequest, JobResult, Standardisation, WorkerMessage,
+  CheckpointMessage, DataRequest, DataSummary, DoneMessage, ResumeState, EpochMessage, FailedMessage, JobFailure, JobKind, JobRequest, JobResult, Standardisation, WorkerMessage,
 } from "./messages";

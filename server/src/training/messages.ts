@@ -4,7 +4,7 @@
  * polls between batches, so a stop needs no message round trip.
  */
 import type {
-  DataSpec, DecisionGrid, EpochMetrics, GradcheckResult, GradcheckSpec, NetworkSpec, SavedWeights, TrainSpec,
+  DataSpec, DecisionGrid, EpochMetrics, GradcheckResult, GradcheckSpec, NetworkSpec, OptimizerState, SavedWeights, TrainSpec,
 } from "../engine/index";
 import type { CsvRequest } from "./csv-data";
 import type { WorkspaceFiles } from "./data-files";
@@ -29,6 +29,19 @@ export interface JobRequest {
   /** train: a decision grid every this many epochs (2-D inputs only), and at the end */
   gridEvery?: number;
   gridResolution?: number;
+  /** train: continue from a saved model instead of fresh weights */
+  resume?: ResumeState;
+  /** train: a checkpoint message every this many epochs */
+  checkpointEvery?: number;
+  /** train: a stop in the middle of an epoch gives back the weights of the last whole epoch (for saving) */
+  keepLastEpoch?: boolean;
+}
+
+export interface ResumeState {
+  weights: SavedWeights;
+  optimizer?: OptimizerState;
+  /** epochs already trained */
+  epochs: number;
 }
 
 export interface StartMessage {
@@ -53,6 +66,14 @@ export interface EpochMessage {
   grid?: DecisionGrid;
 }
 
+/** The weights and optimizer after a whole epoch, to write as a checkpoint. */
+export interface CheckpointMessage {
+  type: "checkpoint";
+  epoch: number;
+  weights: SavedWeights;
+  optimizer: OptimizerState;
+}
+
 export interface Standardisation {
   mean: number[];
   std: number[];
@@ -65,6 +86,11 @@ export interface JobResult {
   history: EpochMetrics[];
   data?: DataSummary;
   weights?: SavedWeights;
+  optimizer?: OptimizerState;
+  /** train: epochs trained in total, counting those before a resume */
+  epochs?: number;
+  /** the data's feature names and class labels, as the model file keeps them */
+  names?: { features?: string[]; classes?: string[] };
   standardiser?: Standardisation;
   grid?: DecisionGrid;
   gradcheck?: GradcheckResult;
@@ -92,4 +118,4 @@ export interface FailedMessage {
   failure: JobFailure;
 }
 
-export type WorkerMessage = EpochMessage | DoneMessage | FailedMessage;
+export type WorkerMessage = EpochMessage | CheckpointMessage | DoneMessage | FailedMessage;

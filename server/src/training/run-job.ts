@@ -4,7 +4,7 @@
  * check the gradients, reporting through `post`.
  */
 import {
-  createNetwork, decisionGrid, exampleCount, exportWeights, gradcheck, prepareData, selectExamples, train,
+  createNetwork, decisionGrid, exampleCount, exportWeights, gradcheck, importWeights, prepareData, selectExamples, train,
   TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData,
 } from "../engine/index";
 import { CsvDataError, LoadCancelled } from "./csv-data";
@@ -19,6 +19,7 @@ export interface JobIo {
 interface Prepared {
   data: PreparedData;
   summary: DataSummary;
+  names: NonNullable<JobResult["names"]>;
 }
 
 function prepare(request: JobRequest, shouldStop: () => boolean): Prepared {
@@ -30,7 +31,8 @@ function prepare(request: JobRequest, shouldStop: () => boolean): Prepared {
     rows: exampleCount(dataset), train: exampleCount(data.train), validation: data.validation ? exampleCount(data.validation) : 0,
     features: dataset.x.rows, targets: dataset.y.rows, standardised,
   };
-  return { data, summary };
+  const names = { ...(dataset.featureNames ? { features: dataset.featureNames } : {}), ...(dataset.classNames ? { classes: dataset.classNames } : {}) };
+  return { data, summary, names };
 }
 
 // The grid is computed on standardised inputs; its axes and points are mapped back to the data's own units.
@@ -63,19 +65,25 @@ function runTraining(request: JobRequest, prepared: Prepared, network: Network, 
   const every = Math.max(1, Math.floor(request.gridEvery ?? Math.ceil(request.train.epochs / 25)));
   const resolution = request.gridResolution ?? 40;
   const { data } = prepared;
+  const resume = request.resume;
+  if (resume) importWeights(network, resume.weights);
+  const checkpoints = request.checkpointEvery;
   const result = train(network, data.train, request.train, {
     ...(data.validation ? { validation: data.validation } : {}),
+    ...(resume ? { startEpoch: resume.epochs, ...(resume.optimizer ? { optimizerState: resume.optimizer } : {}) } : {}),
+    ...(request.keepLastEpoch ? { rollbackOnStop: true } : {}),
     shouldStop: io.shouldStop,
-    onEpoch: (metrics) => {
+    onEpoch: (metrics, optimizer) => {
       const grid = metrics.epoch % every === 0 ? gridOf(network, data, resolution) : undefined;
       io.post({ type: "epoch", metrics, ...(grid ? { grid } : {}) });
+      if (checkpoints && metrics.epoch % checkpoints === 0) io.post({ type: "checkpoint", epoch: metrics.epoch, weights: exportWeights(network), optimizer: optimizer.state() });
     },
   });
   const grid = gridOf(network, data, resolution);
   const standardiser = standardisation(data);
   return {
     status: result.status, kind: "train", network: network.name, history: result.history, data: prepared.summary,
-    weights: exportWeights(network), ...(standardiser ? { standardiser } : {}), ...(grid ? { grid } : {}),
+    weights: exportWeights(network), optimizer: result.optimizer.state(), epochs: result.epochs, names: prepared.names, ...(standardiser ? { standardiser } : {}), ...(grid ? { grid } : {}),
     ...(request.gradcheckAfter && result.status === "completed" ? { gradcheck: checkGradients(network, request, data.train) } : {}),
   };
 }
@@ -100,6 +108,7 @@ export function runJob(request: JobRequest, io: JobIo): void {
     const prepared = prepare(request, io.shouldStop);
     const network = createNetwork(request.network, { seed: request.train.seed });
     if (request.kind === "gradcheck") {
+      if (request.resume) importWeights(network, request.resume.weights);
       const checked = checkGradients(network, request, prepared.data.train);
       io.post({ type: "done", result: { status: "completed", kind: "gradcheck", network: network.name, history: [], data: prepared.summary, gradcheck: checked } });
       return;

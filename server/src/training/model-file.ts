@@ -1,0 +1,184 @@
+/**
+ * Model files on disk: written atomically from a finished run (or a
+ * checkpoint), read back with every problem named, and the rules for where
+ * `--save` may write. docs/model-format.md describes the format.
+ */
+import { createHash } from "node:crypto";
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import {
+  decodeModel, encodeModel, ModelFileError, modelExtension, modelFormat, type ModelData, type ModelOutputs, type TrainedModel,
+} from "../model/index";
+import type { OptimizerState, SavedWeights } from "../engine/index";
+import type { JobRequest, JobResult } from "./messages";
+import { writeFileAtomic, type WriteHooks } from "./save";
+import { version } from "../../../package.json";
+
+export function writeModelFile(path: string, model: TrainedModel, hooks?: WriteHooks): void {
+  writeFileAtomic(path, encodeModel(model), hooks);
+}
+
+function readWhole(path: string): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    // its own buffer (never the shared pool), so the tensors can be viewed in place
+    const bytes = new Uint8Array(new ArrayBuffer(size));
+    let done = 0;
+    while (done < size) {
+      const read = readSync(fd, bytes, done, size - done, done);
+      if (read === 0) break;
+      done += read;
+    }
+    return done === size ? bytes : bytes.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and checks a model file; a ModelFileError message names the file and what is wrong. */
+export function readModelFile(path: string): TrainedModel {
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) throw new ModelFileError(`${path}: is a folder, not a model file`);
+    bytes = readWhole(path);
+  } catch (failure) {
+    if (failure instanceof ModelFileError) throw failure;
+    const code = (failure as NodeJS.ErrnoException).code;
+    throw new ModelFileError(`${path}: ${code === "ENOENT" ? "no such file" : (failure as Error).message}`);
+  }
+  try {
+    return decodeModel(bytes);
+  } catch (failure) {
+    if (failure instanceof ModelFileError) throw new ModelFileError(`${path}: ${failure.message}`);
+    throw failure;
+  }
+}
+
+/** Whether the file at `path` starts as a model file does (only its header is read). */
+export function isModelFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const prefix = new Uint8Array(8);
+    if (readSync(fd, prefix, 0, 8, 0) !== 8) return false;
+    const length = Number(new DataView(prefix.buffer).getBigUint64(0, true));
+    if (length > 16 * 1024 * 1024) return false;
+    const header = new Uint8Array(length);
+    if (readSync(fd, header, 0, length, 8) !== length) return false;
+    const parsed = JSON.parse(new TextDecoder().decode(header)) as { __metadata__?: { format?: string } };
+    return parsed.__metadata__?.format === modelFormat;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export class ModelTargetError extends Error {}
+
+/**
+ * Refuses a --save target that would destroy something: the .nnet source, a
+ * data file, any existing file that is not a model, or a folder that cannot
+ * be written. Called before training starts.
+ */
+export function checkModelTarget(path: string, protect: { source?: string; data?: string[] } = {}): void {
+  const target = resolve(path);
+  if (!target.endsWith(modelExtension)) throw new ModelTargetError(`${path}: model files are named NAME${modelExtension}`);
+  const same = (other: string | undefined): boolean => other !== undefined && resolve(other) === target;
+  if (same(protect.source)) throw new ModelTargetError(`${path}: is the .nnet source itself`);
+  if (protect.data?.some(same)) throw new ModelTargetError(`${path}: is the training data`);
+  let existing: ReturnType<typeof statSync> | undefined;
+  try { existing = statSync(target); } catch { existing = undefined; }
+  if (existing?.isDirectory()) throw new ModelTargetError(`${path}: is a folder; give the path of the ${modelExtension} file to write`);
+  if (existing && !existing.isFile()) throw new ModelTargetError(`${path}: is not a regular file (a device, pipe or socket)`);
+  if (existing && !isModelFile(target)) throw new ModelTargetError(`${path}: exists and is not a model file; it is left as it is (choose another name or remove it)`);
+  const folder = dirname(target);
+  let folderOk = false;
+  try { folderOk = statSync(folder).isDirectory(); } catch { folderOk = false; }
+  if (!folderOk) throw new ModelTargetError(`${path}: the folder ${folder} does not exist`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new ModelTargetError(`${path}: the folder ${folder} is not writable`);
+  }
+}
+
+function outputsOf(request: JobRequest, result: JobResult): ModelOutputs {
+  const layers = request.network.layers;
+  const out = layers[layers.length - 1];
+  const activation = out.kind === "dense" ? out.activation.name : "identity";
+  const classes = result.names?.classes;
+  const single = out.units === 1 && activation === "sigmoid" && request.network.loss === "binary_cross_entropy";
+  if (single || (activation === "softmax" && request.network.loss === "cross_entropy")) {
+    const count = single ? 2 : out.units;
+    return { kind: "classes", labels: Array.from({ length: count }, (_, i) => classes?.[i] ?? String(i)) };
+  }
+  const target = request.data.csv?.targetKind === "regression" ? request.data.csv.target : undefined;
+  const names = out.units === 1 && target ? [target] : Array.from({ length: out.units }, (_, i) => (out.units === 1 ? out.name : `${out.name}[${i}]`));
+  return { kind: "values", names };
+}
+
+// A CSV path relative to the model's folder, so the two can move together.
+function dataOf(request: JobRequest, result: JobResult, folder: string): ModelData {
+  const spec = request.data.spec;
+  if (spec.kind !== "csv") return { spec };
+  const path = isAbsolute(spec.path) ? relative(folder, spec.path) : spec.path;
+  const labels = result.names?.classes ?? request.data.csv?.labels;
+  const classes = request.data.csv?.classes ?? spec.classes;
+  return {
+    spec: { ...spec, path },
+    csv: { target: spec.target, targetKind: labels ? "classes" : "regression", ...(labels ? { labels } : {}), ...(classes !== undefined ? { classes } : {}) },
+  };
+}
+
+export interface RunSource {
+  /** the .nnet file and its text */
+  path?: string;
+  text: string;
+}
+
+export interface ModelParts {
+  request: JobRequest;
+  result: JobResult;
+  source: RunSource;
+  /** where the file will be written (CSV paths are kept relative to it) */
+  target: string;
+  /** a checkpoint's weights instead of the result's */
+  weights?: SavedWeights;
+  optimizer?: OptimizerState;
+  /** the model this run resumed, whose history comes first */
+  resumed?: TrainedModel;
+}
+
+export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+export function modelFromRun(parts: ModelParts): TrainedModel {
+  const { request, result, source } = parts;
+  const weights = parts.weights ?? result.weights;
+  if (!weights) throw new Error(`the ${result.kind} job of '${result.network}' has no weights to save`);
+  const folder = dirname(resolve(parts.target));
+  const history = [...(parts.resumed?.history ?? []), ...result.history];
+  const last = history[history.length - 1];
+  const features = result.names?.features ?? Array.from({ length: request.network.input.units }, (_, i) => `${request.network.input.name}${i + 1}`);
+  const optimizer = parts.optimizer ?? result.optimizer;
+  const s = result.standardiser;
+  return {
+    network: request.network, features, outputs: outputsOf(request, result), weights,
+    ...(s ? { standardiser: { mean: Float64Array.from(s.mean), std: Float64Array.from(s.std) } } : {}),
+    ...(optimizer ? { optimizer } : {}),
+    train: request.train, data: dataOf(request, result, folder),
+    epochs: last?.epoch ?? parts.resumed?.epochs ?? 0, history,
+    ...(last ? { metrics: { loss: last.loss, ...pick(last) } } : {}),
+    source: { file: source.path ? relative(folder, resolve(source.path)) || basename(source.path) : "untitled", network: request.network.name, sha256: sha256(source.text) },
+    savedAt: new Date().toISOString(), createdBy: `nnet ${version}`,
+  };
+}
+
+function pick(m: { accuracy?: number; valLoss?: number; valAccuracy?: number }): Partial<{ accuracy: number; valLoss: number; valAccuracy: number }> {
+  return {
+    ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}),
+    ...(m.valLoss !== undefined ? { valLoss: m.valLoss } : {}),
+    ...(m.valAccuracy !== undefined ? { valAccuracy: m.valAccuracy } : {}),
+  };
+}

@@ -5,6 +5,7 @@
 import { checkCommand } from "./check";
 import { findCommand, register, registered, UsageError, exit, type Io } from "./registry";
 import { demoCommand } from "./demo";
+import { exportCommand } from "./export";
 import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
@@ -16,6 +17,7 @@ register(checkCommand);
 register(summaryCommand);
 register(trainCommand);
 register(gradcheckCommand);
+register(exportCommand);
 register(demoCommand);
 register(lspCommand());
 

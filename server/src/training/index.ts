@@ -12,7 +12,9 @@ export { csvDataset, csvDatasetFromBytes, decodeUtf8, CsvDataError, type CsvRequ
 export { csvSample, sampleAbove } from "./csv-sample";
 export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, shouldStandardise } from "./load-data";
-export { runJob, failureOf, type JobIo } from "./run-job";
+export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-job";
+export { initialModel } from "./initial-model";
+export { modelDataRequest, modelDataset, modelSplit } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, type RunnerContext, type RunnerOptions, type LastRun } from "./runner";
 export { writeFileAtomic, type WriteHooks } from "./save";

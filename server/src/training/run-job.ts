@@ -16,13 +16,14 @@ export interface JobIo {
   shouldStop(): boolean;
 }
 
-interface Prepared {
+export interface Prepared {
   data: PreparedData;
   summary: DataSummary;
   names: NonNullable<JobResult["names"]>;
 }
 
-function prepare(request: JobRequest, shouldStop: () => boolean): Prepared {
+/** Loads, splits and standardises the job's data as training sees it. */
+export function prepareJob(request: JobRequest, shouldStop: () => boolean = () => false): Prepared {
   const dataset = loadDataset(request.data, request.train.seed, shouldStop);
   if (exampleCount(dataset) === 0) throw new Error("the data source gives no rows; training needs at least one");
   const standardised = shouldStandardise(request.data);
@@ -49,7 +50,7 @@ function gridOf(network: Network, prepared: PreparedData, resolution: number): D
   };
 }
 
-function standardisation(prepared: PreparedData): Standardisation | undefined {
+export function standardisation(prepared: PreparedData): Standardisation | undefined {
   const s = prepared.standardiser;
   return s ? { mean: Array.from(s.mean), std: Array.from(s.std) } : undefined;
 }
@@ -105,7 +106,7 @@ export function failureOf(error: unknown): JobFailure {
 /** Runs the job; every outcome, including a failure, ends in exactly one done or failed message. */
 export function runJob(request: JobRequest, io: JobIo): void {
   try {
-    const prepared = prepare(request, io.shouldStop);
+    const prepared = prepareJob(request, io.shouldStop);
     const network = createNetwork(request.network, { seed: request.train.seed });
     if (request.kind === "gradcheck") {
       if (request.resume) importWeights(network, request.resume.weights);

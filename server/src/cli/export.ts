@@ -1,0 +1,62 @@
+/** `nnet export (FILE.nnet | MODEL.nnetmodel) --to pytorch|onnx --out PATH`: the bridge to bigger engines. */
+import { parseArgs } from "node:util";
+import { exportOnnx, exportPytorch, ExportError } from "../export/index";
+import { modelDataset } from "../training/index";
+import { loadModelArg } from "./model-arg";
+import { exit, UsageError, type Command, type Io } from "./registry";
+import { fileOptions, reporter } from "./train";
+
+export const exportUsage = `Usage: nnet export (FILE.nnet | MODEL.nnetmodel) --to pytorch --out DIR [--same-order]
+       nnet export (FILE.nnet | MODEL.nnetmodel) --to onnx --out FILE.onnx
+
+Exports a network to another engine. From a model file it carries the
+trained weights; from a .nnet file, the engine's initial weights for its seed.
+
+  --to pytorch   a Python project in DIR: model.py (an nn.Module of the same
+                 graph, taking raw features), data.py, train.py (one process,
+                 or torchrun with DistributedDataParallel), weights and a README
+  --to onnx      the inference graph (standardisation first, so raw features
+                 go in), opset 17
+
+Options:
+  --to TARGET                 pytorch or onnx
+  --out PATH                  the folder (pytorch) or the .onnx file (onnx)
+  --same-order                pytorch: also export the engine's shuffling order,
+                              so train.py replays the engine's batches exactly
+  --network NAME              the network of FILE.nnet to export
+  --workspace DIR             data files must lie inside DIR (default: the file's folder)
+  --allow-outside-workspace   read data files anywhere
+  -h, --help                  show this help
+
+See docs/export.md. Exit codes: 0 exported, 1 the network cannot be exported
+(nothing is written) or the file has errors, 2 bad usage or an unreadable file.`;
+
+export function runExport(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, options: { ...fileOptions, to: { type: "string" }, out: { type: "string" }, "same-order": { type: "boolean" } },
+  });
+  if (positionals.length !== 1) throw new UsageError("nnet export needs exactly one FILE.nnet or MODEL.nnetmodel");
+  if (values.to !== "pytorch" && values.to !== "onnx") throw new UsageError(values.to === undefined ? "--to pytorch or --to onnx is needed" : `--to ${values.to}: the targets are pytorch and onnx`);
+  if (!values.out) throw new UsageError(`--out is needed: the ${values.to === "onnx" ? ".onnx file" : "folder"} to write`);
+  if (values["same-order"] && values.to !== "pytorch") throw new UsageError("--same-order applies to --to pytorch");
+  const loaded = loadModelArg({ ...values, file: positionals[0] }, io, true);
+  if (typeof loaded === "number") return loaded;
+  const report = reporter(values.json, io);
+  try {
+    if (values.to === "onnx") {
+      exportOnnx(loaded.model, values.out);
+      io.out(`wrote ${values.out}\n`);
+    } else {
+      const files = { ...(values["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}), ...(values.workspace ? { root: values.workspace } : {}) };
+      const dataset = modelDataset(loaded.model, loaded.path, files);
+      const written = exportPytorch(loaded.model, { out: values.out, dataset, ...(values["same-order"] ? { sameOrder: true } : {}) });
+      io.out(`wrote ${written.length} files to ${values.out}: ${written.join(", ")}\n`);
+    }
+    return exit.ok;
+  } catch (failure) {
+    if (failure instanceof ExportError) return report(`cannot export '${loaded.model.network.name}': ${failure.message}`), exit.problems;
+    throw failure;
+  }
+}
+
+export const exportCommand: Command = { name: "export", summary: "export a network or model to PyTorch or ONNX", usage: exportUsage, run: (args, io) => runExport(args, io) };

@@ -5,7 +5,9 @@
 import { checkCommand } from "./check";
 import { findCommand, register, registered, UsageError, exit, type Io } from "./registry";
 import { demoCommand } from "./demo";
+import { evaluateCommand } from "./evaluate";
 import { exportCommand } from "./export";
+import { predictCommand } from "./predict";
 import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
@@ -17,6 +19,8 @@ register(checkCommand);
 register(summaryCommand);
 register(trainCommand);
 register(gradcheckCommand);
+register(predictCommand);
+register(evaluateCommand);
 register(exportCommand);
 register(demoCommand);
 register(lspCommand());

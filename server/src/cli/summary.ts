@@ -5,12 +5,15 @@ import type { NetworkSummary } from "../protocol/index";
 import { dirname, resolve } from "node:path";
 import { guardedFiles } from "../training/index";
 import { loadSource } from "./files";
+import { looksLikeModel, readModelArg } from "./model-arg";
+import { describe, provenance, specSummary } from "../model/index";
 import { exit, UsageError, type Command, type Io } from "./registry";
 
-export const summaryUsage = `Usage: nnet summary FILE [--network NAME] [--json] [--workspace DIR]
+export const summaryUsage = `Usage: nnet summary (FILE | MODEL.nnetmodel) [--network NAME] [--json] [--workspace DIR]
 
 Prints each layer of a network (the first one unless --network names it):
 its kind, inputs, units, activation and parameter count, with the totals.
+For a model file, also its features, classes, training and source.
 
 Options:
   --network NAME              the network to describe
@@ -42,6 +45,7 @@ export function runSummary(args: string[], io: Io): number {
     json: { type: "boolean" }, network: { type: "string" }, workspace: { type: "string" }, "allow-outside-workspace": { type: "boolean" },
   } });
   if (positionals.length !== 1) throw new UsageError("nnet summary needs exactly one FILE");
+  if (looksLikeModel(positionals[0])) return modelSummary(positionals[0], values.json, io);
   const source = loadSource(positionals[0]);
   if (!source.ok) return io.err(`nnet: ${source.message}\n`), exit.usage;
   const analysis = analyze(source.text, { path: source.path, files: guardedFiles({ root: values.workspace ? resolve(values.workspace) : dirname(source.path), allowOutsideWorkspace: values["allow-outside-workspace"] ?? false }) });
@@ -61,6 +65,17 @@ export function runSummary(args: string[], io: Io): number {
   const summary = networkSummary(network);
   io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : table(summary) + "\n");
   return errors.length > 0 ? exit.problems : exit.ok;
+}
+
+function modelSummary(file: string, json: boolean | undefined, io: Io): number {
+  const loaded = readModelArg(file, json, io);
+  if (typeof loaded === "number") return loaded;
+  const summary = specSummary(loaded.model.network);
+  if (json) {
+    const { history: _h, network: _n, ...about } = describe(loaded.model);
+    io.out(JSON.stringify({ ...summary, model: about }, null, 2) + "\n");
+  } else io.out([table(summary), ...provenance(loaded.model)].join("\n") + "\n");
+  return exit.ok;
 }
 
 export const summaryCommand: Command = { name: "summary", summary: "print a network's layers, units and parameters", usage: summaryUsage, run: runSummary };

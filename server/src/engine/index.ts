@@ -39,3 +39,5 @@ export { generate, irisDataset, datasetFromSpec } from "./generators";
 export { irisRows, irisClassNames, irisFeatureNames } from "./iris";
 export type { DecisionGrid } from "./grid";
 export { decisionGrid } from "./grid";
+export type { ClassMetrics, ClassificationReport, OutputErrors, RegressionReport } from "./metrics";
+export { classificationReport, regressionReport, classIndices } from "./metrics";

@@ -14,7 +14,7 @@ export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, shouldStandardise } from "./load-data";
 export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-job";
 export { initialModel } from "./initial-model";
-export { modelDataRequest, modelDataset, modelSplit } from "./model-data";
+export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, type RunnerContext, type RunnerOptions, type LastRun } from "./runner";
 export { writeFileAtomic, type WriteHooks } from "./save";
@@ -24,3 +24,4 @@ export {
 export type {
   CheckpointMessage, DataRequest, DataSummary, DoneMessage, ResumeState, EpochMessage, FailedMessage, JobFailure, JobKind, JobRequest, JobResult, Standardisation, WorkerMessage,
 } from "./messages";
+export { readFeatureTable, parseRowsArgument, TableError, type FeatureTable } from "./feature-table";

@@ -4,10 +4,10 @@
  * relative to the model file, and read under the same workspace rule.
  */
 import { dirname, resolve } from "node:path";
-import { prepareData, type Dataset, type PreparedData } from "../engine/index";
+import { splitDataset, type Dataset } from "../engine/index";
 import type { TrainedModel } from "../model/index";
 import type { DataFileOptions } from "./data-files";
-import { loadDataset, shouldStandardise } from "./load-data";
+import { loadDataset } from "./load-data";
 import type { DataRequest } from "./messages";
 
 export function modelDataRequest(model: TrainedModel, modelPath: string, files: DataFileOptions = {}): DataRequest {
@@ -32,9 +32,9 @@ export function modelDataset(model: TrainedModel, modelPath: string, files?: Dat
   return loadDataset(modelDataRequest(model, modelPath, files), model.train.seed);
 }
 
-/** The training and validation split of the model's run, standardised with the model's own standardiser. */
-export function modelSplit(model: TrainedModel, modelPath: string, files?: DataFileOptions): PreparedData {
-  const request = modelDataRequest(model, modelPath, files);
-  const split = prepareData(loadDataset(request, model.train.seed), { validation: model.train.validation, seed: model.train.seed, standardise: shouldStandardise(request) });
-  return split;
+/** The model's validation rows, raw (the same split as its run), or all its rows when it had no validation split. */
+export function modelEvaluationRows(model: TrainedModel, modelPath: string, files?: DataFileOptions): { rows: Dataset; part: "validation" | "all" } {
+  const dataset = modelDataset(model, modelPath, files);
+  const split = splitDataset(dataset, model.train.validation, model.train.seed);
+  return split.validation ? { rows: split.validation, part: "validation" } : { rows: dataset, part: "all" };
 }

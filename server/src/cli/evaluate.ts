@@ -1,0 +1,98 @@
+/** `nnet evaluate MODEL [--data FILE.csv]`: the loss and the metrics of a saved model on labelled rows. */
+import { parseArgs } from "node:util";
+import {
+  classificationReport, evaluateDataset, regressionReport, type ClassificationReport, type Matrix, type RegressionReport,
+} from "../engine/index";
+import { networkOf, predictRaw, standardise, type TrainedModel } from "../model/index";
+import { DataFileError, modelEvaluationRows, readFeatureTable, TableError } from "../training/index";
+import { readModelArg } from "./model-arg";
+import { exit, UsageError, type Command, type Io } from "./registry";
+import { fileOptions, reporter } from "./train";
+
+export const evaluateUsage = `Usage: nnet evaluate MODEL.nnetmodel [--data FILE.csv] [--json]
+
+Prints a saved model's loss (as training reports it) and, for classification,
+its accuracy, per-class precision, recall and F1 and the confusion matrix; for
+regression MAE, RMSE and R².
+
+Options:
+  --data FILE.csv             labelled rows: the model's features and its target
+                              column(s), by header. Default: the model's own
+                              validation split, rebuilt from its data and seed
+  --json                      the figures as one JSON object
+  --workspace DIR             without --data: the model's data must lie inside DIR
+                              (default: the model's folder)
+  --allow-outside-workspace   without --data: read the model's data anywhere
+  -h, --help                  show this help
+
+Exit codes: 0 evaluated, 1 the rows cannot be read, 2 bad usage or an unreadable model.`;
+
+interface Evaluated {
+  rows: number;
+  source: string;
+  loss: number;
+  classification?: ClassificationReport;
+  regression?: RegressionReport;
+}
+
+function labelledRows(model: TrainedModel, path: string, values: { data?: string; workspace?: string; "allow-outside-workspace"?: boolean }): { x: Matrix; y: Matrix; source: string } {
+  if (values.data !== undefined) {
+    const table = readFeatureTable(values.data, model, true);
+    return { x: table.x, y: table.y!, source: values.data };
+  }
+  const files = { ...(values.workspace ? { root: values.workspace } : {}), ...(values["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}) };
+  const { rows, part } = modelEvaluationRows(model, path, files);
+  return { x: rows.x, y: rows.y, source: part === "validation" ? `its validation split (seed ${model.train.seed})` : "all its data (it had no validation split)" };
+}
+
+export function evaluateModel(model: TrainedModel, x: Matrix, y: Matrix, source: string): Evaluated {
+  const network = networkOf(model);
+  const loss = evaluateDataset(network, { x: standardise(model, x), y }).loss;
+  const outputs = predictRaw(model, network, x);
+  return {
+    rows: x.cols, source, loss,
+    ...(model.outputs.kind === "classes" ? { classification: classificationReport(outputs, y) } : { regression: regressionReport(outputs, y) }),
+  };
+}
+
+const f3 = (v: number): string => (Number.isNaN(v) ? "n/a" : v.toFixed(3));
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
+}
+
+function text(model: TrainedModel, e: Evaluated): string {
+  const lines = [`${model.network.name} on ${e.source}: ${e.rows} rows`, `loss ${e.loss.toPrecision(6)} (${model.network.loss})`];
+  if (e.classification && model.outputs.kind === "classes") {
+    const c = e.classification;
+    const labels = model.outputs.labels;
+    lines.push(`accuracy ${(100 * c.accuracy).toFixed(1)}%  macro F1 ${f3(c.macroF1)}`, "");
+    lines.push(...table([["class", "precision", "recall", "F1", "support"], ...c.perClass.map((m, i) => [labels[i], f3(m.precision), f3(m.recall), f3(m.f1), String(m.support)])]));
+    lines.push("", "confusion matrix (rows: true class, columns: predicted)");
+    lines.push(...table([["", ...labels], ...c.confusion.map((row, i) => [labels[i], ...row.map(String)])]));
+  }
+  if (e.regression) lines.push(`MAE ${e.regression.mae.toPrecision(6)}  RMSE ${e.regression.rmse.toPrecision(6)}  R² ${f3(e.regression.r2)}`);
+  return lines.join("\n");
+}
+
+export function runEvaluate(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...fileOptions, data: { type: "string" } } });
+  if (positionals.length !== 1) throw new UsageError("nnet evaluate needs exactly one MODEL.nnetmodel");
+  const loaded = readModelArg(positionals[0], values.json, io);
+  if (typeof loaded === "number") return loaded;
+  let evaluated: Evaluated;
+  try {
+    const { x, y, source } = labelledRows(loaded.model, loaded.path, values);
+    evaluated = evaluateModel(loaded.model, x, y, source);
+  } catch (failure) {
+    if (failure instanceof TableError || failure instanceof DataFileError) return reporter(values.json, io)(failure.message), exit.problems;
+    if (values.data === undefined && failure instanceof Error) return reporter(values.json, io)(`cannot rebuild the model's data: ${failure.message}`), exit.problems;
+    throw failure;
+  }
+  const labels = loaded.model.outputs.kind === "classes" ? { labels: loaded.model.outputs.labels } : { outputs: loaded.model.outputs.names };
+  io.out((values.json ? JSON.stringify({ network: loaded.model.network.name, ...labels, ...evaluated }) : text(loaded.model, evaluated)) + "\n");
+  return exit.ok;
+}
+
+export const evaluateCommand: Command = { name: "evaluate", summary: "the loss and metrics of a saved model", usage: evaluateUsage, run: (args, io) => runEvaluate(args, io) };

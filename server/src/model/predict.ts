@@ -1,0 +1,52 @@
+/**
+ * Using a model: raw features in (features × n), the standardisation the
+ * model was trained with, the network, and the outputs read as the model's
+ * classes or named values.
+ */
+import { classIndices, predict, type Matrix, type Network } from "../engine/index";
+import type { TrainedModel } from "./types";
+
+export function standardise(model: TrainedModel, raw: Matrix): Matrix {
+  const s = model.standardiser;
+  if (!s) return raw;
+  const data = new Float64Array(raw.data.length);
+  for (let r = 0; r < raw.rows; r++) {
+    for (let c = 0; c < raw.cols; c++) data[r * raw.cols + c] = (raw.data[r * raw.cols + c] - s.mean[r]) / s.std[r];
+  }
+  return { rows: raw.rows, cols: raw.cols, data };
+}
+
+/** aᴸ for raw features. */
+export function predictRaw(model: TrainedModel, network: Network, raw: Matrix): Matrix {
+  return predict(network, standardise(model, raw));
+}
+
+export interface Prediction {
+  /** classification: the predicted label and its probability */
+  label?: string;
+  probability?: number;
+  /** classification: every label's probability; regression: every output's value */
+  values: Record<string, number>;
+}
+
+export function readPredictions(model: TrainedModel, outputs: Matrix): Prediction[] {
+  const n = outputs.cols;
+  const at = (r: number, c: number): number => outputs.data[r * n + c];
+  if (model.outputs.kind === "values") {
+    const names = model.outputs.names;
+    return Array.from({ length: n }, (_, c) => ({ values: Object.fromEntries(names.map((name, r) => [name, at(r, c)])) }));
+  }
+  const labels = model.outputs.labels;
+  const chosen = classIndices(outputs);
+  return Array.from({ length: n }, (_, c) => {
+    const probabilities = outputs.rows === 1 ? [1 - at(0, c), at(0, c)] : labels.map((_, r) => at(r, c));
+    return { label: labels[chosen[c]], probability: probabilities[chosen[c]], values: Object.fromEntries(labels.map((l, i) => [l, probabilities[i]])) };
+  });
+}
+
+/** The CSV columns that hold a model's targets (for evaluate), by name. */
+export function targetColumns(model: TrainedModel): string[] {
+  const target = model.data?.csv?.target;
+  if (model.outputs.kind === "classes") return [target ?? "label"];
+  return model.outputs.names.length === 1 && target ? [target] : model.outputs.names;
+}

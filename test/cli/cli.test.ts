@@ -144,6 +144,7 @@ describe("nnet --help", () => {
     const checkHelp = nnet("check", "--help");
     expect(checkHelp.code).toBe(0);
     expect(checkHelp.stdout).toContain("Exit codes: 0 no errors, 1 errors found, 2 bad usage");
-    expect(nnet("summary", "-h").stdout).toContain("Usage: nnet summary FILE");
+    expect(nnet("summary", "-h").stdout).toContain("Usage: nnet summary (FILE | MODEL.nnetmodel)");
+    for (const command of ["predict", "evaluate", "export"]) expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\s+\\S`));
   });
 });

@@ -82,6 +82,8 @@ export interface Network {
 export interface NetworkOptions {
   seed?: number;
   kernel?: Kernel;
+  /** false leaves W at zero, for weights that are loaded next (a saved model) */
+  initialise?: boolean;
 }
 
 function nodeIndex(names: Map<string, number>, name: string, layer: string): number {
@@ -90,7 +92,7 @@ function nodeIndex(names: Map<string, number>, name: string, layer: string): num
   return index;
 }
 
-function buildNodes(spec: NetworkSpec, rng: Rng): NetworkNode[] {
+function buildNodes(spec: NetworkSpec, rng: Rng, initialise: boolean): NetworkNode[] {
   const nodes: NetworkNode[] = [{ kind: "input", index: 0, name: spec.input.name, units: spec.input.units }];
   const names = new Map<string, number>([[spec.input.name, 0]]);
   for (const layer of spec.layers) {
@@ -101,7 +103,7 @@ function buildNodes(spec: NetworkSpec, rng: Rng): NetworkNode[] {
       const from = nodeIndex(names, layer.from, layer.name);
       const fanIn = nodes[from].units;
       const weights = zeros(layer.units, fanIn);
-      initialiseWeights(layer.init, weights.data, layer.units, fanIn, rng);
+      if (initialise) initialiseWeights(layer.init, weights.data, layer.units, fanIn, rng);
       nodes.push({
         kind: "dense", index, name: layer.name, units: layer.units, from, fanIn,
         activation: activationOf(layer.activation), spec: layer, weights, bias: new Float64Array(layer.units),
@@ -163,7 +165,7 @@ function planEdges(nodes: NetworkNode[], reaches: boolean[]): BackwardEdge[][] {
 export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): Network {
   if (!(spec.input.units > 0)) throw new Error(`input '${spec.input.name}' needs a positive number of units`);
   if (spec.layers.length === 0) throw new Error(`network '${spec.name}' has no layers`);
-  const nodes = buildNodes(spec, Rng.derive(options.seed ?? 1, "weights"));
+  const nodes = buildNodes(spec, Rng.derive(options.seed ?? 1, "weights"), options.initialise ?? true);
   const output = nodes.length - 1;
   const outputNode = nodes[output];
   const outputActivation = outputNode.kind === "dense" ? outputNode.activation : activationOf({ name: "identity" });

@@ -96,10 +96,15 @@ function optimizerOf(container: Container, description: Description, layers: Lay
   };
 }
 
+function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 function firstNonFinite(layers: LayerWeights[]): string | undefined {
   for (const l of layers) {
-    if (!l.W.every(Number.isFinite)) return `${l.name}.weight`;
-    if (!l.b.every(Number.isFinite)) return `${l.name}.bias`;
+    if (!allFinite(l.W)) return `${l.name}.weight`;
+    if (!allFinite(l.b)) return `${l.name}.bias`;
   }
   return undefined;
 }

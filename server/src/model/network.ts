@@ -4,7 +4,7 @@ import { ModelFileError, type TrainedModel } from "./types";
 
 export function networkOf(model: TrainedModel): Network {
   try {
-    const network = createNetwork(model.network, { seed: model.train.seed });
+    const network = createNetwork(model.network, { seed: model.train.seed, initialise: false });
     importWeights(network, model.weights);
     return network;
   } catch (failure) {

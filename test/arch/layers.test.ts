@@ -47,6 +47,8 @@ describe("layering", () => {
 
   it("finds the imports it checks (the scanner works)", () => {
     expect(sources("server/src/language").length).toBeGreaterThan(5);
+    expect(sources("server/src/model").length).toBeGreaterThan(3);
+    expect(sources("server/src/export").length).toBeGreaterThan(2);
     expect(importsOf("server/src/language/syntax/grammar.ts")).toContain("chevrotain");
   });
 
@@ -63,6 +65,23 @@ describe("layering", () => {
         return `${file} imports ${specifier}`;
       }
       if (isRelative(specifier) && /^server\/src\/(training|lsp|cli)\//.test(target(file, specifier))) return `${file} reaches up into ${specifier}`;
+      return undefined;
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("the model layer imports only the engine and itself, and does no I/O", () => {
+    const found = violations(sources("server/src/model"), (file, specifier) => {
+      if (!isRelative(specifier)) return `${file} imports ${specifier}`;
+      return /^server\/src\/(model|engine)\//.test(target(file, specifier)) ? undefined : `${file} reaches into ${specifier}`;
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("the exports read models through the model and training layers, never the editor's", () => {
+    const found = violations(sources("server/src/export"), (file, specifier) => {
+      if (specifier === "vscode" || isLsp(specifier)) return `${file} imports ${specifier}`;
+      if (isRelative(specifier) && /^server\/src\/(lsp|cli|language|protocol)\//.test(target(file, specifier))) return `${file} reaches into ${specifier}`;
       return undefined;
     });
     expect(found).toEqual([]);

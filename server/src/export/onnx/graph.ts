@@ -58,15 +58,23 @@ class GraphBuilder {
 }
 
 /**
- * σ(z) into `out`. onnxruntime has no float64 Softplus or Elu kernels, and
- * attributes are float32, so float64 spells softplus, elu and leaky_relu
- * out in ops it runs at full precision.
+ * σ(z) into `out`. onnxruntime has no float64 Softplus or Elu kernels, its
+ * float64 Sigmoid loses the tail (σ(−40) = 0) and attributes are float32, so
+ * float64 spells sigmoid, softplus, elu and leaky_relu out in the engine's
+ * own formulas.
  */
 function activation(g: GraphBuilder, layer: string, spec: ActivationSpec, z: string, out: string): void {
   const wide = g.dtype === "float64";
   switch (spec.name) {
     case "identity": return;
-    case "sigmoid": g.node("Sigmoid", [z], out); return;
+    case "sigmoid": {
+      if (!wide) { g.node("Sigmoid", [z], out); return; }
+      // e^min(z,0) / (1 + e^−|z|): 1/(1 + e^−z) for z ≥ 0, eᶻ/(1 + eᶻ) below
+      const numerator = g.node("Exp", [g.node("Min", [z, g.constant(0)], `${layer}.negative`)], `${layer}.numerator`);
+      const exp = g.node("Exp", [g.node("Neg", [g.node("Abs", [z], `${layer}.abs`)], `${layer}.neg`)], `${layer}.exp`);
+      g.node("Div", [numerator, g.node("Add", [exp, g.constant(1)], `${layer}.denominator`)], out);
+      return;
+    }
     case "tanh": g.node("Tanh", [z], out); return;
     case "relu": g.node("Relu", [z], out); return;
     case "softmax": g.node("Softmax", [z], out, [intAttribute("axis", -1)]); return;

@@ -23,7 +23,7 @@ afterAll(removeWorkspaces);
 // Debian's python, not the pyenv one on PATH: CI installs python3-onnx for it
 const python = "/usr/bin/python3";
 const hasOnnx = spawnSync(python, ["-c", "import onnx"]).status === 0;
-if (!hasOnnx) console.warn(`python3-onnx is missing (${python} cannot import onnx): the onnx.checker tests are skipped; apt-get install python3-onnx`);
+if (!hasOnnx) console.warn(`python3-onnx is missing (${python} cannot import onnx): the onnx.checker checks in these tests are skipped; apt-get install python3-onnx`);
 
 function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
@@ -234,7 +234,7 @@ describe("nnet export --to onnx", () => {
     expect(dtype.stderr).toContain("the types are float32 and float64");
   });
 
-  it("refuses a layer kind or activation ONNX is not given a form for, writing nothing", () => {
+  it("refuses a layer kind or activation ONNX is not given a form for, or a weight float32 cannot hold, writing nothing", () => {
     const dir = workspace();
     const model = join(dir, "xor.nnetmodel");
     ok(nnet("train", "--epochs", "2", "--save", model, "examples/xor.nnet"));
@@ -246,6 +246,11 @@ describe("nnet export --to onnx", () => {
     const layers = trained.network.layers.map((l) => (l.kind === "dense" && l.name === "out" ? { ...l, activation: { name: "gelu" } as never } : l));
     expect(() => exportOnnx({ ...trained, network: { ...trained.network, layers } }, out)).toThrow("layer 'out': the activation 'gelu' has no ONNX form");
     expect(existsSync(out)).toBe(false);
+    const huge = { ...trained, weights: { ...trained.weights, layers: trained.weights.layers.map((l, i) => (i === 0 ? { ...l, W: l.W.map((w, j) => (j === 1 ? 1e39 : w)) } : l)) } };
+    expect(() => exportOnnx(huge, out)).toThrow(`${trained.weights.layers[0].name}.W[1] = 1e+39 does not fit in float32 (export with --dtype float64)`);
+    expect(existsSync(out)).toBe(false);
+    exportOnnx(huge, out, { dtype: "float64" });
+    expect(existsSync(out)).toBe(true);
     const keep = join(dir, "keep.onnx");
     exportOnnx(trained, keep);
     const before = readFileSync(keep);

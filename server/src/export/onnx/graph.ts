@@ -38,8 +38,9 @@ class GraphBuilder {
     const width = this.dtype === "float32" ? 4 : 8;
     const view = new DataView(new ArrayBuffer(values.length * width));
     for (let i = 0; i < values.length; i++) {
-      if (width === 4) view.setFloat32(i * 4, values[i], true);
-      else view.setFloat64(i * 8, values[i], true);
+      if (width === 8) view.setFloat64(i * 8, values[i], true);
+      else if (Number.isFinite(Math.fround(values[i]))) view.setFloat32(i * 4, values[i], true);
+      else throw new ExportError(`${name}[${i}] = ${values[i]} does not fit in float32 (export with --dtype float64)`);
     }
     this.initializers.push({ name, dims, dataType: this.elemType, rawData: new Uint8Array(view.buffer) });
     return name;
@@ -166,7 +167,7 @@ export function onnxModel(model: TrainedModel, dtype: OnnxDtype): onnx.IModelPro
     opsetImport: [{ domain: "", version: onnxOpset }],
     producerName: "nnet",
     producerVersion: version,
-    docString: `network '${net.name}' (${dtype}), trained ${model.epochs} epochs; input ${input} [N, ${net.input.units}], output ${out.name} [N, ${out.units}]`,
+    docString: `network '${net.name}' (${dtype}) after ${model.epochs} epochs of training; input ${input} [N, ${net.input.units}], output ${out.name} [N, ${out.units}]`,
     graph: {
       name: net.name,
       docString: `${features}; ${out.name}: ${describeOutputs(model)}`,

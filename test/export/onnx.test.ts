@@ -55,7 +55,7 @@ function engineOutputs(model: TrainedModel, x: Matrix): Matrix {
   return predict(networkOf(model), { ...x, data });
 }
 
-/** Raw feature rows: the model's data, and the same rows pushed 3× further out to reach the activations' tails. */
+/** Raw features, one example per column: the model's data, then the same examples pushed 3× further out to reach the activations' tails. */
 function rawColumns(model: TrainedModel, path: string): Matrix {
   const x = modelDataset(model, path).x;
   const data = new Float64Array(x.rows * x.cols * 2);

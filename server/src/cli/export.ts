@@ -7,7 +7,7 @@ import { exit, UsageError, type Command, type Io } from "./registry";
 import { fileOptions, reporter } from "./train";
 
 export const exportUsage = `Usage: nnet export (FILE.nnet | MODEL.nnetmodel) --to pytorch --out DIR [--same-order]
-       nnet export (FILE.nnet | MODEL.nnetmodel) --to onnx --out FILE.onnx
+       nnet export (FILE.nnet | MODEL.nnetmodel) --to onnx --out FILE.onnx [--dtype float64]
 
 Exports a network to another engine. From a model file it carries the
 trained weights; from a .nnet file, the engine's initial weights for its seed.
@@ -23,6 +23,8 @@ Options:
   --out PATH                  the folder (pytorch) or the .onnx file (onnx)
   --same-order                pytorch: also export the engine's shuffling order,
                               so train.py replays the engine's batches exactly
+  --dtype float32|float64     onnx: the type of weights, input and output
+                              (default float32)
   --network NAME              the network of FILE.nnet to export
   --workspace DIR             data files must lie inside DIR (default: the file's folder)
   --allow-outside-workspace   read data files anywhere
@@ -33,18 +35,21 @@ See docs/export.md. Exit codes: 0 exported, 1 the network cannot be exported
 
 export function runExport(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, options: { ...fileOptions, to: { type: "string" }, out: { type: "string" }, "same-order": { type: "boolean" } },
+    args, allowPositionals: true, options: { ...fileOptions, to: { type: "string" }, out: { type: "string" }, "same-order": { type: "boolean" }, dtype: { type: "string" } },
   });
   if (positionals.length !== 1) throw new UsageError("nnet export needs exactly one FILE.nnet or MODEL.nnetmodel");
   if (values.to !== "pytorch" && values.to !== "onnx") throw new UsageError(values.to === undefined ? "--to pytorch or --to onnx is needed" : `--to ${values.to}: the targets are pytorch and onnx`);
   if (!values.out) throw new UsageError(`--out is needed: the ${values.to === "onnx" ? ".onnx file" : "folder"} to write`);
   if (values["same-order"] && values.to !== "pytorch") throw new UsageError("--same-order applies to --to pytorch");
+  const dtype = values.dtype ?? "float32";
+  if (values.dtype !== undefined && values.to !== "onnx") throw new UsageError("--dtype applies to --to onnx");
+  if (dtype !== "float32" && dtype !== "float64") throw new UsageError(`--dtype ${dtype}: the types are float32 and float64`);
   const loaded = loadModelArg({ ...values, file: positionals[0] }, io, true);
   if (typeof loaded === "number") return loaded;
   const report = reporter(values.json, io);
   try {
     if (values.to === "onnx") {
-      exportOnnx(loaded.model, values.out);
+      exportOnnx(loaded.model, values.out, { dtype });
       io.out(`wrote ${values.out}\n`);
     } else {
       const files = { ...(values["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}), ...(values.workspace ? { root: values.workspace } : {}) };

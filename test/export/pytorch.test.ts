@@ -124,6 +124,27 @@ describe.skipIf(!hasTorch)("train.py --same-order replays the engine's training"
   }
 });
 
+describe.skipIf(!hasTorch)("a trained model's export continues as nnet train --resume", () => {
+  it("adam's moments and step and the later epochs' shuffles carry over: 3 more epochs to 1e-9", () => {
+    const dir = workspace({ "net.nnet": adamNet.replace("epochs 40", "epochs 3") });
+    const model = join(dir, "m.nnetmodel");
+    expect(nnet("train", "--save", model, join(dir, "net.nnet")).code).toBe(0);
+    const engine = jsonLines(nnet("train", "--json", "--epochs", "3", "--resume", model, join(dir, "net.nnet")).stdout).filter((e) => (e as { event?: unknown }).event === "epoch");
+    const out = join(dir, "torch");
+    expect(nnet("export", model, "--to", "pytorch", "--out", out, "--same-order").code).toBe(0);
+    expect(existsSync(join(out, "optimizer.safetensors"))).toBe(true);
+    const torch = jsonLines(run([python, "train.py", "--json"], out));
+    expect(torch.map((e) => e.epoch)).toEqual([4, 5, 6]);
+    expect(engine.map((e) => e.epoch)).toEqual([4, 5, 6]);
+    let worst = 0;
+    torch.forEach((e, i) => { for (const key of ["loss", "valLoss"]) worst = Math.max(worst, relative(e[key], engine[i][key])); });
+    const fresh = jsonLines(run([python, "train.py", "--json", "--moments", ""], out));
+    console.log(`[pytorch export] resumed adam: per-epoch losses of epochs 4-6, max relative difference ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-9);
+    expect(relative(fresh[0].loss, engine[0].loss)).toBeGreaterThan(1e-6);
+  }, 120_000);
+});
+
 describe.skipIf(!hasTorch)("torchrun", () => {
   it("2 processes (gloo, CPU) give one process's weights after one epoch to 1e-9", () => {
     const dir = workspace({ "net.nnet": sgdNet });

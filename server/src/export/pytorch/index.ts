@@ -6,7 +6,7 @@ import type { TrainedModel } from "../../model/index";
 import { writeFileAtomic } from "../../training/save";
 import { ExportError } from "../errors";
 import { checkExportable, className, modelPy } from "./module";
-import { configJson, dataCsv, npyInt32, shuffleOrders, splitIndices, targetNames, weightsFile } from "./project";
+import { configJson, dataCsv, npyInt32, optimizerFile, shuffleOrders, splitIndices, targetNames, weightsFile } from "./project";
 import { checkpointPy } from "./templates/checkpoint";
 import { dataPy } from "./templates/data";
 import { predictPy } from "./templates/predict";
@@ -64,13 +64,15 @@ function projectFiles(model: TrainedModel, options: PytorchOptions): Map<string,
     ["split.json", JSON.stringify(split) + "\n"],
     ["config.json", configJson(model, { targets, classification: dataset.classes !== undefined || spec.loss !== "mse", sameOrder: !!options.sameOrder })],
   ]);
+  const moments = optimizerFile(model);
+  if (moments) files.set("optimizer.safetensors", moments);
   if (options.sameOrder) {
     const rows = split.train.length;
     files.set("order.npy", npyInt32(shuffleOrders(rows, model.train.epochs, model.epochs, model.train.seed, model.train.shuffle), [model.train.epochs, rows]));
   }
   files.set("README.md", readmeMd({
     network: spec.name, cls: className(spec), from, features: model.features, sameOrder: !!options.sameOrder,
-    validation: model.train.validation, epochs: model.train.epochs,
+    validation: model.train.validation, epochs: model.train.epochs, moments: moments !== undefined,
   }));
   return files;
 }

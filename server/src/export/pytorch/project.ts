@@ -135,3 +135,26 @@ export function configJson(model: TrainedModel, facts: ConfigFacts): string {
     unreached_layers: unreachedLayers(spec),
   }, null, 2) + "\n";
 }
+
+/**
+ * optimizer.safetensors: the engine's moments of a trained model, named by the module's parameters
+ * (PARAM.first: sgd's velocity or Adam's m; PARAM.second: Adam's v), with Adam's step count.
+ */
+export function optimizerFile(model: TrainedModel): Uint8Array[] | undefined {
+  const state = model.optimizer;
+  if (!state || state.optimizer !== model.train.optimizer.name || state.step === 0) return undefined;
+  const names = pythonNames(model.network);
+  const tensors = new Map<string, Tensor>();
+  for (const moments of state.layers) {
+    const layer = model.weights.layers.find((l) => l.name === moments.layer);
+    const name = names.get(moments.layer);
+    if (!layer || !name) throw new ExportError(`the optimizer state has a layer '${moments.layer}' the network does not`);
+    tensors.set(`${name}.weight.first`, { shape: [layer.units, layer.fanIn], data: moments.first.W });
+    tensors.set(`${name}.bias.first`, { shape: [layer.units], data: moments.first.b });
+    if (moments.second) {
+      tensors.set(`${name}.weight.second`, { shape: [layer.units, layer.fanIn], data: moments.second.W });
+      tensors.set(`${name}.bias.second`, { shape: [layer.units], data: moments.second.b });
+    }
+  }
+  return encodeContainer({ metadata: { optimizer: state.optimizer, step: String(state.step) }, tensors });
+}

@@ -12,12 +12,13 @@ processes take the same steps as one (up to rounding).
 import argparse
 import json
 import os
+import struct
 
 import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from checkpoint import save_state
+from checkpoint import load_state, save_state
 from data import HERE, load_config, load_split
 from model import load_model
 
@@ -58,6 +59,22 @@ def make_optimizer(model, spec, l2):
     return torch.optim.Adam(groups, lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"])
 
 
+def restore_moments(optimizer, model, spec, path):
+    """Continues from the engine's optimizer state (optimizer.safetensors, in a trained model's export)."""
+    moments = load_state(path)
+    with open(path, "rb") as f:  # the step count is in the header's metadata
+        (length,) = struct.unpack("<Q", f.read(8))
+        step = int(json.loads(f.read(length))["__metadata__"]["step"])
+    for name, p in model.named_parameters():
+        first = moments[name + ".first"].to(p.device, p.dtype)
+        if spec["name"] == "sgd":
+            if spec["momentum"] != 0:
+                optimizer.state[p] = {"momentum_buffer": -first / spec["lr"]}  # torch keeps -v/lr
+        else:
+            second = moments[name + ".second"].to(p.device, p.dtype)
+            optimizer.state[p] = {"step": torch.tensor(float(step)), "exp_avg": first, "exp_avg_sq": second}
+
+
 def epoch_orders(config, n, epochs, same_order):
     """Each epoch's order of the training rows: the engine's (order.npy), a seeded permutation, or as stored."""
     train = config["train"]
@@ -83,6 +100,8 @@ def main():
     parser.add_argument("--batch", type=int, default=None, help="global batch size (default: the .nnet file's)")
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--weights", default=str(HERE / "weights.safetensors"), help="the weights to start from")
+    parser.add_argument("--moments", default=str(HERE / "optimizer.safetensors"),
+                        help="the optimizer state to continue from, when the export has one ('' for none)")
     parser.add_argument("--save", default="trained.safetensors", help="where to write the trained weights")
     parser.add_argument("--same-order", action=argparse.BooleanOptionalAction, default=config["same_order"],
                         help="replay the engine's shuffling order from order.npy (default: on when exported with it)")
@@ -109,6 +128,8 @@ def main():
         ids = [device.index] if device.type == "cuda" else None
         net = DistributedDataParallel(model, device_ids=ids, find_unused_parameters=bool(config["unreached_layers"]))
     optimizer = make_optimizer(model, train["optimizer"], train["l2"])
+    if args.moments and os.path.exists(args.moments):
+        restore_moments(optimizer, model, train["optimizer"], args.moments)
     for p in model.parameters():
         p.grad = torch.zeros_like(p)  # a layer that does not reach the output still decays and keeps momentum
 

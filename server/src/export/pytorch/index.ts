@@ -54,7 +54,7 @@ function projectFiles(model: TrainedModel, options: PytorchOptions): Map<string,
   const split = splitIndices(n, model.train.validation, model.train.seed);
   const from = model.source?.file ? basename(model.source.file) : `the model of ${spec.name}`;
   const files = new Map<string, string | Uint8Array[]>([
-    ["model.py", modelPy(spec, model.features, from)],
+    ["model.py", modelPy(spec, model.features, from, model.standardiser !== undefined)],
     ["checkpoint.py", checkpointPy],
     ["data.py", dataPy],
     ["train.py", trainPy],
@@ -73,6 +73,7 @@ function projectFiles(model: TrainedModel, options: PytorchOptions): Map<string,
   files.set("README.md", readmeMd({
     network: spec.name, cls: className(spec), from, features: model.features, sameOrder: !!options.sameOrder,
     validation: model.train.validation, epochs: model.train.epochs, moments: moments !== undefined,
+    trained: model.epochs, standardised: model.standardiser !== undefined,
   }));
   return files;
 }

@@ -108,7 +108,7 @@ export function checkExportable(spec: NetworkSpec): void {
   layerLines(spec, pythonNames(spec));
 }
 
-export function modelPy(spec: NetworkSpec, features: string[], from: string): string {
+export function modelPy(spec: NetworkSpec, features: string[], from: string, standardised: boolean): string {
   const names = pythonNames(spec);
   const { init, forward } = layerLines(spec, names);
   const output = spec.layers[spec.layers.length - 1];
@@ -119,8 +119,9 @@ export function modelPy(spec: NetworkSpec, features: string[], from: string): st
   return `"""${spec.name} as a PyTorch module, exported by NNet Lab from ${from}.
 
 The module takes RAW features, in this order: ${features.join(", ")}.
-Its first step is the standardisation the engine fitted on the training split,
-(x - mean) / std in float64, with mean and std kept as buffers.
+${standardised ? `Its first step is the standardisation the engine fitted on the training split,
+(x - mean) / std in float64, with mean and std kept as buffers.` : `The engine does not standardise this data: the buffers mean and std of the
+first step, (x - mean) / std in float64, are 0 and 1.`}
 """
 from pathlib import Path
 

@@ -8,6 +8,9 @@ export interface ReadmeFacts {
   validation: number;
   epochs: number;
   moments: boolean;
+  /** epochs the model has trained; 0 from a .nnet file */
+  trained: number;
+  standardised: boolean;
 }
 
 export function readmeMd(f: ReadmeFacts): string {
@@ -20,8 +23,8 @@ PyTorch (1.13 or later) and numpy; on Debian, \`apt install python3-torch\`.
 
 | file | what it is |
 | --- | --- |
-| \`model.py\` | \`${f.cls}\`, an \`nn.Module\` of the same graph: one \`nn.Linear\` per dense layer, the engine's activations. It takes **raw** features (${f.features.join(", ")}) and standardises them first, in float64, with the buffers \`input_mean\` and \`input_std\`. \`load_model(path)\` builds it with weights. |
-| \`weights.safetensors\` | the weights exported (float64): the trained ones from a model file, the engine's initial ones from a .nnet file |
+| \`model.py\` | \`${f.cls}\`, an \`nn.Module\` of the same graph: one \`nn.Linear\` per dense layer, the engine's activations. It takes **raw** features (${f.features.join(", ")}) and ${f.standardised ? "standardises them first, in float64, with" : "keeps them as they are (the engine does not standardise this data; its"} buffers \`input_mean\` and \`input_std\`${f.standardised ? "" : " are 0 and 1)"}. \`load_model(path)\` builds it with weights. |
+| \`weights.safetensors\` | ${f.trained > 0 ? `the model's weights after its ${f.trained} epochs` : "the engine's initial weights for the file's seed"} (float64) |
 | \`checkpoint.py\` | reads and writes safetensors files with torch alone |
 | \`data.py\` | reads \`data.csv\` and \`split.json\`: the rows and the engine's validation split (${f.validation > 0 ? `${f.validation} of the rows held out` : "none held out"}) |
 | \`data.csv\` | the data: raw feature columns, then the target columns (one-hot for classes) |
@@ -34,13 +37,14 @@ ${f.moments ? "| `optimizer.safetensors` | the optimizer's state after the epoch
 ## Train
 
 \`\`\`sh
-python train.py                       # ${f.epochs} epochs, float64, prints the loss per epoch as NNet Lab does
+python train.py                       # ${f.trained > 0 ? `${f.epochs} more epochs (${f.trained + 1} to ${f.trained + f.epochs})` : `${f.epochs} epochs`}, float64, prints the loss per epoch as NNet Lab does
 python train.py --dtype float32       # faster, no longer exact
 python train.py --epochs 5 --json     # one JSON line per epoch
 \`\`\`
 
 The trained weights go to \`trained.safetensors\` (\`--save PATH\`); \`python predict.py --weights trained.safetensors\`
-uses them. ${f.sameOrder
+uses them. One process runs on the first GPU when CUDA is available; \`CUDA_VISIBLE_DEVICES= python train.py\` keeps it on the CPU.
+${f.sameOrder
     ? "With `order.npy`, the batches are the engine's own, so the losses are the engine's to about 1e-9 (float64)."
     : "The batches are shuffled with `torch.randperm` seeded by the file's seed, not with the engine's generator; export with `--same-order` to replay the engine's batches exactly."}
 

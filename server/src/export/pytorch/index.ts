@@ -25,6 +25,8 @@ export interface PytorchOptions {
 /** The file that marks a folder as this tool's export; only such a folder may be written into again. */
 export const markerFile = ".nnet-export.json";
 const markerTool = "nnet export --to pytorch";
+/** The files one export writes and another may not: removed when an export into the same folder leaves them out. */
+const optionalFiles = ["order.npy", "optimizer.safetensors"];
 
 // The files an earlier export wrote into `out`, or a refusal when `out` holds anything else.
 function earlierExport(out: string): string[] {
@@ -40,7 +42,8 @@ function earlierExport(out: string): string[] {
     files = undefined;
   }
   if (!Array.isArray(files)) throw new ExportError(`${out} is not empty and is not an earlier PyTorch export (it has no ${markerFile}); choose a new or empty folder`);
-  return files.filter((f): f is string => typeof f === "string" && f === basename(f));
+  // only files this export may write are ever removed, whatever the marker says
+  return files.filter((f): f is string => typeof f === "string" && optionalFiles.includes(f));
 }
 
 /** Every file of the project, built in memory first so that a refusal writes nothing. */

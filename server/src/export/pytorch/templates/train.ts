@@ -169,7 +169,8 @@ def main():
             if args.json:
                 print(json.dumps(report), flush=True)
             else:
-                shown = "  ".join(f"{k} {v:.6g}" for k, v in report.items() if k != "epoch")
+                labels = {"loss": "loss", "accuracy": "accuracy", "valLoss": "val loss", "valAccuracy": "val accuracy"}
+                shown = "  ".join(f"{labels[k]} {v:.6g}" for k, v in report.items() if k != "epoch")
                 print(f"epoch {epoch}/{first + args.epochs - 1}  {shown}", flush=True)
     if rank == 0:
         save_state(args.save, model.state_dict(), {"network": config["network"], "epochs": first + args.epochs - 1})

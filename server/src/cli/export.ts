@@ -13,8 +13,11 @@ Exports a network to another engine. From a model file it carries the
 trained weights; from a .nnet file, the engine's initial weights for its seed.
 
   --to pytorch   a Python project in DIR: model.py (an nn.Module of the same
-                 graph, taking raw features), data.py, train.py (one process,
-                 or torchrun with DistributedDataParallel), weights and a README
+                 graph, taking raw features), data.py (the rows and the
+                 engine's split), train.py (one process, or torchrun with
+                 DistributedDataParallel), predict.py, the weights (and a
+                 trained model's optimizer state) and a README. DIR must be
+                 new, empty or an earlier export
   --to onnx      the inference graph (standardisation first, so raw features
                  go in), opset 17
 

@@ -1,7 +1,7 @@
 /**
  * `nnet export --to pytorch`, run as a user would: the built CLI trains and
  * exports, then Debian's /usr/bin/python3 (with python3-torch) runs the
- * exported project. The figures measured are printed for docs/export-pytorch.md.
+ * exported project. The figures measured are printed for docs/export.md.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";

@@ -35,6 +35,8 @@ export interface NNetModelsApi {
   /** the page the model viewer last drew for a .nnetmodel, if it is open */
   page(uri: vscode.Uri): string | undefined;
   readonly onDidDraw: vscode.Event<vscode.Uri>;
+  /** a save, predict or export the server refused, with the message the user saw */
+  readonly onDidRefuse: vscode.Event<{ method: string; message: string; noRun: boolean }>;
 }
 
 let running: RunningLanguageClient | undefined;
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
       if (newState === State.Stopped) jobs.serverStopped();
     }),
     ...registerCommands({ jobs, panel, summaries, output, ready }),
+    models,
     ...models.register(),
     ModelViewer.register(viewer),
   );
@@ -71,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
       running: () => jobs.running(),
       last: () => jobs.last(),
     },
-    models: { page: (uri) => viewer.page(uri), onDidDraw: viewer.onDidDraw },
+    models: { page: (uri) => viewer.page(uri), onDidDraw: viewer.onDidDraw, onDidRefuse: models.onDidRefuse },
   };
 }
 

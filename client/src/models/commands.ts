@@ -29,11 +29,18 @@ const field = (arg: unknown, key: string): unknown => (typeof arg === "object" &
 const isModelUri = (arg: unknown): arg is vscode.Uri => arg instanceof vscode.Uri && arg.path.endsWith(".nnetmodel");
 const stem = (target: NetworkTarget): string => target.network ?? target.document.uri.path.split("/").pop()!.replace(/\.nnet$/, "");
 
-export class ModelCommands {
+export class ModelCommands implements vscode.Disposable {
   /** the model Save Model wrote last, offered first by Predict */
   lastSaved: vscode.Uri | undefined;
+  private readonly refused = new vscode.EventEmitter<{ method: string; message: string; noRun: boolean }>();
+  /** a request the server refused, as the user was told (for the editor tests) */
+  readonly onDidRefuse = this.refused.event;
 
   constructor(private readonly deps: ModelDeps) {}
+
+  dispose(): void {
+    this.refused.dispose();
+  }
 
   register(): vscode.Disposable[] {
     return [
@@ -125,6 +132,7 @@ export class ModelCommands {
     const uri = target.document.uri.toString();
     const known = this.deps.jobs.all().some((job) => job.uri === uri && job.kind === "train" && (!target.network || job.network === target.network));
     if (!known) {
+      this.refused.fire({ method: "", message: `'${stem(target)}' has not been trained yet`, noRun: true });
       this.noRun(`NNet: '${stem(target)}' has not been trained yet; train it first, then save or export the run.`, target);
       return undefined;
     }
@@ -137,6 +145,7 @@ export class ModelCommands {
     } catch (error) {
       const refused = error instanceof RequestRefused ? error : new RequestRefused(String(error), false);
       this.deps.output.appendLine(`[models] ${method}: ${refused.message}`);
+      this.refused.fire({ method, message: refused.message, noRun: refused.noRun });
       if (refused.noRun && target) this.noRun(`NNet: ${refused.message}`, target);
       else offer(vscode.window.showErrorMessage(`NNet: ${refused.message}`, "Show Output"), { "Show Output": () => this.deps.output.show(true) });
       return undefined;

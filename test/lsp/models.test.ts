@@ -69,6 +69,17 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     expect(readFileSync(target).subarray(8, 64).toString()).toContain("__metadata__");
   });
 
+  it("keeps the trained run saveable through a later gradient check", async () => {
+    const done = new Promise<DoneParams>((resolveDone) => client.connection.onNotification("nnet/done", (params: DoneParams) => {
+      if (params.uri === uri && params.kind === "gradcheck") resolveDone(params);
+    }));
+    await send("nnet/gradcheck", { uri, network: "fruit" });
+    expect((await done).status).toBe("completed");
+    const again = join(dir, "again.nnetmodel");
+    expect(await send<SaveModelResult>(SaveModelRequest, { uri, network: "fruit", target: again })).toMatchObject({ epochs: 300 });
+    expect(readFileSync(again).length).toBe(readFileSync(target).length);
+  });
+
   it("refuses targets that would destroy the source, the data or another file, with the reason", async () => {
     const nnet = await refusal(send(SaveModelRequest, { uri, network: "fruit", target: source }));
     expect(nnet.message).toMatch(/model files are named NAME\.nnetmodel/);

@@ -117,9 +117,10 @@ export class TrainingRunner {
     const run = this.lastRun(uri, network);
     const what = network ? `'${network}'` : "this document";
     if (!run) throw new NoRunError(network, `${what} has not been trained in this session; train it first`);
+    if (run.kind === "gradcheck" && run.saveable) return modelFromRun({ ...run.saveable, target });
     if (run.status === "running") throw new NoRunError(run.network, `'${run.network}' is still training; save it when the run ends (or stop it)`);
     if (!run.saveable) {
-      const why = run.kind !== "train" ? "its last run was a gradient check" : run.status === "failed" ? "its last run failed" : "its last run ended before a whole epoch";
+      const why = run.kind !== "train" ? "it has only had a gradient check" : run.status === "failed" ? "its last run failed" : "its last run ended before a whole epoch";
       throw new NoRunError(run.network, `'${run.network}' has no trained weights to save: ${why}; train it first`);
     }
     return modelFromRun({ ...run.saveable, target });
@@ -174,7 +175,9 @@ export class TrainingRunner {
     if (kind === "train") request.keepLastEpoch = true;
     const network = request.network.name;
     const epochs = kind === "train" ? request.train.epochs : 0;
-    const run = this.record(context.uri, { jobId, network, kind, status: "running", version: context.version, history: [], layers: [] });
+    // a gradient check starts from fresh weights: the trained run it follows stays saveable
+    const kept = kind === "gradcheck" ? this.runs.get(context.uri)?.get(network)?.saveable : undefined;
+    const run = this.record(context.uri, { jobId, network, kind, status: "running", version: context.version, history: [], layers: [], ...(kept ? { saveable: kept } : {}) });
     const handle = startJob(request, (message) => {
       run.history.push(message.metrics);
       run.layers = message.metrics.layers;

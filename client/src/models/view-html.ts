@@ -45,7 +45,7 @@ export function modelPage(model: ModelSummaryResult, file: string, nonce: string
     `<p class="muted">${escape(file)} · loss ${escape(model.summary.loss)} · ${escape(number(model.summary.totalParams))} parameters</p>`,
     section("Network", layers(model)),
     section("Features", `<ol class="names">${model.features.map((f) => `<li>${escape(f)}</li>`).join("")}</ol>`),
-    section(outputs, `<ol class="names" start="0">${model.outputs.names.map((n) => `<li>${escape(n)}</li>`).join("")}</ol>`),
+    section(outputs, `<ul class="names">${model.outputs.names.map((n) => `<li>${escape(n)}</li>`).join("")}</ul>`),
     section("Training", pairs(training(model))),
     section("Metrics (last epoch)", pairs(metrics(model))),
     section("Source", pairs([...source, ["saved", model.savedAt], ["by", model.createdBy]])),
@@ -70,7 +70,7 @@ h1 { font-size: 1.4em; margin: 0.4em 0; } h2 { font-size: 1.05em; margin: 1.2em 
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; } .scroll { overflow-x: auto; }
 th, td { padding: 3px 10px 3px 0; text-align: left; border-bottom: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); }
 .layers th { color: var(--vscode-descriptionForeground); font-weight: normal; } .pairs th { color: var(--vscode-descriptionForeground); font-weight: normal; }
-td { overflow-wrap: anywhere; } ol.names { margin: 0; padding-left: 2.5em; } pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+td { overflow-wrap: anywhere; } ol.names, ul.names { margin: 0; padding-left: 2.5em; } pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 </style></head>
 <body>
 ${body}

@@ -80,6 +80,29 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     expect(readFileSync(again).length).toBe(readFileSync(target).length);
   });
 
+  it("saves a stopped run as of its last whole epoch", async () => {
+    const stoppedUri = pathToFileURL(join(dir, "stopped.nnet")).href;
+    open(client, stoppedUri, readFileSync(source, "utf8").replace("epochs 300", "epochs 100000"));
+    await client.diagnostics(stoppedUri);
+    const firstEpoch = new Promise<void>((resolveEpoch) => client.connection.onNotification("nnet/progress", (params: { uri: string }) => {
+      if (params.uri === stoppedUri) resolveEpoch();
+    }));
+    const done = new Promise<DoneParams>((resolveDone) => client.connection.onNotification("nnet/done", (params: DoneParams) => {
+      if (params.uri === stoppedUri) resolveDone(params);
+    }));
+    await send("nnet/train", { uri: stoppedUri, network: "fruit" });
+    await firstEpoch;
+    await send("nnet/stop", { uri: stoppedUri });
+    const stopped = await done;
+    expect(stopped.status).toBe("cancelled");
+    const last = stopped.history!.at(-1)!.epoch;
+    const saved = await send<SaveModelResult>(SaveModelRequest, { uri: stoppedUri, network: "fruit", target: join(dir, "stopped.nnetmodel") });
+    expect(saved.epochs).toBe(last);
+    const model = await send<ModelSummaryResult>(ModelSummaryRequest, { path: join(dir, "stopped.nnetmodel") });
+    expect(model.history.epochs).toBe(last);
+    expect(model.metrics?.loss).toBe(stopped.history!.at(-1)!.loss);
+  });
+
   it("refuses targets that would destroy the source, the data or another file, with the reason", async () => {
     const nnet = await refusal(send(SaveModelRequest, { uri, network: "fruit", target: source }));
     expect(nnet.message).toMatch(/model files are named NAME\.nnetmodel/);

@@ -78,6 +78,8 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     const again = join(dir, "again.nnetmodel");
     expect(await send<SaveModelResult>(SaveModelRequest, { uri, network: "fruit", target: again })).toMatchObject({ epochs: 300 });
     expect(readFileSync(again).length).toBe(readFileSync(target).length);
+    // without a network named, the document's latest trained run
+    expect(await send<SaveModelResult>(SaveModelRequest, { uri, target: again })).toMatchObject({ network: "fruit", epochs: 300 });
   });
 
   it("saves a stopped run as of its last whole epoch", async () => {

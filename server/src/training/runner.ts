@@ -100,12 +100,12 @@ export class TrainingRunner {
     return this.runs.get(uri);
   }
 
-  /** The document's last run of `network`, or its latest training run when none is named. */
+  /** The document's last run of `network`, or, when none is named, the latest that trained (or checked a trained network). */
   lastRun(uri: string, network?: string): LastRun | undefined {
     const runs = [...(this.runs.get(uri)?.values() ?? [])];
     if (network !== undefined) return runs.find((run) => run.network === network);
     const order = (run: LastRun): number => Number(run.jobId.slice("job-".length));
-    return runs.filter((run) => run.kind === "train").sort((a, b) => order(b) - order(a))[0];
+    return runs.filter((run) => run.kind === "train" || run.saveable).sort((a, b) => order(b) - order(a))[0];
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -175,6 +175,19 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     }
     const named = await refusal(send(ExportRequest, { uri, network: "fruit", to: "onnx", out: join(dir, "fruit.txt") }));
     expect(named.message).toMatch(/ONNX files are named NAME\.onnx/);
+  });
+
+  it("exports a model file to PyTorch with its training rows, or says clearly why it cannot", async () => {
+    const out = join(dir, "fruit-pytorch");
+    const answer = await send<ExportResult>(ExportRequest, { model: target, to: "pytorch", out }).catch((error: Error) => error);
+    if (answer instanceof Error) {
+      expect(answer.message).toMatch(/^cannot export to PyTorch: .+/);
+      // the model's CSV (kept relative to the model file) was found and read: only the exporter itself may refuse
+      expect(answer.message).not.toMatch(/no such file|outside the workspace|data/i);
+    } else {
+      expect(answer.files.length).toBeGreaterThan(0);
+      for (const file of answer.files) expect(existsSync(isAbsolute(file) ? file : join(out, file))).toBe(true);
+    }
   });
 
   it("refuses to export a network without a run, offering to train", async () => {

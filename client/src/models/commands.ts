@@ -106,7 +106,8 @@ export class ModelCommands implements vscode.Disposable {
     if (!result) return undefined;
     const folder = vscode.Uri.file(out);
     const readme = result.files.find((file) => /README/i.test(file));
-    revealOrOpen(`NNet: exported '${name}' to ${label}: ${vscode.workspace.asRelativePath(folder)}.`, folder, readme ? vscode.Uri.joinPath(folder, readme) : folder);
+    const readmeUri = readme ? (/^([a-z]:)?[\\/]/i.test(readme) ? vscode.Uri.file(readme) : vscode.Uri.joinPath(folder, readme)) : folder;
+    revealOrOpen(`NNet: exported '${name}' to ${label}: ${vscode.workspace.asRelativePath(folder)}.`, folder, readmeUri);
     return result;
   }
 

@@ -7,6 +7,8 @@ import { JobTracker, type Job } from "./jobs";
 import { PanelLink } from "./panel-link";
 import { RunView } from "./run-view";
 import { SummaryProvider, summaryScheme } from "./summary";
+import { ModelCommands } from "./models/commands";
+import { ModelViewer } from "./models/viewer";
 
 /** Runs as the rest of the extension and the editor tests see them. */
 export interface NNetJobsApi {
@@ -25,6 +27,16 @@ export interface NNetLabApi {
   readonly ready: Promise<boolean>;
   readonly output: vscode.OutputChannel;
   readonly jobs: NNetJobsApi;
+  readonly models: NNetModelsApi;
+}
+
+/** Saved models as the editor tests see them. */
+export interface NNetModelsApi {
+  /** the page the model viewer last drew for a .nnetmodel, if it is open */
+  page(uri: vscode.Uri): string | undefined;
+  readonly onDidDraw: vscode.Event<vscode.Uri>;
+  /** a save, predict or export the server refused, with the message the user saw */
+  readonly onDidRefuse: vscode.Event<{ method: string; message: string; noRun: boolean }>;
 }
 
 let running: RunningLanguageClient | undefined;
@@ -37,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
   const jobs = new JobTracker(client);
   const summaries = new SummaryProvider(client);
   const panel = new PanelLink(context, jobs, output);
+  const models = new ModelCommands({ client, ready, jobs, panel, output });
+  const viewer = new ModelViewer(client, ready);
   context.subscriptions.push(
     jobs,
     summaries,
@@ -47,6 +61,9 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
       if (newState === State.Stopped) jobs.serverStopped();
     }),
     ...registerCommands({ jobs, panel, summaries, output, ready }),
+    models,
+    ...models.register(),
+    ModelViewer.register(viewer),
   );
   return {
     client, ready, output,
@@ -57,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
       running: () => jobs.running(),
       last: () => jobs.last(),
     },
+    models: { page: (uri) => viewer.page(uri), onDidDraw: viewer.onDidDraw, onDidRefuse: models.onDidRefuse },
   };
 }
 

@@ -85,6 +85,11 @@ export class JobTracker implements vscode.Disposable {
     return stopped;
   }
 
+  /** Every job the tracker keeps (the last few finished ones and those running). */
+  all(): Job[] {
+    return [...this.jobs.values()];
+  }
+
   running(): Job[] {
     return [...this.jobs.values()].filter((job) => !job.done);
   }

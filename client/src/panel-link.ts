@@ -17,6 +17,8 @@ export class PanelLink implements vscode.Disposable {
     this.deps = {
       log: (message) => output.appendLine(`[panel] ${message}`),
       revealLayer: (target) => revealLayer(target),
+      saveModel: (run) => vscode.commands.executeCommand("nnet.saveModel", run),
+      exportModel: (run, to) => vscode.commands.executeCommand(to === "onnx" ? "nnet.exportOnnx" : "nnet.exportPytorch", run),
     };
     registerTrainingPanelSerializer(context, this.deps);
     this.disposables.push(

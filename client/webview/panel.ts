@@ -13,6 +13,8 @@ import { DecisionMap } from "./decision-map";
 import { formatNumber, h } from "./dom";
 import { GradcheckTable } from "./gradcheck-table";
 import { NetworkDiagram } from "./network-diagram";
+import { PredictionsTable } from "./predictions-table";
+import { RunEndCard } from "./run-end";
 import { readPalette, type Palette } from "./theme";
 import { Toolbar } from "./toolbar";
 
@@ -24,8 +26,8 @@ export interface PanelHost {
   save(state: SavedState): void;
 }
 
-type Part = "charts" | "gradcheck" | "grid" | "network" | "status";
-const allParts: Part[] = ["charts", "gradcheck", "grid", "network", "status"];
+type Part = "charts" | "gradcheck" | "grid" | "network" | "status" | "predictions";
+const allParts: Part[] = ["charts", "gradcheck", "grid", "network", "status", "predictions"];
 const saveInterval = 1000;
 
 export class Panel {
@@ -44,6 +46,8 @@ export class Panel {
   private readonly decision: DecisionMap;
   private readonly gradcheck: GradcheckTable;
   private readonly network: NetworkDiagram;
+  private readonly runEnd: RunEndCard;
+  private readonly predictions: PredictionsTable;
   private readonly empty: HTMLElement;
 
   constructor(private readonly root: HTMLElement, private readonly host: PanelHost) {
@@ -62,6 +66,8 @@ export class Panel {
     this.decision = new DecisionMap([this.pngButton("decision", "Decision boundary")]);
     this.gradcheck = new GradcheckTable(reveal);
     this.network = new NetworkDiagram(reveal);
+    this.runEnd = new RunEndCard({ save: () => host.post({ type: "saveModel" }), export: (to) => host.post({ type: "exportModel", to }) });
+    this.predictions = new PredictionsTable();
     this.empty = h("p", { className: "empty", text: "Train a network (the Train code lens above a network) to see its curves here." });
     root.append(
       this.toolbar.element,
@@ -69,7 +75,7 @@ export class Panel {
       h(
         "div",
         { className: "cards" },
-        this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card, this.network.card,
+        this.runEnd.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card, this.network.card,
       ),
     );
     this.toolbar.show(this.view);
@@ -87,6 +93,7 @@ export class Panel {
   receive(message: HostMessage): void {
     this.state = applyHostMessage(this.state, message);
     if (message.type === "progress") this.schedule("charts", "status", ...(message.grid ? ["grid" as const] : []));
+    else if (message.type === "predictions") this.schedule("predictions");
     else this.schedule(...allParts);
     this.requestSave(message.type !== "progress");
   }
@@ -108,12 +115,16 @@ export class Panel {
     this.frame = 0;
     const parts = new Set(this.dirty);
     this.dirty.clear();
-    if (parts.has("status")) this.renderStatus();
+    if (parts.has("status")) {
+      this.renderStatus();
+      this.runEnd.render(this.state);
+    }
+    if (parts.has("predictions")) this.predictions.render(this.state.predictions);
     if (parts.has("charts")) this.renderCharts();
     if (parts.has("grid")) this.decision.render(this.state.grid, this.palette);
     if (parts.has("gradcheck")) this.gradcheck.render(this.state.gradcheck);
     if (parts.has("network")) this.network.render(this.state.summary);
-    this.empty.hidden = this.state.history.length > 0 || !!this.state.gradcheck || !!this.state.summary;
+    this.empty.hidden = this.state.history.length > 0 || !!this.state.gradcheck || !!this.state.summary || !!this.state.predictions;
     // How long the last redraw took, for the performance test and for anyone profiling.
     this.root.dataset.drawMs = (performance.now() - started).toFixed(2);
   }

@@ -112,6 +112,23 @@ describe("TrainingPanel host", () => {
     expect(reveals).toEqual([{ layer: "h2", network: "circle", uri }]);
   });
 
+  it("passes the end-of-run card's Save and Export to the extension with the panel's run, and drops an unknown export target", async () => {
+    const { TrainingPanel } = await load();
+    const { deps, logs } = setup();
+    const asked: unknown[] = [];
+    const panel = TrainingPanel.createOrShow(context, {
+      ...deps, saveModel: (r: unknown) => void asked.push(["save", r]), exportModel: (r: unknown, to: string) => void asked.push([to, r]),
+    });
+    panel.startRun(run);
+    await fromPage({ type: "saveModel" });
+    await fromPage({ type: "exportModel", to: "onnx" });
+    await fromPage({ type: "exportModel", to: "pytorch" });
+    await fromPage({ type: "exportModel", to: "../../etc" });
+    const target = { uri, network: "circle" };
+    expect(asked).toEqual([["save", target], ["onnx", target], ["pytorch", target]]);
+    expect(logs).toEqual([expect.stringMatching(/^Training panel: dropped a malformed message/)]);
+  });
+
   it("saves CSV and PNG exports where the user chooses, next to the document by default", async () => {
     const { TrainingPanel } = await load();
     const { deps, logs } = setup();

@@ -305,6 +305,61 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("offers Save and Export at the end of a training run, and posts what the buttons ask for", async () => {
+    await send(...run(20));
+    expect(await evaluate("document.querySelector('.run-end-card').hidden")).toBe(true);
+    await send({ type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed" } });
+    expect(await evaluate("document.querySelector('.run-end-card').hidden")).toBe(false);
+    expect(await evaluate("document.querySelector('.run-end-summary').textContent")).toMatch(/^circle after epoch 20: save it/);
+    for (const [button, message] of [
+      [".save-model", { type: "saveModel" }], [".export-pytorch", { type: "exportModel", to: "pytorch" }], [".export-onnx", { type: "exportModel", to: "onnx" }],
+    ] as const) {
+      await page.click(button);
+      const last = (await posted()).at(-1);
+      expect(last).toEqual(message);
+      expect(validateWebviewMessage(last)).toEqual(message);
+    }
+    await send(runMessage(5));
+    expect(await evaluate("document.querySelector('.run-end-card').hidden"), "a new run hides it until it ends").toBe(true);
+  });
+
+  it("shows predictions with the model's labels as text, and fits a 320 px panel", async () => {
+    const hostile = "<img src=x onerror=\"window.__pwned = 3\">";
+    const rows = Array.from({ length: 30 }, (_, i) => {
+      const values = [0.7 - i / 100, 0.2, 0.1 + i / 100];
+      const best = values.indexOf(Math.max(...values));
+      return { label: ["apple", "banana", hostile][best], probability: values[best], values };
+    });
+    await send({
+      type: "predictions",
+      result: { model: "/w/fruit.nnetmodel", data: "/w/new.csv", network: "fruit", kind: "classes", columns: ["apple", "banana", hostile], rows, omitted: 0 },
+    });
+    const table = await evaluate<{ head: string[]; first: string[]; rows: number; note: string; elements: number }>(`({
+      head: [...document.querySelectorAll(".predictions thead th")].map((th) => th.textContent),
+      first: [...document.querySelectorAll(".predictions tbody tr:first-child td")].map((td) => td.textContent),
+      rows: document.querySelectorAll(".predictions tbody tr").length,
+      note: document.querySelector(".predictions-note").textContent,
+      elements: document.querySelectorAll("#app img").length })`);
+    expect(table.head).toEqual(["#", "prediction", "p", "apple", "banana", hostile]);
+    expect(table.first).toEqual(["1", "apple", "0.7", "0.7", "0.2", "0.1"]);
+    expect(table.rows).toBe(30);
+    expect(table.note).toBe("fruit · fruit.nnetmodel on new.csv · 30 rows");
+    expect(table.elements).toBe(0);
+    expect(await evaluate("window.__pwned")).toBeUndefined();
+    await page.setViewportSize({ width: 320, height: 700 });
+    await evaluate("harness.frame()");
+    const narrow = await evaluate<{ page: number; card: number; visible: string[] }>(`({
+      page: document.documentElement.scrollWidth,
+      card: document.querySelector(".predictions-card").getBoundingClientRect().right,
+      visible: [...document.querySelectorAll(".predictions thead th")].filter((th) => th.offsetParent !== null).map((th) => th.textContent) })`);
+    expect(narrow.page).toBeLessThanOrEqual(320);
+    expect(narrow.card).toBeLessThanOrEqual(320);
+    expect(narrow.visible).toEqual(["#", "prediction", "p"]);
+    await page.screenshot({ path: join(screenshots, "panel-predictions-320.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(pageErrors).toEqual([]);
+  });
+
   it("runs under a CSP that does block inline script and style (so the check above means something)", async () => {
     await evaluate(`(() => {
       const style = document.createElement("style");

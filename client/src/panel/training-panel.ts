@@ -7,7 +7,7 @@
 import * as vscode from "vscode";
 import {
   applyHostMessage, emptyPanelState, validatePanelState, validateWebviewMessage,
-  type DoneParams, type HostMessage, type JobKind, type NetworkSummary, type PanelState,
+  type DoneParams, type ExportTarget, type HostMessage, type PredictResult, type JobKind, type NetworkSummary, type PanelState,
   type ProgressParams, type WebviewMessage,
 } from "../../../server/src/protocol";
 import { fileStem, pngBytes, saveWithDialog } from "./exports";
@@ -18,6 +18,9 @@ export interface TrainingPanelDeps {
   log(message: string): void;
   /** shows the layer's declaration; the extension knows the documents */
   revealLayer?(target: { layer: string; network?: string; uri?: string }): void | Thenable<void>;
+  /** the end-of-run card's Save and Export buttons: the commands, on the panel's run */
+  saveModel?(run: { uri?: string; network?: string }): void | Thenable<unknown>;
+  exportModel?(run: { uri?: string; network?: string }, to: ExportTarget): void | Thenable<unknown>;
 }
 
 /** What the extension knows when a job starts (JobStarted plus the request's kind and document). */
@@ -105,6 +108,11 @@ export class TrainingPanel implements vscode.Disposable {
     this.post({ type: "done", params });
   }
 
+  /** A model's predictions, shown as a table under the run. */
+  showPredictions(result: PredictResult): void {
+    this.post({ type: "predictions", result });
+  }
+
   reveal(preserveFocus = true): void {
     this.panel.reveal(undefined, preserveFocus);
   }
@@ -156,6 +164,12 @@ export class TrainingPanel implements vscode.Disposable {
       revealLayer: async ({ layer }) => {
         await this.deps.revealLayer?.({ layer, network: this.state.network, uri: this.state.uri });
       },
+      saveModel: async () => {
+        await this.deps.saveModel?.(this.run());
+      },
+      exportModel: async ({ to }) => {
+        await this.deps.exportModel?.(this.run(), to);
+      },
       exportCsv: async ({ csv }) => {
         const saved = await saveWithDialog({
           fileName: `${fileStem(this.state.network, "history")}.csv`,
@@ -180,6 +194,10 @@ export class TrainingPanel implements vscode.Disposable {
         if (saved) this.deps.log(`Training panel: chart saved to ${saved.toString()}`);
       },
     };
+  }
+
+  private run(): { uri?: string; network?: string } {
+    return { ...(this.state.uri ? { uri: this.state.uri } : {}), ...(this.state.network ? { network: this.state.network } : {}) };
   }
 
   private nearUri(): vscode.Uri | undefined {

@@ -21,6 +21,7 @@ import { registerSemanticTokens } from "./features/semantic-tokens";
 import { registerSymbols } from "./features/symbols";
 import { registerSummary } from "./features/summary";
 import { registerTraining } from "./features/training";
+import { registerModels } from "./features/models/index";
 import type { ServerContext } from "./context";
 import { semanticLegend } from "./convert";
 import { DocumentStore } from "./documents";
@@ -121,6 +122,7 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
   registerCodeLens(context);
   registerTraining(context);
   registerSummary(context);
+  registerModels(context);
   context.store.documents.listen(connection);
   connection.listen();
   return connection;

@@ -82,6 +82,92 @@ export interface SummaryResult {
   errors: number;
 }
 
+/** client → server: save the last training run of a network as a model file, without retraining. */
+export const SaveModelRequest = "nnet/saveModel";
+export interface SaveModelParams {
+  uri: string;
+  /** default: the document's most recent training run */
+  network?: string;
+  /** the .nnetmodel file to write */
+  target: string;
+}
+export interface SaveModelResult {
+  path: string;
+  network: string;
+  epochs: number;
+}
+/** The `data` of the error nnet/saveModel and nnet/export answer when the network has no run to save, so a client can offer Train. */
+export interface NoRunData {
+  noRun: true;
+  network?: string;
+}
+
+/** client → server: a saved model's answer for each row of a CSV. */
+export const PredictRequest = "nnet/predict";
+export interface PredictParams {
+  /** the .nnetmodel file */
+  model: string;
+  /** a CSV whose header names the model's features */
+  data: string;
+}
+export interface PredictionRow {
+  /** classification: the predicted label and its probability */
+  label?: string;
+  probability?: number;
+  /** every class's probability, or every output's value, in `columns` order */
+  values: number[];
+}
+export interface PredictResult {
+  model: string;
+  data: string;
+  network: string;
+  kind: "classes" | "values";
+  /** the class labels (classification) or output names (regression) */
+  columns: string[];
+  rows: PredictionRow[];
+  /** rows predicted but not sent (beyond `predictRowLimit`) */
+  omitted: number;
+}
+/** At most this many predicted rows travel to the editor; the count of the rest is reported. */
+export const predictRowLimit = 10_000;
+
+export type ExportTarget = "pytorch" | "onnx";
+
+/** client → server: export the last run of a network (uri) or a model file (model) to PyTorch or ONNX. */
+export const ExportRequest = "nnet/export";
+export interface ExportParams {
+  uri?: string;
+  model?: string;
+  network?: string;
+  to: ExportTarget;
+  /** the folder (pytorch) or the .onnx file (onnx) */
+  out: string;
+}
+export interface ExportResult {
+  out: string;
+  /** the files written */
+  files: string[];
+}
+
+/** client → server: what a model file holds, for the model viewer. */
+export const ModelSummaryRequest = "nnet/modelSummary";
+export interface ModelSummaryParams {
+  path: string;
+}
+export interface ModelSummaryResult {
+  summary: NetworkSummary;
+  /** the lines of `nnet summary MODEL` below the table */
+  provenance: string[];
+  features: string[];
+  outputs: { kind: "classes" | "values"; names: string[] };
+  train: { optimizer: string; lr: number; batch: number | "full"; epochs: number; seed: number; validation: number };
+  metrics?: { loss: number; accuracy?: number; valLoss?: number; valAccuracy?: number };
+  history: { epochs: number; firstLoss?: number; lastLoss?: number; bestLoss?: number; bestEpoch?: number };
+  source?: { file: string; network: string; sha256: string };
+  savedAt: string;
+  createdBy: string;
+}
+
 /** server → client: one epoch finished. */
 export const ProgressNotification = "nnet/progress";
 export interface ProgressParams {
@@ -116,14 +202,19 @@ export type HostMessage =
   | { type: "run"; jobId: string; network: string; kind: JobKind; epochs: number; summary: NetworkSummary; uri?: string }
   | { type: "progress"; metrics: EpochMetrics; grid?: DecisionGrid }
   | { type: "done"; params: DoneParams }
-  | { type: "restore"; state: PanelState };
+  | { type: "restore"; state: PanelState }
+  /** a model's predictions, shown as a table under the run */
+  | { type: "predictions"; result: PredictResult };
 
 /** Webview → extension host. */
 export type WebviewMessage =
   | { type: "ready" }
   | { type: "revealLayer"; layer: string }
   | { type: "exportCsv"; csv: string }
-  | { type: "exportPng"; name: string; dataUrl: string };
+  | { type: "exportPng"; name: string; dataUrl: string }
+  /** the end-of-run card's buttons: save or export the panel's last run */
+  | { type: "saveModel" }
+  | { type: "exportModel"; to: ExportTarget };
 
 /** What the panel keeps to redraw itself after a reload. */
 export interface PanelState {
@@ -138,10 +229,12 @@ export interface PanelState {
   gradcheck?: GradcheckReport;
   status?: DoneParams["status"];
   message?: string;
+  predictions?: PredictResult;
 }
 
 export {
   validateWebviewMessage, validateHostMessage, validatePanelState, validateEpochMetrics,
-  validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, messageLimits,
+  validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, validatePredictResult, messageLimits,
 } from "./validate";
+export { validateSaveModelParams, validatePredictParams, validateExportParams, validateModelSummaryParams } from "./validate-requests";
 export { applyHostMessage, emptyPanelState } from "./panel-state";

@@ -41,5 +41,8 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
     }
     case "restore":
       return message.state;
+    case "predictions":
+      state.predictions = message.result;
+      return state;
   }
 }

@@ -6,7 +6,7 @@
  */
 import type {
   DecisionGrid, DoneParams, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
-  JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, WebviewMessage,
+  JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, PredictionRow, PredictResult, WebviewMessage,
 } from "./index";
 
 /** Bounds on what a well-behaved panel sends; anything larger is refused. */
@@ -19,18 +19,20 @@ export const messageLimits = {
   layers: 4_096,
   gridValues: 1_048_576,
   points: 100_000,
+  predictions: 10_000,
+  path: 4_096,
 } as const;
 
-type Check<T> = (value: unknown) => T | undefined;
+export type Check<T> = (value: unknown) => T | undefined;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const text = (max: number): Check<string> => (value) =>
+export const text = (max: number): Check<string> => (value) =>
   typeof value === "string" && value.length <= max ? value : undefined;
 
-const name = text(messageLimits.name);
-const uri = text(8_192);
+export const name = text(messageLimits.name);
+export const uri = text(8_192);
 
 /** JSON turns NaN and Infinity into null, so a diverged epoch may carry null. */
 const metric: Check<number> = (value) => {
@@ -44,13 +46,13 @@ const finite: Check<number> = (value) =>
 const count: Check<number> = (value) =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
 
-const oneOf = <T extends string>(...options: T[]): Check<T> => (value) =>
+export const oneOf = <T extends string>(...options: T[]): Check<T> => (value) =>
   options.includes(value as T) ? (value as T) : undefined;
 
 const jobKind = oneOf<JobKind>("train", "gradcheck");
 const doneStatus = oneOf<DoneParams["status"]>("completed", "cancelled", "failed");
 
-function list<T>(item: Check<T>, max: number): Check<T[]> {
+export function list<T>(item: Check<T>, max: number): Check<T[]> {
   return (value) => {
     if (!Array.isArray(value) || value.length > max) return undefined;
     const out: T[] = new Array(value.length);
@@ -67,7 +69,7 @@ function list<T>(item: Check<T>, max: number): Check<T[]> {
  * Builds a checked object from a field map: required fields must pass,
  * optional ones (key listed in `optional`) may be absent. Unknown keys are dropped.
  */
-function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }, optional: (keyof T)[] = []): Check<T> {
+export function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }, optional: (keyof T)[] = []): Check<T> {
   return (value) => {
     if (!isRecord(value)) return undefined;
     const out: Record<string, unknown> = {};
@@ -138,13 +140,28 @@ const doneParams = shape<DoneParams>(
   ["message", "line", "history", "gradcheck", "grid"],
 );
 
+const predictionRow = shape<PredictionRow>(
+  { label: name, probability: metric, values: list(metric, messageLimits.layers) },
+  ["label", "probability"],
+);
+
+/** Predictions for the panel: every row has one value per column. */
+export const validatePredictResult: Check<PredictResult> = (value) => {
+  const result = shape<PredictResult>({
+    model: text(messageLimits.path), data: text(messageLimits.path), network: name, kind: oneOf("classes", "values"),
+    columns: list(name, messageLimits.layers), rows: list(predictionRow, messageLimits.predictions), omitted: count,
+  })(value);
+  if (!result || !result.rows.every((row) => row.values.length === result.columns.length)) return undefined;
+  return result;
+};
+
 export const validatePanelState: Check<PanelState> = shape<PanelState>(
   {
     uri, network: name, kind: jobKind, epochs: count, summary: validateNetworkSummary, history,
     grid: validateDecisionGrid, gradcheck: validateGradcheckReport, status: doneStatus,
-    message: text(messageLimits.message),
+    message: text(messageLimits.message), predictions: validatePredictResult,
   },
-  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message"],
+  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions"],
 );
 
 const pngDataUrl: Check<string> = (value) => {
@@ -163,6 +180,8 @@ const webviewChecks: { [K in WebviewMessage["type"]]: Check<Extract<WebviewMessa
   revealLayer: shape({ type: oneOf("revealLayer"), layer: name }),
   exportCsv: shape({ type: oneOf("exportCsv"), csv: text(messageLimits.csv) }),
   exportPng: shape({ type: oneOf("exportPng"), name: fileStem, dataUrl: pngDataUrl }),
+  saveModel: shape({ type: oneOf("saveModel") }),
+  exportModel: shape({ type: oneOf("exportModel"), to: oneOf("pytorch", "onnx") }),
 };
 
 const hostChecks: { [K in HostMessage["type"]]: Check<Extract<HostMessage, { type: K }>> } = {
@@ -173,6 +192,7 @@ const hostChecks: { [K in HostMessage["type"]]: Check<Extract<HostMessage, { typ
   progress: shape({ type: oneOf("progress"), metrics: validateEpochMetrics, grid: validateDecisionGrid }, ["grid"]),
   done: shape({ type: oneOf("done"), params: doneParams }),
   restore: shape({ type: oneOf("restore"), state: validatePanelState }),
+  predictions: shape({ type: oneOf("predictions"), result: validatePredictResult }),
 };
 
 function byType<M extends { type: string }>(checks: Record<string, Check<M>>): Check<M> {

@@ -16,7 +16,7 @@ export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-
 export { initialModel } from "./initial-model";
 export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
-export { TrainingRunner, type RunnerContext, type RunnerOptions, type LastRun } from "./runner";
+export { TrainingRunner, NoRunError, type RunnerContext, type RunnerOptions, type LastRun, type SaveableRun } from "./runner";
 export { writeFileAtomic, type WriteHooks } from "./save";
 export {
   writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,

@@ -9,8 +9,8 @@ suite("activation", () => {
   test("the extension is present and waits for a .nnet file", () => {
     const nnet = extension();
     assert.equal(nnet.packageJSON.name, "nnet-lab");
-    // Opening a .nnet file, or VS Code restoring the training panel after a window reload.
-    assert.deepEqual(nnet.packageJSON.activationEvents, ["onLanguage:nnet", "onWebviewPanel:nnet.trainingPanel"]);
+    // Opening a .nnet file, VS Code restoring the training panel after a window reload, or opening a .nnetmodel.
+    assert.deepEqual(nnet.packageJSON.activationEvents, ["onLanguage:nnet", "onWebviewPanel:nnet.trainingPanel", "onCustomEditor:nnet.modelViewer"]);
     assert.equal(nnet.isActive, false, "nothing .nnet has been opened yet");
   });
 

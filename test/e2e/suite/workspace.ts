@@ -15,6 +15,14 @@ export interface NNetLabApi {
   readonly ready: Promise<boolean>;
   readonly output: vscode.OutputChannel;
   readonly jobs: NNetJobsApi;
+  readonly models: NNetModelsApi;
+}
+
+/** Saved models as the extension shows them (client/src/extension.ts). */
+export interface NNetModelsApi {
+  page(uri: vscode.Uri): string | undefined;
+  readonly onDidDraw: vscode.Event<vscode.Uri>;
+  readonly onDidRefuse: vscode.Event<{ method: string; message: string; noRun: boolean }>;
 }
 
 /** A run as the extension tracks it (client/src/jobs.ts). */

@@ -140,6 +140,29 @@ export const steps = [
       }, () => `the rendered summary lists the hidden layer's 24 parameters: ${JSON.stringify(table)}`);
     },
   },
+  {
+    name: "save-model-and-open-it",
+    async run(workbench) {
+      // the trained xor run (the gradient check since leaves it saveable): Save Model…, accept the dialog's NETWORK.nnetmodel
+      await workbench.clickWord("hidden");
+      await workbench.runCommand("NNet: Save Model…");
+      const path = workbench.page.locator(".quick-input-widget .quick-input-box input");
+      await waitUntil(async () => /xor\.nnetmodel$/.test(await path.inputValue().catch(() => "")), async () => `the save dialog offers xor.nnetmodel (has ${await path.inputValue().catch(() => "?")})`);
+      await workbench.page.keyboard.press("Enter");
+      await workbench.page.locator(".notifications-toasts", { hasText: "NNet: saved 'xor' (500 epochs) to xor.nnetmodel" }).first().waitFor();
+      // Quick Open the file: it opens in the model viewer, not as bytes
+      await workbench.page.keyboard.press("Control+P");
+      await workbench.page.locator(".quick-input-widget .quick-input-box input").fill("xor.nnetmodel");
+      await workbench.page.locator(".quick-input-widget .monaco-list-row", { hasText: "xor.nnetmodel" }).first().waitFor();
+      await workbench.page.keyboard.press("Enter");
+      let settings = "";
+      await waitUntil(async () => {
+        settings = await workbench.frameText("table.pairs");
+        return /optimizer\s+adam \(lr 0\.05\)/.test(settings);
+      }, () => `the model viewer shows the training settings: ${JSON.stringify(settings)}`);
+      assert.match(await workbench.frameText("table.layers"), /hidden\s+dense\s+x\s+8\s+tanh\s+24/);
+    },
+  },
 ];
 
 /** Whether a canvas in the webview has any non-transparent pixel. */

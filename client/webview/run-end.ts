@@ -1,0 +1,45 @@
+/** The end-of-run card: what a finished training run can become (a model file, a PyTorch project, an ONNX graph). */
+import type { ExportTarget, PanelState } from "../../server/src/protocol";
+import { h } from "./dom";
+
+export interface RunEndEvents {
+  save(): void;
+  export(to: ExportTarget): void;
+}
+
+export class RunEndCard {
+  readonly card: HTMLElement;
+  private readonly summary: HTMLElement;
+
+  constructor(events: RunEndEvents) {
+    const button = (className: string, text: string, title: string, act: () => void): HTMLButtonElement => {
+      const element = h("button", { className, text, title });
+      element.addEventListener("click", act);
+      return element;
+    };
+    this.summary = h("p", { className: "run-end-summary" });
+    this.card = h(
+      "section",
+      { className: "card run-end-card" },
+      h("header", { className: "card-header" }, h("h2", { text: "Trained model" })),
+      this.summary,
+      h(
+        "div",
+        { className: "run-end-actions" },
+        button("save-model", "Save Model…", "Save this run's weights as a .nnetmodel file", () => events.save()),
+        button("export-pytorch secondary", "Export to PyTorch…", "Write a PyTorch project with this run's weights", () => events.export("pytorch")),
+        button("export-onnx secondary", "Export to ONNX…", "Write this run's inference graph as an .onnx file", () => events.export("onnx")),
+      ),
+    );
+    this.card.hidden = true;
+  }
+
+  /** Shown once a training run has ended with at least one whole epoch (a stopped run keeps its last one). */
+  render(state: PanelState): void {
+    const last = state.history[state.history.length - 1];
+    const ended = state.kind === "train" && (state.status === "completed" || state.status === "cancelled") && last !== undefined;
+    this.card.hidden = !ended;
+    if (!ended) return;
+    this.summary.textContent = `${state.network ?? "The network"} after epoch ${last.epoch}${state.status === "cancelled" ? " (stopped)" : ""}: save it to predict later, or export it.`;
+  }
+}

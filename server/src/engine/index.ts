@@ -39,3 +39,5 @@ export { generate, irisDataset, datasetFromSpec } from "./generators";
 export { irisRows, irisClassNames, irisFeatureNames } from "./iris";
 export type { DecisionGrid } from "./grid";
 export { decisionGrid } from "./grid";
+export type { Phase, PointKind, PlanPoint, StepperConfig, NonFinite } from "./stepper";
+export { Stepper, stepPlan } from "./stepper";

@@ -44,7 +44,7 @@ describe("Stepper", () => {
   it("holds computeGradients' numbers at the end of backward", () => {
     const ts = trainSpec({ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
     const stepper = new Stepper({ spec, train: ts, data });
-    const lastBackward = stepper.plan.findLastIndex((p) => p.phase === "backward");
+    const lastBackward = stepper.plan.map((p) => p.phase).lastIndexOf("backward");
     // step 5: the second epoch's second batch
     while (stepper.position < 5 * stepper.plan.length + lastBackward + 1) stepper.advance();
     expect(stepper.step).toBe(5);

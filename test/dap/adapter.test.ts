@@ -3,6 +3,7 @@
  * algorithm, stepping both ways, breakpoints, variables, evaluation and
  * errors. Every wait is on a DAP event or response.
  */
+import { spawnSync } from "node:child_process";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bundleCli, evaluate, exact, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
@@ -20,6 +21,17 @@ beforeEach(async () => { dc = await startClient(cli); });
 afterEach(async () => { await dc.stop(); });
 
 const next = (): Promise<unknown> => stepWith(dc, dc.nextRequest({ threadId: 1 }));
+
+describe("nnet dap", () => {
+  it("is listed, explains itself and refuses options", () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+    expect(run("--help").stdout).toMatch(/dap\s+run the debug adapter/);
+    expect(run("dap", "--help").stdout).toMatch(/^Usage: nnet dap/);
+    const bad = run("dap", "--port", "4711");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/nnet dap: unknown option --port 4711/);
+  });
+});
 
 describe("launch", () => {
   it("stops on entry at the input line, with a stack that reads like the algorithm", async () => {
@@ -128,6 +140,15 @@ describe("stepping", () => {
     const start = await stepWith(dc, dc.reverseContinueRequest({ threadId: 1 }));
     expect(start.body.reason).toBe("entry");
     expect((await frames(dc)).slice(0, 3)).toEqual([`input x @${line.input}`, `forward @${line.input}`, `step 1 of epoch 1 @${line.train}`]);
+  });
+
+  it("pauses a long run where it is", async () => {
+    await launchAndStop(dc, { program: fixture("long.nnet") });
+    await dc.continueRequest({ threadId: 1 });
+    const paused = await stepWith(dc, dc.pauseRequest({ threadId: 1 }));
+    expect(paused.body.reason).toBe("pause");
+    expect((await frames(dc))[3]).toBe(`train tiny @${line.network}`);
+    await stepWith(dc, dc.nextRequest({ threadId: 1 }));
   });
 
   it("continues to the end of the run: terminated", async () => {

@@ -7,7 +7,7 @@
 import { closest } from "../language/index";
 import type { Matrix, NetworkNode, PlanPoint, Stepper, TrainSpec } from "../engine/index";
 import { ExprError, type Lookup } from "./expr";
-import { column, rowText, short, summary, type Value } from "./values";
+import { column, full, rowText, short, summary, type Value } from "./values";
 
 /** One line of the Variables view; `children` expand it. */
 export interface Shown {
@@ -86,7 +86,7 @@ export function quantity(stepper: Stepper, node: NetworkNode, family: Family): Q
 /** A matrix as a line with its shape and norm, expanding to rows and then entries (a vector straight to entries). */
 export function shownMatrix(name: string, value: Matrix, evaluateName: string | undefined, vector = false): Shown {
   const entry = (r: number, c: number, text: string): Shown => ({
-    name: text, value: String(value.data[r * value.cols + c]),
+    name: text, value: full(value.data[r * value.cols + c]),
     ...(evaluateName ? { evaluateName: vector ? `${evaluateName}[${r}]` : `${evaluateName}[${r}, ${c}]` } : {}),
   });
   const children = (): Shown[] => {
@@ -205,7 +205,7 @@ export function lookupFor(stepper: Stepper, train: TrainSpec): Lookup {
 
 /** A value for the Debug Console or a logpoint: a number in full, a matrix by shape and norm. */
 export function valueText(value: Value): string {
-  return typeof value === "number" ? String(value) : summary(value);
+  return typeof value === "number" ? full(value) : summary(value);
 }
 
 export { short };

@@ -49,12 +49,15 @@ export function rowText(value: Matrix, row: number, limit = 8): string {
   return `[${entries.join(", ")}${value.cols > limit ? ", …" : ""}]`;
 }
 
+/** A number in full: the shortest text that reads back as the same double, -0 included. */
+export const full = (v: number): string => (Object.is(v, -0) ? "-0" : String(v));
+
 /** Every entry at full precision (the shortest text that reads back as the same double): for Copy Value. */
 export function exactText(value: Value): string {
-  if (typeof value === "number") return String(value);
+  if (typeof value === "number") return Number.isFinite(value) ? full(value) : `"${value}"`;
   const rows: string[] = [];
   for (let r = 0; r < value.rows; r++) {
-    rows.push(`[${Array.from(value.data.subarray(r * value.cols, (r + 1) * value.cols), (v) => (Number.isFinite(v) ? String(v) : `"${v}"`)).join(",")}]`);
+    rows.push(`[${Array.from(value.data.subarray(r * value.cols, (r + 1) * value.cols), (v) => (Number.isFinite(v) ? full(v) : `"${v}"`)).join(",")}]`);
   }
   return `[${rows.join(",")}]`;
 }

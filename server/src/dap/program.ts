@@ -21,6 +21,8 @@ export interface LaunchArgs {
   seed?: number;
   /** the folder data files must lie in (default: the program's) */
   workspace?: string;
+  /** let csv(…) read files outside that folder (the editor's nnet.data.allowOutsideWorkspace) */
+  allowOutsideWorkspace?: boolean;
 }
 
 export interface Program {
@@ -102,7 +104,7 @@ export function loadProgram(args: LaunchArgs): Loaded {
     kind: "train", text, path, displayName: basename(path),
     ...(args.network !== undefined ? { network: args.network } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
-    ...(args.workspace ? { files: { root: resolve(args.workspace) } } : {}),
+    files: { ...(args.workspace ? { root: resolve(args.workspace) } : {}), ...(args.allowOutsideWorkspace === true ? { allowOutsideWorkspace: true } : {}) },
   });
   // the first problem carries the file and line; the rest follow from it often enough
   if (!compiled.ok) return { ok: false, message: compiled.problems[0] };

@@ -6,7 +6,7 @@
  */
 import { closest } from "../language/index";
 import type { Matrix, NetworkNode, PlanPoint, Stepper, TrainSpec } from "../engine/index";
-import { ExprError, type Lookup } from "./expr";
+import { ExprError, functionNames, type Lookup } from "./expr";
 import { column, full, rowText, short, summary, type Value } from "./values";
 
 /** One line of the Variables view; `children` expand it. */
@@ -201,6 +201,15 @@ export function lookupFor(stepper: Stepper, train: TrainSpec): Lookup {
     const hint = closest(name, names);
     throw new ExprError(`unknown name '${name}'${hint ? `; did you mean '${hint}'?` : ""} (layers are read as W.${network.nodes[1]?.name ?? "h1"}, delta.…, z.…, a.…)`);
   };
+}
+
+/** The names and functions an expression may use that start with `prefix`, for the Debug Console's completion. */
+export function completions(stepper: Stepper, prefix: string): string[] {
+  const nodes = stepper.network.nodes;
+  const qualified = families.filter((f) => !f.startsWith("Δ"))
+    .flatMap((f) => nodes.filter((n) => has(n, f)).map((n) => `${f}.${n.name}`));
+  const names = [...qualified, ...nodes.map((n) => n.name), "x", "y", "m", "C", "lr", "step", "epoch", ...functionNames.map((f) => `${f}(`)];
+  return [...new Set(names)].filter((name) => name.startsWith(prefix) && name !== prefix);
 }
 
 /** A value for the Debug Console or a logpoint: a number in full, a matrix by shape and norm. */

@@ -15,7 +15,7 @@ import { Stepper, type NonFinite } from "../engine/index";
 import { conditionProblem, interpolate, parseHitCondition, type LineBreakpoint } from "./breakpoints";
 import { evaluate, ExprError, truth } from "./expr";
 import {
-  batchVariables, layerVariables, lookupFor, lossVariables, optimizerVariables, pointName, shownMatrix, valueText, type Shown,
+  batchVariables, completions, layerVariables, lookupFor, lossVariables, optimizerVariables, pointName, shownMatrix, valueText, type Shown,
 } from "./inspect";
 import { lineOf, loadProgram, type LaunchArgs, type Program } from "./program";
 import { exactText } from "./values";
@@ -64,6 +64,7 @@ export class NnetDebugSession extends DebugSession {
       supportsClipboardContext: true,
       supportsExceptionInfoRequest: true,
       supportsTerminateRequest: true,
+      supportsCompletionsRequest: true,
       exceptionBreakpointFilters: [
         { filter: "nonfinite", label: "NaN or Infinity", description: "Stop where a quantity first becomes NaN or infinite", default: true },
       ],
@@ -225,6 +226,18 @@ export class NnetDebugSession extends DebugSession {
     } catch (failure) {
       this.fail(response, 2003, failure instanceof ExprError ? failure.message : String(failure));
     }
+  }
+
+  protected completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const stepper = this.stepper;
+    // the word being typed, `delta.h` or `nor`, ends at the cursor
+    const before = args.text.slice(0, Math.max(0, this.convertClientColumnToDebugger(args.column)));
+    const word = /[\p{L}_∂][\p{L}\p{N}_]*(\.[\p{L}\p{N}_]*)?$/u.exec(before)?.[0] ?? "";
+    const start = this.convertDebuggerColumnToClient(before.length - word.length);
+    response.body = {
+      targets: stepper ? completions(stepper, word).map((label) => ({ label, start, length: word.length })) : [],
+    };
+    this.sendResponse(response);
   }
 
   protected exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {

@@ -145,6 +145,8 @@ describe("stepping", () => {
   it("pauses a long run where it is", async () => {
     await launchAndStop(dc, { program: fixture("long.nnet") });
     await dc.continueRequest({ threadId: 1 });
+    await expect(dc.nextRequest({ threadId: 1 })).rejects.toThrow("the run is going; pause it first");
+    await expect(evaluate(dc, "norm(x)")).rejects.toThrow("the run is going; pause it to evaluate");
     const paused = await stepWith(dc, dc.pauseRequest({ threadId: 1 }));
     expect(paused.body.reason).toBe("pause");
     expect((await frames(dc))[3]).toBe(`train tiny @${line.network}`);

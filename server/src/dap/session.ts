@@ -250,27 +250,32 @@ export class NnetDebugSession extends DebugSession {
   }
 
   protected continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (this.busy(response)) return;
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
     this.resume("continue");
   }
 
   protected nextRequest(response: DebugProtocol.NextResponse): void {
+    if (this.busy(response)) return;
     this.sendResponse(response);
     this.stepOnce();
   }
 
   protected stepInRequest(response: DebugProtocol.StepInResponse): void {
+    if (this.busy(response)) return;
     this.sendResponse(response);
     this.stepOnce();
   }
 
   protected stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (this.busy(response)) return;
     this.sendResponse(response);
     this.resume("stepOut");
   }
 
   protected stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    if (this.busy(response)) return;
     this.sendResponse(response);
     const stepper = this.stepper;
     if (!stepper) return;
@@ -283,6 +288,7 @@ export class NnetDebugSession extends DebugSession {
   }
 
   protected reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    if (this.busy(response)) return;
     this.sendResponse(response);
     const stepper = this.stepper;
     if (!stepper) return;
@@ -318,6 +324,13 @@ export class NnetDebugSession extends DebugSession {
   protected disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
     this.closed = true;
     super.disconnectRequest(response, args);
+  }
+
+  // A client may send a step while a run is going; it gets an answer, not a second run over the first.
+  private busy(response: DebugProtocol.Response): boolean {
+    if (!this.running) return false;
+    this.fail(response, 3001, "the run is going; pause it first");
+    return true;
   }
 
   private moveTo(position: number): void {

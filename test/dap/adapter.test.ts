@@ -196,13 +196,18 @@ describe("breakpoints", () => {
     });
     expect(set.body.breakpoints[1]).toMatchObject({ verified: false, message: expect.stringMatching(/expected '\)'/) });
     const logs: string[] = [];
-    dc.on("output", (event: { body: { output: string } }) => logs.push(event.body.output));
+    const lines = new Set<number>();
+    dc.on("output", (event: { body: { output: string; line?: number } }) => {
+      logs.push(event.body.output);
+      if (event.body.output.startsWith("h1:")) lines.add(event.body.line ?? -1);
+    });
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("terminated")]);
     const h1 = logs.filter((l) => l.startsWith("h1:"));
     // z at h1 (gradients not yet computed) then BP2 at h1, in each of 9 steps
     expect(h1.length).toBe(18);
     expect(h1[0]).toBe("h1: <delta.h1: not yet computed in this step (BP2 at h1 computes it)> m=2\n");
     expect(h1[1]).toBe("h1: 1 m=2\n");
+    expect([...lines]).toEqual([line.h1]);
   });
 
   it("stops where a quantity first becomes non-finite, naming the layer and quantity", async () => {

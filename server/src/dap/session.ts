@@ -12,22 +12,17 @@ import {
 } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { Stepper, type NonFinite } from "../engine/index";
-import { conditionProblem, interpolate, parseHitCondition, type LineBreakpoint } from "./breakpoints";
-import { evaluate, ExprError, truth } from "./expr";
+import { conditionProblem, parseHitCondition, type LineBreakpoint } from "./breakpoints";
+import { evaluate, ExprError } from "./expr";
 import {
   batchVariables, completions, layerVariables, lookupFor, lossVariables, optimizerVariables, pointName, shownMatrix, valueText, type Shown,
 } from "./inspect";
 import { lineOf, loadProgram, type LaunchArgs, type Program } from "./program";
+import { describeNonFinite, hitAt, type Hit } from "./stops";
 import { exactText } from "./values";
 
 const THREAD = 1;
 const CHUNK = 2000;
-
-interface Hit {
-  reason: "breakpoint" | "exception";
-  text?: string;
-  ids?: number[];
-}
 
 type LaunchRequestArgs = DebugProtocol.LaunchRequestArguments & LaunchArgs;
 
@@ -306,7 +301,10 @@ export class NnetDebugSession extends DebugSession {
       }
     }
     this.moveTo(target);
-    if (hit?.reason === "exception") this.nonFiniteAt = target;
+    if (hit?.nonFinite) {
+      this.nonFiniteAt = target;
+      this.exception = hit.nonFinite;
+    }
     this.stopAt(hit ? hit.reason : "entry", hit);
   }
 
@@ -368,58 +366,23 @@ export class NnetDebugSession extends DebugSession {
     setImmediate(chunk);
   }
 
-  /**
-   * Whether the stepper's current point stops the run: a non-finite value (the first of the run), or a
-   * breakpoint on a line that forward or backward has just entered. `live` runs hit counts and logpoints,
-   * which a replay does not repeat.
-   */
+  // The stop rules at the current state; a live run records the non-finite value it stops at.
   private hitAt(stepper: Stepper, live: boolean, nonFiniteSeen: boolean): Hit | undefined {
     const program = this.program as Program;
-    const point = stepper.point;
-    if (!point) return undefined;
-    if (this.stopOnNonFinite && !nonFiniteSeen) {
-      const bad = stepper.nonFinite();
-      if (bad) {
-        if (live) {
-          this.nonFiniteAt = stepper.position;
-          this.exception = bad;
-        }
-        return { reason: "exception", text: describeNonFinite(bad) };
-      }
+    const hit = hitAt(stepper, {
+      program, breakpoints: this.breakpoints, stopOnNonFinite: this.stopOnNonFinite, nonFiniteSeen, live,
+      print: (text, category, line) => {
+        const event = new OutputEvent(`${text}\n`, category) as DebugProtocol.OutputEvent;
+        event.body.source = new Source(basename(program.path), this.convertDebuggerPathToClient(program.path));
+        event.body.line = this.convertDebuggerLineToClient(line);
+        this.sendEvent(event);
+      },
+    });
+    if (live && hit?.nonFinite) {
+      this.nonFiniteAt = stepper.position;
+      this.exception = hit.nonFinite;
     }
-    const line = lineOf(program, stepper.network, point);
-    const bp = this.breakpoints.get(line);
-    if (!bp) return undefined;
-    const previous = stepper.pointIndex > 0 ? stepper.plan[stepper.pointIndex - 1] : undefined;
-    if (previous && previous.phase === point.phase && lineOf(program, stepper.network, previous) === line) return undefined;
-    const lookup = lookupFor(stepper, program.config.train);
-    if (bp.condition) {
-      try {
-        if (!truth(evaluate(bp.condition, lookup))) return undefined;
-      } catch (failure) {
-        // a condition that cannot be evaluated stops, and says why, rather than being silently false
-        if (live) this.sendEvent(new OutputEvent(`breakpoint condition '${bp.condition}': ${(failure as Error).message}\n`, "stderr"));
-        return { reason: "breakpoint", ids: [bp.id] };
-      }
-    }
-    if (live) {
-      bp.hits++;
-      if (bp.hitCondition && !bp.hitCondition(bp.hits)) return undefined;
-      if (bp.logMessage !== undefined) {
-        const text = interpolate(bp.logMessage, (expression) => {
-          try {
-            return valueText(evaluate(expression, lookup));
-          } catch (failure) {
-            return `<${(failure as Error).message}>`;
-          }
-        });
-        this.sendEvent(new OutputEvent(`${text}\n`, "console", { line: this.convertDebuggerLineToClient(line) }));
-        return undefined;
-      }
-    } else if (bp.logMessage !== undefined || bp.hitCondition) {
-      return undefined;
-    }
-    return { reason: "breakpoint", ids: [bp.id] };
+    return hit;
   }
 
   private stopAt(reason: string, hit?: Hit): void {
@@ -439,10 +402,6 @@ export class NnetDebugSession extends DebugSession {
     this.sendEvent(new OutputEvent(`training finished: ${stepper.totalSteps} steps, last C = ${stepper.loss}\n`, "console"));
     this.sendEvent(new TerminatedEvent());
   }
-}
-
-function describeNonFinite(bad: NonFinite): string {
-  return `non-finite value (NaN or Infinity): ${bad.quantity} of layer '${bad.node}' is the first quantity to become non-finite`;
 }
 
 function samePath(a: string, b: string): boolean {

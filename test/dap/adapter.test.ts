@@ -188,6 +188,18 @@ describe("breakpoints", () => {
     expect((await frames(dc))[2]).toBe(`step 2 of epoch 3 @${line.train}`);
   });
 
+  it("a condition on a quantity not computed yet is false there; one that fails stops and says why", async () => {
+    await launchAndStop(dc, { program: tiny, stopOnEntry: false }, [{ line: line.h1, condition: "norm(delta.h1) > 0 && epoch == 2" }]);
+    expect((await frames(dc)).slice(0, 3)).toEqual([`BP2 at h1 @${line.h1}`, `backward @${line.out}`, `step 1 of epoch 2 @${line.train}`]);
+    await dc.setBreakpointsRequest({ source: { path: tiny }, breakpoints: [{ line: line.h2, condition: "W.h2 > 0" }] });
+    const [stderr, stopped] = await Promise.all([dc.waitForEvent("output"), stepWith(dc, dc.continueRequest({ threadId: 1 }))]);
+    expect(stopped.body.reason).toBe("breakpoint");
+    expect(stderr.body).toMatchObject({
+      category: "stderr", line: line.h2,
+      output: "breakpoint condition 'W.h2 > 0': the condition gives a 3×3 matrix, not a number; reduce it with norm(…), max(…) or mean(…)\n",
+    });
+  });
+
   it("logpoints print and do not stop; a broken condition is refused when set", async () => {
     await launchAndStop(dc, { program: tiny });
     const set = await dc.setBreakpointsRequest({

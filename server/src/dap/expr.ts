@@ -14,6 +14,9 @@ import { norm, type Value } from "./values";
 
 export class ExprError extends Error {}
 
+/** A name whose quantity the current point has not computed yet: a breakpoint condition is then false, not failed. */
+export class NotComputedError extends ExprError {}
+
 /** Resolves a name (`x`, `h1`) or a qualified name (`W.h1`), or throws an ExprError saying why not. */
 export type Lookup = (family: string | undefined, name: string) => Value;
 

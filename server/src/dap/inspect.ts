@@ -6,7 +6,7 @@
  */
 import { closest } from "../language/index";
 import type { Matrix, NetworkNode, PlanPoint, Stepper, TrainSpec } from "../engine/index";
-import { ExprError, functionNames, type Lookup } from "./expr";
+import { ExprError, functionNames, NotComputedError, type Lookup } from "./expr";
 import { column, full, rowText, short, summary, type Value } from "./values";
 
 /** One line of the Variables view; `children` expand it. */
@@ -50,7 +50,8 @@ function has(node: NetworkNode, family: Family): boolean {
   return family === "a" || family === "delta";
 }
 
-export type Quantity = { value: Matrix } | { missing: string };
+/** `later`: the quantity exists but the current step has not computed it yet */
+export type Quantity = { value: Matrix } | { missing: string; later?: boolean };
 
 /** A layer's quantity at the current point, or why it has none. */
 export function quantity(stepper: Stepper, node: NetworkNode, family: Family): Quantity {
@@ -61,10 +62,10 @@ export function quantity(stepper: Stepper, node: NetworkNode, family: Family): Q
   const kind = producer[family];
   if (kind && !stepper.computed(kind, node.index)) {
     const at = stepper.pointOf(kind, node.index);
-    return { missing: `not yet computed in this step${at !== undefined ? ` (${pointName(stepper, stepper.plan[at])} computes it)` : ""}` };
+    return { missing: `not yet computed in this step${at !== undefined ? ` (${pointName(stepper, stepper.plan[at])} computes it)` : ""}`, later: true };
   }
   const ws = stepper.workspace;
-  if (!ws) return { missing: `${where} is not computed yet` };
+  if (!ws) return { missing: `${where} is not computed yet`, later: true };
   const m = ws.batch;
   const matrix = (rows: number, cols: number, data: Float64Array): Matrix => ({ rows, cols, data: data.slice() });
   if (family === "a") return { value: matrix(node.units, m, ws.a[node.index]) };
@@ -174,7 +175,7 @@ export function lookupFor(stepper: Stepper, train: TrainSpec): Lookup {
   const read = (family: Family, name: string): Value => {
     const node = nodeNamed(name);
     const q = quantity(stepper, node, family);
-    if ("missing" in q) throw new ExprError(`${family}.${name}: ${q.missing}`);
+    if ("missing" in q) throw new (q.later ? NotComputedError : ExprError)(`${family}.${name}: ${q.missing}`);
     return q.value;
   };
   return (family, name) => {
@@ -191,7 +192,7 @@ export function lookupFor(stepper: Stepper, train: TrainSpec): Lookup {
       case "y": return { rows: out.units, cols: ws?.batch ?? 0, data: ws ? ws.targets.slice() : new Float64Array(0) };
       case "m": return ws?.batch ?? 0;
       case "C": case "loss":
-        if (!stepper.computed("loss", network.output)) throw new ExprError("C is not yet computed in this step (loss C computes it)");
+        if (!stepper.computed("loss", network.output)) throw new NotComputedError("C is not yet computed in this step (loss C computes it)");
         return stepper.loss;
       case "lr": return train.optimizer.lr;
       case "step": return stepper.updates;

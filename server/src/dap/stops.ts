@@ -7,7 +7,7 @@
  */
 import type { NonFinite, Stepper } from "../engine/index";
 import { interpolate, type LineBreakpoint } from "./breakpoints";
-import { evaluate, truth } from "./expr";
+import { evaluate, NotComputedError, truth } from "./expr";
 import { lookupFor, valueText } from "./inspect";
 import { lineOf, type Program } from "./program";
 
@@ -51,7 +51,9 @@ export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
     try {
       if (!truth(evaluate(bp.condition, lookup))) return undefined;
     } catch (failure) {
-      // a condition that cannot be evaluated stops, and says why, rather than being silently false
+      // `norm(delta.h1) < 1e-3` on h1's line is about backward: at the forward entry it is simply false
+      if (failure instanceof NotComputedError) return undefined;
+      // any other failure stops, and says why, rather than being silently false
       if (live) rules.print(`breakpoint condition '${bp.condition}': ${(failure as Error).message}`, "stderr", line);
       return { reason: "breakpoint", ids: [bp.id] };
     }

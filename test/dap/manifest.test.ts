@@ -18,7 +18,7 @@ describe("the nnet debugger in the manifest", () => {
     expect(debuggers[0].languages).toEqual(["nnet"]);
     expect(manifest.contributes.breakpoints).toEqual([{ language: "nnet" }]);
     expect(manifest.contributes.commands.map((c: { command: string }) => c.command)).toContain("nnet.debug");
-    expect(manifest.activationEvents).toEqual(expect.arrayContaining(["onDebugResolve:nnet", "onDebugDynamicConfigurations:nnet"]));
+    expect(manifest.activationEvents).toEqual(expect.arrayContaining(["onDebugResolve:nnet", "onDebugInitialConfigurations"]));
     expect(readFileSync(join(root, "client/src/debug.ts"), "utf8")).toMatch(/registerCommand\("nnet\.debug"/);
   });
 

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bundleCli, evaluate, exact, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
+import { bundleCli, evaluate, exact, example, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
 
 // tiny.nnet, 1-based: input 3, h1 5, h2 6, out 7, loss 9, train 19, optimizer 20; 5 rows in batches of 2
 const tiny = fixture("tiny.nnet");
@@ -61,6 +61,12 @@ describe("launch", () => {
     expect((await frames(dc))[2]).toBe(`step 3 of epoch 1 @${line.train}`);
     const batch = await scopeVariables(dc, "Batch");
     expect(batch.find((v) => v.name === "m")?.value).toBe("1");
+  });
+
+  it("reads a CSV data source as nnet train does", async () => {
+    await launchAndStop(dc, { program: example("csv.nnet") });
+    expect(await evaluate(dc, "m")).toBe("8");
+    expect(await evaluate(dc, "rows(x) * 10 + rows(y)")).toBe("23");
   });
 
   it("batch full makes one step per epoch over every row", async () => {
@@ -151,6 +157,20 @@ describe("stepping", () => {
     expect(paused.body.reason).toBe("pause");
     expect((await frames(dc))[3]).toBe(`train tiny @${line.network}`);
     await stepWith(dc, dc.nextRequest({ threadId: 1 }));
+  });
+
+  it("stays at the first point of the run when stepping back, and ends after the last", async () => {
+    await launchAndStop(dc, { program: tiny });
+    const [said] = await Promise.all([dc.waitForEvent("output"), stepWith(dc, dc.stepBackRequest({ threadId: 1 }))]);
+    expect(said.body.output).toBe("this is the first point of the run; there is nothing before it\n");
+    expect((await frames(dc))[2]).toBe(`step 1 of epoch 1 @${line.train}`);
+    const other = await startClient(cli);
+    await launchAndStop(other, { program: tiny, startAt: 8 });
+    for (let i = 0; i < pointsPerStep - 1; i++) await stepWith(other, other.nextRequest({ threadId: 1 }));
+    expect((await other.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => f.name).slice(0, 3))
+      .toEqual(["update at out", "update", "step 3 of epoch 3"]);
+    await Promise.all([other.nextRequest({ threadId: 1 }), other.waitForEvent("terminated")]);
+    await other.stop();
   });
 
   it("continues to the end of the run: terminated", async () => {

@@ -288,6 +288,17 @@ describe("variables and evaluation", () => {
     expect(Number(await evaluate(dc, "W.h1[1, 0]"))).toBe(exactW[1][0]);
   });
 
+  it("pages long rows: indexedVariables, then start and count", async () => {
+    await launchAndStop(dc, { program: example("iris.nnet"), batch: "full" });
+    const x = (await scopeVariables(dc, "Batch")).find((v) => v.name === "x")!;
+    expect(x.value).toMatch(/^ℝ⁴ˣ¹²⁰ /);
+    const rows = (await dc.variablesRequest({ variablesReference: x.variablesReference })).body.variables;
+    expect(rows[0].indexedVariables).toBe(120);
+    const page = (await dc.variablesRequest({ variablesReference: rows[0].variablesReference, filter: "indexed", start: 100, count: 20 })).body.variables;
+    expect(page.map((v) => v.name)).toEqual(Array.from({ length: 20 }, (_, i) => `[0][${100 + i}]`));
+    expect(page.map((v) => Number(v.value))).toEqual(((await exact(dc, "x")) as number[][])[0].slice(100));
+  });
+
   it("evaluates the BP2 check to an exact zero matrix, and other expressions", async () => {
     await launchAndStop(dc, { program: tiny });
     await stepWith(dc, dc.stepOutRequest({ threadId: 1 }));

@@ -9,13 +9,21 @@ import type { Matrix, NetworkNode, PlanPoint, Stepper, TrainSpec } from "../engi
 import { ExprError, functionNames, NotComputedError, type Lookup } from "./expr";
 import { column, full, rowText, short, summary, type Value } from "./values";
 
-/** One line of the Variables view; `children` expand it. */
+/** One line of the Variables view; `children` expand it, `count` from `start` of them when the client pages. */
 export interface Shown {
   name: string;
   value: string;
   evaluateName?: string;
-  children?: () => Shown[];
+  children?: (start: number, count: number) => Shown[];
+  /** how many children, when they form an indexed list (the rows of a matrix, the entries of a row) */
+  indexed?: number;
 }
+
+// The indices start…start+count (clipped to size), for building only the page the client asks for.
+const range = (size: number, start: number, count: number): number[] => {
+  const from = Math.min(Math.max(0, start), size);
+  return Array.from({ length: Math.min(size, from + count) - from }, (_, i) => from + i);
+};
 
 export function pointName(stepper: Stepper, point: PlanPoint): string {
   const network = stepper.network;
@@ -90,15 +98,18 @@ export function shownMatrix(name: string, value: Matrix, evaluateName: string | 
     name: text, value: full(value.data[r * value.cols + c]),
     ...(evaluateName ? { evaluateName: vector ? `${evaluateName}[${r}]` : `${evaluateName}[${r}, ${c}]` } : {}),
   });
-  const children = (): Shown[] => {
-    if (vector) return Array.from({ length: value.rows }, (_, r) => entry(r, 0, `[${r}]`));
-    return Array.from({ length: value.rows }, (_, r) => ({
-      name: `[${r}]`, value: rowText(value, r),
+  const children = (start: number, count: number): Shown[] => {
+    if (vector) return range(value.rows, start, count).map((r) => entry(r, 0, `[${r}]`));
+    return range(value.rows, start, count).map((r) => ({
+      name: `[${r}]`, value: rowText(value, r), indexed: value.cols,
       ...(evaluateName ? { evaluateName: `${evaluateName}[${r}]` } : {}),
-      children: () => Array.from({ length: value.cols }, (_, c) => entry(r, c, `[${r}][${c}]`)),
+      children: (from: number, n: number) => range(value.cols, from, n).map((c) => entry(r, c, `[${r}][${c}]`)),
     }));
   };
-  return { name, value: summary(value, vector), ...(evaluateName ? { evaluateName } : {}), ...(value.data.length > 0 ? { children } : {}) };
+  return {
+    name, value: summary(value, vector), ...(evaluateName ? { evaluateName } : {}),
+    ...(value.data.length > 0 ? { children, indexed: value.rows } : {}),
+  };
 }
 
 export function layerVariables(stepper: Stepper, node: NetworkNode): Shown[] {

@@ -23,6 +23,8 @@ import { exactText } from "./values";
 
 const THREAD = 1;
 const CHUNK = 2000;
+/** longer lists than this are paged by the client */
+const PAGE = 100;
 
 type LaunchRequestArgs = DebugProtocol.LaunchRequestArguments & LaunchArgs;
 
@@ -35,7 +37,7 @@ export class NnetDebugSession extends DebugSession {
   /** the position of the non-finite value last stopped at: later points are not reported again */
   private nonFiniteAt: number | undefined;
   private exception: NonFinite | undefined;
-  private handles = new Handles<() => Shown[]>();
+  private handles = new Handles<(start: number, count: number) => Shown[]>();
   private running = false;
   private pauseRequested = false;
   private closed = false;
@@ -191,7 +193,10 @@ export class NnetDebugSession extends DebugSession {
 
   protected variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const children = this.handles.get(args.variablesReference);
-    response.body = { variables: children ? children().map((shown) => this.variable(shown)) : [] };
+    // a client pages a long list (indexedVariables) with start and count; count 0 means all
+    const start = args.start ?? 0;
+    const count = args.count ? args.count : Number.MAX_SAFE_INTEGER;
+    response.body = { variables: children ? children(start, count).map((shown) => this.variable(shown)) : [] };
     this.sendResponse(response);
   }
 
@@ -200,6 +205,7 @@ export class NnetDebugSession extends DebugSession {
       name: shown.name, value: shown.value,
       variablesReference: shown.children ? this.handles.create(shown.children) : 0,
       ...(shown.evaluateName ? { evaluateName: shown.evaluateName } : {}),
+      ...(shown.indexed !== undefined && shown.indexed > PAGE ? { indexedVariables: shown.indexed } : {}),
     };
   }
 
@@ -215,7 +221,10 @@ export class NnetDebugSession extends DebugSession {
         response.body = { result: valueText(value), variablesReference: 0 };
       } else {
         const shown = shownMatrix(args.expression, value, undefined);
-        response.body = { result: shown.value, variablesReference: shown.children ? this.handles.create(shown.children) : 0 };
+        response.body = {
+          result: shown.value, variablesReference: shown.children ? this.handles.create(shown.children) : 0,
+          ...(shown.indexed !== undefined && shown.indexed > PAGE ? { indexedVariables: shown.indexed } : {}),
+        };
       }
       this.sendResponse(response);
     } catch (failure) {

@@ -60,6 +60,12 @@ describe("expressions", () => {
     expect(() => run("norm(v, v)")).toThrow("norm takes one argument, got 2");
   });
 
+  it("reads long expressions, and refuses one nested too deep with a message", () => {
+    expect(run(Array.from({ length: 2_000 }, () => "m").join(" + "))).toBe(4_000);
+    expect(() => run(`W.${"h".repeat(200_000)}`)).toThrow("unknown W.hhh");
+    expect(() => run("(".repeat(100_000) + "m" + ")".repeat(100_000))).toThrow("the expression is nested too deeply to evaluate");
+  });
+
   it("throws nothing but ExprError on any text", () => {
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom(..."W.hv m()[],'*+-/<>=!&|0123456789e normabsdtanh") }), (text) => {
       try {

@@ -37,22 +37,32 @@ interface Token {
 
 const OPS = ["&&", "||", "<=", ">=", "==", "!=", ".*", "./", "+", "-", "*", "/", "<", ">", "!", "(", ")", "[", "]", ",", "'", "."];
 
+// Sticky patterns read at a position without copying the rest of the text (a long expression stays linear).
+const NUMBER = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const NAME = /[\p{L}_∂][\p{L}\p{N}_]*/uy;
+
+function matchAt(pattern: RegExp, text: string, at: number): string | undefined {
+  pattern.lastIndex = at;
+  return pattern.exec(text)?.[0];
+}
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i];
     if (/\s/.test(c)) { i++; continue; }
-    const number = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (number && !(c === "." && tokens.length > 0 && tokens[tokens.length - 1].kind === "name")) {
-      tokens.push({ text: number[0], kind: "number", at: i });
-      i += number[0].length;
+    // after a name, `.5` is not a number: `W.h1` and `x.*y` read the dot as an operator
+    const number = c === "." && tokens[tokens.length - 1]?.kind === "name" ? undefined : matchAt(NUMBER, text, i);
+    if (number) {
+      tokens.push({ text: number, kind: "number", at: i });
+      i += number.length;
       continue;
     }
-    const name = /^[\p{L}_∂][\p{L}\p{N}_]*/u.exec(text.slice(i));
+    const name = matchAt(NAME, text, i);
     if (name) {
-      tokens.push({ text: name[0], kind: "name", at: i });
-      i += name[0].length;
+      tokens.push({ text: name, kind: "name", at: i });
+      i += name.length;
       continue;
     }
     const op = OPS.find((o) => text.startsWith(o, i));
@@ -327,6 +337,7 @@ export function evaluate(text: string, lookup: Lookup): Value {
     return evaluateNode(parseExpression(text), lookup);
   } catch (failure) {
     if (failure instanceof ExprError) throw failure;
+    if (failure instanceof RangeError && /call stack/i.test(failure.message)) throw new ExprError("the expression is nested too deeply to evaluate");
     // an engine or JavaScript failure on strange input is still only a message
     throw new ExprError(failure instanceof Error ? failure.message : String(failure));
   }

@@ -7,7 +7,7 @@
 import { closest } from "../language/index";
 import type { Matrix, NetworkNode, PlanPoint, Stepper, TrainSpec } from "../engine/index";
 import { ExprError, functionNames, NotComputedError, type Lookup } from "./expr";
-import { column, full, rowText, short, summary, type Value } from "./values";
+import { column, full, rowText, summary, type Value } from "./values";
 
 /** One line of the Variables view; `children` expand it, `count` from `start` of them when the client pages. */
 export interface Shown {
@@ -229,4 +229,3 @@ export function valueText(value: Value): string {
   return typeof value === "number" ? full(value) : summary(value);
 }
 
-export { short };

@@ -8,7 +8,7 @@ import {
 interface ManifestCommand { command: string; title: string; category?: string }
 interface ManifestMenuItem { command: string; when?: string; group?: string }
 
-const nnetCommands = ["nnet.train", "nnet.gradcheck", "nnet.stop", "nnet.summary", "nnet.openPanel"];
+const nnetCommands = ["nnet.train", "nnet.gradcheck", "nnet.stop", "nnet.summary", "nnet.openPanel", "nnet.debug"];
 
 /** The extension's own commands, settings and summary, and the server's answers they build on. */
 suite("commands, settings and the model summary", () => {
@@ -18,7 +18,7 @@ suite("commands, settings and the model summary", () => {
   });
   teardown(closeAllEditors);
 
-  test("the five NNet commands are registered and contributed under the NNet category", async () => {
+  test("the six NNet commands are registered and contributed under the NNet category", async () => {
     const registered = await vscode.commands.getCommands(true);
     const manifest = extension().packageJSON.contributes.commands as ManifestCommand[];
     for (const command of nnetCommands) {
@@ -27,7 +27,7 @@ suite("commands, settings and the model summary", () => {
       assert.equal(entry?.category, "NNet", `${command} is in the NNet category`);
     }
     assert.deepEqual(manifest.map((each) => each.title).sort(),
-      ["Open Training Panel", "Run Gradient Check", "Show Model Summary", "Stop Training", "Train Model"]);
+      ["Debug Backpropagation", "Open Training Panel", "Run Gradient Check", "Show Model Summary", "Stop Training", "Train Model"]);
   });
 
   test("the editor title shows Train and Gradient check for .nnet files, only in trusted workspaces", () => {

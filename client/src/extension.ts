@@ -3,6 +3,7 @@ import { State, type LanguageClient } from "vscode-languageclient/node";
 import type { DoneParams } from "../../server/src/protocol";
 import { startLanguageClient, type RunningLanguageClient } from "./client";
 import { registerCommands } from "./commands";
+import { registerDebugger } from "./debug";
 import { JobTracker, type Job } from "./jobs";
 import { PanelLink } from "./panel-link";
 import { RunView } from "./run-view";
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
     models,
     ...models.register(),
     ModelViewer.register(viewer),
+    ...registerDebugger(context),
   );
   return {
     client, ready, output,

@@ -12,6 +12,7 @@ import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
 import { lspCommand } from "../lsp/index";
+import { dapCommand } from "../dap/index";
 import { closest } from "../language/index";
 import { version } from "../../../package.json";
 
@@ -24,6 +25,7 @@ register(evaluateCommand);
 register(exportCommand);
 register(demoCommand);
 register(lspCommand());
+register(dapCommand);
 
 // Messages quote the .nnet file and its data (paths, CSV cells); their control characters are shown, not
 // sent to the terminal. Newlines, tabs, the progress bar's \r and its erase-line sequence pass.

@@ -41,3 +41,5 @@ export type { DecisionGrid } from "./grid";
 export { decisionGrid } from "./grid";
 export type { ClassMetrics, ClassificationReport, OutputErrors, RegressionReport } from "./metrics";
 export { classificationReport, regressionReport, classIndices } from "./metrics";
+export type { Phase, PointKind, PlanPoint, StepperConfig, NonFinite } from "./stepper";
+export { Stepper, stepPlan } from "./stepper";

@@ -6,14 +6,18 @@ import { lossGradient, lossValue, outputDelta } from "./losses";
 import type { DenseNode, JoinNode, Network } from "./network";
 import type { Workspace } from "./workspace";
 
-function forwardDense(network: Network, node: DenseNode, ws: Workspace): void {
+function weightedInput(network: Network, node: DenseNode, ws: Workspace): void {
   const m = ws.batch;
   const z = ws.z[node.index] as Float64Array;
   for (let j = 0; j < node.units; j++) z.fill(node.bias[j], j * m, (j + 1) * m);
   // z = W a_from + b 𝟏ᵀ
   network.kernel.gemm(false, false, node.units, m, node.fanIn, 1, node.weights.data, ws.a[node.from], 1, z);
+}
+
+function activate(node: DenseNode, ws: Workspace): void {
+  const z = ws.z[node.index] as Float64Array;
   const a = ws.a[node.index];
-  if (a !== z) node.activation.forward(z, a, node.units, m);
+  if (a !== z) node.activation.forward(z, a, node.units, ws.batch);
 }
 
 function forwardJoin(node: JoinNode, ws: Workspace): void {
@@ -30,14 +34,28 @@ function forwardJoin(node: JoinNode, ws: Workspace): void {
   }
 }
 
+/** The first half of a dense node's forward step (n ≥ 1): z = W a + b. Nothing for other nodes. */
+export function forwardWeighted(network: Network, n: number, ws: Workspace): void {
+  const node = network.nodes[n];
+  if (node.kind === "dense") weightedInput(network, node, ws);
+}
+
+/** The second half (n ≥ 1): a = σ(z) for dense, the sum or stack of the operands for add and concat. */
+export function forwardActivation(network: Network, n: number, ws: Workspace): void {
+  const node = network.nodes[n];
+  if (node.kind === "dense") activate(node, ws);
+  else if (node.kind !== "input") forwardJoin(node, ws);
+}
+
+/** One node of the forward pass (n ≥ 1); the debugger runs the two halves as separate points. */
+export function forwardNode(network: Network, n: number, ws: Workspace): void {
+  forwardWeighted(network, n, ws);
+  forwardActivation(network, n, ws);
+}
+
 /** Runs the forward pass on ws.a[0] (the input batch), caching z and a. */
 export function forwardPass(network: Network, ws: Workspace): void {
-  const nodes = network.nodes;
-  for (let n = 1; n < nodes.length; n++) {
-    const node = nodes[n];
-    if (node.kind === "dense") forwardDense(network, node, ws);
-    else if (node.kind !== "input") forwardJoin(node, ws);
-  }
+  for (let n = 1; n < network.nodes.length; n++) forwardNode(network, n, ws);
   network.last = ws;
 }
 
@@ -91,21 +109,31 @@ function parameterGradients(network: Network, node: DenseNode, ws: Workspace): v
   }
 }
 
+/** δ of node n (n ≥ 1): BP1 at the output, BP2 elsewhere, 0 where no path reaches the output. */
+export function backwardDelta(network: Network, n: number, ws: Workspace): void {
+  const node = network.nodes[n];
+  const delta = ws.delta[n] as Float64Array;
+  if (!network.reachesOutput[n]) {
+    delta.fill(0);
+  } else if (n === network.output) {
+    seedOutputDelta(network, ws);
+  } else {
+    gatherSuccessors(network, n, ws);
+    // δ = (Σ contributions) ⊙ σ′(z)
+    if (node.kind === "dense") node.activation.backward(ws.z[n] as Float64Array, ws.a[n], delta, delta, node.units, ws.batch);
+  }
+}
+
+/** BP3 and BP4 of node n, after its δ; nothing for add and concat. */
+export function backwardParameters(network: Network, n: number, ws: Workspace): void {
+  const node = network.nodes[n];
+  if (node.kind === "dense") parameterGradients(network, node, ws);
+}
+
 /** BP1 at the output, BP2 back through the DAG, BP3/BP4 for every dense node. */
 export function backwardPass(network: Network, ws: Workspace): void {
-  const nodes = network.nodes;
   for (let n = network.output; n > 0; n--) {
-    const node = nodes[n];
-    const delta = ws.delta[n] as Float64Array;
-    if (!network.reachesOutput[n]) {
-      delta.fill(0);
-    } else if (n === network.output) {
-      seedOutputDelta(network, ws);
-    } else {
-      gatherSuccessors(network, n, ws);
-      // δ = (Σ contributions) ⊙ σ′(z)
-      if (node.kind === "dense") node.activation.backward(ws.z[n] as Float64Array, ws.a[n], delta, delta, node.units, ws.batch);
-    }
-    if (node.kind === "dense") parameterGradients(network, node, ws);
+    backwardDelta(network, n, ws);
+    backwardParameters(network, n, ws);
   }
 }

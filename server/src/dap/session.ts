@@ -1,0 +1,418 @@
+/**
+ * The debug adapter: one training run of a .nnet network, stepped point by
+ * point through the forward pass, the loss, BP1–BP4 and the update. Going
+ * back replays the run from its start to the earlier point, which gives the
+ * same bits because the stepper is deterministic. A long run (Continue)
+ * yields to the event loop between chunks so that Pause is heard.
+ */
+import { basename } from "node:path";
+import {
+  DebugSession, Handles, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
+  TerminatedEvent, Thread,
+} from "@vscode/debugadapter";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { Stepper, type NonFinite } from "../engine/index";
+import { conditionProblem, parseHitCondition, type LineBreakpoint } from "./breakpoints";
+import { evaluate, ExprError } from "./expr";
+import {
+  batchVariables, completions, layerVariables, lookupFor, lossVariables, optimizerVariables, pointName, shownMatrix, valueText, type Shown,
+} from "./inspect";
+import { lineOf, loadProgram, type LaunchArgs, type Program } from "./program";
+import { describeNonFinite, hitAt, type Hit } from "./stops";
+import { exactText } from "./values";
+
+const THREAD = 1;
+const CHUNK = 2000;
+/** longer lists than this are paged by the client */
+const PAGE = 100;
+
+type LaunchRequestArgs = DebugProtocol.LaunchRequestArguments & LaunchArgs;
+
+export class NnetDebugSession extends DebugSession {
+  private program: Program | undefined;
+  private stepper: Stepper | undefined;
+  private breakpoints = new Map<number, LineBreakpoint>();
+  private nextBreakpointId = 1;
+  private stopOnNonFinite = true;
+  /** the position of the non-finite value last stopped at: later points are not reported again */
+  private nonFiniteAt: number | undefined;
+  private exception: NonFinite | undefined;
+  private handles = new Handles<(start: number, count: number) => Shown[]>();
+  private running = false;
+  private pauseRequested = false;
+  private closed = false;
+  private configured!: () => void;
+  private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(false);
+    this.setDebuggerColumnsStartAt1(false);
+  }
+
+  protected initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsStepBack: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsClipboardContext: true,
+      supportsExceptionInfoRequest: true,
+      supportsTerminateRequest: true,
+      supportsCompletionsRequest: true,
+      exceptionBreakpointFilters: [
+        { filter: "nonfinite", label: "NaN or Infinity", description: "Stop where a quantity first becomes NaN or infinite", default: true },
+      ],
+    };
+    this.sendResponse(response);
+  }
+
+  protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured();
+    this.sendResponse(response);
+  }
+
+  protected async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArgs): Promise<void> {
+    const loaded = loadProgram(args);
+    if (!loaded.ok) return this.fail(response, 1001, loaded.message);
+    const program = loaded.program;
+    let stepper: Stepper;
+    try {
+      stepper = new Stepper(program.config);
+    } catch (failure) {
+      return this.fail(response, 1002, failure instanceof Error ? failure.message : String(failure));
+    }
+    this.program = program;
+    for (const warning of program.warnings) this.sendEvent(new OutputEvent(`${warning}\n`, "console"));
+    // the steps before the first stop run without looking for breakpoints
+    while (stepper.position < program.startStep * stepper.plan.length && stepper.advance());
+    this.stepper = stepper;
+    this.sendEvent(new InitializedEvent());
+    await this.configurationDone;
+    this.sendResponse(response);
+    if (program.stopOnEntry) {
+      stepper.advance();
+      this.stopAt("entry");
+    } else {
+      this.resume("continue");
+    }
+  }
+
+  private fail(response: DebugProtocol.Response, id: number, message: string): void {
+    this.sendErrorResponse(response, { id, format: "{_message}", variables: { _message: message }, showUser: true });
+  }
+
+  protected setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const program = this.program;
+    const requested = args.breakpoints ?? [];
+    const ours = program !== undefined && args.source.path !== undefined && samePath(args.source.path, program.path);
+    if (ours) this.breakpoints.clear();
+    const lines = ours ? this.pointLines() : new Set<number>();
+    response.body = {
+      breakpoints: requested.map((wanted): DebugProtocol.Breakpoint => {
+        const line = this.convertClientLineToDebugger(wanted.line);
+        const id = this.nextBreakpointId++;
+        if (!ours) return { id, verified: false, message: program ? "not the file being debugged" : "no program is running" };
+        if (!lines.has(line)) {
+          return { id, verified: false, line: wanted.line, message: "no execution point on this line: put breakpoints on the input, a layer, the loss or the optimizer" };
+        }
+        const problem = wanted.condition ? conditionProblem(wanted.condition) : undefined;
+        const hit = wanted.hitCondition ? parseHitCondition(wanted.hitCondition) : undefined;
+        if (problem || typeof hit === "string") return { id, verified: false, line: wanted.line, message: problem ?? (hit as string) };
+        this.breakpoints.set(line, {
+          id, line, hits: 0,
+          ...(wanted.condition ? { condition: wanted.condition } : {}),
+          ...(hit ? { hitCondition: hit } : {}),
+          ...(wanted.logMessage ? { logMessage: wanted.logMessage } : {}),
+        });
+        return { id, verified: true, line: wanted.line };
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.stopOnNonFinite = args.filters.includes("nonfinite");
+    this.sendResponse(response);
+  }
+
+  private pointLines(): Set<number> {
+    const { program, stepper } = this;
+    if (!program || !stepper) return new Set();
+    return new Set(stepper.plan.map((p) => lineOf(program, stepper.network, p)));
+  }
+
+  protected threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD, `train ${this.program?.name ?? ""}`.trim())] };
+    this.sendResponse(response);
+  }
+
+  // The stack reads like the algorithm: the point, its phase, the training step, the run.
+  protected stackTraceRequest(response: DebugProtocol.StackTraceResponse): void {
+    const { program, stepper } = this;
+    const point = stepper?.point;
+    if (!program || !stepper || !point) {
+      response.body = { stackFrames: [], totalFrames: 0 };
+      return this.sendResponse(response);
+    }
+    const source = new Source(basename(program.path), this.convertDebuggerPathToClient(program.path));
+    const at = (line: number): number => this.convertDebuggerLineToClient(line);
+    const phaseStart = stepper.plan.find((p) => p.phase === point.phase) ?? point;
+    const frames = [
+      new StackFrame(1, pointName(stepper, point), source, at(lineOf(program, stepper.network, point))),
+      new StackFrame(2, point.phase, source, at(lineOf(program, stepper.network, phaseStart))),
+      new StackFrame(3, `step ${stepper.batchInEpoch + 1} of epoch ${stepper.epoch}`, source, at(program.lines.train)),
+      new StackFrame(4, `train ${program.name}`, source, at(program.lines.network)),
+    ];
+    response.body = { stackFrames: frames, totalFrames: frames.length };
+    this.sendResponse(response);
+  }
+
+  protected scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    const { program, stepper } = this;
+    const scopes: Scope[] = [];
+    if (program && stepper?.point) {
+      const current = stepper.point.node;
+      const layers = stepper.network.nodes.slice(1);
+      const layerScope = (index: number): Scope => {
+        const node = stepper.network.nodes[index];
+        return new Scope(`Layer ${node.name}`, this.handles.create(() => layerVariables(stepper, node)), false);
+      };
+      // the layer the point works on comes first, so the editor opens it
+      if (current > 0) scopes.push(layerScope(current));
+      scopes.push(new Scope("Batch", this.handles.create(() => batchVariables(stepper)), false));
+      scopes.push(new Scope("Loss", this.handles.create(() => lossVariables(stepper)), false));
+      for (const node of layers) if (node.index !== current) scopes.push(layerScope(node.index));
+      scopes.push(new Scope("Optimizer", this.handles.create(() => optimizerVariables(stepper, program.config.train)), false));
+    }
+    response.body = { scopes };
+    this.sendResponse(response);
+  }
+
+  protected variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const children = this.handles.get(args.variablesReference);
+    // a client pages a long list (indexedVariables) with start and count; count 0 means all
+    const start = args.start ?? 0;
+    const count = args.count ? args.count : Number.MAX_SAFE_INTEGER;
+    response.body = { variables: children ? children(start, count).map((shown) => this.variable(shown)) : [] };
+    this.sendResponse(response);
+  }
+
+  private variable(shown: Shown): DebugProtocol.Variable {
+    return {
+      name: shown.name, value: shown.value,
+      variablesReference: shown.children ? this.handles.create(shown.children) : 0,
+      ...(shown.evaluateName ? { evaluateName: shown.evaluateName } : {}),
+      ...(shown.indexed !== undefined && shown.indexed > PAGE ? { indexedVariables: shown.indexed } : {}),
+    };
+  }
+
+  protected evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const { program, stepper } = this;
+    if (!program || !stepper?.point) return this.fail(response, 2001, "nothing to evaluate: the run is not stopped at a point");
+    if (this.running) return this.fail(response, 2002, "the run is going; pause it to evaluate");
+    try {
+      const value = evaluate(args.expression, lookupFor(stepper, program.config.train));
+      if (args.context === "clipboard") {
+        response.body = { result: exactText(value), variablesReference: 0 };
+      } else if (typeof value === "number") {
+        response.body = { result: valueText(value), variablesReference: 0 };
+      } else {
+        const shown = shownMatrix(args.expression, value, undefined);
+        response.body = {
+          result: shown.value, variablesReference: shown.children ? this.handles.create(shown.children) : 0,
+          ...(shown.indexed !== undefined && shown.indexed > PAGE ? { indexedVariables: shown.indexed } : {}),
+        };
+      }
+      this.sendResponse(response);
+    } catch (failure) {
+      this.fail(response, 2003, failure instanceof ExprError ? failure.message : String(failure));
+    }
+  }
+
+  protected completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const stepper = this.stepper;
+    // the word being typed, `delta.h` or `nor`, ends at the cursor
+    const before = args.text.slice(0, Math.max(0, this.convertClientColumnToDebugger(args.column)));
+    const word = /[\p{L}_∂][\p{L}\p{N}_]*(\.[\p{L}\p{N}_]*)?$/u.exec(before)?.[0] ?? "";
+    const start = this.convertDebuggerColumnToClient(before.length - word.length);
+    response.body = {
+      targets: stepper ? completions(stepper, word).map((label) => ({ label, start, length: word.length })) : [],
+    };
+    this.sendResponse(response);
+  }
+
+  protected exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const bad = this.exception;
+    response.body = {
+      exceptionId: "nonfinite", breakMode: "always",
+      description: bad ? describeNonFinite(bad) : "no non-finite value at this point",
+    };
+    this.sendResponse(response);
+  }
+
+  protected continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (this.busy(response)) return;
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    this.resume("continue");
+  }
+
+  protected nextRequest(response: DebugProtocol.NextResponse): void {
+    if (this.busy(response)) return;
+    this.sendResponse(response);
+    this.stepOnce();
+  }
+
+  protected stepInRequest(response: DebugProtocol.StepInResponse): void {
+    if (this.busy(response)) return;
+    this.sendResponse(response);
+    this.stepOnce();
+  }
+
+  protected stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (this.busy(response)) return;
+    this.sendResponse(response);
+    this.resume("stepOut");
+  }
+
+  protected stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    if (this.busy(response)) return;
+    this.sendResponse(response);
+    const stepper = this.stepper;
+    if (!stepper) return;
+    if (stepper.position <= 1) {
+      this.sendEvent(new OutputEvent("this is the first point of the run; there is nothing before it\n", "console"));
+    } else {
+      this.moveTo(stepper.position - 1);
+    }
+    this.stopAt("step");
+  }
+
+  protected reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    if (this.busy(response)) return;
+    this.sendResponse(response);
+    const stepper = this.stepper;
+    if (!stepper) return;
+    // replay from the start, remembering the last point before this one where a breakpoint would stop
+    const scan = stepper.replay(0);
+    let target = 1;
+    let hit: Hit | undefined;
+    let seenNonFinite = false;
+    while (scan.position < stepper.position - 1 && scan.advance()) {
+      const found = this.hitAt(scan, false, seenNonFinite);
+      if (found?.reason === "exception") seenNonFinite = true;
+      if (found) {
+        target = scan.position;
+        hit = found;
+      }
+    }
+    this.moveTo(target);
+    if (hit?.nonFinite) {
+      this.nonFiniteAt = target;
+      this.exception = hit.nonFinite;
+    }
+    this.stopAt(hit ? hit.reason : "entry", hit);
+  }
+
+  protected pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.pauseRequested = this.running;
+    this.sendResponse(response);
+  }
+
+  protected terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.closed = true;
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+    this.closed = true;
+    super.disconnectRequest(response, args);
+  }
+
+  // A client may send a step while a run is going; it gets an answer, not a second run over the first.
+  private busy(response: DebugProtocol.Response): boolean {
+    if (!this.running) return false;
+    this.fail(response, 3001, "the run is going; pause it first");
+    return true;
+  }
+
+  private moveTo(position: number): void {
+    const stepper = this.stepper as Stepper;
+    this.stepper = stepper.replay(position);
+    if (this.nonFiniteAt !== undefined && position < this.nonFiniteAt) this.nonFiniteAt = undefined;
+  }
+
+  private stepOnce(): void {
+    const stepper = this.stepper;
+    if (!stepper) return;
+    if (!stepper.advance()) return this.finish();
+    const hit = this.hitAt(stepper, true, this.nonFiniteAt !== undefined);
+    if (hit?.reason === "exception") return this.stopAt("exception", hit);
+    this.stopAt("step");
+  }
+
+  private resume(mode: "continue" | "stepOut"): void {
+    const stepper = this.stepper;
+    if (!stepper) return;
+    const phase = stepper.point?.phase;
+    this.running = true;
+    this.pauseRequested = false;
+    const chunk = (): void => {
+      if (this.closed) return;
+      for (let i = 0; i < CHUNK; i++) {
+        if (this.pauseRequested) return this.stopAt("pause");
+        if (!stepper.advance()) return this.finish();
+        const hit = this.hitAt(stepper, true, this.nonFiniteAt !== undefined);
+        if (hit) return this.stopAt(hit.reason, hit);
+        if (mode === "stepOut" && stepper.point?.phase !== phase) return this.stopAt("step");
+      }
+      setImmediate(chunk);
+    };
+    setImmediate(chunk);
+  }
+
+  // The stop rules at the current state; a live run records the non-finite value it stops at.
+  private hitAt(stepper: Stepper, live: boolean, nonFiniteSeen: boolean): Hit | undefined {
+    const program = this.program as Program;
+    const hit = hitAt(stepper, {
+      program, breakpoints: this.breakpoints, stopOnNonFinite: this.stopOnNonFinite, nonFiniteSeen, live,
+      print: (text, category, line) => {
+        const event = new OutputEvent(`${text}\n`, category) as DebugProtocol.OutputEvent;
+        event.body.source = new Source(basename(program.path), this.convertDebuggerPathToClient(program.path));
+        event.body.line = this.convertDebuggerLineToClient(line);
+        this.sendEvent(event);
+      },
+    });
+    if (live && hit?.nonFinite) {
+      this.nonFiniteAt = stepper.position;
+      this.exception = hit.nonFinite;
+    }
+    return hit;
+  }
+
+  private stopAt(reason: string, hit?: Hit): void {
+    this.running = false;
+    this.pauseRequested = false;
+    this.handles.reset();
+    if (reason !== "exception") this.exception = undefined;
+    const event = new StoppedEvent(reason, THREAD, hit?.text) as DebugProtocol.StoppedEvent;
+    if (hit?.text) event.body.description = hit.text;
+    if (hit?.ids) event.body.hitBreakpointIds = hit.ids;
+    this.sendEvent(event);
+  }
+
+  private finish(): void {
+    this.running = false;
+    const stepper = this.stepper as Stepper;
+    this.sendEvent(new OutputEvent(`training finished: ${stepper.totalSteps} steps, last C = ${stepper.loss}\n`, "console"));
+    this.sendEvent(new TerminatedEvent());
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  return process.platform === "win32" ? a.toLowerCase() === b.toLowerCase() : a === b;
+}

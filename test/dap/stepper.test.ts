@@ -1,0 +1,88 @@
+/**
+ * The stepper is the training run, point by point: after whole epochs its
+ * weights equal train()'s bit for bit, at the end of backward every cached
+ * quantity equals computeGradients on the same weights and batch, and a
+ * replay to a position holds the same bits.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  Rng, Stepper, computeGradients, createNetwork, datasetFromRows, lastCaches, train, type Dataset, type NetworkSpec, type TrainSpec,
+} from "../../server/src/engine/index";
+import { selectExamples } from "../../server/src/engine/index";
+import { dagSpec } from "../engine/helpers";
+
+const spec: NetworkSpec = dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3);
+// 50 seeded rows: three features, one of three classes
+const data: Dataset = (() => {
+  const rng = new Rng(5);
+  return datasetFromRows(Array.from({ length: 50 }, () => {
+    const k = rng.int(3);
+    return { x: [rng.normal() + k, rng.normal(), rng.normal() - k], y: [0, 1, 2].map((c) => (c === k ? 1 : 0)) };
+  }));
+})();
+const trainSpec = (optimizer: TrainSpec["optimizer"]): TrainSpec => ({
+  optimizer, epochs: 2, batch: 16, validation: 0, seed: 4, shuffle: true, l2: 0.01,
+});
+
+function weightsOf(network: { dense: { weights: { data: Float64Array }; bias: Float64Array }[] }): number[][] {
+  return network.dense.flatMap((d) => [Array.from(d.weights.data), Array.from(d.bias)]);
+}
+
+describe("Stepper", () => {
+  for (const optimizer of [{ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, { name: "sgd", lr: 0.1, momentum: 0.9 }] as const) {
+    it(`runs the same steps as train() (${optimizer.name})`, () => {
+      const ts = trainSpec(optimizer);
+      const stepper = new Stepper({ spec, train: ts, data });
+      expect(stepper.batchesPerEpoch).toBe(4);
+      while (stepper.advance());
+      const reference = createNetwork(spec, { seed: ts.seed });
+      train(reference, data, ts);
+      expect(weightsOf(stepper.network)).toEqual(weightsOf(reference));
+    });
+  }
+
+  it("holds computeGradients' numbers at the end of backward", () => {
+    const ts = trainSpec({ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+    const stepper = new Stepper({ spec, train: ts, data });
+    const lastBackward = stepper.plan.map((p) => p.phase).lastIndexOf("backward");
+    // step 5: the second epoch's second batch
+    while (stepper.position < 5 * stepper.plan.length + lastBackward + 1) stepper.advance();
+    expect(stepper.step).toBe(5);
+    const reference = createNetwork(spec, { seed: 99 });
+    reference.dense.forEach((d, i) => {
+      d.weights.data.set(stepper.network.dense[i].weights.data);
+      d.bias.set(stepper.network.dense[i].bias);
+    });
+    const batch = selectExamples(data, Array.from(stepper.batchExamples()));
+    const loss = computeGradients(reference, batch.x, batch.y);
+    expect(stepper.loss).toBe(loss);
+    const ours = lastCaches(stepper.network);
+    expect(ours).toEqual(lastCaches(reference));
+    reference.dense.forEach((d, i) => {
+      expect(stepper.network.dense[i].weightGradient.data).toEqual(d.weightGradient.data);
+      expect(stepper.network.dense[i].biasGradient).toEqual(d.biasGradient);
+    });
+  });
+
+  it("replays to a position with the same bits", () => {
+    const ts = trainSpec({ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+    const stepper = new Stepper({ spec, train: ts, data });
+    for (let i = 0; i < 3 * stepper.plan.length + 7; i++) stepper.advance();
+    const again = stepper.replay(stepper.position);
+    expect(again.position).toBe(stepper.position);
+    expect(weightsOf(again.network)).toEqual(weightsOf(stepper.network));
+    expect(lastCaches(again.network)).toEqual(lastCaches(stepper.network));
+  });
+
+  it("says which quantities the current step has computed", () => {
+    const stepper = new Stepper({ spec, train: trainSpec({ name: "sgd", lr: 0.1, momentum: 0 }), data });
+    stepper.advance();
+    expect(stepper.point?.kind).toBe("input");
+    expect(stepper.computed("a", 0)).toBe(true);
+    expect(stepper.computed("z", 1)).toBe(false);
+    stepper.advance();
+    expect(stepper.point).toEqual({ kind: "z", phase: "forward", node: 1 });
+    expect(stepper.computed("z", 1)).toBe(true);
+    expect(stepper.computed("a", 1)).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 /** The data source against the network's input and output. */
 import type * as ast from "../../syntax/ast";
 import type { Fix, NetworkModel } from "../model";
+import { finite, rangeIssue } from "../ranges";
 import { count, replace, type Accept, type NetworkCheck } from "./registry";
 
 const sourceSpan = (entry: ast.DataEntry): ast.Span => (entry.source?.kind === "call" ? entry.source.name?.span ?? entry.source.span : entry.source?.span) ?? entry.keyword;
@@ -41,6 +42,10 @@ function checkInlineRows(inline: ast.InlineData, accept: Accept): void {
     accept("error", "nnet/inline-row-width", row.span,
       `this row has ${count(row.features.length, "feature")} and ${count(row.targets.length, "target")}, but the first row has ${first.features.length} and ${first.targets.length}; every row needs the same widths`,
       { related: [{ message: "the first row", span: first.span }] });
+  }
+  for (const n of inline.rows.flatMap((row) => [...row.features, ...row.targets])) {
+    const issue = rangeIssue(finite, n.value, "this value", n.text);
+    if (issue) accept("error", issue.code, n.span, issue.message);
   }
   if (inline.rows.length === 0) accept("error", "nnet/inline-row-width", inline.span, "inline data needs at least one row, such as '{ 0 0 -> 0 ; 1 1 -> 0 }'");
 }

@@ -1,0 +1,33 @@
+/** Issue 11 in the editor: numbers past their range, networks too large to train, targets that are not distributions. */
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { open, positionOf, serverPath, startClient, type TestClient } from "./client";
+
+const text = `network n {
+  input x: 2
+  layer h: dense 4 leaky_relu(alpha: 1e309)
+  layer out: dense 1 sigmoid
+  loss bce
+  data moons(noise: 1e309)
+  train { optimizer sgd(lr: 1e309) }
+  gradcheck { tolerance 1e309 }
+}
+`;
+const uri = "file:///no-silent-answers.nnet";
+
+describe.skipIf(!existsSync(serverPath))("issue 11 over the protocol", () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await startClient();
+  });
+  afterAll(async () => client?.close());
+
+  it("publishes an out-of-range error on each 1e309, with the range", async () => {
+    open(client, uri, text);
+    const published = await client.diagnostics(uri);
+    const ranges = published.diagnostics.filter((d) => d.code === "nnet/out-of-range");
+    const starts = [...text.matchAll(/1e309/g)].map((match) => positionOf(text, match.index!));
+    expect(ranges.map((d) => d.range.start)).toEqual(starts);
+    expect(ranges.every((d) => d.severity === 1 && /it must be a number/.test(d.message))).toBe(true);
+  });
+});

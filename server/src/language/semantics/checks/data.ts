@@ -23,11 +23,29 @@ function checkShapes(network: NetworkModel, accept: Accept): void {
   }
   const output = network.output;
   if (data.targets !== undefined && output?.units !== undefined && data.targets !== output.units) {
+    const labelled = numericLabels(network);
     const what = data.labels?.length ? `${data.targets} classes (${data.labels.slice(0, 5).join(", ")}${data.labels.length > 5 ? ", …" : ""})` : `${count(data.targets, "target")} per row`;
+    const fix = labelled ? `; ${labelled.advice}` : `; give the output ${count(data.targets, "unit")}`;
     accept("error", "nnet/data-targets-mismatch", span,
-      `the data has ${what} but the output '${output.name}' has ${count(output.units, "unit")}; give the output ${count(data.targets, "unit")}`,
-      { related: [{ message: `the output layer '${output.name}'`, span: output.entry.name!.span }], fixes: outputUnitsFix(network, data.targets) });
+      `the data has ${what} but the output '${output.name}' has ${count(output.units, "unit")}${fix}`,
+      { related: [{ message: `the output layer '${output.name}'`, span: output.entry.name!.span }], fixes: [...(labelled?.fixes ?? []), ...(outputUnitsFix(network, data.targets) ?? [])] });
   }
+}
+
+// Class labels written as numbers (0–9) read as one regression target: say that classes: N makes them classes.
+function numericLabels(network: NetworkModel): { advice: string; fixes: Fix[] } | undefined {
+  const numeric = network.data?.numericTarget;
+  const call = network.data?.entry.source;
+  const units = network.output!.units!;
+  if (!numeric?.whole || numeric.distinct < 2 || units < 2 || call?.kind !== "call") return undefined;
+  const classes = numeric.distinct;
+  const output = classes === units ? "" : ` and give the output ${count(classes, "unit")}`;
+  const insert = { start: call.span.end - 1, end: call.span.end - 1 };
+  return {
+    advice: `the target column '${numeric.column}' holds whole numbers, which csv reads as one regression target; if its ${classes} values are class labels, `
+      + `write 'classes: ${classes}' in csv(…) to make them ${classes} one-hot classes${output}, otherwise give the output 1 unit`,
+    fixes: [{ title: `Read '${numeric.column}' as ${classes} classes`, edits: [{ span: insert, newText: `, classes: ${classes}` }] }],
+  };
 }
 
 function checkInlineRows(inline: ast.InlineData, accept: Accept): void {

@@ -68,13 +68,37 @@ function checkInlineRows(inline: ast.InlineData, accept: Accept): void {
   if (inline.rows.length === 0) accept("error", "nnet/inline-row-width", inline.span, "inline data needs at least one row, such as '{ 0 0 -> 0 ; 1 1 -> 0 }'");
 }
 
+// Σ of typed decimals such as 0.1 0.2 0.7 misses 1 by a rounding error, not by a mistake
+const sumTolerance = 1e-9;
+
+// softmax + cross_entropy: δᴸ = aᴸ·Σⱼyⱼ − y (engine/losses.ts), which is the aᴸ − y the hover promises only for a distribution
+function checkDistributions(network: NetworkModel, inline: ast.InlineData, accept: Accept): void {
+  if (network.loss !== "cross_entropy" || network.output?.activation?.name !== "softmax") return;
+  for (const row of inline.rows) {
+    const targets = row.targets;
+    if (!row.arrow || targets.length === 0 || targets.some((n) => !Number.isFinite(n.value))) continue;
+    const sum = targets.reduce((total, n) => total + n.value, 0);
+    const negative = targets.find((n) => n.value < 0);
+    if (!negative && Math.abs(sum - 1) <= sumTolerance) continue;
+    const span = { start: targets[0]!.span.start, end: targets[targets.length - 1]!.span.end };
+    const found = negative
+      ? `the target ${negative.text} is negative, so −Σⱼ yⱼ ln aⱼ has no minimum`
+      : `these targets sum to ${Number(sum.toPrecision(12))}, so δᴸ = aᴸ·Σⱼyⱼ − y is not aᴸ − y and softmax learns y / Σⱼyⱼ`;
+    accept("warning", "nnet/targets-not-distribution", span,
+      `with softmax and cross_entropy each row's targets should be a distribution (every one 0 or more, summing to 1): ${found}; use one-hot rows or probabilities`);
+  }
+}
+
 export const dataShape: NetworkCheck = {
   name: "data-shape",
   run(network, accept) {
     const data = network.data;
     if (!data) return;
     for (const issue of data.issues) accept(issue.severity, issue.code, issue.span, issue.message, { fixes: issue.fixes, related: issue.related });
-    if (data.entry.source?.kind === "inline") checkInlineRows(data.entry.source, accept);
+    if (data.entry.source?.kind === "inline") {
+      checkInlineRows(data.entry.source, accept);
+      checkDistributions(network, data.entry.source, accept);
+    }
     checkShapes(network, accept);
   },
 };

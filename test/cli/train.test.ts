@@ -91,6 +91,26 @@ describe("nnet train", () => {
     expect(result.stdout).toContain("trained w");
   });
 
+  it("--json reports a multi-label output's accuracy per label decision, not by argmax", () => {
+    // W ≈ 0 and b = 0: every a is 0.5, so every decision is "yes" before the one full-batch update;
+    // 8 of the 12 labels are 1 (2/3), where argmax, always unit 0, would be right on 2 of 4 rows
+    const text = `network tags {
+  input x: 1
+  layer out: dense 3 sigmoid init normal(std: 1e-300)
+  loss bce
+  data { 0 -> 1 1 0 ; 1 -> 0 1 1 ; 2 -> 0 0 1 ; 3 -> 1 1 1 }
+  train { epochs 1, batch full, optimizer sgd(lr: 0.001) }
+}
+`;
+    const dir = workspace({ "tags.nnet": text });
+    const result = nnet("train", "--json", join(dir, "tags.nnet"));
+    expect(result.code).toBe(0);
+    const [epoch, done] = jsonLines(result.stdout);
+    expect(epoch!.accuracy).toBeCloseTo(2 / 3, 15);
+    expect(done).toMatchObject({ event: "done", status: "completed" });
+    expect(done!.accuracy).toBeCloseTo(2 / 3, 15);
+  });
+
   it("reports divergence as an error event naming the epoch and layer, exit 1", () => {
     const dir = workspace({ "div.nnet": readFileSync(join(root, "examples/sine.nnet"), "utf8").replace("adam(lr: 0.01)", "sgd(lr: 1e3)") });
     const result = nnet("train", "--json", join(dir, "div.nnet"));

@@ -79,7 +79,7 @@ function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: n
   const loss = batchLoss(network, ws);
   if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, blameActivations(network, ws), "activations", history);
   totals.loss += loss * ws.batch;
-  if (classify) totals.correct += countCorrect(ws.a[network.output], ws.targets, network.nodes[network.output].units, ws.batch);
+  if (classify) totals.correct += countCorrect(network, ws.a[network.output], ws.targets, ws.batch);
   backwardPass(network, ws);
   for (let n = network.output; n > 0; n--) {
     const delta = ws.delta[n] as Float64Array;

@@ -199,6 +199,26 @@ describe("nnet gradcheck", () => {
     expect(worst).toBeGreaterThan(1e-2 * Math.max(...analytic.values.map(Math.abs)));
   });
 
+  it("flags checks across the binary cross-entropy clip as clip hits, not failures with 0 kinks", () => {
+    // W ≈ 0 and b = 0: every identity output is 0, clipped to 1e-12; θ ± ε moves it across the clip, where the loss has a corner
+    const dir = workspace({ "clip.nnet": `network clip {
+  input x: 2
+  layer out: dense 1 identity init normal(std: 1e-300)
+  loss bce
+  data { 1 2 -> 1 ; -1 0.5 -> 0 ; 0.3 -2 -> 1 ; 2 1 -> 0 }
+  gradcheck { samples 4 }
+}
+` });
+    const table = nnet("gradcheck", join(dir, "clip.nnet"));
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^out +W +2\/2 +\S+ +\S+ +\(0, 0\) +2 clip +PASS$/m);
+    expect(table.stdout).toMatch(/^out +b +1\/1 +\S+ +\S+ +\(0, 0\) +1 clip +PASS$/m);
+    const json = JSON.parse(nnet("gradcheck", "--json", join(dir, "clip.nnet")).stdout) as { report: { param: string; kinks: number; clips: number; maxRelError: number; passed: boolean }[]; numeric: { param: string; clip: number[] }[] };
+    expect(json.report.map((r) => [r.param, r.kinks, r.clips, r.passed])).toEqual([["W", 0, 2, true], ["b", 0, 1, true]]);
+    expect(json.report[0]!.maxRelError).toBeGreaterThan(0.5);
+    expect(json.numeric.map((n) => n.clip)).toEqual([[0, 1], [0]]);
+  });
+
   it("exits 1 with FILE:LINE:COL for a file with errors", () => {
     const result = nnet("gradcheck", "test/language/fixtures/unknown-activation.nnet");
     expect(result.code).toBe(1);

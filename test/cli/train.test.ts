@@ -123,6 +123,16 @@ describe("nnet train", () => {
     expect(typeof error.layer).toBe("string");
   });
 
+  it("names l2 as the likely cause when l2 1e300 makes the run diverge, not the learning rate", () => {
+    const dir = workspace({ "l2.nnet": readFileSync(join(root, "examples/sine.nnet"), "utf8").replace("adam(lr: 0.01)", "sgd(lr: 0.1)").replace("seed 5", "seed 5\n    l2 1e300") });
+    const result = nnet("train", "--json", join(dir, "l2.nnet"));
+    expect(result.code).toBe(1);
+    const events = jsonLines(result.stdout);
+    const error = events[events.length - 1]!;
+    expect(error).toMatchObject({ event: "error", epoch: 1 });
+    expect(error.message).toMatch(/^training diverged in epoch 1: layer '\w+' has non-finite \w+ \(NaN or Infinity\); l2 1e300 is too large for lr 0\.1: each step scales W by 1 − lr·l2 = -1e299, so W grows instead of decaying; use l2 below 20 \(usually 1e-4 to 1e-2\)$/);
+  });
+
   it("refuses a CSV outside the workspace", () => {
     const dir = workspace({ "m.nnet": readFileSync(join(root, "examples/csv.nnet"), "utf8").replace("data/fruit.csv", "../../../../../../etc/passwd") });
     const result = nnet("train", join(dir, "m.nnet"));

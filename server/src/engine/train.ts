@@ -54,8 +54,10 @@ export class TrainingDivergedError extends Error {
     readonly layer: string,
     readonly quantity: "loss" | "activations" | "gradients" | "weights",
     readonly history: EpochMetrics[],
+    /** what to change; explainDivergence (divergence.ts) reads it from the settings */
+    readonly advice = "try a smaller learning rate",
   ) {
-    super(`training diverged in epoch ${epoch}: layer '${layer}' has non-finite ${quantity} (NaN or Infinity); try a smaller learning rate`);
+    super(`training diverged in epoch ${epoch}: layer '${layer}' has non-finite ${quantity} (NaN or Infinity); ${advice}`);
     this.name = "TrainingDivergedError";
   }
 }

@@ -4,8 +4,8 @@
  * check the gradients, reporting through `post`.
  */
 import {
-  createNetwork, decisionGrid, exampleCount, exportWeights, gradcheck, prepareData, selectExamples, train,
-  TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData,
+  createNetwork, decisionGrid, exampleCount, explainDivergence, exportWeights, gradcheck, prepareData, selectExamples, train,
+  TrainingDivergedError, type Dataset, type DecisionGrid, type EpochMetrics, type Network, type PreparedData, type TrainResult,
 } from "../engine/index";
 import { CsvDataError, LoadCancelled } from "./csv-data";
 import { loadDataset, shouldStandardise } from "./load-data";
@@ -59,18 +59,23 @@ function checkGradients(network: Network, request: JobRequest, train: Dataset): 
   return gradcheck(network, batch.x, batch.y, { epsilon, tolerance, maxParams, seed: request.train.seed });
 }
 
+// A divergence names its likely cause from the run's settings (lr, l2, momentum, init), not always the learning rate.
+function trainExplained(network: Network, data: PreparedData, request: JobRequest, onEpoch: (metrics: EpochMetrics) => void, shouldStop: () => boolean): TrainResult {
+  try {
+    return train(network, data.train, request.train, { ...(data.validation ? { validation: data.validation } : {}), shouldStop, onEpoch });
+  } catch (error) {
+    throw error instanceof TrainingDivergedError ? explainDivergence(error, request.network, request.train) : error;
+  }
+}
+
 function runTraining(request: JobRequest, prepared: Prepared, network: Network, io: JobIo): JobResult {
   const every = Math.max(1, Math.floor(request.gridEvery ?? Math.ceil(request.train.epochs / 25)));
   const resolution = request.gridResolution ?? 40;
   const { data } = prepared;
-  const result = train(network, data.train, request.train, {
-    ...(data.validation ? { validation: data.validation } : {}),
-    shouldStop: io.shouldStop,
-    onEpoch: (metrics) => {
-      const grid = metrics.epoch % every === 0 ? gridOf(network, data, resolution) : undefined;
-      io.post({ type: "epoch", metrics, ...(grid ? { grid } : {}) });
-    },
-  });
+  const result = trainExplained(network, data, request, (metrics) => {
+    const grid = metrics.epoch % every === 0 ? gridOf(network, data, resolution) : undefined;
+    io.post({ type: "epoch", metrics, ...(grid ? { grid } : {}) });
+  }, io.shouldStop);
   const grid = gridOf(network, data, resolution);
   const standardiser = standardisation(data);
   return {

@@ -23,7 +23,7 @@ function argmaxColumn(values: Float64Array, c: number, rows: number, cols: numbe
 }
 
 /** Whether each output unit is a label of its own (see above), rather than one class among the units. */
-export function labelwise(network: Network): boolean {
+function labelwise(network: Network): boolean {
   return network.loss === "binary_cross_entropy" || network.nodes[network.output].units === 1;
 }
 

@@ -61,9 +61,15 @@ function checkInlineRows(inline: ast.InlineData, accept: Accept): void {
       `this row has ${count(row.features.length, "feature")} and ${count(row.targets.length, "target")}, but the first row has ${first.features.length} and ${first.targets.length}; every row needs the same widths`,
       { related: [{ message: "the first row", span: first.span }] });
   }
-  for (const n of inline.rows.flatMap((row) => [...row.features, ...row.targets])) {
-    const issue = rangeIssue(finite, n.value, "this value", n.text);
+  // plain loops: inline data may hold a million numbers
+  const report = (n: ast.NumberLit, what: string): void => {
+    const issue = rangeIssue(finite, n.value, what, n.text);
     if (issue) accept("error", issue.code, n.span, issue.message);
+  };
+  for (let r = 0; r < inline.rows.length; r++) {
+    const { features, targets } = inline.rows[r]!;
+    for (let k = 0; k < features.length; k++) if (!Number.isFinite(features[k]!.value)) report(features[k]!, `row ${r + 1}, feature ${k + 1}`);
+    for (let k = 0; k < targets.length; k++) if (!Number.isFinite(targets[k]!.value)) report(targets[k]!, `row ${r + 1}, target ${k + 1}`);
   }
   if (inline.rows.length === 0) accept("error", "nnet/inline-row-width", inline.span, "inline data needs at least one row, such as '{ 0 0 -> 0 ; 1 1 -> 0 }'");
 }

@@ -2,6 +2,7 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { maxCount } from "../language/index";
 import { compileJob, saveRun, type Compiled, type JobKind, type JobResult } from "../training/index";
 import { loadSource } from "./files";
 import { errorEvent, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
@@ -36,10 +37,12 @@ export const fileOptions = {
   "allow-outside-workspace": { type: "boolean" },
 } as const;
 
-function integer(value: string | undefined, name: string, minimum: number): number | undefined {
+// The same ranges as the file's settings (docs/diagnostics.md#ranges): an override is never taken past them.
+function integer(value: string | undefined, name: string, minimum: number, maximum: number): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
+  if (parsed > maximum) throw new UsageError(`--${name} needs an integer from ${minimum} to ${maximum.toLocaleString("en-US")}, got '${value}'`);
   return parsed;
 }
 
@@ -98,8 +101,8 @@ export async function runTrain(args: string[], io: Io, workerPath?: string): Pro
     args: joinNegativeValues(args), allowPositionals: true, options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" } },
   });
   if (positionals.length !== 1) throw new UsageError("nnet train needs exactly one FILE");
-  const epochs = integer(values.epochs, "epochs", 1);
-  const seed = integer(values.seed, "seed", 0);
+  const epochs = integer(values.epochs, "epochs", 1, maxCount);
+  const seed = integer(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER);
   if (values.save !== undefined) checkSavePath(values.save);
   const compiled = compileFile({ ...values, file: positionals[0] }, "train", io, { ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}) });
   if (typeof compiled === "number") return compiled;

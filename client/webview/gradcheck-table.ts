@@ -4,6 +4,13 @@ import { clear, formatNumber, h } from "./dom";
 
 const columns = ["result", "layer", "param", "max rel. error", "median rel. error", "worst (row, col)", "kinks", "checked"];
 
+// Checks across a relu kink or the cross-entropy clip, which are not differentiable there: "⚠ 2", "⚠ 3 clip", "⚠ 1 + 2 clip".
+function nonSmooth(row: GradcheckRow): string {
+  if (row.kinks + row.clips === 0) return "0";
+  if (row.clips === 0) return `⚠ ${row.kinks}`;
+  return row.kinks > 0 ? `⚠ ${row.kinks} + ${row.clips} clip` : `⚠ ${row.clips} clip`;
+}
+
 export class GradcheckTable {
   readonly card: HTMLElement;
   private readonly summary: HTMLElement;
@@ -47,7 +54,7 @@ export class GradcheckTable {
       h("td", { className: `num ${errorClass(row.maxRelError)}`, text: formatNumber(row.maxRelError) }),
       h("td", { className: `num ${errorClass(row.medianRelError)}`, text: formatNumber(row.medianRelError) }),
       h("td", { className: "num", text: `(${row.worst.row}, ${row.worst.col})` }),
-      h("td", { className: row.kinks > 0 ? "num kink" : "num", text: row.kinks > 0 ? `⚠ ${row.kinks}` : "0" }),
+      h("td", { className: row.kinks + row.clips > 0 ? "num kink" : "num", text: nonSmooth(row) }),
       h("td", { className: "num", text: `${row.checked}/${row.total}` }),
     );
     tr.dataset.layer = row.layer;

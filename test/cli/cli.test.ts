@@ -41,6 +41,16 @@ describe("nnet check", () => {
     expect(lines).toContain("test/language/fixtures/unknown-activation.nnet:3:20: error nnet/unknown-activation: unknown activation 'tahn'; did you mean 'tanh'?");
   });
 
+  it("reports a number past its range (1e309 is Infinity) at its token with the range, never using the default", () => {
+    const result = nnet("check", "test/language/fixtures/out-of-range.nnet");
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines).toContain("test/language/fixtures/out-of-range.nnet:8:29: error nnet/out-of-range: 'lr' of sgd is 1e309, which overflows float64 (whose largest number is about 1.8e308); it must be a number greater than 0 (learning rate η)");
+    expect(lines).toContain("test/language/fixtures/out-of-range.nnet:4:38: error nnet/out-of-range: 'alpha' of leaky_relu is 1e309, which overflows float64 (whose largest number is about 1.8e308); it must be a number, 0 or more (slope for z < 0)");
+    expect(lines).toContain("test/language/fixtures/out-of-range.nnet:9:25: error nnet/out-of-range: tolerance is 1e309, which overflows float64 (whose largest number is about 1.8e308); it must be a number in (0, 1]");
+    expect(lines.filter((line) => line.includes("nnet/out-of-range"))).toHaveLength(9);
+  });
+
   it("exits 0 when there are only warnings and hints", () => {
     const result = nnet("check", "test/language/fixtures/unreachable-layer.nnet");
     expect(result.stdout).toContain("warning nnet/unreachable-layer");

@@ -93,6 +93,26 @@ describe("nnet train", () => {
     expect(result.stdout).toContain("trained w");
   });
 
+  it("--json reports a multi-label output's accuracy per label decision, not by argmax", () => {
+    // W ≈ 0 and b = 0: every a is 0.5, so every decision is "yes" before the one full-batch update;
+    // 8 of the 12 labels are 1 (2/3), where argmax, always unit 0, would be right on 2 of 4 rows
+    const text = `network tags {
+  input x: 1
+  layer out: dense 3 sigmoid init normal(std: 1e-300)
+  loss bce
+  data { 0 -> 1 1 0 ; 1 -> 0 1 1 ; 2 -> 0 0 1 ; 3 -> 1 1 1 }
+  train { epochs 1, batch full, optimizer sgd(lr: 0.001) }
+}
+`;
+    const dir = workspace({ "tags.nnet": text });
+    const result = nnet("train", "--json", join(dir, "tags.nnet"));
+    expect(result.code).toBe(0);
+    const [epoch, done] = jsonLines(result.stdout);
+    expect(epoch!.accuracy).toBeCloseTo(2 / 3, 15);
+    expect(done).toMatchObject({ event: "done", status: "completed" });
+    expect(done!.accuracy).toBeCloseTo(2 / 3, 15);
+  });
+
   it("reports divergence as an error event naming the epoch and layer, exit 1", () => {
     const dir = workspace({ "div.nnet": readFileSync(join(root, "examples/sine.nnet"), "utf8").replace("adam(lr: 0.01)", "sgd(lr: 1e3)") });
     const result = nnet("train", "--json", join(dir, "div.nnet"));
@@ -103,6 +123,16 @@ describe("nnet train", () => {
     expect(error.message).toMatch(/training diverged in epoch \d+: layer '\w+'/);
     expect(typeof error.epoch).toBe("number");
     expect(typeof error.layer).toBe("string");
+  });
+
+  it("names l2 as the likely cause when l2 1e300 makes the run diverge, not the learning rate", () => {
+    const dir = workspace({ "l2.nnet": readFileSync(join(root, "examples/sine.nnet"), "utf8").replace("adam(lr: 0.01)", "sgd(lr: 0.1)").replace("seed 5", "seed 5\n    l2 1e300") });
+    const result = nnet("train", "--json", join(dir, "l2.nnet"));
+    expect(result.code).toBe(1);
+    const events = jsonLines(result.stdout);
+    const error = events[events.length - 1]!;
+    expect(error).toMatchObject({ event: "error", epoch: 1 });
+    expect(error.message).toMatch(/^training diverged in epoch 1: layer '\w+' has non-finite \w+ \(NaN or Infinity\); l2 1e300 is too large for lr 0\.1: each step scales W by 1 − lr·l2 = -1e299, so W grows instead of decaying; use l2 below 20 \(usually 1e-4 to 1e-2\)$/);
   });
 
   it("refuses a CSV outside the workspace", () => {
@@ -179,6 +209,26 @@ describe("nnet gradcheck", () => {
     const theirs = recomputed.get("h1.W")!;
     const worst = Math.max(...analytic.values.map((v, i) => Math.abs(v - theirs[i])));
     expect(worst).toBeGreaterThan(1e-2 * Math.max(...analytic.values.map(Math.abs)));
+  });
+
+  it("flags checks across the binary cross-entropy clip as clip hits, not failures with 0 kinks", () => {
+    // W ≈ 0 and b = 0: every identity output is 0, clipped to 1e-12; θ ± ε moves it across the clip, where the loss has a corner
+    const dir = workspace({ "clip.nnet": `network clip {
+  input x: 2
+  layer out: dense 1 identity init normal(std: 1e-300)
+  loss bce
+  data { 1 2 -> 1 ; -1 0.5 -> 0 ; 0.3 -2 -> 1 ; 2 1 -> 0 }
+  gradcheck { samples 4 }
+}
+` });
+    const table = nnet("gradcheck", join(dir, "clip.nnet"));
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^out +W +2\/2 +\S+ +\S+ +\(0, 0\) +2 clip +PASS$/m);
+    expect(table.stdout).toMatch(/^out +b +1\/1 +\S+ +\S+ +\(0, 0\) +1 clip +PASS$/m);
+    const json = JSON.parse(nnet("gradcheck", "--json", join(dir, "clip.nnet")).stdout) as { report: { param: string; kinks: number; clips: number; maxRelError: number; passed: boolean }[]; numeric: { param: string; clip: number[] }[] };
+    expect(json.report.map((r) => [r.param, r.kinks, r.clips, r.passed])).toEqual([["W", 0, 2, true], ["b", 0, 1, true]]);
+    expect(json.report[0]!.maxRelError).toBeGreaterThan(0.5);
+    expect(json.numeric.map((n) => n.clip)).toEqual([[0, 1], [0]]);
   });
 
   it("exits 1 with FILE:LINE:COL for a file with errors", () => {

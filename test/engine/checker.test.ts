@@ -51,6 +51,30 @@ describe("the gradient checker catches bugs and tells kinks apart", () => {
     expect(raw.find((r) => r.layer === "h1" && r.param === "b")!.kink).toEqual([true, true, true]);
   });
 
+  it("flags checks that cross the binary cross-entropy clip instead of failing them", () => {
+    const network = build(chainSpec([2, 3, 2], { name: "tanh" }, { name: "identity" }, "binary_cross_entropy"));
+    const out = network.dense[1]!;
+    out.weights.data.fill(0); // a = b = 0: clipped to CLIP, and every bias perturbation crosses the clip
+    const { x, y } = batchFor(network, 3, 5);
+    const { report, raw } = gradcheck(network, x, y);
+    const bias = report.rows.find((r) => r.layer === "out" && r.param === "b")!;
+    expect([bias.kinks, bias.clips, bias.passed]).toEqual([0, 2, true]);
+    expect(bias.maxRelError).toBeGreaterThan(0.1);
+    expect(raw.find((r) => r.layer === "out" && r.param === "b")!.clip).toEqual([true, true]);
+  });
+
+  it("counts no clip hit while the outputs stay inside (0, 1), so a wrong σ′ there still fails", () => {
+    const network = build(chainSpec([2, 3, 2], { name: "tanh" }, { name: "identity" }, "binary_cross_entropy"));
+    const out = network.dense[1]!;
+    out.weights.data.forEach((w, i) => (out.weights.data[i] = w * 0.05));
+    out.bias.fill(0.5);
+    network.dense[0]!.activation = wrongTanh();
+    const { x, y } = batchFor(network, 3, 5);
+    const { report } = gradcheck(network, x, y);
+    expect(report.rows.every((r) => r.clips === 0)).toBe(true);
+    expect(report.rows.filter((r) => !r.passed).map((r) => `${r.layer}.${r.param}`)).toEqual(["h1.W", "h1.b"]);
+  });
+
   it("samples at most maxParams entries per parameter, reproducibly", () => {
     const network = build(chainSpec([6, 8, 2], { name: "tanh" }, { name: "identity" }, "mse"));
     const { x, y } = batchFor(network, 4, 9);

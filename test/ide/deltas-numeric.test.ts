@@ -14,11 +14,14 @@ interface Pass {
   gradients: Map<string, { dW: Matrix; db: Matrix }>;
 }
 
-function run(spec: NetworkSpec, random: Random, m: number): Pass {
+type Targets = (random: Random, spec: NetworkSpec, units: number, m: number) => Float64Array;
+const anyTargets: Targets = (random, spec, units, m) => randomTargets(random, spec.loss, units, m);
+
+function run(spec: NetworkSpec, random: Random, m: number, targets = anyTargets): Pass {
   const network = createNetwork(spec, { seed: random.int(1, 1000) });
   const x: Matrix = { rows: spec.input.units, cols: m, data: Float64Array.from({ length: spec.input.units * m }, () => random.normal()) };
   const output = spec.layers[spec.layers.length - 1]!;
-  const y: Matrix = { rows: output.units, cols: m, data: randomTargets(random, spec.loss, output.units, m) };
+  const y: Matrix = { rows: output.units, cols: m, data: targets(random, spec, output.units, m) };
   computeGradients(network, x, y);
   const caches = new Map(lastCaches(network).map((cache) => [cache.name, cache]));
   const found = <T>(value: T | undefined, what: string): T => {
@@ -85,8 +88,8 @@ function definedColumns(spec: NetworkSpec, env: DeltaEnvironment): Set<number> {
   return columns;
 }
 
-function checkNetwork(spec: NetworkSpec, random: Random, partialRange = false): number {
-  const { env, gradients } = run(spec, random, 5);
+function checkNetwork(spec: NetworkSpec, random: Random, partialRange = false, targets = anyTargets): number {
+  const { env, gradients } = run(spec, random, 5, targets);
   const columns = partialRange ? definedColumns(spec, env) : undefined;
   const wholeBatch = !columns || columns.size === env.batchSize;
   if (columns?.size === 0) return 0;
@@ -118,6 +121,23 @@ describe("symbolic deltas evaluate to the engine's δ and gradients", () => {
       expect(layers).toBeGreaterThan(25);
     });
   }
+
+  it("softmax + cross_entropy with targets that are not one-hot: soft, summing to 2 or 0, negative", () => {
+    // the hover's aᴸ·Σⱼyⱼ − y is what the engine computes for any targets, not only distributions
+    const kinds: Targets[] = [
+      (random, _spec, units, m) => Float64Array.from({ length: units * m }, () => random.int(0, 3) / 3),
+      (_random, _spec, units, m) => new Float64Array(units * m).fill(2 / units),
+      (_random, _spec, units, m) => new Float64Array(units * m),
+      (random, _spec, units, m) => Float64Array.from({ length: units * m }, () => random.normal()),
+    ];
+    const pair = outputPairs.find((candidate) => candidate.activation.name === "softmax" && candidate.loss === "cross_entropy")!;
+    const random = new Random(11);
+    let layers = 0;
+    for (const targets of kinds) {
+      for (let trial = 0; trial < 5; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 4)), random, false, targets);
+    }
+    expect(layers).toBeGreaterThan(20);
+  });
 
   it("covers add, concat, several dense successors and layers that do not reach the output", () => {
     const spec: NetworkSpec = {

@@ -28,7 +28,8 @@ describe("rendering", () => {
   });
 
   it("specialises BP1 to the loss and the output activation (§5.1)", () => {
-    expect(bp1({ name: "softmax" }, "cross_entropy")).toBe("aᵒᵘᵗ − y");
+    // the exact form; aᵒᵘᵗ − y only when the targets sum to 1
+    expect(bp1({ name: "softmax" }, "cross_entropy")).toBe("aᵒᵘᵗ·Σⱼyⱼ − y");
     expect(bp1({ name: "sigmoid" }, "binary_cross_entropy")).toBe("aᵒᵘᵗ − y");
     expect(bp1({ name: "sigmoid" }, "mse")).toBe("(aᵒᵘᵗ − y) ⊙ σ′(zᵒᵘᵗ)");
     expect(bp1({ name: "identity" }, "mse")).toBe("aᵒᵘᵗ − y");

@@ -41,6 +41,35 @@ describe("CSV tables", () => {
   });
 });
 
+describe("class labels written as numbers", () => {
+  const digits = "a,b,digit\n" + Array.from({ length: 30 }, (_, i) => `${i / 30},${(i * 7) % 30},${i % 10}`).join("\n") + "\n";
+  const files = { readFile: () => digits, resolve: (_from: string | undefined, rel: string) => `/d/${rel}` };
+  const text = (units: number, args = "") => `network n {\n input x: 2\n layer o: dense ${units} softmax\n loss cross_entropy\n data csv("t.csv", target: "digit"${args})\n}`;
+
+  it("say that classes: 10, the column's real count, makes them classes, and the quick fix writes it", () => {
+    const source = text(10);
+    const [d] = analyze(source, { path: "/d/n.nnet", files }).diagnostics;
+    expect(d!.code).toBe("nnet/data-targets-mismatch");
+    expect(d!.message).toBe("the data has 1 target per row but the output 'o' has 10 units; the target column 'digit' holds whole numbers, which csv reads as one regression target; "
+      + "if its 10 values are class labels, write 'classes: 10' in csv(…) to make them 10 one-hot classes, otherwise give the output 1 unit");
+    const edit = d!.fixes![0]!.edits[0]!;
+    const fixed = source.slice(0, edit.span.start) + edit.newText + source.slice(edit.span.end);
+    expect(fixed).toContain('data csv("t.csv", target: "digit", classes: 10)');
+    expect(analyze(fixed, { path: "/d/n.nnet", files }).diagnostics).toEqual([]);
+  });
+
+  it("give the real count when the output has another number of units", () => {
+    const [d] = analyze(text(3), { path: "/d/n.nnet", files }).diagnostics;
+    expect(d!.message).toContain("write 'classes: 10' in csv(…) to make them 10 one-hot classes and give the output 10 units, otherwise give the output 1 unit");
+  });
+
+  it("keep the plain advice for a real-valued regression column", () => {
+    const real = { ...files, readFile: () => "a,y\n1,0.5\n2,1.25\n3,2.5\n" };
+    const [d] = analyze('network n {\n input x: 1\n layer o: dense 2\n loss mse\n data csv("t.csv", target: "y")\n}', { path: "/d/n.nnet", files: real }).diagnostics;
+    expect(d!.message).toBe("the data has 1 target per row but the output 'o' has 2 units; give the output 1 unit");
+  });
+});
+
 describe("LineIndex", () => {
   it("maps offsets to 0-based lines and characters and back, for LF, CRLF and CR", () => {
     const text = "ab\ncd\r\nef\rgh";

@@ -56,11 +56,11 @@ describe("wrong-type settings", () => {
       .filter((line) => line.startsWith("nnet/wrong-type"));
 
   it("names the value found, as the units and range messages do", () => {
-    expect(settings("epochs 1.5")).toEqual(["nnet/wrong-type: epochs is 1.5 but must be a whole number greater than 0"]);
-    expect(settings('batch "all"')).toEqual(['nnet/wrong-type: batch is the string "all" but must be a whole number greater than 0, or full']);
+    expect(settings("epochs 1.5")).toEqual(["nnet/wrong-type: epochs is 1.5 but must be a whole number from 1 to 1,000,000"]);
+    expect(settings('batch "all"')).toEqual(['nnet/wrong-type: batch is the string "all" but must be a whole number from 1 to 1,000,000, or full']);
     expect(settings("shuffle 1")).toEqual(["nnet/wrong-type: shuffle is 1 but must be true or false"]);
     expect(settings("optimizer 0.1")).toEqual(["nnet/wrong-type: optimizer is 0.1 but must be an optimizer such as adam(lr: 0.01) or sgd(lr: 0.1)"]);
-    expect(settings("seed adam(lr: 1)")).toEqual(["nnet/wrong-type: seed is the call adam(…) but must be a whole number"]);
+    expect(settings("seed adam(lr: 1)")).toEqual(["nnet/wrong-type: seed is the call adam(…) but must be a whole number from -9,007,199,254,740,991 to 9,007,199,254,740,991"]);
   });
 });
 
@@ -108,9 +108,9 @@ describe("unnamed arguments", () => {
 });
 
 describe("an infinite batch", () => {
-  it("is one wrong-type error, without a batch-too-large warning about the same value", () => {
+  it("is one out-of-range error, without a batch-too-large warning about the same value", () => {
     const text = "network n {\n input x: 2\n layer out: dense 1 sigmoid\n loss bce\n data xor\n train { batch 1e400 }\n}\n";
-    expect(codes(text, oneFile(""))).toEqual(["nnet/wrong-type: batch is 1e400 but must be a whole number greater than 0, or full"]);
+    expect(codes(text, oneFile(""))).toEqual(["nnet/out-of-range: batch is 1e400, which overflows float64 (whose largest number is about 1.8e308); it must be a whole number from 1 to 1,000,000, or full"]);
   });
 });
 

@@ -192,10 +192,10 @@ describe("inline rows", () => {
 }
 `;
 
-  it("names the row and column of an infinite value (1e999)", () => {
-    const message = outcome(request({ kind: "train", text: inline("0 0 -> 0 ; 1 1e999 -> 1") }));
-    expect(message.type).toBe("failed");
-    if (message.type === "failed") expect(message.failure.message).toBe("row 2, feature column 2: Infinity is not a finite number");
+  it("refuses an infinite value (1e999) at its token, with its row, before any worker starts", () => {
+    expect(problems({ kind: "train", text: inline("0 0 -> 0 ; 1 1e999 -> 1"), displayName: "m.nnet" })).toEqual([
+      "m.nnet:5:23: error nnet/out-of-range: row 2, feature 2 is 1e999, which overflows float64 (whose largest number is about 1.8e308); it must be a finite number",
+    ]);
   });
 
   it("refuses empty data: no inline rows, or a CSV with only its header", () => {

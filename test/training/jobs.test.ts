@@ -79,7 +79,7 @@ describe("faults", () => {
     const { outcome, epochs } = await runToEnd(request({ kind: "train", text }), { workerPath });
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
-    expect(outcome.failure.message).toMatch(/^training diverged in epoch \d+: layer '(h1|h2|y)' has non-finite (activations|gradients|weights) \(NaN or Infinity\); try a smaller learning rate$/);
+    expect(outcome.failure.message).toMatch(/^training diverged in epoch \d+: layer '(h1|h2|y)' has non-finite (activations|gradients|weights) \(NaN or Infinity\); try a smaller learning rate than lr 1000 \(sgd usually needs 0\.001 to 0\.5\)$/);
     expect(outcome.failure.message).toContain(`epoch ${outcome.failure.epoch}: layer '${outcome.failure.layer}'`);
     expect(outcome.failure.history?.length).toBe(epochs.length);
   });

@@ -66,9 +66,9 @@ export const gradcheckReport: GradcheckReport = {
   tolerance: 1e-5,
   passed: false,
   rows: [
-    { layer: "h1", param: "W", maxRelError: 2.1e-9, medianRelError: 3.4e-10, worst: { row: 3, col: 1 }, kinks: 0, checked: 16, total: 16, passed: true },
-    { layer: "h1", param: "b", maxRelError: 8.8e-10, medianRelError: 1.2e-10, worst: { row: 5, col: 0 }, kinks: 0, checked: 8, total: 8, passed: true },
-    { layer: "h2", param: "W", maxRelError: 3.2e-3, medianRelError: 4.1e-6, worst: { row: 2, col: 7 }, kinks: 0, checked: 64, total: 64, passed: false },
-    { layer: "out", param: "W", maxRelError: 6.3e-8, medianRelError: 2.2e-9, worst: { row: 0, col: 4 }, kinks: 2, checked: 8, total: 8, passed: true },
+    { layer: "h1", param: "W", maxRelError: 2.1e-9, medianRelError: 3.4e-10, worst: { row: 3, col: 1 }, kinks: 0, clips: 0, checked: 16, total: 16, passed: true },
+    { layer: "h1", param: "b", maxRelError: 8.8e-10, medianRelError: 1.2e-10, worst: { row: 5, col: 0 }, kinks: 0, clips: 0, checked: 8, total: 8, passed: true },
+    { layer: "h2", param: "W", maxRelError: 3.2e-3, medianRelError: 4.1e-6, worst: { row: 2, col: 7 }, kinks: 0, clips: 0, checked: 64, total: 64, passed: false },
+    { layer: "out", param: "W", maxRelError: 6.3e-8, medianRelError: 2.2e-9, worst: { row: 0, col: 4 }, kinks: 2, clips: 0, checked: 8, total: 8, passed: true },
   ],
 };

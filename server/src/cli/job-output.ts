@@ -96,12 +96,18 @@ const exp = (value: number): string => value.toExponential(2);
 // as a user writes them in the file (1e-7, 1e-5), not as JavaScript prints 1e-5 (0.00001)
 const setting = (value: number): string => (value !== 0 && Math.abs(value) < 1e-3 ? value.toExponential() : String(value));
 
+// Checks across a relu kink or the cross-entropy clip: "0", "3", "2 clip", "1 + 2 clip".
+function nonSmooth(row: GradcheckResult["report"]["rows"][number]): string {
+  if (row.clips === 0) return String(row.kinks);
+  return row.kinks > 0 ? `${row.kinks} + ${row.clips} clip` : `${row.clips} clip`;
+}
+
 /** One row per dense layer and parameter, as the seed's §6.5 comparison. */
 export function gradcheckTable(result: GradcheckResult): string {
   const { report } = result;
   const header = ["layer", "param", "checked", "max rel error", "median", "worst (row, col)", "kinks", "result"];
   const rows = report.rows.map((r) => [
-    r.layer, r.param, `${r.checked}/${r.total}`, exp(r.maxRelError), exp(r.medianRelError), `(${r.worst.row}, ${r.worst.col})`, String(r.kinks), r.passed ? "PASS" : "FAIL",
+    r.layer, r.param, `${r.checked}/${r.total}`, exp(r.maxRelError), exp(r.medianRelError), `(${r.worst.row}, ${r.worst.col})`, nonSmooth(r), r.passed ? "PASS" : "FAIL",
   ]);
   const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c].length)));
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd();
@@ -141,9 +147,9 @@ export function gradcheckJson(network: NetworkSpec, result: GradcheckResult): Re
     parameters: result.raw.map((r) => ({ layer: r.layer, param: r.param, rows: r.rows, cols: r.cols, values: r.values })),
     batch: { x: transpose(result.batch.x), y: transpose(result.batch.y) },
     analytic: result.raw.map((r) => ({ layer: r.layer, param: r.param, values: r.analytic })),
-    numeric: result.raw.map((r) => ({ layer: r.layer, param: r.param, values: numericOf(r), checked: r.checkedIndices })),
+    numeric: result.raw.map((r) => ({ layer: r.layer, param: r.param, values: numericOf(r), checked: r.checkedIndices, clip: r.checkedIndices.filter((_, k) => r.clip[k]) })),
     report: result.report.rows.map((r) => ({
-      layer: r.layer, param: r.param, maxRelError: r.maxRelError, medianRelError: r.medianRelError, worst: r.worst, kinks: r.kinks, checked: r.checked, total: r.total, passed: r.passed,
+      layer: r.layer, param: r.param, maxRelError: r.maxRelError, medianRelError: r.medianRelError, worst: r.worst, kinks: r.kinks, clips: r.clips, checked: r.checked, total: r.total, passed: r.passed,
     })),
     passed: result.report.passed,
   };

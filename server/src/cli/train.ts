@@ -1,6 +1,7 @@
 /** `nnet train FILE`: trains a network in a worker thread, with progress, Ctrl-C, model files, checkpoints and resuming. */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { maxCount } from "../language/index";
 import { compileJob, type Compiled, type JobKind, type JobResult } from "../training/index";
 import { loadSource } from "./files";
 import { errorEvent, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
@@ -43,10 +44,12 @@ export const fileOptions = {
   "allow-outside-workspace": { type: "boolean" },
 } as const;
 
-export function integer(value: string | undefined, name: string, minimum: number): number | undefined {
+// The same ranges as the file's settings (docs/diagnostics.md#ranges): an override is never taken past them.
+export function integer(value: string | undefined, name: string, minimum: number, maximum: number): number | undefined {
   if (value === undefined) return undefined;
   const parsed = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
+  if (parsed > maximum) throw new UsageError(`--${name} needs an integer from ${minimum} to ${maximum.toLocaleString("en-US")}, got '${value}'`);
   return parsed;
 }
 
@@ -99,9 +102,9 @@ export async function runTrain(args: string[], io: Io, workerPath?: string): Pro
     options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" }, resume: { type: "string" }, "checkpoint-every": { type: "string" } },
   });
   if (positionals.length !== 1) throw new UsageError("nnet train needs exactly one FILE");
-  const epochs = integer(values.epochs, "epochs", 1);
-  const seed = integer(values.seed, "seed", 0);
-  const checkpointEvery = integer(values["checkpoint-every"], "checkpoint-every", 1);
+  const epochs = integer(values.epochs, "epochs", 1, maxCount);
+  const seed = integer(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER);
+  const checkpointEvery = integer(values["checkpoint-every"], "checkpoint-every", 1, maxCount);
   if (checkpointEvery !== undefined && values.save === undefined) throw new UsageError("--checkpoint-every needs --save MODEL.nnetmodel to say where");
   const json = values.json ?? false;
   const plan = prepareSave({ file: positionals[0], values, epochs, seed, checkpointEvery, json }, io);

@@ -1,7 +1,11 @@
 /**
- * Loss and accuracy over a whole dataset. Accuracy counts a single output as
- * right when it is on the target's side of 0.5, and several outputs when the
- * largest is the target's largest (argmax of one-hot).
+ * Loss and accuracy over a whole dataset. Accuracy is the share of right
+ * decisions. With binary cross-entropy every output unit is its own yes/no
+ * label (multi-label when there are several): each decision a ≥ 0.5 is right
+ * when it matches y ≥ 0.5, and accuracy is the fraction of right label
+ * decisions over all labels and examples. Otherwise several outputs are one
+ * decision per example: the largest output is the target's largest (argmax
+ * of one-hot); a single output is a label decision at 0.5.
  */
 import { exampleCount, type Dataset } from "./dataset";
 import { gatherExamples, transpose } from "./matrix";
@@ -18,10 +22,25 @@ function argmaxColumn(values: Float64Array, c: number, rows: number, cols: numbe
   return best;
 }
 
-export function countCorrect(a: Float64Array, y: Float64Array, rows: number, cols: number): number {
+/** Whether each output unit is a label of its own (see above), rather than one class among the units. */
+function labelwise(network: Network): boolean {
+  return network.loss === "binary_cross_entropy" || network.nodes[network.output].units === 1;
+}
+
+// The share of the example's labels decided right: 1 per example when all are.
+function rightLabels(a: Float64Array, y: Float64Array, c: number, rows: number, cols: number): number {
+  let right = 0;
+  for (let r = 0; r < rows; r++) right += (a[r * cols + c] >= 0.5) === (y[r * cols + c] >= 0.5) ? 1 : 0;
+  return right / rows;
+}
+
+/** Right decisions in a batch (units × cols), per example: summed over examples, divided by n it is the accuracy. */
+export function countCorrect(network: Network, a: Float64Array, y: Float64Array, cols: number): number {
+  const rows = network.nodes[network.output].units;
+  const perLabel = labelwise(network);
   let correct = 0;
   for (let c = 0; c < cols; c++) {
-    if (rows === 1) correct += (a[c] >= 0.5) === (y[c] >= 0.5) ? 1 : 0;
+    if (perLabel) correct += rightLabels(a, y, c, rows, cols);
     else correct += argmaxColumn(a, c, rows, cols) === argmaxColumn(y, c, rows, cols) ? 1 : 0;
   }
   return correct;
@@ -48,7 +67,7 @@ export function evaluateDataset(network: Network, data: Dataset, chunk = 256): E
     gatherExamples(yByExample, order, start, m, ws.targets);
     forwardPass(network, ws);
     loss += batchLoss(network, ws) * m;
-    if (classify) correct += countCorrect(ws.a[network.output], ws.targets, network.nodes[network.output].units, m);
+    if (classify) correct += countCorrect(network, ws.a[network.output], ws.targets, m);
   }
   return { loss: loss / n, ...(classify ? { accuracy: correct / n } : {}) };
 }

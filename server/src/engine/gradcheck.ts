@@ -4,6 +4,9 @@
  * error |a − n| / max(|a|, |n|, tiny). A check whose two perturbed passes put
  * a relu-family unit on different sides of its kink at z = 0 is counted as a
  * kink: there the function is not differentiable and a mismatch is expected.
+ * Likewise a check whose two passes put an output activation on different
+ * sides of the cross-entropy clip (engine/losses.ts: a tanh or identity output
+ * under binary cross-entropy) is counted as a clip hit, not a failure.
  *
  * The central difference cannot resolve a derivative more finely than its
  * rounding noise, about u·|C|/ε (u = 2⁻⁵², C the batch loss): for ε = 1e-7 and
@@ -13,6 +16,7 @@
  * formula still shows: it misses by far more than that noise.
  */
 import { checkBatchShape } from "./api";
+import { clipSide } from "./losses";
 import type { Matrix } from "./matrix";
 import { toRows } from "./matrix";
 import { workspaceFor, type DenseNode, type Network } from "./network";
@@ -39,10 +43,12 @@ export interface GradcheckRow {
   worst: { row: number; col: number };
   /** parameters whose check straddled a relu-family kink within ±epsilon */
   kinks: number;
+  /** parameters whose check moved an output activation across the cross-entropy clip (engine/losses.ts) */
+  clips: number;
   checked: number;
   total: number;
   passed: boolean;
-  /** the largest error among checks that straddled no kink; `passed` compares this with the tolerance */
+  /** the largest error among checks that straddled no kink and hit no clip; `passed` compares this with the tolerance */
   maxRelErrorAwayFromKinks: number;
 }
 
@@ -68,11 +74,12 @@ export interface GradcheckRaw {
   values: number[];
   /** the full analytic gradient, row-major */
   analytic: number[];
-  /** flat indices of the checked entries; numeric, relError and kink follow this order */
+  /** flat indices of the checked entries; numeric, relError, kink and clip follow this order */
   checkedIndices: number[];
   numeric: number[];
   relError: number[];
   kink: boolean[];
+  clip: boolean[];
 }
 
 export interface GradcheckResult {
@@ -117,16 +124,29 @@ function kinkedSize(network: Network, m: number): number {
   return network.dense.reduce((sum, n) => sum + (n.activation.kinked ? n.units * m : 0), 0);
 }
 
+// Each output activation's side of the loss's clip, to tell whether two passes straddle it.
+function clipSides(network: Network, ws: Workspace, into: Uint8Array): void {
+  const a = ws.a[network.output] as Float64Array;
+  for (let i = 0; i < into.length; i++) into[i] = clipSide(network.loss, network.rule, a[i]);
+}
+
 interface Probe {
   network: Network;
   ws: Workspace;
   epsilon: number;
   plus: Uint8Array;
   minus: Uint8Array;
+  clipPlus: Uint8Array;
+  clipMinus: Uint8Array;
 }
 
-function centralDifference(probe: Probe, values: Float64Array, index: number): { numeric: number; kink: boolean } {
-  const { network, ws, epsilon, plus, minus } = probe;
+const differ = (p: Uint8Array, q: Uint8Array): boolean => {
+  for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return true;
+  return false;
+};
+
+function centralDifference(probe: Probe, values: Float64Array, index: number): { numeric: number; kink: boolean; clip: boolean } {
+  const { network, ws, epsilon, plus, minus, clipPlus, clipMinus } = probe;
   const original = values[index];
   const above = original + epsilon;
   const below = original - epsilon;
@@ -134,15 +154,15 @@ function centralDifference(probe: Probe, values: Float64Array, index: number): {
   forwardPass(network, ws);
   const up = batchLoss(network, ws);
   kinkSigns(network, ws, plus);
+  clipSides(network, ws, clipPlus);
   values[index] = below;
   forwardPass(network, ws);
   const down = batchLoss(network, ws);
   kinkSigns(network, ws, minus);
+  clipSides(network, ws, clipMinus);
   values[index] = original;
-  let kink = false;
-  for (let i = 0; i < plus.length && !kink; i++) kink = plus[i] !== minus[i];
-    // divide by the step actually taken: θ ± ε is rounded
-  return { numeric: (up - down) / (above - below), kink };
+  // divide by the step actually taken: θ ± ε is rounded
+  return { numeric: (up - down) / (above - below), kink: differ(plus, minus), clip: differ(clipPlus, clipMinus) };
 }
 
 function checkParameter(
@@ -155,25 +175,26 @@ function checkParameter(
   const checkedIndices = chooseIndices(values.length, options.maxParams, rng);
   const raw: GradcheckRaw = {
     layer: layer.name, param, rows: layer.units, cols, values: Array.from(values), analytic,
-    checkedIndices, numeric: [], relError: [], kink: [],
+    checkedIndices, numeric: [], relError: [], kink: [], clip: [],
   };
   let worstIndex = checkedIndices[0] ?? 0;
   let worst = -1;
   let worstAway = 0;
   for (const index of checkedIndices) {
-    const { numeric, kink } = centralDifference(probe, values, index);
+    const { numeric, kink, clip } = centralDifference(probe, values, index);
     const a = analytic[index];
     const error = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), options.tiny);
     raw.numeric.push(numeric);
     raw.relError.push(error);
     raw.kink.push(kink);
+    raw.clip.push(clip);
     if (!(error <= worst)) { worst = error; worstIndex = index; }
-    if (!kink && !(error <= worstAway)) worstAway = error;
+    if (!kink && !clip && !(error <= worstAway)) worstAway = error;
   }
   const row: GradcheckRow = {
     layer: layer.name, param, maxRelError: Math.max(worst, 0), medianRelError: median(raw.relError),
     worst: { row: Math.floor(worstIndex / cols), col: worstIndex % cols },
-    kinks: raw.kink.filter(Boolean).length, checked: checkedIndices.length, total: values.length,
+    kinks: raw.kink.filter(Boolean).length, clips: raw.clip.filter(Boolean).length, checked: checkedIndices.length, total: values.length,
     passed: worstAway <= options.tolerance, maxRelErrorAwayFromKinks: worstAway,
   };
   return { row, raw };
@@ -202,7 +223,10 @@ export function gradcheck(network: Network, x: Matrix, y: Matrix, options: Gradc
     tiny: options.tiny ?? defaultTiny(loss, epsilon, tolerance),
   };
   const kinked = kinkedSize(network, m);
-  const probe: Probe = { network, ws, epsilon, plus: new Uint8Array(kinked), minus: new Uint8Array(kinked) };
+  const outputs = network.nodes[network.output].units * m;
+  const probe: Probe = {
+    network, ws, epsilon, plus: new Uint8Array(kinked), minus: new Uint8Array(kinked), clipPlus: new Uint8Array(outputs), clipMinus: new Uint8Array(outputs),
+  };
   const rng = Rng.derive(full.seed, "gradcheck-sample");
   const rows: GradcheckRow[] = [];
   const raw: GradcheckRaw[] = [];

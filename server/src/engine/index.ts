@@ -27,6 +27,7 @@ export type { Optimizer, OptimizerState } from "./optimizers";
 export { createOptimizer } from "./optimizers";
 export type { LayerStats, EpochMetrics, TrainOptions, TrainResult } from "./train";
 export { train, TrainingDivergedError } from "./train";
+export { divergenceAdvice, explainDivergence } from "./divergence";
 export type { Evaluation } from "./evaluate";
 export { evaluateDataset, isClassification } from "./evaluate";
 export type { Dataset, Row, RowOptions, Standardiser } from "./dataset";

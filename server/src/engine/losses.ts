@@ -26,6 +26,17 @@ export function outputRule(loss: LossName, activation: Activation): OutputRule {
   return "chain";
 }
 
+/**
+ * Which side of the clip an output activation lies on for this loss: 0 inside
+ * (CLIP, 1 − CLIP) where the loss is smooth, 1 below, 2 above. At the clip the
+ * loss has a corner, so a gradient check straddling it is not a bug.
+ */
+export function clipSide(loss: LossName, rule: OutputRule, a: number): 0 | 1 | 2 {
+  if (rule !== "chain" || loss === "mse") return 0;
+  if (!(a > CLIP)) return 1;
+  return loss === "binary_cross_entropy" && !(a < 1 - CLIP) ? 2 : 0;
+}
+
 function logSumExpColumn(z: Float64Array, c: number, rows: number, cols: number): number {
   let max = -Infinity;
   for (let r = 0; r < rows; r++) max = Math.max(max, z[r * cols + c]);

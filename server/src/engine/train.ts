@@ -64,8 +64,10 @@ export class TrainingDivergedError extends Error {
     readonly layer: string,
     readonly quantity: "loss" | "activations" | "gradients" | "weights",
     readonly history: EpochMetrics[],
+    /** what to change; explainDivergence (divergence.ts) reads it from the settings */
+    readonly advice = "try a smaller learning rate",
   ) {
-    super(`training diverged in epoch ${epoch}: layer '${layer}' has non-finite ${quantity} (NaN or Infinity); try a smaller learning rate`);
+    super(`training diverged in epoch ${epoch}: layer '${layer}' has non-finite ${quantity} (NaN or Infinity); ${advice}`);
     this.name = "TrainingDivergedError";
   }
 }
@@ -89,7 +91,7 @@ function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: n
   const loss = batchLoss(network, ws);
   if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, blameActivations(network, ws), "activations", history);
   totals.loss += loss * ws.batch;
-  if (classify) totals.correct += countCorrect(ws.a[network.output], ws.targets, network.nodes[network.output].units, ws.batch);
+  if (classify) totals.correct += countCorrect(network, ws.a[network.output], ws.targets, ws.batch);
   backwardPass(network, ws);
   for (let n = network.output; n > 0; n--) {
     const delta = ws.delta[n] as Float64Array;

@@ -108,7 +108,7 @@ export const validateDecisionGrid: Check<DecisionGrid> = (value) => {
 const gradcheckRow = shape<GradcheckRow>({
   layer: name, param: oneOf("W", "b"), maxRelError: metric, medianRelError: metric,
   worst: shape<GradcheckRow["worst"]>({ row: count, col: count }),
-  kinks: count, checked: count, total: count, passed: (v) => (typeof v === "boolean" ? v : undefined),
+  kinks: count, clips: count, checked: count, total: count, passed: (v) => (typeof v === "boolean" ? v : undefined),
 });
 
 export const validateGradcheckReport: Check<GradcheckReport> = shape<GradcheckReport>({

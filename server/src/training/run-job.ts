@@ -4,8 +4,8 @@
  * check the gradients, reporting through `post`.
  */
 import {
-  createNetwork, decisionGrid, exampleCount, exportWeights, gradcheck, importWeights, prepareData, selectExamples, train,
-  TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData,
+  createNetwork, decisionGrid, exampleCount, explainDivergence, exportWeights, gradcheck, importWeights, prepareData, selectExamples, train,
+  TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData, type TrainOptions, type TrainResult,
 } from "../engine/index";
 import { CsvDataError, LoadCancelled } from "./csv-data";
 import { loadDataset, shouldStandardise } from "./load-data";
@@ -62,6 +62,15 @@ function checkGradients(network: Network, request: JobRequest, train: Dataset): 
   return gradcheck(network, batch.x, batch.y, { epsilon, tolerance, maxParams, seed: request.train.seed });
 }
 
+// A divergence names its likely cause from the run's settings (lr, l2, momentum, init), not always the learning rate.
+function trainExplained(network: Network, data: PreparedData, request: JobRequest, options: TrainOptions): TrainResult {
+  try {
+    return train(network, data.train, request.train, { ...(data.validation ? { validation: data.validation } : {}), ...options });
+  } catch (error) {
+    throw error instanceof TrainingDivergedError ? explainDivergence(error, request.network, request.train) : error;
+  }
+}
+
 function runTraining(request: JobRequest, prepared: Prepared, network: Network, io: JobIo): JobResult {
   const every = Math.max(1, Math.floor(request.gridEvery ?? Math.ceil(request.train.epochs / 25)));
   const resolution = request.gridResolution ?? 40;
@@ -69,8 +78,7 @@ function runTraining(request: JobRequest, prepared: Prepared, network: Network, 
   const resume = request.resume;
   if (resume) importWeights(network, resume.weights);
   const checkpoints = request.checkpointEvery;
-  const result = train(network, data.train, request.train, {
-    ...(data.validation ? { validation: data.validation } : {}),
+  const result = trainExplained(network, data, request, {
     ...(resume ? { startEpoch: resume.epochs, ...(resume.optimizer ? { optimizerState: resume.optimizer } : {}) } : {}),
     ...(request.keepLastEpoch ? { rollbackOnStop: true } : {}),
     shouldStop: io.shouldStop,

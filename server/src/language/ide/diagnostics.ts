@@ -27,7 +27,7 @@ function runDiagnostics(network: NetworkModel, run: RunRecord): IdeDiagnostic[] 
     if (row.passed) continue;
     found.push({
       span: nameSpan(row.layer), severity: "warning", code: "nnet/gradcheck-failed", related: [], tags: [],
-      message: `gradient check failed for ∂C/∂${row.param} of '${row.layer}': max relative error ${formatNumber(row.maxRelError)} exceeds the tolerance ${formatNumber(run.gradcheck!.tolerance)} (${row.checked} of ${row.total} parameters checked${row.kinks > 0 ? `, ${row.kinks} near a relu kink` : ""})`,
+      message: `gradient check failed for ∂C/∂${row.param} of '${row.layer}': max relative error ${formatNumber(row.maxRelError)} exceeds the tolerance ${formatNumber(run.gradcheck!.tolerance)} (${row.checked} of ${row.total} parameters checked${row.kinks > 0 ? `, ${row.kinks} near a relu kink` : ""}${row.clips ? `, ${row.clips} at the cross-entropy clip` : ""})`,
     });
   }
   const spec = specOf(network);

@@ -13,6 +13,8 @@ export interface RunGradcheckRow {
   maxRelError: number;
   passed: boolean;
   kinks: number;
+  /** checks that moved an output across the cross-entropy clip */
+  clips?: number;
   checked: number;
   total: number;
 }

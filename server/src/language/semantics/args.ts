@@ -6,9 +6,10 @@ export function findArg(call: ast.Call | undefined, name: string): ast.Arg | und
   return call?.args.find((arg) => arg.name?.text === name);
 }
 
+/** The number written, whatever it is (the range check reports a bad one); the fallback only when none is written. */
 export function numberArg(call: ast.Call | undefined, name: string, fallback: number): number {
   const value = findArg(call, name)?.value;
-  return value?.kind === "number" && Number.isFinite(value.number.value) ? value.number.value : fallback;
+  return value?.kind === "number" ? value.number.value : fallback;
 }
 
 export function stringArg(call: ast.Call | undefined, name: string): ast.StringLit | undefined {

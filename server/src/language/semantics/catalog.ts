@@ -4,12 +4,15 @@
  * parameters and defaults. Hovers and completion read the same tables.
  */
 import type { ActivationName, GeneratorName, LossName } from "../../engine/spec";
+import { count, fraction, maxParameters, nonNegative, positive, seed, type NumberRange } from "./ranges";
 
 export interface ParamInfo {
   name: string;
   default?: number | string;
   /** what a value must be: checked by the argument check */
-  kind: "positive" | "non-negative" | "number" | "fraction" | "count" | "string";
+  kind: "positive" | "non-negative" | "fraction" | "count" | "string";
+  /** the valid values of a numeric parameter */
+  range?: NumberRange;
   doc: string;
 }
 
@@ -21,7 +24,12 @@ export interface NameInfo<N extends string = string> {
   aliases?: string[];
 }
 
-const p = (name: string, kind: ParamInfo["kind"], doc: string, fallback?: number | string): ParamInfo => ({ name, kind, doc, default: fallback });
+const rangeOfKind: Record<ParamInfo["kind"], NumberRange | undefined> = {
+  positive, "non-negative": nonNegative, fraction, count: count(), string: undefined,
+};
+
+const p = (name: string, kind: ParamInfo["kind"], doc: string, fallback?: number | string, range = rangeOfKind[kind]): ParamInfo =>
+  ({ name, kind, doc, default: fallback, ...(range ? { range } : {}) });
 
 export const activations: NameInfo<ActivationName>[] = [
   { name: "identity", params: [], doc: "σ(z) = z", aliases: ["linear"] },
@@ -80,7 +88,7 @@ export const dataSources: DataSourceInfo[] = [
   { name: "moons", params: [samples(200), noise(0.1)], features: 2, targets: 1, doc: "two interleaved half-moons (2 → 1)" },
   {
     name: "spiral",
-    params: [samples(200), noise(0.1), p("classes", "count", "number of spiral arms; more than 2 gives one-hot targets", 2)],
+    params: [samples(200), noise(0.1), p("classes", "count", "number of spiral arms; more than 2 gives one-hot targets", 2, count(undefined, 2))],
     features: 2,
     targets: 1,
     doc: "interleaved spirals (2 → 1, or 2 → classes)",
@@ -105,24 +113,26 @@ export interface KeyInfo {
   doc: string;
   /** what a value must be; "optimizer" and "batch" have their own forms */
   kind: "optimizer" | "count" | "batch" | "fraction" | "integer" | "bool" | "non-negative" | "positive";
+  /** the valid values of a numeric key (batch: besides `full`) */
+  range?: NumberRange;
   default: string;
 }
 
 export const trainKeys: KeyInfo[] = [
   { name: "optimizer", kind: "optimizer", default: "sgd(lr: 0.1)", doc: "sgd(lr, momentum) or adam(lr, beta1, beta2, eps)" },
-  { name: "epochs", kind: "count", default: "100", doc: "passes over the training set" },
-  { name: "batch", kind: "batch", default: "32", doc: "examples per mini-batch, or `full`" },
-  { name: "validation", kind: "fraction", default: "0", doc: "fraction of rows held out, in [0, 1)" },
-  { name: "seed", kind: "integer", default: "1", doc: "seeds the initialiser, the shuffles and the generators" },
+  { name: "epochs", kind: "count", range: count(), default: "100", doc: "passes over the training set" },
+  { name: "batch", kind: "batch", range: count(), default: "32", doc: "examples per mini-batch, or `full`" },
+  { name: "validation", kind: "fraction", range: fraction, default: "0", doc: "fraction of rows held out, in [0, 1)" },
+  { name: "seed", kind: "integer", range: seed, default: "1", doc: "seeds the initialiser, the shuffles and the generators" },
   { name: "shuffle", kind: "bool", default: "true", doc: "shuffle the training rows every epoch" },
-  { name: "l2", kind: "non-negative", default: "0", doc: "weight decay λ: C + λ/2 Σ‖W‖²" },
+  { name: "l2", kind: "non-negative", range: nonNegative, default: "0", doc: "weight decay λ: C + λ/2 Σ‖W‖²" },
 ];
 
 export const gradcheckKeys: KeyInfo[] = [
-  { name: "epsilon", kind: "positive", default: "1e-7", doc: "central-difference step" },
-  { name: "tolerance", kind: "positive", default: "1e-5", doc: "largest relative error |a − n| / max(|a|, |n|, tiny)" },
-  { name: "samples", kind: "count", default: "4", doc: "examples in the checked batch" },
-  { name: "max_params", kind: "count", default: "2000", doc: "parameters checked per layer before sampling" },
+  { name: "epsilon", kind: "positive", range: { min: 0, minOpen: true, max: 1 }, default: "1e-7", doc: "central-difference step" },
+  { name: "tolerance", kind: "positive", range: { min: 0, minOpen: true, max: 1 }, default: "1e-5", doc: "largest relative error |a − n| / max(|a|, |n|, tiny)" },
+  { name: "samples", kind: "count", range: count(), default: "4", doc: "examples in the checked batch" },
+  { name: "max_params", kind: "count", range: count(maxParameters), default: "2000", doc: "parameters checked per layer before sampling" },
 ];
 
 /** Finds a name or one of its aliases. */

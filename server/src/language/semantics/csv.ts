@@ -56,6 +56,8 @@ export interface CsvShape {
   features: number;
   targets: number;
   rows: number;
+  /** a numeric target's distinct values, and whether all are whole numbers (class labels written as numbers) */
+  numericValues?: { distinct: number; whole: boolean };
   problems: CsvProblem[];
 }
 
@@ -91,6 +93,7 @@ export function csvShape(table: CsvTable, target: string, classes?: number): Csv
     // more labels than classes is reported above; counting them all keeps a second, contradictory error away
     targets: regression ? 1 : Math.max(classes ?? 0, labels.length),
     rows: table.rows.length,
+    ...(regression ? { numericValues: { distinct: new Set(cells.map(Number)).size, whole: cells.every((cell) => Number.isInteger(Number(cell))) } } : {}),
     problems,
   };
 }

@@ -89,7 +89,10 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
     // rows that were all malformed are reported above, and the file does have rows
     if (shape.problems.length === 0) model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: the CSV file has a header but no data rows`));
     Object.assign(model, { features: shape.features, ...(shape.problems.length === 0 ? { rows: 0 } : {}) });
-  } else if (shape) Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels });
+  } else if (shape) {
+    Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels });
+    if (shape.numericValues) model.numericTarget = { column: target.value, ...shape.numericValues };
+  }
   return model;
 }
 

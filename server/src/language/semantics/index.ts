@@ -10,3 +10,4 @@ export { closest, didYouMean, editDistance } from "../suggest";
 export { gradcheckSpec, networkSpec, trainSpec } from "./compile";
 export { networkChecks, type Accept, type CheckContext, type NetworkCheck } from "./checks";
 export { networkSummary } from "./summary";
+export { maxCount, maxParameters } from "./ranges";

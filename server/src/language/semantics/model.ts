@@ -79,6 +79,8 @@ export interface DataModel {
   spec?: DataSpec;
   /** class labels of a CSV text target, in one-hot order */
   labels?: string[];
+  /** a CSV numeric (regression) target: its column and distinct values */
+  numericTarget?: { column: string; distinct: number; whole: boolean };
   /** the resolved path of a CSV source */
   path?: string;
   /** problems found while describing the source, reported by the data check */

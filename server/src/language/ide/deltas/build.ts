@@ -71,8 +71,20 @@ function slopeFactor(layer: LayerSpec): Expr[] {
   return [{ op: "slopeMatrix", layer: layer.name, activation: layer.activation }];
 }
 
+/**
+ * δᴸ of a fused pair. For softmax + cross-entropy the Jacobian gives aᴸ·Σⱼyⱼ − y
+ * (engine/losses.ts), which is aᴸ − y only for targets that sum to 1.
+ */
+function fusedDelta(spec: NetworkSpec, output: LayerSpec): Expr | undefined {
+  const pair = fusedPair(spec);
+  const a = activationOf(output.name, false);
+  if (pair === "softmax+cross_entropy") return difference({ op: "scaled", of: a, by: { op: "targetSum", batched: false } }, target());
+  return pair ? difference(a, target()) : undefined;
+}
+
 function bp1(spec: NetworkSpec, output: LayerSpec): Expr {
-  if (fusedPair(spec)) return difference(activationOf(output.name, false), target());
+  const fused = fusedDelta(spec, output);
+  if (fused) return fused;
   const gradient = spec.loss === "mse" ? difference(activationOf(output.name, false), target()) : lossGradient(spec, output.name);
   return throughSlope(output, gradient);
 }
@@ -93,7 +105,8 @@ function bp2(graph: LayerGraph, layer: LayerSpec): Expr {
 }
 
 function outputSeed(spec: NetworkSpec, output: LayerSpec): Expr {
-  if (fusedPair(spec)) return difference(activationOf(output.name, false), target());
+  const fused = fusedDelta(spec, output);
+  if (fused) return fused;
   return product([...slopeFactor(output), lossGradient(spec, output.name)]);
 }
 

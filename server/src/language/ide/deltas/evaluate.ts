@@ -115,6 +115,16 @@ export function evaluate(expr: Expr, env: DeltaEnvironment): Matrix {
     case "weightedInput": return env.weightedInput(expr.layer);
     case "activation": return env.activation(expr.layer);
     case "target": return env.target();
+    case "targetSum": {
+      const y = env.target();
+      const sums = matrix(1, y.cols);
+      for (let i = 0; i < y.data.length; i++) sums.data[i % y.cols]! += y.data[i]!;
+      return sums;
+    }
+    case "scaled": {
+      const by = evaluate(expr.by, env);
+      return map(evaluate(expr.of, env), (x, index) => x * by.data[index % by.cols]!);
+    }
     case "weight": return env.weight(expr.layer);
     case "ones": return matrix(env.batchSize, 1, new Float64Array(env.batchSize).fill(1));
     case "lossGradient": return evaluate(lossGradientDefinition(expr.loss, expr.output), env);

@@ -14,6 +14,10 @@ export type Expr =
   /** aˡ of a layer, or x for the network input */
   | { op: "activation"; layer: string; input: boolean; batched: boolean }
   | { op: "target"; batched: boolean }
+  /** Σⱼ yⱼ, one number per example: 1 for one-hot or distribution targets */
+  | { op: "targetSum"; batched: boolean }
+  /** each example's column of `of` times that example's number in `by` (a 1-row value) */
+  | { op: "scaled"; of: Expr; by: Expr }
   | { op: "weight"; layer: string }
   | { op: "bias"; layer: string }
   /** 𝟏 ∈ ℝᵐ, the all-ones vector over the batch */
@@ -73,8 +77,10 @@ export function sum(terms: Expr[], rows: number, omitted = 0): Expr {
 /** The same expression over the whole batch: every leaf becomes its matrix (seed §6.4). */
 export function batched(expr: Expr): Expr {
   switch (expr.op) {
-    case "delta": case "weightedInput": case "activation": case "target": case "lossGradient": case "slope":
+    case "delta": case "weightedInput": case "activation": case "target": case "targetSum": case "lossGradient": case "slope":
       return { ...expr, batched: true };
+    case "scaled":
+      return { ...expr, of: batched(expr.of), by: batched(expr.by) };
     case "transpose": case "complement": case "negate": case "mean":
       return { ...expr, of: batched(expr.of) };
     case "rows":

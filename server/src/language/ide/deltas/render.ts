@@ -71,6 +71,7 @@ function leaf(expr: Expr): Rendered | undefined {
       if (expr.input) return atom(expr.batched ? "X" : "x");
       return atom(`${expr.batched ? "A" : "a"}${superscript(expr.layer)}`);
     case "target": return atom(expr.batched ? "Y" : "y");
+    case "targetSum": return atom(expr.batched ? "𝟏ᵀY" : "Σⱼyⱼ");
     case "weight": return atom(`W${superscript(expr.layer)}`);
     case "bias": return atom(`b${superscript(expr.layer)}`);
     case "ones": return atom("𝟏");
@@ -108,6 +109,8 @@ function render(expr: Expr, options: RenderOptions): Rendered {
       return atom(inner.text.length === 1 ? `${inner.text}ᵀ` : `(${inner.text})ᵀ`);
     }
     case "product": return renderProduct(expr.factors, options);
+    case "scaled":
+      return { text: `${wrap(render(expr.of, options), Precedence.Product)}·${wrap(render(expr.by, options), Precedence.Atom)}`, precedence: Precedence.Product };
     // the seed writes ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ): a product inside ⊙ keeps its parentheses
     case "hadamard": return binary(expr.left, "⊙", expr.right, Precedence.Hadamard, options, Precedence.Atom);
     case "quotient": return binary(expr.left, "⊘", expr.right, Precedence.Hadamard, options, Precedence.Atom);
@@ -142,6 +145,7 @@ export function mentions(expr: Expr, op: Expr["op"]): boolean {
     case "product": return expr.factors.some((factor) => mentions(factor, op));
     case "sum": return expr.terms.some((term) => mentions(term, op));
     case "hadamard": case "quotient": case "difference": return mentions(expr.left, op) || mentions(expr.right, op);
+    case "scaled": return mentions(expr.of, op) || mentions(expr.by, op);
     default: return false;
   }
 }

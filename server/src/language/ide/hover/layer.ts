@@ -10,6 +10,8 @@ import { formatNumber, lastRunLines } from "./run";
 import { outputReading, slopeReading } from "./reading";
 
 const HOVER_OPTIONS = { maxFactors: 14 };
+const targetSumNote = (output: string): string =>
+  `Σⱼyⱼ: the sum of the example's targets; it is 1 for one-hot or distribution targets, where ${math(output, "a")}·Σⱼyⱼ − y reduces to ${math(output, "a")} − y`;
 const MAX_PATHS = 4;
 
 const math = (name: string, symbol: string): string => `${symbol}${superscript(name)}`;
@@ -57,6 +59,7 @@ function backwardLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas)
   if (deltas.lossGradient) lines.push(`∇ₐC = ${renderExpr(deltas.lossGradient)}`);
   if (mentions(deltas.delta, "softmaxJacobianT")) lines.push(`${math(layer.name, "J")} = diag(${math(layer.name, "a")}) − ${math(layer.name, "a")} (${math(layer.name, "a")})ᵀ, the softmax Jacobian`);
   if (mentions(deltas.delta, "rows")) lines.push("[i..j]: the rows of a concatenation's δ that belong to this operand");
+  if (mentions(deltas.delta, "targetSum")) lines.push(targetSumNote(layer.name));
   if (!deltas.output) lines.push(`_${successorNote(graph, layer)}_`);
   return lines;
 }
@@ -85,6 +88,7 @@ function unrolledLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas)
   const lines = [`${math(layer.name, "δ")} = ${renderExpr(deltas.unrolled, HOVER_OPTIONS)}${heading}`];
   if (mentions(deltas.unrolled, "slopeMatrix")) lines.push("with Sˡ = diag(σ′(zˡ)), the slopes of each layer");
   const output = deltas.output ? undefined : graph.output;
+  if (output && mentions(deltas.unrolled, "targetSum")) lines.push(targetSumNote(output.name));
   if (output && mentions(deltas.unrolled, "lossGradient")) lines.push(`and ∇ₐC = ${renderExpr(lossGradientDefinition(graph.spec.loss, output.name))}`);
   return lines;
 }

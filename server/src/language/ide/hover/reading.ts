@@ -17,7 +17,7 @@ export function slopeReading(activation: ActivationSpec, slope: string): string 
 
 export function outputReading(spec: NetworkSpec, activation: ActivationSpec | undefined, slope: string): string {
   const fused = fusedPair(spec);
-  if (fused === "softmax+cross_entropy") return "softmax + cross-entropy: the softmax Jacobian cancels against ∇ₐC = −y ⊘ a, leaving δ = a − y: the output never saturates.";
+  if (fused === "softmax+cross_entropy") return "softmax + cross-entropy: the softmax Jacobian cancels against ∇ₐC = −y ⊘ a, leaving δ = a·Σⱼyⱼ − y, which is a − y for one-hot or distribution targets (Σⱼyⱼ = 1): the output never saturates.";
   if (fused === "sigmoid+binary_cross_entropy") return "sigmoid + binary cross-entropy: σ′(z) = a(1 − a) cancels the denominator of ∇ₐC, leaving δ = a − y: the output never saturates.";
   if (spec.loss === "mse" && (activation?.name === "sigmoid" || activation?.name === "softmax")) {
     return `mse on a ${activation.name} output keeps σ′ in δ: a confidently wrong output (saturated ${slope}) learns slowly; cross-entropy would cancel it.`;

@@ -2,6 +2,7 @@
 import type * as ast from "../../syntax/ast";
 import type { LayerModel, NetworkModel, Reference } from "../model";
 import { closest, didYouMean } from "../../suggest";
+import { maxParameters } from "../ranges";
 import { count, suggestionFix, type Accept, type NetworkCheck } from "./registry";
 
 function declaredAbove(network: NetworkModel, layer: LayerModel): string[] {
@@ -72,7 +73,9 @@ export const merges: NetworkCheck = {
 
 function checkUnits(units: ast.NumberLit | undefined, what: string, accept: Accept): void {
   if (!units) return;
-  if (!(units.value > 0)) accept("error", "nnet/non-positive", units.span, `${what} has ${units.text} units; units must be a whole number greater than 0`);
+  if (!Number.isFinite(units.value)) {
+    accept("error", "nnet/out-of-range", units.span, `${what} has ${units.text} units, which overflows float64 (whose largest number is about 1.8e308); units must be a whole number, 1 or more, and the network at most ${maxParameters.toLocaleString("en-US")} parameters`);
+  } else if (!(units.value > 0)) accept("error", "nnet/non-positive", units.span, `${what} has ${units.text} units; units must be a whole number greater than 0`);
   else if (!Number.isInteger(units.value)) accept("error", "nnet/wrong-type", units.span, `${what} has ${units.text} units; units must be a whole number`);
 }
 

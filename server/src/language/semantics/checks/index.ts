@@ -5,10 +5,11 @@ import { knownNames } from "./names";
 import { lossAgainstOutput, softmaxPlacement, vanishingGradients } from "./output";
 import type { NetworkCheck } from "./registry";
 import { settingsBlocks } from "./settings";
+import { parameterLimit } from "./size";
 import { duplicateNames, emptyEntries, entryCounts, missingData } from "./structure";
 
 export const networkChecks: readonly NetworkCheck[] = [
-  entryCounts, emptyEntries, duplicateNames, unitCounts, references, merges, knownNames,
+  entryCounts, emptyEntries, duplicateNames, unitCounts, parameterLimit, references, merges, knownNames,
   softmaxPlacement, lossAgainstOutput, dataShape, settingsBlocks, batchSize, reachability,
   vanishingGradients, missingData,
 ];

@@ -3,6 +3,7 @@ import type * as ast from "../../syntax/ast";
 import { activations, dataSources, initialisers, lookup, losses, optimizers, spellings, type NameInfo, type ParamInfo } from "../catalog";
 import type { NetworkModel } from "../model";
 import { closest, didYouMean } from "../../suggest";
+import { describeRange, rangeIssue } from "../ranges";
 import { suggestionFix, type Accept, type NetworkCheck } from "./registry";
 
 interface CallKind {
@@ -19,18 +20,12 @@ export const callKinds = {
   data: { what: "data source", code: "nnet/unknown-data-source", table: dataSources },
 } satisfies Record<string, CallKind>;
 
+// Wholeness is asked only of finite numbers: 1e309 is out of range, not "not whole".
 function typeProblem(param: ParamInfo, value: ast.Value): string | undefined {
   if (param.kind === "string") return value.kind === "string" ? undefined : "a quoted string";
   if (value.kind !== "number") return "a number";
   const n = value.number.value;
-  if (param.kind === "count" && !Number.isInteger(n)) return "a whole number";
-  return undefined;
-}
-
-function rangeProblem(param: ParamInfo, n: number): string | undefined {
-  if ((param.kind === "positive" || param.kind === "count") && !(n > 0)) return "greater than 0";
-  if (param.kind === "non-negative" && !(n >= 0)) return "0 or more";
-  if (param.kind === "fraction" && !(n >= 0 && n < 1)) return "in [0, 1)";
+  if (param.range?.whole && Number.isFinite(n) && !Number.isInteger(n)) return describeRange(param.range);
   return undefined;
 }
 
@@ -40,11 +35,9 @@ function checkArgValue(call: ast.Call, arg: ast.Arg, param: ParamInfo, accept: A
   if (!value) return accept("error", "nnet/missing-value", arg.span, `${where} needs a value (${param.doc})`);
   const expected = typeProblem(param, value);
   if (expected) return accept("error", "nnet/wrong-type", value.span, `${where} must be ${expected} (${param.doc})`);
-  if (value.kind !== "number") return;
-  const range = rangeProblem(param, value.number.value);
-  if (!range) return;
-  const code = param.kind === "fraction" ? "nnet/validation-range" : "nnet/non-positive";
-  accept("error", code, value.span, `${where} is ${value.number.text} but must be ${range} (${param.doc})`);
+  if (value.kind !== "number" || !param.range) return;
+  const issue = rangeIssue(param.range, value.number.value, where, value.number.text, param.doc);
+  if (issue) accept("error", issue.code, value.span, issue.message);
 }
 
 function positionalOk(info: NameInfo, arg: ast.Arg, index: number): boolean {

@@ -3,26 +3,27 @@ import type * as ast from "../../syntax/ast";
 import { gradcheckKeys, optimizers, trainKeys, type KeyInfo } from "../catalog";
 import { closest, didYouMean } from "../../suggest";
 import { callKinds, checkCall } from "./names";
+import { describeRange, rangeIssue } from "../ranges";
 import { suggestionFix, type Accept, type NetworkCheck } from "./registry";
 
-const describeKind: Record<KeyInfo["kind"], string> = {
-  optimizer: "an optimizer such as adam(lr: 0.01) or sgd(lr: 0.1)",
-  count: "a whole number greater than 0",
-  batch: "a whole number greater than 0, or full",
-  fraction: "a number in [0, 1)",
-  integer: "a whole number",
-  bool: "true or false",
-  "non-negative": "a number, 0 or more",
-  positive: "a number greater than 0",
-};
+function describeKey(key: KeyInfo): string {
+  switch (key.kind) {
+    case "optimizer": return "an optimizer such as adam(lr: 0.01) or sgd(lr: 0.1)";
+    case "bool": return "true or false";
+    case "batch": return `${describeRange(key.range!)}, or full`;
+    default: return describeRange(key.range!);
+  }
+}
 
-function rightType(kind: KeyInfo["kind"], value: ast.Value): boolean {
-  switch (kind) {
+// Wholeness is a type question, asked only of finite numbers: 1e309 is out of range, not "not whole".
+function rightType(key: KeyInfo, value: ast.Value): boolean {
+  const whole = value.kind === "number" && (Number.isInteger(value.number.value) || !Number.isFinite(value.number.value));
+  switch (key.kind) {
     case "optimizer": return value.kind === "call";
     case "bool": return value.kind === "bool";
-    case "batch": return value.kind === "full" || (value.kind === "number" && Number.isInteger(value.number.value));
+    case "batch": return value.kind === "full" || whole;
     case "count":
-    case "integer": return value.kind === "number" && Number.isInteger(value.number.value);
+    case "integer": return whole;
     default: return value.kind === "number";
   }
 }
@@ -38,12 +39,10 @@ function found(value: ast.Value): string {
 }
 
 function checkRange(key: KeyInfo, value: ast.Value, accept: Accept): void {
-  if (value.kind !== "number") return;
-  const n = value.number.value;
-  const what = `${key.name} is ${value.number.text} but must be ${describeKind[key.kind]}`;
-  if ((key.kind === "count" || key.kind === "batch" || key.kind === "positive") && !(n > 0)) accept("error", "nnet/non-positive", value.span, what);
-  if (key.kind === "non-negative" && !(n >= 0)) accept("error", "nnet/non-positive", value.span, what);
-  if (key.kind === "fraction" && !(n >= 0 && n < 1)) accept("error", "nnet/validation-range", value.span, `${what}: the fraction of rows held out for validation, with some left to train on`);
+  if (value.kind !== "number" || !key.range) return;
+  const note = key.name === "validation" ? "the fraction of rows held out for validation, with some left to train on" : "";
+  const issue = rangeIssue(key.range, value.number.value, key.name, value.number.text, note);
+  if (issue) accept("error", issue.code, value.span, key.kind === "batch" ? `${issue.message}, or full` : issue.message);
 }
 
 // `momentum 0.9` or `lr 0.01` in a train block belong inside the optimizer call
@@ -64,8 +63,8 @@ function checkSetting(block: ast.SettingsBlock, setting: ast.Setting, keys: KeyI
     return;
   }
   const value = setting.value;
-  if (!value) return accept("error", "nnet/missing-value", keyName.span, `'${key.name}' needs a value: ${describeKind[key.kind]} (default ${key.default})`);
-  if (!rightType(key.kind, value)) return accept("error", "nnet/wrong-type", value.span, `${key.name} is ${found(value)} but must be ${describeKind[key.kind]}`);
+  if (!value) return accept("error", "nnet/missing-value", keyName.span, `'${key.name}' needs a value: ${describeKey(key)} (default ${key.default})`);
+  if (!rightType(key, value)) return accept("error", "nnet/wrong-type", value.span, `${key.name} is ${found(value)} but must be ${describeKey(key)}`);
   if (key.kind === "optimizer") checkCall(value as ast.Call, callKinds.optimizer, accept);
   else checkRange(key, value, accept);
 }

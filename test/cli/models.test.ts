@@ -3,12 +3,12 @@
  * resume exactly, checkpoints, refusals that protect the user's files,
  * predict, evaluate and summary.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readModelFile } from "../../server/src/training/index";
-import { buildBundles, root, workspace, removeWorkspaces } from "../training/helpers";
+import { buildBundles, jsonLines, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 
 let cli = "";
 beforeAll(async () => {
@@ -16,12 +16,7 @@ beforeAll(async () => {
 });
 afterAll(removeWorkspaces);
 
-function nnet(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const jsonLines = (text: string): Record<string, unknown>[] => text.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+const nnet = (cwd: string, ...args: string[]): CliResult => runCli(cli, cwd, args);
 
 /** A workspace with the examples and their data. */
 function examples(): string {
@@ -111,8 +106,8 @@ describe("stopping and resuming", () => {
 
 describe("--save protects the user's files", () => {
   it.each([
-    ["the .nnet source", "spiral.nnet", "model files are named NAME.nnetmodel"],
-    ["the training data", "data/fruit.csv", "model files are named NAME.nnetmodel"],
+    ["the .nnet source", "spiral.nnet", "cannot save: spiral.nnet: is the .nnet source itself"],
+    ["the training data", "data/fruit.csv", "cannot save: data/fruit.csv: is the training data"],
   ])("refuses %s, before training, and leaves it as it was", (_what, target, message) => {
     const dir = examples();
     const before = readFileSync(join(dir, target));

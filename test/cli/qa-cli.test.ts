@@ -77,13 +77,15 @@ describe("option values", () => {
     expect(seed.stderr).toContain("--seed needs an integer ≥ 0, got '-3'");
   });
 
-  it("--epochs and --seed past the file's ranges are refused, not run (1e7 epochs, a seed beyond 2^53)", () => {
-    const epochs = nnet(root, "train", "examples/xor.nnet", "--epochs", "1e7");
+  it("--epochs and --seed past the file's ranges are refused, not run (10^7 epochs, a seed beyond 2^53)", () => {
+    const epochs = nnet(root, "train", "examples/xor.nnet", "--epochs", "10000000");
     expect([epochs.code, epochs.stdout]).toEqual([2, ""]);
-    expect(epochs.stderr).toContain("--epochs needs an integer from 1 to 1,000,000, got '1e7'");
-    const seed = nnet(root, "train", "examples/xor.nnet", "--seed", "1e20");
+    expect(epochs.stderr).toContain("--epochs needs an integer from 1 to 1,000,000, got '10000000'");
+    const seed = nnet(root, "train", "examples/xor.nnet", "--seed", "100000000000000000000");
     expect(seed.code).toBe(2);
-    expect(seed.stderr).toContain("--seed needs an integer from 0 to 9,007,199,254,740,991, got '1e20'");
+    expect(seed.stderr).toContain("--seed needs an integer from 0 to 9,007,199,254,740,991, got '100000000000000000000'");
+    // only decimal digits: 0x10 and 1e3 are not read as 16 and 1000
+    for (const written of ["0x10", "1e3", " "]) expect(nnet(root, "train", "examples/xor.nnet", "--epochs", written).stderr).toContain(`--epochs needs an integer ≥ 1, got '${written}'`);
   });
 
   it("--epochs 0 is refused like 'epochs 0' in the file, rather than 'training' nothing with exit 0", () => {

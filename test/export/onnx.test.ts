@@ -219,12 +219,12 @@ describe("nnet export --to onnx", () => {
     const dir = workspace({ "notes.onnx": "my notes, not a model\n", "weights.bin": "x" });
     const wrong = nnet("export", "examples/xor.nnet", "--to", "onnx", "--out", join(dir, "model.bin"));
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain("ONNX files are named NAME.onnx");
+    expect(wrong.stderr).toContain("ONNX model files are named NAME.onnx");
     expect(existsSync(join(dir, "model.bin"))).toBe(false);
     const notes = join(dir, "notes.onnx");
     const unrelated = nnet("export", "examples/xor.nnet", "--to", "onnx", "--out", notes);
     expect(unrelated.code).toBe(1);
-    expect(unrelated.stderr).toContain("exists and is not an ONNX model; it is left as it is");
+    expect(unrelated.stderr).toContain("exists and is not an ONNX model file; it is left as it is");
     expect(readFileSync(notes, "utf8")).toBe("my notes, not a model\n");
     const folder = nnet("export", "examples/xor.nnet", "--to", "onnx", "--out", join(dir, "missing/m.onnx"));
     expect(folder.code).toBe(1);

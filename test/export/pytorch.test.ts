@@ -11,7 +11,7 @@ import { applyStandardiser, createNetwork, importWeights, predict, zeros } from 
 import { exportPytorch, ExportError } from "../../server/src/export/index";
 import { decodeContainer, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
-import { buildBundles, root, workspace, removeWorkspaces } from "../training/helpers";
+import { buildBundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 
 const python = "/usr/bin/python3";
 const torchrun = existsSync("/usr/bin/torchrun") ? ["/usr/bin/torchrun"] : [python, "-m", "torch.distributed.run"];
@@ -24,10 +24,7 @@ beforeAll(async () => {
 });
 afterAll(removeWorkspaces);
 
-function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const nnet = (...args: string[]): CliResult => runCli(cli, root, args);
 
 function run(command: string[], cwd: string): string {
   const result = spawnSync(command[0], command.slice(1), { cwd, encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });

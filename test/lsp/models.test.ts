@@ -107,7 +107,7 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
 
   it("refuses targets that would destroy the source, the data or another file, with the reason", async () => {
     const nnet = await refusal(send(SaveModelRequest, { uri, network: "fruit", target: source }));
-    expect(nnet.message).toMatch(/model files are named NAME\.nnetmodel/);
+    expect(nnet.message).toMatch(/csv\.nnet: is the \.nnet source itself/);
     writeFileSync(join(dir, "notes.nnetmodel"), "my notes\n");
     const other = await refusal(send(SaveModelRequest, { uri, network: "fruit", target: join(dir, "notes.nnetmodel") }));
     expect(other.message).toMatch(/^cannot save the model: .*notes\.nnetmodel: exists and is not a model file/);
@@ -174,7 +174,7 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
       expect(existsSync(out)).toBe(true);
     }
     const named = await refusal(send(ExportRequest, { uri, network: "fruit", to: "onnx", out: join(dir, "fruit.txt") }));
-    expect(named.message).toMatch(/ONNX files are named NAME\.onnx/);
+    expect(named.message).toMatch(/ONNX model files are named NAME\.onnx/);
   });
 
   it("exports a model file to PyTorch with its training rows, or says clearly why it cannot", async () => {

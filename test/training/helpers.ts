@@ -1,4 +1,5 @@
 /** Shared by the training tests: the bundled worker, temporary workspaces and example files. */
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -78,3 +79,18 @@ export const csvNetwork = (path: string, target = "label", outputs = "dense 1 si
   train { epochs 3, batch 4 }
 }
 `;
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the bundled CLI to the end in `cwd`. */
+export function runCli(cli: string, cwd: string, args: string[]): CliResult {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The objects of `--json` output, one a line. */
+export const jsonLines = (text: string): Record<string, unknown>[] => text.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));

@@ -47,9 +47,10 @@ export const fileOptions = {
 // The same ranges as the file's settings (docs/diagnostics.md#ranges): an override is never taken past them.
 export function integer(value: string | undefined, name: string, minimum: number, maximum: number): number | undefined {
   if (value === undefined) return undefined;
+  // decimal digits only: Number() would also read 0x10, 1e3 and ' '
   const parsed = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
-  if (parsed > maximum) throw new UsageError(`--${name} needs an integer from ${minimum} to ${maximum.toLocaleString("en-US")}, got '${value}'`);
+  if (!(parsed >= minimum)) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
+  if (parsed > maximum || !Number.isSafeInteger(parsed)) throw new UsageError(`--${name} needs an integer from ${minimum} to ${maximum.toLocaleString("en-US")}, got '${value}'`);
   return parsed;
 }
 

@@ -5,6 +5,7 @@
 
 /** Per-epoch metrics and the decision grid are the engine's own types: the wire carries them as they are computed. */
 export type { LayerStats, EpochMetrics, DecisionGrid } from "../engine/index";
+import type { SpecLayerSummary } from "../model/index";
 import type {
   DecisionGrid, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow,
 } from "../engine/index";
@@ -14,14 +15,8 @@ export type GradcheckRow = Omit<EngineGradcheckRow, "maxRelErrorAwayFromKinks">;
 
 export type GradcheckReport = Omit<EngineGradcheckReport, "tiny" | "loss" | "rows"> & { rows: GradcheckRow[] };
 
-export interface LayerSummary {
-  name: string;
-  kind: "input" | "dense" | "add" | "concat";
-  units: number;
-  activation?: string;
-  from: string[];
-  params: number;
-}
+/** One row of a network's layer table, the same for a .nnet network and a saved model. */
+export type LayerSummary = SpecLayerSummary;
 
 export interface NetworkSummary {
   network: string;

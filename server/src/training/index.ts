@@ -17,7 +17,7 @@ export { initialModel } from "./initial-model";
 export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, NoRunError, type RunnerContext, type RunnerOptions, type LastRun, type SaveableRun } from "./runner";
-export { writeFileAtomic, type WriteHooks } from "./save";
+export { writeFileAtomic, targetProblem, type TargetRule, type WriteHooks } from "./save";
 export {
   writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,
 } from "./model-file";

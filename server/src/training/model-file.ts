@@ -4,14 +4,14 @@
  * `--save` may write. docs/model-format.md describes the format.
  */
 import { createHash } from "node:crypto";
-import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   decodeModel, encodeModel, ModelFileError, modelExtension, modelFormat, type ModelData, type ModelOutputs, type TrainedModel,
 } from "../model/index";
 import type { OptimizerState, SavedWeights } from "../engine/index";
 import type { JobRequest, JobResult } from "./messages";
-import { writeFileAtomic, type WriteHooks } from "./save";
+import { targetProblem, writeFileAtomic, type WriteHooks } from "./save";
 import { version } from "../../../package.json";
 
 export function writeModelFile(path: string, model: TrainedModel, hooks?: WriteHooks): void {
@@ -84,24 +84,11 @@ export class ModelTargetError extends Error {}
  */
 export function checkModelTarget(path: string, protect: { source?: string; data?: string[] } = {}): void {
   const target = resolve(path);
-  if (!target.endsWith(modelExtension)) throw new ModelTargetError(`${path}: model files are named NAME${modelExtension}`);
   const same = (other: string | undefined): boolean => other !== undefined && resolve(other) === target;
   if (same(protect.source)) throw new ModelTargetError(`${path}: is the .nnet source itself`);
   if (protect.data?.some(same)) throw new ModelTargetError(`${path}: is the training data`);
-  let existing: ReturnType<typeof statSync> | undefined;
-  try { existing = statSync(target); } catch { existing = undefined; }
-  if (existing?.isDirectory()) throw new ModelTargetError(`${path}: is a folder; give the path of the ${modelExtension} file to write`);
-  if (existing && !existing.isFile()) throw new ModelTargetError(`${path}: is not a regular file (a device, pipe or socket)`);
-  if (existing && !isModelFile(target)) throw new ModelTargetError(`${path}: exists and is not a model file; it is left as it is (choose another name or remove it)`);
-  const folder = dirname(target);
-  let folderOk = false;
-  try { folderOk = statSync(folder).isDirectory(); } catch { folderOk = false; }
-  if (!folderOk) throw new ModelTargetError(`${path}: the folder ${folder} does not exist`);
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    throw new ModelTargetError(`${path}: the folder ${folder} is not writable`);
-  }
+  const problem = targetProblem(path, { extension: modelExtension, what: "model", isOwn: isModelFile });
+  if (problem) throw new ModelTargetError(problem);
 }
 
 function outputsOf(request: JobRequest, result: JobResult): ModelOutputs {

@@ -4,8 +4,8 @@
  * system), are flushed with fsync, and only then renamed over the target:
  * a crash at any point leaves either the old file or the new one, whole.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 
 export interface WriteHooks {
   /** called after the temporary file is flushed and before the rename (tests inject a crash here) */
@@ -40,4 +40,34 @@ export function writeFileAtomic(path: string, content: string | readonly Uint8Ar
 function writeChunk(fd: number, chunk: Uint8Array): void {
   let done = 0;
   while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
+}
+
+/** What may be replaced at a path the tool writes: files of its own kind, never anything else. */
+export interface TargetRule {
+  /** ".nnetmodel", ".onnx" */
+  extension: string;
+  /** "model", "ONNX model" */
+  what: string;
+  isOwn(path: string): boolean;
+}
+
+/** Why `path` may not be written under `rule` (checked before any work starts), or undefined. */
+export function targetProblem(path: string, rule: TargetRule): string | undefined {
+  const target = resolve(path);
+  if (!target.endsWith(rule.extension)) return `${path}: ${rule.what} files are named NAME${rule.extension}`;
+  let existing: ReturnType<typeof statSync> | undefined;
+  try { existing = statSync(target); } catch { existing = undefined; }
+  if (existing?.isDirectory()) return `${path}: is a folder; give the path of the ${rule.extension} file to write`;
+  if (existing && !existing.isFile()) return `${path}: is not a regular file (a device, pipe or socket)`;
+  if (existing && !rule.isOwn(target)) return `${path}: exists and is not a${/^[aeiouAEIOU]/.test(rule.what) ? "n" : ""} ${rule.what} file; it is left as it is (choose another name or remove it)`;
+  const folder = dirname(target);
+  let folderOk = false;
+  try { folderOk = statSync(folder).isDirectory(); } catch { folderOk = false; }
+  if (!folderOk) return `${path}: the folder ${folder} does not exist`;
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    return `${path}: the folder ${folder} is not writable`;
+  }
+  return undefined;
 }

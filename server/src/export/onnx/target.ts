@@ -1,7 +1,7 @@
 /** Where an .onnx file may be written: never over a file that is not an ONNX model. */
-import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { onnx } from "onnx-proto";
+import { targetProblem } from "../../training/index";
 import { ExportError } from "../errors";
 
 // ModelProto's fields and wire types (0 varint, 2 length-delimited); graph is 7
@@ -55,20 +55,6 @@ export function isOnnxFile(path: string): boolean {
 
 /** Refuses an --out that is not *.onnx, a folder, or an existing file that is not an ONNX model. */
 export function checkOnnxTarget(path: string): void {
-  const target = resolve(path);
-  if (!target.endsWith(".onnx")) throw new ExportError(`${path}: ONNX files are named NAME.onnx`);
-  let existing: ReturnType<typeof statSync> | undefined;
-  try { existing = statSync(target); } catch { existing = undefined; }
-  if (existing?.isDirectory()) throw new ExportError(`${path}: is a folder; give the path of the .onnx file to write`);
-  if (existing && !existing.isFile()) throw new ExportError(`${path}: is not a regular file (a device, pipe or socket)`);
-  if (existing && !isOnnxFile(target)) throw new ExportError(`${path}: exists and is not an ONNX model; it is left as it is (choose another name or remove it)`);
-  const folder = dirname(target);
-  let folderOk = false;
-  try { folderOk = statSync(folder).isDirectory(); } catch { folderOk = false; }
-  if (!folderOk) throw new ExportError(`${path}: the folder ${folder} does not exist`);
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    throw new ExportError(`${path}: the folder ${folder} is not writable`);
-  }
+  const problem = targetProblem(path, { extension: ".onnx", what: "ONNX model", isOwn: isOnnxFile });
+  if (problem) throw new ExportError(problem);
 }

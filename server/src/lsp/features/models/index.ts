@@ -6,7 +6,7 @@
  * are the training layer's and the CLI's; this only adapts them to requests.
  */
 import { dirname, join, resolve } from "node:path";
-import { ExportError, exportOnnx, exportPytorch } from "../../../export/index";
+import { exportOnnx, exportPytorch } from "../../../export/index";
 import { modelExtension, networkOf, predictRaw, readPredictions, type TrainedModel } from "../../../model/index";
 import {
   ExportRequest, ModelSummaryRequest, PredictRequest, predictRowLimit, SaveModelRequest,
@@ -49,7 +49,6 @@ function exportSource(context: ServerContext, params: ExportParams): { model: Tr
 function runExport(context: ServerContext, params: ExportParams): ExportResult {
   const { model, at } = exportSource(context, params);
   if (params.to === "onnx") {
-    if (!params.out.endsWith(".onnx")) throw new ExportError(`${params.out}: ONNX files are named NAME.onnx`);
     exportOnnx(model, params.out);
     return { out: params.out, files: [params.out] };
   }

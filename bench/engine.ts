@@ -20,7 +20,7 @@ import { median, spread, timed, type Runner, type Spread } from "./timing";
 
 const quick = process.argv.includes("--quick");
 const roundsArg = process.argv.indexOf("--rounds");
-const rounds = roundsArg > 0 ? Math.max(1, Number(process.argv[roundsArg + 1])) : quick ? 5 : 7;
+const rounds = Math.max(1, Math.floor(Number(process.argv[roundsArg + 1])) || (quick ? 5 : 7));
 const minSeconds = quick ? 0.25 : 0.6;
 
 interface Workload {

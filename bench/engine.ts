@@ -1,20 +1,26 @@
 // Throughput of the engine against TensorFlow.js (cpu and wasm backends) and,
-// where it is installed, PyTorch (float64, one thread), on identical workloads.
-// `npm run bench` (add `-- --quick` for a short run). Results go to
+// where /usr/bin/python3 has torch, PyTorch (float64 and float32, on 1 thread
+// and on all cores), on identical workloads. Run `sh bench/setup.sh` once as
+// root first: it gives PyTorch OpenBLAS instead of the reference BLAS.
+// `npm run bench [-- --quick] [-- --rounds N]`. Results go to
 // bench/results/engine-latest.json.
-import { spawnSync } from "node:child_process";
+//
+// Each workload group is one function returning its part of the report; add
+// a group by writing another and calling it from main().
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import {
   Rng, computeGradients, createNetwork, datasetFromSpec, gradcheck, train, zeros,
   type ActivationName, type Dataset, type LossName, type NetworkSpec, type TrainSpec,
 } from "../server/src/engine/index";
+import { tfRunner } from "./peers/tfjs";
+import { TorchPeer, torchAvailable } from "./peers/torch";
+import { median, spread, timed, type Runner, type Spread } from "./timing";
 
 const quick = process.argv.includes("--quick");
-const runs = quick ? 3 : 5;
+const roundsArg = process.argv.indexOf("--rounds");
+const rounds = Math.max(1, Math.floor(Number(process.argv[roundsArg + 1])) || (quick ? 5 : 7));
 const minSeconds = quick ? 0.25 : 0.6;
 
 interface Workload {
@@ -71,199 +77,186 @@ function flopsPerExample(w: Workload): number {
   return 2 * (3 * forward - w.widths[0] * w.widths[1]);
 }
 
-/** Seconds of wall-clock and of this process's CPU time. */
-interface Took {
-  wall: number;
-  cpu: number;
-}
-
-/** A system trains `epochs` epochs of a workload and returns the time taken. */
-type Runner = (epochs: number) => Took;
-
-// The team shares this machine's cores, so CPU time (which excludes time spent
-// waiting for a core) is reported beside wall-clock time and drives the ratios.
-function timed(work: () => void): Took {
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  work();
-  const cpu = process.cpuUsage(cpu0);
-  return { wall: (performance.now() - start) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
-}
-
 function engineRunner(w: Workload): Runner {
   const network = createNetwork(specOf(w), { seed: 1 });
-  return (epochs) => {
+  return async (epochs) => {
     const ts: TrainSpec = { optimizer: { name: "sgd", lr: w.lr, momentum: 0 }, epochs, batch: w.batch, validation: 0, seed: 1, shuffle: true, l2: 0 };
     return timed(() => train(network, w.data, ts));
   };
 }
 
-// TensorFlow.js, batch-major as it prefers; batches are cut once, before timing.
-function tfRunner(w: Workload): Runner {
-  const n = w.data.x.cols;
-  const rows = (m: { rows: number; cols: number; data: Float64Array }) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]).transpose();
-  const x = rows(w.data.x);
-  const y = rows(w.data.y);
-  const batches: [tf.Tensor2D, tf.Tensor2D][] = [];
-  for (let s = 0; s < n; s += w.batch) {
-    const size = Math.min(w.batch, n - s);
-    batches.push([x.slice([s, 0], [size, -1]) as tf.Tensor2D, y.slice([s, 0], [size, -1]) as tf.Tensor2D]);
-  }
-  const vars = w.widths.slice(1).map((units, l) => {
-    const fanIn = w.widths[l];
-    const limit = Math.sqrt(6 / (fanIn + units));
-    return [tf.variable(tf.randomUniform([fanIn, units], -limit, limit)), tf.variable(tf.zeros([units]))] as const;
-  });
-  const optimizer = tf.train.sgd(w.lr);
-  const act = (name: ActivationName, z: tf.Tensor2D): tf.Tensor2D =>
-    name === "relu" ? tf.relu(z) : name === "sigmoid" ? tf.sigmoid(z) : name === "tanh" ? tf.tanh(z) : z;
-  const lossOf = (bx: tf.Tensor2D, by: tf.Tensor2D): tf.Scalar => {
-    let a = bx;
-    vars.forEach(([W, b], l) => {
-      const z = tf.add(tf.matMul(a, W), b) as tf.Tensor2D;
-      a = l === vars.length - 1 && w.loss === "cross_entropy" ? z : act(w.activations[l], z);
-    });
-    if (w.loss === "cross_entropy") return tf.losses.softmaxCrossEntropy(by, a) as tf.Scalar;
-    return tf.mul(0.5 / bx.shape[0], tf.sum(tf.squaredDifference(a, by)));
-  };
-  return (epochs) => timed(() => {
-    for (let e = 0; e < epochs; e++) for (const [bx, by] of batches) optimizer.minimize(() => lossOf(bx, by));
-    vars[0][0].dataSync();
-  });
+/** Throughput per round, by wall clock and by the system's CPU time. */
+interface Rates {
+  wall: number[];
+  cpu: number[];
 }
 
-interface Measured {
-  /** throughput by CPU time: the median over runs */
-  median: number;
-  runs: number[];
-  /** throughput by wall-clock time */
-  wallMedian: number;
-  wallRuns: number[];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((p, q) => p - q);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-// Warm-up sizes each run to at least minSeconds; then the systems take turns, run by run.
-async function measure(w: Workload, systems: Record<string, () => Promise<Runner>>): Promise<Record<string, Measured>> {
+// Warm-up sizes each system's round to at least minSeconds. Then the systems
+// take turns round by round, each round starting one system later, so that a
+// burst of load from the machine's other users falls on all of them alike.
+async function measure(w: Workload, systems: Map<string, () => Promise<Runner>>): Promise<Map<string, Rates>> {
   const perRun = (epochs: number): number => (w.unit === "epochs/s" ? epochs : epochs * w.data.x.cols);
-  const prepared: Record<string, { run: Runner; epochs: number; cpu: number[]; wall: number[] }> = {};
-  for (const [name, make] of Object.entries(systems)) {
-    await selectBackend(name);
+  const prepared: { name: string; run: Runner; epochs: number; rates: Rates }[] = [];
+  for (const [name, make] of systems) {
     const run = await make();
-    run(1);
-    const once = run(1).wall;
-    prepared[name] = { run, epochs: Math.max(1, Math.ceil(minSeconds / Math.max(once, 1e-6))), cpu: [], wall: [] };
+    await run(1);
+    const once = (await run(1)).wall;
+    prepared.push({ name, run, epochs: Math.max(1, Math.ceil(minSeconds / Math.max(once, 1e-6))), rates: { wall: [], cpu: [] } });
   }
-  for (let r = 0; r < runs; r++) {
-    for (const [name, p] of Object.entries(prepared)) {
-      await selectBackend(name);
-      const took = p.run(p.epochs);
-      p.cpu.push(perRun(p.epochs) / took.cpu);
-      p.wall.push(perRun(p.epochs) / took.wall);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[(i + r) % prepared.length];
+      const took = await p.run(p.epochs);
+      p.rates.wall.push(perRun(p.epochs) / took.wall);
+      p.rates.cpu.push(perRun(p.epochs) / took.cpu);
     }
   }
-  return Object.fromEntries(Object.entries(prepared).map(([name, p]) => [
-    name, { median: median(p.cpu), runs: p.cpu, wallMedian: median(p.wall), wallRuns: p.wall },
-  ]));
+  return new Map(prepared.map((p) => [p.name, p.rates]));
 }
 
-async function selectBackend(system: string): Promise<void> {
-  if (system === "tfjs-cpu" && tf.getBackend() !== "cpu") await tf.setBackend("cpu");
-  if (system === "tfjs-wasm" && tf.getBackend() !== "wasm") await tf.setBackend("wasm");
+const fmt = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(3));
+const fmtSpread = (s: Spread): string => `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`;
+const fmtRatio = (s: Spread): string => `${s.median.toFixed(2)}× [${s.min.toFixed(2)}–${s.max.toFixed(2)}]`;
+
+/** Starts the PyTorch peers (1 thread and all cores), or says why there are none. */
+async function startTorch(): Promise<TorchPeer[] | string> {
+  if (!torchAvailable()) return "PyTorch is not installed (/usr/bin/python3 -c 'import torch' failed); skipped";
+  const counts = [...new Set([1, cpus().length])];
+  return Promise.all(counts.map((t) => TorchPeer.start(t)));
 }
 
-function torchAvailable(): boolean {
-  return spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+function describeTorch(peers: TorchPeer[]): void {
+  const info = peers[0].info;
+  console.log(`PyTorch ${info.torch}, BLAS mapped: ${info.blas.join(", ") || "none found"}`);
+  for (const p of peers) {
+    const ob = p.info.openblas;
+    console.log(`  ${p.threads} thread(s): ${ob ? `OpenBLAS core ${ob.corename}, ${ob.threads} thread(s) (${ob.config})` : "not OpenBLAS"}`);
+  }
+  if (!info.openblas) console.log("  WARNING: torch is not on OpenBLAS (reference BLAS?); run `sh bench/setup.sh` as root for a fair peer");
 }
 
-function runTorch(w: Workload): Measured | string {
+/** The engine ÷ peer ratio of medians, with the min–max of the per-round (paired) ratios. */
+function ratioOf(engine: number[], peer: number[]): Spread {
+  const paired = engine.map((e, i) => e / peer[i]);
+  return { median: median(engine) / median(peer), min: Math.min(...paired), max: Math.max(...paired) };
+}
+
+/** The engine, both TensorFlow.js backends and, where there is one, each PyTorch config, for one workload. */
+function systemsFor(w: Workload, k: number, torch: TorchPeer[] | string, dir: string): Map<string, () => Promise<Runner>> {
+  const systems = new Map<string, () => Promise<Runner>>([
+    ["engine f64", async () => engineRunner(w)],
+    ["tfjs-cpu f32", () => tfRunner("cpu", { ...w, x: w.data.x, y: w.data.y })],
+    ["tfjs-wasm f32", () => tfRunner("wasm", { ...w, x: w.data.x, y: w.data.y })],
+  ]);
+  if (typeof torch === "string") return systems;
+  const x = join(dir, `x${k}.bin`);
+  const y = join(dir, `y${k}.bin`);
+  writeFileSync(x, w.data.x.data);
+  writeFileSync(y, w.data.y.data);
+  for (const peer of torch) {
+    let load: ReturnType<TorchPeer["load"]> | undefined; // loaded on first use, once for both dtypes
+    for (const dtype of ["float64", "float32"] as const) {
+      const make = async () => (await (load ??= peer.load({ ...w, examples: w.data.x.cols, x, y })))(dtype);
+      systems.set(`torch ${dtype === "float64" ? "f64" : "f32"} ${peer.threads}T`, make);
+    }
+  }
+  return systems;
+}
+
+// Group: training throughput of the engine and every peer, one interleaved run per workload.
+// Wall clock is what a user waits and the only fair measure of a multi-threaded
+// peer; CPU time leaves out time spent waiting for a core, so on a shared
+// machine it is the steadier measure of single-threaded work. Both are kept.
+async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
   const dir = mkdtempSync(join(tmpdir(), "nnet-bench-"));
+  const table = [
+    "| workload | engine f64, wall [min–max] | peer | peer, wall [min–max] | engine ÷ peer, wall | engine ÷ peer, CPU time |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  const report: unknown[] = [];
   try {
-    writeFileSync(join(dir, "x.bin"), Buffer.from(w.data.x.data.buffer));
-    writeFileSync(join(dir, "y.bin"), Buffer.from(w.data.y.data.buffer));
-    const n = w.data.x.cols;
-    const job = {
-      runs, warmup: 1,
-      workloads: [{ name: w.name, widths: w.widths, activations: w.activations, loss: w.loss, lr: w.lr, batch: w.batch, examples: n, x: join(dir, "x.bin"), y: join(dir, "y.bin") }],
-    };
-    const script = join(process.cwd(), "bench/peers/torch_peer.py");
-    const out = spawnSync("/usr/bin/python3", [script], { input: JSON.stringify(job), encoding: "utf8", maxBuffer: 1 << 24 });
-    if (out.status !== 0) return `torch peer failed: ${out.stderr.trim().split("\n").pop()}`;
-    const result = JSON.parse(out.stdout).results[w.name] as { cpu: number[]; wall: number[] };
-    const scale = w.unit === "epochs/s" ? 1 / n : 1;
-    const cpu = result.cpu.map((r) => r * scale);
-    const wall = result.wall.map((r) => r * scale);
-    return { median: median(cpu), runs: cpu, wallMedian: median(wall), wallRuns: wall };
+    for (const [k, w] of workloads.entries()) {
+      const rates = await measure(w, systemsFor(w, k, torch, dir));
+      const engine = rates.get("engine f64")!;
+      const examplesPerSecond = (w.unit === "epochs/s" ? w.data.x.cols : 1) * median(engine.cpu);
+      const peers: Record<string, unknown> = {};
+      let first = true;
+      for (const [name, r] of rates) {
+        if (name === "engine f64") continue;
+        const ratio = { wall: ratioOf(engine.wall, r.wall), cpu: ratioOf(engine.cpu, r.cpu) };
+        peers[name] = { ...r, ratio };
+        const engineCell = first ? `${fmtSpread(spread(engine.wall))} ${w.unit}` : "";
+        table.push(`| ${first ? w.name : ""} | ${engineCell} | ${name} | ${fmtSpread(spread(r.wall))} | ${fmtRatio(ratio.wall)} | ${fmtRatio(ratio.cpu)} |`);
+        first = false;
+      }
+      report.push({
+        name: w.name, unit: w.unit, examples: w.data.x.cols, engine, gflopsByCpuTime: (examplesPerSecond * flopsPerExample(w)) / 1e9, peers,
+      });
+      console.log(`  measured ${w.name}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  console.log(`\nTraining throughput: median [min–max] of ${rounds} interleaved rounds. engine ÷ peer is the ratio`);
+  console.log("of medians [min–max of the per-round ratios]; above 1 the engine is faster. CPU time counts all of a");
+  console.log("process's threads, so for a multi-threaded peer it measures work per core, not speed.\n");
+  console.log(table.join("\n"));
+  if (typeof torch === "string") console.log(`\ntorch: ${torch}`);
+  return report;
 }
 
-// Workload 4: one gradient check against one forward + backward pass on the same batch.
-function gradcheckCost(w: Workload): { params: number; checked: number; backwardMs: number; gradcheckMs: number; ratio: number } {
-  const network = createNetwork(specOf(w), { seed: 1 });
-  const m = 4;
-  const x = zeros(w.widths[0], m);
-  const y = zeros(w.widths[w.widths.length - 1], m);
-  for (let r = 0; r < x.rows; r++) for (let c = 0; c < m; c++) x.data[r * m + c] = w.data.x.data[r * w.data.x.cols + c];
-  for (let r = 0; r < y.rows; r++) for (let c = 0; c < m; c++) y.data[r * m + c] = w.data.y.data[r * w.data.y.cols + c];
-  const reps = 2000;
-  for (let i = 0; i < 200; i++) computeGradients(network, x, y);
-  const passes: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    passes.push((timed(() => { for (let i = 0; i < reps; i++) computeGradients(network, x, y); }).cpu * 1000) / reps);
-  }
-  const backwardMs = median(passes);
-  let result = gradcheck(network, x, y);
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) times.push(timed(() => { result = gradcheck(network, x, y); }).cpu * 1000);
-  const gradcheckMs = median(times);
-  const checked = result.report.rows.reduce((s, r) => s + r.checked, 0);
-  const params = result.report.rows.reduce((s, r) => s + r.total, 0);
-  return { params, checked, backwardMs, gradcheckMs, ratio: gradcheckMs / backwardMs };
+// Group: one gradient check against one forward + backward pass on the same batch (engine only, CPU time).
+function gradcheckGroup(): unknown[] {
+  console.log("\nGradient check (4 examples) against one forward + backward pass (CPU time)");
+  return [workloads[2], workloads[1]].map((w) => {
+    const network = createNetwork(specOf(w), { seed: 1 });
+    const m = 4;
+    const x = zeros(w.widths[0], m);
+    const y = zeros(w.widths[w.widths.length - 1], m);
+    for (let r = 0; r < x.rows; r++) for (let c = 0; c < m; c++) x.data[r * m + c] = w.data.x.data[r * w.data.x.cols + c];
+    for (let r = 0; r < y.rows; r++) for (let c = 0; c < m; c++) y.data[r * m + c] = w.data.y.data[r * w.data.y.cols + c];
+    const reps = 2000;
+    for (let i = 0; i < 200; i++) computeGradients(network, x, y);
+    const passes: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      passes.push((timed(() => { for (let i = 0; i < reps; i++) computeGradients(network, x, y); }).cpu * 1000) / reps);
+    }
+    const backwardMs = median(passes);
+    let result = gradcheck(network, x, y);
+    const times: number[] = [];
+    for (let r = 0; r < rounds; r++) times.push(timed(() => { result = gradcheck(network, x, y); }).cpu * 1000);
+    const gradcheckMs = median(times);
+    const checked = result.report.rows.reduce((s, row) => s + row.checked, 0);
+    const params = result.report.rows.reduce((s, row) => s + row.total, 0);
+    const ratio = gradcheckMs / backwardMs;
+    console.log(`  ${w.name}: ${checked}/${params} parameters checked, ${gradcheckMs.toFixed(1)} ms vs ${(backwardMs * 1000).toFixed(1)} µs → ${ratio.toFixed(0)}×`);
+    return { workload: w.name, params, checked, backwardMs, gradcheckMs, ratio };
+  });
 }
 
 async function main(): Promise<void> {
-  setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
-  const hasTorch = torchAvailable();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const report: Record<string, unknown> = {
-    date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: loadavg(), quick, runs,
-    kernel: createNetwork(specOf(workloads[0]), { seed: 1 }).kernel.name, ratiosBy: "cpu time", workloads: [] as unknown[],
+    date: new Date().toISOString(), machine, loadAverageStart: loadavg(), quick, rounds,
+    kernel: createNetwork(specOf(workloads[0]), { seed: 1 }).kernel.name, ratiosBy: "wall clock and CPU time, interleaved rounds",
   };
-  for (const w of workloads) {
-    const measured = await measure(w, {
-      engine: async () => engineRunner(w),
-      "tfjs-cpu": async () => tfRunner(w),
-      "tfjs-wasm": async () => tfRunner(w),
-    });
-    const torch = hasTorch ? runTorch(w) : "PyTorch is not installed (/usr/bin/python3 -c 'import torch' failed); skipped";
-    const engine = measured.engine.median;
-    const peers: Record<string, Measured> = { "tfjs-cpu": measured["tfjs-cpu"], "tfjs-wasm": measured["tfjs-wasm"] };
-    if (typeof torch !== "string") peers.torch = torch;
-    const ratios = Object.fromEntries(Object.entries(peers).map(([name, p]) => [name, engine / p.median]));
-    const examplesPerSecond = w.unit === "epochs/s" ? engine * w.data.x.cols : engine;
-    const gflops = (examplesPerSecond * flopsPerExample(w)) / 1e9;
-    console.log(`\n${w.name} (${w.unit} by CPU time [by wall clock], median of ${runs})`);
-    console.log(`  engine     ${engine.toFixed(1).padStart(9)} [${measured.engine.wallMedian.toFixed(1)}]   ${gflops.toFixed(2)} GFLOP/s (${w.data.x.cols} examples)`);
-    for (const [name, p] of Object.entries(peers)) {
-      console.log(`  ${name.padEnd(10)} ${p.median.toFixed(1).padStart(9)} [${p.wallMedian.toFixed(1)}]   engine is ${ratios[name].toFixed(2)}× [${(measured.engine.wallMedian / p.wallMedian).toFixed(2)}×]`);
-    }
-    if (typeof torch === "string") console.log(`  torch      ${torch}`);
-    (report.workloads as unknown[]).push({ name: w.name, unit: w.unit, engine: measured.engine, peers, ratios, gflops, ...(typeof torch === "string" ? { torchNote: torch } : {}) });
+  console.log(`${report.date}  ${machine}  engine kernel ${report.kernel}  load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  const torch = await startTorch();
+  if (typeof torch !== "string") {
+    describeTorch(torch);
+    report.torch = torch.map((p) => p.info);
   }
-  const costs = [workloads[2], workloads[1]].map((w) => ({ workload: w.name, ...gradcheckCost(w) }));
-  console.log("\nw4 gradient check (4 examples) against one forward + backward pass (CPU time)");
-  for (const c of costs) {
-    console.log(`  ${c.workload}: ${c.checked}/${c.params} parameters checked, ${c.gradcheckMs.toFixed(1)} ms vs ${(c.backwardMs * 1000).toFixed(1)} µs → ${c.ratio.toFixed(0)}×`);
+  try {
+    report.training = await trainingGroup(torch);
+    report.gradcheck = gradcheckGroup();
+  } finally {
+    if (typeof torch !== "string") for (const p of torch) p.close();
   }
-  report.gradcheck = costs;
+  report.loadAverageEnd = loadavg();
+  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/engine-latest.json", `${JSON.stringify(report, null, 2)}\n`);
-  console.log("\nsaved bench/results/engine-latest.json");
+  console.log("saved bench/results/engine-latest.json");
 }
 
 main().catch((error: unknown) => {

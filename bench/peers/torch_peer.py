@@ -1,80 +1,122 @@
-"""PyTorch peer for bench/engine.ts: the same workloads, float64, one thread.
+"""PyTorch peer for bench/engine.ts, in the fastest idiomatic form we know:
+row-major contiguous tensors, nn.Linear layers, torch.optim.SGD, one row
+gather per epoch and contiguous batch slices.
 
-Reads a JSON job on stdin: {"workloads": [{"name", "widths", "activations",
-"loss", "lr", "batch", "examples", "x", "y"}], "runs", "warmup"} where x and y
-name raw little-endian float64 files (features x n and targets x n, row-major,
-one example per column, as the engine stores them). Prints one JSON object
-with the examples/s of each run by CPU time (process_time) and by wall clock.
+Started once per thread count (argv[1]) with OPENBLAS_NUM_THREADS set by the
+caller, and kept alive so its rounds interleave with the engine's. Speaks
+JSON lines on stdin/stdout:
+  start  -> {"torch", "threads", "blas": [paths], "openblas": {...} | null}
+  {"op": "load", "id", "widths", "activations", "loss", "lr", "batch",
+   "examples", "x", "y"}                     -> {"ok": true}
+  {"op": "run", "id", "dtype": "float64" | "float32", "epochs"}
+                                             -> {"wall": s, "cpu": s}
+x and y name raw little-endian float64 files, features x n, one example per
+column (the engine's layout); they are transposed here, once, before timing.
 """
+import ctypes
 import json
 import sys
 import time
 
 import numpy as np
 import torch
+import torch.nn.functional as F
+from torch import nn
 
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float64)
+threads = int(sys.argv[1])
+torch.set_num_threads(threads)
 
-ACTIVATIONS = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "identity": lambda z: z}
+ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
+DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
-def build(widths):
+def blas_info():
+    """The BLAS libraries mapped into this process, and OpenBLAS's own view of itself."""
+    with open("/proc/self/maps") as maps:
+        libs = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+    info = None
+    for path in libs:
+        if "libopenblas" in path:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            info = {"corename": lib.openblas_get_corename().decode(), "config": lib.openblas_get_config().decode(),
+                    "threads": lib.openblas_get_num_threads()}
+    return libs, info
+
+
+def build(job, dtype):
+    torch.manual_seed(1)
     layers = []
-    for fan_in, fan_out in zip(widths[:-1], widths[1:]):
-        limit = (6.0 / (fan_in + fan_out)) ** 0.5
-        w = (torch.rand(fan_out, fan_in) * 2 - 1) * limit
-        layers.append((w.requires_grad_(), torch.zeros(fan_out, 1, requires_grad=True)))
-    return layers
+    widths, acts = job["widths"], job["activations"]
+    for l, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
+        linear = nn.Linear(fan_in, fan_out, dtype=dtype)
+        nn.init.xavier_uniform_(linear.weight)
+        nn.init.zeros_(linear.bias)
+        layers.append(linear)
+        last = l == len(widths) - 2
+        # softmax + cross-entropy is fused in F.cross_entropy, as the engine fuses it
+        if acts[l] in ACTIVATIONS and not (last and job["loss"] == "cross_entropy"):
+            layers.append(ACTIVATIONS[acts[l]]())
+    return nn.Sequential(*layers)
 
 
-def loss_of(layers, activations, loss, x, y):
-    a = x
-    for (w, b), act in zip(layers[:-1], activations[:-1]):
-        a = ACTIVATIONS[act](w @ a + b)
-    w, b = layers[-1]
-    z = w @ a + b
-    m = x.shape[1]
-    if loss == "cross_entropy":  # softmax + cross-entropy from z, column-wise
-        return -(y * torch.log_softmax(z, dim=0)).sum() / m
-    out = ACTIVATIONS[activations[-1]](z)
-    return 0.5 * ((out - y) ** 2).sum() / m
+class Workload:
+    def __init__(self, job):
+        self.job = job
+        n, widths = job["examples"], job["widths"]
+        x = np.fromfile(job["x"], dtype="<f8").reshape(widths[0], n).T
+        y = np.fromfile(job["y"], dtype="<f8").reshape(widths[-1], n).T
+        self.x64 = torch.from_numpy(np.ascontiguousarray(x))
+        self.y64 = torch.from_numpy(np.ascontiguousarray(y))
+        self.labels = self.y64.argmax(dim=1)
+        self.state = {}
 
+    def prepared(self, name):
+        if name not in self.state:
+            dtype = DTYPES[name]
+            model = build(self.job, dtype)
+            x, y = self.x64.to(dtype).contiguous(), self.y64.to(dtype).contiguous()
+            target = self.labels if self.job["loss"] == "cross_entropy" else y
+            self.state[name] = (model, torch.optim.SGD(model.parameters(), lr=self.job["lr"], foreach=True), x, target)
+        return self.state[name]
 
-def run_once(job, layers, x, y):
-    params = [p for layer in layers for p in layer]
-    n = x.shape[1]
-    batch = job["batch"]
-    order = torch.randperm(n)
-    start = time.perf_counter()
-    cpu = time.process_time()
-    for s in range(0, n, batch):
-        idx = order[s:s + batch]
-        loss = loss_of(layers, job["activations"], job["loss"], x[:, idx], y[:, idx])
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= job["lr"] * p.grad
-    return n / (time.process_time() - cpu), n / (time.perf_counter() - start)
+    def epoch(self, model, opt, x, target):
+        n, batch = x.shape[0], self.job["batch"]
+        perm = torch.randperm(n)
+        xs, ts = x[perm], target[perm]  # one row gather; the batches below are contiguous views
+        for s in range(0, n, batch):
+            xb, tb = xs[s:s + batch], ts[s:s + batch]
+            opt.zero_grad(set_to_none=True)
+            out = model(xb)
+            if self.job["loss"] == "cross_entropy":
+                loss = F.cross_entropy(out, tb)
+            else:  # the engine's mse: (1/2m) sum of squares
+                loss = F.mse_loss(out, tb, reduction="sum") * (0.5 / xb.shape[0])
+            loss.backward()
+            opt.step()
+
+    def run(self, dtype, epochs):
+        model, opt, x, target = self.prepared(dtype)
+        cpu, start = time.process_time(), time.perf_counter()
+        for _ in range(epochs):
+            self.epoch(model, opt, x, target)
+        return {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu}
 
 
 def main():
-    request = json.load(sys.stdin)
-    results = {}
-    for job in request["workloads"]:
-        widths = job["widths"]
-        n = job["examples"]
-        x = torch.from_numpy(np.fromfile(job["x"], dtype="<f8").reshape(widths[0], n).copy())
-        y = torch.from_numpy(np.fromfile(job["y"], dtype="<f8").reshape(widths[-1], n).copy())
-        torch.manual_seed(1)
-        layers = build(widths)
-        for _ in range(request["warmup"]):
-            run_once(job, layers, x, y)
-        rates = [run_once(job, layers, x, y) for _ in range(request["runs"])]
-        results[job["name"]] = {"cpu": [r[0] for r in rates], "wall": [r[1] for r in rates]}
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+    libs, openblas = blas_info()
+    reply = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libs, "openblas": openblas}
+    print(json.dumps(reply), flush=True)
+    workloads = {}
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request["op"] == "load":
+            workloads[request["id"]] = Workload(request)
+            reply = {"ok": True}
+        else:
+            reply = workloads[request["id"]].run(request["dtype"], request["epochs"])
+        print(json.dumps(reply), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+// The node side of the PyTorch peer: one long-lived /usr/bin/python3 process
+// per thread count, so the peer's rounds interleave with the engine's.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+import { join } from "node:path";
+import type { Runner, Took } from "../timing";
+
+const python = "/usr/bin/python3"; // Debian's python3-torch; the pyenv python3 on PATH has no torch
+
+export interface TorchInfo {
+  torch: string;
+  threads: number;
+  blas: string[];
+  openblas: { corename: string; config: string; threads: number } | null;
+}
+
+/** The data and hyperparameters the peer needs, with x and y as float64 files (features × n). */
+export interface TorchJob {
+  widths: number[];
+  activations: string[];
+  loss: string;
+  lr: number;
+  batch: number;
+  examples: number;
+  x: string;
+  y: string;
+}
+
+export function torchAvailable(): boolean {
+  return spawnSync(python, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+}
+
+// The environment exports OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) for other
+// tools; they would pin OpenBLAS to a core it did not detect, so the peer, and
+// only the peer, runs without them and lets OpenBLAS pick its kernels.
+function peerEnv(threads: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
+export class TorchPeer {
+  private readonly replies: ((line: string) => void)[] = [];
+  private nextId = 0;
+  private stderr = "";
+  info!: TorchInfo;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly threads: number) {
+    createInterface({ input: child.stdout }).on("line", (line) => this.replies.shift()?.(line));
+    child.stderr.on("data", (chunk: Buffer) => { this.stderr = (this.stderr + chunk.toString()).slice(-4000); });
+    child.on("exit", () => { for (const reply of this.replies.splice(0)) reply(""); });
+  }
+
+  static async start(threads: number): Promise<TorchPeer> {
+    const script = join(process.cwd(), "bench/peers/torch_peer.py");
+    const peer = new TorchPeer(spawn(python, [script, String(threads)], { env: peerEnv(threads) }), threads);
+    peer.info = (await peer.reply()) as TorchInfo;
+    return peer;
+  }
+
+  private reply(): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.replies.push((line) => {
+        if (line) resolve(JSON.parse(line));
+        else reject(new Error(`torch peer exited: ${this.stderr.trim().split("\n").pop() ?? ""}`));
+      });
+    });
+  }
+
+  private request(message: object): Promise<unknown> {
+    const answer = this.reply();
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    return answer;
+  }
+
+  /** Loads a workload; returns a runner per dtype. */
+  async load(job: TorchJob): Promise<(dtype: "float64" | "float32") => Runner> {
+    const id = this.nextId++;
+    await this.request({ op: "load", id, ...job });
+    return (dtype) => async (epochs) => (await this.request({ op: "run", id, dtype, epochs })) as Took;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}

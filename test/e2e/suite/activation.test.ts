@@ -10,7 +10,9 @@ suite("activation", () => {
     const nnet = extension();
     assert.equal(nnet.packageJSON.name, "nnet-lab");
     // Opening a .nnet file, VS Code restoring the training panel after a window reload, or opening a .nnetmodel.
-    assert.deepEqual(nnet.packageJSON.activationEvents, ["onLanguage:nnet", "onWebviewPanel:nnet.trainingPanel", "onCustomEditor:nnet.modelViewer"]);
+    assert.deepEqual(nnet.packageJSON.activationEvents, [
+      "onLanguage:nnet", "onWebviewPanel:nnet.trainingPanel", "onCustomEditor:nnet.modelViewer", "onDebugResolve:nnet", "onDebugInitialConfigurations",
+    ]);
     assert.equal(nnet.isActive, false, "nothing .nnet has been opened yet");
   });
 

@@ -1,0 +1,95 @@
+import * as assert from "node:assert/strict";
+import { suite, suiteSetup, teardown, test } from "mocha";
+import * as vscode from "vscode";
+import { closeAllEditors, extension, openWorkspaceFile } from "./workspace";
+
+interface Stopped {
+  session: vscode.DebugSession;
+  reason: string;
+}
+
+/** The adapter's stopped events, in order, as the editor receives them. */
+class StopWatcher {
+  private readonly waiting: ((stop: Stopped) => void)[] = [];
+  private readonly queued: Stopped[] = [];
+  readonly registration = vscode.debug.registerDebugAdapterTrackerFactory("nnet", {
+    createDebugAdapterTracker: (session) => ({
+      onDidSendMessage: (message: { type?: string; event?: string; body?: { reason?: string } }) => {
+        if (message.type !== "event" || message.event !== "stopped") return;
+        const stop = { session, reason: message.body?.reason ?? "" };
+        const resolve = this.waiting.shift();
+        if (resolve) resolve(stop);
+        else this.queued.push(stop);
+      },
+    }),
+  });
+
+  next(): Promise<Stopped> {
+    const queued = this.queued.shift();
+    return queued ? Promise.resolve(queued) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+async function topFrame(session: vscode.DebugSession): Promise<{ id: number; line: number; name: string }> {
+  const { threads } = await session.customRequest("threads");
+  const { stackFrames } = await session.customRequest("stackTrace", { threadId: threads[0].id });
+  return stackFrames[0];
+}
+
+/**
+ * The debugger as a user meets it: F5 on a .nnet file with no launch.json
+ * stops at the input, a conditional breakpoint on a layer stops in the
+ * backward pass, the Variables show that layer's δ with its shape and norm,
+ * and Step Over moves the current line.
+ */
+suite("the backpropagation debugger", function () {
+  this.timeout(120_000);
+  let watcher: StopWatcher;
+
+  suiteSetup(async () => {
+    watcher = new StopWatcher();
+    assert.equal(await extension().activate().then(() => extension().exports.ready), true);
+  });
+  teardown(async () => {
+    await vscode.debug.stopDebugging();
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await closeAllEditors();
+  });
+
+  test("F5 stops at the input; a conditional breakpoint on h1 stops at its δ; Step Over moves the line", async () => {
+    const editor = await openWorkspaceFile("spiral.nnet");
+    const h1 = editor.document.getText().split("\n").findIndex((line) => line.includes("layer h1:"));
+    editor.selection = new vscode.Selection(h1, 4, h1, 4);
+    await vscode.commands.executeCommand("workbench.action.debug.start");
+    const entry = await watcher.next();
+    assert.equal(entry.reason, "entry");
+    const input = await topFrame(entry.session);
+    assert.equal(input.line, editor.document.getText().split("\n").findIndex((line) => line.includes("input x")) + 1);
+
+    // forward passes h1 first, where δ is not computed yet: the condition is false there
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(editor.document.uri, new vscode.Position(h1, 0)), true, "norm(delta.h1) > 0")]);
+    await entry.session.customRequest("continue", { threadId: 1 });
+    const atH1 = await watcher.next();
+    assert.equal(atH1.reason, "breakpoint");
+    const frame = await topFrame(atH1.session);
+    assert.equal(frame.line, h1 + 1);
+    assert.match(frame.name, /h1/);
+    const { scopes } = await atH1.session.customRequest("scopes", { frameId: frame.id });
+    const layer = scopes.find((scope: { name: string }) => scope.name === "Layer h1");
+    assert.ok(layer, `no scope for h1 in ${scopes.map((s: { name: string }) => s.name).join(", ")}`);
+    const { variables } = await atH1.session.customRequest("variables", { variablesReference: layer.variablesReference });
+    const delta = variables.find((v: { name: string }) => v.name === "δ");
+    assert.match(delta?.value ?? "", /ℝ¹⁶ˣ¹⁶ ‖·‖ = \d/);
+
+    // each Step Over is the algorithm's next point: BP3/BP4 of h1 on the same line, then a point on another line
+    const seen = [frame];
+    while (seen.length < 6 && seen[seen.length - 1].line === frame.line) {
+      await atH1.session.customRequest("next", { threadId: 1 });
+      const stepped = await watcher.next();
+      assert.equal(stepped.reason, "step");
+      seen.push(await topFrame(stepped.session));
+    }
+    assert.notEqual(seen[1].name, seen[0].name, "Step Over stayed at the same point");
+    assert.notEqual(seen[seen.length - 1].line, frame.line, `Step Over never left h1's line: ${seen.map((f) => f.name).join(" → ")}`);
+  });
+});

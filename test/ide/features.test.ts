@@ -115,9 +115,9 @@ describe("outline, folding, tokens, hints and lenses", () => {
     expect(withRun[2]!.label).toBe("→ 1 · 17 params · ‖∂C/∂W‖ 0.2");
   });
 
-  it("puts Train, Gradient check and Summary above each network", () => {
+  it("puts Train, Gradient check, Summary and Step through above each network", () => {
     const lenses = ide.codeLenses(document);
-    expect(lenses.map((lens) => `${lens.title}=${lens.command}`)).toEqual(["▶ Train=nnet.train", "✓ Gradient check=nnet.gradcheck", "Σ Summary=nnet.summary"]);
+    expect(lenses.map((lens) => `${lens.title}=${lens.command}`)).toEqual(["▶ Train=nnet.train", "✓ Gradient check=nnet.gradcheck", "Σ Summary=nnet.summary", "⏯ Step through=nnet.debug"]);
     expect(lenses[0]!.arguments).toEqual([{ uri: "file:///t.nnet", network: "spiral" }]);
   });
 });

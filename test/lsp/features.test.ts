@@ -80,9 +80,9 @@ describe.skipIf(!existsSync(serverPath))("LSP features of the built server", () 
     expect(edits[0]!.newText).toBe("network m {\n  input x: 2\n  layer o: dense 1\n}\n");
   });
 
-  it("code lenses: train, gradient check and summary with their arguments", async () => {
+  it("code lenses: train, gradient check, summary and step through with their arguments", async () => {
     const lenses = await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", { textDocument: { uri } });
-    expect(lenses.map((lens) => lens.command!.command)).toEqual(["nnet.train", "nnet.gradcheck", "nnet.summary"]);
+    expect(lenses.map((lens) => lens.command!.command)).toEqual(["nnet.train", "nnet.gradcheck", "nnet.summary", "nnet.debug"]);
     expect(lenses[0]!.command!.arguments).toEqual([{ uri, network: "dag" }]);
   });
 });

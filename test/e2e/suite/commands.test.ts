@@ -122,7 +122,7 @@ suite("commands, settings and the model summary", () => {
     const editor = await openWorkspaceFile("xor.nnet");
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", editor.document.uri);
     const commands = lenses.map((lens) => lens.command?.command).sort();
-    assert.deepEqual(commands, ["nnet.gradcheck", "nnet.summary", "nnet.train"]);
+    assert.deepEqual(commands, ["nnet.debug", "nnet.gradcheck", "nnet.summary", "nnet.train"]);
     for (const lens of lenses) assert.deepEqual(lens.command?.arguments, [{ uri: editor.document.uri.toString(), network: "xor" }]);
   });
 

@@ -64,6 +64,7 @@ export function codeLenses(document: IdeDocument): CodeLens[] {
       { span, title: "▶ Train", command: "nnet.train", arguments: args },
       { span, title: "✓ Gradient check", command: "nnet.gradcheck", arguments: args },
       { span, title: "Σ Summary", command: "nnet.summary", arguments: args },
+      { span, title: "⏯ Step through", command: "nnet.debug", arguments: args },
     ];
   });
 }

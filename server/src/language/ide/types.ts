@@ -103,7 +103,7 @@ export interface CodeAction {
 export interface CodeLens {
   span: Span;
   title: string;
-  command: "nnet.train" | "nnet.gradcheck" | "nnet.summary";
+  command: "nnet.train" | "nnet.gradcheck" | "nnet.summary" | "nnet.debug";
   arguments: [{ uri: string; network: string }];
 }
 

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { analyze, closestNetwork, findNetwork, LineIndex, networkSummary } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
 import { dirname, resolve } from "node:path";
-import { guardedFiles } from "../training/index";
+import { ambiguousNetwork, guardedFiles } from "../training/index";
 import { loadSource } from "./files";
 import { exit, UsageError, type Command, type Io } from "./registry";
 
@@ -45,6 +45,8 @@ export function runSummary(args: string[], io: Io): number {
   const source = loadSource(positionals[0]);
   if (!source.ok) return io.err(`nnet: ${source.message}\n`), exit.usage;
   const analysis = analyze(source.text, { path: source.path, files: guardedFiles({ root: values.workspace ? resolve(values.workspace) : dirname(source.path), allowOutsideWorkspace: values["allow-outside-workspace"] ?? false }) });
+  const ambiguous = ambiguousNetwork(source.text, analysis.model, values.network, positionals[0]);
+  if (ambiguous) return io.err(`nnet: ${ambiguous}\n`), exit.usage;
   const network = findNetwork(analysis.model, values.network);
   if (!network) {
     const names = analysis.model.networks.map((candidate) => candidate.name).join(", ") || "none";

@@ -38,8 +38,9 @@ export const fileOptions = {
 
 function integer(value: string | undefined, name: string, minimum: number): number | undefined {
   if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
+  // plain decimal only: Number() would read 0x10 as 16, 1e3 as 1000 and '' as 0
+  const parsed = /^-?[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'${/^-?[0-9]+$/.test(value) ? "" : " (decimal digits only)"}`);
   return parsed;
 }
 

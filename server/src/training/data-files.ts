@@ -69,7 +69,8 @@ export function checkDataFile(path: string, shown: string, options: WorkspaceFil
   if (!options.allowOutsideWorkspace && !inside(root, real)) {
     throw new DataFileError(
       `the data file '${shown}' resolves to ${real}, outside the workspace ${root}; ` +
-      "data must lie inside the workspace (allow it explicitly with --allow-outside-workspace or the allowOutsideWorkspace option)",
+      "data must lie inside the workspace: name a workspace that holds it with --workspace DIR, or allow any folder with " +
+      "--allow-outside-workspace (in the editor, the nnet.data.allowOutsideWorkspace setting)",
     );
   }
   const stat = statSync(real);

@@ -4,7 +4,7 @@
  * worker thread with progress and cancellation, atomic saving, and each
  * document's last run for the editor.
  */
-export { compileJob, type CompileInput, type Compiled } from "./compile";
+export { compileJob, ambiguousNetwork, type CompileInput, type Compiled } from "./compile";
 export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";

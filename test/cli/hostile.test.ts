@@ -1,0 +1,86 @@
+/**
+ * The CLI against input that used to give a silent wrong answer: a network
+ * name two networks share, numbers written in another base, and a refused
+ * data file whose message must say every way to allow it.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
+
+let cli = "";
+beforeAll(async () => {
+  cli = (await buildBundles()).cli;
+});
+afterAll(removeWorkspaces);
+
+function nnet(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const network = (name: string, hidden: number): string => `network ${name} {
+  input x: 2
+  layer hidden: dense ${hidden} tanh
+  layer out: dense 1 sigmoid
+  loss binary_cross_entropy
+  data {
+    0 0 -> 0
+    1 1 -> 1
+  }
+  train { epochs 2 }
+}
+`;
+
+describe("a network name two networks share", () => {
+  const twins = network("twin", 3) + "\n" + network("twin", 5);
+
+  it("train, gradcheck and summary refuse --network twin, naming the lines of both", () => {
+    const dir = workspace({ "twins.nnet": twins });
+    for (const command of ["train", "gradcheck", "summary"]) {
+      const result = nnet(dir, command, "twins.nnet", "--network", "twin");
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toContain("twins.nnet: 2 networks are named 'twin' (lines 1 and 13)");
+      expect(result.stdout, command).toBe("");
+    }
+  });
+
+  it("check still reports the duplicate, and a name used once is still picked", () => {
+    const dir = workspace({ "n.nnet": twins + "\n" + network("single", 4) });
+    expect(nnet(dir, "check", "n.nnet").stdout).toContain("nnet/duplicate-name");
+    const result = nnet(dir, "summary", "n.nnet", "--network", "single");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("network single");
+  });
+});
+
+describe("integer options are plain decimal", () => {
+  it.each([["--epochs", "0x10"], ["--epochs", "1e1"], ["--epochs", "+5"], ["--epochs", " 7"], ["--epochs", ""], ["--seed", "0x10"], ["--seed", "0b1"], ["--seed", "1.0"]])(
+    "%s '%s' is refused", (option, value) => {
+      const result = nnet(root, "train", "examples/xor.nnet", option, value);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${option} needs an integer ≥ ${option === "--seed" ? 0 : 1}, got '${value}' (decimal digits only)`);
+      expect(result.stdout).toBe("");
+    },
+  );
+
+  it("a decimal value is still taken", () => {
+    const result = nnet(root, "train", "examples/xor.nnet", "--epochs", "016", "--seed", "10");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/trained xor: epoch 16\/16/);
+  });
+});
+
+describe("a data file in a sibling folder", () => {
+  it("the refusal names --workspace DIR as well as --allow-outside-workspace", () => {
+    const text = "network n {\n  input x: 1\n  layer out: dense 1 sigmoid\n  loss bce\n  data csv(\"../data/d.csv\", target: \"y\")\n}\n";
+    const dir = workspace({ "project/n.nnet": text, "data/d.csv": "a,y\n1,0\n" });
+    for (const command of ["check", "train"]) {
+      const result = nnet(join(dir, "project"), command, "n.nnet");
+      const said = result.stdout + result.stderr;
+      expect(said, command).toContain("outside the workspace");
+      expect(said, command).toContain("--workspace DIR");
+      expect(said, command).toContain("--allow-outside-workspace");
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { demoCommand } from "./demo";
 import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
+import { installSignalHandlers } from "./signals";
 import { lspCommand } from "../lsp/index";
 import { closest } from "../language/index";
 import { version } from "../../../package.json";
@@ -80,6 +81,8 @@ process.stdout.on("error", (failure: NodeJS.ErrnoException) => {
   if (failure.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw failure;
 });
+
+installSignalHandlers(io.err);
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

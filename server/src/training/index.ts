@@ -15,7 +15,7 @@ export { loadDataset, shouldStandardise } from "./load-data";
 export { runJob, failureOf, type JobIo } from "./run-job";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, type RunnerContext, type RunnerOptions, type LastRun } from "./runner";
-export { saveRun, savedRun, writeFileAtomic, type SavedRun, type WriteHooks } from "./save";
+export { saveRun, savedRun, writeFileAtomic, writeChunksAtomic, removeTemporaries, type SavedRun, type WriteHooks } from "./save";
 export type {
   DataRequest, DataSummary, DoneMessage, EpochMessage, FailedMessage, JobFailure, JobKind, JobRequest, JobResult, Standardisation, WorkerMessage,
 } from "./messages";

@@ -34,13 +34,30 @@ export interface WriteHooks {
   beforeRename?(temporary: string): void;
 }
 
-/** Writes `text` to `path` atomically. */
-export function writeFileAtomic(path: string, text: string, hooks: WriteHooks = {}): void {
+// The temporaries being written now, so a signal handler can remove them before the process ends.
+const live = new Set<string>();
+
+/** Removes every temporary still being written; answers those that could not be removed. */
+export function removeTemporaries(): string[] {
+  const left: string[] = [];
+  for (const temporary of live) {
+    try { unlinkSync(temporary); } catch (failure) {
+      if ((failure as NodeJS.ErrnoException).code !== "ENOENT") left.push(temporary);
+    }
+    live.delete(temporary);
+  }
+  return left;
+}
+
+/** Writes `content` (text, or bytes chunk by chunk) to `path` atomically. */
+export function writeFileAtomic(path: string, content: string | Iterable<Uint8Array>, hooks: WriteHooks = {}): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const fd = openSync(temporary, "wx", 0o644);
+  live.add(temporary);
   try {
     try {
-      writeSync(fd, text);
+      if (typeof content === "string") writeSync(fd, content);
+      else for (const chunk of content) writeAll(fd, chunk);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -50,12 +67,24 @@ export function writeFileAtomic(path: string, text: string, hooks: WriteHooks = 
   } catch (failure) {
     try { unlinkSync(temporary); } catch { /* already gone */ }
     throw failure;
+  } finally {
+    live.delete(temporary);
   }
   try {
     // the rename itself is durable once the folder is flushed
     const dir = openSync(dirname(path), "r");
     try { fsyncSync(dir); } finally { closeSync(dir); }
   } catch { /* some file systems cannot fsync a folder */ }
+}
+
+/** Writes a sequence of byte chunks (a binary model) to `path` atomically. */
+export function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array>, hooks?: WriteHooks): void {
+  writeFileAtomic(path, chunks, hooks);
+}
+
+// writeSync may write less than asked
+function writeAll(fd: number, chunk: Uint8Array): void {
+  for (let done = 0; done < chunk.byteLength;) done += writeSync(fd, chunk, done, chunk.byteLength - done);
 }
 
 export function saveRun(path: string, result: JobResult, hooks?: WriteHooks): void {

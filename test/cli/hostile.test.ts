@@ -84,3 +84,24 @@ describe("a data file in a sibling folder", () => {
     }
   });
 });
+
+describe("columns after a character outside the BMP", () => {
+  const line = "  layer out: /* 😀 𝔁 */ dense 1 tahn";
+  const text = `network n {\n  input x: 2\n${line}\n  loss bce\n  data xor\n}\n`;
+  const before = line.slice(0, line.indexOf("tahn"));
+
+  it("nnet check, train and summary print COL in code points; --json keeps UTF-16 units as LSP does", () => {
+    const dir = workspace({ "e.nnet": text });
+    const column = [...before].length + 1;
+    expect(column).toBe(before.length - 1);
+    expect(nnet(dir, "check", "e.nnet").stdout).toContain(`e.nnet:3:${column}: error nnet/unknown-activation`);
+    expect(nnet(dir, "train", "e.nnet").stderr).toContain(`e.nnet:3:${column}: error nnet/unknown-activation`);
+    expect(nnet(dir, "summary", "e.nnet").stderr).toContain(`e.nnet:3:${column}: error nnet/unknown-activation`);
+    const json = JSON.parse(nnet(dir, "check", "--json", "e.nnet").stdout) as { code: string; range: { start: { character: number } } }[];
+    expect(json.find((d) => d.code === "nnet/unknown-activation")!.range.start.character).toBe(before.length);
+  });
+
+  it("the help says how columns are counted", () => {
+    expect(nnet(root, "check", "--help").stdout).toContain("counts Unicode code points");
+  });
+});

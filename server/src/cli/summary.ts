@@ -58,7 +58,7 @@ export function runSummary(args: string[], io: Io): number {
   const errors = analysis.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
   for (const error of errors) {
     const at = lines.position(error.span.start);
-    io.err(`${positionals[0]}:${at.line + 1}:${at.character + 1}: error ${error.code}: ${error.message}\n`);
+    io.err(`${positionals[0]}:${at.line + 1}:${lines.codePointColumn(error.span.start) + 1}: error ${error.code}: ${error.message}\n`);
   }
   const summary = networkSummary(network);
   io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : table(summary) + "\n");

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { FileAccess } from "../language/index";
-import { checkDataFile, DataFileError } from "../training/index";
+import { checkDataFile, DataFileError, type WorkspaceFiles } from "../training/index";
 
 interface Cached {
   mtimeMs: number;
@@ -40,11 +40,12 @@ export const diskFiles: FileAccess = {
   },
 };
 
-// The refusal for a file that exists but may not be read; a missing file keeps the checker's own message.
-function refusal(path: string, root: string): string | undefined {
+// The refusal for a file that may not be read; a missing file keeps the checker's own message,
+// unless no file may be read at all.
+function refusal(path: string, options: WorkspaceFiles): string | undefined {
   try {
-    statSync(path);
-    checkDataFile(path, path, { root });
+    if (!options.noDataFiles || options.allowOutsideWorkspace) statSync(path);
+    checkDataFile(path, path, options);
     return undefined;
   } catch (failure) {
     return failure instanceof DataFileError ? failure.message : undefined;
@@ -52,13 +53,14 @@ function refusal(path: string, root: string): string | undefined {
 }
 
 /**
- * diskFiles confined to a workspace, as training is (training/data-files.ts): a .nnet
- * file is untrusted, so its checker may not show the columns or rows of a file elsewhere.
+ * diskFiles under the rules training applies (training/data-files.ts): a .nnet file is
+ * untrusted, so its checker may not show the columns or rows of a file it may not read.
  */
-export function workspaceFiles(root: string): FileAccess {
+export function workspaceFiles(options: WorkspaceFiles): FileAccess {
+  if (options.allowOutsideWorkspace) return diskFiles;
   return {
-    readFile: (path) => (refusal(path, root) === undefined ? read(path) : undefined),
-    whyUnreadable: (path) => refusal(path, root),
+    readFile: (path) => (refusal(path, options) === undefined ? read(path) : undefined),
+    whyUnreadable: (path) => refusal(path, options),
     resolve: diskFiles.resolve,
   };
 }

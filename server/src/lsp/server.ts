@@ -4,9 +4,11 @@
  * converted in `convert.ts`.
  */
 import {
-  CodeActionKind, createConnection, DidChangeConfigurationNotification, IPCMessageReader, IPCMessageWriter, ProposedFeatures, TextDocumentSyncKind,
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader,
+  StreamMessageWriter, TextDocumentSyncKind, type MessageReader, type MessageWriter,
   type Connection, type InitializeResult,
 } from "vscode-languageserver/node";
+import { untilInitialized } from "./before-initialize";
 import { registerCodeActions } from "./features/code-actions";
 import { registerCodeLens } from "./features/code-lens";
 import { completionTriggers, registerCompletion } from "./features/completion";
@@ -27,6 +29,7 @@ import { DocumentStore } from "./documents";
 import type { JobRunner } from "./jobs";
 import { TrainingRunner } from "../training/index";
 import { WorkspaceFolders } from "./workspace-folders";
+import { DataPolicy } from "./data-policy";
 import { RunStore } from "./runs";
 import { Settings } from "./settings";
 
@@ -38,9 +41,15 @@ export interface ServerOptions {
 }
 
 function connect(transport: Transport): Connection {
-  if (transport === "ipc") return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
-  return createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  // as createConnection does for streams, which it is no longer given: the end of stdin ends the server
+  if (transport === "stdio") for (const event of ["end", "close"]) process.stdin.on(event, () => process.exit(shutdown.received ? 0 : 1));
+  const [reader, writer]: [MessageReader, MessageWriter] = transport === "ipc"
+    ? [new IPCMessageReader(process), new IPCMessageWriter(process)]
+    : [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
+  return createConnection(ProposedFeatures.all, untilInitialized(reader, writer), writer);
 }
+
+const shutdown = { received: false };
 
 const capabilities: InitializeResult["capabilities"] = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -62,19 +71,16 @@ const capabilities: InitializeResult["capabilities"] = {
 export function startServer(transport: Transport, options: ServerOptions = {}): Connection {
   const connection = connect(transport);
   const folders = new WorkspaceFolders();
-  const data = { allowOutsideWorkspace: false };
+  const data = new DataPolicy(folders);
   const context: ServerContext = {
     connection,
     store: new DocumentStore((uri) => context.publish(uri), (uri) => {
       context.runs.forget(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }, (path) => folders.rootOf(path), () => data.allowOutsideWorkspace),
+    }, (uri) => data.files(uri)),
     runs: new RunStore((uri) => context.store.text(uri)?.version),
     settings: new Settings(connection),
-    runner: options.runner ?? new TrainingRunner({
-      workspaceRoot: (path) => folders.rootOf(path),
-      get allowOutsideWorkspace() { return data.allowOutsideWorkspace; },
-    }),
+    runner: options.runner ?? new TrainingRunner({ dataFiles: (uri) => data.options(uri) }),
     publish: (uri) => publishDiagnostics(context, uri),
   };
   let dynamicConfiguration = false;
@@ -107,7 +113,10 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     void readDataPolicy();
     void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
-  connection.onShutdown(() => context.runner.dispose?.());
+  connection.onShutdown(() => {
+    shutdown.received = true;
+    context.runner.dispose?.();
+  });
   registerHover(context);
   registerCompletion(context);
   registerSymbols(context);

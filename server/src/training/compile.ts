@@ -37,8 +37,8 @@ export type Compiled =
   | { ok: false; usage: boolean; problems: string[] };
 
 function location(lines: LineIndex, name: string, diagnostic: Diagnostic): string {
-  const at = lines.position(diagnostic.span.start);
-  return `${name}:${at.line + 1}:${at.character + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
+  const line = lines.position(diagnostic.span.start).line;
+  return `${name}:${line + 1}:${lines.codePointColumn(diagnostic.span.start) + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
 }
 
 const within = (model: NetworkModel, d: Diagnostic): boolean => d.span.start >= model.ast.span.start && d.span.start <= model.ast.span.end;

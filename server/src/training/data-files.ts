@@ -20,6 +20,11 @@ export interface DataFileOptions {
   allowOutsideWorkspace?: boolean;
   /** default maxDataFileBytes */
   maxBytes?: number;
+  /**
+   * Set when the document may read no data file at all (an untitled one, or one outside every
+   * workspace folder): why, and how to allow it. allowOutsideWorkspace lifts it.
+   */
+  noDataFiles?: string;
 }
 
 /** DataFileOptions with the root decided. */
@@ -59,6 +64,8 @@ function realRoot(root: string): string {
  * too large. Returns the real path. `shown` is the path as the user wrote it.
  */
 export function checkDataFile(path: string, shown: string, options: WorkspaceFiles): string {
+  // before anything touches the disk, so not even whether the file exists shows
+  if (options.noDataFiles && !options.allowOutsideWorkspace) throw new DataFileError(`the data file '${shown}' is not read: ${options.noDataFiles}`);
   let real: string;
   try {
     real = realpathSync(path);

@@ -42,6 +42,8 @@ export interface LastRun {
 }
 
 export interface RunnerOptions extends HostOptions {
+  /** where a document's data may be read from; when given, workspaceRoot and allowOutsideWorkspace are not used */
+  dataFiles?(uri: string): DataFileOptions;
   /** the workspace folder a document's data must stay in; default the document's own folder */
   workspaceRoot?(path: string | undefined): string | undefined;
   allowOutsideWorkspace?: boolean;
@@ -88,7 +90,11 @@ export class TrainingRunner {
     void this.stop({});
   }
 
-  private files(path: string | undefined): DataFileOptions {
+  private files(uri: string, path: string | undefined): DataFileOptions {
+    if (this.options.dataFiles) {
+      const files = this.options.dataFiles(uri);
+      return this.options.maxDataBytes ? { ...files, maxBytes: this.options.maxDataBytes } : files;
+    }
     const root = this.options.workspaceRoot?.(path) ?? (path ? dirname(path) : undefined);
     return {
       ...(root ? { root } : {}),
@@ -101,7 +107,7 @@ export class TrainingRunner {
     const busy = this.running.get(context.uri);
     if (busy) throw new Error(`a job (${busy.jobId}) is already running for this document; stop it before starting another`);
     const defined = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) as Partial<CompileInput>;
-    const compiled = compileJob({ ...defined, kind, text: context.text, ...(context.path ? { path: context.path } : {}), displayName: context.path ?? context.uri, files: this.files(context.path) });
+    const compiled = compileJob({ ...defined, kind, text: context.text, ...(context.path ? { path: context.path } : {}), displayName: context.path ?? context.uri, files: this.files(context.uri, context.path) });
     if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
     const jobId = `job-${this.nextId++}`;
     const { request, model } = compiled;

@@ -105,3 +105,18 @@ describe("columns after a character outside the BMP", () => {
     expect(nnet(root, "check", "--help").stdout).toContain("counts Unicode code points");
   });
 });
+
+describe("a CSV of one row and a million columns", () => {
+  it("check (the whole file) and train (the checker's sample of a large file) refuse it with its width", () => {
+    const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(",") + ",label";
+    const text = "network n {\n  input x: 2\n  layer out: dense 1 sigmoid\n  loss bce\n  data csv(\"w.csv\", target: \"label\")\n}\n";
+    const dir = workspace({ "n.nnet": text, "w.csv": `${header}\n${"0,".repeat(1_000_000)}a\n` });
+    const said = "w.csv: has 1,000,001 columns; the limit is 100,000";
+    const check = nnet(dir, "check", "n.nnet");
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(said);
+    const train = nnet(dir, "train", "n.nnet");
+    expect(train.code).toBe(1);
+    expect(train.stderr).toContain(said);
+  });
+});

@@ -105,6 +105,13 @@ describe.skipIf(!existsSync(serverPath))("a document that may read no data file"
     expect(published.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
   });
 
+  it("a data file wider than 100,000 columns is refused with its width", async () => {
+    writeFileSync(join(workspaceFolder, "wide.csv"), Array.from({ length: 100_001 }, (_, i) => `c${i}`).join(",") + "\n" + "0,".repeat(100_000) + "0\n");
+    const uri = pathToFileURL(join(workspaceFolder, "wide.nnet")).href;
+    open(client, uri, reader("wide.csv").replace('"label"', '"c0"'));
+    expect(csvProblem(await client.diagnostics(uri, (p) => csvProblem(p) !== undefined))).toContain("wide.csv: has 100,001 columns; the limit is 100,000");
+  });
+
   it("maxEpochs 0 (the nnet.train.maxEpochs setting) is refused, not a run of 0 epochs", async () => {
     const uri = pathToFileURL(join(workspaceFolder, "n.nnet")).href;
     await expect(client.connection.sendRequest("nnet/train", { uri, maxEpochs: 0 })).rejects.toThrow("maxEpochs (the nnet.train.maxEpochs setting) must be a whole number ≥ 1, got 0");

@@ -8,7 +8,7 @@ import { accessSync, constants, readFileSync, realpathSync, statSync } from "nod
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { FileAccess } from "../language/index";
 import { csvSample, sampleAbove } from "./csv-sample";
-import { decodeUtf8 } from "./csv-data";
+import { decodeUtf8, headerWidth, widthProblem } from "./csv-data";
 
 /** 64 MiB: a CSV above this is refused (the loader keeps a few copies of it in memory). */
 export const maxDataFileBytes = 64 * 1024 * 1024;
@@ -123,6 +123,7 @@ export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<strin
     readFile(path) {
       try {
         const bytes = readDataFile(path, path, options);
+        if (widthProblem(headerWidth(bytes), path)) return undefined;
         const wanted = targets.get(resolve(path));
         const sample = wanted && bytes.byteLength > sampleAbove ? csvSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), wanted) : undefined;
         return sample ?? decodeUtf8(bytes, path);
@@ -134,8 +135,9 @@ export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<strin
       // a file that does not exist keeps the checker's own message, which says how paths resolve
       if (!exists(path)) return undefined;
       try {
-        decodeUtf8(readDataFile(path, path, options), path);
-        return undefined;
+        const bytes = readDataFile(path, path, options);
+        decodeUtf8(bytes, path);
+        return widthProblem(headerWidth(bytes), path);
       } catch (failure) {
         // a file in another encoding is refused by the loader too: say so at the csv(…) call, before training
         return failure instanceof Error ? failure.message : undefined;

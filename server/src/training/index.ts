@@ -8,7 +8,7 @@ export { compileJob, ambiguousNetwork, type CompileInput, type Compiled } from "
 export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
-export { csvDataset, csvDatasetFromBytes, decodeUtf8, CsvDataError, type CsvRequest } from "./csv-data";
+export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type CsvRequest } from "./csv-data";
 export { csvSample, sampleAbove } from "./csv-sample";
 export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, shouldStandardise } from "./load-data";

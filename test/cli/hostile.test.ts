@@ -3,7 +3,7 @@
  * name two networks share, numbers written in another base, and a refused
  * data file whose message must say every way to allow it.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
@@ -118,5 +118,42 @@ describe("a CSV of one row and a million columns", () => {
     const train = nnet(dir, "train", "n.nnet");
     expect(train.code).toBe(1);
     expect(train.stderr).toContain(said);
+  });
+});
+
+describe("nnet gradcheck on a large network", () => {
+  it("shows progress per layer and parameter on stderr, stdout keeping the table", () => {
+    const result = nnet(root, "gradcheck", "examples/xor.nnet");
+    expect(result.code).toBe(0);
+    expect(result.stderr.split("\n").filter(Boolean)).toEqual([
+      "checking hidden.W: 16 parameters (0 of 33 checked so far)",
+      "checking hidden.b: 8 parameters (16 of 33 checked so far)",
+      "checking out.W: 8 parameters (24 of 33 checked so far)",
+      "checking out.b: 1 parameter (32 of 33 checked so far)",
+    ]);
+    expect(result.stdout).toContain("all layers PASS");
+  });
+
+  it("Ctrl-C stops it through the engine's stop flag, saying how far it got", async () => {
+    // a million weights checked one by one: hours of work, so the stop always comes first
+    const header = Array.from({ length: 1000 }, (_, i) => `f${i}`).join(",") + ",y";
+    const row = Array.from({ length: 1000 }, (_, i) => ((i * 7) % 13) / 13).join(",") + ",0.5";
+    const text = "network big {\n  input x: 1000\n  layer h: dense 1000 tanh\n  layer out: dense 1 identity\n  loss mse\n" +
+      '  data csv("w.csv", target: "y")\n  gradcheck { samples 1, max_params 1000000 }\n}\n';
+    const dir = workspace({ "big.nnet": text, "w.csv": `${header}\n${row}\n${row}\n` });
+    const child = spawn(process.execPath, [cli, "gradcheck", "big.nnet"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    let stdout = "";
+    child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.stderr.on("data", (data: Buffer) => {
+      const first = stderr === "";
+      stderr += data.toString();
+      if (first) child.kill("SIGINT");
+    });
+    expect(await exited).toBe(1);
+    expect(stderr).toContain("checking h.W: 1,000,000 parameters (0 of 1,002,001 checked so far)");
+    expect(stderr).toMatch(/nnet: the gradient check was stopped after [\d,]+ of 1,002,001 parameters\n$/);
+    expect(stdout).toBe("");
   });
 });

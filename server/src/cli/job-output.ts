@@ -6,7 +6,7 @@
 import {
   startJob, type JobFailure, type JobOutcome, type JobRequest, type JobResult,
 } from "../training/index";
-import type { EpochMetrics, GradcheckResult, NetworkSpec } from "../engine/index";
+import type { EpochMetrics, GradcheckProgress, GradcheckResult, NetworkSpec } from "../engine/index";
 import type { Io } from "./registry";
 import { whileJobRuns } from "./signals";
 
@@ -67,8 +67,10 @@ export function progressPrinter(io: Io, epochs: number, options: ProgressOptions
 }
 
 /** Runs the job; Ctrl-C (SIGINT) stops it cleanly instead of killing the process. */
-export async function runWithInterrupt(request: JobRequest, onEpoch: (m: EpochMetrics) => void, workerPath?: string): Promise<JobOutcome> {
-  const handle = startJob(request, (message) => onEpoch(message.metrics), workerPath ? { workerPath } : {});
+export async function runWithInterrupt(
+  request: JobRequest, onEpoch: (m: EpochMetrics) => void, workerPath?: string, onGradcheckProgress?: (progress: GradcheckProgress) => void,
+): Promise<JobOutcome> {
+  const handle = startJob(request, (message) => onEpoch(message.metrics), { ...(workerPath ? { workerPath } : {}), ...(onGradcheckProgress ? { onGradcheckProgress } : {}) });
   return whileJobRuns(() => void handle.stop(), handle.outcome);
 }
 

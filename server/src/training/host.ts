@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { GradcheckProgress } from "../engine/index";
 import type { EpochMessage, JobFailure, JobRequest, JobResult, StartMessage, WorkerMessage } from "./messages";
 
 export interface HostOptions {
@@ -17,6 +18,8 @@ export interface HostOptions {
   resourceLimits?: ResourceLimits;
   /** how long a stopped job may take to notice before it is terminated (ms, default 500) */
   stopGraceMs?: number;
+  /** a gradient check's progress, as the worker reports it */
+  onGradcheckProgress?(progress: GradcheckProgress): void;
 }
 
 export type JobOutcome =
@@ -44,19 +47,21 @@ function deathMessage(error: Error | undefined, code: number): string {
 interface Watch {
   request: JobRequest;
   onEpoch: (message: EpochMessage) => void;
+  onGradcheckProgress?(progress: GradcheckProgress): void;
   finish: (outcome: JobOutcome) => void;
   stopRequested: () => boolean;
 }
 
 // Every way a worker can end becomes exactly one outcome (finish ignores all but the first).
-function watch(worker: Worker, { request, onEpoch, finish, stopRequested }: Watch): void {
+function watch(worker: Worker, { request, onEpoch, onGradcheckProgress, finish, stopRequested }: Watch): void {
   let failure: Error | undefined;
   const history: EpochMessage["metrics"][] = [];
   worker.on("message", (message: WorkerMessage) => {
     if (message.type === "epoch") {
       history.push(message.metrics);
       onEpoch(message);
-    } else if (message.type === "done") finish({ status: message.result.status, result: message.result });
+    } else if (message.type === "gradcheck-progress") onGradcheckProgress?.(message.progress);
+    else if (message.type === "done") finish({ status: message.result.status, result: message.result });
     else finish({ status: "failed", failure: message.failure });
   });
   worker.on("error", (error) => (failure = error));
@@ -92,7 +97,10 @@ export function startJob(request: JobRequest, onEpoch: (message: EpochMessage) =
     if (!settled) settle(result);
     settled = true;
   };
-  watch(worker, { request, onEpoch, finish, stopRequested: () => stopRequested });
+  watch(worker, {
+    request, onEpoch, finish, stopRequested: () => stopRequested,
+    ...(options.onGradcheckProgress ? { onGradcheckProgress: options.onGradcheckProgress } : {}),
+  });
   const stopFlag = new SharedArrayBuffer(4);
   worker.postMessage({ type: "start", request, stop: stopFlag } satisfies StartMessage);
   const stop = (): Promise<JobOutcome> => {

@@ -4,7 +4,7 @@
  * polls between batches, so a stop needs no message round trip.
  */
 import type {
-  DataSpec, DecisionGrid, EpochMetrics, GradcheckResult, GradcheckSpec, NetworkSpec, SavedWeights, TrainSpec,
+  DataSpec, DecisionGrid, EpochMetrics, GradcheckProgress, GradcheckResult, GradcheckSpec, NetworkSpec, SavedWeights, TrainSpec,
 } from "../engine/index";
 import type { CsvRequest } from "./csv-data";
 import type { WorkspaceFiles } from "./data-files";
@@ -53,6 +53,11 @@ export interface EpochMessage {
   grid?: DecisionGrid;
 }
 
+export interface GradcheckProgressMessage {
+  type: "gradcheck-progress";
+  progress: GradcheckProgress;
+}
+
 export interface Standardisation {
   mean: number[];
   std: number[];
@@ -68,6 +73,8 @@ export interface JobResult {
   standardiser?: Standardisation;
   grid?: DecisionGrid;
   gradcheck?: GradcheckResult;
+  /** a gradient check that was stopped: how many of its parameters it had checked */
+  gradcheckStopped?: { done: number; total: number };
 }
 
 export interface DoneMessage {
@@ -92,4 +99,4 @@ export interface FailedMessage {
   failure: JobFailure;
 }
 
-export type WorkerMessage = EpochMessage | DoneMessage | FailedMessage;
+export type WorkerMessage = EpochMessage | GradcheckProgressMessage | DoneMessage | FailedMessage;

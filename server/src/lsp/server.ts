@@ -46,7 +46,10 @@ function connect(transport: Transport): Connection {
   const [reader, writer]: [MessageReader, MessageWriter] = transport === "ipc"
     ? [new IPCMessageReader(process), new IPCMessageWriter(process)]
     : [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
-  return createConnection(ProposedFeatures.all, untilInitialized(reader, writer), writer);
+  const connection = createConnection(ProposedFeatures.all, untilInitialized(reader, writer), writer);
+  // said, not swallowed: a client's framing bug is found from its log
+  reader.onError((error) => connection.console.warn(`dropped a malformed message: ${error.message}`));
+  return connection;
 }
 
 const shutdown = { received: false };

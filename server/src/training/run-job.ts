@@ -63,8 +63,8 @@ function checkGradients(network: Network, request: JobRequest, train: Dataset, i
 }
 
 // A stopped check ends its job as cancelled, saying how far it got.
-function stoppedCheck(request: JobRequest, stopped: GradcheckStopped, history: JobResult["history"] = []): JobResult {
-  return { status: "cancelled", kind: request.kind, network: request.network.name, history, gradcheckStopped: stopped.progress };
+function stoppedCheck(request: JobRequest, stopped: GradcheckStopped): JobResult {
+  return { status: "cancelled", kind: request.kind, network: request.network.name, history: [], gradcheckStopped: stopped.progress };
 }
 
 function runTraining(request: JobRequest, prepared: Prepared, network: Network, io: JobIo): JobResult {

@@ -143,8 +143,9 @@ describe("fuzz: the language server over stdio", () => {
     }
     // a header without a usable Content-Length is dropped; vscode-jsonrpc 8.2 reads what came in the same chunk only
     // once more bytes arrive, so the next message is sent once the server has logged the drop
-    for (const header of ["Foo: bar\r\n\r\n", "Content-Length: abc\r\n\r\n"]) {
-      const dropped = logMessage((message) => message.startsWith("dropped a malformed message: "));
+    // each waits for its own drop: the bodies above are logged as dropped too, and may be logged late
+    for (const [header, why] of [["Foo: bar\r\n\r\n", "Header must provide a Content-Length property."], ["Content-Length: abc\r\n\r\n", "Content-Length value must be a number. Got abc"]] as const) {
+      const dropped = logMessage((message) => message.startsWith(`dropped a malformed message: ${why}`));
       stdin.write(header);
       await dropped;
       await ask("textDocument/hover", { textDocument: { uri: "file:///fuzz/case-0.nnet" }, position: { line: 0, character: 0 } });

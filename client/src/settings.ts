@@ -15,11 +15,12 @@ function positive(value: unknown): number | undefined {
 
 export function runSettings(scope?: vscode.Uri): RunSettings {
   const config = vscode.workspace.getConfiguration("nnet", scope);
-  const maxEpochs = positive(config.get<number | null>("train.maxEpochs"));
+  // passed as set: the server refuses 0 or a fraction with a message, rather than it being dropped or rounded
+  const maxEpochs = config.get<number | null>("train.maxEpochs") ?? undefined;
   const epsilon = positive(config.get<number | null>("gradcheck.epsilon"));
   const tolerance = positive(config.get<number | null>("gradcheck.tolerance"));
   return {
-    ...(maxEpochs !== undefined ? { maxEpochs: Math.floor(maxEpochs) } : {}),
+    ...(typeof maxEpochs === "number" ? { maxEpochs } : {}),
     ...(epsilon !== undefined ? { epsilon } : {}),
     ...(tolerance !== undefined ? { tolerance } : {}),
     openPanelOnTrain: config.get<boolean>("panel.openOnTrain", true),

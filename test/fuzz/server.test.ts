@@ -26,6 +26,8 @@ describe("fuzz: the language server over stdio", () => {
   let client: TestClient;
   const failures: string[] = [];
   const logged: string[] = [];
+  const logWaiters: { test: (message: string) => boolean; resolve: () => void }[] = [];
+  const logMessage = (test: (message: string) => boolean): Promise<void> => new Promise((resolve) => logWaiters.push({ test, resolve }));
   let slowest = { method: "", ms: 0 };
   const answered = { requests: 0, withContent: 0, errors: 0 };
 
@@ -51,7 +53,10 @@ describe("fuzz: the language server over stdio", () => {
   beforeAll(async () => {
     execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "pipe" });
     client = await startClient({ initializationOptions: { diagnosticsDebounceMs: 0 } });
-    client.connection.onNotification("window/logMessage", (params: { type: number; message: string }) => logged.push(params.message));
+    client.connection.onNotification("window/logMessage", (params: { type: number; message: string }) => {
+      logged.push(params.message);
+      for (const waiter of [...logWaiters]) if (waiter.test(params.message)) logWaiters.splice(logWaiters.indexOf(waiter), 1), waiter.resolve();
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -137,10 +142,12 @@ describe("fuzz: the language server over stdio", () => {
       stdin.write(frame(body));
     }
     // a header without a usable Content-Length is dropped; vscode-jsonrpc 8.2 reads what came in the same chunk only
-    // once more bytes arrive, so each is sent apart, as a separate write with a pause
-    for (const header of ["Foo: bar\r\n\r\n", "Content-Length: abc\r\n\r\n"]) {
+    // once more bytes arrive, so the next message is sent once the server has logged the drop
+    // each waits for its own drop: the bodies above are logged as dropped too, and may be logged late
+    for (const [header, why] of [["Foo: bar\r\n\r\n", "Header must provide a Content-Length property."], ["Content-Length: abc\r\n\r\n", "Content-Length value must be a number. Got abc"]] as const) {
+      const dropped = logMessage((message) => message.startsWith(`dropped a malformed message: ${why}`));
       stdin.write(header);
-      await new Promise((done) => setTimeout(done, 200));
+      await dropped;
       await ask("textDocument/hover", { textDocument: { uri: "file:///fuzz/case-0.nnet" }, position: { line: 0, character: 0 } });
     }
     const unknown = await ask("nnet/noSuchMethod", { anything: true });

@@ -153,11 +153,16 @@ describe("a 1,000-layer file", () => {
 
   it("answers every feature in linear time (no quadratic path building or token scans)", () => {
     const document = open(text);
+    // the fastest of a few warm runs, so a loaded machine does not fail the test (the suite's timing policy)
     const timed = (what: string, work: () => unknown) => {
       work();
-      const began = performance.now();
-      work();
-      return [what, performance.now() - began] as const;
+      let fastest = Infinity;
+      for (let run = 0; run < 4; run++) {
+        const began = performance.now();
+        work();
+        fastest = Math.min(fastest, performance.now() - began);
+      }
+      return [what, fastest] as const;
     };
     const times = [
       timed("hover h1", () => ide.hover(document, text.indexOf("h1:"))),

@@ -1,6 +1,7 @@
 /** A minimal LSP client over the built server's stdio, for protocol tests and the benchmark. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -18,7 +19,7 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startClient(options: { command?: string[]; initializationOptions?: unknown } = {}): Promise<TestClient> {
+export async function startClient(options: { command?: string[]; initializationOptions?: unknown; workspaceFolders?: string[] } = {}): Promise<TestClient> {
   const [program, ...args] = options.command ?? [process.execPath, serverPath, "--stdio"];
   const child = spawn(program!, args, { stdio: ["pipe", "pipe", "pipe"] });
   child.stderr!.on("data", () => undefined);
@@ -63,7 +64,8 @@ export async function startClient(options: { command?: string[]; initializationO
   connection.onRequest("workspace/inlayHint/refresh", () => null);
   connection.listen();
   await connection.sendRequest("initialize", {
-    processId: process.pid, rootUri: null, workspaceFolders: null,
+    processId: process.pid, rootUri: null,
+    workspaceFolders: options.workspaceFolders?.map((path) => ({ uri: pathToFileURL(path).href, name: basename(path) })) ?? null,
     capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     initializationOptions: options.initializationOptions,
   });

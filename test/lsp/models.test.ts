@@ -39,7 +39,7 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     mkdirSync(join(dir, "data"));
     copyFileSync(join(examples, "data", "fruit.csv"), join(dir, "data", "fruit.csv"));
     writeFileSync(source, readFileSync(join(examples, "csv.nnet"), "utf8"));
-    client = await startClient();
+    client = await startClient({ workspaceFolders: [dir] });
     open(client, uri, readFileSync(source, "utf8"));
     await client.diagnostics(uri);
   });

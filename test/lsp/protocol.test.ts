@@ -106,10 +106,14 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
     const last = await client.diagnostics(uri, (p) => p.version === 51);
     const unknown = last.diagnostics.find((d) => d.code === "nnet/unknown-activation");
     expect(unknown?.message).toContain(`tanh${"x".repeat(50)}`);
-    await new Promise((resolveWait) => setTimeout(resolveWait, 400));
+    // one more edit as a barrier: the server publishes in order, so anything still due for the burst comes before it
+    const end = positionOf(text, text.length);
+    client.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: 52 }, contentChanges: [{ range: { start: end, end }, text: "\n" }] });
+    text += "\n";
+    await client.diagnostics(uri, (p) => p.version === 52);
     const after = client.published.filter((p) => p.uri === uri).slice(before);
     expect(after.length).toBeLessThan(10);
-    expect(after[after.length - 1]!.version).toBe(51);
+    expect(after.map((p) => p.version).slice(-2)).toEqual([51, 52]);
     const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
       textDocument: { uri }, position: positionOf(text, text.indexOf("h2:") + 1),
     });
@@ -118,11 +122,11 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
 
   it("trains over nnet/train, answers hovers while it runs, then shows the run in hovers and inlay hints", async () => {
     const uri = "file:///train.nnet";
-    const text = valid.replace("data spiral(samples: 400, noise: 0.1)", "data spiral(samples: 120, noise: 0.1)\n  train { epochs 60, batch 16 }");
+    // more epochs than the test will wait for: it is stopped once the hovers have been answered
+    const text = valid.replace("data spiral(samples: 400, noise: 0.1)", "data spiral(samples: 120, noise: 0.1)\n  train { epochs 100000, batch 16 }");
     open(client, uri, text);
     await client.diagnostics(uri);
     const progress: ProgressParams[] = [];
-    const hoverTimes: number[] = [];
     let firstProgress!: () => void;
     const progressed = new Promise<void>((resolveWait) => (firstProgress = resolveWait));
     const done = new Promise<DoneParams>((resolveWait) => client.connection.onNotification("nnet/done", (params: DoneParams) => {
@@ -133,21 +137,22 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
       firstProgress();
     });
     const started = await client.connection.sendRequest<JobStarted>("nnet/train", { uri });
-    expect(started).toMatchObject({ network: "spiral", epochs: 60 });
+    expect(started).toMatchObject({ network: "spiral", epochs: 100000 });
     await expect(client.connection.sendRequest("nnet/train", { uri })).rejects.toThrow(/already running/);
     await progressed;
     for (let i = 0; i < 5; i++) {
-      const began = performance.now();
       const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
         textDocument: { uri }, position: positionOf(text, text.indexOf("h1:") + 1),
       });
-      hoverTimes.push(performance.now() - began);
       expect((hover!.contents as MarkupContent).value).toContain("BP2");
     }
-    expect(Math.min(...hoverTimes)).toBeLessThan(200);
+    // answered while the job still runs: it still refuses a second one
+    await expect(client.connection.sendRequest("nnet/train", { uri })).rejects.toThrow(/already running/);
+    await client.connection.sendRequest("nnet/stop", { uri });
     const finished = await done;
-    expect(finished.status).toBe("completed");
-    expect(progress.length).toBe(60);
+    expect(finished.status).toBe("cancelled");
+    expect(finished.history?.length).toBe(progress.length);
+    expect(progress.length).toBeGreaterThan(0);
     const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
       textDocument: { uri }, position: positionOf(text, text.indexOf("h1:") + 1),
     });

@@ -29,7 +29,7 @@ describe.skipIf(!existsSync(serverPath))("hostile edits and data", () => {
   let client: TestClient;
   const dir = mkdtempSync(join(tmpdir(), "nnet-lsp-hostile-"));
   beforeAll(async () => {
-    client = await startClient();
+    client = await startClient({ workspaceFolders: [dir] });
   });
   afterAll(async () => {
     await client?.close();

@@ -16,7 +16,7 @@ describe.skipIf(!existsSync(serverPath))("data files in the editor", () => {
     mkdirSync(join(dir, "project"));
     writeFileSync(join(dir, "secret.csv"), "token,label\nSECRET-VALUE,1\n");
     writeFileSync(join(dir, "project", "own.csv"), "a,b,label\n1,2,0\n3,4,1\n");
-    client = await startClient();
+    client = await startClient({ workspaceFolders: [join(dir, "project")] });
   });
   afterAll(async () => {
     await client?.close();
@@ -46,7 +46,7 @@ describe.skipIf(!existsSync(serverPath))("nnet.data.allowOutsideWorkspace", () =
   beforeAll(async () => {
     mkdirSync(join(dir, "project"));
     writeFileSync(join(dir, "shared.csv"), "a,b,label\n1,2,0\n3,4,1\n");
-    client = await startClient();
+    client = await startClient({ workspaceFolders: [join(dir, "project")] });
   });
   afterAll(async () => {
     await client?.close();

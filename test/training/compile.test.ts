@@ -48,6 +48,24 @@ describe("compileJob", () => {
     expect(compiled.summary.totalParams).toBe(337);
   });
 
+  it("refuses maxEpochs 0, a fraction, or epochs 0, instead of a run that 'completes' no epoch", () => {
+    for (const [extra, said] of [
+      [{ maxEpochs: 0 }, "maxEpochs (the nnet.train.maxEpochs setting) must be a whole number ≥ 1, got 0"],
+      [{ maxEpochs: 2.5 }, "must be a whole number ≥ 1, got 2.5"],
+      [{ epochs: 0 }, "epochs must be a whole number ≥ 1, got 0"],
+      [{ seed: -1 }, "seed must be a whole number ≥ 0, got -1"],
+    ] as const) {
+      expect(compileJob({ kind: "train", text: two, ...extra })).toEqual({ ok: false, usage: true, problems: [said.startsWith("must") ? expect.stringContaining(said) : said] });
+    }
+  });
+
+  it("refuses a name two networks share, naming both lines", () => {
+    const twins = two.replace("network second", "network first");
+    expect(compileJob({ kind: "train", text: twins, network: "first", displayName: "t.nnet" })).toEqual({
+      ok: false, usage: true, problems: ["t.nnet: 2 networks are named 'first' (lines 1 and 8); rename one of them so that the name picks one network"],
+    });
+  });
+
   it("describes a CSV source with the checker's labels and the workspace it may be read from", () => {
     const compiled = compileJob({ kind: "train", ...example("csv.nnet") });
     if (!compiled.ok) throw new Error(compiled.problems.join("\n"));

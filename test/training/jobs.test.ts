@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startJob, TrainingRunner, type JobRequest, type RunnerContext } from "../../server/src/training/index";
+import { runJob, startJob, TrainingRunner, type JobRequest, type RunnerContext, type WorkerMessage } from "../../server/src/training/index";
 import type { DoneParams, ProgressParams } from "../../server/src/protocol/index";
 import { buildBundles, example, request, root, runToEnd, removeWorkspaces } from "./helpers";
 
@@ -84,37 +84,46 @@ describe("faults", () => {
     expect(outcome.failure.history?.length).toBe(epochs.length);
   });
 
-  it("stops within a second mid-epoch, between batches", async () => {
-    // 16 000 single-example batches through two 256-unit layers: an epoch takes seconds, the data a few milliseconds
-    const text = example("spiral.nnet").text.replace("samples: 400,", "samples: 20000,").replace("batch 16", "batch 1").replaceAll("dense 16 tanh", "dense 256 tanh");
+  it("stops mid-epoch, between batches: the engine polls the flag after every batch", () => {
+    const job = request({ kind: "train", ...example("spiral.nnet"), epochs: 5 });
+    job.train.batch = 1;
+    const messages: WorkerMessage[] = [];
+    let polls = 0;
+    runJob(job, { post: (m) => messages.push(m), shouldStop: () => ++polls > 10 });
+    expect(messages.map((m) => m.type)).toEqual(["done"]);
+    const done = messages[0] as Extract<WorkerMessage, { type: "done" }>;
+    expect(done.result).toMatchObject({ status: "cancelled", history: [] });
+  });
+
+  it("a worker stops by the shared flag and answers itself, without being terminated", async () => {
+    // 2 000 single-example batches through two 256-unit layers per epoch: the stop comes during a later epoch
+    const text = example("spiral.nnet").text.replace("samples: 400,", "samples: 2000,").replace("batch 16", "batch 1").replaceAll("dense 16 tanh", "dense 256 tanh");
     const epochs: number[] = [];
-    const handle = startJob(request({ kind: "train", text }), (m) => epochs.push(m.metrics.epoch), { workerPath, stopGraceMs: 5000 });
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const asked = Date.now();
+    let firstEpoch!: () => void;
+    const started = new Promise<void>((resolve) => (firstEpoch = resolve));
+    const handle = startJob(request({ kind: "train", text, epochs: 100_000 }), (m) => {
+      epochs.push(m.metrics.epoch);
+      firstEpoch();
+    }, { workerPath, stopGraceMs: 600_000 });
+    await started;
     const outcome = await handle.stop();
-    console.log(`stopped mid-epoch in ${Date.now() - asked} ms`);
-    expect(Date.now() - asked).toBeLessThan(1000);
     expect(outcome.status).toBe("cancelled");
-    expect(epochs).toEqual([]);
+    if (outcome.status === "failed") return;
+    // a terminated worker leaves no weights: these come from the worker's own cancelled result
+    expect(outcome.result.weights).toBeDefined();
+    expect(outcome.result.history.map((m) => m.epoch)).toEqual(epochs);
   });
 
   it("terminates a job that cannot notice the stop (one huge batch) after the grace period", async () => {
-    const text = `network big {
-  input x: 2
-  layer h1: dense 1200 tanh
-  layer h2: dense 1200 tanh
-  layer out: dense 1 sigmoid
-  loss bce
-  data spiral(samples: 3000, noise: 0.1)
-  train { epochs 2, batch full }
-}`;
-    const handle = startJob(request({ kind: "train", text }), () => undefined, { workerPath, stopGraceMs: 300 });
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const asked = Date.now();
+    let reported!: () => void;
+    const running = new Promise<void>((resolve) => (reported = resolve));
+    const handle = startJob(quick(), () => reported(), { workerPath: fixture("stuck.cjs"), stopGraceMs: 300 });
+    await running;
     const outcome = await handle.stop();
-    console.log(`terminated a job stuck in one batch in ${Date.now() - asked} ms`);
-    expect(Date.now() - asked).toBeLessThan(1000);
     expect(outcome.status).toBe("cancelled");
+    if (outcome.status === "failed") return;
+    expect(outcome.result.weights).toBeUndefined();
+    expect(outcome.result.history.map((m) => m.epoch)).toEqual([1]);
   });
 
   const fixture = (name: string): string => join(root, "test/training/fixtures", name);
@@ -150,15 +159,18 @@ interface Recorded {
   context: RunnerContext;
   progress: ProgressParams[];
   done: Promise<DoneParams>;
+  firstProgress: Promise<void>;
 }
 
 function documentContext(uri: string, text: string, path?: string): Recorded {
   const progress: ProgressParams[] = [];
   let finish!: (params: DoneParams) => void;
   const done = new Promise<DoneParams>((resolve) => (finish = resolve));
+  let progressed!: () => void;
+  const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
   return {
-    progress, done,
-    context: { uri, text, version: 1, ...(path ? { path } : {}), progress: (p) => progress.push(p), done: (p) => finish(p) },
+    progress, done, firstProgress,
+    context: { uri, text, version: 1, ...(path ? { path } : {}), progress: (p) => { progress.push(p); progressed(); }, done: (p) => finish(p) },
   };
 }
 
@@ -200,7 +212,7 @@ describe("the runner: one job per document, documents in parallel", () => {
     const text = example("spiral.nnet").text.replace("epochs 300", "epochs 100000");
     const doc = documentContext("file:///slow.nnet", text);
     await runner.train({ uri: doc.context.uri }, doc.context);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await doc.firstProgress;
     expect(runner.busy(doc.context.uri)).toBe(true);
     expect(await runner.stop({ uri: doc.context.uri })).toEqual({ stopped: 1 });
     const done = await doc.done;

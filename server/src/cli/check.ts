@@ -17,11 +17,12 @@ export interface JsonDiagnostic {
 export const checkUsage = `Usage: nnet check [--json] [--train] [--workspace DIR] FILE…
 
 Checks .nnet files and prints one line per problem:
-  FILE:LINE:COL: SEVERITY CODE: MESSAGE      (1-based line and column)
+  FILE:LINE:COL: SEVERITY CODE: MESSAGE      (1-based line and column; the column
+                                             counts Unicode code points, as Vim and Emacs do)
 
 Options:
   --json                      print a JSON array of { file, range, severity, code, message }
-                              (0-based lines and characters, as in LSP)
+                              (0-based lines and characters in UTF-16 units, as in LSP)
   --train                     check as before training: a missing data entry is an error
   --workspace DIR             data files must lie inside DIR (default: each FILE's folder)
   --allow-outside-workspace   read data files anywhere
@@ -29,13 +30,19 @@ Options:
 
 Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable file.`;
 
-function toJson(file: string, lines: LineIndex, diagnostic: Diagnostic): JsonDiagnostic {
-  return { file, range: lines.range(diagnostic.span), severity: diagnostic.severity, code: diagnostic.code, message: diagnostic.message };
+interface Found {
+  json: JsonDiagnostic;
+  /** 1-based, in code points */
+  column: number;
 }
 
-function toText(item: JsonDiagnostic): string {
-  const { line, character } = item.range.start;
-  return `${item.file}:${line + 1}:${character + 1}: ${item.severity} ${item.code}: ${item.message}`;
+function found(file: string, lines: LineIndex, diagnostic: Diagnostic): Found {
+  const json = { file, range: lines.range(diagnostic.span), severity: diagnostic.severity, code: diagnostic.code, message: diagnostic.message };
+  return { json, column: lines.codePointColumn(diagnostic.span.start) + 1 };
+}
+
+function toText({ json, column }: Found): string {
+  return `${json.file}:${json.range.start.line + 1}:${column}: ${json.severity} ${json.code}: ${json.message}`;
 }
 
 export function runCheck(args: string[], io: Io): number {
@@ -43,7 +50,7 @@ export function runCheck(args: string[], io: Io): number {
     json: { type: "boolean" }, train: { type: "boolean" }, workspace: { type: "string" }, "allow-outside-workspace": { type: "boolean" },
   } });
   if (positionals.length === 0) throw new UsageError("nnet check needs at least one FILE");
-  const found: JsonDiagnostic[] = [];
+  const all: Found[] = [];
   let unreadable = false;
   for (const file of positionals) {
     const source = loadSource(file);
@@ -56,12 +63,12 @@ export function runCheck(args: string[], io: Io): number {
     // the same workspace rule as nnet train: a .nnet file is untrusted and may not read data from anywhere
     const files = guardedFiles({ root: values.workspace ? resolve(values.workspace) : dirname(source.path), allowOutsideWorkspace: values["allow-outside-workspace"] ?? false });
     const analysis = analyze(source.text, { path: source.path, files, forTraining: values.train ?? false });
-    found.push(...analysis.diagnostics.map((diagnostic) => toJson(file, lines, diagnostic)));
+    all.push(...analysis.diagnostics.map((diagnostic) => found(file, lines, diagnostic)));
   }
-  if (values.json) io.out(JSON.stringify(found, null, 2) + "\n");
-  else for (const item of found) io.out(toText(item) + "\n");
+  if (values.json) io.out(JSON.stringify(all.map((item) => item.json), null, 2) + "\n");
+  else for (const item of all) io.out(toText(item) + "\n");
   if (unreadable) return exit.usage;
-  return found.some((item) => item.severity === "error") ? exit.problems : exit.ok;
+  return all.some((item) => item.json.severity === "error") ? exit.problems : exit.ok;
 }
 
 export const checkCommand: Command = { name: "check", summary: "check .nnet files and print their problems", usage: checkUsage, run: runCheck };

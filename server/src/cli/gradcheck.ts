@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { fileOptions, compileFile } from "./train";
 import { errorEvent, gradcheckJson, gradcheckTable, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
+import { gradcheckProgress } from "./gradcheck-progress";
 
 export const gradcheckUsage = `Usage: nnet gradcheck FILE [--network NAME] [--json]
 
@@ -10,6 +11,8 @@ Checks every analytic gradient ∂C/∂W and ∂C/∂b of a freshly initialised
 network against the central difference (C(θ+ε) − C(θ−ε)) / 2ε on a batch of
 its data, with the epsilon, tolerance, samples and max_params of its
 gradcheck { } block, and prints one PASS/FAIL row per layer and parameter.
+Progress goes to stderr: on a terminal one updated line, otherwise a line per
+layer and parameter. Ctrl-C stops the check between two parameters (exit 1).
 
 Options:
   --network NAME              the network to check
@@ -27,7 +30,9 @@ export async function runGradcheck(args: string[], io: Io, workerPath?: string):
   if (positionals.length !== 1) throw new UsageError("nnet gradcheck needs exactly one FILE");
   const compiled = compileFile({ ...values, file: positionals[0] }, "gradcheck", io);
   if (typeof compiled === "number") return compiled;
-  const outcome = await runWithInterrupt(compiled.request, () => undefined, workerPath);
+  const progress = gradcheckProgress(io, process.stderr.isTTY === true);
+  const outcome = await runWithInterrupt(compiled.request, () => undefined, workerPath, { onGradcheckProgress: progress.update });
+  progress.end();
   if (outcome.status === "failed") {
     if (values.json) io.out(JSON.stringify(errorEvent(outcome.failure)) + "\n");
     else io.err(`nnet: gradient check failed to run: ${outcome.failure.message}\n`);
@@ -35,7 +40,8 @@ export async function runGradcheck(args: string[], io: Io, workerPath?: string):
   }
   const checked = outcome.result.gradcheck;
   if (!checked) {
-    io.err("nnet: the gradient check was stopped\n");
+    const stopped = outcome.result.gradcheckStopped;
+    io.err(`nnet: the gradient check was stopped${stopped ? ` after ${stopped.done.toLocaleString("en-US")} of ${stopped.total.toLocaleString("en-US")} parameters` : ""}\n`);
     return exit.problems;
   }
   io.out(values.json ? JSON.stringify(gradcheckJson(compiled.request.network, checked)) + "\n" : gradcheckTable(checked) + "\n");

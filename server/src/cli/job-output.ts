@@ -8,6 +8,7 @@ import {
 } from "../training/index";
 import type { EpochMetrics, GradcheckResult, NetworkSpec } from "../engine/index";
 import type { Io } from "./registry";
+import { whileJobRuns } from "./signals";
 
 export interface ProgressOptions {
   json: boolean;
@@ -68,15 +69,7 @@ export function progressPrinter(io: Io, epochs: number, options: ProgressOptions
 /** Runs the job; Ctrl-C (SIGINT) stops it cleanly instead of killing the process. */
 export async function runWithInterrupt(request: JobRequest, onEpoch: (m: EpochMetrics) => void, workerPath?: string, host: HostOptions = {}): Promise<JobOutcome> {
   const handle = startJob(request, (message) => onEpoch(message.metrics), { ...host, ...(workerPath ? { workerPath } : {}) });
-  const interrupt = (): void => void handle.stop();
-  process.on("SIGINT", interrupt);
-  process.on("SIGTERM", interrupt);
-  try {
-    return await handle.outcome;
-  } finally {
-    process.off("SIGINT", interrupt);
-    process.off("SIGTERM", interrupt);
-  }
+  return whileJobRuns(() => void handle.stop(), handle.outcome);
 }
 
 /** The JSON error event: the message, and where it points when known. */

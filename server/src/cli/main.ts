@@ -11,6 +11,7 @@ import { predictCommand } from "./predict";
 import { gradcheckCommand } from "./gradcheck";
 import { summaryCommand } from "./summary";
 import { trainCommand } from "./train";
+import { installSignalHandlers } from "./signals";
 import { lspCommand } from "../lsp/index";
 import { dapCommand } from "../dap/index";
 import { closest } from "../language/index";
@@ -88,6 +89,8 @@ process.stdout.on("error", (failure: NodeJS.ErrnoException) => {
   if (failure.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw failure;
 });
+
+installSignalHandlers(io.err);
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { analyze, closestNetwork, findNetwork, LineIndex, networkSummary } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
 import { dirname, resolve } from "node:path";
-import { guardedFiles } from "../training/index";
+import { ambiguousNetwork, guardedFiles } from "../training/index";
 import { loadSource } from "./files";
 import { looksLikeModel, readModelArg } from "./model-arg";
 import { describe, provenance, specSummary } from "../model/index";
@@ -49,6 +49,8 @@ export function runSummary(args: string[], io: Io): number {
   const source = loadSource(positionals[0]);
   if (!source.ok) return io.err(`nnet: ${source.message}\n`), exit.usage;
   const analysis = analyze(source.text, { path: source.path, files: guardedFiles({ root: values.workspace ? resolve(values.workspace) : dirname(source.path), allowOutsideWorkspace: values["allow-outside-workspace"] ?? false }) });
+  const ambiguous = ambiguousNetwork(source.text, analysis.model, values.network, positionals[0]);
+  if (ambiguous) return io.err(`nnet: ${ambiguous}\n`), exit.usage;
   const network = findNetwork(analysis.model, values.network);
   if (!network) {
     const names = analysis.model.networks.map((candidate) => candidate.name).join(", ") || "none";
@@ -60,7 +62,7 @@ export function runSummary(args: string[], io: Io): number {
   const errors = analysis.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
   for (const error of errors) {
     const at = lines.position(error.span.start);
-    io.err(`${positionals[0]}:${at.line + 1}:${at.character + 1}: error ${error.code}: ${error.message}\n`);
+    io.err(`${positionals[0]}:${at.line + 1}:${lines.codePointColumn(error.span.start) + 1}: error ${error.code}: ${error.message}\n`);
   }
   const summary = networkSummary(network);
   io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : table(summary) + "\n");

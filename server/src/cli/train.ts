@@ -47,9 +47,10 @@ export const fileOptions = {
 // The same ranges as the file's settings (docs/diagnostics.md#ranges): an override is never taken past them.
 export function integer(value: string | undefined, name: string, minimum: number, maximum: number): number | undefined {
   if (value === undefined) return undefined;
-  // decimal digits only: Number() would also read 0x10, 1e3 and ' '
-  const parsed = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!(parsed >= minimum)) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'`);
+  // plain decimal only: Number() would read 0x10 as 16, 1e3 as 1000 and '' as 0
+  const decimal = /^-?[0-9]+$/.test(value);
+  const parsed = decimal ? Number(value) : NaN;
+  if (!(parsed >= minimum)) throw new UsageError(`--${name} needs an integer ≥ ${minimum}, got '${value}'${decimal ? "" : " (decimal digits only)"}`);
   if (parsed > maximum || !Number.isSafeInteger(parsed)) throw new UsageError(`--${name} needs an integer from ${minimum} to ${maximum.toLocaleString("en-US")}, got '${value}'`);
   return parsed;
 }

@@ -32,6 +32,39 @@ export interface GradcheckOptions {
   seed?: number;
   /** the floor of the relative error's denominator; by default set from the rounding noise (see above) */
   tiny?: number;
+  /** told at the start and end of each layer's W and b and every `progressEvery` entries in between */
+  onProgress?(progress: GradcheckProgress): void;
+  /** polled between entries; true ends the check with GradcheckStopped */
+  shouldStop?(): boolean;
+}
+
+/** How far a check has got: within one parameter, and over all of them. */
+export interface GradcheckProgress {
+  layer: string;
+  param: "W" | "b";
+  /** entries of this parameter checked, of `toCheck` */
+  checked: number;
+  toCheck: number;
+  /** entries checked over every layer and parameter, of `total` */
+  done: number;
+  total: number;
+}
+
+/** Thrown when shouldStop asked the check to end; `progress` is how far it got. */
+export class GradcheckStopped extends Error {
+  constructor(readonly progress: { done: number; total: number }) {
+    super(`the gradient check was stopped after ${progress.done} of ${progress.total} parameters`);
+    this.name = "GradcheckStopped";
+  }
+}
+
+const progressEvery = 32;
+
+interface Tally {
+  done: number;
+  total: number;
+  onProgress?(progress: GradcheckProgress): void;
+  shouldStop?(): boolean;
 }
 
 /** Structurally the protocol's GradcheckRow, plus the worst non-kink error. */
@@ -90,6 +123,8 @@ export interface GradcheckResult {
 }
 
 const unitRoundoff = 2 ** -52;
+
+type Checked = Required<Omit<GradcheckOptions, "onProgress" | "shouldStop">>;
 
 /** The default floor of the relative error's denominator for a loss C, step ε and tolerance. */
 export function defaultTiny(loss: number, epsilon: number, tolerance: number): number {
@@ -166,7 +201,7 @@ function centralDifference(probe: Probe, values: Float64Array, index: number): {
 }
 
 function checkParameter(
-  probe: Probe, layer: DenseNode, param: "W" | "b", options: Required<GradcheckOptions>, rng: Rng,
+  probe: Probe, layer: DenseNode, param: "W" | "b", options: Checked, rng: Rng, tally: Tally,
 ): { row: GradcheckRow; raw: GradcheckRaw } {
   const values = param === "W" ? layer.weights.data : layer.bias;
   const gradient = param === "W" ? layer.weightGradient.data : layer.biasGradient;
@@ -180,7 +215,13 @@ function checkParameter(
   let worstIndex = checkedIndices[0] ?? 0;
   let worst = -1;
   let worstAway = 0;
-  for (const index of checkedIndices) {
+  const report = (checked: number): void =>
+    tally.onProgress?.({ layer: layer.name, param, checked, toCheck: checkedIndices.length, done: tally.done, total: tally.total });
+  report(0);
+  for (const [k, index] of checkedIndices.entries()) {
+    if (tally.shouldStop?.()) throw new GradcheckStopped({ done: tally.done, total: tally.total });
+    if (k > 0 && k % progressEvery === 0) report(k);
+    tally.done++;
     const { numeric, kink, clip } = centralDifference(probe, values, index);
     const a = analytic[index];
     const error = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), options.tiny);
@@ -191,6 +232,7 @@ function checkParameter(
     if (!(error <= worst)) { worst = error; worstIndex = index; }
     if (!kink && !clip && !(error <= worstAway)) worstAway = error;
   }
+  report(checkedIndices.length);
   const row: GradcheckRow = {
     layer: layer.name, param, maxRelError: Math.max(worst, 0), medianRelError: median(raw.relError),
     worst: { row: Math.floor(worstIndex / cols), col: worstIndex % cols },
@@ -218,7 +260,7 @@ export function gradcheck(network: Network, x: Matrix, y: Matrix, options: Gradc
   const loss = batchLoss(network, ws);
   if (!Number.isFinite(loss)) throw new Error(`the loss of the checked batch is ${loss}; the gradient check needs a finite loss`);
   backwardPass(network, ws);
-  const full: Required<GradcheckOptions> = {
+  const full: Checked = {
     epsilon, tolerance, maxParams: options.maxParams ?? 2000, seed: options.seed ?? 1,
     tiny: options.tiny ?? defaultTiny(loss, epsilon, tolerance),
   };
@@ -230,9 +272,11 @@ export function gradcheck(network: Network, x: Matrix, y: Matrix, options: Gradc
   const rng = Rng.derive(full.seed, "gradcheck-sample");
   const rows: GradcheckRow[] = [];
   const raw: GradcheckRaw[] = [];
+  const total = network.dense.reduce((sum, layer) => sum + Math.min(layer.weights.data.length, full.maxParams) + Math.min(layer.bias.length, full.maxParams), 0);
+  const tally: Tally = { done: 0, total, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) };
   for (const layer of network.dense) {
     for (const param of ["W", "b"] as const) {
-      const checked = checkParameter(probe, layer, param, full, rng);
+      const checked = checkParameter(probe, layer, param, full, rng, tally);
       rows.push(checked.row);
       raw.push(checked.raw);
     }

@@ -21,8 +21,8 @@ export {
 } from "./api";
 export type { PlanStep, PlanContribution, PassCosts } from "./plan";
 export { backwardPlan, passCosts } from "./plan";
-export type { GradcheckOptions, GradcheckRow, GradcheckReport, GradcheckRaw, GradcheckResult } from "./gradcheck";
-export { gradcheck, defaultTiny } from "./gradcheck";
+export type { GradcheckOptions, GradcheckProgress, GradcheckRow, GradcheckReport, GradcheckRaw, GradcheckResult } from "./gradcheck";
+export { gradcheck, defaultTiny, GradcheckStopped } from "./gradcheck";
 export type { Optimizer, OptimizerState } from "./optimizers";
 export { createOptimizer } from "./optimizers";
 export type { LayerStats, EpochMetrics, TrainOptions, TrainResult } from "./train";

@@ -33,6 +33,22 @@ export class LineIndex {
     return { line: low, character: at - this.starts[low] };
   }
 
+  /**
+   * The 0-based column of an offset in Unicode code points, as terminal tools
+   * (Vim's quickfix, Emacs' compile mode) count for FILE:LINE:COL: an emoji is one column.
+   */
+  codePointColumn(offset: number): number {
+    const { line, character } = this.position(offset);
+    const start = this.starts[line];
+    let column = 0;
+    const end = start + character;
+    for (let i = start; i < end; i++, column++) {
+      // a high surrogate followed by a low one is one code point
+      if ((this.text.charCodeAt(i) & 0xfc00) === 0xd800 && i + 1 < end && (this.text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    }
+    return column;
+  }
+
   offset(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;

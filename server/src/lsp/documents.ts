@@ -7,9 +7,9 @@
 import { TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyzeDocument, type IdeDocument } from "../language/ide/index";
+import type { FileAccess } from "../language/index";
 import { pathOfUri } from "./convert";
-import { dirname } from "node:path";
-import { diskFiles, workspaceFiles } from "./files";
+import { diskFiles } from "./files";
 
 /** Milliseconds of quiet after an edit before diagnostics are recomputed and published. */
 export const DIAGNOSTICS_DEBOUNCE_MS = 150;
@@ -23,10 +23,8 @@ export class DocumentStore {
   constructor(
     private readonly check: (uri: string) => void,
     private readonly closed: (uri: string) => void,
-    /** the workspace folder holding a document, inside which its data files must lie (default: its own folder) */
-    private readonly rootOf: (path: string) => string | undefined = () => undefined,
-    /** whether data files may lie outside the workspace (the user's `nnet.data.allowOutsideWorkspace`) */
-    private readonly allowOutside: () => boolean = () => false,
+    /** the data files a document may read (lsp/data-policy.ts) */
+    private readonly filesFor: (uri: string) => FileAccess = () => diskFiles,
   ) {
     this.documents.onDidChangeContent((event) => this.schedule(event.document.uri, !this.analyses.has(event.document.uri)));
     this.documents.onDidClose((event) => this.close(event.document.uri));
@@ -43,7 +41,7 @@ export class DocumentStore {
     const cached = this.analyses.get(uri);
     if (cached && cached.version === document.version) return cached;
     const path = pathOfUri(uri);
-    const fresh = analyzeDocument({ uri, version: document.version, text: document.getText(), ...(path ? { path } : {}), files: this.filesFor(path) });
+    const fresh = analyzeDocument({ uri, version: document.version, text: document.getText(), ...(path ? { path } : {}), files: this.filesFor(uri) });
     this.analyses.set(uri, fresh);
     return fresh;
   }
@@ -51,11 +49,6 @@ export class DocumentStore {
   /** Drops every cached analysis, for when what the checker may read has changed. */
   invalidate(): void {
     this.analyses.clear();
-  }
-
-  private filesFor(path: string | undefined) {
-    if (!path || this.allowOutside()) return diskFiles;
-    return workspaceFiles(this.rootOf(path) ?? dirname(path));
   }
 
   all(): string[] {

@@ -4,9 +4,11 @@
  * converted in `convert.ts`.
  */
 import {
-  CodeActionKind, createConnection, DidChangeConfigurationNotification, IPCMessageReader, IPCMessageWriter, ProposedFeatures, TextDocumentSyncKind,
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader,
+  StreamMessageWriter, TextDocumentSyncKind, type MessageReader, type MessageWriter,
   type Connection, type InitializeResult,
 } from "vscode-languageserver/node";
+import { untilInitialized } from "./before-initialize";
 import { registerCodeActions } from "./features/code-actions";
 import { registerCodeLens } from "./features/code-lens";
 import { completionTriggers, registerCompletion } from "./features/completion";
@@ -28,6 +30,7 @@ import { DocumentStore } from "./documents";
 import type { JobRunner } from "./jobs";
 import { TrainingRunner } from "../training/index";
 import { WorkspaceFolders } from "./workspace-folders";
+import { DataPolicy } from "./data-policy";
 import { RunStore } from "./runs";
 import { Settings } from "./settings";
 
@@ -39,9 +42,18 @@ export interface ServerOptions {
 }
 
 function connect(transport: Transport): Connection {
-  if (transport === "ipc") return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
-  return createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  // as createConnection does for streams, which it is no longer given: the end of stdin ends the server
+  if (transport === "stdio") for (const event of ["end", "close"]) process.stdin.on(event, () => process.exit(shutdown.received ? 0 : 1));
+  const [reader, writer]: [MessageReader, MessageWriter] = transport === "ipc"
+    ? [new IPCMessageReader(process), new IPCMessageWriter(process)]
+    : [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
+  const connection = createConnection(ProposedFeatures.all, untilInitialized(reader, writer), writer);
+  // said, not swallowed: a client's framing bug is found from its log
+  reader.onError((error) => connection.console.warn(`dropped a malformed message: ${error.message}`));
+  return connection;
 }
+
+const shutdown = { received: false };
 
 const capabilities: InitializeResult["capabilities"] = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -63,19 +75,16 @@ const capabilities: InitializeResult["capabilities"] = {
 export function startServer(transport: Transport, options: ServerOptions = {}): Connection {
   const connection = connect(transport);
   const folders = new WorkspaceFolders();
-  const data = { allowOutsideWorkspace: false };
+  const data = new DataPolicy(folders);
   const context: ServerContext = {
     connection,
     store: new DocumentStore((uri) => context.publish(uri), (uri) => {
       context.runs.forget(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }, (path) => folders.rootOf(path), () => data.allowOutsideWorkspace),
+    }, (uri) => data.files(uri)),
     runs: new RunStore((uri) => context.store.text(uri)?.version),
     settings: new Settings(connection),
-    runner: options.runner ?? new TrainingRunner({
-      workspaceRoot: (path) => folders.rootOf(path),
-      get allowOutsideWorkspace() { return data.allowOutsideWorkspace; },
-    }),
+    runner: options.runner ?? new TrainingRunner({ dataFiles: (uri) => data.options(uri) }),
     publish: (uri) => publishDiagnostics(context, uri),
   };
   let dynamicConfiguration = false;
@@ -108,7 +117,10 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     void readDataPolicy();
     void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
-  connection.onShutdown(() => context.runner.dispose?.());
+  connection.onShutdown(() => {
+    shutdown.received = true;
+    context.runner.dispose?.();
+  });
   registerHover(context);
   registerCompletion(context);
   registerSymbols(context);

@@ -1,4 +1,4 @@
-/** The client's workspace folders: CSV data a job reads must stay inside the document's folder. */
+/** The client's workspace folders: a document's data must lie inside the folder that holds it. */
 import type { InitializeParams } from "vscode-languageserver/node";
 import { pathOfUri } from "./convert";
 
@@ -10,7 +10,7 @@ export class WorkspaceFolders {
     this.roots = uris.flatMap((uri) => pathOfUri(uri) ?? []).sort((a, b) => b.length - a.length);
   }
 
-  /** The innermost folder holding `path`; undefined lets the runner use the document's own folder. */
+  /** The innermost folder holding `path`; undefined when none does (see data-policy.ts). */
   rootOf(path: string | undefined): string | undefined {
     if (!path) return undefined;
     return this.roots.find((root) => path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`));

@@ -6,7 +6,7 @@
  */
 import { dirname, resolve } from "node:path";
 import {
-  analyze, parse, closestNetwork, findNetwork, LineIndex, networkSummary, type Diagnostic, type NetworkModel,
+  analyze, parse, closestNetwork, findNetwork, networksNamed, LineIndex, networkSummary, type Diagnostic, type Model, type NetworkModel,
 } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
 import { checkDataFile, DataFileError, guardedFiles, type DataFileOptions, type WorkspaceFiles } from "./data-files";
@@ -37,8 +37,8 @@ export type Compiled =
   | { ok: false; usage: boolean; problems: string[] };
 
 function location(lines: LineIndex, name: string, diagnostic: Diagnostic): string {
-  const at = lines.position(diagnostic.span.start);
-  return `${name}:${at.line + 1}:${at.character + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
+  const line = lines.position(diagnostic.span.start).line;
+  return `${name}:${line + 1}:${lines.codePointColumn(diagnostic.span.start) + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
 }
 
 const within = (model: NetworkModel, d: Diagnostic): boolean => d.span.start >= model.ast.span.start && d.span.start <= model.ast.span.end;
@@ -95,6 +95,18 @@ function missingNetwork(input: CompileInput, names: string[], suggestion: string
   return { ok: false, usage: true, problems: [`${name}: ${what}${hint} (networks: ${names.join(", ") || "none"})`] };
 }
 
+/**
+ * Refuses a network name that two networks share, naming their lines: picking the first
+ * would run a network the user may not have meant, with no sign of it.
+ */
+export function ambiguousNetwork(text: string, model: Model, name: string | undefined, displayName: string): string | undefined {
+  const named = name === undefined ? [] : networksNamed(model, name);
+  if (named.length < 2) return undefined;
+  const lines = new LineIndex(text);
+  const at = named.map((network) => lines.position(network.ast.span.start).line + 1);
+  return `${displayName}: ${named.length} networks are named '${name}' (lines ${at.slice(0, -1).join(", ")} and ${at[at.length - 1]}); rename one of them so that the name picks one network`;
+}
+
 // The target columns of every csv(…) source, by resolved path, so a large file can be sampled for the checker.
 function csvTargets(text: string, path: string | undefined): Map<string, string[]> {
   const targets = new Map<string, string[]>();
@@ -112,10 +124,25 @@ function csvTargets(text: string, path: string | undefined): Map<string, string[
   return targets;
 }
 
+// 0 or a fraction would "complete" a run that trained nothing, or not what was asked
+function badOverride(input: CompileInput): string | undefined {
+  const checks: [string, number | undefined, number][] = [
+    ["maxEpochs (the nnet.train.maxEpochs setting)", input.maxEpochs, 1], ["epochs", input.epochs, 1], ["seed", input.seed, 0],
+  ];
+  for (const [name, value, minimum] of checks) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= minimum)) return `${name} must be a whole number ≥ ${minimum}, got ${value}`;
+  }
+  return undefined;
+}
+
 export function compileJob(input: CompileInput): Compiled {
+  const bad = badOverride(input);
+  if (bad) return { ok: false, usage: true, problems: [bad] };
   const files: WorkspaceFiles = { ...input.files, root: input.files?.root ?? (input.path ? dirname(input.path) : process.cwd()) };
   const checkerFiles = guardedFiles(files, csvTargets(input.text, input.path));
   const analysis = analyze(input.text, { ...(input.path ? { path: input.path } : {}), files: checkerFiles, forTraining: true });
+  const ambiguous = ambiguousNetwork(input.text, analysis.model, input.network, input.displayName ?? input.path ?? "the document");
+  if (ambiguous) return { ok: false, usage: true, problems: [ambiguous] };
   const model = findNetwork(analysis.model, input.network);
   if (!model) return missingNetwork(input, analysis.model.networks.map((n) => n.name ?? "?"), input.network ? closestNetwork(analysis.model, input.network) : undefined);
   const refused = refusedData(model, files);

@@ -1,7 +1,8 @@
 /**
  * A CSV file to a dataset, without holding its rows as strings: csv-parse
  * (quotes, embedded commas, BOM, CRLF) hands over one record at a time and
- * each cell goes straight into a growing Float64Array column. Rows are
+ * its cells go straight into one growing Float64Array, row after row, so
+ * memory follows the number of cells, however wide or long the file. Rows are
  * named as the checker names them: the line in the file, the header being 1.
  */
 import { parse as parseCsv } from "csv-parse/sync";
@@ -28,8 +29,41 @@ export class CsvDataError extends Error {
 
 export class LoadCancelled extends Error {}
 
+/** The most columns a data file may have; wider ones are refused with their width (docs/training.md). */
+export const maxDataColumns = 100_000;
+
+/** Why a header of `width` columns is refused, or undefined. */
+export function widthProblem(width: number, shown: string): string | undefined {
+  return width > maxDataColumns
+    ? `${shown}: has ${width.toLocaleString("en-US")} columns; the limit is ${maxDataColumns.toLocaleString("en-US")} (a network input that wide is not a feedforward network's job)`
+    : undefined;
+}
+
+/**
+ * The number of cells of the file's first record (its header), read by a scan
+ * that stops at its end: csv-parse would go through the whole file first.
+ */
+export function headerWidth(text: string | Uint8Array): number {
+  const at = typeof text === "string" ? (i: number) => text.charCodeAt(i) : (i: number) => text[i];
+  let cells = 1;
+  let quoted = false;
+  let empty = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = at(i);
+    if (c === 0x22) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === 0x2c) cells++;
+    else if (c === 0x0a) {
+      if (!empty) return cells;
+      continue;
+    }
+    if (c !== 0x0d && c !== 0xfeff && !(i < 3 && (c === 0xef || c === 0xbb || c === 0xbf))) empty = false;
+  }
+  return empty ? 0 : cells;
+}
+
 class Column {
-  values = new Float64Array(1024);
+  values = new Float64Array(16);
   length = 0;
   push(value: number): void {
     if (this.length === this.values.length) {
@@ -60,7 +94,9 @@ export function decodeUtf8(bytes: Uint8Array, shown: string): string {
 interface Reader {
   header?: string[];
   targetIndex: number;
-  features: Column[];
+  /** the feature cells, row after row */
+  cells: Column;
+  features: number;
   targetValues: Column;
   labels: Map<string, number>;
   kind?: "regression" | "classes";
@@ -78,13 +114,15 @@ function cellValue(request: CsvRequest, header: string[], cell: string, row: num
 }
 
 function readHeader(reader: Reader, request: CsvRequest, record: string[]): void {
+  const tooWide = widthProblem(record.length, request.shown);
+  if (tooWide) throw new CsvDataError(tooWide, 1);
   reader.header = record;
   reader.targetIndex = record.indexOf(request.target);
   if (reader.targetIndex < 0) {
     throw new CsvDataError(`${request.shown}: no column '${request.target}'; its columns are ${record.map((h) => `'${h}'`).join(", ")}`, 1);
   }
   if (record.length < 2) throw new CsvDataError(`${request.shown}: needs at least one feature column besides the target '${request.target}'`, 1);
-  reader.features = record.slice(1).map(() => new Column());
+  reader.features = record.length - 1;
   reader.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : undefined);
   request.labels?.forEach((label, i) => reader.labels.set(label, i));
 }
@@ -108,10 +146,8 @@ function readRow(reader: Reader, request: CsvRequest, record: string[], row: num
   if (record.length !== header.length) {
     throw new CsvDataError(`${request.shown}: row ${row} has ${record.length} cells; the header has ${header.length}`, row);
   }
-  let f = 0;
   for (let c = 0; c < record.length; c++) {
-    if (c === reader.targetIndex) continue;
-    reader.features[f++].push(cellValue(request, header, record[c], row, c));
+    if (c !== reader.targetIndex) reader.cells.push(cellValue(request, header, record[c], row, c));
   }
   reader.targetValues.push(readTarget(reader, request, record[reader.targetIndex], row));
 }
@@ -119,8 +155,11 @@ function readRow(reader: Reader, request: CsvRequest, record: string[], row: num
 function toDataset(reader: Reader, request: CsvRequest): Dataset {
   const n = reader.targetValues.length;
   if (n === 0) throw new CsvDataError(`${request.shown}: has a header but no data rows`, 2);
-  const x = zeros(reader.features.length, n);
-  reader.features.forEach((column, f) => x.data.set(column.values.subarray(0, n), f * n));
+  const features = reader.features;
+  const x = zeros(features, n);
+  const cells = reader.cells.values;
+  // row-major cells to the engine's features × examples
+  for (let i = 0; i < n; i++) for (let f = 0; f < features; f++) x.data[f * n + i] = cells[i * features + f];
   const featureNames = reader.header!.filter((_, c) => c !== reader.targetIndex);
   if (reader.kind === "regression") {
     return { x, y: { rows: 1, cols: n, data: reader.targetValues.values.slice(0, n) }, featureNames };
@@ -140,7 +179,7 @@ function parseProblem(failure: unknown, shown: string): CsvDataError {
 
 /** Parses CSV text (or UTF-8 bytes) with a header row; polls shouldStop every few thousand rows. */
 export function csvDataset(text: string | Buffer, request: CsvRequest, shouldStop?: () => boolean): Dataset {
-  const reader: Reader = { targetIndex: -1, features: [], targetValues: new Column(), labels: new Map() };
+  const reader: Reader = { targetIndex: -1, cells: new Column(), features: 0, targetValues: new Column(), labels: new Map() };
   try {
     parseCsv(text, {
       bom: true, trim: true, skip_empty_lines: true, relax_column_count: true,

@@ -8,7 +8,7 @@ import { accessSync, constants, readFileSync, realpathSync, statSync } from "nod
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { FileAccess } from "../language/index";
 import { csvSample, sampleAbove } from "./csv-sample";
-import { decodeUtf8 } from "./csv-data";
+import { decodeUtf8, headerWidth, widthProblem } from "./csv-data";
 
 /** 64 MiB: a CSV above this is refused (the loader keeps a few copies of it in memory). */
 export const maxDataFileBytes = 64 * 1024 * 1024;
@@ -20,6 +20,11 @@ export interface DataFileOptions {
   allowOutsideWorkspace?: boolean;
   /** default maxDataFileBytes */
   maxBytes?: number;
+  /**
+   * Set when the document may read no data file at all (an untitled one, or one outside every
+   * workspace folder): why, and how to allow it. allowOutsideWorkspace lifts it.
+   */
+  noDataFiles?: string;
 }
 
 /** DataFileOptions with the root decided. */
@@ -59,6 +64,8 @@ function realRoot(root: string): string {
  * too large. Returns the real path. `shown` is the path as the user wrote it.
  */
 export function checkDataFile(path: string, shown: string, options: WorkspaceFiles): string {
+  // before anything touches the disk, so not even whether the file exists shows
+  if (options.noDataFiles && !options.allowOutsideWorkspace) throw new DataFileError(`the data file '${shown}' is not read: ${options.noDataFiles}`);
   let real: string;
   try {
     real = realpathSync(path);
@@ -69,7 +76,8 @@ export function checkDataFile(path: string, shown: string, options: WorkspaceFil
   if (!options.allowOutsideWorkspace && !inside(root, real)) {
     throw new DataFileError(
       `the data file '${shown}' resolves to ${real}, outside the workspace ${root}; ` +
-      "data must lie inside the workspace (allow it explicitly with --allow-outside-workspace or the allowOutsideWorkspace option)",
+      "data must lie inside the workspace: name a workspace that holds it with --workspace DIR, or allow any folder with " +
+      "--allow-outside-workspace (in the editor, the nnet.data.allowOutsideWorkspace setting)",
     );
   }
   const stat = statSync(real);
@@ -115,6 +123,7 @@ export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<strin
     readFile(path) {
       try {
         const bytes = readDataFile(path, path, options);
+        if (widthProblem(headerWidth(bytes), path)) return undefined;
         const wanted = targets.get(resolve(path));
         const sample = wanted && bytes.byteLength > sampleAbove ? csvSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), wanted) : undefined;
         return sample ?? decodeUtf8(bytes, path);
@@ -126,8 +135,9 @@ export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<strin
       // a file that does not exist keeps the checker's own message, which says how paths resolve
       if (!exists(path)) return undefined;
       try {
-        decodeUtf8(readDataFile(path, path, options), path);
-        return undefined;
+        const bytes = readDataFile(path, path, options);
+        decodeUtf8(bytes, path);
+        return widthProblem(headerWidth(bytes), path);
       } catch (failure) {
         // a file in another encoding is refused by the loader too: say so at the csv(…) call, before training
         return failure instanceof Error ? failure.message : undefined;

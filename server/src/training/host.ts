@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { GradcheckProgress } from "../engine/index";
 import type { CheckpointMessage, EpochMessage, JobFailure, JobRequest, JobResult, StartMessage, WorkerMessage } from "./messages";
 
 export interface HostOptions {
@@ -19,6 +20,8 @@ export interface HostOptions {
   stopGraceMs?: number;
   /** the weights after every `checkpointEvery` epochs */
   onCheckpoint?: (message: CheckpointMessage) => void;
+  /** a gradient check's progress, as the worker reports it */
+  onGradcheckProgress?(progress: GradcheckProgress): void;
 }
 
 export type JobOutcome =
@@ -47,12 +50,13 @@ interface Watch {
   request: JobRequest;
   onEpoch: (message: EpochMessage) => void;
   onCheckpoint?: (message: CheckpointMessage) => void;
+  onGradcheckProgress?(progress: GradcheckProgress): void;
   finish: (outcome: JobOutcome) => void;
   stopRequested: () => boolean;
 }
 
 // Every way a worker can end becomes exactly one outcome (finish ignores all but the first).
-function watch(worker: Worker, { request, onEpoch, onCheckpoint, finish, stopRequested }: Watch): void {
+function watch(worker: Worker, { request, onEpoch, onCheckpoint, onGradcheckProgress, finish, stopRequested }: Watch): void {
   let failure: Error | undefined;
   const history: EpochMessage["metrics"][] = [];
   worker.on("message", (message: WorkerMessage) => {
@@ -60,6 +64,7 @@ function watch(worker: Worker, { request, onEpoch, onCheckpoint, finish, stopReq
       history.push(message.metrics);
       onEpoch(message);
     } else if (message.type === "checkpoint") onCheckpoint?.(message);
+    else if (message.type === "gradcheck-progress") onGradcheckProgress?.(message.progress);
     else if (message.type === "done") finish({ status: message.result.status, result: message.result });
     else finish({ status: "failed", failure: message.failure });
   });
@@ -96,7 +101,11 @@ export function startJob(request: JobRequest, onEpoch: (message: EpochMessage) =
     if (!settled) settle(result);
     settled = true;
   };
-  watch(worker, { request, onEpoch, ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}), finish, stopRequested: () => stopRequested });
+  watch(worker, {
+    request, onEpoch, finish, stopRequested: () => stopRequested,
+    ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
+    ...(options.onGradcheckProgress ? { onGradcheckProgress: options.onGradcheckProgress } : {}),
+  });
   const stopFlag = new SharedArrayBuffer(4);
   worker.postMessage({ type: "start", request, stop: stopFlag } satisfies StartMessage);
   const stop = (): Promise<JobOutcome> => {

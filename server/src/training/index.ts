@@ -4,11 +4,11 @@
  * worker thread with progress and cancellation, atomic saving, and each
  * document's last run for the editor.
  */
-export { compileJob, type CompileInput, type Compiled } from "./compile";
+export { compileJob, ambiguousNetwork, type CompileInput, type Compiled } from "./compile";
 export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
-export { csvDataset, csvDatasetFromBytes, decodeUtf8, CsvDataError, type CsvRequest } from "./csv-data";
+export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type CsvRequest } from "./csv-data";
 export { csvSample, sampleAbove } from "./csv-sample";
 export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, shouldStandardise } from "./load-data";
@@ -17,7 +17,7 @@ export { initialModel } from "./initial-model";
 export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, NoRunError, type RunnerContext, type RunnerOptions, type LastRun, type SaveableRun } from "./runner";
-export { writeFileAtomic, targetProblem, type TargetRule, type WriteHooks } from "./save";
+export { writeFileAtomic, removeTemporaries, targetProblem, type TargetRule, type WriteHooks } from "./save";
 export {
   writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,
 } from "./model-file";

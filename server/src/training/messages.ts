@@ -4,7 +4,7 @@
  * polls between batches, so a stop needs no message round trip.
  */
 import type {
-  DataSpec, DecisionGrid, EpochMetrics, GradcheckResult, GradcheckSpec, NetworkSpec, OptimizerState, SavedWeights, TrainSpec,
+  DataSpec, DecisionGrid, EpochMetrics, GradcheckProgress, GradcheckResult, GradcheckSpec, NetworkSpec, OptimizerState, SavedWeights, TrainSpec,
 } from "../engine/index";
 import type { CsvRequest } from "./csv-data";
 import type { WorkspaceFiles } from "./data-files";
@@ -74,6 +74,11 @@ export interface CheckpointMessage {
   optimizer: OptimizerState;
 }
 
+export interface GradcheckProgressMessage {
+  type: "gradcheck-progress";
+  progress: GradcheckProgress;
+}
+
 export interface Standardisation {
   mean: number[];
   std: number[];
@@ -94,6 +99,8 @@ export interface JobResult {
   standardiser?: Standardisation;
   grid?: DecisionGrid;
   gradcheck?: GradcheckResult;
+  /** a gradient check that was stopped: how many of its parameters it had checked */
+  gradcheckStopped?: { done: number; total: number };
 }
 
 export interface DoneMessage {
@@ -118,4 +125,4 @@ export interface FailedMessage {
   failure: JobFailure;
 }
 
-export type WorkerMessage = EpochMessage | CheckpointMessage | DoneMessage | FailedMessage;
+export type WorkerMessage = EpochMessage | CheckpointMessage | GradcheckProgressMessage | DoneMessage | FailedMessage;

@@ -4,7 +4,7 @@
  * check the gradients, reporting through `post`.
  */
 import {
-  createNetwork, decisionGrid, exampleCount, explainDivergence, exportWeights, gradcheck, importWeights, prepareData, selectExamples, train,
+  createNetwork, decisionGrid, exampleCount, explainDivergence, exportWeights, gradcheck, GradcheckStopped, importWeights, prepareData, selectExamples, train,
   TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData, type TrainOptions, type TrainResult,
 } from "../engine/index";
 import { CsvDataError, LoadCancelled } from "./csv-data";
@@ -55,11 +55,19 @@ export function standardisation(prepared: PreparedData): Standardisation | undef
   return s ? { mean: Array.from(s.mean), std: Array.from(s.std) } : undefined;
 }
 
-function checkGradients(network: Network, request: JobRequest, train: Dataset): JobResult["gradcheck"] {
+function checkGradients(network: Network, request: JobRequest, train: Dataset, io: JobIo): JobResult["gradcheck"] {
   const m = Math.max(1, Math.min(request.gradcheck.samples, exampleCount(train)));
   const batch = selectExamples(train, Array.from({ length: m }, (_, i) => i));
   const { epsilon, tolerance, maxParams } = request.gradcheck;
-  return gradcheck(network, batch.x, batch.y, { epsilon, tolerance, maxParams, seed: request.train.seed });
+  return gradcheck(network, batch.x, batch.y, {
+    epsilon, tolerance, maxParams, seed: request.train.seed,
+    onProgress: (progress) => io.post({ type: "gradcheck-progress", progress }), shouldStop: io.shouldStop,
+  });
+}
+
+// A stopped check ends its job as cancelled, saying how far it got.
+function stoppedCheck(request: JobRequest, stopped: GradcheckStopped): JobResult {
+  return { status: "cancelled", kind: request.kind, network: request.network.name, history: [], gradcheckStopped: stopped.progress };
 }
 
 // A divergence names its likely cause from the run's settings (lr, l2, momentum, init), not always the learning rate.
@@ -90,11 +98,17 @@ function runTraining(request: JobRequest, prepared: Prepared, network: Network, 
   });
   const grid = gridOf(network, data, resolution);
   const standardiser = standardisation(data);
-  return {
+  const trained: JobResult = {
     status: result.status, kind: "train", network: network.name, history: result.history, data: prepared.summary,
     weights: exportWeights(network), optimizer: result.optimizer.state(), epochs: result.epochs, names: prepared.names, ...(standardiser ? { standardiser } : {}), ...(grid ? { grid } : {}),
-    ...(request.gradcheckAfter && result.status === "completed" ? { gradcheck: checkGradients(network, request, data.train) } : {}),
   };
+  if (!request.gradcheckAfter || result.status !== "completed") return trained;
+  try {
+    return { ...trained, gradcheck: checkGradients(network, request, data.train, io) };
+  } catch (error) {
+    if (error instanceof GradcheckStopped) return { ...trained, status: "cancelled", gradcheckStopped: error.progress };
+    throw error;
+  }
 }
 
 export function failureOf(error: unknown): JobFailure {
@@ -118,12 +132,16 @@ export function runJob(request: JobRequest, io: JobIo): void {
     const network = createNetwork(request.network, { seed: request.train.seed });
     if (request.kind === "gradcheck") {
       if (request.resume) importWeights(network, request.resume.weights);
-      const checked = checkGradients(network, request, prepared.data.train);
+      const checked = checkGradients(network, request, prepared.data.train, io);
       io.post({ type: "done", result: { status: "completed", kind: "gradcheck", network: network.name, history: [], data: prepared.summary, gradcheck: checked } });
       return;
     }
     io.post({ type: "done", result: runTraining(request, prepared, network, io) });
   } catch (error) {
+    if (error instanceof GradcheckStopped) {
+      io.post({ type: "done", result: stoppedCheck(request, error) });
+      return;
+    }
     if (error instanceof LoadCancelled) {
       io.post({ type: "done", result: { status: "cancelled", kind: request.kind, network: request.network.name, history: [] } });
       return;

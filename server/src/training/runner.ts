@@ -9,6 +9,7 @@
  * needs (the compiled request, the source text, the result), so the editor
  * can save or export it later without retraining.
  */
+import { pathToFileURL } from "node:url";
 import { dirname } from "node:path";
 import { LineIndex, type NetworkModel } from "../language/index";
 import type {
@@ -63,6 +64,8 @@ export class NoRunError extends Error {
 }
 
 export interface RunnerOptions extends HostOptions {
+  /** where a document's data may be read from; when given, workspaceRoot and allowOutsideWorkspace are not used */
+  dataFiles?(uri: string): DataFileOptions;
   /** the workspace folder a document's data must stay in; default the document's own folder */
   workspaceRoot?(path: string | undefined): string | undefined;
   allowOutsideWorkspace?: boolean;
@@ -142,7 +145,7 @@ export class TrainingRunner {
 
   /** Where a document's data files may be read from (the workspace rule training uses). */
   dataOptions(path: string | undefined): DataFileOptions {
-    return this.files(path);
+    return this.files(path ? pathToFileURL(path).href : "untitled:model", path);
   }
 
   /** Whether a document has a job running now. */
@@ -154,7 +157,11 @@ export class TrainingRunner {
     void this.stop({});
   }
 
-  private files(path: string | undefined): DataFileOptions {
+  private files(uri: string, path: string | undefined): DataFileOptions {
+    if (this.options.dataFiles) {
+      const files = this.options.dataFiles(uri);
+      return this.options.maxDataBytes ? { ...files, maxBytes: this.options.maxDataBytes } : files;
+    }
     const root = this.options.workspaceRoot?.(path) ?? (path ? dirname(path) : undefined);
     return {
       ...(root ? { root } : {}),
@@ -167,7 +174,7 @@ export class TrainingRunner {
     const busy = this.running.get(context.uri);
     if (busy) throw new Error(`a job (${busy.jobId}) is already running for this document; stop it before starting another`);
     const defined = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) as Partial<CompileInput>;
-    const compiled = compileJob({ ...defined, kind, text: context.text, ...(context.path ? { path: context.path } : {}), displayName: context.path ?? context.uri, files: this.files(context.path) });
+    const compiled = compileJob({ ...defined, kind, text: context.text, ...(context.path ? { path: context.path } : {}), displayName: context.path ?? context.uri, files: this.files(context.uri, context.path) });
     if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
     const jobId = `job-${this.nextId++}`;
     const { request, model } = compiled;

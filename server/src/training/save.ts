@@ -12,14 +12,30 @@ export interface WriteHooks {
   beforeRename?(temporary: string): void;
 }
 
-/** Writes `content` (text, or bytes in chunks that are never joined) to `path` atomically. */
-export function writeFileAtomic(path: string, content: string | readonly Uint8Array[], hooks: WriteHooks = {}): void {
+// The temporaries being written now, so a signal handler can remove them before the process ends.
+const live = new Set<string>();
+
+/** Removes every temporary still being written; answers those that could not be removed. */
+export function removeTemporaries(): string[] {
+  const left: string[] = [];
+  for (const temporary of live) {
+    try { unlinkSync(temporary); } catch (failure) {
+      if ((failure as NodeJS.ErrnoException).code !== "ENOENT") left.push(temporary);
+    }
+    live.delete(temporary);
+  }
+  return left;
+}
+
+/** Writes `content` (text, or bytes chunk by chunk) to `path` atomically. */
+export function writeFileAtomic(path: string, content: string | Iterable<Uint8Array>, hooks: WriteHooks = {}): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const fd = openSync(temporary, "wx", 0o644);
+  live.add(temporary);
   try {
     try {
       if (typeof content === "string") writeSync(fd, content);
-      else for (const chunk of content) writeChunk(fd, chunk);
+      else for (const chunk of content) writeAll(fd, chunk);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -29,6 +45,8 @@ export function writeFileAtomic(path: string, content: string | readonly Uint8Ar
   } catch (failure) {
     try { unlinkSync(temporary); } catch { /* already gone */ }
     throw failure;
+  } finally {
+    live.delete(temporary);
   }
   try {
     // the rename itself is durable once the folder is flushed
@@ -37,9 +55,9 @@ export function writeFileAtomic(path: string, content: string | readonly Uint8Ar
   } catch { /* some file systems cannot fsync a folder */ }
 }
 
-function writeChunk(fd: number, chunk: Uint8Array): void {
-  let done = 0;
-  while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
+// writeSync may write less than asked
+function writeAll(fd: number, chunk: Uint8Array): void {
+  for (let done = 0; done < chunk.byteLength;) done += writeSync(fd, chunk, done, chunk.byteLength - done);
 }
 
 /** What may be replaced at a path the tool writes: files of its own kind, never anything else. */

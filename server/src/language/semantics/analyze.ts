@@ -105,6 +105,11 @@ export function findNetwork(model: Model, name?: string): NetworkModel | undefin
   return name === undefined ? model.networks[0] : model.networks.find((network) => network.name === name);
 }
 
+/** Every network of that name: more than one makes the name ambiguous to a command that picks by name. */
+export function networksNamed(model: Model, name: string): NetworkModel[] {
+  return model.networks.filter((network) => network.name === name);
+}
+
 /** The diagnostics that lie inside one network, for a command that runs only that network. */
 export function diagnosticsOf(analysis: Analysis, network: NetworkModel): Diagnostic[] {
   return analysis.diagnostics.filter((diagnostic) => contains(network.ast.span, diagnostic.span));

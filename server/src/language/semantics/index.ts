@@ -1,5 +1,5 @@
 /** Names, shapes, validation and compilation of .nnet networks. */
-export { analyze, diagnosticsOf, findNetwork, closestNetwork, maxDiagnostics, type Analysis, type AnalyzeOptions } from "./analyze";
+export { analyze, diagnosticsOf, findNetwork, networksNamed, closestNetwork, maxDiagnostics, type Analysis, type AnalyzeOptions } from "./analyze";
 export type { DataModel, Diagnostic, FileAccess, Fix, InputModel, LayerModel, Model, NetworkModel, Reference, Severity, TextEdit } from "./model";
 export {
   activations, dataSources, generatorNames, gradcheckKeys, initialisers, irisRows, lookup, losses, optimizers, reluFamily, spellings, trainKeys,

@@ -126,7 +126,6 @@
     send(message) { window.postMessage(message, "*"); },
     sendAll(messages) { messages.forEach((m) => window.postMessage(m, "*")); return settle(); },
     settle,
-    stash(value) { window.pending = value; },
     state() { return memoryState; },
   };
   setTheme(sessionStorage.getItem("nnet-harness-theme") || "dark");

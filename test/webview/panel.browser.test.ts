@@ -254,7 +254,7 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     // and no 10,000-object transfer through the browser protocol stands in the way on a loaded machine
     const sample = Array.from({ length: 100 }, (_, i) => epochMetrics(i + 1));
     await page.evaluate(([start, epochs]) => {
-      (window as unknown as { pending: unknown[] }).pending = [
+      (globalThis as unknown as { pending: unknown[] }).pending = [
         start, ...Array.from({ length: 10_000 }, (_, i) => ({ type: "progress", metrics: { ...epochs[i % epochs.length], epoch: i + 1 } })),
       ];
     }, [runMessage(10_000), sample] as const);

@@ -3,10 +3,10 @@
  * name two networks share, numbers written in another base, and a refused
  * data file whose message must say every way to allow it.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
+import { buildBundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 
 let cli = "";
 beforeAll(async () => {
@@ -14,10 +14,7 @@ beforeAll(async () => {
 });
 afterAll(removeWorkspaces);
 
-function nnet(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const nnet = (cwd: string, ...args: string[]): CliResult => runCli(cli, cwd, args);
 
 const network = (name: string, hidden: number): string => `network ${name} {
   input x: 2

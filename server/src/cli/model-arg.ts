@@ -6,7 +6,6 @@
 import { resolve } from "node:path";
 import { ModelFileError, modelExtension, type TrainedModel } from "../model/index";
 import { initialModel, isModelFile, readModelFile } from "../training/index";
-import { loadSource } from "./files";
 import { exit, type Io } from "./registry";
 import { compileFile, reporter, type FileArgs } from "./train";
 
@@ -34,10 +33,9 @@ export function loadModelArg(args: FileArgs, io: Io, allowSource: boolean): Load
   if (looksLikeModel(args.file) || !allowSource) return readModelArg(args.file, args.json, io);
   const compiled = compileFile(args, "train", io);
   if (typeof compiled === "number") return compiled;
-  const source = loadSource(args.file);
   const path = resolve(args.file.replace(/\.nnet$/, "") + modelExtension);
   try {
-    const model = initialModel(compiled.request, { ...(source.ok ? { path: source.path, text: source.text } : { text: "" }) }, path);
+    const model = initialModel(compiled.request, compiled.source, path);
     return { model, path, fromSource: true };
   } catch (failure) {
     reporter(args.json, io)(`cannot read the data of '${compiled.request.network.name}': ${failure instanceof Error ? failure.message : String(failure)}`);

@@ -9,9 +9,8 @@ import {
   type CheckpointMessage, type Compiled, type HostOptions, type JobResult,
 } from "../training/index";
 import { ModelFileError, type TrainedModel } from "../model/index";
-import { loadSource } from "./files";
 import { exit, type Io } from "./registry";
-import { compileFile, reporter, type FileArgs } from "./train";
+import { compileFile, reporter, type CompiledFile, type FileArgs } from "./train";
 
 export interface SaveArgs {
   file: string;
@@ -23,7 +22,7 @@ export interface SaveArgs {
 }
 
 export interface SavePlan {
-  compiled: Extract<Compiled, { ok: true }>;
+  compiled: CompiledFile;
   host: HostOptions;
   /** the number the last epoch will have */
   lastEpoch: number;
@@ -69,8 +68,8 @@ export function prepareSave(args: SaveArgs, io: Io): SavePlan | number {
   const fileArgs: FileArgs = { ...args.values, file: args.file };
   const compiled = compileFile(fileArgs, "train", io, { ...(args.epochs !== undefined ? { epochs: args.epochs } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}) });
   if (typeof compiled === "number") return compiled;
-  const source = loadSource(args.file);
-  const text = source.ok ? source.text : "";
+  const { source } = compiled;
+  const text = source.text;
   if (resumed) {
     const problem = resumeProblem(resumed, compiled);
     if (problem) return report(problem), exit.problems;
@@ -84,7 +83,7 @@ export function prepareSave(args: SaveArgs, io: Io): SavePlan | number {
   if (save !== undefined) {
     const data = compiled.request.data.spec.kind === "csv" ? [compiled.request.data.spec.path] : [];
     try {
-      checkModelTarget(save, { ...(source.ok ? { source: source.path } : {}), data });
+      checkModelTarget(save, { source: source.path, data });
     } catch (failure) {
       if (failure instanceof ModelTargetError) return report(`cannot save: ${failure.message}`), exit.usage;
       throw failure;
@@ -96,7 +95,7 @@ export function prepareSave(args: SaveArgs, io: Io): SavePlan | number {
   const write = (result: JobResult, checkpoint?: CheckpointMessage): string | false => {
     try {
       const model = modelFromRun({
-        request: compiled.request, result, source: { ...(source.ok ? { path: source.path } : {}), text }, target: save!,
+        request: compiled.request, result, source, target: save!,
         ...(checkpoint ? { weights: checkpoint.weights, optimizer: checkpoint.optimizer } : {}), ...(resumed ? { resumed } : {}),
       });
       writeModelFile(save!, model);

@@ -69,8 +69,10 @@ export function reporter(json: boolean | undefined, io: Io): Report {
   return (message) => (json ? io.out(JSON.stringify({ event: "error", message }) + "\n") : io.err(`nnet: ${message}\n`));
 }
 
+export type CompiledFile = Extract<Compiled, { ok: true }> & { source: { path: string; text: string } };
+
 /** Reads and compiles FILE; on failure prints why and answers the exit code. */
-export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epochs?: number; seed?: number; gradcheckAfter?: boolean } = {}): Extract<Compiled, { ok: true }> | number {
+export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epochs?: number; seed?: number; gradcheckAfter?: boolean } = {}): CompiledFile | number {
   const source = loadSource(args.file);
   if (!source.ok) return reporter(args.json, io)(source.message), exit.usage;
   const compiled = compileJob({
@@ -81,7 +83,7 @@ export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epoc
   if (compiled.ok) {
     // stderr keeps --json's standard output pure JSON
     for (const warning of compiled.warnings) io.err(`${warning}\n`);
-    return compiled;
+    return { ...compiled, source: { path: source.path, text: source.text } };
   }
   if (args.json) io.out(JSON.stringify({ event: "error", message: compiled.problems.join("\n"), problems: compiled.problems }) + "\n");
   else for (const problem of compiled.problems) io.err(`${problem}\n`);

@@ -66,7 +66,7 @@ export async function startClient(options: { command?: string[]; initializationO
   await connection.sendRequest("initialize", {
     processId: process.pid, rootUri: null,
     workspaceFolders: options.workspaceFolders?.map((path) => ({ uri: pathToFileURL(path).href, name: basename(path) })) ?? null,
-    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     initializationOptions: options.initializationOptions,
   });
   connection.sendNotification("initialized", {});

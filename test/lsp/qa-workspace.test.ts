@@ -71,3 +71,39 @@ describe.skipIf(!existsSync(serverPath))("nnet.data.allowOutsideWorkspace", () =
     await client.diagnostics(uri, (p) => client.published.indexOf(p) >= again && refused(p));
   });
 });
+
+describe.skipIf(!existsSync(serverPath))("workspace folders added and removed later", () => {
+  let client: TestClient;
+  const dir = mkdtempSync(join(tmpdir(), "nnet-lsp-folders-"));
+  const folder = (name: string) => ({ uri: pathToFileURL(join(dir, name)).href, name });
+  beforeAll(async () => {
+    for (const name of ["first", "second"]) mkdirSync(join(dir, name));
+    writeFileSync(join(dir, "second", "own.csv"), "a,b,label\n1,2,0\n3,4,1\n");
+    client = await startClient({ workspaceFolders: [join(dir, "first")] });
+  });
+  afterAll(async () => {
+    await client?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("re-checks open documents when a folder is added, and refuses its data again once it is removed", async () => {
+    const uri = pathToFileURL(join(dir, "second", "late.nnet")).href;
+    const outside = (p: { diagnostics: { message: string }[] }) => p.diagnostics.some((d) => d.message.includes("outside every workspace folder"));
+    const clean = (p: { diagnostics: { severity?: number }[] }) => p.diagnostics.every((d) => d.severity !== 1);
+    open(client, uri, reader("own.csv"));
+    await client.diagnostics(uri, outside);
+
+    const added = client.published.length;
+    client.connection.sendNotification("workspace/didChangeWorkspaceFolders", { event: { added: [folder("second")], removed: [] } });
+    const allowed = await client.diagnostics(uri, (p) => client.published.indexOf(p) >= added && !outside(p));
+    expect(allowed.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+    const summary = () => client.connection.sendRequest<{ errors: number }>("nnet/summary", { uri });
+    expect((await summary()).errors).toBe(0);
+
+    const removed = client.published.length;
+    client.connection.sendNotification("workspace/didChangeWorkspaceFolders", { event: { added: [], removed: [folder("second")] } });
+    const refused = await client.diagnostics(uri, (p) => client.published.indexOf(p) >= removed && outside(p));
+    expect(clean(refused)).toBe(false);
+    expect((await summary()).errors).toBeGreaterThan(0);
+  });
+});

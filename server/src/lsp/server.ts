@@ -69,6 +69,7 @@ const capabilities: InitializeResult["capabilities"] = {
   definitionProvider: true,
   referencesProvider: true,
   codeLensProvider: { resolveProvider: false },
+  workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 };
 
 /** Starts the server on stdio (editors, `nnet lsp --stdio`) or Node IPC (the VS Code client). */
@@ -88,10 +89,17 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     publish: (uri) => publishDiagnostics(context, uri),
   };
   let dynamicConfiguration = false;
+  let folderChanges = false;
+  // what the checker may read has changed: every open document is checked again
+  const recheckAll = (): void => {
+    context.store.invalidate();
+    for (const uri of context.store.all()) context.publish(uri);
+  };
   connection.onInitialize((params) => {
     folders.set(params);
     context.settings.supported = params.capabilities.workspace?.configuration === true;
     dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    folderChanges = params.capabilities.workspace?.workspaceFolders === true;
     const init = params.initializationOptions as { diagnosticsDebounceMs?: unknown; allowOutsideWorkspace?: unknown } | undefined;
     if (typeof init?.diagnosticsDebounceMs === "number" && init.diagnosticsDebounceMs >= 0) context.store.debounceMs = init.diagnosticsDebounceMs;
     // editors without workspace/configuration (e.g. over stdio) can say it once here
@@ -99,17 +107,20 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     return { capabilities, serverInfo: { name: "nnet-language-server", version: "0.1.0" } };
   });
   // without this registration, a client that pulls settings is never told they changed
-  // a change of what the checker may read re-checks every open document
   const readDataPolicy = async (): Promise<void> => {
     if (!context.settings.supported) return;
     const allow = (await context.settings.global()).data.allowOutsideWorkspace;
     if (allow === data.allowOutsideWorkspace) return;
     data.allowOutsideWorkspace = allow;
-    context.store.invalidate();
-    for (const uri of context.store.all()) context.publish(uri);
+    recheckAll();
   };
   connection.onInitialized(() => {
     if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    // the feature throws for a client that never sends the change
+    if (folderChanges) connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      folders.change(event);
+      recheckAll();
+    });
     void readDataPolicy();
   });
   connection.onDidChangeConfiguration(() => {

@@ -1,5 +1,5 @@
 /** The client's workspace folders: a document's data must lie inside the folder that holds it. */
-import type { InitializeParams } from "vscode-languageserver/node";
+import type { InitializeParams, WorkspaceFoldersChangeEvent } from "vscode-languageserver/node";
 import { pathOfUri } from "./convert";
 
 export class WorkspaceFolders {
@@ -7,7 +7,13 @@ export class WorkspaceFolders {
 
   set(params: InitializeParams): void {
     const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    this.roots = uris.flatMap((uri) => pathOfUri(uri) ?? []).sort((a, b) => b.length - a.length);
+    this.roots = innermostFirst(paths(uris));
+  }
+
+  /** Folders added or removed after initialize (workspace/didChangeWorkspaceFolders). */
+  change(event: WorkspaceFoldersChangeEvent): void {
+    const removed = new Set(paths(event.removed.map((folder) => folder.uri)));
+    this.roots = innermostFirst([...this.roots.filter((root) => !removed.has(root)), ...paths(event.added.map((folder) => folder.uri))]);
   }
 
   /** The innermost folder holding `path`; undefined when none does (see data-policy.ts). */
@@ -16,3 +22,8 @@ export class WorkspaceFolders {
     return this.roots.find((root) => path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`));
   }
 }
+
+const paths = (uris: string[]): string[] => uris.flatMap((uri) => pathOfUri(uri) ?? []);
+
+/** so that `rootOf` finds the nearest folder */
+const innermostFirst = (roots: string[]): string[] => [...new Set(roots)].sort((a, b) => b.length - a.length);

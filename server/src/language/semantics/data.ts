@@ -4,7 +4,8 @@
  */
 import type * as ast from "../syntax/ast";
 import type { DataSpec, GeneratorName } from "../../engine/spec";
-import { dataSources, generatorNames, irisRows, lookup } from "./catalog";
+import { dataSources, generatorNames, irisRows, lookup, type NameInfo } from "./catalog";
+import { rangeProblem } from "./ranges";
 import { csvShape, readCsvTable } from "./csv";
 import type { DataModel, Diagnostic, FileAccess } from "./model";
 import { paramValue, numberArg, stringArg } from "./args";
@@ -28,6 +29,12 @@ function describeInline(entry: ast.DataEntry, inline: ast.InlineData): DataModel
   };
 }
 
+// A count outside its range is an error at its token: no shape is derived from it, so no second error repeats it as units.
+function inRange(info: NameInfo, name: string, value: number): boolean {
+  const range = info.params.find((param) => param.name === name)?.range;
+  return !range || rangeProblem(range, value) === undefined;
+}
+
 function describeGenerator(entry: ast.DataEntry, call: ast.Call, name: GeneratorName): DataModel {
   const info = lookup(dataSources, name)!;
   const samples = paramValue(call, info, "samples");
@@ -35,7 +42,8 @@ function describeGenerator(entry: ast.DataEntry, call: ast.Call, name: Generator
   const classes = name === "spiral" ? paramValue(call, info, "classes") : 2;
   const spec: DataSpec = { kind: "generator", name, samples, noise, classes };
   const targets = name === "spiral" && classes > 2 ? classes : 1;
-  return { entry, features: info.features, targets, rows: samples, spec, issues: [] };
+  const model: DataModel = { entry, features: info.features, rows: samples, spec, issues: [] };
+  return inRange(info, "classes", classes) ? { ...model, targets } : model;
 }
 
 const csvIssue = (span: ast.Span, code: string, message: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({
@@ -69,6 +77,7 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
   if (!path || !target || !context.files) return model;
   const resolved = context.files.resolve(context.path, path.value);
   const classes = numberArg(call, "classes", NaN);
+  const badClasses = !Number.isNaN(classes) && !inRange(lookup(dataSources, "csv")!, "classes", classes);
   model.path = resolved;
   model.spec = { kind: "csv", path: resolved, target: target.value, ...(Number.isFinite(classes) ? { classes } : {}) };
   const text = context.files.readFile(resolved);
@@ -79,7 +88,7 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
     return model;
   }
   const table = readCsvTable(text);
-  const shape = table.header.length > 0 ? csvShape(table, target.value, Number.isFinite(classes) ? classes : undefined) : undefined;
+  const shape = table.header.length > 0 ? csvShape(table, target.value, Number.isFinite(classes) && !badClasses ? classes : undefined) : undefined;
   if (table.header.length > 0 && !shape) model.issues.push(targetIssue(target, table.header, path.value));
   for (const problem of shape?.problems ?? table.problems) {
     model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: ${problem.message}`));
@@ -89,6 +98,8 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
     // rows that were all malformed are reported above, and the file does have rows
     if (shape.problems.length === 0) model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: the CSV file has a header but no data rows`));
     Object.assign(model, { features: shape.features, ...(shape.problems.length === 0 ? { rows: 0 } : {}) });
+  } else if (shape && badClasses) {
+    Object.assign(model, { features: shape.features, rows: shape.rows });
   } else if (shape) {
     Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels });
     if (shape.numericValues) model.numericTarget = { column: target.value, ...shape.numericValues };

@@ -32,7 +32,7 @@ interface Failure {
 }
 
 function problemsOf(fuzz: FuzzCase): string[] {
-  return exercise(fuzz.text, stats).problems;
+  return exercise(fuzz.text, stats, { budgeted: true }).problems;
 }
 
 function runChunk(chunkSeed: number, runs: number): Failure | undefined {
@@ -66,7 +66,7 @@ function main(): void {
   const started = performance.now();
   const failures: Failure[] = [];
   for (const huge of hugeCases()) {
-    const problems = exercise(huge.text, stats).problems;
+    const problems = exercise(huge.text, stats, { budgeted: true }).problems;
     if (problems.length > 0) failures.push({ seed, problems, counterexample: `hugeCases(): ${huge.name}` });
   }
   let ran = 0;

@@ -1,9 +1,11 @@
 /**
  * Parse and check times of generated networks of 10 to 10,000 layers, as
  * medians of several runs, with milliseconds per layer to show the growth
- * is linear. Run with `npm run bench:language`.
+ * is linear, then the editor's budgets on hostile texts (budgets.ts). Run
+ * with `npm run bench:language`.
  */
 import { analyze, parse } from "../server/src/language/index";
+import { measureBudgets } from "./budgets";
 
 /** A network of `layers` layers mixing dense layers with residual adds and concats. */
 export function generate(layers: number): string {
@@ -44,3 +46,4 @@ for (const layers of sizes) {
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c])).join("  "));
 console.log("check ms = total (parse + check) minus parse; total is one analyze() call.");
+if (measureBudgets() > 0) process.exitCode = 1;

@@ -239,11 +239,10 @@ describe("nnet gradcheck", () => {
 });
 
 describe("nnet demo", () => {
-  it("trains the spiral, prints the final accuracy and the gradient check table, well under a minute", () => {
-    const started = Date.now();
+  // its time is measured by `npm run bench:language` (bench/budgets.ts)
+  it("trains the spiral, prints the final accuracy and the gradient check table", () => {
     const result = nnet("demo");
     expect(result.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.stdout).toContain("training spiral from examples/spiral.nnet: 337 parameters, 300 epochs");
     const accuracy = /training accuracy (\d+\.\d)%/.exec(result.stdout);
     expect(Number(accuracy?.[1])).toBeGreaterThanOrEqual(95);

@@ -230,7 +230,7 @@ export const anyCase: fc.Arbitrary<FuzzCase> = fc.oneof(
 const megabyte = 1 << 20;
 const small = "network n {\n  input x: 2\n  layer h: dense 3 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data xor\n}\n";
 
-/** Texts far outside what anyone types: 10,000-deep nesting and 1 MB lines; `heavy` ones (a million tokens) run only in `npm run fuzz`. */
+/** Texts far outside what anyone types: 10,000-deep nesting and 1 MB lines; `heavy` ones (half a million tokens or more) run only in `npm run fuzz`. */
 export function hugeCases(): { name: string; text: string; heavy?: boolean }[] {
   const deep = 10_000;
   return [
@@ -249,7 +249,8 @@ export function hugeCases(): { name: string; text: string; heavy?: boolean }[] {
     { name: "1 MB unterminated string", text: `${small}"${"s".repeat(megabyte)}` },
     { name: "1 MB of emoji", text: `network n { layer ${"🧠".repeat(megabyte / 4)} }`, heavy: true },
     { name: "1 MB of commas in a body", text: `network n { input x: 2${",".repeat(megabyte)} }`, heavy: true },
-    { name: "1 MB inline row", text: `network n {\n  input x: 2\n  data { ${"1 ".repeat(megabyte / 2)}-> 1 }\n}\n` },
+    // the suite formats and checks it in regressions.test.ts and sends it to the server in server.test.ts
+    { name: "1 MB inline row", text: `network n {\n  input x: 2\n  data { ${"1 ".repeat(megabyte / 2)}-> 1 }\n}\n`, heavy: true },
     { name: "1 MB without a line end, CR only", text: small.replace(/\n/g, "\r").repeat(Math.ceil(megabyte / small.length)), heavy: true },
   ];
 }

@@ -1,13 +1,14 @@
 /**
  * Bad input never breaks the language tooling (ARCHITECTURE invariant 1):
  * valid networks, the same networks mutated, and huge texts, through every
- * IDE operation, with a fixed seed. `npm run fuzz` runs the same property on
- * 100,000 cases.
+ * IDE operation, with a fixed seed. The suite runs a few hundred cases so it
+ * stays quick; `npm run fuzz` runs the same property on 100,000 cases and
+ * also holds every answer to its time budget.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../server/src/language/index";
-import { budgetMs, exercise, type Stats } from "./exercise";
+import { exercise, type Stats } from "./exercise";
 import { formatProblems } from "./format-contract";
 import { fuzzCase, hugeCases, validFile } from "./generators";
 
@@ -36,27 +37,29 @@ describe("fuzz: every IDE operation on generated and mutated .nnet text", () => 
     }), { numRuns: 300, seed: ciSeed });
   });
 
-  it("valid files: nothing throws, answers stay in range and in budget, formatting keeps its contract", () => {
-    fc.assert(fc.property(validFile, expectClean), { numRuns: 400, seed: ciSeed });
+  it("valid files: nothing throws, answers stay in range, formatting keeps its contract", () => {
+    fc.assert(fc.property(validFile, expectClean), { numRuns: 120, seed: ciSeed });
   }, 120_000);
 
   it("mutated files: the same, for deleted, duplicated, swapped tokens, cuts, garbage, odd numbers and unicode", () => {
-    fc.assert(fc.property(fuzzCase, (fuzz) => expectClean(fuzz.text)), { numRuns: 1800, seed: ciSeed + 1 });
+    fc.assert(fc.property(fuzzCase, (fuzz) => expectClean(fuzz.text)), { numRuns: 500, seed: ciSeed + 1 });
   }, 120_000);
 
   it("arbitrary strings, any code unit: the same", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), expectClean), { numRuns: 300, seed: ciSeed + 2 });
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), expectClean), { numRuns: 150, seed: ciSeed + 2 });
   });
 
-  // the three million-token texts take seconds each here; `npm run fuzz` runs them
+  // the heaviest texts take seconds each here, and hover at every token of a deep text far more: `npm run fuzz` runs
+  // them all at every token; the suite hovers at an even sample
   for (const huge of hugeCases().filter((each) => !each.heavy)) {
     it(`huge input: ${huge.name}`, () => {
-      const { problems } = exercise(huge.text, stats);
+      const { problems } = exercise(huge.text, stats, { hoverOffsets: 20 });
       expect(problems).toEqual([]);
     }, 60_000);
   }
 
-  it(`the slowest answer per operation stays under ${budgetMs} ms on texts under 100 KB`, () => {
+  // the times are reported, not asserted: `npm run fuzz` holds them to the budget
+  it("every operation was exercised, and its slowest answer is reported", () => {
     const rows = [...stats].map(([operation, entry]) =>
       `${operation}: ${entry.calls} calls, slowest under 100 KB ${entry.slowestTimedMs.toFixed(2)} ms, of all ${entry.slowestMs.toFixed(2)} ms (${entry.slowestLength} chars)`);
     console.log(`fuzz answers:\n  ${rows.join("\n  ")}`);

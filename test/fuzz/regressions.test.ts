@@ -1,30 +1,23 @@
 /**
  * The smallest inputs that broke the tooling when the fuzzer first met them,
  * kept so they stay fixed. Each names the operation and what went wrong.
+ * The ones that were slow are checked for their answer here; their times are
+ * measured by `npm run bench:language` (bench/budgets.ts), not asserted.
  */
 import { describe, expect, it } from "vitest";
 import * as ide from "../../server/src/language/ide/index";
-import { budgetMs, exercise } from "./exercise";
+import { exercise } from "./exercise";
 
 const documentOf = (text: string): ide.IdeDocument => ide.analyzeDocument({ uri: "file:///regression.nnet", version: 1, text });
-
-/** The fastest of a few runs, so a loaded machine does not fail the test (the suite's timing policy). */
-function fastestMs(answer: () => unknown, runs = 4): number {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    answer();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
 
 const small = "network n {\n  input x: 2\n  layer h: dense 3 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data xor\n}\n";
 
 describe("fuzz regressions", () => {
-  it("format: 10,000 nested { } (20 KB) formats within budget, not in O(n²) (was 1.3 s)", () => {
+  it("format: 10,000 nested { } (20 KB) formats, and formats again to the same text (was 1.3 s, O(n²))", () => {
     const text = `network n {\n  input x: 2\n  ${"{".repeat(10_000)}${"}".repeat(10_000)}\n}\n`;
-    expect(fastestMs(() => ide.formatText(text))).toBeLessThan(budgetMs);
+    const formatted = ide.formatText(text);
+    expect(formatted.replace(/\s/g, "")).toBe(text.replace(/\s/g, ""));
+    expect(ide.formatText(formatted)).toBe(formatted);
   });
 
   it("format: 10,000 unclosed { do not indent 10,000 levels (was 100 MB of output in 2 s)", () => {
@@ -32,16 +25,11 @@ describe("fuzz regressions", () => {
     const formatted = ide.formatText(text);
     expect(formatted.length, "linear: at most 16 levels of indent per line").toBeLessThan(40 * text.length);
     expect(ide.formatText(formatted)).toBe(formatted);
-    expect(fastestMs(() => ide.formatText(text))).toBeLessThan(budgetMs);
   });
 
-  it("format: a 1 MB inline row formats in linear time (was 160 s: the line was trimmed once per token)", () => {
-    const row = (bytes: number): string => `network n {\n  input x: 2\n  data { ${"1 ".repeat(bytes / 2)}-> 1 }\n}\n`;
-    expect(fastestMs(() => ide.formatText(row(50_000)), 2)).toBeLessThan(budgetMs);
-    const start = performance.now();
-    const formatted = ide.formatText(row(1 << 20));
-    expect(performance.now() - start).toBeLessThan(5_000);
-    expect(formatted).toBe(row(1 << 20));
+  it("format: a 1 MB inline row is left as it is (was 160 s: the line was trimmed once per token)", () => {
+    const row = `network n {\n  input x: 2\n  data { ${"1 ".repeat(1 << 19)}-> 1 }\n}\n`;
+    expect(ide.formatText(row)).toBe(row);
   });
 
   it("hover: a layer named like the input does not make the hover's network cyclic (was an endless loop, out of memory)", () => {
@@ -69,12 +57,10 @@ describe("fuzz regressions", () => {
     }
   });
 
-  it("completion after a 60,000-character name answers within budget (was 1.1 s, quadratic in the line length)", () => {
+  it("completion after a 60,000-character name answers (was 1.1 s, quadratic in the line length)", () => {
     const text = small.replace("layer h:", `layer ${"h".repeat(60_000)}:`);
     const document = documentOf(text);
-    const at = text.indexOf("hhhh") + 30_000;
-    expect(fastestMs(() => ide.completion(document, at))).toBeLessThan(budgetMs);
-    expect(fastestMs(() => ide.completion(document, text.indexOf(": dense") + 2))).toBeLessThan(budgetMs);
+    for (const at of [text.indexOf("hhhh") + 30_000, text.indexOf(": dense") + 2]) expect(Array.isArray(ide.completion(document, at).items)).toBe(true);
   });
 
   it("completion reads lines ended by CR alone like any other line", () => {

@@ -151,30 +151,16 @@ describe("a 1,000-layer file", () => {
   lines.push("  layer out: dense 3 softmax", "  loss cross_entropy", "  data iris", "}", "");
   const text = lines.join("\n");
 
-  it("answers every feature in linear time (no quadratic path building or token scans)", () => {
+  // the times of these answers are measured by `npm run bench:language` (bench/budgets.ts)
+  it("answers every feature on it", () => {
     const document = open(text);
-    // the fastest of a few warm runs, so a loaded machine does not fail the test (the suite's timing policy)
-    const timed = (what: string, work: () => unknown) => {
-      work();
-      let fastest = Infinity;
-      for (let run = 0; run < 4; run++) {
-        const began = performance.now();
-        work();
-        fastest = Math.min(fastest, performance.now() - began);
-      }
-      return [what, fastest] as const;
-    };
-    const times = [
-      timed("hover h1", () => ide.hover(document, text.indexOf("h1:"))),
-      timed("hover network", () => ide.hover(document, text.indexOf("deep"))),
-      timed("completion", () => ide.completion(document, text.indexOf("dense 8 tanh", text.length / 2) + 9)),
-      timed("semantic tokens", () => ide.semanticTokens(document)),
-      timed("inlay hints", () => ide.inlayHints(document, { start: 0, end: text.length })),
-      timed("symbols", () => ide.documentSymbols(document)),
-      timed("references", () => ide.references(document, text.indexOf("h500:"), true)),
-      timed("format", () => ide.format(document)),
-    ];
-    for (const [what, ms] of times) expect(ms, what).toBeLessThan(100);
+    expect(ide.hover(document, text.indexOf("deep"))?.markdown).toContain("deep");
+    expect(ide.completion(document, text.indexOf("dense 8 tanh", text.length / 2) + 9).items.length).toBeGreaterThan(0);
+    expect(ide.semanticTokens(document).length).toBeGreaterThan(3000);
+    expect(ide.inlayHints(document, { start: 0, end: text.length }).length).toBeGreaterThan(900);
+    expect(ide.documentSymbols(document)[0]?.children?.length).toBe(1003);
+    expect(ide.references(document, text.indexOf("h508:"), true).length).toBe(2);
+    expect(Array.isArray(ide.format(document))).toBe(true);
     const h1 = ide.hover(document, text.indexOf("h1:"))!.markdown;
     expect(h1).toMatch(/the sum over its ≈ 6\.3 × 10²⁹ paths to the output/);
     expect(h1).toContain("more paths");

@@ -12,22 +12,29 @@ import { exportPytorch, ExportError } from "../../server/src/export/index";
 import { decodeContainer, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
 import { buildBundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
+import { hasModules, python, PythonProcess } from "./python";
 
-const python = "/usr/bin/python3";
 const torchrun = existsSync("/usr/bin/torchrun") ? ["/usr/bin/torchrun"] : [python, "-m", "torch.distributed.run"];
-const hasTorch = spawnSync(python, ["-c", "import torch, numpy"], { encoding: "utf8" }).status === 0;
+const hasTorch = hasModules("torch", "numpy");
 if (!hasTorch) console.warn("PyTorch export tests skipped: /usr/bin/python3 cannot import torch; install the Debian package python3-torch (apt install python3-torch)");
+const threads = { OMP_NUM_THREADS: "1" };
 
 let cli = "";
+/** the exported scripts, all run in one interpreter (torch is imported once per file, not per case) */
+let py: PythonProcess;
 beforeAll(async () => {
+  if (hasTorch) py = new PythonProcess(["torch", "numpy", "torch.distributed", "torch.nn.parallel"], threads);
   cli = (await buildBundles()).cli;
 });
-afterAll(removeWorkspaces);
+afterAll(async () => {
+  await py?.close();
+  removeWorkspaces();
+});
 
 const nnet = (...args: string[]): CliResult => runCli(cli, root, args);
 
 function run(command: string[], cwd: string): string {
-  const result = spawnSync(command[0], command.slice(1), { cwd, encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  const result = spawnSync(command[0]!, command.slice(1), { cwd, encoding: "utf8", env: { ...process.env, ...threads } });
   if (result.status !== 0) throw new Error(`${command.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -55,13 +62,13 @@ const activationsNet = `network acts {
 describe.skipIf(!hasTorch)("the exported module predicts what the engine predicts", () => {
   const cases: [string, string][] = [["iris", "examples/iris.nnet"], ["spiral", "examples/spiral.nnet"], ["residual", "examples/residual.nnet"], ["sine", "examples/sine.nnet"], ["acts", ""]];
   for (const [name, file] of cases) {
-    it(`${name}: predict.py on the saved weights equals the engine's predictions to 1e-12`, () => {
+    it(`${name}: predict.py on the saved weights equals the engine's predictions to 1e-12`, async () => {
       const dir = workspace({ "acts.nnet": activationsNet });
       const model = join(dir, `${name}.nnetmodel`);
       expect(nnet("train", "--epochs", "20", "--save", model, file || join(dir, "acts.nnet")).code).toBe(0);
       const out = join(dir, "torch");
       expect(nnet("export", model, "--to", "pytorch", "--out", out).code).toBe(0);
-      const outputs = JSON.parse(run([python, "predict.py", "--json"], out)) as number[][];
+      const outputs = JSON.parse(await py.stdout(out, "predict.py", ["--json"])) as number[][];
       // layers named as nn.Module's methods get a trailing _ and still load and run
       if (name === "acts") expect(readFileSync(join(out, "model.py"), "utf8")).toContain("self.forward_ = nn.Linear(1, 8, dtype=torch.float64)");
 
@@ -122,13 +129,13 @@ describe.skipIf(!hasTorch)("train.py replays the engine's training", () => {
     ["mse on softmax, elu, softplus, shuffle false (no order file)", unfusedNet, []],
   ];
   for (const [name, text, flags] of cases) {
-    it(`${name}: 5 epochs from the engine's initial weights give the engine's losses to 1e-9`, () => {
+    it(`${name}: 5 epochs from the engine's initial weights give the engine's losses to 1e-9`, async () => {
       const dir = workspace({ "net.nnet": text });
       const engine = jsonLines(nnet("train", "--json", "--epochs", "5", join(dir, "net.nnet")).stdout).filter((e) => e.epoch !== undefined && (e as { event?: unknown }).event === "epoch");
       const out = join(dir, "torch");
       expect(nnet("export", join(dir, "net.nnet"), "--to", "pytorch", "--out", out, ...flags).code).toBe(0);
       expect(existsSync(join(out, "order.npy"))).toBe(flags.length > 0);
-      const torch = jsonLines(run([python, "train.py", "--epochs", "5", "--json"], out));
+      const torch = jsonLines(await py.stdout(out, "train.py", ["--epochs", "5", "--json"]));
       expect(torch.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
       expect(engine.length).toBe(5);
       let worst = 0;
@@ -142,7 +149,7 @@ describe.skipIf(!hasTorch)("train.py replays the engine's training", () => {
 });
 
 describe.skipIf(!hasTorch)("a trained model's export continues as nnet train --resume", () => {
-  it("adam's moments and step and the later epochs' shuffles carry over: 3 more epochs to 1e-9", () => {
+  it("adam's moments and step and the later epochs' shuffles carry over: 3 more epochs to 1e-9", async () => {
     const dir = workspace({ "net.nnet": adamNet.replace("epochs 40", "epochs 3") });
     const model = join(dir, "m.nnetmodel");
     expect(nnet("train", "--save", model, join(dir, "net.nnet")).code).toBe(0);
@@ -150,12 +157,12 @@ describe.skipIf(!hasTorch)("a trained model's export continues as nnet train --r
     const out = join(dir, "torch");
     expect(nnet("export", model, "--to", "pytorch", "--out", out, "--same-order").code).toBe(0);
     expect(existsSync(join(out, "optimizer.safetensors"))).toBe(true);
-    const torch = jsonLines(run([python, "train.py", "--json"], out));
+    const torch = jsonLines(await py.stdout(out, "train.py", ["--json"]));
     expect(torch.map((e) => e.epoch)).toEqual([4, 5, 6]);
     expect(engine.map((e) => e.epoch)).toEqual([4, 5, 6]);
     let worst = 0;
     torch.forEach((e, i) => { for (const key of ["loss", "valLoss"]) worst = Math.max(worst, relative(e[key], engine[i][key])); });
-    const fresh = jsonLines(run([python, "train.py", "--json", "--moments", ""], out));
+    const fresh = jsonLines(await py.stdout(out, "train.py", ["--json", "--moments", ""]));
     console.log(`[pytorch export] resumed adam: per-epoch losses of epochs 4-6, max relative difference ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-9);
     expect(relative(fresh[0].loss, engine[0].loss)).toBeGreaterThan(1e-6);
@@ -163,11 +170,11 @@ describe.skipIf(!hasTorch)("a trained model's export continues as nnet train --r
 });
 
 describe.skipIf(!hasTorch)("torchrun", () => {
-  it("2 processes (gloo, CPU) give one process's weights after one epoch to 1e-9", () => {
+  it("2 processes (gloo, CPU) give one process's weights after one epoch to 1e-9", async () => {
     const dir = workspace({ "net.nnet": sgdNet });
     const out = join(dir, "torch");
     expect(nnet("export", join(dir, "net.nnet"), "--to", "pytorch", "--out", out).code).toBe(0);
-    run([python, "train.py", "--epochs", "1", "--save", "one.safetensors"], out);
+    await py.stdout(out, "train.py", ["--epochs", "1", "--save", "one.safetensors"]);
     const log = run([...torchrun, "--nproc_per_node", "2", "--redirects", "1", "--tee", "1", "train.py", "--epochs", "1", "--save", "two.safetensors", "--json"], out);
     expect(jsonLines(log).length).toBe(1);
     const one = decodeContainer(readFileSync(join(out, "one.safetensors"))).tensors;

@@ -13,16 +13,25 @@ import { exportOnnx } from "../../server/src/export/onnx/index";
 import { networkOf, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
 import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
-
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
-afterAll(removeWorkspaces);
+import { hasModules, python, PythonProcess } from "./python";
 
 // Debian's python, not the pyenv one on PATH: CI installs python3-onnx for it
-const python = "/usr/bin/python3";
-const hasOnnx = spawnSync(python, ["-c", "import onnx"]).status === 0;
+const hasOnnx = hasModules("onnx");
+let cli = "";
+/** onnx.checker runs in one Python process for the whole file */
+let py: PythonProcess;
+let checkerFolder = "";
+beforeAll(async () => {
+  if (hasOnnx) {
+    py = new PythonProcess(["onnx"]);
+    checkerFolder = workspace({ "check.py": checkerScript });
+  }
+  cli = (await buildBundles()).cli;
+});
+afterAll(async () => {
+  await py?.close();
+  removeWorkspaces();
+});
 if (!hasOnnx) console.warn(`python3-onnx is missing (${python} cannot import onnx): the onnx.checker checks in these tests are skipped; apt-get install python3-onnx`);
 
 function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -119,8 +128,7 @@ function difference(onnx: Matrix, engine: Matrix, dtype: "float32" | "float64"):
 
 interface Checked { ir_version: number; opset: number[][]; producer: string; inputs: [string, (string | number)[], number][]; outputs: [string, (string | number)[], number][]; meta: Record<string, string> }
 
-function onnxChecker(file: string): Checked {
-  const script = `
+const checkerScript = `
 import json, sys, onnx
 m = onnx.load(sys.argv[1])
 onnx.checker.check_model(m, full_check=True)
@@ -129,7 +137,9 @@ io = lambda vs: [[v.name, shape(v), v.type.tensor_type.elem_type] for v in vs]
 print(json.dumps({"ir_version": m.ir_version, "opset": [[o.domain, o.version] for o in m.opset_import], "producer": m.producer_name,
   "inputs": io(m.graph.input), "outputs": io(m.graph.output), "meta": {p.key: p.value for p in m.metadata_props}}))
 `;
-  const result = spawnSync(python, ["-c", script, file], { encoding: "utf8" });
+
+async function onnxChecker(file: string): Promise<Checked> {
+  const result = await py.run(checkerFolder, "check.py", [file]);
   if (result.status !== 0) throw new Error(`onnx.checker refused ${file}:\n${result.stderr}`);
   return JSON.parse(result.stdout) as Checked;
 }
@@ -167,7 +177,7 @@ describe("nnet export --to onnx", () => {
         differences.push(`    ${dtype}: all rows ${figures(d)}; own rows ${figures(own)}`);
         expect(d.worst).toBeLessThanOrEqual(1);
         if (!hasOnnx) continue;
-        const checked = onnxChecker(file);
+        const checked = await onnxChecker(file);
         const out = trained.network.layers[trained.network.layers.length - 1];
         const elem = dtype === "float32" ? 1 : 11;
         expect(checked).toMatchObject({
@@ -198,7 +208,7 @@ describe("nnet export --to onnx", () => {
     expect(difference({ rows: 3, cols: 1, data: Float64Array.from(result.species.data as Float32Array) }, engine, "float32").worst).toBeLessThanOrEqual(1);
     await session.release();
     if (!hasOnnx) return;
-    expect(JSON.parse(onnxChecker(file).meta["nnet.labels"])).toEqual(["setosa", "versicolor", "virginica"]);
+    expect(JSON.parse((await onnxChecker(file)).meta["nnet.labels"])).toEqual(["setosa", "versicolor", "virginica"]);
   });
 
   it("exports a .nnet file's initial network, and replaces an .onnx file it wrote before", async () => {
@@ -212,7 +222,7 @@ describe("nnet export --to onnx", () => {
     const result = await session.run({ x: new Tensor("float64", Float64Array.from([0, 1]), [1, 2]) });
     expect(result.out.dims).toEqual([1, 1]);
     await session.release();
-    if (hasOnnx) onnxChecker(file);
+    if (hasOnnx) await onnxChecker(file);
   });
 
   it("refuses an --out that is not .onnx, or an existing file that is not an ONNX model, and leaves it as it was", () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // most heavy files wait on child processes (the CLI, the server, Python), so two files at a time keep a
+    // 2-core machine busy where vitest's default (cores − 1) runs them one by one; nothing in a test depends on timing
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -1,16 +1,17 @@
 /**
- * Runs the built CLI (out/cli.js) as a child process. beforeAll bundles just
- * the CLI entry with the same esbuild options as scripts/build.mjs, so this
+ * Runs the built CLI as a child process. beforeAll bundles the CLI and its
+ * worker into a private folder with the options of scripts/build.mjs, so this
  * suite does not depend on every other bundle building.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildBundles, removeWorkspaces } from "../training/helpers";
 
 const root = resolve(__dirname, "../..");
-const cli = join(root, "out/cli.js");
+// a private bundle: out/cli.js is read by other test files running at the same time
+let cli = "";
 const fixtures = join(root, "test/language/fixtures");
 
 function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -19,11 +20,9 @@ function nnet(...args: string[]): { code: number | null; stdout: string; stderr:
 }
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [join(root, "server/src/cli/main.ts")], outfile: cli, bundle: true, platform: "node", target: "node20",
-    format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none",
-  });
+  cli = (await buildBundles()).cli;
 });
+afterAll(removeWorkspaces);
 
 describe("nnet check", () => {
   it("passes every example with exit code 0 and no output", () => {

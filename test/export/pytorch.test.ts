@@ -122,11 +122,23 @@ const unfusedNet = `network unfused {
 }
 `;
 
+// three sigmoid labels per example: accuracy is the share of label decisions right, as the engine counts it
+const multiLabelNet = `network tags {
+  input x: 2
+  layer h: dense 6 tanh
+  layer out: dense 3 sigmoid
+  loss binary_cross_entropy
+  data { 0 0 -> 0 0 1 ; 0 1 -> 1 0 1 ; 1 0 -> 1 1 0 ; 1 1 -> 0 1 0 ; 0.5 0.5 -> 1 1 1 ; 0.2 0.8 -> 0 0 0 ; 0.9 0.1 -> 1 0 0 ; 0.3 0.3 -> 0 1 1 }
+  train { optimizer sgd(lr: 0.5), epochs 5, batch 3, validation 0.25, seed 7 }
+}
+`;
+
 describe.skipIf(!hasTorch)("train.py replays the engine's training", () => {
   const cases: [string, string, string[]][] = [
     ["sgd+momentum+l2 (add, concat), --same-order", sgdNet, ["--same-order"]],
     ["adam+l2 (softmax), --same-order", adamNet, ["--same-order"]],
     ["mse on softmax, elu, softplus, shuffle false (no order file)", unfusedNet, []],
+    ["multi-label sigmoid with binary cross-entropy, per-label accuracy, --same-order", multiLabelNet, ["--same-order"]],
   ];
   for (const [name, text, flags] of cases) {
     it(`${name}: 5 epochs from the engine's initial weights give the engine's losses to 1e-9`, async () => {

@@ -40,10 +40,12 @@ def loss_sum(config, z, a, y):
     return -(y * torch.log(p)).sum()
 
 
-def correct(a, y):
-    """Right answers as the engine counts them: the side of 0.5 for one output, else the argmax."""
-    if a.shape[1] == 1:
-        return ((a >= 0.5) == (y >= 0.5)).sum()
+def correct(config, a, y):
+    """Right answers as the engine counts them (server/src/engine/evaluate.ts): with binary cross-entropy or one
+    output, each unit is a label decided at 0.5 and an example counts the share of its labels decided right;
+    otherwise the argmax."""
+    if config["loss"] == "binary_cross_entropy" or a.shape[1] == 1:
+        return ((a >= 0.5) == (y >= 0.5)).to(torch.float64).mean(dim=1).sum()
     return (a.argmax(dim=1) == y.argmax(dim=1)).sum()
 
 
@@ -151,7 +153,7 @@ def main():
             (total * (world / len(rows))).backward()
             optimizer.step()
             totals[0] += total.detach().to(torch.float64)
-            totals[1] += correct(a.detach(), y[mine])
+            totals[1] += correct(config, a.detach(), y[mine])
         if distributed:
             dist.all_reduce(totals)
         report = {"epoch": epoch, "loss": totals[0].item() / n}
@@ -164,7 +166,7 @@ def main():
                 z, a = model(vx, logits=True)
                 report["valLoss"] = loss_sum(config, z, a, vy).item() / vx.shape[0]
                 if config["classification"]:
-                    report["valAccuracy"] = correct(a, vy).item() / vx.shape[0]
+                    report["valAccuracy"] = correct(config, a, vy).item() / vx.shape[0]
         if rank == 0:
             if args.json:
                 print(json.dumps(report), flush=True)

@@ -35,7 +35,7 @@ function bar(epoch: number, epochs: number, width = 24): string {
 
 export function epochEvent(m: EpochMetrics): Record<string, unknown> {
   return {
-    event: "epoch", epoch: m.epoch, loss: m.loss, valLoss: m.valLoss ?? null, accuracy: m.accuracy ?? null, valAccuracy: m.valAccuracy ?? null,
+    event: "epoch", epoch: m.epoch, loss: m.loss, valLoss: m.valLoss ?? null, accuracy: m.accuracy ?? null, valAccuracy: m.valAccuracy ?? null, lr: m.lr ?? null,
     gradNorms: Object.fromEntries(m.layers.map((layer) => [layer.layer, layer.gradNorm])),
   };
 }
@@ -78,10 +78,17 @@ export function errorEvent(failure: JobFailure): Record<string, unknown> {
   return { event: "error", ...rest };
 }
 
+/** The epoch whose weights the run ends with: the last, or the best one when stop_early ended it. */
+export function finalEpoch(result: JobResult): EpochMetrics | undefined {
+  const best = result.stopped && result.history.find((m) => m.epoch === result.stopped!.bestEpoch);
+  return best || result.history[result.history.length - 1];
+}
+
 export function finalMetrics(result: JobResult): Record<string, unknown> {
-  const last = result.history[result.history.length - 1];
+  const last = finalEpoch(result);
   return {
     epochs: last?.epoch ?? 0, loss: last?.loss ?? null, valLoss: last?.valLoss ?? null, accuracy: last?.accuracy ?? null, valAccuracy: last?.valAccuracy ?? null,
+    ...(result.stopped ? { stopped: result.stopped } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { maxCount } from "../language/index";
 import { compileJob, type Compiled, type JobKind, type JobResult } from "../training/index";
 import { loadSource } from "./files";
-import { errorEvent, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
+import { errorEvent, finalEpoch, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { prepareSave, type SavePlan } from "./train-save";
 
@@ -134,7 +134,8 @@ function report(status: "completed" | "cancelled", result: JobResult, options: {
     io.out(JSON.stringify({ event: "done", status, network: result.network, ...finalMetrics(result), data: result.data, ...(options.saved ? { saved: options.saved } : {}) }) + "\n");
     return;
   }
-  const last = result.history[result.history.length - 1];
+  const last = finalEpoch(result);
+  if (result.stopped) io.out(`stopped early at epoch ${result.stopped.epoch}/${options.total}: ${result.stopped.reason}\n`);
   io.out(`${status === "completed" ? "trained" : "stopped"} ${result.network}${last ? `: ${metricsText(last, options.total)}` : ""}\n`);
   const closing = options.plan.closing(status, result, options.saved);
   if (closing) io.out(closing + "\n");

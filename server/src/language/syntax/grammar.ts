@@ -204,9 +204,15 @@ class NnetParser extends CstParser {
     this.CONSUME(t.RCurly);
   });
 
+  /** `key value`, or `key(arg: value, …)` for a setting that is itself a call (stop_early). */
   setting = this.RULE("setting", () => {
     this.CONSUME(t.Identifier);
-    this.OPTION(() => this.SUBRULE(this.value));
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.args) },
+        { ALT: () => this.SUBRULE(this.value) },
+      ]);
+    });
   });
 
   value = this.RULE("value", () => {

@@ -78,14 +78,15 @@ export function errorEvent(failure: JobFailure): Record<string, unknown> {
   return { event: "error", ...rest };
 }
 
-/** The epoch whose weights the run ends with: the last, or the best one when stop_early ended it. */
-export function finalEpoch(result: JobResult): EpochMetrics | undefined {
-  const best = result.stopped && result.history.find((m) => m.epoch === result.stopped!.bestEpoch);
-  return best || result.history[result.history.length - 1];
+/** The epoch whose weights the run ends with: the last, or the best one when stop_early ended it (a resumed run's first epoch: `resumed`). */
+export function finalEpoch(result: JobResult, resumed?: EpochMetrics): EpochMetrics | undefined {
+  const bestEpoch = result.stopped?.bestEpoch;
+  const best = bestEpoch === undefined ? undefined : [resumed, ...result.history].find((m) => m?.epoch === bestEpoch);
+  return best ?? result.history[result.history.length - 1];
 }
 
-export function finalMetrics(result: JobResult): Record<string, unknown> {
-  const last = finalEpoch(result);
+export function finalMetrics(result: JobResult, resumed?: EpochMetrics): Record<string, unknown> {
+  const last = finalEpoch(result, resumed);
   return {
     epochs: last?.epoch ?? 0, loss: last?.loss ?? null, valLoss: last?.valLoss ?? null, accuracy: last?.accuracy ?? null, valAccuracy: last?.valAccuracy ?? null,
     ...(result.stopped ? { stopped: result.stopped } : {}),

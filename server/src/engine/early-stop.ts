@@ -38,6 +38,15 @@ export class EarlyStopper {
 
   constructor(readonly spec: StopEarlySpec) {}
 
+  /** Takes a resumed run's last epoch as the best so far; false when it lacks the monitored quantity. */
+  start(metrics: EpochMetrics): boolean {
+    const value = monitored(metrics, this.spec.monitor);
+    if (value === undefined) return false;
+    this.best = value;
+    this.bestEpoch = metrics.epoch;
+    return true;
+  }
+
   /** Records an epoch: "improved" (keep its weights), "wait" or "stop". */
   observe(metrics: EpochMetrics): "improved" | "wait" | "stop" {
     const value = monitored(metrics, this.spec.monitor);

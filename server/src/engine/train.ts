@@ -50,6 +50,8 @@ export interface TrainOptions {
   startEpoch?: number;
   /** resuming: the optimizer's saved state */
   optimizerState?: OptimizerState;
+  /** resuming: the metrics of the epoch the weights are from, which stop_early must beat */
+  startMetrics?: EpochMetrics;
   /** on a stop in the middle of an epoch, put the weights and optimizer back as they were after the last whole epoch */
   rollbackOnStop?: boolean;
 }
@@ -170,7 +172,8 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
   const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };
   const last = first + spec.epochs;
   const stopper = spec.stopEarly ? new EarlyStopper(spec.stopEarly) : undefined;
-  let best: Snapshot | undefined;
+  // a resumed run starts from its best epoch so far: later epochs must beat it, or the run returns to it
+  let best: Snapshot | undefined = stopper && options.startMetrics && stopper.start(options.startMetrics) ? { weights: exportWeights(network), optimizer: optimizer.state() } : undefined;
   for (let epoch = first + 1; epoch <= last; epoch++) {
     if (spec.shuffle) rng.shuffle(order);
     const lr = learningRateAt(spec.schedule, spec.optimizer.lr, epoch, last);

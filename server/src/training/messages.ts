@@ -42,6 +42,8 @@ export interface ResumeState {
   optimizer?: OptimizerState;
   /** epochs already trained */
   epochs: number;
+  /** the metrics of the epoch these weights are from: stop_early's best so far */
+  last?: EpochMetrics;
 }
 
 export interface StartMessage {

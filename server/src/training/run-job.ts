@@ -87,7 +87,7 @@ function runTraining(request: JobRequest, prepared: Prepared, network: Network, 
   if (resume) importWeights(network, resume.weights);
   const checkpoints = request.checkpointEvery;
   const result = trainExplained(network, data, request, {
-    ...(resume ? { startEpoch: resume.epochs, ...(resume.optimizer ? { optimizerState: resume.optimizer } : {}) } : {}),
+    ...(resume ? { startEpoch: resume.epochs, ...(resume.optimizer ? { optimizerState: resume.optimizer } : {}), ...(resume.last ? { startMetrics: resume.last } : {}) } : {}),
     ...(request.keepLastEpoch ? { rollbackOnStop: true } : {}),
     shouldStop: io.shouldStop,
     onEpoch: (metrics, optimizer) => {

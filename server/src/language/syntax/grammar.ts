@@ -255,10 +255,12 @@ class NnetParser extends CstParser {
     ]);
   });
 
+  /** `monitor: loss` names the training loss: the keyword reads as a bare name in an argument's value. */
   argValue = this.RULE("argValue", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.literal) },
       { ALT: () => this.CONSUME(t.Identifier) },
+      { ALT: () => this.CONSUME(t.Loss, { LABEL: "Identifier" }) },
     ]);
   });
 

@@ -42,7 +42,7 @@ export function scheduleHover(name: string, train: TrainSpec | undefined): strin
     paramLines(info.params).join("  \n"),
   ];
   if (train?.schedule?.name === info.name) {
-    const rates = sampleEpochs(train).map((e) => `η${e === 1 ? "₁" : `(${e})`} = ${Number(learningRateAt(train.schedule, train.optimizer.lr, e, train.epochs).toPrecision(4))}`);
+    const rates = sampleEpochs(train).map((e) => `η(${e}) = ${Number(learningRateAt(train.schedule, train.optimizer.lr, e, train.epochs).toPrecision(4))}`);
     lines.push(`this run (lr ${train.optimizer.lr}, ${train.epochs} epochs): ${rates.join(", ")}`);
   }
   return lines.join("\n\n");

@@ -20,8 +20,32 @@ describe("the advice of a diverged run", () => {
     ["normal(std: 1e200)", network(1e200), sgd(0.1), /^layer 'h' starts from normal\(std: 1e200\) weights/],
     ["momentum 0.9999", network(), sgd(0.1, {}, 0.9999), /^momentum 0\.9999 lets the steps build up/],
     ["nothing out of the ordinary", network(), sgd(0.1), /^try a smaller learning rate than lr 0\.1/],
+    ["rmsprop lr 5", network(), { ...defaultTrainSpec, optimizer: { name: "rmsprop", lr: 5, rho: 0.99, eps: 1e-8, momentum: 0 } }, /^try a smaller learning rate than lr 5 \(rmsprop usually needs 1e-4 to 0\.01\)$/],
+    ["rmsprop momentum 0.9999", network(), { ...defaultTrainSpec, optimizer: { name: "rmsprop", lr: 0.01, rho: 0.99, eps: 1e-8, momentum: 0.9999 } }, /^rmsprop momentum 0\.9999 lets the steps build up/],
+    ["adamw weight_decay 1000 at lr 0.01", network(), { ...defaultTrainSpec, optimizer: { name: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1000 } },
+      /^adamw weight_decay 1000 is too large for lr 0\.01: each step scales W by 1 − lr·weight_decay = -9, so W grows instead of decaying; use weight_decay below 200/],
   ] as [string, NetworkSpec, TrainSpec, RegExp][])("%s", (_what, spec, settings, advice) => {
     expect(divergenceAdvice(spec, settings)).toMatch(advice);
+  });
+
+  it("a run that diverges in its first epochs without a warmup is told about one, after the learning rate", () => {
+    const advice = divergenceAdvice(network(), { ...adam(5, 0), schedule: { name: "cosine", minLr: 0, warmup: 0 } }, 1);
+    expect(advice).toBe("try a smaller learning rate than lr 5 (adam usually needs 1e-4 to 0.01); or warm up: schedule cosine(…, warmup: 5) starts at lr/6 and reaches lr in epoch 6");
+    expect(divergenceAdvice(network(), { ...adam(5, 0), schedule: { name: "cosine", minLr: 0, warmup: 3 } }, 1)).not.toContain("warm up");
+    expect(divergenceAdvice(network(), adam(5, 0), 40)).not.toContain("warm up");
+  });
+
+  it("a run that really diverges from adamw's weight decay is told so first", () => {
+    const rows = Array.from({ length: 8 }, (_, i) => ({ x: [i, 1 - i], y: [i % 2] }));
+    const settings: TrainSpec = { ...defaultTrainSpec, optimizer: { name: "adamw", lr: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1000 }, epochs: 200, batch: "full" };
+    let caught: unknown;
+    try {
+      train(createNetwork(network(), { seed: 1 }), datasetFromRows(rows), settings);
+    } catch (error) {
+      caught = error instanceof TrainingDivergedError ? explainDivergence(error, network(), settings) : error;
+    }
+    expect(caught).toBeInstanceOf(TrainingDivergedError);
+    expect((caught as Error).message).toMatch(/; adamw weight_decay 1000 is too large for lr 1: each step scales W by 1 − lr·weight_decay = -999/);
   });
 
   it("puts the worst first and keeps the others", () => {

@@ -35,7 +35,7 @@ function bar(epoch: number, epochs: number, width = 24): string {
 
 export function epochEvent(m: EpochMetrics): Record<string, unknown> {
   return {
-    event: "epoch", epoch: m.epoch, loss: m.loss, valLoss: m.valLoss ?? null, accuracy: m.accuracy ?? null, valAccuracy: m.valAccuracy ?? null,
+    event: "epoch", epoch: m.epoch, loss: m.loss, valLoss: m.valLoss ?? null, accuracy: m.accuracy ?? null, valAccuracy: m.valAccuracy ?? null, lr: m.lr ?? null,
     gradNorms: Object.fromEntries(m.layers.map((layer) => [layer.layer, layer.gradNorm])),
   };
 }
@@ -78,10 +78,18 @@ export function errorEvent(failure: JobFailure): Record<string, unknown> {
   return { event: "error", ...rest };
 }
 
-export function finalMetrics(result: JobResult): Record<string, unknown> {
-  const last = result.history[result.history.length - 1];
+/** The epoch whose weights the run ends with: the last, or the best one when stop_early ended it (a resumed run's first epoch: `resumed`). */
+export function finalEpoch(result: JobResult, resumed?: EpochMetrics): EpochMetrics | undefined {
+  const bestEpoch = result.stopped?.bestEpoch;
+  const best = bestEpoch === undefined ? undefined : [resumed, ...result.history].find((m) => m?.epoch === bestEpoch);
+  return best ?? result.history[result.history.length - 1];
+}
+
+export function finalMetrics(result: JobResult, resumed?: EpochMetrics): Record<string, unknown> {
+  const last = finalEpoch(result, resumed);
   return {
     epochs: last?.epoch ?? 0, loss: last?.loss ?? null, valLoss: last?.valLoss ?? null, accuracy: last?.accuracy ?? null, valAccuracy: last?.valAccuracy ?? null,
+    ...(result.stopped ? { stopped: result.stopped } : {}),
   };
 }
 

@@ -77,7 +77,8 @@ export function prepareSave(args: SaveArgs, io: Io): SavePlan | number {
     const more = args.epochs ?? compiled.request.train.epochs - resumed.epochs;
     if (more <= 0) return report(`the model has already trained ${resumed.epochs} of the file's ${compiled.request.train.epochs} epochs; give --epochs N to train N more`), exit.usage;
     compiled.request.train = { ...compiled.request.train, epochs: more };
-    compiled.request.resume = { weights: resumed.weights, ...(resumed.optimizer ? { optimizer: resumed.optimizer } : {}), epochs: resumed.epochs };
+    const last = resumed.history.find((m) => m.epoch === resumed.epochs);
+    compiled.request.resume = { weights: resumed.weights, ...(resumed.optimizer ? { optimizer: resumed.optimizer } : {}), epochs: resumed.epochs, ...(last ? { last } : {}) };
   }
   const save = args.values.save;
   if (save !== undefined) {

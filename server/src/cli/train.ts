@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { maxCount } from "../language/index";
 import { compileJob, type Compiled, type JobKind, type JobResult } from "../training/index";
 import { loadSource } from "./files";
-import { errorEvent, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
+import { errorEvent, finalEpoch, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { prepareSave, type SavePlan } from "./train-save";
 
@@ -130,11 +130,13 @@ export async function runTrain(args: string[], io: Io, workerPath?: string): Pro
 }
 
 function report(status: "completed" | "cancelled", result: JobResult, options: { json: boolean; total: number; plan: SavePlan; saved?: string }, io: Io): void {
+  const resumed = options.plan.compiled.request.resume?.last;
   if (options.json) {
-    io.out(JSON.stringify({ event: "done", status, network: result.network, ...finalMetrics(result), data: result.data, ...(options.saved ? { saved: options.saved } : {}) }) + "\n");
+    io.out(JSON.stringify({ event: "done", status, network: result.network, ...finalMetrics(result, resumed), data: result.data, ...(options.saved ? { saved: options.saved } : {}) }) + "\n");
     return;
   }
-  const last = result.history[result.history.length - 1];
+  const last = finalEpoch(result, resumed);
+  if (result.stopped) io.out(`stopped early at epoch ${result.stopped.epoch}/${options.total}: ${result.stopped.reason}\n`);
   io.out(`${status === "completed" ? "trained" : "stopped"} ${result.network}${last ? `: ${metricsText(last, options.total)}` : ""}\n`);
   const closing = options.plan.closing(status, result, options.saved);
   if (closing) io.out(closing + "\n");

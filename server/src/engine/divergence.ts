@@ -28,16 +28,38 @@ function l2Cause(spec: TrainSpec): Cause | undefined {
   return { ratio: spec.l2 / 1e3, advice: `l2 ${written(spec.l2)} is very large: λ·W swamps the loss's gradient; use l2 around 1e-4 to 1e-2` };
 }
 
+const usualRates: Record<TrainSpec["optimizer"]["name"], [number, string]> = {
+  sgd: [1, "0.001 to 0.5"], adam: [0.1, "1e-4 to 0.01"], adamw: [0.1, "1e-4 to 0.01"], rmsprop: [0.1, "1e-4 to 0.01"],
+};
+
 function lrCause(spec: TrainSpec): Cause {
   const { optimizer } = spec;
-  const usual = optimizer.name === "sgd" ? 1 : 0.1;
-  return { ratio: optimizer.lr / usual, advice: `try a smaller learning rate than lr ${written(optimizer.lr)} (${optimizer.name} usually needs ${optimizer.name === "sgd" ? "0.001 to 0.5" : "1e-4 to 0.01"})` };
+  const [usual, range] = usualRates[optimizer.name];
+  return { ratio: optimizer.lr / usual, advice: `try a smaller learning rate than lr ${written(optimizer.lr)} (${optimizer.name} usually needs ${range})` };
+}
+
+// The first epochs' steps are the largest relative to the weights; a warmup ramps η up to them.
+function warmupCause(spec: TrainSpec, epoch: number | undefined): Cause | undefined {
+  if (epoch === undefined || epoch > 3 || (spec.schedule?.warmup ?? 0) > 0) return undefined;
+  const name = spec.schedule?.name ?? "constant";
+  return { ratio: lrCause(spec).ratio * 0.99, advice: `warm up: schedule ${name}(…, warmup: 5) starts at lr/6 and reaches lr in epoch 6` };
 }
 
 function momentumCause(spec: TrainSpec): Cause | undefined {
   const { optimizer } = spec;
-  if (optimizer.name !== "sgd" || !(optimizer.momentum > 0)) return undefined;
-  return { ratio: optimizer.momentum / 0.99, advice: `momentum ${written(optimizer.momentum)} lets the steps build up; use 0.9 or less` };
+  if ((optimizer.name !== "sgd" && optimizer.name !== "rmsprop") || !(optimizer.momentum > 0)) return undefined;
+  return { ratio: optimizer.momentum / 0.99, advice: `${optimizer.name === "sgd" ? "" : "rmsprop "}momentum ${written(optimizer.momentum)} lets the steps build up; use 0.9 or less` };
+}
+
+// AdamW scales W by 1 − η·weight_decay every step: past 2 that factor's size exceeds 1 and W grows.
+function weightDecayCause(spec: TrainSpec): Cause | undefined {
+  const { optimizer } = spec;
+  if (optimizer.name !== "adamw" || !(optimizer.weightDecay > 0)) return undefined;
+  const factor = 1 - optimizer.lr * optimizer.weightDecay;
+  return {
+    ratio: (optimizer.lr * optimizer.weightDecay) / 2,
+    advice: `adamw weight_decay ${written(optimizer.weightDecay)} is too large for lr ${written(optimizer.lr)}: each step scales W by 1 − lr·weight_decay = ${show(factor)}, so W grows instead of decaying; use weight_decay below ${show(2 / optimizer.lr)} (usually 0.01 to 0.1)`,
+  };
 }
 
 // A weight scale well above 1/√(fan-in) multiplies z layer after layer.
@@ -54,8 +76,8 @@ function initCauses(network: NetworkSpec): Cause[] {
 }
 
 /** What to change, most likely first: the learning rate when nothing stands out. */
-export function divergenceAdvice(network: NetworkSpec, spec: TrainSpec): string {
-  const candidates = [l2Cause(spec), lrCause(spec), momentumCause(spec), ...initCauses(network)];
+export function divergenceAdvice(network: NetworkSpec, spec: TrainSpec, epoch?: number): string {
+  const candidates = [l2Cause(spec), weightDecayCause(spec), lrCause(spec), warmupCause(spec, epoch), momentumCause(spec), ...initCauses(network)];
   const likely = candidates.filter((cause): cause is Cause => cause !== undefined && cause.ratio > 1).sort((p, q) => q.ratio - p.ratio);
   if (likely.length === 0) return lrCause(spec).advice;
   return likely.map((cause) => cause.advice).join("; or ");
@@ -63,5 +85,5 @@ export function divergenceAdvice(network: NetworkSpec, spec: TrainSpec): string 
 
 /** The same divergence, with its advice read from the run's settings. */
 export function explainDivergence(error: TrainingDivergedError, network: NetworkSpec, spec: TrainSpec): TrainingDivergedError {
-  return new TrainingDivergedError(error.epoch, error.layer, error.quantity, error.history, divergenceAdvice(network, spec));
+  return new TrainingDivergedError(error.epoch, error.layer, error.quantity, error.history, divergenceAdvice(network, spec, error.epoch));
 }

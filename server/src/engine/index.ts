@@ -27,6 +27,8 @@ export type { Optimizer, OptimizerState } from "./optimizers";
 export { createOptimizer } from "./optimizers";
 export type { LayerStats, EpochMetrics, TrainOptions, TrainResult } from "./train";
 export { train, TrainingDivergedError } from "./train";
+export type { EarlyStop } from "./early-stop";
+export { learningRateAt } from "./schedules";
 export { divergenceAdvice, explainDivergence } from "./divergence";
 export type { Evaluation } from "./evaluate";
 export { evaluateDataset, isClassification } from "./evaluate";

@@ -1,12 +1,16 @@
 /**
- * Optimizers over every dense layer's W and b.
- * - sgd: v ← μv − η g, θ ← θ + v (plain gradient descent when μ = 0)
- * - adam: bias-corrected first and second moments (Kingma and Ba)
+ * Optimizers over every dense layer's W and b, each step for step as its
+ * torch.optim namesake (docs/training.md gives the formulas):
+ * - sgd: buffer ← μ·buffer + g, θ ← θ − η·buffer (θ − η(g + μ·buffer) with nesterov)
+ * - adam, adamw: bias-corrected first and second moments (Kingma and Ba);
+ *   adamw first shrinks W by 1 − η·weight_decay (decoupled, W only)
+ * - rmsprop: s ← ρs + (1 − ρ)g², θ ← θ − η g / (√s + ε), with optional momentum on that step
  * - l2: weight decay λ added to the gradient of W only (not b), i.e. the
  *   minimised cost is C + (λ/2)‖W‖²; reported losses are C without it.
+ * The learning rate is set per epoch by the schedule (setLearningRate).
  */
 import type { DenseNode, Network } from "./network";
-import type { OptimizerSpec } from "./spec";
+import type { OptimizerName, OptimizerSpec } from "./spec";
 
 interface ParameterState {
   values: Float64Array;
@@ -31,9 +35,14 @@ export interface Optimizer {
   state(): OptimizerState;
   /** Continues from a saved state (checked against this network and optimizer; changes nothing on failure). */
   restore(state: OptimizerState): void;
+  /** η for the next steps: the schedule's value for this epoch */
+  setLearningRate(lr: number): void;
 }
 
-/** Per dense layer: sgd's velocity, or Adam's first (and second) moments, shaped as W and b. */
+/**
+ * Per dense layer, shaped as W and b: sgd's momentum buffer (torch's, not scaled by η), Adam's
+ * first and second moments, or RMSprop's momentum buffer (first) and mean square (second).
+ */
 export interface MomentState {
   layer: string;
   first: { W: Float64Array; b: Float64Array };
@@ -41,11 +50,14 @@ export interface MomentState {
 }
 
 export interface OptimizerState {
-  optimizer: OptimizerSpec["name"];
+  optimizer: OptimizerName;
   /** updates applied so far (Adam's t) */
   step: number;
   layers: MomentState[];
 }
+
+/** Whether the optimizer keeps a second moment per parameter. */
+export const hasSecondMoment = (name: OptimizerName): boolean => name !== "sgd";
 
 function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
   const make = (values: Float64Array, gradient: Float64Array, decays: boolean): ParameterState => ({
@@ -58,22 +70,20 @@ function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
 }
 
 export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number): Optimizer {
-  const adam = spec.name === "adam";
-  const layers = network.dense.map((layer) => statesOf(layer, adam));
+  const second = hasSecondMoment(spec.name);
+  const layers = network.dense.map((layer) => statesOf(layer, second));
   const updateRatios = new Float64Array(layers.length);
   const gradientNorms = new Float64Array(layers.length);
   let t = 0;
+  let lr = spec.lr;
   const step = (measure: boolean): void => {
     t++;
-    const correction1 = adam ? 1 - Math.pow(spec.beta1, t) : 1;
-    const correction2 = adam ? 1 - Math.pow(spec.beta2, t) : 1;
+    const update = updateOf(spec, t, lr);
     for (let l = 0; l < layers.length; l++) {
       let updateSquared = 0;
       let weightSquared = 0;
       for (const p of layers[l]) {
-        const decay = p.decays ? l2 : 0;
-        if (adam) adamUpdate(p, decay, spec.lr, spec.beta1, spec.beta2, spec.eps, correction1, correction2, measure);
-        else sgdUpdate(p, decay, spec.lr, spec.name === "sgd" ? spec.momentum : 0, measure);
+        update(p, p.decays ? l2 : 0, measure);
         if (p.decays) {
           updateSquared = p.movedSquared;
           weightSquared = p.normSquared;
@@ -87,7 +97,7 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
     optimizer: spec.name, step: t,
     layers: network.dense.map((layer, l) => {
       const [w, b] = layers[l];
-      return { layer: layer.name, first: { W: w.first.slice(), b: b.first.slice() }, ...(adam ? { second: { W: w.second.slice(), b: b.second.slice() } } : {}) };
+      return { layer: layer.name, first: { W: w.first.slice(), b: b.first.slice() }, ...(second ? { second: { W: w.second.slice(), b: b.second.slice() } } : {}) };
     }),
   });
   const restore = (saved: OptimizerState): void => {
@@ -97,13 +107,29 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
       const [w, b] = layers[l];
       w.first.set(moments.first.W);
       b.first.set(moments.first.b);
-      if (adam && moments.second) {
+      if (second && moments.second) {
         w.second.set(moments.second.W);
         b.second.set(moments.second.b);
       }
     });
   };
-  return { step, updateRatios, gradientNorms, state, restore };
+  const setLearningRate = (next: number): void => { lr = next; };
+  return { step, updateRatios, gradientNorms, state, restore, setLearningRate };
+}
+
+type Update = (p: ParameterState, decay: number, measure: boolean) => void;
+
+// One parameter's update at step t with learning rate lr.
+function updateOf(spec: OptimizerSpec, t: number, lr: number): Update {
+  switch (spec.name) {
+    case "sgd": return (p, decay, measure) => sgdUpdate(p, decay, lr, spec.momentum, spec.nesterov === true, measure);
+    case "rmsprop": return (p, decay, measure) => rmspropUpdate(p, decay, lr, spec, measure);
+    default: {
+      const moments = { ...spec, correction1: 1 - Math.pow(spec.beta1, t), correction2: 1 - Math.pow(spec.beta2, t) };
+      const shrink = spec.name === "adamw" ? 1 - lr * spec.weightDecay : 1;
+      return (p, decay, measure) => adamUpdate(p, decay, lr, moments, p.decays ? shrink : 1, measure);
+    }
+  }
 }
 
 function checkState(network: Network, spec: OptimizerSpec, saved: OptimizerState, layers: ParameterState[][]): void {
@@ -114,14 +140,15 @@ function checkState(network: Network, spec: OptimizerSpec, saved: OptimizerState
     const [w, b] = layers[l];
     const name = network.dense[l].name;
     const fits = (m: { W: Float64Array; b: Float64Array } | undefined): boolean => !!m && m.W.length === w.values.length && m.b.length === b.values.length;
-    if (moments.layer !== name || !fits(moments.first) || (spec.name === "adam" && !fits(moments.second))) {
+    if (moments.layer !== name || !fits(moments.first) || (hasSecondMoment(spec.name) && !fits(moments.second))) {
       throw new Error(`the saved optimizer state of layer ${l + 1} does not fit '${name}'`);
     }
   });
 }
 
-function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: number, measure: boolean): void {
-  const { values, gradient, first: velocity } = p;
+// Stores the step −η·d in `change` for measuring; torch's p.add_(d, alpha=−η) rounds the same.
+function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: number, nesterov: boolean, measure: boolean): void {
+  const { values, gradient, first: buffer } = p;
   const size = values.length;
   let squared = 0;
   if (momentum === 0 && decay === 0 && !measure) {
@@ -137,7 +164,12 @@ function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: numbe
   for (let i = 0; i < size; i++) {
     squared += gradient[i] * gradient[i];
     const g = gradient[i] + decay * values[i];
-    const change = momentum === 0 ? -lr * g : (velocity[i] = momentum * velocity[i] - lr * g);
+    let direction = g;
+    if (momentum !== 0) {
+      const b = (buffer[i] = momentum * buffer[i] + g);
+      direction = nesterov ? g + momentum * b : b;
+    }
+    const change = -lr * direction;
     const value = values[i] + change;
     values[i] = value;
     if (measure) {
@@ -150,18 +182,51 @@ function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: numbe
   p.gradientSquared = squared;
 }
 
-function adamUpdate(
-  p: ParameterState, decay: number, lr: number, beta1: number, beta2: number, eps: number,
-  correction1: number, correction2: number, measure: boolean,
-): void {
+interface Moments {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  correction1: number;
+  correction2: number;
+}
+
+// torch's order: (√v / √(1 − β₂ᵗ) + ε), then θ − (η / (1 − β₁ᵗ))·m / that
+function adamUpdate(p: ParameterState, decay: number, lr: number, m: Moments, shrink: number, measure: boolean): void {
   const { values, gradient, first, second } = p;
+  const { beta1, beta2, eps } = m;
+  const stepSize = lr / m.correction1;
+  const root2 = Math.sqrt(m.correction2);
   let moved = 0, norm = 0, squared = 0;
   for (let i = 0; i < values.length; i++) {
     squared += gradient[i] * gradient[i];
     const g = gradient[i] + decay * values[i];
     first[i] = beta1 * first[i] + (1 - beta1) * g;
     second[i] = beta2 * second[i] + (1 - beta2) * g * g;
-    const change = (-lr * (first[i] / correction1)) / (Math.sqrt(second[i] / correction2) + eps);
+    const before = values[i];
+    const value = before * shrink - stepSize * (first[i] / (Math.sqrt(second[i]) / root2 + eps));
+    values[i] = value;
+    if (measure) {
+      const change = value - before;
+      moved += change * change;
+      norm += value * value;
+    }
+  }
+  p.movedSquared = moved;
+  p.normSquared = norm;
+  p.gradientSquared = squared;
+}
+
+function rmspropUpdate(p: ParameterState, decay: number, lr: number, spec: { rho: number; eps: number; momentum: number }, measure: boolean): void {
+  const { values, gradient, first: buffer, second: meanSquare } = p;
+  const { rho, eps, momentum } = spec;
+  let moved = 0, norm = 0, squared = 0;
+  for (let i = 0; i < values.length; i++) {
+    squared += gradient[i] * gradient[i];
+    const g = gradient[i] + decay * values[i];
+    meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g * g;
+    const scaled = g / (Math.sqrt(meanSquare[i]) + eps);
+    const direction = momentum > 0 ? (buffer[i] = momentum * buffer[i] + scaled) : scaled;
+    const change = -lr * direction;
     const value = values[i] + change;
     values[i] = value;
     if (measure) {

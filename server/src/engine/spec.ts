@@ -58,8 +58,34 @@ export interface NetworkSpec {
 }
 
 export type OptimizerSpec =
-  | { name: "sgd"; lr: number; momentum: number }
-  | { name: "adam"; lr: number; beta1: number; beta2: number; eps: number };
+  /** torch.optim.SGD: buffer ← μ·buffer + g; nesterov steps along g + μ·buffer */
+  | { name: "sgd"; lr: number; momentum: number; nesterov?: boolean }
+  | { name: "adam"; lr: number; beta1: number; beta2: number; eps: number }
+  /** torch.optim.AdamW: W ← W(1 − η·weightDecay) before Adam's step; decoupled from l2, on W only */
+  | { name: "adamw"; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }
+  /** torch.optim.RMSprop (rho is torch's alpha) */
+  | { name: "rmsprop"; lr: number; rho: number; eps: number; momentum: number };
+
+export type OptimizerName = OptimizerSpec["name"];
+
+/**
+ * The learning rate per epoch, stepped once after every epoch as torch's
+ * scheduler.step(); `warmup` epochs first ramp it linearly up to lr.
+ */
+export type ScheduleSpec =
+  | { name: "constant"; warmup: number }
+  | { name: "step"; every: number; gamma: number; warmup: number }
+  | { name: "exponential"; gamma: number; warmup: number }
+  | { name: "cosine"; minLr: number; warmup: number };
+
+export type MonitorName = "loss" | "val_loss" | "val_accuracy";
+
+/** Stop when `monitor` has not improved by more than minDelta for `patience` epochs; keep the best epoch's weights. */
+export interface StopEarlySpec {
+  patience: number;
+  minDelta: number;
+  monitor: MonitorName;
+}
 
 export interface TrainSpec {
   optimizer: OptimizerSpec;
@@ -71,6 +97,9 @@ export interface TrainSpec {
   seed: number;
   shuffle: boolean;
   l2: number;
+  /** absent: a constant learning rate */
+  schedule?: ScheduleSpec;
+  stopEarly?: StopEarlySpec;
 }
 
 export interface GradcheckSpec {

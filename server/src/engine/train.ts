@@ -8,6 +8,8 @@ import { allFinite, gatherExamples, transpose } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { exportWeights, importWeights } from "./api";
 import { createOptimizer, type Optimizer, type OptimizerState } from "./optimizers";
+import { EarlyStopper, type EarlyStop } from "./early-stop";
+import { learningRateAt } from "./schedules";
 import { backwardPass, batchLoss, forwardPass } from "./passes";
 import { Rng } from "./rng";
 import type { TrainSpec } from "./spec";
@@ -33,6 +35,8 @@ export interface EpochMetrics {
   valLoss?: number;
   accuracy?: number;
   valAccuracy?: number;
+  /** the learning rate this epoch's steps used (the schedule's value); absent in histories saved before schedules */
+  lr?: number;
   layers: LayerStats[];
 }
 
@@ -46,6 +50,8 @@ export interface TrainOptions {
   startEpoch?: number;
   /** resuming: the optimizer's saved state */
   optimizerState?: OptimizerState;
+  /** resuming: the metrics of the epoch the weights are from, which stop_early must beat */
+  startMetrics?: EpochMetrics;
   /** on a stop in the middle of an epoch, put the weights and optimizer back as they were after the last whole epoch */
   rollbackOnStop?: boolean;
 }
@@ -56,6 +62,8 @@ export interface TrainResult {
   epochs: number;
   history: EpochMetrics[];
   optimizer: Optimizer;
+  /** set when stop_early ended the run; `epochs` is then its best epoch, whose weights the network holds */
+  stopped?: EarlyStop;
 }
 
 export class TrainingDivergedError extends Error {
@@ -111,7 +119,7 @@ function recordGradients(network: Network, norms: Float64Array, totals: EpochTot
   }
 }
 
-function epochMetrics(network: Network, epoch: number, n: number, totals: EpochTotals, ratios: Float64Array, classify: boolean): EpochMetrics {
+function epochMetrics(network: Network, epoch: number, lr: number, n: number, totals: EpochTotals, ratios: Float64Array, classify: boolean): EpochMetrics {
   let d = 0;
   const layers: LayerStats[] = network.nodes.slice(1).map((node) => ({
     layer: node.name,
@@ -119,7 +127,7 @@ function epochMetrics(network: Network, epoch: number, n: number, totals: EpochT
     meanAbsDelta: totals.absDelta[node.index] / (node.units * n),
     updateRatio: node.kind === "dense" ? ratios[d++] : 0,
   }));
-  return { epoch, loss: totals.loss / n, ...(classify ? { accuracy: totals.correct / n } : {}), layers };
+  return { epoch, loss: totals.loss / n, ...(classify ? { accuracy: totals.correct / n } : {}), lr, layers };
 }
 
 // The batch size to use, after checking the data and the spec.
@@ -162,8 +170,14 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
   const history: EpochMetrics[] = [];
   const size = network.nodes.length;
   const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };
-  for (let epoch = first + 1; epoch <= first + spec.epochs; epoch++) {
+  const last = first + spec.epochs;
+  const stopper = spec.stopEarly ? new EarlyStopper(spec.stopEarly) : undefined;
+  // a resumed run starts from its best epoch so far: later epochs must beat it, or the run returns to it
+  let best: Snapshot | undefined = stopper && options.startMetrics && stopper.start(options.startMetrics) ? { weights: exportWeights(network), optimizer: optimizer.state() } : undefined;
+  for (let epoch = first + 1; epoch <= last; epoch++) {
     if (spec.shuffle) rng.shuffle(order);
+    const lr = learningRateAt(spec.schedule, spec.optimizer.lr, epoch, last);
+    optimizer.setLearningRate(lr);
     totals.loss = totals.correct = totals.batches = 0;
     totals.gradNorm.fill(0);
     totals.absDelta.fill(0);
@@ -186,10 +200,22 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
     }
     const dense = network.dense.find((d) => !allFinite(d.weights.data) || !allFinite(d.bias));
     if (dense) throw new TrainingDivergedError(epoch, dense.name, "weights", history);
-    const metrics = epochMetrics(network, epoch, n, totals, optimizer.updateRatios, classify);
+    const metrics = epochMetrics(network, epoch, lr, n, totals, optimizer.updateRatios, classify);
     validate(network, metrics, options.validation);
     history.push(metrics);
     options.onEpoch?.(metrics, optimizer);
+    const verdict = stopper?.observe(metrics);
+    if (verdict === "improved" && epoch < last) best = { weights: exportWeights(network), optimizer: optimizer.state() };
+    if (verdict === "stop") return stoppedEarly(network, stopper!, best, epoch, history, optimizer);
   }
-  return { status: "completed", epochs: first + spec.epochs, history, optimizer };
+  return { status: "completed", epochs: last, history, optimizer };
+}
+
+// The run ends holding its best epoch's weights and optimizer state, so a resume continues from there.
+function stoppedEarly(network: Network, stopper: EarlyStopper, best: Snapshot | undefined, epoch: number, history: EpochMetrics[], optimizer: Optimizer): TrainResult {
+  if (best) {
+    importWeights(network, best.weights);
+    optimizer.restore(best.optimizer);
+  }
+  return { status: "completed", epochs: stopper.bestEpoch, history, optimizer, stopped: stopper.report(epoch) };
 }

@@ -38,7 +38,7 @@ export function describe(model: TrainedModel): Description {
   const { weights: _w, standardiser, optimizer, ...rest } = model;
   return {
     ...rest, standardised: standardiser !== undefined,
-    ...(optimizer ? { optimizer: { optimizer: optimizer.optimizer, step: optimizer.step } } : {}),
+    ...(optimizer ? { optimizer: { optimizer: optimizer.optimizer, step: optimizer.step, momentum: "torch" as const } } : {}),
   };
 }
 
@@ -83,17 +83,24 @@ function weightsOf(container: Container, description: Description): LayerWeights
 function optimizerOf(container: Container, description: Description, layers: LayerWeights[]): OptimizerState | undefined {
   const saved = description.optimizer;
   if (!saved) return undefined;
-  const adam = saved.optimizer === "adam";
-  return {
+  const second = saved.optimizer !== "sgd";
+  const state: OptimizerState = {
     optimizer: saved.optimizer, step: saved.step,
     layers: layers.map((l) => {
       const part = (which: string): { W: Float64Array; b: Float64Array } => ({
         W: take(container, `optimizer.${l.name}.weight.${which}`, l.W.length, `the optimizer state of '${l.name}'`),
         b: take(container, `optimizer.${l.name}.bias.${which}`, l.b.length, `the optimizer state of '${l.name}'`),
       });
-      return { layer: l.name, first: part("first"), ...(adam ? { second: part("second") } : {}) };
+      return { layer: l.name, first: part("first"), ...(second ? { second: part("second") } : {}) };
     }),
   };
+  return saved.momentum === "torch" || saved.optimizer !== "sgd" ? state : fromVelocity(state, description.train.optimizer.lr);
+}
+
+// Files written before the sgd buffer followed torch kept the velocity v = −η·buffer (η constant then).
+function fromVelocity(state: OptimizerState, lr: number): OptimizerState {
+  const buffer = (v: Float64Array): Float64Array => v.map((x) => (x === 0 ? 0 : -x / lr));
+  return { ...state, layers: state.layers.map((m) => ({ ...m, first: { W: buffer(m.first.W), b: buffer(m.first.b) } })) };
 }
 
 function allFinite(values: Float64Array): boolean {

@@ -2,7 +2,7 @@
  * A trained model as the tool keeps it: everything needed to use the network
  * without its .nnet file. docs/model-format.md describes the file.
  */
-import type { DataSpec, EpochMetrics, NetworkSpec, OptimizerState, SavedWeights, TrainSpec } from "../engine/index";
+import type { DataSpec, EarlyStop, EpochMetrics, NetworkSpec, OptimizerState, SavedWeights, TrainSpec } from "../engine/index";
 
 export const modelFormat = "nnet-model";
 export const modelVersion = 1;
@@ -40,9 +40,11 @@ export interface TrainedModel {
   optimizer?: OptimizerState;
   train: TrainSpec;
   data?: ModelData;
-  /** epochs trained in total */
+  /** epochs trained in total; stopped early: the best epoch, whose weights these are */
   epochs: number;
   history: EpochMetrics[];
+  /** why and where stop_early ended the run (the history goes on to that epoch) */
+  stopped?: EarlyStop;
   metrics?: FinalMetrics;
   source?: { file: string; network: string; sha256: string };
   savedAt: string;

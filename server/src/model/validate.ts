@@ -3,17 +3,20 @@
  * it: every field a network, a prediction or a resumed run reads, with a
  * message that names the field.
  */
-import type { NetworkSpec } from "../engine/index";
+import type { NetworkSpec, OptimizerName } from "../engine/index";
 import { ModelFileError, type TrainedModel } from "./types";
 
 /** The JSON part of a model file: the model without its tensors. */
 export type Description = Omit<TrainedModel, "weights" | "standardiser" | "optimizer"> & {
   standardised: boolean;
-  optimizer?: { optimizer: "sgd" | "adam"; step: number };
+  /** `momentum: "torch"`: sgd's first tensor is torch's momentum buffer; files without it hold v = −η·buffer */
+  optimizer?: { optimizer: OptimizerName; step: number; momentum?: "torch" };
 };
 
 const activations = new Set(["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax"]);
 const losses = new Set(["mse", "binary_cross_entropy", "cross_entropy"]);
+
+const optimizerNames: ReadonlySet<string> = new Set<OptimizerName>(["sgd", "adam", "adamw", "rmsprop"]);
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -90,7 +93,7 @@ export function checkDescription(value: unknown): Description {
   if (!Array.isArray(model.history)) fail("history", "is not a list");
   if (model.optimizer !== undefined) {
     const optimizer = record(model.optimizer, "optimizer");
-    if (optimizer.optimizer !== "sgd" && optimizer.optimizer !== "adam") fail("optimizer.optimizer", "is neither sgd nor adam");
+    if (!optimizerNames.has(optimizer.optimizer as string)) fail("optimizer.optimizer", `is not one of ${[...optimizerNames].join(", ")}`);
     count(optimizer.step, "optimizer.step", 0);
   }
   if (typeof model.savedAt !== "string") fail("savedAt", "is not a date");

@@ -88,10 +88,10 @@ const layerStats = shape<LayerStats>({ layer: name, gradNorm: metric, meanAbsDel
 
 export const validateEpochMetrics: Check<EpochMetrics> = shape<EpochMetrics>(
   {
-    epoch: count, loss: metric, valLoss: metric, accuracy: metric, valAccuracy: metric,
+    epoch: count, loss: metric, valLoss: metric, accuracy: metric, valAccuracy: metric, lr: metric,
     layers: list(layerStats, messageLimits.layers),
   },
-  ["valLoss", "accuracy", "valAccuracy"],
+  ["valLoss", "accuracy", "valAccuracy", "lr"],
 );
 
 const point = shape<DecisionGrid["points"][number]>({ x: finite, y: finite, label: finite });

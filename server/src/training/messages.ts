@@ -4,7 +4,7 @@
  * polls between batches, so a stop needs no message round trip.
  */
 import type {
-  DataSpec, DecisionGrid, EpochMetrics, GradcheckProgress, GradcheckResult, GradcheckSpec, NetworkSpec, OptimizerState, SavedWeights, TrainSpec,
+  EarlyStop, DataSpec, DecisionGrid, EpochMetrics, GradcheckProgress, GradcheckResult, GradcheckSpec, NetworkSpec, OptimizerState, SavedWeights, TrainSpec,
 } from "../engine/index";
 import type { CsvRequest } from "./csv-data";
 import type { WorkspaceFiles } from "./data-files";
@@ -42,6 +42,8 @@ export interface ResumeState {
   optimizer?: OptimizerState;
   /** epochs already trained */
   epochs: number;
+  /** the metrics of the epoch these weights are from: stop_early's best so far */
+  last?: EpochMetrics;
 }
 
 export interface StartMessage {
@@ -92,8 +94,10 @@ export interface JobResult {
   data?: DataSummary;
   weights?: SavedWeights;
   optimizer?: OptimizerState;
-  /** train: epochs trained in total, counting those before a resume */
+  /** train: epochs trained in total, counting those before a resume (stopped early: the best epoch, whose weights these are) */
   epochs?: number;
+  /** train: why and where stop_early ended the run */
+  stopped?: EarlyStop;
   /** the data's feature names and class labels, as the model file keeps them */
   names?: { features?: string[]; classes?: string[] };
   standardiser?: Standardisation;

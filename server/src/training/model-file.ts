@@ -145,8 +145,11 @@ export function modelFromRun(parts: ModelParts): TrainedModel {
   const weights = parts.weights ?? result.weights;
   if (!weights) throw new Error(`the ${result.kind} job of '${result.network}' has no weights to save`);
   const folder = dirname(resolve(parts.target));
-  const history = [...(parts.resumed?.history ?? []), ...result.history];
-  const last = history[history.length - 1];
+  // a resumed early-stopped model continues from its best epoch: the epochs after it are retrained
+  const resumed = parts.resumed ? parts.resumed.history.filter((m) => m.epoch <= parts.resumed!.epochs) : [];
+  const history = [...resumed, ...result.history];
+  const stopped = parts.weights ? undefined : result.stopped;
+  const last = (stopped && history.find((m) => m.epoch === stopped.bestEpoch)) || history[history.length - 1];
   const features = result.names?.features ?? Array.from({ length: request.network.input.units }, (_, i) => `${request.network.input.name}${i + 1}`);
   const optimizer = parts.optimizer ?? result.optimizer;
   const s = result.standardiser;
@@ -155,7 +158,7 @@ export function modelFromRun(parts: ModelParts): TrainedModel {
     ...(s ? { standardiser: { mean: Float64Array.from(s.mean), std: Float64Array.from(s.std) } } : {}),
     ...(optimizer ? { optimizer } : {}),
     train: request.train, data: dataOf(request, result, folder),
-    epochs: last?.epoch ?? parts.resumed?.epochs ?? 0, history,
+    epochs: last?.epoch ?? parts.resumed?.epochs ?? 0, history, ...(stopped ? { stopped } : {}),
     ...(last ? { metrics: { loss: last.loss, ...pick(last) } } : {}),
     source: { file: source.path ? relative(folder, resolve(source.path)) || basename(source.path) : "untitled", network: request.network.name, sha256: sha256(source.text) },
     savedAt: new Date().toISOString(), createdBy: `nnet ${version}`,

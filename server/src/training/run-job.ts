@@ -87,7 +87,7 @@ function runTraining(request: JobRequest, prepared: Prepared, network: Network, 
   if (resume) importWeights(network, resume.weights);
   const checkpoints = request.checkpointEvery;
   const result = trainExplained(network, data, request, {
-    ...(resume ? { startEpoch: resume.epochs, ...(resume.optimizer ? { optimizerState: resume.optimizer } : {}) } : {}),
+    ...(resume ? { startEpoch: resume.epochs, ...(resume.optimizer ? { optimizerState: resume.optimizer } : {}), ...(resume.last ? { startMetrics: resume.last } : {}) } : {}),
     ...(request.keepLastEpoch ? { rollbackOnStop: true } : {}),
     shouldStop: io.shouldStop,
     onEpoch: (metrics, optimizer) => {
@@ -100,7 +100,7 @@ function runTraining(request: JobRequest, prepared: Prepared, network: Network, 
   const standardiser = standardisation(data);
   const trained: JobResult = {
     status: result.status, kind: "train", network: network.name, history: result.history, data: prepared.summary,
-    weights: exportWeights(network), optimizer: result.optimizer.state(), epochs: result.epochs, names: prepared.names, ...(standardiser ? { standardiser } : {}), ...(grid ? { grid } : {}),
+    weights: exportWeights(network), optimizer: result.optimizer.state(), epochs: result.epochs, ...(result.stopped ? { stopped: result.stopped } : {}), names: prepared.names, ...(standardiser ? { standardiser } : {}), ...(grid ? { grid } : {}),
   };
   if (!request.gradcheckAfter || result.status !== "completed") return trained;
   try {

@@ -1,6 +1,6 @@
 /** Completion by context: what may be written at the cursor, each with its formula. */
 import {
-  activations, dataSources, gradcheckKeys, initialisers, losses, lookup, optimizers, trainKeys,
+  activations, dataSources, gradcheckKeys, initialisers, losses, lookup, optimizers, schedules, stopEarly, trainKeys,
   type KeyInfo, type NameInfo, type NetworkModel,
 } from "../semantics/index";
 import type { ActivationName, LossName } from "../../engine/index";
@@ -37,10 +37,10 @@ const simpleItems = (table: readonly NameInfo[], kind: CompletionKind): Completi
   table.map((info) => named(info, kind, info.params.map((p) => `${p.name}: ${doc(p.doc)}${p.default !== undefined ? ` (default ${p.default})` : ""}`).join("  \n") || doc(info.doc)));
 
 const keyItems = (keys: readonly KeyInfo[]): CompletionEntry[] =>
-  keys.map((key) => ({ label: key.name, kind: "key", detail: `default ${key.default}`, documentation: doc(key.doc), insertText: `${key.name} ` }));
+  keys.map((key) => ({ label: key.name, kind: "key", detail: `default ${key.default}`, documentation: doc(key.doc), insertText: key.kind === "stop-early" ? `${key.name}(` : `${key.name} ` }));
 
 function argumentItems(callee: string): CompletionEntry[] {
-  const info = [activations, optimizers, initialisers, dataSources].map((table) => lookup(table as readonly NameInfo[], callee)).find(Boolean);
+  const info = [activations, optimizers, initialisers, dataSources, schedules, [stopEarly]].map((table) => lookup(table as readonly NameInfo[], callee)).find(Boolean);
   return (info?.params ?? []).filter((param) => param.name !== "path").map((param) => ({
     label: param.name, kind: "argument", detail: param.default !== undefined ? `default ${param.default}` : undefined,
     documentation: doc(param.doc), insertText: `${param.name}: `,
@@ -99,6 +99,10 @@ function callContext(line: string): CompletionEntry[] | undefined {
   const callee = open[1]!;
   if (/\b(add|concat)\s*\($/.test(line.slice(0, open.index + open[0].length - open[2]!.length))) return [];
   const last = open[2]!.split(",").pop() ?? "";
+  const param = /(\w+)\s*:\s*$/.exec(last)?.[1];
+  const choices = [...optimizers, ...schedules, stopEarly].find((info) => info.name === callee)?.params.find((p) => p.name === param);
+  if (choices?.kind === "choice") return keywordItems([...choices.choices!]);
+  if (choices?.kind === "bool") return keywordItems(["true", "false"]);
   return last.includes(":") ? [] : argumentItems(callee);
 }
 
@@ -118,6 +122,7 @@ function byLine(line: string, network: NetworkModel | undefined, start: number):
 
 function inBlock(block: "train" | "gradcheck", line: string): CompletionEntry[] {
   if (block === "train" && /\boptimizer\s+$/.test(line)) return simpleItems(optimizers, "optimizer");
+  if (block === "train" && /\bschedule\s+$/.test(line)) return simpleItems(schedules, "value");
   if (block === "train" && /\bbatch\s+$/.test(line)) return keywordItems(["full"]);
   if (block === "train" && /\bshuffle\s+$/.test(line)) return keywordItems(["true", "false"]);
   if (/(^|[{,])\s*$/.test(line)) return keyItems(block === "train" ? trainKeys : gradcheckKeys);

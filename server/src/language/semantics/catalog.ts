@@ -3,16 +3,18 @@
  * optimizers, data sources and the train/gradcheck keys, each with its
  * parameters and defaults. Hovers and completion read the same tables.
  */
-import type { ActivationName, GeneratorName, LossName } from "../../engine/spec";
+import type { ActivationName, GeneratorName, LossName, MonitorName, OptimizerName, ScheduleSpec } from "../../engine/spec";
 import { count, fraction, maxParameters, nonNegative, positive, seed, type NumberRange } from "./ranges";
 
 export interface ParamInfo {
   name: string;
   default?: number | string;
   /** what a value must be: checked by the argument check */
-  kind: "positive" | "non-negative" | "fraction" | "count" | "string";
+  kind: "positive" | "non-negative" | "fraction" | "count" | "string" | "bool" | "choice";
   /** the valid values of a numeric parameter */
   range?: NumberRange;
+  /** the names a "choice" parameter takes, written bare */
+  choices?: readonly string[];
   doc: string;
 }
 
@@ -25,7 +27,7 @@ export interface NameInfo<N extends string = string> {
 }
 
 const rangeOfKind: Record<ParamInfo["kind"], NumberRange | undefined> = {
-  positive, "non-negative": nonNegative, fraction, count: count(), string: undefined,
+  positive, "non-negative": nonNegative, fraction, count: count(), string: undefined, bool: undefined, choice: undefined,
 };
 
 const p = (name: string, kind: ParamInfo["kind"], doc: string, fallback?: number | string, range = rangeOfKind[kind]): ParamInfo =>
@@ -55,23 +57,91 @@ export const initialisers: NameInfo<"xavier" | "he" | "normal" | "uniform">[] = 
   { name: "uniform", params: [p("limit", "positive", "half-width of the interval", 0.05)], doc: "W ~ U(−limit, limit)" },
 ];
 
-export const optimizers: NameInfo<"sgd" | "adam">[] = [
+/** An optimizer's update rule in the seed's notation, for its hover (g = ∂C/∂θ of the batch, plus λθ with l2). */
+export interface OptimizerInfo extends NameInfo<OptimizerName> {
+  rule: string[];
+}
+
+const lr = (fallback: number): ParamInfo => p("lr", "positive", "learning rate η", fallback);
+const betas = [
+  p("beta1", "fraction", "decay β₁ of the first moment, in [0, 1)", 0.9),
+  p("beta2", "fraction", "decay β₂ of the second moment, in [0, 1)", 0.999),
+  p("eps", "positive", "ε added to the denominator", 1e-8),
+];
+
+export const optimizers: OptimizerInfo[] = [
   {
     name: "sgd",
-    params: [p("lr", "positive", "learning rate η", 0.1), p("momentum", "fraction", "momentum coefficient in [0, 1)", 0)],
-    doc: "W ← W − η ∂C/∂W (with optional momentum)",
+    params: [
+      lr(0.1), p("momentum", "fraction", "momentum coefficient μ in [0, 1)", 0),
+      p("nesterov", "bool", "Nesterov momentum: step along g + μ·buffer (needs momentum > 0)", "false"),
+    ],
+    doc: "stochastic gradient descent, as torch.optim.SGD",
+    rule: ["buffer ← μ·buffer + g", "θ ← θ − η·buffer   (μ = 0: θ ← θ − η g)", "nesterov: θ ← θ − η(g + μ·buffer)"],
   },
   {
     name: "adam",
+    params: [lr(0.001), ...betas],
+    doc: "adaptive moments (Kingma & Ba), as torch.optim.Adam",
+    rule: ["m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²", "θ ← θ − η·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)"],
+  },
+  {
+    name: "adamw",
+    params: [lr(0.001), ...betas, p("weight_decay", "non-negative", "decoupled weight decay λ_w, on W only", 0.01)],
+    doc: "Adam with decoupled weight decay, as torch.optim.AdamW; weight_decay shrinks W directly and is separate from `l2`, which adds λW to g",
+    rule: ["W ← W·(1 − η λ_w)   (decoupled; biases are not decayed)", "m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²", "θ ← θ − η·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)"],
+  },
+  {
+    name: "rmsprop",
     params: [
-      p("lr", "positive", "learning rate η", 0.001),
-      p("beta1", "fraction", "decay of the first moment, in [0, 1)", 0.9),
-      p("beta2", "fraction", "decay of the second moment, in [0, 1)", 0.999),
-      p("eps", "positive", "added to the denominator", 1e-8),
+      lr(0.01), p("rho", "fraction", "decay ρ of the mean square (torch's alpha), in [0, 1)", 0.99),
+      p("eps", "positive", "ε added to the denominator", 1e-8), p("momentum", "fraction", "momentum coefficient μ in [0, 1)", 0),
     ],
-    doc: "adaptive moments (Kingma & Ba)",
+    doc: "root-mean-square propagation, as torch.optim.RMSprop",
+    rule: ["s ← ρs + (1 − ρ)g²", "θ ← θ − η g / (√s + ε)", "momentum: buffer ← μ·buffer + g / (√s + ε), θ ← θ − η·buffer"],
   },
 ];
+
+const warmup = p("warmup", "count", "epochs of linear warmup first: η·e/(W + 1) in epoch e ≤ W", 0, count(undefined, 0));
+
+/** A schedule's learning rate per epoch, for its hover; k counts epochs after the warmup. */
+export interface ScheduleInfo extends NameInfo<ScheduleSpec["name"]> {
+  rule: string;
+}
+
+export const schedules: ScheduleInfo[] = [
+  { name: "constant", params: [warmup], doc: "η in every epoch (after the warmup), the default", rule: "ηₖ = η" },
+  {
+    name: "step",
+    params: [p("every", "count", "epochs between decays", 30), p("gamma", "positive", "factor γ of each decay, in (0, 1]", 0.1, { min: 0, minOpen: true, max: 1 }), warmup],
+    doc: "multiplies η by γ every `every` epochs, as torch's StepLR",
+    rule: "ηₖ = η·γ^⌊k / every⌋",
+  },
+  {
+    name: "exponential",
+    params: [p("gamma", "positive", "factor γ per epoch, in (0, 1]", 0.95, { min: 0, minOpen: true, max: 1 }), warmup],
+    doc: "multiplies η by γ every epoch, as torch's ExponentialLR",
+    rule: "ηₖ = η·γᵏ",
+  },
+  {
+    name: "cosine",
+    params: [p("min_lr", "non-negative", "η_min reached at the last epoch, below lr", 0), warmup],
+    doc: "a half cosine from η down to min_lr over the run's epochs, as torch's CosineAnnealingLR with T_max = epochs − warmup",
+    rule: "ηₖ = η_min + (η − η_min)(1 + cos(πk / T)) / 2",
+  },
+];
+
+export const monitors: readonly MonitorName[] = ["val_loss", "loss", "val_accuracy"];
+
+export const stopEarly: NameInfo<"stop_early"> = {
+  name: "stop_early",
+  params: [
+    p("patience", "count", "epochs without improvement before stopping", 10),
+    p("min_delta", "non-negative", "the least change that counts as an improvement", 0),
+    { ...p("monitor", "choice", "what is watched: val_loss, loss (lower is better) or val_accuracy (higher)", "val_loss"), choices: monitors },
+  ],
+  doc: "stops when the monitored quantity has not improved by more than min_delta for `patience` epochs, and keeps the best epoch's weights",
+};
 
 export interface DataSourceInfo extends NameInfo {
   /** features → targets; spiral's targets depend on `classes` */
@@ -112,14 +182,16 @@ export interface KeyInfo {
   name: string;
   doc: string;
   /** what a value must be; "optimizer" and "batch" have their own forms */
-  kind: "optimizer" | "count" | "batch" | "fraction" | "integer" | "bool" | "non-negative" | "positive";
+  kind: "optimizer" | "schedule" | "stop-early" | "count" | "batch" | "fraction" | "integer" | "bool" | "non-negative" | "positive";
   /** the valid values of a numeric key (batch: besides `full`) */
   range?: NumberRange;
   default: string;
 }
 
 export const trainKeys: KeyInfo[] = [
-  { name: "optimizer", kind: "optimizer", default: "sgd(lr: 0.1)", doc: "sgd(lr, momentum) or adam(lr, beta1, beta2, eps)" },
+  { name: "optimizer", kind: "optimizer", default: "sgd(lr: 0.1)", doc: "sgd(lr, momentum, nesterov), adam(lr, beta1, beta2, eps), adamw(lr, beta1, beta2, eps, weight_decay) or rmsprop(lr, rho, eps, momentum)" },
+  { name: "schedule", kind: "schedule", default: "constant", doc: "the learning rate per epoch: constant, step(every, gamma), exponential(gamma) or cosine(min_lr), each with warmup: N" },
+  { name: "stop_early", kind: "stop-early", default: "off", doc: "stop_early(patience, min_delta, monitor): stop when the monitored quantity stops improving, keeping the best weights" },
   { name: "epochs", kind: "count", range: count(), default: "100", doc: "passes over the training set" },
   { name: "batch", kind: "batch", range: count(), default: "32", doc: "examples per mini-batch, or `full`" },
   { name: "validation", kind: "fraction", range: fraction, default: "0", doc: "fraction of rows held out, in [0, 1)" },

@@ -2,7 +2,7 @@
 export { analyze, diagnosticsOf, findNetwork, networksNamed, closestNetwork, maxDiagnostics, type Analysis, type AnalyzeOptions } from "./analyze";
 export type { DataModel, Diagnostic, FileAccess, Fix, InputModel, LayerModel, Model, NetworkModel, Reference, Severity, TextEdit } from "./model";
 export {
-  activations, dataSources, generatorNames, gradcheckKeys, initialisers, irisRows, lookup, losses, optimizers, reluFamily, spellings, trainKeys,
+  activations, dataSources, generatorNames, gradcheckKeys, initialisers, irisRows, lookup, losses, optimizers, reluFamily, schedules, stopEarly, monitors, spellings, trainKeys,
   type DataSourceInfo, type KeyInfo, type NameInfo, type ParamInfo,
 } from "./catalog";
 export { csvRows, csvShape, readCsvTable, type CsvProblem, type CsvShape, type CsvTable } from "./csv";

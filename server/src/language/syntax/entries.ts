@@ -76,8 +76,12 @@ function dataOf(node: CstNode): ast.DataEntry {
   return { kind: "data", span, keyword: keywordSpan(node, "Data", span), source };
 }
 
+// `stop_early(…)`: the key with its arguments reads as a call of the key's own name
 function settingOf(node: CstNode): ast.Setting {
-  return { span: nodeSpan(node, 0), key: nameOf(firstToken(node, "Identifier")), value: valueOf(nodesOf(node, "value")[0]) };
+  const span = nodeSpan(node, 0);
+  const key = nameOf(firstToken(node, "Identifier"));
+  if (nodesOf(node, "args").length === 0) return { span, key, value: valueOf(nodesOf(node, "value")[0]) };
+  return { span, key, value: callOf(node) };
 }
 
 function settingsOf(node: CstNode): ast.SettingsBlock {

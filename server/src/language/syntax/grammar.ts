@@ -204,9 +204,15 @@ class NnetParser extends CstParser {
     this.CONSUME(t.RCurly);
   });
 
+  /** `key value`, or `key(arg: value, …)` for a setting that is itself a call (stop_early). */
   setting = this.RULE("setting", () => {
     this.CONSUME(t.Identifier);
-    this.OPTION(() => this.SUBRULE(this.value));
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.args) },
+        { ALT: () => this.SUBRULE(this.value) },
+      ]);
+    });
   });
 
   value = this.RULE("value", () => {
@@ -249,10 +255,12 @@ class NnetParser extends CstParser {
     ]);
   });
 
+  /** `monitor: loss` names the training loss: the keyword reads as a bare name in an argument's value. */
   argValue = this.RULE("argValue", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.literal) },
       { ALT: () => this.CONSUME(t.Identifier) },
+      { ALT: () => this.CONSUME(t.Loss, { LABEL: "Identifier" }) },
     ]);
   });
 

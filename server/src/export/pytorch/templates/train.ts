@@ -56,8 +56,7 @@ def make_optimizer(model, spec, l2):
     biases = [p for name, p in model.named_parameters() if not name.endswith(".weight")]
     groups = [{"params": weights, "weight_decay": l2}, {"params": biases, "weight_decay": 0.0}]
     if spec["name"] == "sgd":
-        # torch's buffer is -v/lr of the engine's v <- mu v - lr g; with a constant lr the steps are the same
-        return torch.optim.SGD(groups, lr=spec["lr"], momentum=spec["momentum"])
+        return torch.optim.SGD(groups, lr=spec["lr"], momentum=spec["momentum"], nesterov=bool(spec.get("nesterov", False)))
     return torch.optim.Adam(groups, lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"])
 
 
@@ -71,7 +70,7 @@ def restore_moments(optimizer, model, spec, path):
         first = moments[name + ".first"].to(p.device, p.dtype)
         if spec["name"] == "sgd":
             if spec["momentum"] != 0:
-                optimizer.state[p] = {"momentum_buffer": -first / spec["lr"]}  # torch keeps -v/lr
+                optimizer.state[p] = {"momentum_buffer": first}
         else:
             second = moments[name + ".second"].to(p.device, p.dtype)
             optimizer.state[p] = {"step": torch.tensor(float(step)), "exp_avg": first, "exp_avg_sq": second}

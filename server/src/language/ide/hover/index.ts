@@ -9,6 +9,7 @@ import type { Hover } from "../types";
 import { layerHover } from "./layer";
 import { activationHover, calledNameHover, dataHover, lossHover, settingHover, unitsHover } from "./names";
 import { networkHover } from "./network";
+import { optimizerHover, scheduleHover, stopEarlyHover } from "./training";
 import { NOT_COMPILED, partialLayerHover } from "./partial";
 
 
@@ -42,11 +43,14 @@ function markdownFor(target: Target, runs: DocumentRuns | undefined): string | u
     case "data":
       return dataHover(target.data, target.entry.source?.kind === "call" ? target.entry.source.name?.text : undefined);
     case "setting":
+      if (target.block.kind === "train" && target.setting.key?.text === "stop_early") return stopEarlyHover();
       return target.setting.key ? settingHover(target.block.kind, target.setting.key.text) : undefined;
     case "init":
       return calledNameHover("init", target.call.name?.text ?? "");
-    case "optimizer":
-      return calledNameHover("optimizer", target.call.name?.text ?? "");
+    case "optimizer": {
+      const name = target.call.name?.text ?? "";
+      return optimizerHover(name, target.network.train) ?? scheduleHover(name, target.network.train);
+    }
   }
 }
 

@@ -6,11 +6,12 @@ import { lossAgainstOutput, softmaxPlacement, vanishingGradients } from "./outpu
 import type { NetworkCheck } from "./registry";
 import { settingsBlocks } from "./settings";
 import { parameterLimit } from "./size";
+import { trainingSettings } from "./training";
 import { duplicateNames, emptyEntries, entryCounts, missingData } from "./structure";
 
 export const networkChecks: readonly NetworkCheck[] = [
   entryCounts, emptyEntries, duplicateNames, unitCounts, parameterLimit, references, merges, knownNames,
-  softmaxPlacement, lossAgainstOutput, dataShape, settingsBlocks, batchSize, reachability,
+  softmaxPlacement, lossAgainstOutput, dataShape, settingsBlocks, trainingSettings, batchSize, reachability,
   vanishingGradients, missingData,
 ];
 

@@ -1,6 +1,6 @@
 /** Names resolved against the catalog, and the arguments of every call. */
 import type * as ast from "../../syntax/ast";
-import { activations, dataSources, initialisers, lookup, losses, optimizers, spellings, type NameInfo, type ParamInfo } from "../catalog";
+import { activations, dataSources, initialisers, lookup, losses, optimizers, schedules, spellings, stopEarly, type NameInfo, type ParamInfo } from "../catalog";
 import type { NetworkModel } from "../model";
 import { closest, didYouMean } from "../../suggest";
 import { describeRange, rangeIssue } from "../ranges";
@@ -18,11 +18,15 @@ export const callKinds = {
   init: { what: "initialiser", code: "nnet/unknown-init", table: initialisers },
   optimizer: { what: "optimizer", code: "nnet/unknown-optimizer", table: optimizers },
   data: { what: "data source", code: "nnet/unknown-data-source", table: dataSources },
+  schedule: { what: "schedule", code: "nnet/unknown-schedule", table: schedules },
+  stopEarly: { what: "setting", code: "nnet/unknown-key", table: [stopEarly] },
 } satisfies Record<string, CallKind>;
 
 // Wholeness is asked only of finite numbers: 1e309 is out of range, not "not whole".
 function typeProblem(param: ParamInfo, value: ast.Value): string | undefined {
   if (param.kind === "string") return value.kind === "string" ? undefined : "a quoted string";
+  if (param.kind === "bool") return value.kind === "bool" ? undefined : "true or false";
+  if (param.kind === "choice") return value.kind === "call" && value.args.length === 0 ? undefined : `one of ${param.choices!.join(", ")}, written bare`;
   if (value.kind !== "number") return "a number";
   const n = value.number.value;
   if (param.range?.whole && Number.isFinite(n) && !Number.isInteger(n)) return describeRange(param.range);
@@ -35,9 +39,19 @@ function checkArgValue(call: ast.Call, arg: ast.Arg, param: ParamInfo, accept: A
   if (!value) return accept("error", "nnet/missing-value", arg.span, `${where} needs a value (${param.doc})`);
   const expected = typeProblem(param, value);
   if (expected) return accept("error", "nnet/wrong-type", value.span, `${where} must be ${expected} (${param.doc})`);
+  if (param.kind === "choice" && value.kind === "call") return checkChoice(param, value, where, accept);
   if (value.kind !== "number" || !param.range) return;
   const issue = rangeIssue(param.range, value.number.value, where, value.number.text, param.doc);
   if (issue) accept("error", issue.code, value.span, issue.message);
+}
+
+function checkChoice(param: ParamInfo, value: ast.Call, where: string, accept: Accept): void {
+  const written = value.name?.text ?? "";
+  if (param.choices!.includes(written)) return;
+  const suggestion = closest(written, [...param.choices!]);
+  accept("error", "nnet/unknown-choice", value.span, `${where} is '${written}' but must be one of ${param.choices!.join(", ")}${didYouMean(suggestion)}`, {
+    fixes: suggestionFix(value.span, suggestion),
+  });
 }
 
 function positionalOk(info: NameInfo, arg: ast.Arg, index: number): boolean {

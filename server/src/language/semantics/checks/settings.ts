@@ -9,6 +9,8 @@ import { suggestionFix, type Accept, type NetworkCheck } from "./registry";
 function describeKey(key: KeyInfo): string {
   switch (key.kind) {
     case "optimizer": return "an optimizer such as adam(lr: 0.01) or sgd(lr: 0.1)";
+    case "schedule": return "a schedule such as cosine(min_lr: 1e-4) or step(every: 30, gamma: 0.5)";
+    case "stop-early": return "its arguments, as in stop_early(patience: 10, monitor: val_loss)";
     case "bool": return "true or false";
     case "batch": return `${describeRange(key.range!)}, or full`;
     default: return describeRange(key.range!);
@@ -19,7 +21,9 @@ function describeKey(key: KeyInfo): string {
 function rightType(key: KeyInfo, value: ast.Value): boolean {
   const whole = value.kind === "number" && (Number.isInteger(value.number.value) || !Number.isFinite(value.number.value));
   switch (key.kind) {
-    case "optimizer": return value.kind === "call";
+    case "optimizer":
+    case "schedule": return value.kind === "call";
+    case "stop-early": return value.kind === "call" && value.name?.text === key.name;
     case "bool": return value.kind === "bool";
     case "batch": return value.kind === "full" || whole;
     case "count":
@@ -63,9 +67,12 @@ function checkSetting(block: ast.SettingsBlock, setting: ast.Setting, keys: KeyI
     return;
   }
   const value = setting.value;
+  if (!value && key.kind === "stop-early") return; // bare `stop_early`: every argument has its default
   if (!value) return accept("error", "nnet/missing-value", keyName.span, `'${key.name}' needs a value: ${describeKey(key)} (default ${key.default})`);
   if (!rightType(key, value)) return accept("error", "nnet/wrong-type", value.span, `${key.name} is ${found(value)} but must be ${describeKey(key)}`);
   if (key.kind === "optimizer") checkCall(value as ast.Call, callKinds.optimizer, accept);
+  else if (key.kind === "schedule") checkCall(value as ast.Call, callKinds.schedule, accept);
+  else if (key.kind === "stop-early") checkCall(value as ast.Call, callKinds.stopEarly, accept);
   else checkRange(key, value, accept);
 }
 

@@ -3,7 +3,7 @@ import type * as ast from "../syntax/ast";
 import {
   defaultGradcheckSpec, defaultTrainSpec,
   type GradcheckSpec, type LayerSpec, type NetworkSpec, type OptimizerSpec, type TrainSpec,
-} from "../../engine/spec";
+} from "../../engine/index";
 import { lookup, optimizers } from "./catalog";
 import { paramValue } from "./args";
 import type { LayerModel, NetworkModel } from "./model";

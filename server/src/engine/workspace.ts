@@ -23,12 +23,12 @@ export function buildWorkspace(network: Network, m: number): Workspace {
   const z: (Float64Array | null)[] = [];
   const a: Float64Array[] = [];
   const delta: (Float64Array | null)[] = [];
-  for (const node of network.nodes) {
+  for (const node of network.plan.nodes) {
     const size = node.units * m;
     if (node.kind === "dense") {
       const weighted = new Float64Array(size);
       z.push(weighted);
-      a.push(node.activation.name === "identity" ? weighted : new Float64Array(size));
+      a.push(node.cachesZ ? new Float64Array(size) : weighted);
     } else {
       z.push(null);
       a.push(new Float64Array(size));

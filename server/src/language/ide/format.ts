@@ -31,21 +31,29 @@ function kindOf(token: LexedToken): Token["kind"] {
   return token.keyword || words.has(token.type) ? "word" : "other";
 }
 
-const lineBreaks = (gap: string): number => gap.match(/\r\n|\r|\n/g)?.length ?? 0;
+function lineBreaks(text: string, start: number, end: number): number {
+  let breaks = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) breaks++;
+  }
+  return breaks;
+}
 
 /** The parser's own tokens, comments and unlexable characters, with the layout of the whitespace before each. */
 export function formatTokens(text: string): Token[] {
   let end = 0;
   return lex(text, { unlexed: true }).map((token, index) => {
     const raw = text.slice(token.span.start, token.span.end);
-    const gap = text.slice(end, token.span.start);
+    const breaks = lineBreaks(text, end, token.span.start);
+    const glued = index === 0 || end === token.span.start;
     end = token.span.end;
     const kind = kindOf(token);
     const closed = kind === "string" ? /^"(?:[^"\\\n\r]|\\.)*"$/.test(raw) : kind !== "block-comment" || (raw.length >= 4 && raw.endsWith("*/"));
     // trailing blanks of a line comment, or of a block comment or string left open, are layout
     const found = kind === "line-comment" || !closed ? raw.trimEnd() : raw;
     const endsLine = kind === "line-comment" || (kind === "string" && !closed);
-    return { text: found, kind, breaks: lineBreaks(gap), glued: index === 0 || gap.length === 0, endsLine };
+    return { text: found, kind, breaks, glued, endsLine };
   });
 }
 

@@ -6,6 +6,7 @@
 export * from "./syntax/index";
 export * from "./semantics/index";
 export { LineIndex, type Position } from "./line-index";
+export { location, diagnosticLine } from "./location";
 export { closest } from "./suggest";
 export { defaultGradcheckSpec, defaultTrainSpec } from "../engine/index";
 export type {

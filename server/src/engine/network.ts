@@ -31,7 +31,7 @@ export interface DenseNode {
   fanIn: number;
   activation: Activation;
   spec: DenseSpec;
-  /** W, units × fanIn: W_jk weighs unit k of the source for unit j (seed §1) */
+  /** W, units × fanIn: W_jk weighs unit k of the source for unit j (backprop §1) */
   weights: Matrix;
   bias: Float64Array;
   /** ∂C/∂W and ∂C/∂b of the last backward pass (BP4, BP3, batched: averaged over m) */

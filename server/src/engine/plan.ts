@@ -9,7 +9,7 @@ import type { LayerSpec, NetworkSpec } from "./spec";
 
 export type NodeKind = "input" | LayerSpec["kind"];
 
-/** How δ of a successor reaches its operand (docs/backprop.md §3, §5). */
+/** How δ of a successor reaches its operand (backprop §3, §5). */
 export type Contribution = "transposed-weights" | "identity" | "row-slice";
 
 /** What each kind of layer means to the plan; a new kind adds its row here. */
@@ -59,7 +59,7 @@ export interface PlanNode {
   backward: BackwardEdge[];
   /** on a path to the output; others get δ = 0 */
   reachesOutput: boolean;
-  /** directed paths from this node to the output (§6.3's sum over paths) */
+  /** directed paths from this node to the output (backprop §6.3's sum over paths) */
   paths: number;
   /** the forward pass keeps z apart from a (weighted nodes whose activation is not the identity) */
   cachesZ: boolean;
@@ -77,10 +77,10 @@ export interface PassCosts {
   forwardMultiplyAdds: number;
   /** BP4's δ aᵀ for every weighted layer, plus BP2's (W)ᵀ δ for those on a path to the output and not fed by the input */
   backwardMultiplyAdds: number;
-  /** Σ cachedValues: what the forward pass keeps for backward, per example (§6.1) */
+  /** Σ cachedValues: what the forward pass keeps for backward, per example (backprop §6.1) */
   cachedValuesPerExample: number;
   outputs: number;
-  /** parameters × outputs: the derivatives naive forward-mode differentiation needs, one pass each (§6.3) */
+  /** parameters × outputs: the derivatives naive forward-mode differentiation needs, one pass each (backprop §6.3) */
   forwardModePasses: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The buffers one batch size needs: z, a and δ per node (n×m each, batch as
- * columns, seed §6.4) and the targets. The forward pass caches z and a here
- * for the backward pass (seed §6.1). The last, partial batch of an epoch has
+ * columns, backprop §6.4) and the targets. The forward pass caches z and a here
+ * for the backward pass (backprop §6.1). The last, partial batch of an epoch has
  * its own workspace.
  */
 import type { Network } from "./network";

@@ -19,7 +19,7 @@ export interface LayerGraph {
   layer: Map<string, LayerSpec>;
   successors: Map<string, OutgoingEdge[]>;
   output: LayerSpec | undefined;
-  /** paths from each layer to the output (§6.3's path sum) */
+  /** paths from each layer to the output (backprop §6.3's path sum) */
   paths: Map<string, number>;
 }
 
@@ -56,7 +56,7 @@ export function layerGraph(spec: NetworkSpec): LayerGraph {
   return graph;
 }
 
-/** Number of directed paths from each layer to the output (§6.3's path sum), as the engine's plan counts them. */
+/** Number of directed paths from each layer to the output (backprop §6.3's path sum), as the engine's plan counts them. */
 export function pathCounts(graph: LayerGraph): Map<string, number> {
   return graph.paths;
 }

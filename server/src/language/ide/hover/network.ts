@@ -1,4 +1,4 @@
-/** A network's totals: what one forward and backward pass cost (docs/backprop.md §6.1, §6.3). */
+/** A network's totals: what one forward and backward pass cost (backprop §6.1, §6.3). */
 import type { NetworkSpec, PassCosts } from "../../../engine/index";
 import { graphOf } from "../deltas/index";
 import type { RunRecord } from "../run";

@@ -8,6 +8,7 @@ import { JobTracker, type Job } from "./jobs";
 import { PanelLink } from "./panel-link";
 import { RunView } from "./run-view";
 import { SummaryProvider, summaryScheme } from "./summary";
+import { askServerWith } from "./target";
 import { ModelCommands } from "./models/commands";
 import { ModelViewer } from "./models/viewer";
 
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
   context.subscriptions.push(output);
   running = startLanguageClient(context, output);
   const { client, ready } = running;
+  askServerWith(client);
   const jobs = new JobTracker(client);
   const summaries = new SummaryProvider(client);
   const panel = new PanelLink(context, jobs, output);

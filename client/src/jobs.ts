@@ -7,6 +7,7 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import { onNotification, sendRequest } from "./messages";
 import {
   DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
   type DoneParams, type EpochMetrics, type GradcheckParams, type JobKind, type JobStarted, type NetworkSummary,
@@ -49,8 +50,8 @@ export class JobTracker implements vscode.Disposable {
 
   constructor(private readonly client: LanguageClient) {
     this.disposables.push(
-      client.onNotification(ProgressNotification, (params: ProgressParams) => this.receive(params)),
-      client.onNotification(DoneNotification, (params: DoneParams) => this.receive(params)),
+      onNotification(client, ProgressNotification, (params) => this.receive(params)),
+      onNotification(client, DoneNotification, (params) => this.receive(params)),
     );
   }
 
@@ -60,8 +61,8 @@ export class JobTracker implements vscode.Disposable {
     let answer: JobStarted;
     try {
       answer = request.kind === "train"
-        ? await this.client.sendRequest<JobStarted>(TrainRequest, request.params)
-        : await this.client.sendRequest<JobStarted>(GradcheckRequest, request.params);
+        ? await sendRequest(this.client, TrainRequest, request.params)
+        : await sendRequest(this.client, GradcheckRequest, request.params);
     } finally {
       this.starting--;
     }
@@ -81,7 +82,7 @@ export class JobTracker implements vscode.Disposable {
 
   /** Stops one job, every job of a document, or (no argument) every job; answers how many stopped. */
   async stop(params: StopParams = {}): Promise<number> {
-    const { stopped } = await this.client.sendRequest<{ stopped: number }>(StopRequest, params);
+    const { stopped } = await sendRequest(this.client, StopRequest, params);
     return stopped;
   }
 

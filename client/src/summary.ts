@@ -5,7 +5,8 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { SummaryRequest, type NetworkSummary, type SummaryParams, type SummaryResult } from "../../server/src/protocol";
+import { sendRequest } from "./messages";
+import { SummaryRequest, type NetworkSummary, type SummaryParams } from "../../server/src/protocol";
 
 export const summaryScheme = "nnet-summary";
 
@@ -66,7 +67,7 @@ export class SummaryProvider implements vscode.FileSystemProvider, vscode.Dispos
   async content(uri: vscode.Uri): Promise<string> {
     const { source, network } = sourceOf(uri);
     const params: SummaryParams = { uri: source.toString(), ...(network ? { network } : {}) };
-    const result = await this.client.sendRequest<SummaryResult>(SummaryRequest, params);
+    const result = await sendRequest(this.client, SummaryRequest, params);
     const shown = vscode.workspace.asRelativePath(source);
     if (!result.summary) {
       return `# No network${network ? ` \`${network}\`` : ""}\n\n\`${shown}\` declares ${result.networks.length === 0 ? "no networks" : result.networks.map((name) => `\`${name}\``).join(", ")}.\n`;

@@ -1,9 +1,13 @@
 /**
  * Which document and network a command acts on. The client holds no
- * language knowledge: networks and layers come from the server's document
- * symbols (networks at the top, their entries as children).
+ * language knowledge: which names are networks, and which are a network's
+ * layers, is the server's nnet/summary answer; document symbols only say
+ * where a name is written.
  */
 import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { SummaryRequest, type SummaryResult } from "../../server/src/protocol";
+import { sendRequest } from "./messages";
 
 export interface NetworkTarget {
   document: vscode.TextDocument;
@@ -37,22 +41,34 @@ function fallbackUri(recent: vscode.Uri | undefined): vscode.Uri | undefined {
   return visible?.document.uri ?? recent;
 }
 
-/** The server's symbols for a document; each network symbol has its entries as children. */
-export async function networkSymbols(uri: vscode.Uri): Promise<vscode.DocumentSymbol[]> {
+type Summaries = (uri: vscode.Uri, network?: string) => Promise<SummaryResult | undefined>;
+
+// One language client serves the extension; until it is given, no network is known and the server picks the first.
+let summaries: Summaries = () => Promise.resolve(undefined);
+
+/** Lets targets ask the server which networks and layers a document declares. */
+export function askServerWith(client: LanguageClient): void {
+  summaries = (uri, network) =>
+    sendRequest(client, SummaryRequest, { uri: uri.toString(), ...(network ? { network } : {}) }).catch(() => undefined);
+}
+
+/** Where the top-level names of a document are written, from the server's symbols. */
+async function topSymbols(uri: vscode.Uri, names: readonly string[]): Promise<vscode.DocumentSymbol[]> {
   const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>(
     "vscode.executeDocumentSymbolProvider", uri,
   );
-  return (symbols ?? []).filter((symbol): symbol is vscode.DocumentSymbol => "children" in symbol && symbol.kind === vscode.SymbolKind.Class);
+  return (symbols ?? []).filter((symbol): symbol is vscode.DocumentSymbol => "children" in symbol && names.includes(symbol.name));
 }
 
-async function pickNetwork(document: vscode.TextDocument, symbols: vscode.DocumentSymbol[]): Promise<string | undefined> {
+async function pickNetwork(document: vscode.TextDocument, networks: string[]): Promise<string | undefined> {
   const editor = vscode.window.visibleTextEditors.find((each) => each.document === document);
   const cursor = editor?.selection.active;
+  const symbols = await topSymbols(document.uri, networks);
   const underCursor = cursor ? symbols.find((symbol) => symbol.range.contains(cursor)) : undefined;
   if (underCursor) return underCursor.name;
   const picked = await vscode.window.showQuickPick(
-    symbols.map((symbol) => ({ label: symbol.name, description: symbol.detail, symbol })),
-    { title: "NNet: which network?", placeHolder: `${document.fileName.split(/[\\/]/).pop()} declares ${symbols.length} networks` },
+    networks.map((name) => ({ label: name, description: symbols.find((symbol) => symbol.name === name)?.detail })),
+    { title: "NNet: which network?", placeHolder: `${document.fileName.split(/[\\/]/).pop()} declares ${networks.length} networks` },
   );
   return picked?.label;
 }
@@ -76,22 +92,20 @@ export async function resolveTarget(arg: unknown, recent?: vscode.Uri): Promise<
     return undefined;
   }
   if (given.network) return { document, network: given.network };
-  const symbols = await networkSymbols(uri);
-  if (symbols.length === 0) return { document };
-  if (symbols.length === 1) return { document, network: symbols[0]!.name };
-  const network = await pickNetwork(document, symbols);
+  const networks = (await summaries(uri))?.networks ?? [];
+  if (networks.length === 0) return { document };
+  if (networks.length === 1) return { document, network: networks[0]! };
+  const network = await pickNetwork(document, networks);
   return network ? { document, network } : undefined;
 }
 
-/** How the server marks layers (Field) and the input (Variable) among a network's entries. */
-const layerKinds = new Set([vscode.SymbolKind.Field, vscode.SymbolKind.Variable]);
-
-/** The declaration of a layer (or the input) of a network, from the server's symbols. */
+/** The declaration of a layer (or the input) of a network: the server names the layers, the symbols say where they are. */
 export async function layerRange(uri: vscode.Uri, layer: string, network?: string): Promise<vscode.Range | undefined> {
-  const symbols = await networkSymbols(uri);
-  const owners = network ? symbols.filter((symbol) => symbol.name === network) : symbols;
-  for (const owner of owners) {
-    const found = owner.children.find((child) => child.name === layer && layerKinds.has(child.kind));
+  const networks = network ? [network] : (await summaries(uri))?.networks ?? [];
+  for (const owner of await topSymbols(uri, networks)) {
+    const layers = (await summaries(uri, owner.name))?.summary?.layers.map((each) => each.name) ?? [];
+    if (!layers.includes(layer)) continue;
+    const found = owner.children.find((child) => child.name === layer);
     if (found) return found.selectionRange;
   }
   return undefined;

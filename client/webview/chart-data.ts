@@ -61,7 +61,7 @@ export function accuracyChart(history: EpochMetrics[], view: ViewSettings, palet
 
 /**
  * ‖∂C/∂W‖ per layer on a log axis: a vanishing gradient is a curve sinking
- * decades below the others, an exploding one a curve climbing away (seed §5).
+ * decades below the others, an exploding one a curve climbing away (backprop §5).
  */
 export function gradientChart(history: EpochMetrics[], palette: Palette): Chart | undefined {
   const layers = layersWithGradients(history);

@@ -1,4 +1,4 @@
-/** The gradient check, one row per layer and parameter (seed §6.5: relative error of ∂C/∂W against central differences). */
+/** The gradient check, one row per layer and parameter (backprop §6.5: relative error of ∂C/∂W against central differences). */
 import type { GradcheckReport, GradcheckRow } from "../../server/src/protocol";
 import { clear, formatNumber, h } from "./dom";
 

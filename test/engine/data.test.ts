@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyStandardiser, backwardPlan, computeGradients, createNetwork, datasetFromSpec, decisionGrid, fitStandardiser,
-  irisDataset, lastCaches, passCosts, prepareData, splitDataset, type GeneratorName,
+  applyStandardiser, computeGradients, createNetwork, datasetFromSpec, decisionGrid, fitStandardiser,
+  irisDataset, lastCaches, prepareData, splitDataset, type GeneratorName,
 } from "../../server/src/engine/index";
 import { batchFor, build, dagSpec } from "./helpers";
 
@@ -71,14 +71,14 @@ describe("split and standardisation", () => {
 describe("what the IDE layer reads", () => {
   it("backward plan: h1 has three successors, each with its contribution", () => {
     const net = build(dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3));
-    const plan = backwardPlan(net);
-    expect(plan[0]).toMatchObject({ node: "out", source: "output", outputRule: "fused-softmax-cross-entropy" });
-    const h1 = plan.find((s) => s.node === "h1")!;
-    expect(h1.contributions.map((c) => [c.successor, c.contribution, c.start, c.end])).toEqual([
-      ["cat", "row-slice", 4, 9], ["h3", "transposed-weights", 0, 5], ["h2", "transposed-weights", 0, 5],
+    const nodes = new Map(net.plan.nodes.map((node) => [node.name, node]));
+    const name = (index: number) => net.plan.nodes[index]!.name;
+    expect(net.plan.nodes.at(-1)).toMatchObject({ name: "out", reachesOutput: true, paths: 1 });
+    expect(nodes.get("h1")!.backward.map((e) => [name(e.successor), e.contribution, e.start, e.end, e.overwrite])).toEqual([
+      ["cat", "row-slice", 4, 9, true], ["h3", "transposed-weights", 0, 5, false], ["h2", "transposed-weights", 0, 5, false],
     ]);
-    expect(plan.find((s) => s.node === "sum")!.contributions).toEqual([
-      { successor: "cat", successorKind: "concat", contribution: "row-slice", start: 0, end: 4 },
+    expect(nodes.get("sum")!.backward).toEqual([
+      { successor: nodes.get("cat")!.index, contribution: "row-slice", start: 0, end: 4, overwrite: true },
     ]);
   });
 
@@ -105,7 +105,11 @@ describe("what the IDE layer reads", () => {
   it("pass costs count the engine's own multiply-adds and caches", () => {
     const net = build(dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3));
     // h1 3→5, h2 5→4, h3 5→4, out 9→3
-    expect(passCosts(net)).toEqual({
+    expect(net.plan.costs).toEqual({
+      parameters: 15 + 5 + 20 + 4 + 20 + 4 + 27 + 3,
+      nodes: 7,
+      edges: 8,
+      outputs: 3,
       forwardMultiplyAdds: 15 + 20 + 20 + 27,
       backwardMultiplyAdds: 15 + 2 * 20 + 2 * 20 + 2 * 27,
       cachedValuesPerExample: 2 * (5 + 4 + 4 + 3) + 4 + 9,

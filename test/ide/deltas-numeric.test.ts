@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import {
   computeGradients, createNetwork, lastCaches, parameters, type Matrix, type NetworkSpec,
 } from "../../server/src/engine/index";
-import { evaluate, networkDeltas, type DeltaEnvironment } from "../../server/src/language/ide/deltas/index";
+import { networkDeltas } from "../../server/src/language/ide/deltas/index";
+import { evaluate, type DeltaEnvironment } from "./evaluate-deltas";
 import { Random, outputPairs, randomNetwork, randomTargets } from "./random-networks";
 
 interface Pass {

@@ -1,4 +1,4 @@
-/** The symbolic deltas as the hover writes them (seed §5, §6.2), one convention for every name. */
+/** The symbolic deltas as the hover writes them (backprop §5, §6.2), one convention for every name. */
 import { describe, expect, it } from "vitest";
 import type { ActivationSpec, LossName, NetworkSpec } from "../../server/src/engine/index";
 import { countText, layerDeltas, renderExpr, superscript } from "../../server/src/language/ide/deltas/index";
@@ -18,7 +18,7 @@ function chain(output: ActivationSpec, loss: LossName, hidden = "h"): NetworkSpe
 const bp1 = (output: ActivationSpec, loss: LossName) => renderExpr(layerDeltas(chain(output, loss), "out")!.delta);
 
 describe("rendering", () => {
-  it("unrolls δ of the first layer into the seed's product (§6.2)", () => {
+  it("unrolls δ of the first layer into the product of backprop §6.2", () => {
     const h1 = layerDeltas(chain({ name: "sigmoid" }, "mse"), "h1")!;
     expect(renderExpr(h1.unrolled)).toBe("Sʰ¹ (Wʰ²)ᵀ Sʰ² (Wᵒᵘᵗ)ᵀ Sᵒᵘᵗ ∇ₐC");
     expect(renderExpr(h1.delta)).toBe("((Wʰ²)ᵀ δʰ²) ⊙ tanh′(zʰ¹)");

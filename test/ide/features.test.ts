@@ -81,7 +81,7 @@ describe("network totals", () => {
     expect(costs.parameters).toBe(16 * 2 + 16 + 16 * 16 + 16 + 16 + 1);
     expect(costs.forwardMultiplyAdds).toBe(32 + 256 + 16);
     expect(costs.backwardMultiplyAdds).toBe(32 + 2 * 256 + 2 * 16);
-    expect(costs.cachedValues).toBe(2 + 2 * (16 + 16 + 1));
+    expect(costs.cachedValuesPerExample).toBe(2 * (16 + 16 + 1));
     expect(costs.edges).toBe(3);
   });
 });

@@ -49,7 +49,7 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
   });
 
   it("refuses to save a network that has not been trained, saying so in data the editor can act on", async () => {
-    const error = await refusal(send(SaveModelRequest, { uri, network: "fruit", target }));
+    const error = await refusal(send(SaveModelRequest.method, { uri, network: "fruit", target }));
     expect(error.message).toMatch(/'fruit' has not been trained in this session; train it first/);
     expect(error.data).toEqual({ noRun: true, network: "fruit" });
     expect(existsSync(target)).toBe(false);
@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     expect((await done).status).toBe("completed");
     let trained = 0;
     client.connection.onNotification("nnet/progress", () => trained++);
-    const saved = await send<SaveModelResult>(SaveModelRequest, { uri, network: "fruit", target });
+    const saved = await send<SaveModelResult>(SaveModelRequest.method, { uri, network: "fruit", target });
     expect(saved).toEqual({ path: target, network: "fruit", epochs: 300 });
     expect(trained).toBe(0);
     expect(readFileSync(target).subarray(8, 64).toString()).toContain("__metadata__");
@@ -76,10 +76,10 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     await send("nnet/gradcheck", { uri, network: "fruit" });
     expect((await done).status).toBe("completed");
     const again = join(dir, "again.nnetmodel");
-    expect(await send<SaveModelResult>(SaveModelRequest, { uri, network: "fruit", target: again })).toMatchObject({ epochs: 300 });
+    expect(await send<SaveModelResult>(SaveModelRequest.method, { uri, network: "fruit", target: again })).toMatchObject({ epochs: 300 });
     expect(readFileSync(again).length).toBe(readFileSync(target).length);
     // without a network named, the document's latest trained run
-    expect(await send<SaveModelResult>(SaveModelRequest, { uri, target: again })).toMatchObject({ network: "fruit", epochs: 300 });
+    expect(await send<SaveModelResult>(SaveModelRequest.method, { uri, target: again })).toMatchObject({ network: "fruit", epochs: 300 });
   });
 
   it("saves a stopped run as of its last whole epoch", async () => {
@@ -98,35 +98,35 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
     const stopped = await done;
     expect(stopped.status).toBe("cancelled");
     const last = stopped.history!.at(-1)!.epoch;
-    const saved = await send<SaveModelResult>(SaveModelRequest, { uri: stoppedUri, network: "fruit", target: join(dir, "stopped.nnetmodel") });
+    const saved = await send<SaveModelResult>(SaveModelRequest.method, { uri: stoppedUri, network: "fruit", target: join(dir, "stopped.nnetmodel") });
     expect(saved.epochs).toBe(last);
-    const model = await send<ModelSummaryResult>(ModelSummaryRequest, { path: join(dir, "stopped.nnetmodel") });
+    const model = await send<ModelSummaryResult>(ModelSummaryRequest.method, { path: join(dir, "stopped.nnetmodel") });
     expect(model.history.epochs).toBe(last);
     expect(model.metrics?.loss).toBe(stopped.history!.at(-1)!.loss);
   });
 
   it("refuses targets that would destroy the source, the data or another file, with the reason", async () => {
-    const nnet = await refusal(send(SaveModelRequest, { uri, network: "fruit", target: source }));
+    const nnet = await refusal(send(SaveModelRequest.method, { uri, network: "fruit", target: source }));
     expect(nnet.message).toMatch(/csv\.nnet: is the \.nnet source itself/);
     writeFileSync(join(dir, "notes.nnetmodel"), "my notes\n");
-    const other = await refusal(send(SaveModelRequest, { uri, network: "fruit", target: join(dir, "notes.nnetmodel") }));
+    const other = await refusal(send(SaveModelRequest.method, { uri, network: "fruit", target: join(dir, "notes.nnetmodel") }));
     expect(other.message).toMatch(/^cannot save the model: .*notes\.nnetmodel: exists and is not a model file/);
     expect(readFileSync(join(dir, "notes.nnetmodel"), "utf8")).toBe("my notes\n");
-    const folder = await refusal(send(SaveModelRequest, { uri, network: "fruit", target: join(dir, "missing", "m.nnetmodel") }));
+    const folder = await refusal(send(SaveModelRequest.method, { uri, network: "fruit", target: join(dir, "missing", "m.nnetmodel") }));
     expect(folder.message).toMatch(/the folder .*missing does not exist/);
   });
 
   it("answers malformed parameters with InvalidParams", async () => {
     for (const [method, params] of [
-      [SaveModelRequest, { uri, target: 42 }], [SaveModelRequest, { uri, target: "a\0b.nnetmodel" }], [PredictRequest, { model: target }],
-      [ExportRequest, { uri, model: target, to: "onnx", out: "x.onnx" }], [ExportRequest, { uri, to: "tflite", out: "x" }], [ModelSummaryRequest, {}],
+      [SaveModelRequest.method, { uri, target: 42 }], [SaveModelRequest.method, { uri, target: "a\0b.nnetmodel" }], [PredictRequest.method, { model: target }],
+      [ExportRequest.method, { uri, model: target, to: "onnx", out: "x.onnx" }], [ExportRequest.method, { uri, to: "tflite", out: "x" }], [ModelSummaryRequest.method, {}],
     ] as const) {
       expect((await refusal(send(method, params))).code, `${method} ${JSON.stringify(params)}`).toBe(-32602);
     }
   });
 
   it("describes the saved model for the viewer: layers, features, classes, settings, metrics, source", async () => {
-    const model = await send<ModelSummaryResult>(ModelSummaryRequest, { path: target });
+    const model = await send<ModelSummaryResult>(ModelSummaryRequest.method, { path: target });
     expect(model.summary.layers.map((l) => [l.name, l.kind, l.units, l.params])).toEqual([
       ["measurements", "input", 2, 0], ["hidden", "dense", 8, 24], ["kind", "dense", 3, 27],
     ]);
@@ -142,14 +142,14 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
   });
 
   it("says clearly when a file is not a model", async () => {
-    const error = await refusal(send(ModelSummaryRequest, { path: source }));
+    const error = await refusal(send(ModelSummaryRequest.method, { path: source }));
     expect(error.message).toMatch(/^cannot read the model: .*csv\.nnet: /);
   });
 
   it("predicts each row of a CSV with the model's class labels", async () => {
     const rows = join(dir, "new.csv");
     writeFileSync(rows, "weight_hg,length_dm\n1.5,0.75\n1.25,1.7\n0.08,0.22\n");
-    const result = await send<PredictResult>(PredictRequest, { model: target, data: rows });
+    const result = await send<PredictResult>(PredictRequest.method, { model: target, data: rows });
     expect(result).toMatchObject({ network: "fruit", kind: "classes", columns: ["apple", "banana", "cherry"], omitted: 0 });
     expect(result.rows.map((row) => row.label)).toEqual(["apple", "banana", "cherry"]);
     for (const row of result.rows) {
@@ -161,25 +161,25 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
   it("names the missing column of a CSV that does not fit the model", async () => {
     const rows = join(dir, "wrong.csv");
     writeFileSync(rows, "length_dm,colour\n1,2\n");
-    const error = await refusal(send(PredictRequest, { model: target, data: rows }));
+    const error = await refusal(send(PredictRequest.method, { model: target, data: rows }));
     expect(error.message).toMatch(/^cannot predict: .*wrong\.csv: no feature column 'weight_hg'/);
   });
 
   it("exports the last run to ONNX, or says clearly why it cannot", async () => {
     const out = join(dir, "fruit.onnx");
-    const answer = await send<ExportResult>(ExportRequest, { uri, network: "fruit", to: "onnx", out }).catch((error: Error) => error);
+    const answer = await send<ExportResult>(ExportRequest.method, { uri, network: "fruit", to: "onnx", out }).catch((error: Error) => error);
     if (answer instanceof Error) expect(answer.message).toMatch(/^cannot export to ONNX: .+/);
     else {
       expect(answer.files).toEqual([out]);
       expect(existsSync(out)).toBe(true);
     }
-    const named = await refusal(send(ExportRequest, { uri, network: "fruit", to: "onnx", out: join(dir, "fruit.txt") }));
+    const named = await refusal(send(ExportRequest.method, { uri, network: "fruit", to: "onnx", out: join(dir, "fruit.txt") }));
     expect(named.message).toMatch(/ONNX model files are named NAME\.onnx/);
   });
 
   it("exports a model file to PyTorch with its training rows, or says clearly why it cannot", async () => {
     const out = join(dir, "fruit-pytorch");
-    const answer = await send<ExportResult>(ExportRequest, { model: target, to: "pytorch", out }).catch((error: Error) => error);
+    const answer = await send<ExportResult>(ExportRequest.method, { model: target, to: "pytorch", out }).catch((error: Error) => error);
     if (answer instanceof Error) {
       expect(answer.message).toMatch(/^cannot export to PyTorch: .+/);
       // the model's CSV (kept relative to the model file) was found and read: only the exporter itself may refuse
@@ -191,7 +191,7 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
   });
 
   it("refuses to export a network without a run, offering to train", async () => {
-    const error = await refusal(send(ExportRequest, { uri, network: "other", to: "pytorch", out: join(dir, "py") }));
+    const error = await refusal(send(ExportRequest.method, { uri, network: "other", to: "pytorch", out: join(dir, "py") }));
     expect(error.data).toEqual({ noRun: true, network: "other" });
   });
 });

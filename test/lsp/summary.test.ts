@@ -27,7 +27,7 @@ describe.skipIf(!existsSync(serverPath))("nnet/summary", () => {
     await client?.close();
   });
 
-  const summary = (params: { uri: string; network?: string }) => client.connection.sendRequest<SummaryResult>(SummaryRequest, params);
+  const summary = (params: { uri: string; network?: string }) => client.connection.sendRequest<SummaryResult>(SummaryRequest.method, params);
 
   it("describes the named network's layers and parameters", async () => {
     const result = await summary({ uri: "file:///two.nnet", network: "wide" });

@@ -9,7 +9,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import {
   ExportRequest, PredictRequest, SaveModelRequest,
-  type ExportParams, type ExportResult, type ExportTarget, type PredictResult, type SaveModelResult,
+  type ExportParams, type ExportResult, type ExportTarget, type PredictResult, type RequestType,
 } from "../../../server/src/protocol";
 import type { JobTracker } from "../jobs";
 import type { PanelLink } from "../panel-link";
@@ -62,7 +62,7 @@ export class ModelCommands implements vscode.Disposable {
     });
     if (!file) return undefined;
     const params = { uri: target.document.uri.toString(), ...(target.network ? { network: target.network } : {}), target: file.fsPath };
-    const saved = await this.send<SaveModelResult>(`NNet: saving '${stem(target)}'…`, SaveModelRequest, params, target);
+    const saved = await this.send(`NNet: saving '${stem(target)}'…`, SaveModelRequest, params, target);
     if (!saved) return undefined;
     this.lastSaved = file;
     offer(vscode.window.showInformationMessage(`NNet: saved '${saved.network}' (${saved.epochs} epochs) to ${vscode.workspace.asRelativePath(file)}.`, "Reveal", "Open", "Predict…"), {
@@ -83,7 +83,7 @@ export class ModelCommands implements vscode.Disposable {
       defaultUri: vscode.Uri.joinPath(vscode.Uri.file(model), ".."), filters: { CSV: ["csv"] }, canSelectMany: false,
     }))?.[0]?.fsPath;
     if (!data) return undefined;
-    const result = await this.send<PredictResult>("NNet: predicting…", PredictRequest, { model, data });
+    const result = await this.send("NNet: predicting…", PredictRequest, { model, data });
     if (!result) return undefined;
     this.deps.panel.open().showPredictions(result);
     return result;
@@ -102,7 +102,7 @@ export class ModelCommands implements vscode.Disposable {
     const source = target ? { uri: target.document.uri.toString(), ...(target.network ? { network: target.network } : {}) } : { model: model! };
     const params: ExportParams = { ...source, to, out };
     const label = to === "onnx" ? "ONNX" : "PyTorch";
-    const result = await this.send<ExportResult>(`NNet: exporting '${name}' to ${label}…`, ExportRequest, params, target);
+    const result = await this.send(`NNet: exporting '${name}' to ${label}…`, ExportRequest, params, target);
     if (!result) return undefined;
     const folder = vscode.Uri.file(out);
     const readme = result.files.find((file) => /README/i.test(file));
@@ -140,9 +140,10 @@ export class ModelCommands implements vscode.Disposable {
     return target;
   }
 
-  private async send<R>(title: string, method: string, params: unknown, target?: NetworkTarget): Promise<R | undefined> {
+  private async send<P, R>(title: string, type: RequestType<P, R>, params: P, target?: NetworkTarget): Promise<R | undefined> {
+    const method = type.method;
     try {
-      return await withProgress<R>(this.deps.client, title, method, params);
+      return await withProgress(this.deps.client, title, type, params);
     } catch (error) {
       const refused = error instanceof RequestRefused ? error : new RequestRefused(String(error), false);
       this.deps.output.appendLine(`[models] ${method}: ${refused.message}`);

@@ -5,7 +5,8 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import type { NoRunData } from "../../../server/src/protocol";
+import type { NoRunData, RequestType } from "../../../server/src/protocol";
+import { sendRequest } from "../messages";
 
 export class RequestRefused extends Error {
   constructor(message: string, readonly noRun: boolean) {
@@ -19,10 +20,10 @@ function refusal(error: unknown): RequestRefused {
   return new RequestRefused(message, data?.noRun === true);
 }
 
-/** Sends `method` while a notification says `title`; rejects with RequestRefused. */
-export async function withProgress<R>(client: LanguageClient, title: string, method: string, params: unknown): Promise<R> {
+/** Sends a request while a notification says `title`; rejects with RequestRefused. */
+export async function withProgress<P, R>(client: LanguageClient, title: string, type: RequestType<P, R>, params: NoInfer<P>): Promise<R> {
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => client.sendRequest<R>(method, params));
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => sendRequest(client, type, params));
   } catch (error) {
     throw refusal(error);
   }

@@ -5,7 +5,8 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ModelSummaryRequest, type ModelSummaryResult } from "../../../server/src/protocol";
+import { ModelSummaryRequest } from "../../../server/src/protocol";
+import { sendRequest } from "../messages";
 import { createNonce } from "../panel";
 import { errorPage, modelPage } from "./view-html";
 
@@ -60,7 +61,7 @@ export class ModelViewer implements vscode.CustomReadonlyEditorProvider {
     if (uri.scheme !== "file") return errorPage(file, "only model files on disk can be shown", nonce);
     if (!(await this.ready)) return errorPage(file, "the NNet language server is not running (see the NNet Lab output)", nonce);
     try {
-      const model = await this.client.sendRequest<ModelSummaryResult>(ModelSummaryRequest, { path: uri.fsPath });
+      const model = await sendRequest(this.client, ModelSummaryRequest, { path: uri.fsPath });
       return modelPage(model, file, nonce);
     } catch (error) {
       return errorPage(file, error instanceof Error ? error.message : String(error), nonce);

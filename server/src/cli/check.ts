@@ -1,6 +1,6 @@
 /** `nnet check FILE…`: every diagnostic of every file, as text or JSON. */
 import { parseArgs } from "node:util";
-import { analyze, LineIndex, type Diagnostic } from "../language/index";
+import { analyze, diagnosticLine, LineIndex, type Diagnostic } from "../language/index";
 import { dirname, resolve } from "node:path";
 import { guardedFiles } from "../training/index";
 import { loadSource } from "./files";
@@ -32,17 +32,12 @@ Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable file.`;
 
 interface Found {
   json: JsonDiagnostic;
-  /** 1-based, in code points */
-  column: number;
+  text: string;
 }
 
 function found(file: string, lines: LineIndex, diagnostic: Diagnostic): Found {
   const json = { file, range: lines.range(diagnostic.span), severity: diagnostic.severity, code: diagnostic.code, message: diagnostic.message };
-  return { json, column: lines.codePointColumn(diagnostic.span.start) + 1 };
-}
-
-function toText({ json, column }: Found): string {
-  return `${json.file}:${json.range.start.line + 1}:${column}: ${json.severity} ${json.code}: ${json.message}`;
+  return { json, text: diagnosticLine(file, lines, diagnostic) };
 }
 
 export function runCheck(args: string[], io: Io): number {
@@ -66,7 +61,7 @@ export function runCheck(args: string[], io: Io): number {
     all.push(...analysis.diagnostics.map((diagnostic) => found(file, lines, diagnostic)));
   }
   if (values.json) io.out(JSON.stringify(all.map((item) => item.json), null, 2) + "\n");
-  else for (const item of all) io.out(toText(item) + "\n");
+  else for (const item of all) io.out(item.text + "\n");
   if (unreadable) return exit.usage;
   return all.some((item) => item.json.severity === "error") ? exit.problems : exit.ok;
 }

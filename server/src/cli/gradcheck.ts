@@ -1,4 +1,4 @@
-/** `nnet gradcheck FILE`: BP1–BP4 against central differences (seed §6.5), per layer and parameter. */
+/** `nnet gradcheck FILE`: BP1–BP4 against central differences (backprop §6.5), per layer and parameter. */
 import { parseArgs } from "node:util";
 import { fileOptions, compileFile } from "./train";
 import { errorEvent, gradcheckJson, gradcheckTable, runWithInterrupt } from "./job-output";

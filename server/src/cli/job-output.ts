@@ -103,7 +103,7 @@ function nonSmooth(row: GradcheckResult["report"]["rows"][number]): string {
   return row.kinks > 0 ? `${row.kinks} + ${row.clips} clip` : `${row.clips} clip`;
 }
 
-/** One row per dense layer and parameter, as the seed's §6.5 comparison. */
+/** One row per dense layer and parameter, as the comparison of backprop §6.5. */
 export function gradcheckTable(result: GradcheckResult): string {
   const { report } = result;
   const header = ["layer", "param", "checked", "max rel error", "median", "worst (row, col)", "kinks", "result"];

@@ -1,6 +1,6 @@
 /** `nnet summary FILE`: the Keras-style table of a network's layers, units and parameters. */
 import { parseArgs } from "node:util";
-import { analyze, closestNetwork, findNetwork, LineIndex, networkSummary } from "../language/index";
+import { analyze, closestNetwork, diagnosticLine, findNetwork, LineIndex, networkSummary } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
 import { dirname, resolve } from "node:path";
 import { ambiguousNetwork, guardedFiles } from "../training/index";
@@ -60,10 +60,7 @@ export function runSummary(args: string[], io: Io): number {
   }
   const lines = new LineIndex(source.text);
   const errors = analysis.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
-  for (const error of errors) {
-    const at = lines.position(error.span.start);
-    io.err(`${positionals[0]}:${at.line + 1}:${lines.codePointColumn(error.span.start) + 1}: error ${error.code}: ${error.message}\n`);
-  }
+  for (const error of errors) io.err(`${diagnosticLine(positionals[0]!, lines, error)}\n`);
   const summary = networkSummary(network);
   io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : table(summary) + "\n");
   return errors.length > 0 ? exit.problems : exit.ok;

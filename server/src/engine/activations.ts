@@ -1,5 +1,5 @@
 /**
- * Activations σ, each with its derivative beside it (seed §5.1, §5.2).
+ * Activations σ, each with its derivative beside it (backprop §5.1, §5.2).
  * `forward` writes a = σ(z); `backward` turns g = ∂C/∂a into δ = ∂C/∂z,
  * which for an elementwise σ is g ⊙ σ′(z) and for softmax the
  * Jacobian-vector product δ = a ⊙ (g − Σ a⊙g), column by column.
@@ -16,7 +16,7 @@ export interface Activation {
   backward(z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array, rows: number, cols: number): void;
   /** σ(z) for one unit; NaN for softmax, which needs the whole column */
   value(z: number): number;
-  /** σ′(z) for one unit, the diagonal of S = diag(σ′(z)) (seed §6.2); NaN for softmax, whose Jacobian is not diagonal */
+  /** σ′(z) for one unit, the diagonal of S = diag(σ′(z)) (backprop §6.2); NaN for softmax, whose Jacobian is not diagonal */
   slope(z: number): number;
 }
 

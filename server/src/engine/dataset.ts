@@ -1,5 +1,5 @@
 /**
- * Datasets as matrices with one example per column (seed §6.4):
+ * Datasets as matrices with one example per column (backprop §6.4):
  * x is features × n and y is targets × n.
  */
 import { zeros, type Matrix } from "./matrix";

@@ -1,5 +1,5 @@
 /**
- * Gradient checking (seed §6.5): every analytic ∂C/∂θ from BP1–BP4 against
+ * Gradient checking (backprop §6.5): every analytic ∂C/∂θ from BP1–BP4 against
  * the central difference (C(θ + ε) − C(θ − ε)) / 2ε, compared by the relative
  * error |a − n| / max(|a|, |n|, tiny). A check whose two perturbed passes put
  * a relu-family unit on different sides of its kink at z = 0 is counted as a

@@ -13,14 +13,14 @@ export { activationOf, sigmoidOf, softplusOf } from "./activations";
 export type { OutputRule } from "./losses";
 export { lossValue, lossGradient, outputDelta, outputRule, CLIP } from "./losses";
 export { Rng } from "./rng";
-export type { Network, NetworkNode, DenseNode, JoinNode, InputNode, BackwardEdge, NetworkOptions } from "./network";
+export type { Network, NetworkNode, DenseNode, JoinNode, InputNode, NetworkOptions } from "./network";
 export { createNetwork, totalParameters } from "./network";
 export type { NodeCache, LayerParameters, LayerWeights, SavedWeights } from "./api";
 export {
   forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape,
 } from "./api";
-export type { PlanStep, PlanContribution, PassCosts } from "./plan";
-export { backwardPlan, passCosts } from "./plan";
+export type { NetworkPlan, PlanNode, PlanEdge, BackwardEdge, PassCosts, Contribution, NodeKind } from "./plan";
+export { networkPlan } from "./plan";
 export type { GradcheckOptions, GradcheckProgress, GradcheckRow, GradcheckReport, GradcheckRaw, GradcheckResult } from "./gradcheck";
 export { gradcheck, defaultTiny, GradcheckStopped } from "./gradcheck";
 export type { Optimizer, OptimizerState } from "./optimizers";

@@ -1,5 +1,5 @@
 /**
- * Losses C and their gradients ∇ₐC (seed §5.1), per example, averaged over
+ * Losses C and their gradients ∇ₐC (backprop §5.1), per example, averaged over
  * the batch (§6.4). The two fused pairs, softmax + cross_entropy and
  * sigmoid + binary_cross_entropy, are computed from z (log-sum-exp and
  * log1p(e^−|z|)) and give δᴸ = aᴸ − y directly.

@@ -1,6 +1,6 @@
 /**
  * A dense row-major matrix on Float64Array. Batches are stored as columns
- * (seed §6.4): a layer's activations for m examples form an n×m matrix, so
+ * (backprop §6.4): a layer's activations for m examples form an n×m matrix, so
  * the rows of one layer's units are contiguous and a concat is a row stack.
  */
 export interface Matrix {

@@ -9,6 +9,7 @@ import { initialiseWeights } from "./init";
 import { jsKernel, type Kernel } from "./kernel";
 import { outputRule, type OutputRule } from "./losses";
 import { zeros, type Matrix } from "./matrix";
+import { networkPlan, type BackwardEdge, type NetworkPlan } from "./plan";
 import { defaultKernel } from "./wasm-kernel";
 import { Rng } from "./rng";
 import type { DenseSpec, LossName, NetworkSpec } from "./spec";
@@ -30,7 +31,7 @@ export interface DenseNode {
   fanIn: number;
   activation: Activation;
   spec: DenseSpec;
-  /** W, units × fanIn: W_jk weighs unit k of the source for unit j (seed §1) */
+  /** W, units × fanIn: W_jk weighs unit k of the source for unit j (backprop §1) */
   weights: Matrix;
   bias: Float64Array;
   /** ∂C/∂W and ∂C/∂b of the last backward pass (BP4, BP3, batched: averaged over m) */
@@ -50,18 +51,6 @@ export interface JoinNode {
 
 export type NetworkNode = InputNode | DenseNode | JoinNode;
 
-/** One edge along which δ flows back, from a successor to this node (seed §3, §6.3). */
-export interface BackwardEdge {
-  successor: number;
-  /** dense: (W^succ)ᵀ Δ^succ; add: Δ^succ unchanged; concat: rows [start, end) of Δ^succ */
-  contribution: "transposed-weights" | "identity" | "row-slice";
-  /** for a row slice, the rows of Δ^succ it carries; otherwise 0 and this node's units */
-  start: number;
-  end: number;
-  /** the first edge processed for this node writes, later ones add */
-  overwrite: boolean;
-}
-
 export interface Network {
   name: string;
   spec: NetworkSpec;
@@ -71,6 +60,8 @@ export interface Network {
   loss: LossName;
   rule: OutputRule;
   kernel: Kernel;
+  /** the node order, edges and caches this network runs (`networkPlan`) */
+  plan: NetworkPlan;
   /** per node, the edges from its successors, in the order backward visits them */
   incoming: BackwardEdge[][];
   /** per node, whether it lies on a path to the output (others get δ = 0) */
@@ -86,87 +77,42 @@ export interface NetworkOptions {
   initialise?: boolean;
 }
 
-function nodeIndex(names: Map<string, number>, name: string, layer: string): number {
-  const index = names.get(name);
-  if (index === undefined) throw new Error(`layer '${layer}' reads from '${name}', which is not declared before it`);
-  return index;
-}
-
-function buildNodes(spec: NetworkSpec, rng: Rng, initialise: boolean): NetworkNode[] {
-  const nodes: NetworkNode[] = [{ kind: "input", index: 0, name: spec.input.name, units: spec.input.units }];
-  const names = new Map<string, number>([[spec.input.name, 0]]);
-  for (const layer of spec.layers) {
-    const index = nodes.length;
-    if (names.has(layer.name)) throw new Error(`duplicate layer name '${layer.name}'`);
-    if (!(layer.units > 0)) throw new Error(`layer '${layer.name}' needs a positive number of units`);
+// Parameters and sizes that must agree for the passes to run; the plan has
+// already resolved every name.
+function buildNodes(spec: NetworkSpec, plan: NetworkPlan, rng: Rng, initialise: boolean): NetworkNode[] {
+  return plan.nodes.map((step): NetworkNode => {
+    if (step.kind === "input") return { kind: "input", index: 0, name: step.name, units: step.units };
+    const layer = spec.layers[step.index - 1]!;
     if (layer.kind === "dense") {
-      const from = nodeIndex(names, layer.from, layer.name);
-      const fanIn = nodes[from].units;
-      const weights = zeros(layer.units, fanIn);
-      if (initialise) initialiseWeights(layer.init, weights.data, layer.units, fanIn, rng);
-      nodes.push({
-        kind: "dense", index, name: layer.name, units: layer.units, from, fanIn,
-        activation: activationOf(layer.activation), spec: layer, weights, bias: new Float64Array(layer.units),
-        weightGradient: zeros(layer.units, fanIn), biasGradient: new Float64Array(layer.units),
-      });
-    } else {
-      const from = layer.from.map((name) => nodeIndex(names, name, layer.name));
-      if (from.length === 0) throw new Error(`layer '${layer.name}' needs at least one operand`);
-      const offsets: number[] = [];
-      let total = 0;
-      for (const f of from) {
-        offsets.push(total);
-        total += nodes[f].units;
-        if (layer.kind === "add" && nodes[f].units !== layer.units) {
-          throw new Error(`add '${layer.name}' has ${layer.units} units but operand '${nodes[f].name}' has ${nodes[f].units}`);
-        }
-      }
-      if (layer.kind === "concat" && total !== layer.units) {
-        throw new Error(`concat '${layer.name}' declares ${layer.units} units but its parts sum to ${total}`);
-      }
-      nodes.push({ kind: layer.kind, index, name: layer.name, units: layer.units, from, offsets });
+      const weights = zeros(step.units, step.fanIn);
+      if (initialise) initialiseWeights(layer.init, weights.data, step.units, step.fanIn, rng);
+      return {
+        kind: "dense", index: step.index, name: step.name, units: step.units, from: step.from[0]!, fanIn: step.fanIn,
+        activation: activationOf(layer.activation), spec: layer, weights, bias: new Float64Array(step.units),
+        weightGradient: zeros(step.units, step.fanIn), biasGradient: new Float64Array(step.units),
+      };
     }
-    names.set(layer.name, index);
-  }
-  return nodes;
+    const operands = step.from.map((f) => plan.nodes[f]!);
+    if (layer.kind === "add") {
+      const wrong = operands.find((operand) => operand.units !== step.units);
+      if (wrong) throw new Error(`add '${step.name}' has ${step.units} units but operand '${wrong.name}' has ${wrong.units}`);
+    }
+    const total = operands.reduce((sum, operand) => sum + operand.units, 0);
+    if (layer.kind === "concat" && total !== step.units) {
+      throw new Error(`concat '${step.name}' declares ${step.units} units but its parts sum to ${total}`);
+    }
+    return { kind: layer.kind, index: step.index, name: step.name, units: step.units, from: step.from, offsets: step.offsets };
+  });
 }
 
 export function sources(node: NetworkNode): number[] {
   return node.kind === "input" ? [] : node.kind === "dense" ? [node.from] : node.from;
 }
 
-function markReaching(nodes: NetworkNode[], output: number): boolean[] {
-  const reaches = nodes.map((_, i) => i === output);
-  for (let n = output; n > 0; n--) {
-    if (!reaches[n]) continue;
-    for (const f of sources(nodes[n])) reaches[f] = true;
-  }
-  return reaches;
-}
-
-// Backward visits nodes from the output down; for each node, its successors'
-// edges in that order. The first edge to reach a node overwrites its δ buffer.
-function planEdges(nodes: NetworkNode[], reaches: boolean[]): BackwardEdge[][] {
-  const incoming: BackwardEdge[][] = nodes.map(() => []);
-  for (let n = nodes.length - 1; n > 0; n--) {
-    const node = nodes[n];
-    if (!reaches[n]) continue;
-    sources(node).forEach((f, part) => {
-      if (f === 0) return;
-      const start = node.kind === "concat" ? node.offsets[part] : 0;
-      const contribution = node.kind === "dense" ? "transposed-weights" : node.kind === "add" ? "identity" : "row-slice";
-      const end = start + nodes[f].units;
-      incoming[f].push({ successor: n, contribution, start, end, overwrite: incoming[f].length === 0 });
-    });
-  }
-  return incoming;
-}
-
 export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): Network {
-  if (!(spec.input.units > 0)) throw new Error(`input '${spec.input.name}' needs a positive number of units`);
-  if (spec.layers.length === 0) throw new Error(`network '${spec.name}' has no layers`);
-  const nodes = buildNodes(spec, Rng.derive(options.seed ?? 1, "weights"), options.initialise ?? true);
-  const output = nodes.length - 1;
+  const plan = networkPlan(spec);
+  const nodes = buildNodes(spec, plan, Rng.derive(options.seed ?? 1, "weights"), options.initialise ?? true);
+  const output = plan.output;
   const outputNode = nodes[output];
   const outputActivation = outputNode.kind === "dense" ? outputNode.activation : activationOf({ name: "identity" });
   for (const node of nodes) {
@@ -174,11 +120,11 @@ export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): 
       throw new Error(`softmax is only allowed on the output layer, not on '${node.name}'`);
     }
   }
-  const reachesOutput = markReaching(nodes, output);
   return {
     name: spec.name, spec, nodes, dense: nodes.filter((n): n is DenseNode => n.kind === "dense"), output,
     loss: spec.loss, rule: outputRule(spec.loss, outputActivation), kernel: options.kernel ?? defaultKernel(jsKernel),
-    incoming: planEdges(nodes, reachesOutput), reachesOutput, workspaces: new Map(),
+    plan, incoming: plan.nodes.map((node) => node.backward), reachesOutput: plan.nodes.map((node) => node.reachesOutput),
+    workspaces: new Map(),
   };
 }
 

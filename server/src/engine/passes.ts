@@ -1,5 +1,5 @@
 /**
- * The forward and backward passes over a workspace (seed §6.1, batched as
+ * The forward and backward passes over a workspace (backprop §6.1, batched as
  * in §6.4). Nothing here allocates.
  */
 import { lossGradient, lossValue, outputDelta } from "./losses";

@@ -2,7 +2,7 @@
  * One training run as a sequence of points, for the debugger: each training
  * step is the input batch, the forward pass node by node (z, then a), the
  * loss, BP1/BP2 and BP3/BP4 node by node from the output down, and the
- * update (seed §6.1). Every point runs the passes' own per-node code, and the
+ * update (backprop §6.1). Every point runs the passes' own per-node code, and the
  * batches, shuffles and optimizer steps are those of `train`, so the numbers
  * are the ones a training run computes. A stepper is deterministic: a fresh
  * one advanced to the same position holds the same bits, which is how the

@@ -17,7 +17,7 @@ import { exampleCount, type Dataset } from "./dataset";
 import { countCorrect, evaluateDataset, isClassification } from "./evaluate";
 import type { Workspace } from "./workspace";
 
-/** Per-layer gradient statistics of one epoch (seed §5: δ, ∂C/∂W). */
+/** Per-layer gradient statistics of one epoch (backprop §5: δ, ∂C/∂W). */
 export interface LayerStats {
   layer: string;
   /** ‖∂C/∂W‖ (Frobenius) averaged over the epoch's batches; 0 for add/concat */

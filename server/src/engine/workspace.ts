@@ -1,7 +1,7 @@
 /**
  * The buffers one batch size needs: z, a and δ per node (n×m each, batch as
- * columns, seed §6.4) and the targets. The forward pass caches z and a here
- * for the backward pass (seed §6.1). The last, partial batch of an epoch has
+ * columns, backprop §6.4) and the targets. The forward pass caches z and a here
+ * for the backward pass (backprop §6.1). The last, partial batch of an epoch has
  * its own workspace.
  */
 import type { Network } from "./network";
@@ -23,12 +23,12 @@ export function buildWorkspace(network: Network, m: number): Workspace {
   const z: (Float64Array | null)[] = [];
   const a: Float64Array[] = [];
   const delta: (Float64Array | null)[] = [];
-  for (const node of network.nodes) {
+  for (const node of network.plan.nodes) {
     const size = node.units * m;
     if (node.kind === "dense") {
       const weighted = new Float64Array(size);
       z.push(weighted);
-      a.push(node.activation.name === "identity" ? weighted : new Float64Array(size));
+      a.push(node.cachesZ ? new Float64Array(size) : weighted);
     } else {
       z.push(null);
       a.push(new Float64Array(size));

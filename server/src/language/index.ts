@@ -6,8 +6,9 @@
 export * from "./syntax/index";
 export * from "./semantics/index";
 export { LineIndex, type Position } from "./line-index";
+export { location, diagnosticLine } from "./location";
 export { closest } from "./suggest";
-export { defaultGradcheckSpec, defaultTrainSpec } from "../engine/spec";
+export { defaultGradcheckSpec, defaultTrainSpec } from "../engine/index";
 export type {
   ActivationName, ActivationSpec, DataSpec, GeneratorName, GradcheckSpec, InitSpec, LayerSpec, LossName, NetworkSpec, OptimizerSpec, TrainSpec,
-} from "../engine/spec";
+} from "../engine/index";

@@ -27,8 +27,25 @@ export interface NetworkSummary {
 
 export type JobKind = "train" | "gradcheck";
 
+/**
+ * A custom request with its parameter and result types, declared once here:
+ * `lsp/messages.ts` and the client's `messages.ts` take it, so no call site
+ * restates either type. The types live only in the declaration.
+ */
+export interface RequestType<P, R> {
+  readonly method: string;
+  readonly signature?: (params: P) => R;
+}
+/** A custom notification with its parameter type. */
+export interface NotificationType<P> {
+  readonly method: string;
+  readonly signature?: (params: P) => void;
+}
+const request = <P, R>(method: string): RequestType<P, R> => ({ method });
+const notification = <P>(method: string): NotificationType<P> => ({ method });
+
 /** client → server: start training one network of a document. */
-export const TrainRequest = "nnet/train";
+export const TrainRequest = request<TrainParams, JobStarted>("nnet/train");
 export interface TrainParams {
   uri: string;
   network?: string;
@@ -39,7 +56,7 @@ export interface TrainParams {
 }
 
 /** client → server: run the gradient check of one network. */
-export const GradcheckRequest = "nnet/gradcheck";
+export const GradcheckRequest = request<GradcheckParams, JobStarted>("nnet/gradcheck");
 export interface GradcheckParams {
   uri: string;
   network?: string;
@@ -56,14 +73,18 @@ export interface JobStarted {
 }
 
 /** client → server: stop a job, or every job of a document. */
-export const StopRequest = "nnet/stop";
+export const StopRequest = request<StopParams, StopResult>("nnet/stop");
 export interface StopParams {
   jobId?: string;
   uri?: string;
 }
+/** Answer to nnet/stop: how many jobs were asked to stop. */
+export interface StopResult {
+  stopped: number;
+}
 
 /** client → server: the layers and parameter counts of one network (the first when none is named), for "Show Model Summary". */
-export const SummaryRequest = "nnet/summary";
+export const SummaryRequest = request<SummaryParams, SummaryResult>("nnet/summary");
 export interface SummaryParams {
   uri: string;
   network?: string;
@@ -78,7 +99,7 @@ export interface SummaryResult {
 }
 
 /** client → server: save the last training run of a network as a model file, without retraining. */
-export const SaveModelRequest = "nnet/saveModel";
+export const SaveModelRequest = request<SaveModelParams, SaveModelResult>("nnet/saveModel");
 export interface SaveModelParams {
   uri: string;
   /** default: the document's most recent training run */
@@ -98,7 +119,7 @@ export interface NoRunData {
 }
 
 /** client → server: a saved model's answer for each row of a CSV. */
-export const PredictRequest = "nnet/predict";
+export const PredictRequest = request<PredictParams, PredictResult>("nnet/predict");
 export interface PredictParams {
   /** the .nnetmodel file */
   model: string;
@@ -129,7 +150,7 @@ export const predictRowLimit = 10_000;
 export type ExportTarget = "pytorch" | "onnx";
 
 /** client → server: export the last run of a network (uri) or a model file (model) to PyTorch or ONNX. */
-export const ExportRequest = "nnet/export";
+export const ExportRequest = request<ExportParams, ExportResult>("nnet/export");
 export interface ExportParams {
   uri?: string;
   model?: string;
@@ -145,7 +166,7 @@ export interface ExportResult {
 }
 
 /** client → server: what a model file holds, for the model viewer. */
-export const ModelSummaryRequest = "nnet/modelSummary";
+export const ModelSummaryRequest = request<ModelSummaryParams, ModelSummaryResult>("nnet/modelSummary");
 export interface ModelSummaryParams {
   path: string;
 }
@@ -164,7 +185,7 @@ export interface ModelSummaryResult {
 }
 
 /** server → client: one epoch finished. */
-export const ProgressNotification = "nnet/progress";
+export const ProgressNotification = notification<ProgressParams>("nnet/progress");
 export interface ProgressParams {
   jobId: string;
   uri: string;
@@ -176,7 +197,7 @@ export interface ProgressParams {
 }
 
 /** server → client: a job ended, with its outcome. */
-export const DoneNotification = "nnet/done";
+export const DoneNotification = notification<DoneParams>("nnet/done");
 export interface DoneParams {
   jobId: string;
   uri: string;

@@ -6,7 +6,7 @@
  */
 import { dirname, resolve } from "node:path";
 import {
-  analyze, parse, closestNetwork, findNetwork, networksNamed, LineIndex, networkSummary, type Diagnostic, type Model, type NetworkModel,
+  analyze, parse, closestNetwork, diagnosticLine, findNetwork, networksNamed, LineIndex, networkSummary, type Diagnostic, type Model, type NetworkModel,
 } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
 import { checkDataFile, DataFileError, guardedFiles, type DataFileOptions, type WorkspaceFiles } from "./data-files";
@@ -35,11 +35,6 @@ export type Compiled =
   | { ok: true; request: JobRequest; model: NetworkModel; summary: NetworkSummary; warnings: string[] }
   /** `usage`: the command named no usable network; otherwise the file has errors */
   | { ok: false; usage: boolean; problems: string[] };
-
-function location(lines: LineIndex, name: string, diagnostic: Diagnostic): string {
-  const line = lines.position(diagnostic.span.start).line;
-  return `${name}:${line + 1}:${lines.codePointColumn(diagnostic.span.start) + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
-}
 
 const within = (model: NetworkModel, d: Diagnostic): boolean => d.span.start >= model.ast.span.start && d.span.start <= model.ast.span.end;
 
@@ -80,7 +75,7 @@ function refusedData(model: NetworkModel, files: WorkspaceFiles): string | undef
 function diagnosticsOf(input: CompileInput, model: NetworkModel, diagnostics: Diagnostic[], severity: Diagnostic["severity"]): string[] {
   const lines = new LineIndex(input.text);
   const name = input.displayName ?? input.path ?? "document";
-  return diagnostics.filter((d) => d.severity === severity && within(model, d)).map((d) => location(lines, name, d));
+  return diagnostics.filter((d) => d.severity === severity && within(model, d)).map((d) => diagnosticLine(name, lines, d));
 }
 
 function checkerErrors(input: CompileInput, model: NetworkModel, diagnostics: Diagnostic[]): string[] {

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { dirname } from "node:path";
 import { LineIndex, type NetworkModel } from "../language/index";
 import type {
-  DoneParams, EpochMetrics, GradcheckParams, GradcheckReport, JobStarted, ProgressParams, StopParams, TrainParams,
+  DoneParams, EpochMetrics, GradcheckParams, GradcheckReport, JobStarted, ProgressParams, StopParams, StopResult, TrainParams,
 } from "../protocol/index";
 import { compileJob, type CompileInput } from "./compile";
 import type { DataFileOptions } from "./data-files";
@@ -92,7 +92,7 @@ export class TrainingRunner {
     return this.start("gradcheck", context, { network: params.network, epsilon: params.epsilon, tolerance: params.tolerance });
   }
 
-  async stop(params: StopParams): Promise<{ stopped: number }> {
+  async stop(params: StopParams): Promise<StopResult> {
     const targets = [...this.running.entries()].filter(([uri, job]) => (params.jobId ? job.jobId === params.jobId : params.uri ? uri === params.uri : true));
     await Promise.all(targets.map(([, job]) => job.handle.stop()));
     return { stopped: targets.length };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync 
 import { basename, join } from "node:path";
 import type { Dataset } from "../../engine/index";
 import type { TrainedModel } from "../../model/index";
-import { writeFileAtomic } from "../../training/save";
+import { writeFileAtomic } from "../../training/index";
 import { ExportError } from "../errors";
 import { checkExportable, className, modelPy } from "./module";
 import { configJson, dataCsv, npyInt32, optimizerFile, shuffleOrders, splitIndices, targetNames, weightsFile } from "./project";

@@ -5,6 +5,7 @@ import {
 } from "../semantics/index";
 import type { ActivationName, LossName } from "../../engine/index";
 import { lossGradientDefinition, realSpace, renderExpr, superscript } from "./deltas/index";
+import { lex } from "../syntax/index";
 import { networkAt, type IdeDocument } from "./document";
 import { activationFormulas, lossFormulas } from "./hover/names";
 import type { CompletionEntry, CompletionKind, CompletionList } from "./types";
@@ -37,7 +38,7 @@ const simpleItems = (table: readonly NameInfo[], kind: CompletionKind): Completi
   table.map((info) => named(info, kind, info.params.map((p) => `${p.name}: ${doc(p.doc)}${p.default !== undefined ? ` (default ${p.default})` : ""}`).join("  \n") || doc(info.doc)));
 
 const keyItems = (keys: readonly KeyInfo[]): CompletionEntry[] =>
-  keys.map((key) => ({ label: key.name, kind: "key", detail: `default ${key.default}`, documentation: doc(key.doc), insertText: key.kind === "stop-early" ? `${key.name}(` : `${key.name} ` }));
+  keys.map((key) => ({ label: key.name, kind: "key", detail: `default ${key.default}`, documentation: doc(key.doc), insertText: `${key.name} ` }));
 
 function argumentItems(callee: string): CompletionEntry[] {
   const info = [activations, optimizers, initialisers, dataSources, schedules, [stopEarly]].map((table) => lookup(table as readonly NameInfo[], callee)).find(Boolean);
@@ -69,80 +70,140 @@ const snippets = {
 
 const entryItems = (): CompletionEntry[] => [snippets.layer, ...keywordItems(["input", "loss", "data", "train", "gradcheck"])];
 
-/** The innermost block `train {` or `gradcheck {` left open before the cursor, if any. */
-function openBlock(text: string, before: number): "train" | "gradcheck" | undefined {
+/** A significant token of the text before the cursor: its lexer type and spelling, and whether a line break precedes it. */
+interface Word {
+  type: string;
+  text: string;
+  newLine: boolean;
+}
+
+type Block = "network" | "train" | "gradcheck" | "other";
+
+/** Where the cursor stands: the blocks open around it and the tokens of the entry it is writing. */
+interface Context {
+  /** the text before the cursor ends inside a comment or a string */
+  quoted: boolean;
+  blocks: Block[];
+  /** tokens since the entry began: a line break outside parentheses, `{`, `}`, `;`, or in a settings block `,` */
+  entry: Word[];
+}
+
+const isOpen = (type: string, image: string): boolean =>
+  (type === "StringLiteral" && !/^"(?:[^"\\\r\n]|\\.)*"$/.test(image)) || type === "LineComment"
+  || (type === "BlockComment" && !(image.length >= 4 && image.endsWith("*/")));
+
+function blockOpenedBy(entry: Word[]): Block {
+  const head = entry.find((word) => word.type !== "LCurly");
+  if (head?.type === "Network") return "network";
+  if (head?.type === "Train" || head?.type === "Gradcheck") return entry.length === 1 ? (head.type === "Train" ? "train" : "gradcheck") : "other";
+  return "other";
+}
+
+/** Reads the lexer's tokens of the text before the cursor, comments and strings included, so neither is mistaken for code. */
+function contextOf(prefix: string): Context {
+  const blocks: Block[] = [];
+  let entry: Word[] = [];
+  let parens = 0;
+  let end = 0;
+  let quoted = false;
+  for (const token of lex(prefix)) {
+    const image = prefix.slice(token.span.start, token.span.end);
+    const newLine = /[\r\n]/.test(prefix.slice(end, token.span.start));
+    end = token.span.end;
+    quoted = token.span.end === prefix.length && isOpen(token.type, image);
+    if (token.type === "LineComment" || token.type === "BlockComment") continue;
+    if (newLine && parens === 0) entry = [];
+    const settings = blocks[blocks.length - 1] === "train" || blocks[blocks.length - 1] === "gradcheck";
+    if (token.type === "LCurly") {
+      blocks.push(blockOpenedBy(entry));
+      entry = [];
+      parens = 0;
+    } else if (token.type === "RCurly") {
+      blocks.pop();
+      entry = [];
+      parens = 0;
+    } else if (token.type === "Semicolon" || (token.type === "Comma" && settings && parens === 0)) {
+      entry = [];
+    } else {
+      if (token.type === "LParen") parens++;
+      else if (token.type === "RParen") parens = Math.max(0, parens - 1);
+      entry.push({ type: token.type, text: image, newLine });
+    }
+  }
+  if (/[\r\n]/.test(prefix.slice(end)) && parens === 0) entry = [];
+  return { quoted, blocks, entry };
+}
+
+/** The innermost call left open in the entry: its callee and the tokens of the argument being written. */
+function openCall(entry: Word[]): { callee: string; argument: Word[] } | undefined {
   let depth = 0;
-  for (let i = before - 1; i >= 0; i--) {
-    const c = text[i];
-    if (c === "}") depth++;
-    else if (c === "{") {
+  for (let i = entry.length - 1; i >= 0; i--) {
+    const type = entry[i]!.type;
+    if (type === "RParen") depth++;
+    else if (type === "LParen") {
       if (depth > 0) { depth--; continue; }
-      const head = /\b(train|gradcheck)\s*$/.exec(text.slice(Math.max(0, i - 20), i));
-      return head ? (head[1] as "train" | "gradcheck") : undefined;
+      const after = entry.slice(i + 1);
+      const comma = after.map((word) => word.type).lastIndexOf("Comma");
+      return { callee: entry[i - 1]?.text ?? "", argument: after.slice(comma + 1) };
     }
   }
   return undefined;
 }
 
-function insideNetwork(text: string, before: number): boolean {
-  let depth = 0;
-  for (let i = before - 1; i >= 0; i--) {
-    if (text[i] === "}") depth++;
-    else if (text[i] === "{") { if (depth === 0) return true; depth--; }
-  }
-  return false;
-}
-
-function callContext(line: string): CompletionEntry[] | undefined {
-  const open = /([A-Za-z_]\w*)\s*\(([^()]*)$/.exec(line);
-  if (!open) return undefined;
-  const callee = open[1]!;
-  if (/\b(add|concat)\s*\($/.test(line.slice(0, open.index + open[0].length - open[2]!.length))) return [];
-  const last = open[2]!.split(",").pop() ?? "";
-  const param = /(\w+)\s*:\s*$/.exec(last)?.[1];
-  const choices = [...optimizers, ...schedules, stopEarly].find((info) => info.name === callee)?.params.find((p) => p.name === param);
-  if (choices?.kind === "choice") return keywordItems([...choices.choices!]);
-  if (choices?.kind === "bool") return keywordItems(["true", "false"]);
-  return last.includes(":") ? [] : argumentItems(callee);
-}
-
-function byLine(line: string, network: NetworkModel | undefined, start: number): CompletionEntry[] | undefined {
-  if (/\b(?:add|concat)\s*\([^()]*$/.test(line)) return layerItems(network, start);
-  const call = callContext(line);
-  if (call) return call;
-  if (/\bfrom\s+$/.test(line)) return layerItems(network, start);
-  if (/\binit\s+$/.test(line)) return simpleItems(initialisers, "initialiser");
-  if (/\bloss\s+$/.test(line)) return lossItems();
-  if (/\bdata\s+$/.test(line)) return simpleItems(dataSources, "data");
-  if (/\blayer\s+\w+\s*:\s*$/.test(line)) return keywordItems(["dense", "add", "concat"]);
-  if (/\bdense\s+[\d.eE+-]+\s+$/.test(line)) return [...activationItems(), ...keywordItems(["from", "init"])];
-  if (/\bdense\s+[\d.eE+-]+\s+\w+(?:\([^()]*\))?\s+(?:from\s+\w+\s+)?$/.test(line)) return keywordItems(["from", "init"]);
-  return undefined;
-}
-
-function inBlock(block: "train" | "gradcheck", line: string): CompletionEntry[] {
-  if (block === "train" && /\boptimizer\s+$/.test(line)) return simpleItems(optimizers, "optimizer");
-  if (block === "train" && /\bschedule\s+$/.test(line)) return simpleItems(schedules, "value");
-  if (block === "train" && /\bbatch\s+$/.test(line)) return keywordItems(["full"]);
-  if (block === "train" && /\bshuffle\s+$/.test(line)) return keywordItems(["true", "false"]);
-  if (/(^|[{,])\s*$/.test(line)) return keyItems(block === "train" ? trainKeys : gradcheckKeys);
+function callItems(entry: Word[], network: NetworkModel | undefined, before: number): CompletionEntry[] | undefined {
+  const call = openCall(entry);
+  if (!call) return undefined;
+  if (call.callee === "add" || call.callee === "concat") return layerItems(network, before);
+  const colon = call.argument.findIndex((word) => word.type === "Colon");
+  if (colon < 0) return argumentItems(call.callee);
+  if (colon !== call.argument.length - 1) return [];
+  const param = [...optimizers, ...schedules, stopEarly].find((info) => info.name === call.callee)?.params.find((p) => p.name === call.argument[colon - 1]?.text);
+  if (param?.kind === "choice") return keywordItems([...param.choices!]);
+  if (param?.kind === "bool") return keywordItems(["true", "false"]);
   return [];
 }
 
-const contextChars = 400;
+const types = (words: Word[]): string => words.map((word) => word.type).join(" ");
+
+function entryContext(entry: Word[], network: NetworkModel | undefined, before: number): CompletionEntry[] | undefined {
+  const last = entry[entry.length - 1]?.type;
+  if (last === "From") return layerItems(network, before);
+  if (last === "Init") return simpleItems(initialisers, "initialiser");
+  if (last === "Loss" && entry.length === 1) return lossItems();
+  if (last === "Data" && entry.length === 1) return simpleItems(dataSources, "data");
+  const dense = entry.findIndex((word) => word.type === "Dense");
+  const shape = types(entry);
+  if (/^Layer Identifier Colon$/.test(shape)) return keywordItems(["dense", "add", "concat"]);
+  if (dense < 0 || entry[dense + 1]?.type !== "NumberLiteral") return undefined;
+  const rest = types(entry.slice(dense + 2));
+  if (rest === "") return [...activationItems(), ...keywordItems(["from", "init"])];
+  // an activation, its arguments, and a `from` clause: what may follow is `from` or `init`
+  if (/^Identifier(?: LParen[^]*?RParen)?(?: From Identifier)?$/.test(rest)) return keywordItems(["from", "init"]);
+  return undefined;
+}
+
+function settingItems(block: "train" | "gradcheck", entry: Word[]): CompletionEntry[] {
+  const head = entry.length === 1 ? entry[0]!.text : undefined;
+  if (block === "train" && head === "optimizer") return simpleItems(optimizers, "optimizer");
+  if (block === "train" && head === "schedule") return simpleItems(schedules, "value");
+  if (block === "train" && head === "batch") return keywordItems(["full"]);
+  if (block === "train" && head === "shuffle") return keywordItems(["true", "false"]);
+  return entry.length === 0 ? keyItems(block === "train" ? trainKeys : gradcheckKeys) : [];
+}
 
 export function completion(document: IdeDocument, offset: number): CompletionList {
   const text = document.text;
   const span = wordSpan(text, offset);
-  const lineStart = Math.max(text.lastIndexOf("\n", span.start - 1), text.lastIndexOf("\r", span.start - 1)) + 1;
-  if (text.slice(lineStart, span.start).includes("//")) return { span, items: [] };
-  // the context patterns backtrack: on a very long line only its end can matter, and the whole would cost O(n²)
-  const line = text.slice(Math.max(lineStart, span.start - contextChars), span.start);
+  const context = contextOf(text.slice(0, span.start));
+  if (context.quoted) return { span, items: [] };
   const network = networkAt(document, offset);
-  const block = openBlock(text, span.start);
-  if (block) return { span, items: callContext(line) ?? inBlock(block, line) };
-  const items = byLine(line, network, span.start);
+  const call = callItems(context.entry, network, span.start);
+  if (call) return { span, items: call };
+  const block = context.blocks[context.blocks.length - 1];
+  if (block === "train" || block === "gradcheck") return { span, items: settingItems(block, context.entry) };
+  const items = entryContext(context.entry, network, span.start);
   if (items) return { span, items };
-  if (!/^\s*$/.test(line)) return { span, items: [] };
-  return { span, items: insideNetwork(text, span.start) ? entryItems() : [snippets.network] };
+  if (context.entry.length > 0) return { span, items: [] };
+  if (block === undefined) return { span, items: [snippets.network] };
+  return { span, items: block === "network" ? entryItems() : [] };
 }

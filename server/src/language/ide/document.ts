@@ -2,6 +2,7 @@
 import type { NetworkSpec } from "../../engine/index";
 import { analyze, networkSpec, type Analysis, type FileAccess, type NetworkModel } from "../semantics/index";
 import type { Span } from "../syntax/index";
+import { graphOf } from "./deltas/index";
 
 export interface IdeDocument {
   uri: string;
@@ -49,8 +50,14 @@ export function specOf(network: NetworkModel): NetworkSpec | undefined {
     && network.layers.every((layer) => layer.kind !== undefined && layer.units !== undefined && layer.inputs.length > 0
       && layer.inputs.every((input) => input.target !== undefined)
       && (layer.kind !== "dense" || (layer.activation !== undefined && layer.init !== undefined)));
-  const spec = complete ? safely(() => networkSpec(network)) : undefined;
+  // a spec the engine cannot plan (a layer reading one declared after it) gets no hover
+  const spec = complete ? safely(() => planned(networkSpec(network))) : undefined;
   specs.set(network, spec ?? null);
+  return spec;
+}
+
+function planned(spec: NetworkSpec): NetworkSpec {
+  graphOf(spec);
   return spec;
 }
 

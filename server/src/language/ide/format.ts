@@ -5,6 +5,7 @@
  * nothing more. A `{ … }` written on one line (a short settings block,
  * inline rows) stays on one line.
  */
+import { lex, type LexedToken } from "../syntax/index";
 import type { IdeDocument } from "./document";
 import type { TextEdit } from "./types";
 
@@ -19,32 +20,41 @@ interface Token {
   endsLine: boolean;
 }
 
-const pattern = /\/\/[^\n\r]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n\r]|\\.)*"?|->|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[{}():,;]|\S/y;
+const punctuation = new Set(["LCurly", "RCurly", "LParen", "RParen", "Colon", "Comma", "Semicolon", "Arrow"]);
+const words = new Set(["Identifier", "NumberLiteral"]);
 
-export function formatTokens(text: string): Token[] {
-  const tokens: Token[] = [];
-  let at = 0;
+function kindOf(token: LexedToken): Token["kind"] {
+  if (token.type === "LineComment") return "line-comment";
+  if (token.type === "BlockComment") return "block-comment";
+  if (token.type === "StringLiteral") return "string";
+  if (punctuation.has(token.type)) return "punctuation";
+  return token.keyword || words.has(token.type) ? "word" : "other";
+}
+
+function lineBreaks(text: string, start: number, end: number): number {
   let breaks = 0;
-  let glued = true;
-  while (at < text.length) {
-    const c = text[at]!;
-    if (c === "\n" || (c === "\r" && text[at + 1] !== "\n")) { breaks++; at++; glued = false; continue; }
-    if (/\s/.test(c)) { at++; glued = false; continue; }
-    pattern.lastIndex = at;
-    const match = pattern.exec(text)![0];
-    // trailing blanks of a line comment, or of a block comment or string left open, are layout
-    const open = match.startsWith("//") || (match.startsWith("/*") && !(match.length >= 4 && match.endsWith("*/")))
-      || (match.startsWith('"') && !/^"(?:[^"\\\n\r]|\\.)*"$/.test(match));
-    const found = open ? match.trimEnd() : match;
-    const kind: Token["kind"] = found.startsWith("//") ? "line-comment" : found.startsWith("/*") ? "block-comment"
-      : found.startsWith('"') ? "string" : /^[{}():,;]$|^->$/.test(found) ? "punctuation" : /^[\w.-]/.test(found) && found !== "-" ? "word" : "other";
-    const endsLine = match.startsWith("//") || (match.startsWith('"') && open);
-    tokens.push({ text: found, kind, breaks, glued, endsLine });
-    breaks = 0;
-    glued = true;
-    at += match.length;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) breaks++;
   }
-  return tokens;
+  return breaks;
+}
+
+/** The parser's own tokens, comments and unlexable characters, with the layout of the whitespace before each. */
+export function formatTokens(text: string): Token[] {
+  let end = 0;
+  return lex(text, { unlexed: true }).map((token, index) => {
+    const raw = text.slice(token.span.start, token.span.end);
+    const breaks = lineBreaks(text, end, token.span.start);
+    const glued = index === 0 || end === token.span.start;
+    end = token.span.end;
+    const kind = kindOf(token);
+    const closed = kind === "string" ? /^"(?:[^"\\\n\r]|\\.)*"$/.test(raw) : kind !== "block-comment" || (raw.length >= 4 && raw.endsWith("*/"));
+    // trailing blanks of a line comment, or of a block comment or string left open, are layout
+    const found = kind === "line-comment" || !closed ? raw.trimEnd() : raw;
+    const endsLine = kind === "line-comment" || (kind === "string" && !closed);
+    return { text: found, kind, breaks, glued, endsLine };
+  });
 }
 
 /** For each `{`, whether it and its `}` sit on one line with no comment inside. */

@@ -3,7 +3,7 @@
  * optimizers, data sources and the train/gradcheck keys, each with its
  * parameters and defaults. Hovers and completion read the same tables.
  */
-import type { ActivationName, GeneratorName, LossName, MonitorName, OptimizerName, ScheduleSpec } from "../../engine/spec";
+import type { ActivationName, GeneratorName, LossName, MonitorName, OptimizerName, ScheduleSpec } from "../../engine/index";
 import { count, fraction, maxParameters, nonNegative, positive, seed, type NumberRange } from "./ranges";
 
 export interface ParamInfo {

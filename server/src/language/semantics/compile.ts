@@ -3,7 +3,7 @@ import type * as ast from "../syntax/ast";
 import {
   defaultGradcheckSpec, defaultTrainSpec,
   type GradcheckSpec, type LayerSpec, type MonitorName, type NetworkSpec, type OptimizerSpec, type ScheduleSpec, type StopEarlySpec, type TrainSpec,
-} from "../../engine/spec";
+} from "../../engine/index";
 import { lookup, optimizers, schedules, stopEarly } from "./catalog";
 import { findArg, paramValue } from "./args";
 import type { LayerModel, NetworkModel } from "./model";

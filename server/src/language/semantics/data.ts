@@ -3,7 +3,7 @@
  * CSV files are read through the host's FileAccess; nothing here does I/O.
  */
 import type * as ast from "../syntax/ast";
-import type { DataSpec, GeneratorName } from "../../engine/spec";
+import type { DataSpec, GeneratorName } from "../../engine/index";
 import { dataSources, generatorNames, irisRows, lookup, type NameInfo } from "./catalog";
 import { rangeProblem } from "./ranges";
 import { csvShape, readCsvTable } from "./csv";

@@ -1,6 +1,6 @@
 /** What the checker knows about a file: its networks, their layers and shapes, and the diagnostics. */
 import type * as ast from "../syntax/ast";
-import type { ActivationSpec, DataSpec, GradcheckSpec, InitSpec, LossName, NetworkSpec, TrainSpec } from "../../engine/spec";
+import type { ActivationSpec, DataSpec, GradcheckSpec, InitSpec, LossName, NetworkSpec, TrainSpec } from "../../engine/index";
 
 export type Severity = "error" | "warning" | "information" | "hint";
 

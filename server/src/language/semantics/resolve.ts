@@ -5,7 +5,7 @@
  * the checks read what it found.
  */
 import type * as ast from "../syntax/ast";
-import type { ActivationSpec, InitSpec, LossName } from "../../engine/spec";
+import type { ActivationSpec, InitSpec, LossName } from "../../engine/index";
 import { activations, initialisers, lookup, losses, reluFamily } from "./catalog";
 import { paramValue, isWholePositive } from "./args";
 import { describeData, type DataContext } from "./data";

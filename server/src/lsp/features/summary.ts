@@ -4,11 +4,12 @@
  * extension's summary command; answers from the document's current analysis.
  */
 import { findNetwork, networkSummary } from "../../language/index";
-import { SummaryRequest, type SummaryParams, type SummaryResult } from "../../protocol/index";
+import { SummaryRequest, type SummaryResult } from "../../protocol/index";
 import { answer, type ServerContext } from "../context";
+import { onRequest } from "../messages";
 
 export function registerSummary(context: ServerContext): void {
-  context.connection.onRequest(SummaryRequest, ({ uri, network }: SummaryParams): SummaryResult =>
+  onRequest(context.connection, SummaryRequest, ({ uri, network }): SummaryResult =>
     answer<SummaryResult>(context, uri, { networks: [], errors: 0 }, (document) => {
       const { model, diagnostics } = document.analysis;
       const found = findNetwork(model, network);

@@ -1,11 +1,12 @@
 import { LSPErrorCodes, ResponseError } from "vscode-languageserver/node";
 import {
   DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
-  type DoneParams, type GradcheckParams, type JobStarted, type ProgressParams, type StopParams, type TrainParams,
+  type DoneParams, type JobStarted, type ProgressParams,
 } from "../../protocol/index";
 import type { ServerContext } from "../context";
 import { pathOfUri } from "../convert";
 import type { JobContext } from "../jobs";
+import { onRequest, sendNotification } from "../messages";
 
 /** Inlay hints follow a running job's gradient norms, at most this often. */
 const HINT_REFRESH_MS = 1000;
@@ -22,7 +23,7 @@ function jobContext(context: ServerContext, uri: string): JobContext | undefined
     version: text.version,
     progress(params: ProgressParams) {
       context.runs.progress(params);
-      void context.connection.sendNotification(ProgressNotification, params);
+      void sendNotification(context.connection, ProgressNotification, params);
       if (Date.now() - refreshed > HINT_REFRESH_MS) {
         refreshed = Date.now();
         void context.connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -30,7 +31,7 @@ function jobContext(context: ServerContext, uri: string): JobContext | undefined
     },
     done(params: DoneParams) {
       context.runs.done(params);
-      void context.connection.sendNotification(DoneNotification, params);
+      void sendNotification(context.connection, DoneNotification, params);
       context.publish(params.uri);
       void context.connection.languages.inlayHint.refresh().catch(() => undefined);
     },
@@ -51,9 +52,9 @@ async function start<P extends { uri: string }>(
 
 export function registerTraining(context: ServerContext): void {
   const { connection, runner } = context;
-  connection.onRequest(TrainRequest, (params: TrainParams) => start(context, params, (p, job) => runner.train(p, job)));
-  connection.onRequest(GradcheckRequest, (params: GradcheckParams) => start(context, params, (p, job) => runner.gradcheck(p, job)));
-  connection.onRequest(StopRequest, async (params: StopParams) => {
+  onRequest(connection, TrainRequest, (params) => start(context, params, (p, job) => runner.train(p, job)));
+  onRequest(connection, GradcheckRequest, (params) => start(context, params, (p, job) => runner.gradcheck(p, job)));
+  onRequest(connection, StopRequest, async (params) => {
     try {
       return await runner.stop(params);
     } catch (error) {

@@ -4,7 +4,7 @@ import {
 } from "./expr";
 import { type LayerGraph, type OutgoingEdge, graphOf, pathCounts } from "./graph";
 
-/** The pairs whose σ′ cancels against the loss derivative (seed §5.1). */
+/** The pairs whose σ′ cancels against the loss derivative (backprop §5.1). */
 export type FusedPair = "softmax+cross_entropy" | "sigmoid+binary_cross_entropy";
 
 /** Everything the hover says about one layer's backward pass, as trees. */
@@ -22,7 +22,7 @@ export interface LayerDeltas {
   /** ∂C/∂bˡ and ∂C/∂Wˡ for dense layers: single-example and batched forms */
   bp3?: { single: Expr; batched: Expr };
   bp4?: { single: Expr; batched: Expr };
-  /** δˡ unrolled into the sum over paths of products back from the output (seed §6.2, §6.3) */
+  /** δˡ unrolled into the sum over paths of products back from the output (backprop §6.2, §6.3) */
   unrolled: Expr;
   paths: number;
 }
@@ -89,7 +89,7 @@ function bp1(spec: NetworkSpec, output: LayerSpec): Expr {
   return throughSlope(output, gradient);
 }
 
-/** What one outgoing edge contributes to δ of its source (seed §3: the sum over outgoing edges). */
+/** What one outgoing edge contributes to δ of its source (backprop §3: the sum over outgoing edges). */
 function edgeContribution(edge: OutgoingEdge, downstream: Expr): Expr {
   switch (edge.to.kind) {
     case "dense": return product([transpose(weight(edge.to.name)), downstream]);
@@ -110,7 +110,7 @@ function outputSeed(spec: NetworkSpec, output: LayerSpec): Expr {
   return product([...slopeFactor(output), lossGradient(spec, output.name)]);
 }
 
-/** One path's product, built from the output back (seed §6.2): Sˡ (Wˢ)ᵀ Sˢ … ∇ₐC. */
+/** One path's product, built from the output back (backprop §6.2): Sˡ (Wˢ)ᵀ Sˢ … ∇ₐC. */
 function pathProduct(graph: LayerGraph, start: LayerSpec, edges: OutgoingEdge[]): Expr {
   const seed = outputSeed(graph.spec, edges.length > 0 ? edges[edges.length - 1]!.to : start);
   // factors from right to left, so each step is a push; a concat closes the product so far into its rows

@@ -1,7 +1,7 @@
 import type { ActivationSpec, LossName } from "../../../engine/index";
 
 /**
- * A symbolic expression over one network's quantities (seed §1, §5). The
+ * A symbolic expression over one network's quantities (backprop §1, §5). The
  * same tree is rendered for the hover and evaluated numerically against the
  * engine's caches, so what is shown is what is computed.
  *
@@ -26,7 +26,7 @@ export type Expr =
   | { op: "lossGradient"; loss: LossName; output: string; batched: boolean }
   /** σ′(zˡ) as a vector (or matrix when batched) */
   | { op: "slope"; layer: string; activation: ActivationSpec; batched: boolean }
-  /** Sˡ = diag(σ′(zˡ)), seed §6.2 */
+  /** Sˡ = diag(σ′(zˡ)), backprop §6.2 */
   | { op: "slopeMatrix"; layer: string; activation: ActivationSpec }
   /** (Jˡ)ᵀ with Jˡ = diag(aˡ) − aˡ(aˡ)ᵀ, the softmax Jacobian */
   | { op: "softmaxJacobianT"; layer: string }
@@ -40,7 +40,7 @@ export type Expr =
   /** 𝟏 − e, elementwise */
   | { op: "complement"; of: Expr }
   | { op: "negate"; of: Expr }
-  /** the sum over outgoing edges (seed §3, §6.3); `omitted` terms are left out of a long display */
+  /** the sum over outgoing edges (backprop §3, §6.3); `omitted` terms are left out of a long display */
   | { op: "sum"; terms: Expr[]; omitted: number }
   /** rows [start, end) of a vector: one operand's part of a concatenation */
   | { op: "rows"; of: Expr; start: number; end: number }
@@ -74,7 +74,7 @@ export function sum(terms: Expr[], rows: number, omitted = 0): Expr {
   return { op: "sum", terms, omitted };
 }
 
-/** The same expression over the whole batch: every leaf becomes its matrix (seed §6.4). */
+/** The same expression over the whole batch: every leaf becomes its matrix (backprop §6.4). */
 export function batched(expr: Expr): Expr {
   switch (expr.op) {
     case "delta": case "weightedInput": case "activation": case "target": case "targetSum": case "lossGradient": case "slope":

@@ -1,4 +1,4 @@
-import type { LayerSpec, NetworkSpec } from "../../../engine/index";
+import { networkPlan, type LayerSpec, type NetworkPlan, type NetworkSpec } from "../../../engine/index";
 
 /** One edge a → s of the network's layer graph, seen from its source a. */
 export interface OutgoingEdge {
@@ -9,17 +9,18 @@ export interface OutgoingEdge {
   end: number;
 }
 
-/** The layer graph of a NetworkSpec with the facts the equations need. */
+/** The engine's plan of a NetworkSpec, by layer name, for the equations. */
 export interface LayerGraph {
   spec: NetworkSpec;
+  plan: NetworkPlan;
   /** l for each layer (1-based, input = 0) */
   index: Map<string, number>;
   units: Map<string, number>;
   layer: Map<string, LayerSpec>;
   successors: Map<string, OutgoingEdge[]>;
   output: LayerSpec | undefined;
-  /** paths from each layer to the output, filled on first use */
-  paths?: Map<string, number>;
+  /** paths from each layer to the output (backprop §6.3's path sum) */
+  paths: Map<string, number>;
 }
 
 const graphs = new WeakMap<NetworkSpec, LayerGraph>();
@@ -35,44 +36,27 @@ export function predecessors(layer: LayerSpec): string[] {
   return layer.kind === "dense" ? [layer.from] : layer.from;
 }
 
+/** Names for the plan's node indices; throws where the engine could not plan the spec. */
 export function layerGraph(spec: NetworkSpec): LayerGraph {
-  const index = new Map<string, number>([[spec.input.name, 0]]);
-  const units = new Map<string, number>([[spec.input.name, spec.input.units]]);
-  const layer = new Map<string, LayerSpec>();
-  const successors = new Map<string, OutgoingEdge[]>([[spec.input.name, []]]);
-  spec.layers.forEach((each, position) => {
-    index.set(each.name, position + 1);
-    units.set(each.name, each.units);
-    layer.set(each.name, each);
-    successors.set(each.name, []);
-  });
-  for (const each of spec.layers) {
-    let offset = 0;
-    for (const source of predecessors(each)) {
-      const size = units.get(source) ?? 0;
-      const edge = each.kind === "concat"
-        ? { to: each, start: offset, end: offset + size }
-        : { to: each, start: 0, end: size };
-      successors.get(source)?.push(edge);
-      offset += size;
+  const plan = networkPlan(spec);
+  const specOfNode = (index: number): LayerSpec => spec.layers[index - 1]!;
+  const graph: LayerGraph = {
+    spec, plan, index: new Map(), units: new Map(), layer: new Map(), successors: new Map(), paths: new Map(),
+    output: spec.layers[plan.output - 1],
+  };
+  for (const node of plan.nodes) {
+    graph.index.set(node.name, node.index);
+    graph.units.set(node.name, node.units);
+    if (node.index > 0) {
+      graph.layer.set(node.name, specOfNode(node.index));
+      graph.paths.set(node.name, node.paths);
     }
+    graph.successors.set(node.name, node.successors.map((edge) => ({ to: specOfNode(edge.successor), start: edge.start, end: edge.end })));
   }
-  return { spec, index, units, layer, successors, output: spec.layers[spec.layers.length - 1] };
+  return graph;
 }
 
-/** Number of directed paths from each layer to the output (seed §6.3's path sum). */
+/** Number of directed paths from each layer to the output (backprop §6.3's path sum), as the engine's plan counts them. */
 export function pathCounts(graph: LayerGraph): Map<string, number> {
-  if (graph.paths) return graph.paths;
-  const counts = new Map<string, number>();
-  graph.paths = counts;
-  const layers = graph.spec.layers;
-  for (let position = layers.length - 1; position >= 0; position--) {
-    const name = layers[position]!.name;
-    const edges = graph.successors.get(name) ?? [];
-    const count = layers[position] === graph.output
-      ? 1
-      : edges.reduce((total, edge) => total + (counts.get(edge.to.name) ?? 0), 0);
-    counts.set(name, count);
-  }
-  return counts;
+  return graph.paths;
 }

@@ -45,7 +45,7 @@ export function realSpace(...sizes: number[]): string {
   return `ℝ${sizes.map((size) => superscript(String(size))).join("ˣ")}`;
 }
 
-/** The activation's own name for σ, with sigmoid keeping the seed's σ. */
+/** The activation's own name for σ, with sigmoid keeping the σ of docs/backprop.md. */
 export function activationSymbol(activation: ActivationSpec): string {
   if (activation.name === "sigmoid") return "σ";
   return escapeMarkdown(activation.name);
@@ -111,7 +111,7 @@ function render(expr: Expr, options: RenderOptions): Rendered {
     case "product": return renderProduct(expr.factors, options);
     case "scaled":
       return { text: `${wrap(render(expr.of, options), Precedence.Product)}·${wrap(render(expr.by, options), Precedence.Atom)}`, precedence: Precedence.Product };
-    // the seed writes ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ): a product inside ⊙ keeps its parentheses
+    // backprop §5.2 writes ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ): a product inside ⊙ keeps its parentheses
     case "hadamard": return binary(expr.left, "⊙", expr.right, Precedence.Hadamard, options, Precedence.Atom);
     case "quotient": return binary(expr.left, "⊘", expr.right, Precedence.Hadamard, options, Precedence.Atom);
     case "difference": return binary(expr.left, "−", expr.right, Precedence.Sum, options);

@@ -1,4 +1,4 @@
-/** The hover of a layer: its forward equations and its backward pass (seed §1, §5, §6.2, §6.4). */
+/** The hover of a layer: its forward equations and its backward pass (backprop §1, §5, §6.2, §6.4). */
 import type { LayerSpec, NetworkSpec } from "../../../engine/index";
 import {
   type LayerGraph, type LayerDeltas, activationSymbol, escapeMarkdown, layerDeltas, graphOf, lossGradientDefinition, predecessors, realSpace,
@@ -93,7 +93,7 @@ function unrolledLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas)
   return lines;
 }
 
-/** σ′ ≤ ¼ for each sigmoid on the first path: the bound on its slopes' product (seed §6.2). */
+/** σ′ ≤ ¼ for each sigmoid on the first path: the bound on its slopes' product (backprop §6.2). */
 function sigmoidBound(deltas: LayerDeltas): string | undefined {
   const path = deltas.unrolled.op === "sum" ? deltas.unrolled.terms[0] : deltas.unrolled;
   const factors = path?.op === "product" ? path.factors : [];

@@ -5,7 +5,7 @@ import {
 } from "../../semantics/index";
 import { escapeMarkdown, fusedPair, layerDeltas, lossGradientDefinition, renderExpr, superscript } from "../deltas/index";
 
-/** σ and σ′ of every activation (seed §5.1, §5.2). */
+/** σ and σ′ of every activation (backprop §5.1, §5.2). */
 export const activationFormulas: Record<ActivationName, { value: string; slope: string }> = {
   identity: { value: "σ(z) = z", slope: "σ′(z) = 1" },
   sigmoid: { value: "σ(z) = 1 / (1 + e⁻ᶻ)", slope: "σ′(z) = σ(z) (1 − σ(z))" },
@@ -17,7 +17,7 @@ export const activationFormulas: Record<ActivationName, { value: string; slope: 
   softmax: { value: "softmax(z)ⱼ = e^(zⱼ) / Σₖ e^(zₖ)", slope: "∂aⱼ/∂zₖ = aⱼ (1[j = k] − aₖ): J = diag(a) − a aᵀ" },
 };
 
-/** C per example; the batch loss is their mean (seed §6.4). */
+/** C per example; the batch loss is their mean (backprop §6.4). */
 export const lossFormulas: Record<LossName, string> = {
   mse: "C = ½ ‖aᴸ − y‖²",
   binary_cross_entropy: "C = −Σⱼ [yⱼ ln aⱼᴸ + (1 − yⱼ) ln(1 − aⱼᴸ)]",

@@ -1,4 +1,4 @@
-/** One-line readings of what an activation's slope does to δ (seed §5.3, §6.2). */
+/** One-line readings of what an activation's slope does to δ (backprop §5.3, §6.2). */
 import type { ActivationSpec, NetworkSpec } from "../../../engine/index";
 import { fusedPair } from "../deltas/index";
 

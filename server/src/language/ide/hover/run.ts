@@ -1,4 +1,4 @@
-/** The last run's gradient statistics, read along the unrolled product (seed §6.2). */
+/** The last run's gradient statistics, read along the unrolled product (backprop §6.2). */
 import type { NetworkSpec } from "../../../engine/index";
 import { superscript } from "../deltas/index";
 import type { RunLayerStats, RunRecord } from "../run";

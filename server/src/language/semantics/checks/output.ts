@@ -1,4 +1,4 @@
-/** The output layer against the loss, softmax placement, and vanishing gradients (seed §6.2). */
+/** The output layer against the loss, softmax placement, and vanishing gradients (backprop §6.2). */
 import type * as ast from "../../syntax/ast";
 import type { Fix, LayerModel, NetworkModel } from "../model";
 import { replace, type Accept, type NetworkCheck } from "./registry";

@@ -14,6 +14,7 @@ import {
   type ExportParams, type ExportResult, type PredictResult, type SaveModelResult,
 } from "../../../protocol/index";
 import { modelDataset, readFeatureTable, readModelFile } from "../../../training/index";
+import { onRequest } from "../../messages";
 import type { ServerContext } from "../../context";
 import { pathOfUri } from "../../convert";
 import { TrainingUnavailableError } from "../../jobs";
@@ -59,28 +60,28 @@ function runExport(context: ServerContext, params: ExportParams): ExportResult {
 
 export function registerModels(context: ServerContext): void {
   const { connection } = context;
-  connection.onRequest(SaveModelRequest, (raw: unknown) => {
+  onRequest(connection, SaveModelRequest, (raw: unknown) => {
     const params = validateSaveModelParams(raw);
-    if (!params) return invalidParams(SaveModelRequest);
+    if (!params) return invalidParams(SaveModelRequest.method);
     return guarded(context, "cannot save the model", (): SaveModelResult => {
       if (!context.runner.saveRun) throw new TrainingUnavailableError();
       return context.runner.saveRun(params.uri, params.network, params.target);
     });
   });
-  connection.onRequest(PredictRequest, (raw: unknown) => {
+  onRequest(connection, PredictRequest, (raw: unknown) => {
     const params = validatePredictParams(raw);
-    if (!params) return invalidParams(PredictRequest);
+    if (!params) return invalidParams(PredictRequest.method);
     return guarded(context, "cannot predict", () => predict(params.model, params.data));
   });
-  connection.onRequest(ExportRequest, (raw: unknown) => {
+  onRequest(connection, ExportRequest, (raw: unknown) => {
     const params = validateExportParams(raw);
-    if (!params) return invalidParams(ExportRequest);
+    if (!params) return invalidParams(ExportRequest.method);
     const to = params.to === "onnx" ? "ONNX" : "PyTorch";
     return guarded(context, `cannot export to ${to}`, () => runExport(context, params));
   });
-  connection.onRequest(ModelSummaryRequest, (raw: unknown) => {
+  onRequest(connection, ModelSummaryRequest, (raw: unknown) => {
     const params = validateModelSummaryParams(raw);
-    if (!params) return invalidParams(ModelSummaryRequest);
+    if (!params) return invalidParams(ModelSummaryRequest.method);
     return guarded(context, "cannot read the model", () => modelSummary(readModelFile(params.path)));
   });
 }

@@ -1,8 +1,7 @@
-import type { ActivationSpec } from "../../../engine/index";
-import { type Expr } from "./expr";
-import { lossGradientDefinition } from "./build";
+import type { ActivationSpec } from "../../server/src/engine/index";
+import { lossGradientDefinition, type Expr } from "../../server/src/language/ide/deltas/index";
 
-/** Row-major matrix, the engine's layout; a batch has one example per column (seed §6.4). */
+/** Row-major matrix, the engine's layout; a batch has one example per column (backprop §6.4). */
 export interface Matrix {
   rows: number;
   cols: number;

@@ -103,4 +103,7 @@ export const keywords: readonly string[] = [
   "loss", "data", "train", "gradcheck", "full", "true", "false",
 ];
 
+/** Keras and PyTorch spellings of structural words, suggested where the parser expects the word. */
+export const foreignKeywords: Readonly<Record<string, string>> = { Dense: "dense", Linear: "dense", Add: "add", Concatenate: "concat" };
+
 export const nnetLexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });

@@ -18,7 +18,7 @@ export type ModelOutputs =
 export interface ModelData {
   spec: DataSpec;
   /** csv: the target column and its class labels in order, as training read them */
-  csv?: { target: string; targetKind: "classes" | "regression"; labels?: string[]; classes?: number };
+  csv?: { target: string | string[]; targetKind: "classes" | "regression"; labels?: string[]; classes?: number };
 }
 
 export interface FinalMetrics {

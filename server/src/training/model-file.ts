@@ -101,8 +101,8 @@ function outputsOf(request: JobRequest, result: JobResult): ModelOutputs {
     const count = single ? 2 : out.units;
     return { kind: "classes", labels: Array.from({ length: count }, (_, i) => classes?.[i] ?? String(i)) };
   }
-  const target = request.data.csv?.targetKind === "regression" ? request.data.csv.target : undefined;
-  const names = out.units === 1 && target ? [target] : Array.from({ length: out.units }, (_, i) => (out.units === 1 ? out.name : `${out.name}[${i}]`));
+  const targets = request.data.csv?.targetKind === "regression" ? request.data.csv.targets : undefined;
+  const names = targets?.length === out.units ? targets : Array.from({ length: out.units }, (_, i) => (out.units === 1 ? out.name : `${out.name}[${i}]`));
   return { kind: "values", names };
 }
 

@@ -19,7 +19,7 @@ interface Token {
   endsLine: boolean;
 }
 
-const pattern = /\/\/[^\n\r]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n\r]|\\.)*"?|->|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[{}():,;]|\S/y;
+const pattern = /\/\/[^\n\r]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n\r]|\\.)*"?|->|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[{}():,;[\]]|\S/y;
 
 export function formatTokens(text: string): Token[] {
   const tokens: Token[] = [];
@@ -37,7 +37,7 @@ export function formatTokens(text: string): Token[] {
       || (match.startsWith('"') && !/^"(?:[^"\\\n\r]|\\.)*"$/.test(match));
     const found = open ? match.trimEnd() : match;
     const kind: Token["kind"] = found.startsWith("//") ? "line-comment" : found.startsWith("/*") ? "block-comment"
-      : found.startsWith('"') ? "string" : /^[{}():,;]$|^->$/.test(found) ? "punctuation" : /^[\w.-]/.test(found) && found !== "-" ? "word" : "other";
+      : found.startsWith('"') ? "string" : /^[{}():,;[\]]$|^->$/.test(found) ? "punctuation" : /^[\w.-]/.test(found) && found !== "-" ? "word" : "other";
     const endsLine = match.startsWith("//") || (match.startsWith('"') && open);
     tokens.push({ text: found, kind, breaks, glued, endsLine });
     breaks = 0;
@@ -82,7 +82,7 @@ function argumentLists(tokens: Token[]): Set<number> {
   return paired;
 }
 
-const noSpaceBefore = new Set([":", ",", ";", ")"]);
+const noSpaceBefore = new Set([":", ",", ";", ")", "]"]);
 
 // Two tokens written together stay together unless one is punctuation,
 // so a space is never inserted where it could split what the parser reads as one token.
@@ -91,6 +91,7 @@ function spaced(previous: Token | undefined, token: Token, lists: Set<number>, i
   if (token.glued && previous.kind !== "punctuation" && token.kind !== "punctuation") return false;
   if (noSpaceBefore.has(token.text) && (token.text !== ")" || lists.has(index))) return false;
   if (previous.text === "(" && lists.has(index - 1)) return false;
+  if (previous.text === "[") return false;
   if (token.text === "(" && previous.kind === "word" && lists.has(index)) return false;
   return true;
 }

@@ -10,7 +10,7 @@ export interface ParamInfo {
   name: string;
   default?: number | string;
   /** what a value must be: checked by the argument check */
-  kind: "positive" | "non-negative" | "fraction" | "count" | "string";
+  kind: "positive" | "non-negative" | "fraction" | "count" | "string" | "columns";
   /** the valid values of a numeric parameter */
   range?: NumberRange;
   doc: string;
@@ -25,7 +25,7 @@ export interface NameInfo<N extends string = string> {
 }
 
 const rangeOfKind: Record<ParamInfo["kind"], NumberRange | undefined> = {
-  positive, "non-negative": nonNegative, fraction, count: count(), string: undefined,
+  positive, "non-negative": nonNegative, fraction, count: count(), string: undefined, columns: undefined,
 };
 
 const p = (name: string, kind: ParamInfo["kind"], doc: string, fallback?: number | string, range = rangeOfKind[kind]): ParamInfo =>
@@ -98,7 +98,12 @@ export const dataSources: DataSourceInfo[] = [
   { name: "iris", params: [], features: 4, targets: 3, doc: "Fisher's 150 iris flowers (4 → 3 one-hot)" },
   {
     name: "csv",
-    params: [p("path", "string", "CSV file, relative to this .nnet file"), p("target", "string", "the target column"), p("classes", "count", "number of classes of a text target")],
+    params: [
+      p("path", "string", "CSV file, relative to this .nnet file"),
+      p("target", "columns", "the target column, or a list of numeric target columns (multi-output regression)"),
+      p("features", "columns", "the feature columns in the order the input reads them (default: every other column)"),
+      p("classes", "count", "number of classes: a text target's, or whole-number labels read as classes"),
+    ],
     features: 0,
     targets: 0,
     doc: "rows of a CSV file with a header",

@@ -85,12 +85,14 @@ export const LParen = createToken({ name: "LParen", pattern: /\(/, label: "'('",
 export const RParen = createToken({ name: "RParen", pattern: /\)/, label: "')'", categories: [BodyStray, SettingStray, RowStray] });
 export const LCurly = createToken({ name: "LCurly", pattern: /\{/, label: "'{'", categories: [BodyStray, SettingStray, RowStray] });
 export const RCurly = createToken({ name: "RCurly", pattern: /\}/, label: "'}'", categories: [Stray] });
+export const LBracket = createToken({ name: "LBracket", pattern: /\[/, label: "'['", categories: [BodyStray, SettingStray, RowStray] });
+export const RBracket = createToken({ name: "RBracket", pattern: /\]/, label: "']'", categories: [BodyStray, SettingStray, RowStray] });
 
 /** Order matters: comments before anything starting with '/', the arrow before numbers, keywords before Identifier. */
 export const allTokens: TokenType[] = [
   WhiteSpace, Newline, LineComment, BlockComment,
   Arrow, NumberLiteral, StringLiteral,
-  Semicolon, Comma, Colon, LParen, RParen, LCurly, RCurly,
+  Semicolon, Comma, Colon, LParen, RParen, LCurly, RCurly, LBracket, RBracket,
   Network, Input, Layer, Loss, Data, Train, Gradcheck,
   Dense, Add, Concat, From, Init, Full, True, False,
   Identifier,

@@ -26,6 +26,10 @@ export const callKinds = {
 // Wholeness is asked only of finite numbers: 1e309 is out of range, not "not whole".
 function typeProblem(param: ParamInfo, value: ast.Value): string | undefined {
   if (param.kind === "string") return value.kind === "string" ? undefined : "a quoted string";
+  if (param.kind === "columns") {
+    const names = value.kind === "list" ? value.items : [value];
+    return names.length > 0 && names.every((item) => item.kind === "string") ? undefined : 'a column name or a list of them, such as ["a", "b"]';
+  }
   if (value.kind !== "number") return "a number";
   const n = value.number.value;
   if (param.range?.whole && Number.isFinite(n) && !Number.isInteger(n)) return describeRange(param.range);

@@ -2,7 +2,7 @@
  * A trained model as the tool keeps it: everything needed to use the network
  * without its .nnet file. docs/model-format.md describes the file.
  */
-import type { DataSpec, EpochMetrics, NetworkSpec, OptimizerState, SavedWeights, TrainSpec } from "../engine/index";
+import type { DataSpec, EpochMetrics, NetworkSpec, OptimizerState, RunMetrics, SavedWeights, TrainSpec } from "../engine/index";
 
 export const modelFormat = "nnet-model";
 export const modelVersion = 1;
@@ -23,6 +23,8 @@ export interface ModelData {
 
 export interface FinalMetrics {
   loss: number;
+  /** per-class or per-output metrics on the validation split (or the training data without one), with the outputs' names */
+  report?: RunMetrics & { names: string[] };
   accuracy?: number;
   valLoss?: number;
   valAccuracy?: number;

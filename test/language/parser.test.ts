@@ -157,6 +157,14 @@ describe("recovery", () => {
     expect(syntax[2].message).toContain("did you mean 'dense'?");
   });
 
+  it("suggests the keyword for a Keras or PyTorch layer name", () => {
+    const text = "network a {\n input x: 2\n layer h: Linear 3\n layer g: Dense 4\n layer z: Concatenate(h, g)\n}";
+    const syntax = analyze(text).diagnostics.filter((d) => d.code === "nnet/syntax");
+    expect(syntax.map((d) => [slice(text, d.span), d.fixes?.[0].edits[0].newText])).toEqual([
+      ["Linear", "dense"], ["Dense", "dense"], ["Concatenate", "concat"],
+    ]);
+  });
+
   it("parses the next network after an unclosed one", () => {
     const { ast, errors } = parse("network a { input x: 2\nnetwork b { input y: 3 }");
     expect(errors).toHaveLength(1);

@@ -69,7 +69,7 @@ describe("compileJob", () => {
   it("describes a CSV source with the checker's labels and the workspace it may be read from", () => {
     const compiled = compileJob({ kind: "train", ...example("csv.nnet") });
     if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
-    expect(compiled.request.data.csv).toMatchObject({ shown: "data/fruit.csv", target: "fruit", targetKind: "classes", labels: ["apple", "banana", "cherry"] });
+    expect(compiled.request.data.csv).toMatchObject({ shown: "data/fruit.csv", targets: ["fruit"], targetKind: "classes", labels: ["apple", "banana", "cherry"] });
     expect(compiled.request.data.files?.root).toMatch(/examples$/);
   });
 });

@@ -32,7 +32,7 @@ function outcome(job: JobRequest): WorkerMessage {
 describe("CSV content", () => {
   it("reads a well-formed file into features × examples, with BOM and CRLF", () => {
     for (const text of [good, "\uFEFF" + good, good.replace(/\n/g, "\r\n")]) {
-      const data = csvDataset(text, { shown: "d.csv", target: "label" });
+      const data = csvDataset(text, { shown: "d.csv", targets: ["label"] });
       expect(data.x.rows).toBe(2);
       expect(Array.from(data.x.data)).toEqual([0, 0, 1, 1, 0, 1, 0, 1]);
       expect(Array.from(data.y.data)).toEqual([0, 1, 1, 0]);
@@ -41,7 +41,7 @@ describe("CSV content", () => {
   });
 
   it("one-hot encodes a text target in order of first appearance; quoted cells with commas are one cell", () => {
-    const data = csvDataset('a,"b, quoted",kind\n1,2,cat\n3,4,dog\n5,6,cat\n', { shown: "d.csv", target: "kind" });
+    const data = csvDataset('a,"b, quoted",kind\n1,2,cat\n3,4,dog\n5,6,cat\n', { shown: "d.csv", targets: ["kind"] });
     expect(data.classNames).toEqual(["cat", "dog"]);
     expect(data.y.rows).toBe(2);
     expect(Array.from(data.y.data)).toEqual([1, 0, 1, 0, 1, 0]);
@@ -49,44 +49,44 @@ describe("CSV content", () => {
   });
 
   it("names the row and column of a non-numeric feature", () => {
-    expect(() => csvDataset("x1,x2,label\n0,0,0\n0,abc,1\n", { shown: "d.csv", target: "label" }))
+    expect(() => csvDataset("x1,x2,label\n0,0,0\n0,abc,1\n", { shown: "d.csv", targets: ["label"] }))
       .toThrow("d.csv: row 3, column 2 ('x2'): 'abc' is not a number");
   });
 
   it("names the row and column of NaN, Infinity and empty cells", () => {
-    expect(() => csvDataset("x1,x2,label\n0,0,0\nNaN,1,1\n", { shown: "d.csv", target: "label" })).toThrow("row 3, column 1 ('x1'): 'NaN' is not a number");
-    expect(() => csvDataset("x1,x2,label\n0,Infinity,0\n", { shown: "d.csv", target: "label" })).toThrow("row 2, column 2 ('x2'): 'Infinity' is not a finite number");
-    expect(() => csvDataset("x1,x2,label\n0,,0\n", { shown: "d.csv", target: "label" })).toThrow("row 2, column 2 ('x2'): '' is empty");
+    expect(() => csvDataset("x1,x2,label\n0,0,0\nNaN,1,1\n", { shown: "d.csv", targets: ["label"] })).toThrow("row 3, column 1 ('x1'): 'NaN' is not a number");
+    expect(() => csvDataset("x1,x2,label\n0,Infinity,0\n", { shown: "d.csv", targets: ["label"] })).toThrow("row 2, column 2 ('x2'): 'Infinity' is not a finite number");
+    expect(() => csvDataset("x1,x2,label\n0,,0\n", { shown: "d.csv", targets: ["label"] })).toThrow("row 2, column 2 ('x2'): '' is empty");
   });
 
   it("counts rows as file lines across CRLF", () => {
-    expect(() => csvDataset("x1,x2,label\r\n0,0,0\r\n1,1,1\r\n2,x,1\r\n", { shown: "d.csv", target: "label" })).toThrow("row 4, column 2");
+    expect(() => csvDataset("x1,x2,label\r\n0,0,0\r\n1,1,1\r\n2,x,1\r\n", { shown: "d.csv", targets: ["label"] })).toThrow("row 4, column 2");
   });
 
   it("refuses a ragged row, naming it", () => {
-    expect(() => csvDataset("x1,x2,label\n0,0,0\n1,1\n", { shown: "d.csv", target: "label" })).toThrow("d.csv: row 3 has 2 cells; the header has 3");
+    expect(() => csvDataset("x1,x2,label\n0,0,0\n1,1\n", { shown: "d.csv", targets: ["label"] })).toThrow("d.csv: row 3 has 2 cells; the header has 3");
   });
 
   it("refuses a bad quote with the row csv-parse found it on", () => {
-    expect(() => csvDataset('x1,x2,label\n0,0,0\n1,"1"x,1\n', { shown: "d.csv", target: "label" })).toThrow(/d\.csv: row 3: the CSV could not be read: Invalid Closing Quote/);
-    expect(() => csvDataset('x1,x2,label\n0,0,0\n1,"1,1\n', { shown: "d.csv", target: "label" })).toThrow(/the CSV could not be read: Quote Not Closed/);
+    expect(() => csvDataset('x1,x2,label\n0,0,0\n1,"1"x,1\n', { shown: "d.csv", targets: ["label"] })).toThrow(/d\.csv: row 3: the CSV could not be read: Invalid Closing Quote/);
+    expect(() => csvDataset('x1,x2,label\n0,0,0\n1,"1,1\n', { shown: "d.csv", targets: ["label"] })).toThrow(/the CSV could not be read: Quote Not Closed/);
   });
 
   it("refuses an empty file and a header without rows", () => {
-    expect(() => csvDataset("", { shown: "d.csv", target: "label" })).toThrow("d.csv: the CSV file is empty; it needs a header row");
-    expect(() => csvDataset("x1,x2,label\n", { shown: "d.csv", target: "label" })).toThrow("d.csv: has a header but no data rows");
+    expect(() => csvDataset("", { shown: "d.csv", targets: ["label"] })).toThrow("d.csv: the CSV file is empty; it needs a header row");
+    expect(() => csvDataset("x1,x2,label\n", { shown: "d.csv", targets: ["label"] })).toThrow("d.csv: has a header but no data rows");
   });
 
   it("refuses bytes that are not UTF-8, naming the byte, its offset and row", () => {
     const latin1 = Uint8Array.from([...Buffer.from("x1,x2,label\n0,0,0\n1,1,caf"), 0xe9, ...Buffer.from("\n")]);
-    expect(() => csvDatasetFromBytes(latin1, { shown: "d.csv", target: "label" }))
+    expect(() => csvDatasetFromBytes(latin1, { shown: "d.csv", targets: ["label"] }))
       .toThrow("d.csv: not valid UTF-8: byte 0xE9 at offset 25 (row 3); save the file as UTF-8");
     const fine = Buffer.from("x1,x2,label\n0,0,café\n1,1,thé\n", "utf8");
-    expect(csvDatasetFromBytes(fine, { shown: "d.csv", target: "label" }).classNames).toEqual(["café", "thé"]);
+    expect(csvDatasetFromBytes(fine, { shown: "d.csv", targets: ["label"] }).classNames).toEqual(["café", "thé"]);
   });
 
   it("refuses a class beyond classes: N", () => {
-    expect(() => csvDataset("a,b,k\n1,2,p\n3,4,q\n5,6,r\n", { shown: "d.csv", target: "k", classes: 2 }))
+    expect(() => csvDataset("a,b,k\n1,2,p\n3,4,q\n5,6,r\n", { shown: "d.csv", targets: ["k"], classes: 2 }))
       .toThrow("row 4, column 3 ('k'): 'r' is class number 3, but classes is 2");
   });
 });
@@ -111,7 +111,7 @@ describe("CSV data through compile and the job", () => {
   it("refuses a bad cell at compile time, with the checker's FILE:LINE:COL and the CSV row and column", () => {
     const dir = workspace({ "data.csv": "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,oops,0\n" });
     const [message] = problems({ kind: "train", text: csvNetwork("data.csv"), path: join(dir, "model.nnet"), displayName: "model.nnet" });
-    expect(message).toBe("model.nnet:6:12: error nnet/csv-invalid: data.csv: row 5, column 2 ('x2'): 'oops' is not a number");
+    expect(message).toBe("model.nnet:6:12: error nnet/csv-invalid: data.csv: the feature column 'x2' is not numeric: row 5, column 2 holds 'oops'");
   });
 
   it("gives the row and column of a bad cell as the job's failure when the file changed after the check", () => {

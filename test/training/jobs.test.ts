@@ -61,6 +61,15 @@ describe("learning through the worker", () => {
     }
   });
 
+  it("weather.nnet reads its three chosen columns and number labels as classes, and reports its metrics on the validation split", async () => {
+    const { result } = await completed(trainExample("weather.nnet"));
+    expect(result.names?.features).toEqual(["temp_c", "humidity", "pressure_hpa"]);
+    expect(result.metrics).toMatchObject({ part: "validation", kind: "classes", names: ["0", "1", "2"] });
+    const report = result.metrics?.kind === "classes" ? result.metrics.report : undefined;
+    expect(report?.confusion.flat().reduce((a, b) => a + b, 0)).toBe(result.data?.validation);
+    expect(report?.accuracy).toBe(last(result.history).valAccuracy);
+  });
+
   it("is bit-for-bit reproducible for the same seed across two worker runs, and differs for another seed", async () => {
     const [a, b, c] = await Promise.all([
       completed(trainExample("spiral.nnet", { epochs: 20 })),

@@ -20,7 +20,7 @@ const wide = (features: number, rows: number): string => {
 
 describe("a wide CSV", () => {
   it("is refused by the loader with its width above the limit", () => {
-    expect(() => csvDataset(wide(maxDataColumns, 1), { shown: "w.csv", target: "label" }))
+    expect(() => csvDataset(wide(maxDataColumns, 1), { shown: "w.csv", targets: ["label"] }))
       .toThrow("w.csv: has 100,001 columns; the limit is 100,000");
   });
 

@@ -1,13 +1,14 @@
 /** `nnet evaluate MODEL [--data FILE.csv]`: the loss and the metrics of a saved model on labelled rows. */
 import { parseArgs } from "node:util";
 import {
-  classificationReport, evaluateDataset, regressionReport, type ClassificationReport, type Matrix, type RegressionReport,
+  evaluateDataset, outputKind, runMetrics, type ClassificationReport, type Matrix, type RegressionReport, type RunMetrics,
 } from "../engine/index";
 import { networkOf, predictRaw, standardise, type TrainedModel } from "../model/index";
 import { DataFileError, modelEvaluationRows, readFeatureTable, TableError } from "../training/index";
 import { readModelArg } from "./model-arg";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { fileOptions, reporter } from "./train";
+import { metricsLines } from "./metrics-text";
 
 export const evaluateUsage = `Usage: nnet evaluate MODEL.nnetmodel [--data FILE.csv] [--json]
 
@@ -33,6 +34,9 @@ interface Evaluated {
   loss: number;
   classification?: ClassificationReport;
   regression?: RegressionReport;
+  /** several sigmoid units: each label's own two-class report */
+  perLabel?: ClassificationReport[];
+  metrics: RunMetrics;
 }
 
 function labelledRows(model: TrainedModel, path: string, values: { data?: string; workspace?: string; "allow-outside-workspace"?: boolean }): { x: Matrix; y: Matrix; source: string } {
@@ -49,31 +53,16 @@ export function evaluateModel(model: TrainedModel, x: Matrix, y: Matrix, source:
   const network = networkOf(model);
   const loss = evaluateDataset(network, { x: standardise(model, x), y }).loss;
   const outputs = predictRaw(model, network, x);
+  const metrics = runMetrics(outputKind(model.network), outputs, y, "validation");
   return {
-    rows: x.cols, source, loss,
-    ...(model.outputs.kind === "classes" ? { classification: classificationReport(outputs, y) } : { regression: regressionReport(outputs, y) }),
+    rows: x.cols, source, loss, metrics,
+    ...(metrics.kind === "classes" ? { classification: metrics.report } : metrics.kind === "labels" ? { perLabel: metrics.perLabel } : { regression: metrics.report }),
   };
 }
 
-const f3 = (v: number): string => (Number.isNaN(v) ? "n/a" : v.toFixed(3));
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
-}
-
 function text(model: TrainedModel, e: Evaluated): string {
-  const lines = [`${model.network.name} on ${e.source}: ${e.rows} rows`, `loss ${e.loss.toPrecision(6)} (${model.network.loss})`];
-  if (e.classification && model.outputs.kind === "classes") {
-    const c = e.classification;
-    const labels = model.outputs.labels;
-    lines.push(`accuracy ${(100 * c.accuracy).toFixed(1)}%  macro F1 ${f3(c.macroF1)}`, "");
-    lines.push(...table([["class", "precision", "recall", "F1", "support"], ...c.perClass.map((m, i) => [labels[i], f3(m.precision), f3(m.recall), f3(m.f1), String(m.support)])]));
-    lines.push("", "confusion matrix (rows: true class, columns: predicted)");
-    lines.push(...table([["", ...labels], ...c.confusion.map((row, i) => [labels[i], ...row.map(String)])]));
-  }
-  if (e.regression) lines.push(`MAE ${e.regression.mae.toPrecision(6)}  RMSE ${e.regression.rmse.toPrecision(6)}  R² ${f3(e.regression.r2)}`);
-  return lines.join("\n");
+  const names = model.outputs.kind === "classes" ? model.outputs.labels : model.outputs.names;
+  return [`${model.network.name} on ${e.source}: ${e.rows} rows`, `loss ${e.loss.toPrecision(6)} (${model.network.loss})`, ...metricsLines(e.metrics, names)].join("\n");
 }
 
 export function runEvaluate(args: string[], io: Io): number {
@@ -91,7 +80,8 @@ export function runEvaluate(args: string[], io: Io): number {
     throw failure;
   }
   const labels = loaded.model.outputs.kind === "classes" ? { labels: loaded.model.outputs.labels } : { outputs: loaded.model.outputs.names };
-  io.out((values.json ? JSON.stringify({ network: loaded.model.network.name, ...labels, ...evaluated }) : text(loaded.model, evaluated)) + "\n");
+  const { metrics: _shown, ...figures } = evaluated;
+  io.out((values.json ? JSON.stringify({ network: loaded.model.network.name, ...labels, ...figures }) : text(loaded.model, evaluated)) + "\n");
   return exit.ok;
 }
 

@@ -7,6 +7,7 @@ import { loadSource } from "./files";
 import { errorEvent, finalEpoch, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { prepareSave, type SavePlan } from "./train-save";
+import { metricsLines, partText } from "./metrics-text";
 
 export const trainUsage = `Usage: nnet train FILE [--network NAME] [--epochs N] [--seed N] [--save MODEL.nnetmodel]
                   [--checkpoint-every N] [--resume MODEL.nnetmodel] [--json]
@@ -132,12 +133,13 @@ export async function runTrain(args: string[], io: Io, workerPath?: string): Pro
 function report(status: "completed" | "cancelled", result: JobResult, options: { json: boolean; total: number; plan: SavePlan; saved?: string }, io: Io): void {
   const resumed = options.plan.compiled.request.resume?.last;
   if (options.json) {
-    io.out(JSON.stringify({ event: "done", status, network: result.network, ...finalMetrics(result, resumed), data: result.data, ...(options.saved ? { saved: options.saved } : {}) }) + "\n");
+    io.out(JSON.stringify({ event: "done", status, network: result.network, ...finalMetrics(result, resumed), data: result.data, ...(result.metrics ? { metrics: result.metrics } : {}), ...(options.saved ? { saved: options.saved } : {}) }) + "\n");
     return;
   }
   const last = finalEpoch(result, resumed);
   if (result.stopped) io.out(`stopped early at epoch ${result.stopped.epoch}/${options.total}: ${result.stopped.reason}\n`);
   io.out(`${status === "completed" ? "trained" : "stopped"} ${result.network}${last ? `: ${metricsText(last, options.total)}` : ""}\n`);
+  if (result.metrics) io.out(["", `metrics ${partText(result.metrics.part)}:`, ...metricsLines(result.metrics, result.metrics.names)].join("\n") + "\n");
   const closing = options.plan.closing(status, result, options.saved);
   if (closing) io.out(closing + "\n");
 }

@@ -43,6 +43,7 @@ export { irisRows, irisClassNames, irisFeatureNames } from "./iris";
 export type { DecisionGrid } from "./grid";
 export { decisionGrid } from "./grid";
 export type { ClassMetrics, ClassificationReport, OutputErrors, RegressionReport } from "./metrics";
-export { classificationReport, regressionReport, classIndices } from "./metrics";
+export { classificationReport, regressionReport, classIndices, outputKind, runMetrics } from "./metrics";
+export type { OutputKind, RunMetrics } from "./metrics";
 export type { Phase, PointKind, PlanPoint, StepperConfig, NonFinite } from "./stepper";
 export { Stepper, stepPlan } from "./stepper";

@@ -4,6 +4,7 @@
  * MAE, RMSE and R² for regression.
  */
 import type { Matrix } from "./matrix";
+import type { NetworkSpec } from "./spec";
 
 export interface ClassMetrics {
   precision: number;
@@ -89,4 +90,37 @@ export function regressionReport(outputs: Matrix, targets: Matrix): RegressionRe
   // pooled R² would mix the outputs' scales; the mean of the per-output R² is what Keras and scikit-learn report
   const r2 = perOutput.reduce((s, o) => s + o.r2, 0) / perOutput.length;
   return { mae: all.mae, rmse: all.rmse, r2, perOutput };
+}
+
+/**
+ * What a network's outputs are: one class among several units (softmax with
+ * cross-entropy, or one sigmoid unit with binary cross-entropy), independent
+ * yes/no labels (several sigmoid units with binary cross-entropy), or values.
+ */
+export type OutputKind = "classes" | "labels" | "values";
+
+export function outputKind(spec: Pick<NetworkSpec, "loss" | "layers">): OutputKind {
+  const out = spec.layers[spec.layers.length - 1];
+  const activation = out.kind === "dense" ? out.activation.name : "identity";
+  if (activation === "softmax" && spec.loss === "cross_entropy") return "classes";
+  if (activation === "sigmoid" && spec.loss === "binary_cross_entropy") return out.units === 1 ? "classes" : "labels";
+  return "values";
+}
+
+/** The metrics of a run, on the part of the data they were computed on. */
+export type RunMetrics = { part: "validation" | "training" } & (
+  | { kind: "classes"; report: ClassificationReport }
+  /** one two-class report per sigmoid unit */
+  | { kind: "labels"; perLabel: ClassificationReport[] }
+  | { kind: "values"; report: RegressionReport }
+);
+
+function row(m: Matrix, r: number): Matrix {
+  return { rows: 1, cols: m.cols, data: m.data.slice(r * m.cols, (r + 1) * m.cols) };
+}
+
+export function runMetrics(kind: OutputKind, outputs: Matrix, targets: Matrix, part: RunMetrics["part"]): RunMetrics {
+  if (kind === "classes") return { part, kind, report: classificationReport(outputs, targets) };
+  if (kind === "labels") return { part, kind, perLabel: Array.from({ length: outputs.rows }, (_, r) => classificationReport(row(outputs, r), row(targets, r))) };
+  return { part, kind, report: regressionReport(outputs, targets) };
 }

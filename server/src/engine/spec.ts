@@ -138,4 +138,8 @@ export type DataSpec =
   | { kind: "generator"; name: GeneratorName; samples: number; noise: number; classes: number }
   | { kind: "iris" }
   | { kind: "inline"; rows: { x: number[]; y: number[] }[] }
-  | { kind: "csv"; path: string; target: string; classes?: number };
+  /** `target`: one column, or several for multi-output regression; `features`: the chosen columns in order (default: all others) */
+  | { kind: "csv"; path: string; target: string | string[]; features?: string[]; classes?: number };
+
+/** A csv source's target columns, one or several. */
+export const targetColumnsOf = (target: string | string[]): string[] => (typeof target === "string" ? [target] : target);

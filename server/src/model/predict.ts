@@ -47,6 +47,6 @@ export function readPredictions(model: TrainedModel, outputs: Matrix): Predictio
 /** The CSV columns that hold a model's targets (for evaluate), by name. */
 export function targetColumns(model: TrainedModel): string[] {
   const target = model.data?.csv?.target;
-  if (model.outputs.kind === "classes") return [target ?? "label"];
-  return model.outputs.names.length === 1 && target ? [target] : model.outputs.names;
+  if (model.outputs.kind === "classes") return [typeof target === "string" ? target : "label"];
+  return model.outputs.names.length === 1 && typeof target === "string" ? [target] : model.outputs.names;
 }

@@ -2,7 +2,7 @@
  * A trained model as the tool keeps it: everything needed to use the network
  * without its .nnet file. docs/model-format.md describes the file.
  */
-import type { DataSpec, EarlyStop, EpochMetrics, NetworkSpec, OptimizerState, SavedWeights, TrainSpec } from "../engine/index";
+import type { DataSpec, EarlyStop, EpochMetrics, RunMetrics, NetworkSpec, OptimizerState, SavedWeights, TrainSpec } from "../engine/index";
 
 export const modelFormat = "nnet-model";
 export const modelVersion = 1;
@@ -18,11 +18,13 @@ export type ModelOutputs =
 export interface ModelData {
   spec: DataSpec;
   /** csv: the target column and its class labels in order, as training read them */
-  csv?: { target: string; targetKind: "classes" | "regression"; labels?: string[]; classes?: number };
+  csv?: { target: string | string[]; targetKind: "classes" | "regression"; labels?: string[]; classes?: number };
 }
 
 export interface FinalMetrics {
   loss: number;
+  /** per-class or per-output metrics on the validation split (or the training data without one), with the outputs' names */
+  report?: RunMetrics & { names: string[] };
   accuracy?: number;
   valLoss?: number;
   valAccuracy?: number;

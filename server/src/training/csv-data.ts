@@ -7,12 +7,16 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { zeros, type Dataset } from "../engine/index";
+import { columnProblemMessage, selectColumns } from "../language/index";
 import { firstInvalidUtf8, lineOfOffset } from "./utf8";
 
 export interface CsvRequest {
   /** the path as written in the .nnet file, for messages */
   shown: string;
-  target: string;
+  /** the target column(s); several are numeric outputs (regression) */
+  targets: string[];
+  /** the feature columns in order; default: every column that is not a target */
+  features?: string[];
   classes?: number;
   /** what the checker found: a numeric target is regression, a text one classes with these labels */
   targetKind?: "regression" | "classes";
@@ -93,11 +97,15 @@ export function decodeUtf8(bytes: Uint8Array, shown: string): string {
 
 interface Reader {
   header?: string[];
-  targetIndex: number;
+  /** header indices, from selectColumns */
+  featureIndices: number[];
+  targetIndices: number[];
   /** the feature cells, row after row */
   cells: Column;
   features: number;
+  /** the target cells (one per row, or one per target column for several), row after row */
   targetValues: Column;
+  rows: number;
   labels: Map<string, number>;
   kind?: "regression" | "classes";
 }
@@ -117,24 +125,25 @@ function readHeader(reader: Reader, request: CsvRequest, record: string[]): void
   const tooWide = widthProblem(record.length, request.shown);
   if (tooWide) throw new CsvDataError(tooWide, 1);
   reader.header = record;
-  reader.targetIndex = record.indexOf(request.target);
-  if (reader.targetIndex < 0) {
-    throw new CsvDataError(`${request.shown}: no column '${request.target}'; its columns are ${record.map((h) => `'${h}'`).join(", ")}`, 1);
-  }
-  if (record.length < 2) throw new CsvDataError(`${request.shown}: needs at least one feature column besides the target '${request.target}'`, 1);
-  reader.features = record.length - 1;
-  reader.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : undefined);
+  const selection = selectColumns(record, request.targets, request.features);
+  const problem = selection.problems[0];
+  if (problem) throw new CsvDataError(`${request.shown}: ${columnProblemMessage(problem, record, request.shown)}`, 1);
+  reader.featureIndices = selection.features;
+  reader.targetIndices = selection.targets;
+  reader.features = selection.features.length;
+  reader.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : request.targets.length > 1 ? "regression" : undefined);
   request.labels?.forEach((label, i) => reader.labels.set(label, i));
 }
 
 function readTarget(reader: Reader, request: CsvRequest, cell: string, row: number): number {
+  const column = reader.targetIndices[0];
   reader.kind ??= isNumberText(cell) ? "regression" : "classes";
-  if (reader.kind === "regression") return cellValue(request, reader.header!, cell, row, reader.targetIndex);
+  if (reader.kind === "regression") return cellValue(request, reader.header!, cell, row, column);
   let index = reader.labels.get(cell);
   if (index === undefined) {
     index = reader.labels.size;
     if (request.classes !== undefined && index >= request.classes) {
-      throw new CsvDataError(`${request.shown}: row ${row}, column ${reader.targetIndex + 1} ('${request.target}'): '${cell}' is class number ${index + 1}, but classes is ${request.classes}`, row, reader.targetIndex + 1);
+      throw new CsvDataError(`${request.shown}: row ${row}, column ${column + 1} ('${reader.header![column]}'): '${cell}' is class number ${index + 1}, but classes is ${request.classes}`, row, column + 1);
     }
     reader.labels.set(cell, index);
   }
@@ -146,23 +155,27 @@ function readRow(reader: Reader, request: CsvRequest, record: string[], row: num
   if (record.length !== header.length) {
     throw new CsvDataError(`${request.shown}: row ${row} has ${record.length} cells; the header has ${header.length}`, row);
   }
-  for (let c = 0; c < record.length; c++) {
-    if (c !== reader.targetIndex) reader.cells.push(cellValue(request, header, record[c], row, c));
-  }
-  reader.targetValues.push(readTarget(reader, request, record[reader.targetIndex], row));
+  for (const c of reader.featureIndices) reader.cells.push(cellValue(request, header, record[c], row, c));
+  if (reader.targetIndices.length === 1) reader.targetValues.push(readTarget(reader, request, record[reader.targetIndices[0]], row));
+  else for (const c of reader.targetIndices) reader.targetValues.push(cellValue(request, header, record[c], row, c));
+  reader.rows++;
 }
 
 function toDataset(reader: Reader, request: CsvRequest): Dataset {
-  const n = reader.targetValues.length;
+  const n = reader.rows;
   if (n === 0) throw new CsvDataError(`${request.shown}: has a header but no data rows`, 2);
   const features = reader.features;
   const x = zeros(features, n);
   const cells = reader.cells.values;
   // row-major cells to the engine's features × examples
   for (let i = 0; i < n; i++) for (let f = 0; f < features; f++) x.data[f * n + i] = cells[i * features + f];
-  const featureNames = reader.header!.filter((_, c) => c !== reader.targetIndex);
+  const featureNames = reader.featureIndices.map((c) => reader.header![c]);
   if (reader.kind === "regression") {
-    return { x, y: { rows: 1, cols: n, data: reader.targetValues.values.slice(0, n) }, featureNames };
+    const targets = reader.targetIndices.length;
+    const y = zeros(targets, n);
+    const values = reader.targetValues.values;
+    for (let i = 0; i < n; i++) for (let t = 0; t < targets; t++) y.data[t * n + i] = values[i * targets + t];
+    return { x, y, featureNames };
   }
   const classes = request.classes ?? reader.labels.size;
   const y = zeros(classes, n);
@@ -179,7 +192,7 @@ function parseProblem(failure: unknown, shown: string): CsvDataError {
 
 /** Parses CSV text (or UTF-8 bytes) with a header row; polls shouldStop every few thousand rows. */
 export function csvDataset(text: string | Buffer, request: CsvRequest, shouldStop?: () => boolean): Dataset {
-  const reader: Reader = { targetIndex: -1, cells: new Column(), features: 0, targetValues: new Column(), labels: new Map() };
+  const reader: Reader = { featureIndices: [], targetIndices: [], cells: new Column(), features: 0, targetValues: new Column(), labels: new Map(), rows: 0 };
   try {
     parseCsv(text, {
       bom: true, trim: true, skip_empty_lines: true, relax_column_count: true,

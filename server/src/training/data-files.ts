@@ -116,16 +116,15 @@ function exists(path: string): boolean {
 /**
  * A FileAccess for the checker that applies the same rules: a refused file
  * reads as missing, and the training layer reports why (see compileJob). A
- * large CSV whose target columns are known reads as a sample (csv-sample.ts).
+ * large CSV whose target columns the checker names reads as a sample (csv-sample.ts).
  */
-export function guardedFiles(options: WorkspaceFiles, targets: ReadonlyMap<string, string[]> = new Map()): FileAccess {
+export function guardedFiles(options: WorkspaceFiles): FileAccess {
   return {
-    readFile(path) {
+    readFile(path, wanted) {
       try {
         const bytes = readDataFile(path, path, options);
         if (widthProblem(headerWidth(bytes), path)) return undefined;
-        const wanted = targets.get(resolve(path));
-        const sample = wanted && bytes.byteLength > sampleAbove ? csvSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), wanted) : undefined;
+        const sample = wanted && bytes.byteLength > sampleAbove ? csvSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), wanted.columns) : undefined;
         return sample ?? decodeUtf8(bytes, path);
       } catch {
         return undefined;

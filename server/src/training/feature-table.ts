@@ -72,7 +72,9 @@ export function readFeatureTable(file: string, model: TrainedModel, withTargets:
   const targetNames = targetColumns(model);
   const targets = withTargets ? columnsOf(header, targetNames, file, "target") : [];
   const known = new Set([...model.features, ...targetNames]);
-  const extra = header.filter((name) => !known.has(name));
+  // a model that chose its features from a wider table reads them by name and leaves the other columns
+  const chose = model.data?.spec.kind === "csv" && model.data.spec.features !== undefined;
+  const extra = chose ? [] : header.filter((name) => !known.has(name));
   if (extra.length > 0) throw new TableError(`${file}: column${extra.length > 1 ? "s" : ""} ${extra.map((e) => `'${e}'`).join(", ")} ${extra.length > 1 ? "are" : "is"} not a feature of the model (its features: ${model.features.join(", ")})`);
   const n = body.length;
   const x = zeros(features.length, n);

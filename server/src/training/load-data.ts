@@ -5,7 +5,7 @@
  * scales are chosen for unstandardised inputs and inline rows are left as
  * written.
  */
-import { datasetFromSpec, type Dataset } from "../engine/index";
+import { datasetFromSpec, targetColumnsOf, type Dataset } from "../engine/index";
 import { csvDatasetFromBytes } from "./csv-data";
 import { readDataFile } from "./data-files";
 import type { DataRequest } from "./messages";
@@ -14,7 +14,10 @@ export function loadDataset(request: DataRequest, seed: number, shouldStop?: () 
   const spec = request.spec;
   if (spec.kind !== "csv") return datasetFromSpec(spec, seed);
   if (!request.files) throw new Error("a CSV data source needs the workspace it may be read from");
-  const csv = request.csv ?? { shown: spec.path, target: spec.target, ...(spec.classes !== undefined ? { classes: spec.classes } : {}) };
+  const csv = request.csv ?? {
+    shown: spec.path, targets: targetColumnsOf(spec.target),
+    ...(spec.features ? { features: spec.features } : {}), ...(spec.classes !== undefined ? { classes: spec.classes } : {}),
+  };
   const bytes = readDataFile(spec.path, csv.shown, request.files);
   return csvDatasetFromBytes(bytes, csv, shouldStop);
 }

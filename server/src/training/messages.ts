@@ -4,7 +4,7 @@
  * polls between batches, so a stop needs no message round trip.
  */
 import type {
-  EarlyStop, DataSpec, DecisionGrid, EpochMetrics, GradcheckProgress, GradcheckResult, GradcheckSpec, NetworkSpec, OptimizerState, SavedWeights, TrainSpec,
+  EarlyStop, DataSpec, DecisionGrid, EpochMetrics, GradcheckProgress, GradcheckResult, GradcheckSpec, NetworkSpec, OptimizerState, RunMetrics, SavedWeights, TrainSpec,
 } from "../engine/index";
 import type { CsvRequest } from "./csv-data";
 import type { WorkspaceFiles } from "./data-files";
@@ -101,11 +101,16 @@ export interface JobResult {
   /** the data's feature names and class labels, as the model file keeps them */
   names?: { features?: string[]; classes?: string[] };
   standardiser?: Standardisation;
+  /** train: per-class or per-output metrics of the trained network, with what its outputs are called */
+  metrics?: JobMetrics;
   grid?: DecisionGrid;
   gradcheck?: GradcheckResult;
   /** a gradient check that was stopped: how many of its parameters it had checked */
   gradcheckStopped?: { done: number; total: number };
 }
+
+/** `names`: the class labels (classes), or each output unit's name (labels, values). */
+export type JobMetrics = RunMetrics & { names: string[] };
 
 export interface DoneMessage {
   type: "done";

@@ -4,7 +4,7 @@
  * relative to the model file, and read under the same workspace rule.
  */
 import { dirname, resolve } from "node:path";
-import { splitDataset, type Dataset } from "../engine/index";
+import { splitDataset, targetColumnsOf, type Dataset } from "../engine/index";
 import type { TrainedModel } from "../model/index";
 import type { DataFileOptions } from "./data-files";
 import { loadDataset } from "./load-data";
@@ -21,7 +21,7 @@ export function modelDataRequest(model: TrainedModel, modelPath: string, files: 
     spec: { ...data.spec, path },
     files: { ...files, root: files.root ?? folder },
     csv: {
-      shown: data.spec.path, target: data.spec.target,
+      shown: data.spec.path, targets: targetColumnsOf(data.spec.target), ...(data.spec.features ? { features: data.spec.features } : {}),
       ...(csv ? { targetKind: csv.targetKind, ...(csv.labels ? { labels: csv.labels } : {}), ...(csv.classes !== undefined ? { classes: csv.classes } : {}) } : {}),
     },
   };

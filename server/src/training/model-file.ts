@@ -7,10 +7,11 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import {
-  decodeModel, encodeModel, ModelFileError, modelExtension, modelFormat, type ModelData, type ModelOutputs, type TrainedModel,
+  decodeModel, encodeModel, ModelFileError, modelExtension, modelFormat, type ModelData, type TrainedModel,
 } from "../model/index";
 import type { OptimizerState, SavedWeights } from "../engine/index";
 import type { JobRequest, JobResult } from "./messages";
+import { outputsOf } from "./outputs";
 import { targetProblem, writeFileAtomic, type WriteHooks } from "./save";
 import { version } from "../../../package.json";
 
@@ -91,21 +92,6 @@ export function checkModelTarget(path: string, protect: { source?: string; data?
   if (problem) throw new ModelTargetError(problem);
 }
 
-function outputsOf(request: JobRequest, result: JobResult): ModelOutputs {
-  const layers = request.network.layers;
-  const out = layers[layers.length - 1];
-  const activation = out.kind === "dense" ? out.activation.name : "identity";
-  const classes = result.names?.classes;
-  const single = out.units === 1 && activation === "sigmoid" && request.network.loss === "binary_cross_entropy";
-  if (single || (activation === "softmax" && request.network.loss === "cross_entropy")) {
-    const count = single ? 2 : out.units;
-    return { kind: "classes", labels: Array.from({ length: count }, (_, i) => classes?.[i] ?? String(i)) };
-  }
-  const target = request.data.csv?.targetKind === "regression" ? request.data.csv.target : undefined;
-  const names = out.units === 1 && target ? [target] : Array.from({ length: out.units }, (_, i) => (out.units === 1 ? out.name : `${out.name}[${i}]`));
-  return { kind: "values", names };
-}
-
 // A CSV path relative to the model's folder, so the two can move together.
 function dataOf(request: JobRequest, result: JobResult, folder: string): ModelData {
   const spec = request.data.spec;
@@ -154,12 +140,12 @@ export function modelFromRun(parts: ModelParts): TrainedModel {
   const optimizer = parts.optimizer ?? result.optimizer;
   const s = result.standardiser;
   return {
-    network: request.network, features, outputs: outputsOf(request, result), weights,
+    network: request.network, features, outputs: outputsOf(request, result.names?.classes), weights,
     ...(s ? { standardiser: { mean: Float64Array.from(s.mean), std: Float64Array.from(s.std) } } : {}),
     ...(optimizer ? { optimizer } : {}),
     train: request.train, data: dataOf(request, result, folder),
     epochs: last?.epoch ?? parts.resumed?.epochs ?? 0, history, ...(stopped ? { stopped } : {}),
-    ...(last ? { metrics: { loss: last.loss, ...pick(last) } } : {}),
+    ...(last ? { metrics: { loss: last.loss, ...pick(last), ...(result.metrics && !parts.weights ? { report: result.metrics } : {}) } } : {}),
     source: { file: source.path ? relative(folder, resolve(source.path)) || basename(source.path) : "untitled", network: request.network.name, sha256: sha256(source.text) },
     savedAt: new Date().toISOString(), createdBy: `nnet ${version}`,
   };

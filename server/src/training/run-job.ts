@@ -4,12 +4,14 @@
  * check the gradients, reporting through `post`.
  */
 import {
-  createNetwork, decisionGrid, exampleCount, explainDivergence, exportWeights, gradcheck, GradcheckStopped, importWeights, prepareData, selectExamples, train,
+  createNetwork, decisionGrid, exampleCount, explainDivergence, exportWeights, gradcheck, GradcheckStopped, importWeights, outputKind, predict, prepareData, runMetrics,
+  selectExamples, train,
   TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData, type TrainOptions, type TrainResult,
 } from "../engine/index";
 import { CsvDataError, LoadCancelled } from "./csv-data";
 import { loadDataset, shouldStandardise } from "./load-data";
-import type { DataSummary, JobFailure, JobRequest, JobResult, Standardisation, WorkerMessage } from "./messages";
+import type { DataSummary, JobFailure, JobMetrics, JobRequest, JobResult, Standardisation, WorkerMessage } from "./messages";
+import { outputsOf } from "./outputs";
 
 export interface JobIo {
   post(message: WorkerMessage): void;
@@ -79,6 +81,15 @@ function trainExplained(network: Network, data: PreparedData, request: JobReques
   }
 }
 
+// On the validation split when there is one: the training rows would flatter an overfitted network.
+function metricsOf(request: JobRequest, prepared: Prepared, network: Network): JobMetrics {
+  const part = prepared.data.validation ? "validation" : "training";
+  const rows = prepared.data.validation ?? prepared.data.train;
+  const outputs = outputsOf(request, prepared.names.classes);
+  const names = outputs.kind === "classes" ? outputs.labels : outputs.names;
+  return { ...runMetrics(outputKind(request.network), predict(network, rows.x), rows.y, part), names };
+}
+
 function runTraining(request: JobRequest, prepared: Prepared, network: Network, io: JobIo): JobResult {
   const every = Math.max(1, Math.floor(request.gridEvery ?? Math.ceil(request.train.epochs / 25)));
   const resolution = request.gridResolution ?? 40;
@@ -101,6 +112,7 @@ function runTraining(request: JobRequest, prepared: Prepared, network: Network, 
   const trained: JobResult = {
     status: result.status, kind: "train", network: network.name, history: result.history, data: prepared.summary,
     weights: exportWeights(network), optimizer: result.optimizer.state(), epochs: result.epochs, ...(result.stopped ? { stopped: result.stopped } : {}), names: prepared.names, ...(standardiser ? { standardiser } : {}), ...(grid ? { grid } : {}),
+    metrics: metricsOf(request, prepared, network),
   };
   if (!request.gradcheckAfter || result.status !== "completed") return trained;
   try {

@@ -22,7 +22,7 @@ export function targetNames(model: TrainedModel, targets: number): string[] {
   let names: string[];
   if (out.kind === "classes" && out.labels.length === targets) names = out.labels;
   else if (out.kind === "values" && out.names.length === targets) names = out.names;
-  else if (targets === 1) names = [model.data?.csv?.target ?? "target"];
+  else if (targets === 1 && typeof model.data?.csv?.target === "string") names = [model.data.csv.target];
   else names = Array.from({ length: targets }, (_, i) => `target${i + 1}`);
   const taken = new Set(model.features);
   return names.map((name) => {

@@ -20,7 +20,7 @@ interface Token {
   endsLine: boolean;
 }
 
-const punctuation = new Set(["LCurly", "RCurly", "LParen", "RParen", "Colon", "Comma", "Semicolon", "Arrow"]);
+const punctuation = new Set(["LCurly", "RCurly", "LParen", "RParen", "Colon", "Comma", "Semicolon", "Arrow", "LBracket", "RBracket"]);
 const words = new Set(["Identifier", "NumberLiteral"]);
 
 function kindOf(token: LexedToken): Token["kind"] {
@@ -92,7 +92,7 @@ function argumentLists(tokens: Token[]): Set<number> {
   return paired;
 }
 
-const noSpaceBefore = new Set([":", ",", ";", ")"]);
+const noSpaceBefore = new Set([":", ",", ";", ")", "]"]);
 
 // Two tokens written together stay together unless one is punctuation,
 // so a space is never inserted where it could split what the parser reads as one token.
@@ -101,6 +101,7 @@ function spaced(previous: Token | undefined, token: Token, lists: Set<number>, i
   if (token.glued && previous.kind !== "punctuation" && token.kind !== "punctuation") return false;
   if (noSpaceBefore.has(token.text) && (token.text !== ")" || lists.has(index))) return false;
   if (previous.text === "(" && lists.has(index - 1)) return false;
+  if (previous.text === "[") return false;
   if (token.text === "(" && previous.kind === "word" && lists.has(index)) return false;
   return true;
 }

@@ -19,6 +19,7 @@ function valueTokens(value: Value | undefined, push: Push): void {
   if (value.kind === "number") push(value.span, "number");
   else if (value.kind === "string") push(value.span, "string");
   else if (value.kind === "call") call(value, "function", push);
+  else if (value.kind === "list") for (const item of value.items) valueTokens(item, push);
 }
 
 function networkTokens(network: Network, push: Push): void {

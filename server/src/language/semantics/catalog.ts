@@ -10,7 +10,7 @@ export interface ParamInfo {
   name: string;
   default?: number | string;
   /** what a value must be: checked by the argument check */
-  kind: "positive" | "non-negative" | "fraction" | "count" | "string" | "bool" | "choice";
+  kind: "positive" | "non-negative" | "fraction" | "count" | "string" | "bool" | "choice" | "columns";
   /** the valid values of a numeric parameter */
   range?: NumberRange;
   /** the names a "choice" parameter takes, written bare */
@@ -27,7 +27,7 @@ export interface NameInfo<N extends string = string> {
 }
 
 const rangeOfKind: Record<ParamInfo["kind"], NumberRange | undefined> = {
-  positive, "non-negative": nonNegative, fraction, count: count(), string: undefined, bool: undefined, choice: undefined,
+  positive, "non-negative": nonNegative, fraction, count: count(), string: undefined, bool: undefined, choice: undefined, columns: undefined,
 };
 
 const p = (name: string, kind: ParamInfo["kind"], doc: string, fallback?: number | string, range = rangeOfKind[kind]): ParamInfo =>
@@ -168,7 +168,12 @@ export const dataSources: DataSourceInfo[] = [
   { name: "iris", params: [], features: 4, targets: 3, doc: "Fisher's 150 iris flowers (4 → 3 one-hot)" },
   {
     name: "csv",
-    params: [p("path", "string", "CSV file, relative to this .nnet file"), p("target", "string", "the target column"), p("classes", "count", "number of classes of a text target")],
+    params: [
+      p("path", "string", "CSV file, relative to this .nnet file"),
+      p("target", "columns", "the target column, or a list of numeric target columns (multi-output regression)"),
+      p("features", "columns", "the feature columns in the order the input reads them (default: every other column)"),
+      p("classes", "count", "number of classes: a text target's, or whole-number labels read as classes"),
+    ],
     features: 0,
     targets: 0,
     doc: "rows of a CSV file with a header",
@@ -215,3 +220,41 @@ export function lookup<T extends NameInfo>(table: readonly T[], name: string): T
 export const spellings = (table: readonly NameInfo[]): string[] => table.flatMap((info) => [info.name, ...(info.aliases ?? [])]);
 
 export const reluFamily: ReadonlySet<string> = new Set(["relu", "leaky_relu", "elu"]);
+
+export type ForeignKind = "activation" | "loss" | "init" | "optimizer";
+
+/**
+ * Keras and PyTorch spellings of names this language has under its own: the
+ * checker resolves `ours` through the tables above, so an entry whose name
+ * is not in them yet stays a plain unknown name.
+ */
+export const foreignNames: Record<ForeignKind, Record<string, { ours: string; from: string }>> = {
+  activation: {
+    ReLU: { ours: "relu", from: "PyTorch" }, Sigmoid: { ours: "sigmoid", from: "PyTorch" }, Tanh: { ours: "tanh", from: "PyTorch" },
+    Softmax: { ours: "softmax", from: "PyTorch" }, LeakyReLU: { ours: "leaky_relu", from: "PyTorch" }, ELU: { ours: "elu", from: "PyTorch" },
+    Softplus: { ours: "softplus", from: "PyTorch" }, Identity: { ours: "identity", from: "PyTorch" },
+    GELU: { ours: "gelu", from: "PyTorch" }, SiLU: { ours: "silu", from: "PyTorch" }, SELU: { ours: "selu", from: "PyTorch" },
+    swish: { ours: "silu", from: "Keras" },
+  },
+  loss: {
+    categorical_crossentropy: { ours: "cross_entropy", from: "Keras" }, CategoricalCrossentropy: { ours: "cross_entropy", from: "Keras" },
+    CrossEntropyLoss: { ours: "cross_entropy", from: "PyTorch" },
+    binary_crossentropy: { ours: "binary_cross_entropy", from: "Keras" }, BinaryCrossentropy: { ours: "binary_cross_entropy", from: "Keras" },
+    BCELoss: { ours: "binary_cross_entropy", from: "PyTorch" },
+    mean_squared_error: { ours: "mse", from: "Keras" }, MeanSquaredError: { ours: "mse", from: "Keras" }, MSELoss: { ours: "mse", from: "PyTorch" },
+    mean_absolute_error: { ours: "mae", from: "Keras" }, MeanAbsoluteError: { ours: "mae", from: "Keras" }, L1Loss: { ours: "mae", from: "PyTorch" },
+    Huber: { ours: "huber", from: "Keras" }, HuberLoss: { ours: "huber", from: "PyTorch" },
+  },
+  init: {
+    glorot_uniform: { ours: "xavier", from: "Keras" }, GlorotUniform: { ours: "xavier", from: "Keras" },
+    xavier_uniform_: { ours: "xavier", from: "PyTorch" }, xavier_uniform: { ours: "xavier", from: "PyTorch" },
+    he_normal: { ours: "he", from: "Keras" }, HeNormal: { ours: "he", from: "Keras" },
+    kaiming_normal_: { ours: "he", from: "PyTorch" }, kaiming_normal: { ours: "he", from: "PyTorch" },
+    random_normal: { ours: "normal", from: "Keras" }, RandomNormal: { ours: "normal", from: "Keras" }, normal_: { ours: "normal", from: "PyTorch" },
+    random_uniform: { ours: "uniform", from: "Keras" }, RandomUniform: { ours: "uniform", from: "Keras" }, uniform_: { ours: "uniform", from: "PyTorch" },
+  },
+  optimizer: {
+    SGD: { ours: "sgd", from: "Keras and PyTorch" }, Adam: { ours: "adam", from: "Keras and PyTorch" },
+    RMSprop: { ours: "rmsprop", from: "Keras and PyTorch" }, AdamW: { ours: "adamw", from: "Keras and PyTorch" },
+  },
+};

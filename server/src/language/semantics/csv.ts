@@ -4,12 +4,15 @@
  * shapes from it and the training layer reads the rows from it.
  */
 import { parse as parseCsv } from "csv-parse/sync";
+import { selectColumns, type ColumnSelection } from "./columns";
 
 export interface CsvProblem {
   /** 1-based line of the file, when known */
   line?: number;
   /** 1-based column, when known */
   column?: number;
+  /** the header of the column the problem is in, when it is one column's */
+  name?: string;
   message: string;
 }
 
@@ -47,65 +50,87 @@ export function readCsvTable(text: string): CsvTable {
 
 const isNumeric = (cell: string): boolean => cell !== "" && Number.isFinite(Number(cell));
 
+/** The columns a csv(…) source names: its target(s) and, when written, its features in order. */
+export interface CsvColumns {
+  targets: string[];
+  features?: string[];
+}
+
 export interface CsvShape {
   featureColumns: string[];
-  /** "regression" for a numeric target, "classes" for a text one */
+  targetColumns: string[];
+  /** header indices, as selectColumns chose them */
+  selection: ColumnSelection;
+  /** "regression" for numeric targets, "classes" for a text one or `classes:` */
   targetKind: "regression" | "classes";
   /** the class labels in order of first appearance (classes only) */
   labels: string[];
   features: number;
   targets: number;
   rows: number;
-  /** a numeric target's distinct values, and whether all are whole numbers (class labels written as numbers) */
+  /** a single numeric target's distinct values, and whether all are whole numbers (class labels written as numbers) */
   numericValues?: { distinct: number; whole: boolean };
   problems: CsvProblem[];
 }
 
-function featureProblems(table: CsvTable, targetIndex: number): CsvProblem[] {
+/** The first non-numeric cells of the given columns, at most 5; `name` is the column's header. */
+function numericProblems(table: CsvTable, columns: number[], role: string): CsvProblem[] {
   const problems: CsvProblem[] = [];
+  const reported = new Set<number>();
   for (let r = 0; r < table.rows.length && problems.length < 5; r++) {
-    table.rows[r].forEach((cell, c) => {
-      if (c !== targetIndex && !isNumeric(cell) && problems.length < 5) {
-        problems.push({ line: r + 2, column: c + 1, message: `row ${r + 2}, column ${c + 1} ('${table.header[c]}'): '${cell}' is not a number` });
-      }
-    });
+    for (const c of columns) {
+      const cell = table.rows[r][c];
+      if (reported.has(c) || isNumeric(cell)) continue;
+      reported.add(c);
+      problems.push({ line: r + 2, column: c + 1, name: table.header[c], message: `the ${role} column '${table.header[c]}' is not numeric: row ${r + 2}, column ${c + 1} holds '${cell}'` });
+    }
   }
   return problems;
 }
 
-/** The shape a target column gives: a numeric one is regression, a text one is one-hot over its labels. */
-export function csvShape(table: CsvTable, target: string, classes?: number): CsvShape | undefined {
-  const targetIndex = table.header.indexOf(target);
-  if (targetIndex < 0) return undefined;
-  const cells = table.rows.map((row) => row[targetIndex]);
-  const regression = cells.length > 0 && cells.every(isNumeric) && classes === undefined;
-  const labels = regression ? [] : [...new Set(cells)];
-  const problems = [...table.problems, ...featureProblems(table, targetIndex)];
-  if (classes !== undefined && labels.length > classes) {
+/**
+ * The shape the chosen columns give: numeric targets are regression (one
+ * output each), a single text target (or `classes:`) is one-hot over its labels.
+ */
+export function csvShape(table: CsvTable, columns: CsvColumns, classes?: number): CsvShape {
+  const selection = selectColumns(table.header, columns.targets, columns.features);
+  const cells = (c: number): string[] => table.rows.map((row) => row[c]);
+  const targetCells = selection.targets.length === 1 ? cells(selection.targets[0]) : [];
+  const numericTargets = selection.targets.every((c) => cells(c).every(isNumeric));
+  // several targets are always regression; classes with them is the checker's error at `classes`
+  const regression = selection.targets.length > 1 || (classes === undefined && targetCells.length > 0 && numericTargets);
+  const labels = regression || selection.targets.length !== 1 ? [] : [...new Set(targetCells)];
+  const problems: CsvProblem[] = [...table.problems, ...numericProblems(table, selection.features, "feature")];
+  if (selection.targets.length > 1) problems.push(...numericProblems(table, selection.targets, "target"));
+  const target = columns.targets[0];
+  if (classes !== undefined && !regression && labels.length > classes) {
     problems.push({ message: `the target column '${target}' has ${labels.length} distinct values but classes is ${classes}` });
   }
-  const featureColumns = table.header.filter((_, c) => c !== targetIndex);
+  const featureColumns = selection.features.map((c) => table.header[c]);
+  const targetColumns = selection.targets.map((c) => table.header[c]);
   return {
-    featureColumns,
+    featureColumns, targetColumns, selection,
     targetKind: regression ? "regression" : "classes",
     labels,
     features: featureColumns.length,
     // more labels than classes is reported above; counting them all keeps a second, contradictory error away
-    targets: regression ? 1 : Math.max(classes ?? 0, labels.length),
+    targets: regression ? selection.targets.length : Math.max(classes ?? 0, labels.length),
     rows: table.rows.length,
-    ...(regression ? { numericValues: { distinct: new Set(cells.map(Number)).size, whole: cells.every((cell) => Number.isInteger(Number(cell))) } } : {}),
+    ...(regression && targetCells.length > 0
+      ? { numericValues: { distinct: new Set(targetCells.map(Number)).size, whole: targetCells.every((cell) => Number.isInteger(Number(cell))) } }
+      : {}),
     problems,
   };
 }
 
-/** The rows as numbers: features in column order, the target as a value or a one-hot vector. */
-export function csvRows(table: CsvTable, shape: CsvShape, target: string): { x: number[]; y: number[] }[] {
-  const targetIndex = table.header.indexOf(target);
+/** The rows as numbers: the chosen features in order, the targets as values or a one-hot vector. */
+export function csvRows(table: CsvTable, shape: CsvShape): { x: number[]; y: number[] }[] {
+  const { features, targets } = shape.selection;
   return table.rows.map((row) => {
-    const x = row.filter((_, c) => c !== targetIndex).map(Number);
-    if (shape.targetKind === "regression") return { x, y: [Number(row[targetIndex])] };
+    const x = features.map((c) => Number(row[c]));
+    if (shape.targetKind === "regression") return { x, y: targets.map((c) => Number(row[c])) };
     const y = new Array<number>(shape.targets).fill(0);
-    y[shape.labels.indexOf(row[targetIndex])] = 1;
+    y[shape.labels.indexOf(row[targets[0]])] = 1;
     return { x, y };
   });
 }

@@ -6,10 +6,10 @@ import type * as ast from "../syntax/ast";
 import type { DataSpec, GeneratorName } from "../../engine/index";
 import { dataSources, generatorNames, irisRows, lookup, type NameInfo } from "./catalog";
 import { rangeProblem } from "./ranges";
-import { csvShape, readCsvTable } from "./csv";
+import { csvShape, readCsvTable, type CsvColumns, type CsvProblem } from "./csv";
+import { columnProblemMessage, type ColumnProblem } from "./columns";
 import type { DataModel, Diagnostic, FileAccess } from "./model";
-import { paramValue, numberArg, stringArg } from "./args";
-import { closest, didYouMean } from "../suggest";
+import { findArg, paramValue, numberArg, stringArg } from "./args";
 
 export interface DataContext {
   path?: string;
@@ -59,28 +59,58 @@ function csvPath(call: ast.Call): ast.StringLit | undefined {
   return positional?.value?.kind === "string" ? positional.value.string : stringArg(call, "path");
 }
 
-function targetIssue(target: ast.StringLit, header: string[], file: string): Diagnostic {
-  const suggestion = closest(target.value, header);
-  const fixes = suggestion ? [{ title: `Use column '${suggestion}'`, edits: [{ span: target.span, newText: JSON.stringify(suggestion) }] }] : undefined;
-  return csvIssue(
-    target.span,
-    "nnet/csv-missing-column",
-    `the CSV file '${file}' has no column '${target.value}'; its columns are ${header.map((h) => `'${h}'`).join(", ")}${didYouMean(suggestion)}`,
-    { fixes },
-  );
+/** A column argument's names: one string or a list of them (the argument check reports anything else). */
+function columnNames(call: ast.Call, name: string): ast.StringLit[] | undefined {
+  const value = findArg(call, name)?.value;
+  if (value?.kind === "string") return [value.string];
+  if (value?.kind !== "list") return undefined;
+  const names = value.items.flatMap((item) => (item.kind === "string" ? [item.string] : []));
+  return names.length === value.items.length ? names : undefined;
+}
+
+interface WrittenColumns {
+  targets: ast.StringLit[];
+  features?: ast.StringLit[];
+}
+
+function columnIssue(problem: ColumnProblem, written: WrittenColumns, header: string[], path: ast.StringLit): Diagnostic {
+  const message = columnProblemMessage(problem, header, path.value);
+  if (problem.kind === "no-features") return csvIssue(path.span, "nnet/csv-invalid", message);
+  const item = problem.kind === "both" || problem.role === "feature" ? written.features![problem.index] : written.targets[problem.index];
+  if (problem.kind !== "unknown") return csvIssue(item.span, "nnet/csv-column-conflict", message);
+  const fixes = problem.suggestion ? [{ title: `Use column '${problem.suggestion}'`, edits: [{ span: item.span, newText: JSON.stringify(problem.suggestion) }] }] : undefined;
+  return csvIssue(item.span, "nnet/csv-missing-column", message, { fixes });
+}
+
+// A non-numeric column is reported at its name where one is written, else at the path.
+function problemSpan(problem: CsvProblem, written: WrittenColumns, path: ast.StringLit): ast.Span {
+  const named = problem.name === undefined ? undefined : [...(written.features ?? []), ...written.targets].find((item) => item.value === problem.name);
+  return named?.span ?? path.span;
 }
 
 function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext): DataModel {
   const path = csvPath(call);
-  const target = stringArg(call, "target");
+  const targets = columnNames(call, "target");
+  const features = columnNames(call, "features");
   const model: DataModel = { entry, issues: [] };
-  if (!path || !target || !context.files) return model;
+  // a features argument that is not a list of names is the argument check's error; guessing columns would add more
+  const badFeatures = findArg(call, "features") !== undefined && (!features || features.length === 0);
+  if (!path || !targets || targets.length === 0 || badFeatures || !context.files) return model;
   const resolved = context.files.resolve(context.path, path.value);
+  const classesArg = findArg(call, "classes");
   const classes = numberArg(call, "classes", NaN);
   const badClasses = !Number.isNaN(classes) && !inRange(lookup(dataSources, "csv")!, "classes", classes);
+  const columns: CsvColumns = { targets: targets.map((t) => t.value), ...(features ? { features: features.map((f) => f.value) } : {}) };
   model.path = resolved;
-  model.spec = { kind: "csv", path: resolved, target: target.value, ...(Number.isFinite(classes) ? { classes } : {}) };
-  const text = context.files.readFile(resolved);
+  model.csv = { written: path.value, ...columns };
+  model.spec = {
+    kind: "csv", path: resolved, target: targets.length === 1 ? targets[0].value : columns.targets,
+    ...(columns.features ? { features: columns.features } : {}), ...(Number.isFinite(classes) ? { classes } : {}),
+  };
+  if (targets.length > 1 && classesArg) {
+    model.issues.push(csvIssue(classesArg.span, "nnet/csv-invalid", "classes reads one target column as class labels; several target columns are numeric outputs (regression)"));
+  }
+  const text = context.files.readFile(resolved, { columns: columns.targets });
   if (text === undefined) {
     const why = context.files.whyUnreadable?.(resolved);
     const message = why ?? `cannot read the CSV file '${path.value}' (looked for ${resolved}); check the path, which is relative to this .nnet file`;
@@ -88,21 +118,30 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
     return model;
   }
   const table = readCsvTable(text);
-  const shape = table.header.length > 0 ? csvShape(table, target.value, Number.isFinite(classes) && !badClasses ? classes : undefined) : undefined;
-  if (table.header.length > 0 && !shape) model.issues.push(targetIssue(target, table.header, path.value));
-  for (const problem of shape?.problems ?? table.problems) {
-    model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: ${problem.message}`));
+  if (table.header.length === 0) {
+    for (const problem of table.problems) model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: ${problem.message}`));
+    return model;
   }
-  if (shape && shape.rows === 0) {
+  const shape = csvShape(table, columns, Number.isFinite(classes) && !badClasses ? classes : undefined);
+  const written = { targets, ...(features ? { features } : {}) };
+  if (shape.selection.problems.length > 0) {
+    for (const problem of shape.selection.problems) model.issues.push(columnIssue(problem, written, table.header, path));
+    return model;
+  }
+  for (const problem of shape.problems) {
+    model.issues.push(csvIssue(problemSpan(problem, written, path), "nnet/csv-invalid", `${path.value}: ${problem.message}`));
+  }
+  model.csv = { ...model.csv, featureColumns: shape.featureColumns };
+  if (shape.rows === 0) {
     // with no rows there is no target to count: say so instead of asking for an output of 0 units;
     // rows that were all malformed are reported above, and the file does have rows
     if (shape.problems.length === 0) model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: the CSV file has a header but no data rows`));
     Object.assign(model, { features: shape.features, ...(shape.problems.length === 0 ? { rows: 0 } : {}) });
-  } else if (shape && badClasses) {
+  } else if (badClasses) {
     Object.assign(model, { features: shape.features, rows: shape.rows });
-  } else if (shape) {
-    Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels });
-    if (shape.numericValues) model.numericTarget = { column: target.value, ...shape.numericValues };
+  } else {
+    Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels, targetKind: shape.targetKind });
+    if (shape.numericValues) model.numericTarget = { column: targets[0].value, ...shape.numericValues };
   }
   return model;
 }

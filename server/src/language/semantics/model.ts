@@ -26,8 +26,12 @@ export interface Diagnostic {
 
 /** The host's view of the file system; the language core does no I/O itself. */
 export interface FileAccess {
-  /** the file's text, or undefined when it cannot be read */
-  readFile(path: string): string | undefined;
+  /**
+   * the file's text, or undefined when it cannot be read; `wanted.columns`
+   * are a CSV's target columns, whose every distinct value the checker needs
+   * (a host may hand over a sample of a large file that keeps them)
+   */
+  readFile(path: string, wanted?: { columns: string[] }): string | undefined;
   /** why readFile answered undefined (e.g. the file lies outside the workspace), when known */
   whyUnreadable?(path: string): string | undefined;
   /** `relative` resolved against the folder of the .nnet file at `from` */
@@ -83,6 +87,10 @@ export interface DataModel {
   numericTarget?: { column: string; distinct: number; whole: boolean };
   /** the resolved path of a CSV source */
   path?: string;
+  /** a CSV source's columns as written, with its path as written, and the feature columns the file gave */
+  csv?: { written: string; targets: string[]; features?: string[]; featureColumns?: string[] };
+  /** a CSV source's targets: numeric (regression) or class labels */
+  targetKind?: "regression" | "classes";
   /** problems found while describing the source, reported by the data check */
   issues: Diagnostic[];
 }

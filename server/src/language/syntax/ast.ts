@@ -48,7 +48,15 @@ export type Value =
   | { kind: "string"; string: StringLit; span: Span }
   | { kind: "bool"; value: boolean; span: Span }
   | { kind: "full"; span: Span }
+  | ListValue
   | Call;
+
+/** `["a", "b"]`, an argument's list of literals (CSV columns). */
+export interface ListValue {
+  kind: "list";
+  items: Value[];
+  span: Span;
+}
 
 export interface InputEntry {
   kind: "input";

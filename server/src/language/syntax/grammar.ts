@@ -30,6 +30,7 @@ const ruleWords: Record<string, string> = {
   arg: "an argument (NAME: VALUE)",
   value: "a value",
   argValue: "an argument value",
+  list: "a list ([\"a\", \"b\"])",
   literal: "a value",
 };
 
@@ -261,7 +262,21 @@ class NnetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.literal) },
       { ALT: () => this.CONSUME(t.Identifier) },
       { ALT: () => this.CONSUME(t.Loss, { LABEL: "Identifier" }) },
+      { ALT: () => this.SUBRULE(this.list) },
     ]);
+  });
+
+  /** `[value, …]`: literals only, so lists do not nest and nothing recurses. */
+  list = this.RULE("list", () => {
+    this.CONSUME(t.LBracket);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.literal) },
+        { ALT: () => this.CONSUME(t.Comma) },
+        { ALT: () => this.CONSUME(t.Newline) },
+      ]);
+    });
+    this.CONSUME(t.RBracket);
   });
 
   literal = this.RULE("literal", () => {

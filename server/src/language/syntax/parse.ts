@@ -10,7 +10,7 @@ import { blockStrayRuns, networkOf, strayRuns } from "./entries";
 import { nodesOf } from "./visitor";
 import { closest, didYouMean } from "../suggest";
 import { tokenSpan } from "./visitor";
-import { BlockComment, Identifier, keywords, nnetLexer, StringLiteral } from "./tokens";
+import { BlockComment, foreignKeywords, Identifier, keywords, nnetLexer, StringLiteral } from "./tokens";
 
 /** Past this many errors a file is not worth reporting on further. */
 export const maxSyntaxErrors = 100;
@@ -45,7 +45,8 @@ function keywordSuggestion(error: IRecognitionException): string | undefined {
   if (error.token.tokenType !== Identifier) return undefined;
   const expected = /^expected (.*?) in /.exec(error.message)?.[1] ?? "";
   const words = [...expected.matchAll(/'([a-z]+)'/g)].map((match) => match[1]).filter((word) => keywords.includes(word));
-  return closest(error.token.image, words);
+  const foreign = Object.hasOwn(foreignKeywords, error.token.image) ? foreignKeywords[error.token.image] : undefined;
+  return foreign && words.includes(foreign) ? foreign : closest(error.token.image, words);
 }
 
 function recognitionErrorOf(error: IRecognitionException, textLength: number): ast.SyntaxError {

@@ -85,12 +85,14 @@ export const LParen = createToken({ name: "LParen", pattern: /\(/, label: "'('",
 export const RParen = createToken({ name: "RParen", pattern: /\)/, label: "')'", categories: [BodyStray, SettingStray, RowStray] });
 export const LCurly = createToken({ name: "LCurly", pattern: /\{/, label: "'{'", categories: [BodyStray, SettingStray, RowStray] });
 export const RCurly = createToken({ name: "RCurly", pattern: /\}/, label: "'}'", categories: [Stray] });
+export const LBracket = createToken({ name: "LBracket", pattern: /\[/, label: "'['", categories: [BodyStray, SettingStray, RowStray] });
+export const RBracket = createToken({ name: "RBracket", pattern: /\]/, label: "']'", categories: [BodyStray, SettingStray, RowStray] });
 
 /** Order matters: comments before anything starting with '/', the arrow before numbers, keywords before Identifier. */
 export const allTokens: TokenType[] = [
   WhiteSpace, Newline, LineComment, BlockComment,
   Arrow, NumberLiteral, StringLiteral,
-  Semicolon, Comma, Colon, LParen, RParen, LCurly, RCurly,
+  Semicolon, Comma, Colon, LParen, RParen, LCurly, RCurly, LBracket, RBracket,
   Network, Input, Layer, Loss, Data, Train, Gradcheck,
   Dense, Add, Concat, From, Init, Full, True, False,
   Identifier,
@@ -102,5 +104,8 @@ export const keywords: readonly string[] = [
   "network", "input", "layer", "dense", "add", "concat", "from", "init",
   "loss", "data", "train", "gradcheck", "full", "true", "false",
 ];
+
+/** Keras and PyTorch spellings of structural words, suggested where the parser expects the word. */
+export const foreignKeywords: Readonly<Record<string, string>> = { Dense: "dense", Linear: "dense", Add: "add", Concatenate: "concat" };
 
 export const nnetLexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });

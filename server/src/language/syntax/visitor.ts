@@ -99,6 +99,8 @@ function argValueOf(node: CstNode | undefined): ast.Value | undefined {
   if (!node) return undefined;
   const literal = nodesOf(node, "literal")[0];
   if (literal) return literalOf(literal);
+  const list = nodesOf(node, "list")[0];
+  if (list) return { kind: "list", items: nodesOf(list, "literal").flatMap((item) => literalOf(item) ?? []), span: nodeSpan(list, 0) };
   const name = firstToken(node, "Identifier");
   return name ? bareCall(name) : undefined;
 }

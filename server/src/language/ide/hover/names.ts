@@ -71,6 +71,8 @@ export function dataHover(data: DataModel | undefined, name: string | undefined)
     lines.push(`shape: ${data.features ?? "?"} features → ${data.targets ?? "?"} target${data.targets === 1 ? "" : "s"} per row`);
   }
   if (data?.rows !== undefined) lines.push(`size: ${data.rows.toLocaleString("en-US")} rows`);
+  if (data?.csv?.featureColumns) lines.push(`features (input order): ${data.csv.featureColumns.map((c, i) => `x${i + 1} = ${escapeMarkdown(c)}`).join(", ")}`);
+  if (data?.csv) lines.push(`${data.csv.targets.length === 1 ? "target" : "targets (output order)"}: ${data.csv.targets.map(escapeMarkdown).join(", ")}${data.targetKind === "regression" ? " (regression)" : ""}`);
   if (data?.labels?.length) lines.push(`classes (one-hot order): ${data.labels.map(escapeMarkdown).join(", ")}`);
   if (data?.path) lines.push(`file: ${escapeMarkdown(data.path)}`);
   for (const param of info?.params ?? []) {

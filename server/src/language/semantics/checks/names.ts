@@ -1,6 +1,9 @@
 /** Names resolved against the catalog, and the arguments of every call. */
 import type * as ast from "../../syntax/ast";
-import { activations, dataSources, initialisers, lookup, losses, optimizers, schedules, spellings, stopEarly, type NameInfo, type ParamInfo } from "../catalog";
+import {
+  activations, dataSources, foreignNames, initialisers, lookup, losses, optimizers, schedules, spellings, stopEarly,
+  type ForeignKind, type NameInfo, type ParamInfo,
+} from "../catalog";
 import type { NetworkModel } from "../model";
 import { closest, didYouMean } from "../../suggest";
 import { describeRange, rangeIssue } from "../ranges";
@@ -10,13 +13,14 @@ interface CallKind {
   what: string;
   code: string;
   table: readonly NameInfo[];
+  foreign?: ForeignKind;
 }
 
 export const callKinds = {
-  activation: { what: "activation", code: "nnet/unknown-activation", table: activations },
-  loss: { what: "loss", code: "nnet/unknown-loss", table: losses },
-  init: { what: "initialiser", code: "nnet/unknown-init", table: initialisers },
-  optimizer: { what: "optimizer", code: "nnet/unknown-optimizer", table: optimizers },
+  activation: { what: "activation", code: "nnet/unknown-activation", table: activations, foreign: "activation" },
+  loss: { what: "loss", code: "nnet/unknown-loss", table: losses, foreign: "loss" },
+  init: { what: "initialiser", code: "nnet/unknown-init", table: initialisers, foreign: "init" },
+  optimizer: { what: "optimizer", code: "nnet/unknown-optimizer", table: optimizers, foreign: "optimizer" },
   data: { what: "data source", code: "nnet/unknown-data-source", table: dataSources },
   schedule: { what: "schedule", code: "nnet/unknown-schedule", table: schedules },
   stopEarly: { what: "setting", code: "nnet/unknown-key", table: [stopEarly] },
@@ -27,6 +31,10 @@ function typeProblem(param: ParamInfo, value: ast.Value): string | undefined {
   if (param.kind === "string") return value.kind === "string" ? undefined : "a quoted string";
   if (param.kind === "bool") return value.kind === "bool" ? undefined : "true or false";
   if (param.kind === "choice") return value.kind === "call" && value.args.length === 0 ? undefined : `one of ${param.choices!.join(", ")}, written bare`;
+  if (param.kind === "columns") {
+    const names = value.kind === "list" ? value.items : [value];
+    return names.length > 0 && names.every((item) => item.kind === "string") ? undefined : 'a column name or a list of them, such as ["a", "b"]';
+  }
   if (value.kind !== "number") return "a number";
   const n = value.number.value;
   if (param.range?.whole && Number.isFinite(n) && !Number.isInteger(n)) return describeRange(param.range);
@@ -101,6 +109,13 @@ function checkCsvArgs(call: ast.Call, seen: Set<string>, accept: Accept): void {
 export function checkCall(call: ast.Call | undefined, kind: CallKind, accept: Accept): void {
   if (!call?.name) return;
   const info = lookup(kind.table, call.name.text);
+  const foreign = info || !kind.foreign ? undefined : Object.hasOwn(foreignNames[kind.foreign], call.name.text) ? foreignNames[kind.foreign][call.name.text] : undefined;
+  if (foreign && lookup(kind.table, foreign.ours)) {
+    accept("error", "nnet/foreign-name", call.name.span,
+      `'${call.name.text}' is the ${foreign.from} name; the ${kind.what} here is '${foreign.ours}'`, { fixes: suggestionFix(call.name.span, foreign.ours) });
+    if (call.args.length > 0) checkArgs(call, lookup(kind.table, foreign.ours)!, accept);
+    return;
+  }
   if (!info) {
     const suggestion = closest(call.name.text, spellings(kind.table));
     const known = kind.table.map((entry) => entry.name).join(", ");

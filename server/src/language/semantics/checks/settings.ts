@@ -38,6 +38,7 @@ function found(value: ast.Value): string {
     case "string": return `the string "${value.string.value}"`;
     case "bool": return String(value.value);
     case "full": return "full";
+    case "list": return "a list";
     default: return `the call ${value.name?.text ?? ""}(…)`;
   }
 }

@@ -10,8 +10,8 @@ import type { FileAccess } from "../language/index";
 import { csvSample, sampleAbove } from "./csv-sample";
 import { decodeUtf8, headerWidth, widthProblem } from "./csv-data";
 
-/** 64 MiB: a CSV above this is refused (the loader keeps a few copies of it in memory). */
-export const maxDataFileBytes = 64 * 1024 * 1024;
+/** 1 GiB: a CSV above this is refused before it is read (the loader streams it; its float64 arrays can be several times its size). */
+export const maxDataFileBytes = 1024 * 1024 * 1024;
 
 export interface DataFileOptions {
   /** the workspace root; data must lie inside it. Default: the folder of the .nnet file */

@@ -24,7 +24,7 @@ export interface Prepared {
 
 /** Loads, splits and standardises the job's data as training sees it. */
 export function prepareJob(request: JobRequest, shouldStop: () => boolean = () => false): Prepared {
-  const dataset = loadDataset(request.data, request.train.seed, shouldStop);
+  const dataset = loadDataset(request.data, request.train.seed, { shouldStop });
   if (exampleCount(dataset) === 0) throw new Error("the data source gives no rows; training needs at least one");
   const standardised = shouldStandardise(request.data);
   const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: standardised });

@@ -127,8 +127,14 @@ function fillRow(table: Table, b: Buffer, from: number, stop: number, line: numb
       q = b.indexOf(0x2c, p);
       if (q < 0 || q > stop) q = stop;
       const cell = cellText(b, p, q);
-      if (c === targetIndex) table.targets[row] = targetValue(table, cell, line);
-      else x[base[c] + row] = cellValue(table, cell, line, c);
+      try {
+        if (c === targetIndex) table.targets[row] = targetValue(table, cell, line);
+        else x[base[c] + row] = cellValue(table, cell, line, c);
+      } catch (failure) {
+        // a ragged row is named as such, as csv-parse's path does, rather than by its first odd cell
+        const cells = countCells(b, from, stop);
+        throw cells === width ? failure : raggedRow(table, line, cells);
+      }
     }
     if (q === stop) {
       if (c + 1 !== width) throw raggedRow(table, line, c + 1);

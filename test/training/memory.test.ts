@@ -4,15 +4,16 @@
  * host's limit refuses a file before reading it, and the checker reads a
  * bounded sample of a large file.
  */
-import { closeSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvSample, sampleAbove } from "../../server/src/training/index";
-import { buildBundles, csvNetwork, problems, request, runToEnd, workspace, removeWorkspaces } from "./helpers";
+import { buildBundles, csvNetwork, problems, request, runCli, runToEnd, workspace, removeWorkspaces } from "./helpers";
 
 let worker = "";
+let cli = "";
 beforeAll(async () => {
-  worker = (await buildBundles()).worker;
+  ({ worker, cli } = await buildBundles());
 });
 afterAll(removeWorkspaces);
 
@@ -66,6 +67,32 @@ describe("the checker's sample of a large CSV", () => {
     expect(job.data.csv).toMatchObject({ targetKind: "classes", labels: ["p", "q", "r"] });
     const { outcome } = await runToEnd(job, { workerPath: worker });
     expect(outcome.status === "completed" && outcome.result.data?.rows).toBe(125000);
+  });
+
+  it("nnet check reads a sample: a bad cell late in the file is left to training, which names its row and column", () => {
+    const lines = ["a,b,kind"];
+    for (let i = 0; i < 300_000; i++) lines.push(`${(i % 97) / 97},${(i % 89) / 89},${i % 2 ? "p" : "q"}`);
+    lines[250_000] = "0.5,oops,p";
+    const dir = workspace({ "big.csv": lines.join("\n") + "\n" });
+    const text = csvNetwork("big.csv", "kind", "dense 2 softmax", "cross_entropy").replace("epochs 3, batch 4", "epochs 1, batch 64");
+    writeFileSync(join(dir, "m.nnet"), text);
+    const checked = runCli(cli, dir, ["check", "m.nnet"]);
+    expect(checked.stderr + checked.stdout).not.toMatch(/oops/);
+    expect(checked.code).toBe(0);
+    const trained = runCli(cli, dir, ["train", "m.nnet"]);
+    expect(trained.code).not.toBe(0);
+    expect(trained.stderr).toContain("big.csv: row 250001, column 2 ('b'): 'oops' is not a number");
+  });
+
+  it("counts the whole file's rows for the checker, not the sample's", () => {
+    const lines = ["a,b,kind"];
+    for (let i = 0; i < 300_000; i++) lines.push(`${(i % 97) / 97},${(i % 89) / 89},${i % 2 ? "p" : "q"}`);
+    const dir = workspace({ "big.csv": lines.join("\n") + "\n" });
+    const text = (batch: number): string => csvNetwork("big.csv", "kind", "dense 2 softmax", "cross_entropy").replace("epochs 3, batch 4", `epochs 1, batch ${batch}`);
+    writeFileSync(join(dir, "ok.nnet"), text(200_000));
+    writeFileSync(join(dir, "big.nnet"), text(400_000));
+    expect(runCli(cli, dir, ["check", "ok.nnet"]).stdout).not.toContain("batch-too-large");
+    expect(runCli(cli, dir, ["check", "big.nnet"]).stdout).toContain("larger than the 300000 training rows");
   });
 
   const sortedByClass = (rows: number): Buffer => {

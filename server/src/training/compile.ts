@@ -4,9 +4,9 @@
  * checker's errors at FILE:LINE:COL, and check that a CSV file may be read
  * before any worker starts.
  */
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import {
-  analyze, parse, closestNetwork, findNetwork, networksNamed, LineIndex, networkSummary, type Diagnostic, type Model, type NetworkModel,
+  analyze, closestNetwork, findNetwork, networksNamed, LineIndex, networkSummary, type Diagnostic, type Model, type NetworkModel,
 } from "../language/index";
 import type { NetworkSummary } from "../protocol/index";
 import { checkDataFile, DataFileError, guardedFiles, type DataFileOptions, type WorkspaceFiles } from "./data-files";
@@ -107,23 +107,6 @@ export function ambiguousNetwork(text: string, model: Model, name: string | unde
   return `${displayName}: ${named.length} networks are named '${name}' (lines ${at.slice(0, -1).join(", ")} and ${at[at.length - 1]}); rename one of them so that the name picks one network`;
 }
 
-// The target columns of every csv(…) source, by resolved path, so a large file can be sampled for the checker.
-function csvTargets(text: string, path: string | undefined): Map<string, string[]> {
-  const targets = new Map<string, string[]>();
-  for (const network of parse(text).ast.networks) {
-    for (const entry of network.entries) {
-      const source = entry.kind === "data" ? entry.source : undefined;
-      if (source?.kind !== "call" || source.name?.text !== "csv") continue;
-      const file = source.args.find((a) => a.value?.kind === "string" && (!a.name || a.name.text === "path"));
-      const target = source.args.find((a) => a.name?.text === "target" && a.value?.kind === "string");
-      if (file?.value?.kind !== "string" || target?.value?.kind !== "string") continue;
-      const resolved = resolve(path ? dirname(path) : process.cwd(), file.value.string.value);
-      targets.set(resolved, [...(targets.get(resolved) ?? []), target.value.string.value]);
-    }
-  }
-  return targets;
-}
-
 // 0 or a fraction would "complete" a run that trained nothing, or not what was asked
 function badOverride(input: CompileInput): string | undefined {
   const checks: [string, number | undefined, number][] = [
@@ -139,7 +122,7 @@ export function compileJob(input: CompileInput): Compiled {
   const bad = badOverride(input);
   if (bad) return { ok: false, usage: true, problems: [bad] };
   const files: WorkspaceFiles = { ...input.files, root: input.files?.root ?? (input.path ? dirname(input.path) : process.cwd()) };
-  const checkerFiles = guardedFiles(files, csvTargets(input.text, input.path));
+  const checkerFiles = guardedFiles(files);
   const analysis = analyze(input.text, { ...(input.path ? { path: input.path } : {}), files: checkerFiles, forTraining: true });
   const ambiguous = ambiguousNetwork(input.text, analysis.model, input.network, input.displayName ?? input.path ?? "the document");
   if (ambiguous) return { ok: false, usage: true, problems: [ambiguous] };

@@ -6,11 +6,11 @@
  * the byte parser of csv-rows.ts; files with quotes go through csv-parse's
  * incremental parser, chunk by chunk (quotes, embedded commas and newlines).
  */
-import { Parser } from "csv-parse";
 import type { Dataset } from "../engine/index";
 import { readHeader } from "./csv-header";
+import { eachRecord } from "./csv-records";
 import { countRows, fillRows, LoadCancelled, type FillOptions } from "./csv-rows";
-import { lineChunks, memorySource, type ByteSource } from "./csv-source";
+import { memorySource, type ByteSource } from "./csv-source";
 import { CsvDataError, newTable, putRecord, toDataset, type CsvRequest, type Table } from "./csv-table";
 import { firstInvalidUtf8, lineOfOffset } from "./utf8";
 
@@ -72,33 +72,6 @@ function parseProblem(failure: unknown, shown: string): CsvDataError {
   const row = typeof info.lines === "number" ? info.lines : undefined;
   const message = typeof info.message === "string" ? info.message : String(failure);
   return new CsvDataError(`${shown}: ${row !== undefined ? `row ${row}: ` : ""}the CSV could not be read: ${message}`, row);
-}
-
-type OnRecord = (record: string[], context: { lines: number; records: number }) => void;
-interface IncrementalApi {
-  parse(chunk: Buffer | undefined, end: boolean, push: (record: unknown) => void, close: () => void): Error | undefined;
-}
-
-/** csv-parse over the whole source, a chunk at a time; each record after the header goes to onRecord. */
-function eachRecord(source: ByteSource, onRecord: OnRecord): void {
-  let header = true;
-  const parser = new Parser({
-    bom: true, trim: true, skip_empty_lines: true, relax_column_count: true,
-    on_record: (record: string[], context: { lines: number; records: number }) => {
-      if (header) header = false;
-      else onRecord(record, context);
-      return null;
-    },
-  });
-  // the parser's own incremental core, called directly so that it runs synchronously
-  const api = (parser as unknown as { api: IncrementalApi }).api;
-  const ignore = (): void => {};
-  for (const { bytes, end } of lineChunks(source, 0)) {
-    const failure = api.parse(Buffer.from(bytes.subarray(0, end)), false, ignore, ignore);
-    if (failure) throw failure;
-  }
-  const failure = api.parse(undefined, true, ignore, ignore);
-  if (failure) throw failure;
 }
 
 // Records after the header, as csv-parse counts them; a file it cannot parse counts up to the failure.

@@ -19,6 +19,13 @@ export interface RowCount {
   badByte?: { offset: number; line: number };
 }
 
+/** No quotes and no CR but before an LF: lines the byte reader reads as csv-parse does. */
+export function plainLines(b: Buffer): boolean {
+  if (b.indexOf(0x22) >= 0) return false;
+  for (let cr = b.indexOf(0x0d); cr >= 0; cr = b.indexOf(0x0d, cr + 1)) if (b[cr + 1] !== 0x0a && cr + 1 < b.length) return false;
+  return true;
+}
+
 const blankByte = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
 
 /** Counts the non-blank lines from `start`; `line` is the last line before it. */
@@ -33,8 +40,7 @@ export function countRows(source: ByteSource, start: number, line: number): RowC
       for (let i = chunk.indexOf(0x0a); i >= 0 && i < at; i = chunk.indexOf(0x0a, i + 1)) before++;
       return { rows, needsCsvParse, badByte: { offset: offset + at, line: line + before + 1 } };
     }
-    if (!needsCsvParse && chunk.indexOf(0x22) >= 0) needsCsvParse = true;
-    const hasCr = chunk.indexOf(0x0d) >= 0;
+    if (!needsCsvParse && !plainLines(chunk)) needsCsvParse = true;
     let i = 0;
     while (i < end) {
       let next = chunk.indexOf(0x0a, i);
@@ -43,10 +49,6 @@ export function countRows(source: ByteSource, start: number, line: number): RowC
       let k = i;
       while (k < next && blankByte(chunk[k])) k++;
       if (k < next) rows++;
-      if (hasCr && !needsCsvParse) {
-        const cr = chunk.indexOf(0x0d, k);
-        if (cr >= 0 && cr < next - 1) needsCsvParse = true;
-      }
       i = next + 1;
     }
   }

@@ -71,9 +71,10 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
   const classes = numberArg(call, "classes", NaN);
   model.path = resolved;
   model.spec = { kind: "csv", path: resolved, target: target.value, ...(Number.isFinite(classes) ? { classes } : {}) };
-  const text = context.files.readFile(resolved);
+  const use = { targets: [target.value] };
+  const text = context.files.readFile(resolved, use);
   if (text === undefined) {
-    const why = context.files.whyUnreadable?.(resolved);
+    const why = context.files.whyUnreadable?.(resolved, use);
     const message = why ?? `cannot read the CSV file '${path.value}' (looked for ${resolved}); check the path, which is relative to this .nnet file`;
     model.issues.push(csvIssue(path.span, "nnet/csv-missing-file", message));
     return model;
@@ -90,7 +91,8 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
     if (shape.problems.length === 0) model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: the CSV file has a header but no data rows`));
     Object.assign(model, { features: shape.features, ...(shape.problems.length === 0 ? { rows: 0 } : {}) });
   } else if (shape) {
-    Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels });
+    const rows = context.files.sampledRows?.(resolved, use) ?? shape.rows;
+    Object.assign(model, { features: shape.features, targets: shape.targets, rows, labels: shape.labels });
     if (shape.numericValues) model.numericTarget = { column: target.value, ...shape.numericValues };
   }
   return model;

@@ -7,7 +7,7 @@
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csvSample, sampleAbove } from "../../server/src/training/index";
+import { csvSample, runJob, sampleAbove, type WorkerMessage } from "../../server/src/training/index";
 import { buildBundles, csvNetwork, problems, request, runCli, runToEnd, workspace, removeWorkspaces } from "./helpers";
 
 let worker = "";
@@ -53,6 +53,27 @@ describe("a CSV over 64 MiB (the former limit)", () => {
     expect(problems({ kind: "train", text, path: join(dir, "m.nnet"), files: { maxBytes: 2 ** 20 } })).toEqual([
       expect.stringMatching(/the data file 'big\.csv' is 2\.0 MiB; the limit is 1 MiB/),
     ]);
+  });
+});
+
+describe("progress while a large CSV loads", () => {
+  it("the job posts the bytes read before the first epoch, and nnet train shows them on stderr", () => {
+    const dir = workspace();
+    writeBigCsv(join(dir, "big.csv"), 6 * 1024 * 1024);
+    const text = csvNetwork("big.csv", "label", "dense 3 softmax", "cross_entropy").replace("input x: 2", "input x: 5").replace("epochs 3, batch 4", "epochs 1, batch 4096");
+    writeFileSync(join(dir, "m.nnet"), text);
+    const messages: WorkerMessage[] = [];
+    runJob(request({ kind: "train", text, path: join(dir, "m.nnet") }), { post: (m) => messages.push(m), shouldStop: () => false });
+    const loading = messages.filter((m) => m.type === "data-progress");
+    expect(loading.length).toBeGreaterThan(2);
+    expect(messages.findIndex((m) => m.type === "epoch")).toBeGreaterThan(messages.lastIndexOf(loading[loading.length - 1]));
+    const done = loading.map((m) => m.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(loading[loading.length - 1]).toEqual({ type: "data-progress", done: statSync(join(dir, "big.csv")).size, total: statSync(join(dir, "big.csv")).size });
+    const trained = runCli(cli, dir, ["train", "m.nnet"]);
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toMatch(/^reading big\.csv: \d+% \(\d of 6 MiB\)$/m);
+    expect(trained.stderr).toContain("reading big.csv: 100% (6 of 6 MiB)\n");
   });
 });
 

@@ -1,7 +1,7 @@
 import { LSPErrorCodes, ResponseError } from "vscode-languageserver/node";
 import {
-  DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
-  type DoneParams, type GradcheckParams, type JobStarted, type ProgressParams, type StopParams, type TrainParams,
+  DataProgressNotification, DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
+  type DataProgressParams, type DoneParams, type GradcheckParams, type JobStarted, type ProgressParams, type StopParams, type TrainParams,
 } from "../../protocol/index";
 import type { ServerContext } from "../context";
 import { pathOfUri } from "../convert";
@@ -27,6 +27,9 @@ function jobContext(context: ServerContext, uri: string): JobContext | undefined
         refreshed = Date.now();
         void context.connection.languages.inlayHint.refresh().catch(() => undefined);
       }
+    },
+    dataProgress(params: DataProgressParams) {
+      void context.connection.sendNotification(DataProgressNotification, params);
     },
     done(params: DoneParams) {
       context.runs.done(params);

@@ -84,7 +84,12 @@ function main(): void {
     console.log(`  numpy.loadtxt  ${show(spread(theirs.map((m) => m.ms)), 0)} ms, peak RSS ${show(spread(theirs.map((m) => m.peak)), 0)} MB (Python and numpy alone ${theirs[0].before.toFixed(0)} MB)`);
     console.log(`  time ÷ numpy.loadtxt: ${show(spread(ours.map((m, i) => m.ms / theirs[i].ms)))} (target ≤ 2)`);
     console.log(`  peak RSS ÷ numpy.loadtxt's: ${show(spread(ours.map((m, i) => m.peak / theirs[i].peak)))}`);
-    console.log(`  growth of RSS while loading ÷ the float64 arrays (${arrays.toFixed(0)} MB): ${show(spread(ours.map((m) => (m.peak - m.before) / arrays)))} (target ≤ 1.3)`);
+    const growth = spread(ours.map((m) => (m.peak - m.before) / arrays));
+    console.log(`  growth of RSS while loading ÷ the float64 arrays (${arrays.toFixed(0)} MB): ${show(growth)} (target ≤ 1.3)`);
+    if (growth.max > 1.3) {
+      console.log("  FAILED: the loader's memory exceeded 1.3× its arrays");
+      process.exitCode = 1;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -45,6 +45,8 @@ function load(path: string, csv?: CsvUse): Cached | undefined {
 // undefined when csv-parse cannot read the file: the checker then reads it whole and says why
 function sampled(path: string, { mtimeMs, size }: { mtimeMs: number; size: number }, csv: CsvUse): Cached | undefined {
   const sample = sampleOfFile(path, csv.targets);
+  const tooWide = sample.columns !== undefined ? widthProblem(sample.columns, path) : undefined;
+  if (tooWide) return { mtimeMs, size, text: "", unusable: tooWide };
   if (sample.text === undefined) return sample.why ? { mtimeMs, size, text: "", unusable: `${path}: ${sample.why}` } : undefined;
   const unusable = widthProblem(headerWidth(sample.text), path);
   return { mtimeMs, size, text: sample.text, rows: sample.rows, ...(unusable ? { unusable } : {}) };

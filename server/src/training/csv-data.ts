@@ -7,7 +7,7 @@
  * incremental parser, chunk by chunk (quotes, embedded commas and newlines).
  */
 import type { Dataset } from "../engine/index";
-import { readHeader } from "./csv-header";
+import { readHeader, widthProblem } from "./csv-header";
 import { eachRecord } from "./csv-records";
 import { countRows, fillRows, LoadCancelled, type FillOptions } from "./csv-rows";
 import { memorySource, type ByteSource } from "./csv-source";
@@ -16,39 +16,7 @@ import { firstInvalidUtf8, lineOfOffset } from "./utf8";
 
 export { CsvDataError, type CsvRequest } from "./csv-table";
 export { LoadCancelled } from "./csv-rows";
-
-/** The most columns a data file may have; wider ones are refused with their width (docs/training.md). */
-export const maxDataColumns = 100_000;
-
-/** Why a header of `width` columns is refused, or undefined. */
-export function widthProblem(width: number, shown: string): string | undefined {
-  return width > maxDataColumns
-    ? `${shown}: has ${width.toLocaleString("en-US")} columns; the limit is ${maxDataColumns.toLocaleString("en-US")} (a network input that wide is not a feedforward network's job)`
-    : undefined;
-}
-
-/**
- * The number of cells of the file's first record (its header), read by a scan
- * that stops at its end: csv-parse would go through the whole file first.
- */
-export function headerWidth(text: string | Uint8Array): number {
-  const at = typeof text === "string" ? (i: number) => text.charCodeAt(i) : (i: number) => text[i];
-  let cells = 1;
-  let quoted = false;
-  let empty = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = at(i);
-    if (c === 0x22) quoted = !quoted;
-    else if (quoted) continue;
-    else if (c === 0x2c) cells++;
-    else if (c === 0x0a) {
-      if (!empty) return cells;
-      continue;
-    }
-    if (c !== 0x0d && c !== 0xfeff && !(i < 3 && (c === 0xef || c === 0xbb || c === 0xbf))) empty = false;
-  }
-  return empty ? 0 : cells;
-}
+export { headerWidth, maxDataColumns, widthProblem } from "./csv-header";
 
 function notUtf8(byte: number, offset: number, row: number, shown: string): CsvDataError {
   const hex = byte.toString(16).toUpperCase().padStart(2, "0");
@@ -93,10 +61,10 @@ function fillWithCsvParse(table: Table, source: ByteSource, options: FillOptions
   options.onProgress?.(source.size, source.size);
 }
 
-function checkHeader(request: CsvRequest, cells: string[] | undefined): number {
-  if (!cells) throw new CsvDataError(`${request.shown}: the CSV file is empty; it needs a header row`, 1);
-  const tooWide = widthProblem(cells.length, request.shown);
+function checkHeader(request: CsvRequest, cells: string[] | undefined, width: number): number {
+  const tooWide = widthProblem(Math.max(width, cells?.length ?? 0), request.shown);
   if (tooWide) throw new CsvDataError(tooWide, 1);
+  if (!cells) throw new CsvDataError(`${request.shown}: the CSV file is empty; it needs a header row`, 1);
   const targetIndex = cells.indexOf(request.target);
   if (targetIndex < 0) throw new CsvDataError(`${request.shown}: no column '${request.target}'; its columns are ${cells.map((h) => `'${h}'`).join(", ")}`, 1);
   if (cells.length < 2) throw new CsvDataError(`${request.shown}: needs at least one feature column besides the target '${request.target}'`, 1);
@@ -111,7 +79,7 @@ function load(source: ByteSource, request: CsvRequest, options: FillOptions): Da
     throw parseProblem(failure, request.shown);
   }
   if (header.badByte >= 0) throw notUtf8In(header.bytes, header.badByte, request.shown);
-  const targetIndex = checkHeader(request, header.cells);
+  const targetIndex = checkHeader(request, header.cells, header.width);
   const count = countRows(source, header.end, header.lines);
   if (count.badByte) {
     const byte = new Uint8Array(1);

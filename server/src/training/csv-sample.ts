@@ -10,7 +10,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { statSync } from "node:fs";
-import { readHeader } from "./csv-header";
+import { maxDataColumns, readHeader } from "./csv-header";
 import { eachRecord } from "./csv-records";
 import { plainLines } from "./csv-rows";
 import { fileSource, lineChunks, memorySource, type ByteSource } from "./csv-source";
@@ -27,6 +27,8 @@ export interface Sample {
   why?: string;
   /** the data rows of the whole file */
   rows?: number;
+  /** the header's cells (a sample is not taken of a file wider than maxDataColumns) */
+  columns?: number;
 }
 
 const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
@@ -106,6 +108,7 @@ export function sampleOf(source: ByteSource, targets: string[]): Sample {
   try {
     const header = readHeader(source);
     if (header.badByte >= 0) return notUtf8(Buffer.from(header.bytes), 0);
+    if (header.width > maxDataColumns) return { columns: header.width };
     if (!header.cells) return {};
     const columns = targets.map((t) => header.cells!.indexOf(t)).filter((c) => c >= 0);
     const tracker = new Tracker(header.cells, columns);

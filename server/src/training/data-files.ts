@@ -122,6 +122,8 @@ function checkerView(path: string, options: WorkspaceFiles, csv: CsvUse | undefi
   const size = statSync(real).size;
   if (csv && size > sampleAbove) {
     const sample = sampleOfFile(real, csv.targets);
+    const tooWide = sample.columns !== undefined ? widthProblem(sample.columns, path) : undefined;
+    if (tooWide) return { why: tooWide };
     if (sample.why) return { why: `${path}: ${sample.why}` };
     if (sample.text !== undefined) return { text: sample.text, ...(widthProblem(headerWidth(sample.text), path) ? { why: widthProblem(headerWidth(sample.text), path) } : {}) };
     if (size > wholeFileAbove) return { why: `${path}: the CSV could not be read as a whole file of ${(size / 2 ** 20).toFixed(0)} MiB; train it to see where it fails` };

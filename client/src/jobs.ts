@@ -9,8 +9,8 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { onNotification, sendRequest } from "./messages";
 import {
-  DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
-  type DoneParams, type EpochMetrics, type GradcheckParams, type JobKind, type JobStarted, type NetworkSummary,
+  DataProgressNotification, DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
+  type DataProgressParams, type DoneParams, type EpochMetrics, type GradcheckParams, type JobKind, type JobStarted, type NetworkSummary,
   type ProgressParams, type StopParams, type TrainParams,
 } from "../../server/src/protocol";
 
@@ -37,20 +37,24 @@ const keptJobs = 20;
 
 export class JobTracker implements vscode.Disposable {
   private readonly jobs = new Map<string, Job>();
-  private readonly early = new Map<string, (ProgressParams | DoneParams)[]>();
+  private readonly early = new Map<string, (ProgressParams | DataProgressParams | DoneParams)[]>();
   private readonly waiters = new Map<string, ((done: DoneParams) => void)[]>();
   private starting = 0;
   private readonly started = new vscode.EventEmitter<Job>();
   private readonly progressed = new vscode.EventEmitter<{ job: Job; params: ProgressParams }>();
   private readonly finishedEmitter = new vscode.EventEmitter<{ job: Job; params: DoneParams }>();
-  private readonly disposables: vscode.Disposable[] = [this.started, this.progressed, this.finishedEmitter];
+  private readonly loading = new vscode.EventEmitter<{ job: Job; params: DataProgressParams }>();
+  private readonly disposables: vscode.Disposable[] = [this.started, this.progressed, this.finishedEmitter, this.loading];
   readonly onDidStart = this.started.event;
   readonly onDidProgress = this.progressed.event;
   readonly onDidFinish = this.finishedEmitter.event;
+  /** a large CSV file being read before the first epoch */
+  readonly onDidLoadData = this.loading.event;
 
   constructor(private readonly client: LanguageClient) {
     this.disposables.push(
       onNotification(client, ProgressNotification, (params) => this.receive(params)),
+      onNotification(client, DataProgressNotification, (params) => this.receive(params)),
       onNotification(client, DoneNotification, (params) => this.receive(params)),
     );
   }
@@ -131,10 +135,14 @@ export class JobTracker implements vscode.Disposable {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 
-  private receive(params: ProgressParams | DoneParams): void {
+  private receive(params: ProgressParams | DataProgressParams | DoneParams): void {
     const job = this.jobs.get(params.jobId);
     if (!job) return this.hold(params);
     if (job.done) return;
+    if ("total" in params) {
+      this.loading.fire({ job, params });
+      return;
+    }
     if ("metrics" in params) {
       job.latest = params.metrics;
       job.history.push(params.metrics);
@@ -148,7 +156,7 @@ export class JobTracker implements vscode.Disposable {
     this.waiters.delete(job.jobId);
   }
 
-  private hold(params: ProgressParams | DoneParams): void {
+  private hold(params: ProgressParams | DataProgressParams | DoneParams): void {
     if (this.starting === 0) return;
     const held = this.early.get(params.jobId) ?? [];
     if (held.length < maxEarly) held.push(params);

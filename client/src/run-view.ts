@@ -5,10 +5,13 @@
  * failure points at one).
  */
 import * as vscode from "vscode";
-import type { DoneParams } from "../../server/src/protocol";
+import type { DataProgressParams, DoneParams } from "../../server/src/protocol";
 import type { Job, JobTracker } from "./jobs";
 import { TrainingPanel } from "./panel";
 import { doneSentence, elapsed, formatNumber, jobTitle, metricsLine, shouldLog } from "./report";
+
+const dataLine = ({ done, total }: DataProgressParams): string =>
+  `reading the data: ${Math.floor((100 * done) / total)}% (${(done / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB)`;
 
 /** Status bar and progress notification updates per second at most, whatever the epoch rate. */
 const refreshMs = 100;
@@ -31,6 +34,9 @@ export class RunView implements vscode.Disposable {
         this.refresh(job);
       }),
       jobs.onDidFinish(({ job, params }) => this.finished(job, params)),
+      jobs.onDidLoadData(({ job, params }) => {
+        if (params.done >= params.total) this.log(job, `read ${(params.total / 2 ** 20).toFixed(0)} MiB of data`);
+      }),
     );
   }
 
@@ -64,7 +70,10 @@ export class RunView implements vscode.Disposable {
           progress.report({ message: metricsLine(params.metrics, job.epochs), increment: share - reported });
           reported = share;
         });
-        return this.jobs.finished(job.jobId).finally(() => subscription.dispose());
+        const loading = this.jobs.onDidLoadData(({ job: other, params }) => {
+          if (other === job) progress.report({ message: dataLine(params) });
+        });
+        return this.jobs.finished(job.jobId).finally(() => (subscription.dispose(), loading.dispose()));
       },
     );
   }

@@ -1,6 +1,7 @@
 /** `nnet gradcheck FILE`: BP1–BP4 against central differences (backprop §6.5), per layer and parameter. */
 import { parseArgs } from "node:util";
 import { fileOptions, compileFile } from "./train";
+import { dataProgress } from "./data-progress";
 import { errorEvent, gradcheckJson, gradcheckTable, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { gradcheckProgress } from "./gradcheck-progress";
@@ -31,7 +32,9 @@ export async function runGradcheck(args: string[], io: Io, workerPath?: string):
   const compiled = compileFile({ ...values, file: positionals[0] }, "gradcheck", io);
   if (typeof compiled === "number") return compiled;
   const progress = gradcheckProgress(io, process.stderr.isTTY === true);
-  const outcome = await runWithInterrupt(compiled.request, () => undefined, workerPath, { onGradcheckProgress: progress.update });
+  const outcome = await runWithInterrupt(compiled.request, () => undefined, workerPath, {
+    onGradcheckProgress: progress.update, onDataProgress: dataProgress(io, process.stderr.isTTY === true, compiled.request.data.csv?.shown ?? "the data"),
+  });
   progress.end();
   if (outcome.status === "failed") {
     if (values.json) io.out(JSON.stringify(errorEvent(outcome.failure)) + "\n");

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { maxCount } from "../language/index";
 import { compileJob, type Compiled, type JobKind, type JobResult } from "../training/index";
 import { loadSource } from "./files";
+import { dataProgress } from "./data-progress";
 import { errorEvent, finalEpoch, finalMetrics, metricsText, progressPrinter, runWithInterrupt } from "./job-output";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { prepareSave, type SavePlan } from "./train-save";
@@ -117,7 +118,8 @@ export async function runTrain(args: string[], io: Io, workerPath?: string): Pro
   const { compiled } = plan;
   const total = plan.lastEpoch;
   const printer = progressPrinter(io, total, { json, tty: process.stdout.isTTY === true });
-  const outcome = await runWithInterrupt(compiled.request, (m) => (plan.epoch(m), printer.epoch(m)), workerPath, plan.host);
+  const onDataProgress = dataProgress(io, process.stderr.isTTY === true, compiled.request.data.csv?.shown ?? "the data");
+  const outcome = await runWithInterrupt(compiled.request, (m) => (plan.epoch(m), printer.epoch(m)), workerPath, { ...plan.host, onDataProgress });
   printer.end();
   if (outcome.status === "failed") {
     if (json) io.out(JSON.stringify(errorEvent(outcome.failure)) + "\n");

@@ -8,7 +8,7 @@
  * of one-hot); a single output is a label decision at 0.5.
  */
 import { exampleCount, type Dataset } from "./dataset";
-import { gatherExamples, transpose } from "./matrix";
+import { examplesOf, gatherExamples } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { batchLoss, forwardPass } from "./passes";
 
@@ -56,8 +56,8 @@ export function evaluateDataset(network: Network, data: Dataset, chunk = 256): E
   if (n === 0) throw new Error("cannot evaluate an empty dataset");
   const order = new Int32Array(n).map((_, i) => i);
   const classify = isClassification(network, data);
-  const xByExample = transpose(data.x);
-  const yByExample = transpose(data.y);
+  const xByExample = examplesOf(data.x);
+  const yByExample = examplesOf(data.y);
   let loss = 0;
   let correct = 0;
   for (let start = 0; start < n; start += chunk) {

@@ -63,6 +63,21 @@ export function transpose(m: Matrix): Matrix {
   return t;
 }
 
+const byExample = new WeakMap<Float64Array, Matrix>();
+
+/**
+ * The transpose of a data set's matrix, kept while its data lives, so that
+ * every train() and every epoch's validation on the same data reuse one copy.
+ * A data set's matrices are not changed after they are built.
+ */
+export function examplesOf(m: Matrix): Matrix {
+  const kept = byExample.get(m.data);
+  if (kept && kept.cols === m.rows && kept.rows === m.cols) return kept;
+  const t = transpose(m);
+  byExample.set(m.data, t);
+  return t;
+}
+
 /**
  * Writes examples indices[start…start+count) into columns 0… of `target`
  * (rows × count), reading them from `byExample`, the transposed data set.

@@ -4,7 +4,7 @@
  * between batches and a clear stop when anything becomes NaN or infinite.
  */
 import { checkBatchShape } from "./api";
-import { allFinite, gatherExamples, transpose } from "./matrix";
+import { allFinite, examplesOf, gatherExamples } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { exportWeights, importWeights } from "./api";
 import { createOptimizer, type Optimizer, type OptimizerState } from "./optimizers";
@@ -165,8 +165,8 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
   const order = new Int32Array(n).map((_, i) => i);
   const first = Math.max(0, Math.floor(options.startEpoch ?? 0));
   if (spec.shuffle) for (let e = 0; e < first; e++) rng.shuffle(order);
-  const xByExample = transpose(data.x);
-  const yByExample = transpose(data.y);
+  const xByExample = examplesOf(data.x);
+  const yByExample = examplesOf(data.y);
   const history: EpochMetrics[] = [];
   const size = network.nodes.length;
   const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };

@@ -196,6 +196,16 @@ export interface ProgressParams {
   grid?: DecisionGrid;
 }
 
+/** server → client: a large CSV file is being read before training starts (bytes read, of all). */
+export const DataProgressNotification = notification<DataProgressParams>("nnet/dataProgress");
+export interface DataProgressParams {
+  jobId: string;
+  uri: string;
+  network: string;
+  done: number;
+  total: number;
+}
+
 /** server → client: a job ended, with its outcome. */
 export const DoneNotification = notification<DoneParams>("nnet/done");
 export interface DoneParams {

@@ -6,12 +6,12 @@
  */
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import type { FileAccess } from "../language/index";
-import { csvSample, sampleAbove } from "./csv-sample";
+import type { CsvUse, FileAccess } from "../language/index";
+import { sampleAbove, sampleOfFile } from "./csv-sample";
 import { decodeUtf8, headerWidth, widthProblem } from "./csv-data";
 
-/** 64 MiB: a CSV above this is refused (the loader keeps a few copies of it in memory). */
-export const maxDataFileBytes = 64 * 1024 * 1024;
+/** 1 GiB: a CSV above this is refused before it is read (the loader streams it; its float64 arrays can be several times its size). */
+export const maxDataFileBytes = 1024 * 1024 * 1024;
 
 export interface DataFileOptions {
   /** the workspace root; data must lie inside it. Default: the folder of the .nnet file */
@@ -113,33 +113,57 @@ function exists(path: string): boolean {
   }
 }
 
+/** Up to this size a file without a usable sample is read whole by the checker (bytes). */
+const wholeFileAbove = 64 * 1024 * 1024;
+
+// A large CSV whose target columns are known reads as a sample (csv-sample.ts); the rest whole.
+function checkerView(path: string, options: WorkspaceFiles, csv: CsvUse | undefined): { text?: string; why?: string } {
+  const real = checkDataFile(path, path, options);
+  const size = statSync(real).size;
+  if (csv && size > sampleAbove) {
+    const sample = sampleOfFile(real, csv.targets);
+    const tooWide = sample.columns !== undefined ? widthProblem(sample.columns, path) : undefined;
+    if (tooWide) return { why: tooWide };
+    if (sample.why) return { why: `${path}: ${sample.why}` };
+    if (sample.text !== undefined) return { text: sample.text, ...(widthProblem(headerWidth(sample.text), path) ? { why: widthProblem(headerWidth(sample.text), path) } : {}) };
+    if (size > wholeFileAbove) return { why: `${path}: the CSV could not be read as a whole file of ${(size / 2 ** 20).toFixed(0)} MiB; train it to see where it fails` };
+  }
+  const bytes = readDataFile(path, path, options);
+  const width = widthProblem(headerWidth(bytes), path);
+  if (width) return { why: width };
+  return { text: decodeUtf8(bytes, path) };
+}
+
 /**
  * A FileAccess for the checker that applies the same rules: a refused file
- * reads as missing, and the training layer reports why (see compileJob). A
- * large CSV whose target columns the checker names reads as a sample (csv-sample.ts).
+ * reads as missing, and the training layer reports why (see compileJob).
  */
 export function guardedFiles(options: WorkspaceFiles): FileAccess {
   return {
-    readFile(path, wanted) {
+    readFile(path, csv) {
       try {
-        const bytes = readDataFile(path, path, options);
-        if (widthProblem(headerWidth(bytes), path)) return undefined;
-        const sample = wanted && bytes.byteLength > sampleAbove ? csvSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), wanted.columns) : undefined;
-        return sample ?? decodeUtf8(bytes, path);
+        const view = checkerView(path, options, csv);
+        return view.why ? undefined : view.text;
       } catch {
         return undefined;
       }
     },
-    whyUnreadable(path) {
+    whyUnreadable(path, csv) {
       // a file that does not exist keeps the checker's own message, which says how paths resolve
       if (!exists(path)) return undefined;
       try {
-        const bytes = readDataFile(path, path, options);
-        decodeUtf8(bytes, path);
-        return widthProblem(headerWidth(bytes), path);
+        return checkerView(path, options, csv).why;
       } catch (failure) {
         // a file in another encoding is refused by the loader too: say so at the csv(…) call, before training
         return failure instanceof Error ? failure.message : undefined;
+      }
+    },
+    sampledRows(path, csv) {
+      try {
+        const real = checkDataFile(path, path, options);
+        return statSync(real).size > sampleAbove ? sampleOfFile(real, csv.targets).rows : undefined;
+      } catch {
+        return undefined;
       }
     },
     resolve(from, relativePath) {

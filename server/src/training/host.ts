@@ -22,6 +22,8 @@ export interface HostOptions {
   onCheckpoint?: (message: CheckpointMessage) => void;
   /** a gradient check's progress, as the worker reports it */
   onGradcheckProgress?(progress: GradcheckProgress): void;
+  /** a large CSV file's loading: bytes read, of all */
+  onDataProgress?(done: number, total: number): void;
 }
 
 export type JobOutcome =
@@ -51,12 +53,13 @@ interface Watch {
   onEpoch: (message: EpochMessage) => void;
   onCheckpoint?: (message: CheckpointMessage) => void;
   onGradcheckProgress?(progress: GradcheckProgress): void;
+  onDataProgress?(done: number, total: number): void;
   finish: (outcome: JobOutcome) => void;
   stopRequested: () => boolean;
 }
 
 // Every way a worker can end becomes exactly one outcome (finish ignores all but the first).
-function watch(worker: Worker, { request, onEpoch, onCheckpoint, onGradcheckProgress, finish, stopRequested }: Watch): void {
+function watch(worker: Worker, { request, onEpoch, onCheckpoint, onGradcheckProgress, onDataProgress, finish, stopRequested }: Watch): void {
   let failure: Error | undefined;
   const history: EpochMessage["metrics"][] = [];
   worker.on("message", (message: WorkerMessage) => {
@@ -65,6 +68,7 @@ function watch(worker: Worker, { request, onEpoch, onCheckpoint, onGradcheckProg
       onEpoch(message);
     } else if (message.type === "checkpoint") onCheckpoint?.(message);
     else if (message.type === "gradcheck-progress") onGradcheckProgress?.(message.progress);
+    else if (message.type === "data-progress") onDataProgress?.(message.done, message.total);
     else if (message.type === "done") finish({ status: message.result.status, result: message.result });
     else finish({ status: "failed", failure: message.failure });
   });
@@ -105,6 +109,7 @@ export function startJob(request: JobRequest, onEpoch: (message: EpochMessage) =
     request, onEpoch, finish, stopRequested: () => stopRequested,
     ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
     ...(options.onGradcheckProgress ? { onGradcheckProgress: options.onGradcheckProgress } : {}),
+    ...(options.onDataProgress ? { onDataProgress: options.onDataProgress } : {}),
   });
   const stopFlag = new SharedArrayBuffer(4);
   worker.postMessage({ type: "start", request, stop: stopFlag } satisfies StartMessage);

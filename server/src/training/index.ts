@@ -9,7 +9,7 @@ export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
 export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type CsvRequest } from "./csv-data";
-export { csvSample, sampleAbove } from "./csv-sample";
+export { csvSample, sampleAbove, sampleOfFile } from "./csv-sample";
 export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, shouldStandardise } from "./load-data";
 export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-job";

@@ -6,11 +6,14 @@
  * written.
  */
 import { datasetFromSpec, targetColumnsOf, type Dataset } from "../engine/index";
-import { csvDatasetFromBytes } from "./csv-data";
-import { readDataFile } from "./data-files";
+import { statSync } from "node:fs";
+import { csvDatasetFrom } from "./csv-data";
+import type { FillOptions } from "./csv-rows";
+import { fileSource } from "./csv-source";
+import { checkDataFile } from "./data-files";
 import type { DataRequest } from "./messages";
 
-export function loadDataset(request: DataRequest, seed: number, shouldStop?: () => boolean): Dataset {
+export function loadDataset(request: DataRequest, seed: number, options: FillOptions = {}): Dataset {
   const spec = request.spec;
   if (spec.kind !== "csv") return datasetFromSpec(spec, seed);
   if (!request.files) throw new Error("a CSV data source needs the workspace it may be read from");
@@ -18,8 +21,8 @@ export function loadDataset(request: DataRequest, seed: number, shouldStop?: () 
     shown: spec.path, targets: targetColumnsOf(spec.target),
     ...(spec.features ? { features: spec.features } : {}), ...(spec.classes !== undefined ? { classes: spec.classes } : {}),
   };
-  const bytes = readDataFile(spec.path, csv.shown, request.files);
-  return csvDatasetFromBytes(bytes, csv, shouldStop);
+  const real = checkDataFile(spec.path, csv.shown, request.files);
+  return csvDatasetFrom(fileSource(real, statSync(real).size), csv, options);
 }
 
 export function shouldStandardise(request: DataRequest): boolean {

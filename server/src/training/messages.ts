@@ -76,6 +76,13 @@ export interface CheckpointMessage {
   optimizer: OptimizerState;
 }
 
+/** A large CSV file being read: bytes read so far, of all (posted as the whole percent changes). */
+export interface DataProgressMessage {
+  type: "data-progress";
+  done: number;
+  total: number;
+}
+
 export interface GradcheckProgressMessage {
   type: "gradcheck-progress";
   progress: GradcheckProgress;
@@ -134,4 +141,4 @@ export interface FailedMessage {
   failure: JobFailure;
 }
 
-export type WorkerMessage = EpochMessage | CheckpointMessage | GradcheckProgressMessage | DoneMessage | FailedMessage;
+export type WorkerMessage = EpochMessage | CheckpointMessage | GradcheckProgressMessage | DataProgressMessage | DoneMessage | FailedMessage;

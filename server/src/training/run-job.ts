@@ -24,9 +24,23 @@ export interface Prepared {
   names: NonNullable<JobResult["names"]>;
 }
 
+/** Above this size a CSV's loading is reported as it goes (bytes). */
+export const reportLoadingAbove = 4 * 1024 * 1024;
+
+// one message per whole percent, so a 1 GiB file sends a hundred, not a thousand
+function loadProgress(post: JobIo["post"]): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const percent = Math.floor((done / total) * 100);
+    if (total <= reportLoadingAbove || percent === shown) return;
+    shown = percent;
+    post({ type: "data-progress", done, total });
+  };
+}
+
 /** Loads, splits and standardises the job's data as training sees it. */
-export function prepareJob(request: JobRequest, shouldStop: () => boolean = () => false): Prepared {
-  const dataset = loadDataset(request.data, request.train.seed, shouldStop);
+export function prepareJob(request: JobRequest, shouldStop: () => boolean = () => false, post?: JobIo["post"]): Prepared {
+  const dataset = loadDataset(request.data, request.train.seed, { shouldStop, ...(post ? { onProgress: loadProgress(post) } : {}) });
   if (exampleCount(dataset) === 0) throw new Error("the data source gives no rows; training needs at least one");
   const standardised = shouldStandardise(request.data);
   const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: standardised });
@@ -140,7 +154,7 @@ export function failureOf(error: unknown): JobFailure {
 /** Runs the job; every outcome, including a failure, ends in exactly one done or failed message. */
 export function runJob(request: JobRequest, io: JobIo): void {
   try {
-    const prepared = prepareJob(request, io.shouldStop);
+    const prepared = prepareJob(request, io.shouldStop, io.post);
     const network = createNetwork(request.network, { seed: request.train.seed });
     if (request.kind === "gradcheck") {
       if (request.resume) importWeights(network, request.resume.weights);

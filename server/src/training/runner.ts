@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { dirname } from "node:path";
 import { LineIndex, type NetworkModel } from "../language/index";
 import type {
-  DoneParams, EpochMetrics, GradcheckParams, GradcheckReport, JobStarted, ProgressParams, StopParams, StopResult, TrainParams,
+  DataProgressParams, DoneParams, EpochMetrics, GradcheckParams, GradcheckReport, JobStarted, ProgressParams, StopParams, StopResult, TrainParams,
 } from "../protocol/index";
 import { compileJob, type CompileInput } from "./compile";
 import type { DataFileOptions } from "./data-files";
@@ -30,6 +30,8 @@ export interface RunnerContext {
   text: string;
   version: number;
   progress(params: ProgressParams): void;
+  /** a large CSV file being read */
+  dataProgress?(params: DataProgressParams): void;
   done(params: DoneParams): void;
 }
 
@@ -189,7 +191,7 @@ export class TrainingRunner {
       run.history.push(message.metrics);
       run.layers = message.metrics.layers;
       context.progress({ jobId, uri: context.uri, network, kind, epochs, metrics: message.metrics, ...(message.grid ? { grid: message.grid } : {}) });
-    }, this.options);
+    }, { ...this.options, onDataProgress: (done, total) => context.dataProgress?.({ jobId, uri: context.uri, network, done, total }) });
     this.running.set(context.uri, { jobId, handle });
     void handle.outcome.then((outcome) => {
       if (this.running.get(context.uri)?.jobId === jobId) this.running.delete(context.uri);

@@ -110,9 +110,10 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
   if (targets.length > 1 && classesArg) {
     model.issues.push(csvIssue(classesArg.span, "nnet/csv-invalid", "classes reads one target column as class labels; several target columns are numeric outputs (regression)"));
   }
-  const text = context.files.readFile(resolved, { columns: columns.targets });
+  const use = { targets: columns.targets };
+  const text = context.files.readFile(resolved, use);
   if (text === undefined) {
-    const why = context.files.whyUnreadable?.(resolved);
+    const why = context.files.whyUnreadable?.(resolved, use);
     const message = why ?? `cannot read the CSV file '${path.value}' (looked for ${resolved}); check the path, which is relative to this .nnet file`;
     model.issues.push(csvIssue(path.span, "nnet/csv-missing-file", message));
     return model;
@@ -140,7 +141,8 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
   } else if (badClasses) {
     Object.assign(model, { features: shape.features, rows: shape.rows });
   } else {
-    Object.assign(model, { features: shape.features, targets: shape.targets, rows: shape.rows, labels: shape.labels, targetKind: shape.targetKind });
+    const rows = context.files.sampledRows?.(resolved, use) ?? shape.rows;
+    Object.assign(model, { features: shape.features, targets: shape.targets, rows, labels: shape.labels, targetKind: shape.targetKind });
     if (shape.numericValues) model.numericTarget = { column: targets[0].value, ...shape.numericValues };
   }
   return model;

@@ -1,6 +1,6 @@
 /** Names, shapes, validation and compilation of .nnet networks. */
 export { analyze, diagnosticsOf, findNetwork, networksNamed, closestNetwork, maxDiagnostics, type Analysis, type AnalyzeOptions } from "./analyze";
-export type { DataModel, Diagnostic, FileAccess, Fix, InputModel, LayerModel, Model, NetworkModel, Reference, Severity, TextEdit } from "./model";
+export type { CsvUse, DataModel, Diagnostic, FileAccess, Fix, InputModel, LayerModel, Model, NetworkModel, Reference, Severity, TextEdit } from "./model";
 export {
   activations, dataSources, generatorNames, gradcheckKeys, initialisers, irisRows, lookup, losses, optimizers, reluFamily, schedules, stopEarly, monitors, spellings, trainKeys,
   type DataSourceInfo, type KeyInfo, type NameInfo, type ParamInfo,

@@ -24,16 +24,22 @@ export interface Diagnostic {
   fixes?: Fix[];
 }
 
+/** What a CSV is read for: the columns whose every distinct value the checker must see. */
+export interface CsvUse {
+  targets: string[];
+}
+
 /** The host's view of the file system; the language core does no I/O itself. */
 export interface FileAccess {
   /**
-   * the file's text, or undefined when it cannot be read; `wanted.columns`
-   * are a CSV's target columns, whose every distinct value the checker needs
-   * (a host may hand over a sample of a large file that keeps them)
+   * the file's text, or undefined when it cannot be read; for a CSV read for these target
+   * columns, a large file may answer a sample with the same shape (training/csv-sample.ts)
    */
-  readFile(path: string, wanted?: { columns: string[] }): string | undefined;
+  readFile(path: string, csv?: CsvUse): string | undefined;
   /** why readFile answered undefined (e.g. the file lies outside the workspace), when known */
-  whyUnreadable?(path: string): string | undefined;
+  whyUnreadable?(path: string, csv?: CsvUse): string | undefined;
+  /** the data rows of the whole file when readFile answered a sample of it */
+  sampledRows?(path: string, csv: CsvUse): number | undefined;
   /** `relative` resolved against the folder of the .nnet file at `from` */
   resolve(from: string | undefined, relative: string): string;
 }

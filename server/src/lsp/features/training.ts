@@ -1,7 +1,7 @@
 import { LSPErrorCodes, ResponseError } from "vscode-languageserver/node";
 import {
-  DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
-  type DoneParams, type JobStarted, type ProgressParams,
+  DataProgressNotification, DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
+  type DataProgressParams, type DoneParams, type JobStarted, type ProgressParams,
 } from "../../protocol/index";
 import type { ServerContext } from "../context";
 import { pathOfUri } from "../convert";
@@ -28,6 +28,9 @@ function jobContext(context: ServerContext, uri: string): JobContext | undefined
         refreshed = Date.now();
         void context.connection.languages.inlayHint.refresh().catch(() => undefined);
       }
+    },
+    dataProgress(params: DataProgressParams) {
+      void sendNotification(context.connection, DataProgressNotification, params);
     },
     done(params: DoneParams) {
       context.runs.done(params);

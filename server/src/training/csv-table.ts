@@ -1,0 +1,147 @@
+/**
+ * The arrays a CSV loads into, allocated once at their final size (the
+ * loader counts the rows first): the features × rows matrix the engine
+ * trains on and one target value per row. Rows are named as the checker
+ * names them: the line in the file, the header being 1.
+ */
+import { zeros, type Dataset, type Matrix } from "../engine/index";
+import { columnProblemMessage, selectColumns } from "../language/index";
+
+export interface CsvRequest {
+  /** the path as written in the .nnet file, for messages */
+  shown: string;
+  /** the target column(s); several are numeric outputs (regression) */
+  targets: string[];
+  /** the feature columns in order; default: every column that is not a target */
+  features?: string[];
+  classes?: number;
+  /** what the checker found: a numeric target is regression, a text one classes with these labels */
+  targetKind?: "regression" | "classes";
+  labels?: string[];
+}
+
+/** A problem in the file's content, at a row (file line) and column when known. */
+export class CsvDataError extends Error {
+  constructor(message: string, readonly row?: number, readonly column?: number) {
+    super(message);
+    this.name = "CsvDataError";
+  }
+}
+
+/** The file's rows were not those counted: it changed while it was read. */
+export const changedWhileRead = (shown: string): CsvDataError => new CsvDataError(`${shown}: the file changed while it was read; load it again`);
+
+export interface Table {
+  request: CsvRequest;
+  header: string[];
+  /** header indices of the features, in the order the network reads them */
+  featureIndices: number[];
+  /** header indices of the targets */
+  targetIndices: number[];
+  /** per header column: its target number, or -1 */
+  target: number[];
+  /** rows allocated */
+  n: number;
+  /** rows filled */
+  rows: number;
+  x: Matrix;
+  /** where column c's cell of row 0 goes in x.data, -1 for a target or an unused column */
+  base: number[];
+  /** one label index per row, or for regression target t of row i at t·n + i */
+  targets: Float64Array;
+  labels: Map<string, number>;
+  kind?: "regression" | "classes";
+}
+
+function allocate<T>(make: () => T, request: CsvRequest, cells: number): T {
+  try {
+    return make();
+  } catch (failure) {
+    if (!(failure instanceof RangeError)) throw failure;
+    throw new CsvDataError(`${request.shown}: its ${cells.toLocaleString("en-US")} cells need ${(cells * 8 / 2 ** 30).toFixed(1)} GiB as float64, more than this process can allocate`);
+  }
+}
+
+/** The header indices of the features and targets; a problem is the header's (row 1). */
+export function chooseColumns(request: CsvRequest, header: string[]): { features: number[]; targets: number[] } {
+  const selection = selectColumns(header, request.targets, request.features);
+  const problem = selection.problems[0];
+  if (problem) throw new CsvDataError(`${request.shown}: ${columnProblemMessage(problem, header, request.shown)}`, 1);
+  return selection;
+}
+
+export function newTable(request: CsvRequest, header: string[], columns: { features: number[]; targets: number[] }, n: number): Table {
+  const features = columns.features.length;
+  const x = allocate(() => zeros(features, n), request, features * n);
+  const targets = allocate(() => new Float64Array(n * columns.targets.length), request, n * columns.targets.length);
+  const base = header.map(() => -1);
+  columns.features.forEach((c, f) => { base[c] = f * n; });
+  const target = header.map(() => -1);
+  columns.targets.forEach((c, t) => { target[c] = t; });
+  const table: Table = {
+    request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, x, base, targets, labels: new Map(),
+  };
+  table.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : columns.targets.length > 1 ? "regression" : undefined);
+  request.labels?.forEach((label, i) => table.labels.set(label, i));
+  return table;
+}
+
+const isNumberText = (cell: string): boolean => cell !== "" && Number.isFinite(Number(cell));
+
+export function cellValue(table: Table, cell: string, row: number, column: number): number {
+  const value = cell === "" ? NaN : Number(cell);
+  if (!Number.isFinite(value)) {
+    const what = cell === "" ? "is empty" : Number.isNaN(value) ? "is not a number" : "is not a finite number";
+    throw new CsvDataError(`${table.request.shown}: row ${row}, column ${column + 1} ('${table.header[column]}'): '${cell}' ${what}`, row, column + 1);
+  }
+  return value;
+}
+
+/** Target `t`'s cell of one row, stored in place. */
+export function putTarget(table: Table, t: number, cell: string, row: number): void {
+  const i = table.rows;
+  if (table.targetIndices.length > 1) table.targets[t * table.n + i] = cellValue(table, cell, row, table.targetIndices[t]);
+  else table.targets[i] = targetValue(table, cell, row);
+}
+
+function targetValue(table: Table, cell: string, row: number): number {
+  const { request } = table;
+  const column = table.targetIndices[0];
+  table.kind ??= isNumberText(cell) ? "regression" : "classes";
+  if (table.kind === "regression") return cellValue(table, cell, row, column);
+  let index = table.labels.get(cell);
+  if (index === undefined) {
+    index = table.labels.size;
+    if (request.classes !== undefined && index >= request.classes) {
+      throw new CsvDataError(`${request.shown}: row ${row}, column ${column + 1} ('${table.header[column]}'): '${cell}' is class number ${index + 1}, but classes is ${request.classes}`, row, column + 1);
+    }
+    table.labels.set(cell, index);
+  }
+  return index;
+}
+
+export const raggedRow = (table: Table, row: number, cells: number): CsvDataError =>
+  new CsvDataError(`${table.request.shown}: row ${row} has ${cells} cells; the header has ${table.header.length}`, row);
+
+/** One parsed record (the csv-parse path). */
+export function putRecord(table: Table, record: string[], row: number): void {
+  if (record.length !== table.header.length) throw raggedRow(table, row, record.length);
+  if (table.rows >= table.n) throw changedWhileRead(table.request.shown);
+  const i = table.rows;
+  for (let c = 0; c < record.length; c++) {
+    if (table.target[c] >= 0) putTarget(table, table.target[c], record[c], row);
+    else if (table.base[c] >= 0) table.x.data[table.base[c] + i] = cellValue(table, record[c], row, c);
+  }
+  table.rows++;
+}
+
+export function toDataset(table: Table): Dataset {
+  const { n, request } = table;
+  if (table.rows !== n) throw changedWhileRead(request.shown);
+  const featureNames = table.featureIndices.map((c) => table.header[c]);
+  if (table.kind === "regression") return { x: table.x, y: { rows: table.targetIndices.length, cols: n, data: table.targets }, featureNames };
+  const classes = request.classes ?? table.labels.size;
+  const y = allocate(() => zeros(classes, n), request, classes * n);
+  for (let i = 0; i < n; i++) y.data[table.targets[i] * n + i] = 1;
+  return { x: table.x, y, classes, classNames: [...table.labels.keys()], featureNames };
+}

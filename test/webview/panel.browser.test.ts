@@ -118,6 +118,18 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     await send(...run(200));
   });
 
+  it("titles the accuracy of several sigmoid outputs with binary cross-entropy as per label", async () => {
+    const out = { ...summary.layers[3]!, units: 3, params: 27 };
+    const tags = { ...summary, layers: [...summary.layers.slice(0, 3), out] };
+    const title = () => evaluate<string>("document.querySelector('.chart-accuracy h2').textContent");
+    await send({ ...runMessage(5), summary: tags } as HostMessage, { type: "progress", metrics: epochMetrics(1) });
+    expect(await title()).toBe("Accuracy per label (each of the 3 outputs decided at 0.5)");
+    await send({ ...runMessage(5), summary: { ...tags, loss: "cross_entropy" } } as HostMessage, { type: "progress", metrics: epochMetrics(1) });
+    expect(await title()).toBe("Accuracy");
+    await send(...run(200));
+    expect(await title()).toBe("Accuracy");
+  });
+
   it("shows the gradient check with PASS and FAIL in the theme's colours", async () => {
     await send({
       type: "done",
@@ -284,7 +296,7 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     // reported, not asserted: a loaded machine must not fail the suite
     expect(drawMs.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
     expect(await evaluate("document.querySelector('.status').textContent")).toMatch(/epoch 10020 \/ 10000/);
-  });
+  }, 180_000); // 10,000 messages through the page: about 1.5 s when quiet, far longer on a loaded machine
 
   it("follows a theme change and looks right in the dark theme", async () => {
     await evaluate("harness.setTheme('light')");

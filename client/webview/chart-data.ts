@@ -1,5 +1,5 @@
 /** What each chart draws, from the history and the view settings. */
-import type { EpochMetrics } from "../../server/src/protocol";
+import type { EpochMetrics, NetworkSummary } from "../../server/src/protocol";
 import type { ChartData, ChartSpec, SeriesSpec } from "./chart";
 import { drawnIndices, finiteOrNull, forLogScale, gradNormSeries, layersWithGradients, pick, smooth, type Values } from "./series";
 import { withAlpha, type Palette } from "./theme";
@@ -45,6 +45,17 @@ export function lossChart(history: EpochMetrics[], view: ViewSettings, palette: 
     curves.push({ label: "validation", color: palette.validation, raw: history.map((m) => finiteOrNull(m.valLoss)) });
   }
   return curvesChart(history, curves, view.smoothing, view.logScale);
+}
+
+/**
+ * The accuracy chart's title. Several sigmoid outputs with binary cross-entropy are labels of their own, and the
+ * engine counts each label decision (server/src/engine/evaluate.ts): the title says so.
+ */
+export function accuracyTitle(summary: NetworkSummary | undefined): string {
+  const output = summary?.layers[summary.layers.length - 1];
+  return summary?.loss === "binary_cross_entropy" && output !== undefined && output.units > 1
+    ? `Accuracy per label (each of the ${output.units} outputs decided at 0.5)`
+    : "Accuracy";
 }
 
 /** undefined when the network reports no accuracy (regression). */

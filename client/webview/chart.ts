@@ -38,19 +38,25 @@ export class LineChart {
   private plot: uPlot | undefined;
   private key = "";
   private readonly resize: ResizeObserver;
+  private readonly title: HTMLElement;
 
   constructor(readonly name: string, title: string, actions: HTMLElement[]) {
+    this.title = h("h2", { text: title });
     this.host = h("div", { className: "chart" });
     this.note = h("p", { className: "chart-note" });
     this.card = h(
       "section",
       { className: `card chart-card chart-${name}` },
-      h("header", { className: "card-header" }, h("h2", { text: title }), h("div", { className: "card-actions" }, ...actions)),
+      h("header", { className: "card-header" }, this.title, h("div", { className: "card-actions" }, ...actions)),
       this.host,
       this.note,
     );
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(this.host);
+  }
+
+  setTitle(text: string): void {
+    this.title.textContent = text;
   }
 
   /** Draws `data`; `generation` changes with the theme so colours are re-read. */

@@ -7,7 +7,7 @@ import {
   applyHostMessage, emptyPanelState, type HostMessage, type PanelState, type WebviewMessage,
 } from "../../server/src/protocol";
 import { LineChart } from "./chart";
-import { accuracyChart, gradientChart, gradientNote, lossChart, type ViewSettings } from "./chart-data";
+import { accuracyChart, accuracyTitle, gradientChart, gradientNote, lossChart, type ViewSettings } from "./chart-data";
 import { historyToCsv } from "./csv";
 import { DecisionMap } from "./decision-map";
 import { formatNumber, h } from "./dom";
@@ -140,6 +140,7 @@ export class Panel {
     const loss = lossChart(history, this.view, this.palette);
     this.loss.draw(loss.spec, loss.data, this.palette, this.generation);
     const accuracy = accuracyChart(history, this.view, this.palette);
+    this.accuracy.setTitle(accuracyTitle(this.state.summary));
     this.accuracy.setVisible(!!accuracy);
     if (accuracy) this.accuracy.draw(accuracy.spec, accuracy.data, this.palette, this.generation);
     const gradients = gradientChart(history, this.palette);

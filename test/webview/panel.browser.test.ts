@@ -118,6 +118,18 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     await send(...run(200));
   });
 
+  it("titles the accuracy of several sigmoid outputs with binary cross-entropy as per label", async () => {
+    const out = { ...summary.layers[3]!, units: 3, params: 27 };
+    const tags = { ...summary, layers: [...summary.layers.slice(0, 3), out] };
+    const title = () => evaluate<string>("document.querySelector('.chart-accuracy h2').textContent");
+    await send({ ...runMessage(5), summary: tags } as HostMessage, { type: "progress", metrics: epochMetrics(1) });
+    expect(await title()).toBe("Accuracy per label (each of the 3 outputs decided at 0.5)");
+    await send({ ...runMessage(5), summary: { ...tags, loss: "cross_entropy" } } as HostMessage, { type: "progress", metrics: epochMetrics(1) });
+    expect(await title()).toBe("Accuracy");
+    await send(...run(200));
+    expect(await title()).toBe("Accuracy");
+  });
+
   it("shows the gradient check with PASS and FAIL in the theme's colours", async () => {
     await send({
       type: "done",

@@ -98,8 +98,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand("nnet.gradcheck", (arg?: unknown) => startJob("gradcheck", arg, deps)),
     vscode.commands.registerCommand("nnet.stop", () => stop(deps)),
     vscode.commands.registerCommand("nnet.summary", (arg?: unknown) => summary(arg, deps)),
-    vscode.commands.registerCommand("nnet.openPanel", () => {
-      deps.panel.open();
+    vscode.commands.registerCommand("nnet.openPanel", async () => {
+      await deps.panel.open();
     }),
   ];
 }

@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
   const { client, ready } = running;
   const jobs = new JobTracker(client);
   const summaries = new SummaryProvider(client);
-  const panel = new PanelLink(context, jobs, output);
+  const panel = new PanelLink(context, client, jobs, output);
   const models = new ModelCommands({ client, ready, jobs, panel, output });
   const viewer = new ModelViewer(client, ready);
   context.subscriptions.push(

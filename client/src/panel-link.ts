@@ -1,9 +1,12 @@
 /**
  * Connects runs to the training panel: opens it when a run starts (if the
  * setting says so), forwards nnet/progress and nnet/done, replays the last
- * run into a panel opened later, and reveals a layer the panel asks for.
+ * run (as the server keeps it) into a panel opened later, and reveals a layer
+ * the panel asks for.
  */
 import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { LastRunRequest, type LastRunParams, type LastRunResult } from "../../server/src/protocol";
 import { registerTrainingPanelSerializer, TrainingPanel, type TrainingPanelDeps } from "./panel";
 import type { Job, JobTracker } from "./jobs";
 import { runSettings } from "./settings";
@@ -13,7 +16,9 @@ export class PanelLink implements vscode.Disposable {
   private readonly deps: TrainingPanelDeps;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly jobs: JobTracker, output: vscode.OutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly jobs: JobTracker, output: vscode.OutputChannel,
+  ) {
     this.deps = {
       log: (message) => output.appendLine(`[panel] ${message}`),
       revealLayer: (target) => revealLayer(target),
@@ -34,27 +39,32 @@ export class PanelLink implements vscode.Disposable {
   }
 
   /** Shows the panel (focused); a new panel is given the last run, so it never opens blank after one. */
-  open(): TrainingPanel {
+  async open(): Promise<TrainingPanel> {
     const existed = TrainingPanel.currentPanel !== undefined;
     const panel = TrainingPanel.createOrShow(this.context, this.deps, false);
     const last = this.jobs.last();
-    if (!existed && last) replay(panel, last);
+    if (!existed && last) await this.replay(panel, last);
     return panel;
+  }
+
+  private async replay(panel: TrainingPanel, job: Job): Promise<void> {
+    const params: LastRunParams = { uri: job.uri, network: job.network };
+    const { run } = await this.client.sendRequest<LastRunResult>(LastRunRequest, params);
+    // a run that started meanwhile is followed live instead
+    if (!run || run.jobId !== job.jobId || panel.followed !== undefined) return;
+    const { jobId, network, kind, epochs, history } = run;
+    panel.startRun({ jobId, uri: job.uri, network, kind, epochs, summary: run.summary ?? job.summary });
+    if (run.status !== "running") {
+      const { status, message, gradcheck, grid } = run;
+      panel.done({ jobId, uri: job.uri, network, kind, status, history, ...(message !== undefined ? { message } : {}), ...(gradcheck ? { gradcheck } : {}), ...(grid ? { grid } : {}) });
+      return;
+    }
+    for (const metrics of history) panel.progress({ jobId, uri: job.uri, network, kind, epochs, metrics });
   }
 
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
-}
-
-function replay(panel: TrainingPanel, job: Job): void {
-  panel.startRun(job);
-  if (job.done) {
-    panel.done({ ...job.done, history: job.done.history ?? job.history });
-    return;
-  }
-  const { jobId, uri, network, kind, epochs } = job;
-  for (const metrics of job.history) panel.progress({ jobId, uri, network, kind, epochs, metrics });
 }
 
 async function revealLayer(target: { layer: string; network?: string; uri?: string }): Promise<void> {

@@ -113,6 +113,11 @@ export class TrainingPanel implements vscode.Disposable {
     this.post({ type: "predictions", result });
   }
 
+  /** The job the panel follows, if any. */
+  get followed(): string | undefined {
+    return this.jobId;
+  }
+
   reveal(preserveFocus = true): void {
     this.panel.reveal(undefined, preserveFocus);
   }

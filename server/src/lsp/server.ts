@@ -27,19 +27,12 @@ import { registerModels } from "./features/models/index";
 import type { ServerContext } from "./context";
 import { semanticLegend } from "./convert";
 import { DocumentStore } from "./documents";
-import type { JobRunner } from "./jobs";
-import { TrainingRunner } from "../training/index";
+import { RunStore, TrainingRunner } from "../training/index";
 import { WorkspaceFolders } from "./workspace-folders";
 import { DataPolicy } from "./data-policy";
-import { RunStore } from "./runs";
 import { Settings } from "./settings";
 
 export type Transport = "stdio" | "ipc";
-
-export interface ServerOptions {
-  /** runs nnet/train and nnet/gradcheck; default the training layer's worker-thread runner (`unavailableRunner` turns training off) */
-  runner?: JobRunner;
-}
 
 function connect(transport: Transport): Connection {
   // as createConnection does for streams, which it is no longer given: the end of stdin ends the server
@@ -72,7 +65,7 @@ const capabilities: InitializeResult["capabilities"] = {
 };
 
 /** Starts the server on stdio (editors, `nnet lsp --stdio`) or Node IPC (the VS Code client). */
-export function startServer(transport: Transport, options: ServerOptions = {}): Connection {
+export function startServer(transport: Transport): Connection {
   const connection = connect(transport);
   const folders = new WorkspaceFolders();
   const data = new DataPolicy(folders);
@@ -82,9 +75,9 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
       context.runs.forget(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     }, (uri) => data.files(uri)),
-    runs: new RunStore((uri) => context.store.text(uri)?.version),
+    runs: new RunStore(),
     settings: new Settings(connection),
-    runner: options.runner ?? new TrainingRunner({ dataFiles: (uri) => data.options(uri) }),
+    runner: new TrainingRunner({ dataFiles: (uri) => data.options(uri) }),
     publish: (uri) => publishDiagnostics(context, uri),
   };
   let dynamicConfiguration = false;
@@ -119,7 +112,7 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
   });
   connection.onShutdown(() => {
     shutdown.received = true;
-    context.runner.dispose?.();
+    context.runner.dispose();
   });
   registerHover(context);
   registerCompletion(context);

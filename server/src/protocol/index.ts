@@ -55,6 +55,28 @@ export interface JobStarted {
   epochs: number;
 }
 
+/** client → server: what the last run of a network left (the server owns it), so a panel opened later can show it. */
+export const LastRunRequest = "nnet/lastRun";
+export interface LastRunParams {
+  uri: string;
+  network?: string;
+}
+/** Answer to nnet/lastRun; `run` is absent when the network has not run in this session. */
+export interface LastRunResult {
+  run?: {
+    jobId: string;
+    network: string;
+    kind: JobKind;
+    epochs: number;
+    summary?: NetworkSummary;
+    status: "running" | DoneParams["status"];
+    message?: string;
+    history: EpochMetrics[];
+    gradcheck?: GradcheckReport;
+    grid?: DecisionGrid;
+  };
+}
+
 /** client → server: stop a job, or every job of a document. */
 export const StopRequest = "nnet/stop";
 export interface StopParams {

@@ -1,8 +1,8 @@
 /**
  * The training layer: a checked .nnet network to an engine job, its data
  * (generators, iris, inline rows, CSV files inside the workspace), jobs in a
- * worker thread with progress and cancellation, atomic saving, and each
- * document's last run for the editor.
+ * worker thread with progress and cancellation, atomic saving, and the store
+ * of what runs left.
  */
 export { compileJob, ambiguousNetwork, type CompileInput, type Compiled } from "./compile";
 export {
@@ -16,7 +16,8 @@ export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-
 export { initialModel } from "./initial-model";
 export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
-export { TrainingRunner, NoRunError, type RunnerContext, type RunnerOptions, type LastRun, type SaveableRun } from "./runner";
+export { TrainingRunner, type RunnerContext, type RunnerOptions } from "./runner";
+export { RunStore, NoRunError, type StoredRun, type SaveableRun } from "./run-store";
 export { writeFileAtomic, removeTemporaries, targetProblem, type TargetRule, type WriteHooks } from "./save";
 export {
   writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,

@@ -127,7 +127,7 @@ suite("training from the editor", function () {
     const started = await vscode.commands.executeCommand<JobStarted>("nnet.train", lensArgument(editor, "long"));
     assert.ok(started);
     const jobs = extension().exports.jobs;
-    await waitFor("a few epochs", () => (jobs.running().find((job) => job.jobId === started.jobId)?.history.length ?? 0) >= 2, 30_000);
+    await waitFor("a few epochs", () => (jobs.running().find((job) => job.jobId === started.jobId)?.latest?.epoch ?? 0) >= 2, 30_000);
     const stopped = await vscode.commands.executeCommand<number>("nnet.stop");
     assert.equal(stopped, 1);
     const done = await jobs.finished(started.jobId);

@@ -32,7 +32,7 @@ export interface NNetJob {
   readonly uri: string;
   readonly network: string;
   readonly epochs: number;
-  readonly history: EpochMetrics[];
+  readonly latest?: EpochMetrics;
   readonly done?: DoneParams;
 }
 

@@ -1,35 +1,37 @@
 import { LSPErrorCodes, ResponseError } from "vscode-languageserver/node";
 import {
-  DoneNotification, GradcheckRequest, ProgressNotification, StopRequest, TrainRequest,
-  type DoneParams, type GradcheckParams, type JobStarted, type ProgressParams, type StopParams, type TrainParams,
+  DoneNotification, GradcheckRequest, LastRunRequest, ProgressNotification, StopRequest, TrainRequest,
+  type LastRunParams, type LastRunResult,
+  type DoneParams, type GradcheckParams, type JobKind, type JobStarted, type ProgressParams, type StopParams, type TrainParams,
 } from "../../protocol/index";
 import type { ServerContext } from "../context";
 import { pathOfUri } from "../convert";
-import type { JobContext } from "../jobs";
+import type { RunnerContext } from "../../training/index";
 
 /** Inlay hints follow a running job's gradient norms, at most this often. */
 const HINT_REFRESH_MS = 1000;
 
-function jobContext(context: ServerContext, uri: string): JobContext | undefined {
+function jobContext(context: ServerContext, uri: string): RunnerContext | undefined {
   const text = context.store.text(uri);
   if (!text) return undefined;
   const path = pathOfUri(uri);
   let refreshed = 0;
+  const { version } = text;
   return {
     uri,
     ...(path ? { path } : {}),
     text: text.getText(),
-    version: text.version,
+    version,
     progress(params: ProgressParams) {
-      context.runs.progress(params);
+      context.runs.progress(params, version);
       void context.connection.sendNotification(ProgressNotification, params);
       if (Date.now() - refreshed > HINT_REFRESH_MS) {
         refreshed = Date.now();
         void context.connection.languages.inlayHint.refresh().catch(() => undefined);
       }
     },
-    done(params: DoneParams) {
-      context.runs.done(params);
+    done(params: DoneParams, saveable) {
+      context.runs.done(params, version, saveable);
       void context.connection.sendNotification(DoneNotification, params);
       context.publish(params.uri);
       void context.connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -38,21 +40,37 @@ function jobContext(context: ServerContext, uri: string): JobContext | undefined
 }
 
 async function start<P extends { uri: string }>(
-  context: ServerContext, params: P, run: (params: P, job: JobContext) => Promise<JobStarted>,
+  context: ServerContext, kind: JobKind, params: P, run: (params: P, job: RunnerContext) => Promise<JobStarted>,
 ): Promise<JobStarted | ResponseError<void>> {
   const job = jobContext(context, params.uri);
   if (!job) return new ResponseError(LSPErrorCodes.RequestFailed, `the document ${params.uri} is not open in the language server`);
   try {
-    return await run(params, job);
+    const started = await run(params, job);
+    context.runs.started({ ...started, uri: params.uri, kind }, job.version, started.summary);
+    return started;
   } catch (error) {
     return new ResponseError(LSPErrorCodes.RequestFailed, error instanceof Error ? error.message : String(error));
   }
 }
 
+function lastRun(context: ServerContext, params: LastRunParams): LastRunResult {
+  const run = context.runs.lastRun(params.uri, params.network);
+  if (!run) return {};
+  const { jobId, network, kind, status, history } = run;
+  return {
+    run: {
+      jobId, network, kind, status, history, epochs: run.epochs ?? 0,
+      ...(run.summary ? { summary: run.summary } : {}), ...(run.message !== undefined ? { message: run.message } : {}),
+      ...(run.gradcheck ? { gradcheck: run.gradcheck } : {}), ...(run.grid ? { grid: run.grid } : {}),
+    },
+  };
+}
+
 export function registerTraining(context: ServerContext): void {
   const { connection, runner } = context;
-  connection.onRequest(TrainRequest, (params: TrainParams) => start(context, params, (p, job) => runner.train(p, job)));
-  connection.onRequest(GradcheckRequest, (params: GradcheckParams) => start(context, params, (p, job) => runner.gradcheck(p, job)));
+  connection.onRequest(LastRunRequest, (params: LastRunParams) => lastRun(context, params));
+  connection.onRequest(TrainRequest, (params: TrainParams) => start(context, "train", params, (p, job) => runner.train(p, job)));
+  connection.onRequest(GradcheckRequest, (params: GradcheckParams) => start(context, "gradcheck", params, (p, job) => runner.gradcheck(p, job)));
   connection.onRequest(StopRequest, async (params: StopParams) => {
     try {
       return await runner.stop(params);

@@ -1,6 +1,6 @@
 /**
- * Connects runs to the training panel: opens it when a run starts (if the
- * setting says so), forwards nnet/progress and nnet/done, replays the last
+ * Connects runs to the training panel: opens or reveals it, without taking
+ * the focus, when a run starts (unless `nnet.panel.openOnTrain` is off), forwards nnet/progress and nnet/done, replays the last
  * run (as the server keeps it) into a panel opened later, and reveals a layer
  * the panel asks for.
  */
@@ -28,10 +28,10 @@ export class PanelLink implements vscode.Disposable {
     registerTrainingPanelSerializer(context, this.deps);
     this.disposables.push(
       jobs.onDidStart((job) => {
-        const open = TrainingPanel.currentPanel;
-        if (!open && !runSettings(vscode.Uri.parse(job.uri)).openPanelOnTrain) return;
-        const panel = open ?? TrainingPanel.createOrShow(context, this.deps, true);
-        panel.startRun(job);
+        // a run the user started comes into view, leaving the focus in the editor
+        const reveal = runSettings(vscode.Uri.parse(job.uri)).openPanelOnTrain;
+        const panel = reveal ? TrainingPanel.createOrShow(context, this.deps, true) : TrainingPanel.currentPanel;
+        panel?.startRun(job);
       }),
       jobs.onDidProgress(({ params }) => TrainingPanel.currentPanel?.progress(params)),
       jobs.onDidFinish(({ params }) => TrainingPanel.currentPanel?.done(params)),

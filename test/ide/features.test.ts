@@ -112,7 +112,15 @@ describe("outline, folding, tokens, hints and lenses", () => {
     const all = { start: 0, end: spiral.length };
     expect(ide.inlayHints(document, all).map((hint) => hint.label)).toEqual(["→ 16 · 48 params", "→ 16 · 272 params", "→ 1 · 17 params"]);
     const withRun = ide.inlayHints(document, all, new Map([["spiral", run()]]));
-    expect(withRun[2]!.label).toBe("→ 1 · 17 params · ‖∂C/∂W‖ 0.2");
+    expect(withRun[2]!.label).toBe("→ 1 · 17 params · ∇ 0.2");
+    expect(withRun[2]!.tooltip).toContain("‖∂C/∂W‖ = 0.2");
+  });
+
+  it("says a layer's parameter count is unknown while its input size is", () => {
+    const text = "network n {\n  input x: bogus\n  layer h: dense 4 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data xor\n}\n";
+    const hints = ide.inlayHints(open(text), { start: 0, end: text.length });
+    expect(hints.map((hint) => hint.label)).toEqual(["→ 4 · ? params", "→ 1 · 5 params"]);
+    expect(hints[0]!.tooltip).toContain("unknown until the size of the layer's input is known");
   });
 
   it("puts Train, Gradient check, Summary and Step through above each network", () => {

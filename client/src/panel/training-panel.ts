@@ -113,6 +113,11 @@ export class TrainingPanel implements vscode.Disposable {
     this.post({ type: "predictions", result });
   }
 
+  /** Whether the panel is in view (its tab is the active one of its group). */
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
   /** The job the panel follows, if any. */
   get followed(): string | undefined {
     return this.jobId;

@@ -47,6 +47,13 @@ export interface GradcheckParams {
   tolerance?: number;
 }
 
+/** The `data` of the error nnet/train and nnet/gradcheck answer when the network has errors, so the editor can say them and point at them. */
+export interface JobRefusedData {
+  network?: string;
+  /** the checker's errors in the network: 0-based line, UTF-16 character */
+  errors: { line: number; character: number; code: string; message: string }[];
+}
+
 /** Answer to nnet/train and nnet/gradcheck: the job has started. */
 export interface JobStarted {
   jobId: string;

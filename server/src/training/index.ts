@@ -4,7 +4,7 @@
  * worker thread with progress and cancellation, atomic saving, and the store
  * of what runs left.
  */
-export { compileJob, ambiguousNetwork, type CompileInput, type Compiled } from "./compile";
+export { compileJob, ambiguousNetwork, type CompileInput, type Compiled, type CheckerError } from "./compile";
 export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
@@ -16,7 +16,7 @@ export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-
 export { initialModel } from "./initial-model";
 export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
-export { TrainingRunner, type RunnerContext, type RunnerOptions } from "./runner";
+export { TrainingRunner, JobRefusedError, type RunnerContext, type RunnerOptions } from "./runner";
 export { RunStore, NoRunError, type StoredRun, type SaveableRun } from "./run-store";
 export { writeFileAtomic, removeTemporaries, targetProblem, type TargetRule, type WriteHooks } from "./save";
 export {

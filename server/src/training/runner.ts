@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { dirname } from "node:path";
 import { LineIndex, type NetworkModel } from "../language/index";
 import type { DoneParams, GradcheckParams, JobStarted, ProgressParams, StopParams, TrainParams } from "../protocol/index";
-import { compileJob, type CompileInput } from "./compile";
+import { compileJob, type CheckerError, type CompileInput } from "./compile";
 import type { DataFileOptions } from "./data-files";
 import { startJob, type HostOptions, type JobHandle } from "./host";
 import type { JobFailure, JobKind } from "./messages";
@@ -35,6 +35,14 @@ export interface RunnerOptions extends HostOptions {
   workspaceRoot?(path: string | undefined): string | undefined;
   allowOutsideWorkspace?: boolean;
   maxDataBytes?: number;
+}
+
+/** The network cannot run: `errors` are the checker's, for the editor to point at (empty for other refusals). */
+export class JobRefusedError extends Error {
+  constructor(message: string, readonly network: string | undefined, readonly errors: CheckerError[]) {
+    super(message);
+    this.name = "JobRefusedError";
+  }
 }
 
 interface Running {
@@ -94,7 +102,7 @@ export class TrainingRunner {
     if (busy) throw new Error(`a job (${busy.jobId}) is already running for this document; stop it before starting another`);
     const defined = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) as Partial<CompileInput>;
     const compiled = compileJob({ ...defined, kind, text: context.text, ...(context.path ? { path: context.path } : {}), displayName: context.path ?? context.uri, files: this.files(context.uri, context.path) });
-    if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
+    if (!compiled.ok) throw new JobRefusedError(compiled.problems.join("\n"), compiled.network, compiled.errors ?? []);
     const jobId = `job-${this.nextId++}`;
     const { request, model } = compiled;
     // a stopped run rolls back to its last whole epoch, so what is saved matches the metrics shown

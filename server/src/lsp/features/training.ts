@@ -1,12 +1,12 @@
 import { LSPErrorCodes, ResponseError } from "vscode-languageserver/node";
 import {
   DoneNotification, GradcheckRequest, LastRunRequest, ProgressNotification, StopRequest, TrainRequest,
-  type LastRunParams, type LastRunResult,
+  type JobRefusedData, type LastRunParams, type LastRunResult,
   type DoneParams, type GradcheckParams, type JobKind, type JobStarted, type ProgressParams, type StopParams, type TrainParams,
 } from "../../protocol/index";
 import type { ServerContext } from "../context";
 import { pathOfUri } from "../convert";
-import type { RunnerContext } from "../../training/index";
+import { JobRefusedError, type RunnerContext } from "../../training/index";
 
 /** Inlay hints follow a running job's gradient norms, at most this often. */
 const HINT_REFRESH_MS = 1000;
@@ -41,7 +41,7 @@ function jobContext(context: ServerContext, uri: string): RunnerContext | undefi
 
 async function start<P extends { uri: string }>(
   context: ServerContext, kind: JobKind, params: P, run: (params: P, job: RunnerContext) => Promise<JobStarted>,
-): Promise<JobStarted | ResponseError<void>> {
+): Promise<JobStarted | ResponseError<JobRefusedData | void>> {
   const job = jobContext(context, params.uri);
   if (!job) return new ResponseError(LSPErrorCodes.RequestFailed, `the document ${params.uri} is not open in the language server`);
   try {
@@ -49,6 +49,10 @@ async function start<P extends { uri: string }>(
     context.runs.started({ ...started, uri: params.uri, kind }, job.version, started.summary);
     return started;
   } catch (error) {
+    if (error instanceof JobRefusedError && error.errors.length > 0) {
+      const data: JobRefusedData = { ...(error.network ? { network: error.network } : {}), errors: error.errors };
+      return new ResponseError(LSPErrorCodes.RequestFailed, error.message, data);
+    }
     return new ResponseError(LSPErrorCodes.RequestFailed, error instanceof Error ? error.message : String(error));
   }
 }

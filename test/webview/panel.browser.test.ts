@@ -363,6 +363,56 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("keeps the run's curves and boundary when a gradient check of the same network follows", async () => {
+    const uri = "file:///w/circle.nnet";
+    const base = { jobId: "job-7", uri, network: "circle" } as const;
+    await send(
+      { ...runMessage(60), jobId: "job-7", uri } as HostMessage,
+      ...Array.from({ length: 60 }, (_, i): HostMessage => ({ type: "progress", metrics: epochMetrics(i + 1) })),
+      { type: "done", params: { ...base, kind: "train", status: "completed", grid: decisionGrid(20) } },
+      { type: "run", jobId: "job-8", uri, network: "circle", kind: "gradcheck", epochs: 0, summary },
+      { type: "done", params: { ...base, jobId: "job-8", kind: "gradcheck", status: "completed", gradcheck: gradcheckReport } },
+    );
+    expect(await chartData("loss")).toMatchObject({ points: 60, visible: true });
+    const shown = await evaluate<{ table: boolean; map: boolean }>(`({
+      table: !document.querySelector(".gradcheck-card").hidden, map: !document.querySelector(".decision-card").hidden })`);
+    expect(shown).toEqual({ table: true, map: true });
+    // a check of another network starts clean
+    await send({ type: "run", jobId: "job-9", uri, network: "other", kind: "gradcheck", epochs: 0, summary });
+    expect((await chartData("loss")).visible).toBe(false);
+  });
+
+  it("fits its cards, charts and the gradient-check table at 320, 490 and 1200 px, condensing rather than clipping", async () => {
+    await send(...run(100), { type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", gradcheck: gradcheckReport, grid: decisionGrid(30) } });
+    for (const width of [320, 490, 1200]) {
+      await page.setViewportSize({ width, height: 1400 });
+      await evaluate("harness.frame()");
+      await evaluate("harness.frame()");
+      const fit = await evaluate<{ page: number; overflowing: string[]; scrolling: string[]; cells: number; hidden: number; labels: string[] }>(`(() => {
+        const cells = [...document.querySelectorAll(".gradcheck tbody td")];
+        const header = [...document.querySelectorAll(".gradcheck thead th")].filter((th) => th.offsetParent !== null);
+        return {
+          page: document.documentElement.scrollWidth,
+          overflowing: [...document.querySelectorAll(".card:not([hidden]), .card:not([hidden]) canvas, .card:not([hidden]) .uplot")]
+            .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.className),
+          scrolling: [...document.querySelectorAll(".card:not([hidden]) .table-scroll")].filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.closest(".card").className + " " + e.scrollWidth + ">" + e.clientWidth),
+          cells: cells.filter((td) => td.offsetParent !== null && td.getBoundingClientRect().right <= innerWidth + 0.5).length,
+          hidden: cells.length,
+          labels: header.length > 0 ? header.map((th) => th.textContent)
+            : cells.slice(0, 8).map((td) => getComputedStyle(td, "::before").content.replace(/^"|"$/g, "")),
+        };
+      })()`);
+      expect(fit.page, `page width at ${width} px`).toBeLessThanOrEqual(width);
+      expect(fit.overflowing, `elements past the right edge at ${width} px`).toEqual([]);
+      expect(fit.scrolling, `tables that scroll sideways at ${width} px`).toEqual([]);
+      expect(fit.cells, `gradient-check cells in view at ${width} px`).toBe(fit.hidden);
+      expect(fit.labels).toEqual(["result", "layer", "param", "max rel. error", "median rel. error", "worst (row, col)", "kinks", "checked"]);
+      await page.screenshot({ path: join(screenshots, `panel-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(pageErrors).toEqual([]);
+  });
+
   it("runs under a CSP that does block inline script and style (so the check above means something)", async () => {
     await evaluate(`(() => {
       const style = document.createElement("style");

@@ -15,11 +15,15 @@ export function emptyPanelState(): PanelState {
  */
 export function applyHostMessage(state: PanelState, message: HostMessage): PanelState {
   switch (message.type) {
-    case "run":
+    case "run": {
+      // a gradient check of the network shown keeps its run's curves and boundary beside the check
+      const same = message.kind === "gradcheck" && state.network === message.network && state.uri === message.uri;
       return {
-        uri: message.uri, network: message.network, kind: message.kind, epochs: message.epochs,
-        summary: message.summary, history: [],
+        uri: message.uri, network: message.network, kind: message.kind, epochs: same ? state.epochs : message.epochs,
+        summary: message.summary, history: same ? state.history : [],
+        ...(same && state.grid ? { grid: state.grid } : {}),
       };
+    }
     case "progress": {
       const last = state.history[state.history.length - 1];
       if (last && last.epoch === message.metrics.epoch) state.history[state.history.length - 1] = message.metrics;
@@ -34,7 +38,7 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
       state.kind = params.kind;
       state.status = params.status;
       state.message = params.message;
-      if (params.history) state.history = params.history;
+      if (params.history && params.history.length > 0) state.history = params.history;
       if (params.gradcheck) state.gradcheck = params.gradcheck;
       if (params.grid) state.grid = params.grid;
       return state;

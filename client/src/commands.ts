@@ -134,5 +134,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand("nnet.openPanel", async () => {
       await deps.panel.open();
     }),
+    // `{ ids }` instead of the pick, for scripts and tests; answers what differed between the runs
+    vscode.commands.registerCommand("nnet.compareRuns", (arg?: { ids?: unknown }) =>
+      deps.panel.compare(Array.isArray(arg?.ids) ? arg.ids.filter((id): id is string => typeof id === "string") : undefined)),
   ];
 }

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
-import type { DoneParams } from "../../server/src/protocol";
+import type { DoneParams, HistoryRun, PanelState } from "../../server/src/protocol";
+import { TrainingPanel } from "./panel";
 import { startLanguageClient, type RunningLanguageClient } from "./client";
 import { registerCommands } from "./commands";
 import { registerDebugger } from "./debug";
@@ -32,6 +33,12 @@ export interface NNetLabApi {
   readonly output: vscode.OutputChannel;
   readonly jobs: NNetJobsApi;
   readonly models: NNetModelsApi;
+  /** the training panel as the editor tests see it */
+  readonly panel: {
+    /** what the panel shows, as the extension last sent it (undefined while it is closed) */
+    state(): PanelState | undefined;
+    readonly onDidListRuns: vscode.Event<HistoryRun[]>;
+  };
   /** every notification the extension shows, with its buttons */
   readonly notices: { readonly onDidShow: vscode.Event<Notice> };
 }
@@ -86,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
       onDidShowProgress: runView.onDidShowProgress,
     },
     notices: { onDidShow: notices.onDidShow },
+    panel: { state: () => TrainingPanel.currentPanel?.panelState, onDidListRuns: panel.onDidListRuns },
     models: { page: (uri) => viewer.page(uri), onDidDraw: viewer.onDidDraw, onDidRefuse: models.onDidRefuse },
   };
 }

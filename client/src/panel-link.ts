@@ -6,7 +6,10 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { LastRunRequest, type LastRunParams, type LastRunResult } from "../../server/src/protocol";
+import {
+  EditRunRequest, LastRunRequest, RunsRequest, differenceLine, type EditRunParams, type HistoryRun, type LastRunParams, type LastRunResult,
+  type RunsParams, type RunsResult,
+} from "../../server/src/protocol";
 import { registerTrainingPanelSerializer, TrainingPanel, type TrainingPanelDeps } from "./panel";
 import type { Job, JobTracker } from "./jobs";
 import { runSettings } from "./settings";
@@ -14,7 +17,10 @@ import { layerRange } from "./target";
 
 export class PanelLink implements vscode.Disposable {
   private readonly deps: TrainingPanelDeps;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly listed = new vscode.EventEmitter<HistoryRun[]>();
+  /** the panel was given its network's run history */
+  readonly onDidListRuns = this.listed.event;
+  private readonly disposables: vscode.Disposable[] = [this.listed];
 
   constructor(
     private readonly context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly jobs: JobTracker, output: vscode.OutputChannel,
@@ -24,6 +30,11 @@ export class PanelLink implements vscode.Disposable {
       revealLayer: (target) => revealLayer(target),
       saveModel: (run) => vscode.commands.executeCommand("nnet.saveModel", run),
       exportModel: (run, to) => vscode.commands.executeCommand(to === "onnx" ? "nnet.exportOnnx" : "nnet.exportPytorch", run),
+      editRun: async (change) => {
+        await this.client.sendRequest(EditRunRequest, change satisfies EditRunParams);
+        const panel = TrainingPanel.currentPanel;
+        if (panel) await this.listRuns(panel);
+      },
     };
     registerTrainingPanelSerializer(context, this.deps);
     this.disposables.push(
@@ -34,7 +45,11 @@ export class PanelLink implements vscode.Disposable {
         panel?.startRun(job);
       }),
       jobs.onDidProgress(({ params }) => TrainingPanel.currentPanel?.progress(params)),
-      jobs.onDidFinish(({ params }) => TrainingPanel.currentPanel?.done(params)),
+      jobs.onDidFinish(({ params }) => {
+        const panel = TrainingPanel.currentPanel;
+        panel?.done(params);
+        if (panel) void this.listRuns(panel);
+      }),
     );
   }
 
@@ -44,7 +59,30 @@ export class PanelLink implements vscode.Disposable {
     const panel = TrainingPanel.createOrShow(this.context, this.deps, false);
     const last = this.jobs.last();
     if (!existed && last) await this.replay(panel, last);
+    if (!existed) await this.listRuns(panel);
     return panel;
+  }
+
+  /** Overlays runs of the panel's network: `ids` when given, else the ones the user picks. Answers what differed. */
+  async compare(ids?: string[]): Promise<string | undefined> {
+    const panel = await this.open();
+    const runs = panel.panelState.runs ?? [];
+    const chosen = ids ?? (await pickRuns(runs));
+    if (!chosen) return undefined;
+    panel.compare(chosen);
+    const selected = runs.filter((run) => chosen.includes(run.id));
+    return selected.length >= 2 ? differenceLine(selected) : undefined;
+  }
+
+  /** Gives the panel the run history of the network it shows. */
+  private async listRuns(panel: TrainingPanel): Promise<void> {
+    const { uri, network } = panel.panelState;
+    if (!uri || !network) return;
+    const params: RunsParams = { uri, network };
+    const { runs } = await this.client.sendRequest<RunsResult>(RunsRequest, params);
+    if (TrainingPanel.currentPanel !== panel || panel.panelState.network !== network) return;
+    panel.showRuns(runs);
+    this.listed.fire(runs);
   }
 
   private async replay(panel: TrainingPanel, job: Job): Promise<void> {
@@ -65,6 +103,21 @@ export class PanelLink implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
+}
+
+async function pickRuns(runs: HistoryRun[]): Promise<string[] | undefined> {
+  if (runs.length < 2) {
+    void vscode.window.showInformationMessage("NNet: this network has fewer than two runs to compare; train it again with other settings.");
+    return undefined;
+  }
+  const items = runs.map((run) => ({
+    label: run.name ?? new Date(run.startedAt).toLocaleString(),
+    description: `${run.kind === "train" ? "training" : "gradient check"} · ${run.status}${run.final ? ` · loss ${run.final.loss.toPrecision(4)}` : ""}`,
+    detail: Object.entries(run.settings).map(([key, value]) => `${key} ${value}`).join(" · "),
+    id: run.id,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: "NNet: runs to compare (two or more)" });
+  return picked?.map((item) => item.id);
 }
 
 async function revealLayer(target: { layer: string; network?: string; uri?: string }): Promise<void> {

@@ -172,7 +172,7 @@ function documentContext(uri: string, text: string, path?: string, store = new R
   return {
     progress, done, firstProgress,
     context: { uri, text, version: 1, ...(path ? { path } : {}), progress: (p) => { store.progress(p, 1); progress.push(p); progressed(); },
-      done: (p, saveable) => { store.done(p, 1, saveable); finish(p); } },
+      done: (p, ended) => { store.done(p, { version: 1, text, ...ended }); finish(p); } },
   };
 }
 

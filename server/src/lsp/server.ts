@@ -24,10 +24,12 @@ import { registerSymbols } from "./features/symbols";
 import { registerSummary } from "./features/summary";
 import { registerTraining } from "./features/training";
 import { registerModels } from "./features/models/index";
+import { registerRuns } from "./features/runs";
 import type { ServerContext } from "./context";
 import { semanticLegend } from "./convert";
 import { DocumentStore } from "./documents";
-import { RunStore, TrainingRunner } from "../training/index";
+import { join } from "node:path";
+import { RunHistory, RunStore, TrainingRunner } from "../training/index";
 import { WorkspaceFolders } from "./workspace-folders";
 import { DataPolicy } from "./data-policy";
 import { Settings } from "./settings";
@@ -85,7 +87,11 @@ export function startServer(transport: Transport): Connection {
     folders.set(params);
     context.settings.supported = params.capabilities.workspace?.configuration === true;
     dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    const init = params.initializationOptions as { diagnosticsDebounceMs?: unknown; allowOutsideWorkspace?: unknown } | undefined;
+    const init = params.initializationOptions as { diagnosticsDebounceMs?: unknown; allowOutsideWorkspace?: unknown; storagePath?: unknown } | undefined;
+    // the editor's storage for this workspace: the run history outlives the session there
+    if (typeof init?.storagePath === "string" && init.storagePath) {
+      context.runs.history = new RunHistory({ file: join(init.storagePath, "runs.json"), warn: (message) => connection.console.warn(message) });
+    }
     if (typeof init?.diagnosticsDebounceMs === "number" && init.diagnosticsDebounceMs >= 0) context.store.debounceMs = init.diagnosticsDebounceMs;
     // editors without workspace/configuration (e.g. over stdio) can say it once here
     if (init?.allowOutsideWorkspace === true) data.allowOutsideWorkspace = true;
@@ -128,6 +134,7 @@ export function startServer(transport: Transport): Connection {
   registerTraining(context);
   registerSummary(context);
   registerModels(context);
+  registerRuns(context);
   context.store.documents.listen(connection);
   connection.listen();
   return connection;

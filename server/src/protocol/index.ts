@@ -84,6 +84,50 @@ export interface LastRunResult {
   };
 }
 
+/** One run or gradient check of a network, as the run history keeps it (across sessions, in the workspace's storage). */
+export interface HistoryRun {
+  id: string;
+  uri: string;
+  network: string;
+  kind: JobKind;
+  status: DoneParams["status"];
+  /** milliseconds since 1970 */
+  startedAt: number;
+  name?: string;
+  pinned?: boolean;
+  /** what the run was given, by name, in a fixed order: "optimizer", "lr", "batch", "epochs", "seed", "h1 units", "h1 activation", … */
+  settings: Record<string, string>;
+  /** SHA-256 of the document's text the run started on */
+  textHash: string;
+  /** answered per request: whether the document's text is still that text */
+  matchesText?: boolean;
+  /** per-epoch metrics, thinned to at most `historyRunPoints` epochs (the last always kept) */
+  history: EpochMetrics[];
+  final?: { epoch: number; loss: number; accuracy?: number; valLoss?: number; valAccuracy?: number };
+  gradcheck?: { passed: boolean; maxRelError: number };
+}
+/** At most this many epochs of a run are kept in the history. */
+export const historyRunPoints = 1_000;
+
+/** client → server: the run history of a document's network (every network of it when none is named), newest first. */
+export const RunsRequest = "nnet/runs";
+export interface RunsParams {
+  uri: string;
+  network?: string;
+}
+export interface RunsResult {
+  runs: HistoryRun[];
+}
+
+/** client → server: rename, pin or unpin, or delete a run of the history. */
+export const EditRunRequest = "nnet/editRun";
+export interface EditRunParams {
+  id: string;
+  name?: string;
+  pinned?: boolean;
+  remove?: boolean;
+}
+
 /** client → server: stop a job, or every job of a document. */
 export const StopRequest = "nnet/stop";
 export interface StopParams {
@@ -228,7 +272,11 @@ export type HostMessage =
   | { type: "done"; params: DoneParams }
   | { type: "restore"; state: PanelState }
   /** a model's predictions, shown as a table under the run */
-  | { type: "predictions"; result: PredictResult };
+  | { type: "predictions"; result: PredictResult }
+  /** the run history of the panel's network */
+  | { type: "runs"; runs: HistoryRun[] }
+  /** the runs whose curves are overlaid (two or more), by id */
+  | { type: "select"; ids: string[] };
 
 /** Webview → extension host. */
 export type WebviewMessage =
@@ -238,7 +286,11 @@ export type WebviewMessage =
   | { type: "exportPng"; name: string; dataUrl: string }
   /** the end-of-run card's buttons: save or export the panel's last run */
   | { type: "saveModel" }
-  | { type: "exportModel"; to: ExportTarget };
+  | { type: "exportModel"; to: ExportTarget }
+  /** the user ticked runs of the history to compare */
+  | { type: "selectRuns"; ids: string[] }
+  /** pin, rename or delete a run of the history */
+  | { type: "editRun"; id: string; name?: string; pinned?: boolean; remove?: boolean };
 
 /** What the panel keeps to redraw itself after a reload. */
 export interface PanelState {
@@ -254,6 +306,10 @@ export interface PanelState {
   status?: DoneParams["status"];
   message?: string;
   predictions?: PredictResult;
+  /** the run history of the network shown, newest first */
+  runs?: HistoryRun[];
+  /** ids of the runs overlaid */
+  selected?: string[];
 }
 
 export {
@@ -262,3 +318,5 @@ export {
 } from "./validate";
 export { validateSaveModelParams, validatePredictParams, validateExportParams, validateModelSummaryParams } from "./validate-requests";
 export { applyHostMessage, emptyPanelState } from "./panel-state";
+export { runDifferences, differenceLine, runLabel, type RunDifference } from "./run-compare";
+export { validateHistoryRun } from "./validate-runs";

@@ -17,11 +17,14 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
   switch (message.type) {
     case "run": {
       // a gradient check of the network shown keeps its run's curves and boundary beside the check
-      const same = message.kind === "gradcheck" && state.network === message.network && state.uri === message.uri;
+      const network = state.network === message.network && state.uri === message.uri;
+      const same = message.kind === "gradcheck" && network;
       return {
         uri: message.uri, network: message.network, kind: message.kind, epochs: same ? state.epochs : message.epochs,
         summary: message.summary, history: same ? state.history : [],
         ...(same && state.grid ? { grid: state.grid } : {}),
+        // the network's run history stays listed while it runs again
+        ...(network && state.runs ? { runs: state.runs, selected: state.selected ?? [] } : {}),
       };
     }
     case "progress": {
@@ -47,6 +50,15 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
       return message.state;
     case "predictions":
       state.predictions = message.result;
+      return state;
+    case "runs": {
+      state.runs = message.runs;
+      const ids = new Set(message.runs.map((run) => run.id));
+      state.selected = (state.selected ?? []).filter((id) => ids.has(id));
+      return state;
+    }
+    case "select":
+      state.selected = message.ids.filter((id) => state.runs?.some((run) => run.id === id));
       return state;
   }
 }

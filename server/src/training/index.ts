@@ -16,8 +16,9 @@ export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-
 export { initialModel } from "./initial-model";
 export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
-export { TrainingRunner, JobRefusedError, type RunnerContext, type RunnerOptions } from "./runner";
-export { RunStore, NoRunError, type StoredRun, type SaveableRun } from "./run-store";
+export { TrainingRunner, JobRefusedError, type JobEnd, type RunnerContext, type RunnerOptions } from "./runner";
+export { RunStore, NoRunError, type StoredRun, type SaveableRun, type JobRecord } from "./run-store";
+export { RunHistory, runSettings, defaultRunLimit, type RunHistoryOptions } from "./run-history";
 export { writeFileAtomic, removeTemporaries, targetProblem, type TargetRule, type WriteHooks } from "./save";
 export {
   writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,

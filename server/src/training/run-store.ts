@@ -10,6 +10,7 @@ import type { TrainedModel } from "../model/index";
 import type { DecisionGrid, DoneParams, GradcheckReport, EpochMetrics, JobStarted, ProgressParams } from "../protocol/index";
 import type { JobRequest, JobResult } from "./messages";
 import { checkModelTarget, modelFromRun, writeModelFile, type RunSource } from "./model-file";
+import { historyRun, RunHistory } from "./run-history";
 
 /** A training run that ended (completed or stopped) with weights: what its model is built from. */
 export interface SaveableRun {
@@ -23,6 +24,8 @@ export interface StoredRun extends RunRecord {
   jobId: string;
   /** the order runs started in, across documents */
   order: number;
+  /** milliseconds since 1970 */
+  startedAt: number;
   summary?: JobStarted["summary"];
   message?: string;
   history: EpochMetrics[];
@@ -41,9 +44,20 @@ export class NoRunError extends Error {
 
 type JobStart = Pick<ProgressParams, "jobId" | "uri" | "network" | "kind" | "epochs">;
 
+/** What the server knows of a job when it ends: the text's version and text, and the runner's record of the job. */
+export interface JobRecord {
+  version: number;
+  text?: string;
+  request?: JobRequest;
+  saveable?: SaveableRun;
+}
+
 export class RunStore {
   private readonly byDocument = new Map<string, Map<string, StoredRun>>();
   private nextOrder = 1;
+
+  /** every run that ended, kept across sessions once the server is given the workspace's storage */
+  constructor(public history: RunHistory = new RunHistory()) {}
 
   /** The last run of each network of a document, as the IDE layer reads it. */
   runs(uri: string): DocumentRuns | undefined {
@@ -67,7 +81,7 @@ export class RunStore {
     // a gradient check starts from fresh weights: the trained run it follows stays saveable
     const kept = job.kind === "gradcheck" ? previous?.saveable : undefined;
     const run: StoredRun = {
-      jobId: job.jobId, order: this.nextOrder++, network: job.network, kind: job.kind, status: "running", version,
+      jobId: job.jobId, order: this.nextOrder++, startedAt: Date.now(), network: job.network, kind: job.kind, status: "running", version,
       epochs: job.epochs, layers: [], losses: [], history: [],
       ...(summary ? { summary } : {}), ...(kept ? { saveable: kept } : {}),
     };
@@ -89,7 +103,8 @@ export class RunStore {
     if (params.grid) run.grid = params.grid;
   }
 
-  done(params: DoneParams, version: number, saveable?: SaveableRun): void {
+  done(params: DoneParams, job: JobRecord): void {
+    const { version, saveable } = job;
     const run = this.started({ ...params, epochs: 0 }, version);
     run.status = params.status;
     if (params.message !== undefined) run.message = params.message;
@@ -102,6 +117,7 @@ export class RunStore {
     if (params.gradcheck) run.gradcheck = params.gradcheck;
     if (params.grid) run.grid = params.grid;
     if (saveable) run.saveable = saveable;
+    if (job.request && job.text !== undefined) this.history.add(historyRun(params, job.request, job.text, run.startedAt, run.history));
   }
 
   forget(uri: string): void {

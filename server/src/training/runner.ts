@@ -13,7 +13,7 @@ import type { DoneParams, GradcheckParams, JobStarted, ProgressParams, StopParam
 import { compileJob, type CheckerError, type CompileInput } from "./compile";
 import type { DataFileOptions } from "./data-files";
 import { startJob, type HostOptions, type JobHandle } from "./host";
-import type { JobFailure, JobKind } from "./messages";
+import type { JobFailure, JobKind, JobRequest } from "./messages";
 import type { SaveableRun } from "./run-store";
 
 /** What the server gives a job: the document as it is now, and where to report. */
@@ -24,8 +24,14 @@ export interface RunnerContext {
   text: string;
   version: number;
   progress(params: ProgressParams): void;
-  /** the end of the job; `saveable` for a training run that ended with weights */
-  done(params: DoneParams, saveable?: SaveableRun): void;
+  /** the end of the job */
+  done(params: DoneParams, ended: JobEnd): void;
+}
+
+/** What a job was, for the record of its end: the compiled request, and for a training run that ended with weights, what saving it needs. */
+export interface JobEnd {
+  request: JobRequest;
+  saveable?: SaveableRun;
 }
 
 export interface RunnerOptions extends HostOptions {
@@ -116,14 +122,14 @@ export class TrainingRunner {
     void handle.outcome.then((outcome) => {
       if (this.running.get(context.uri)?.jobId === jobId) this.running.delete(context.uri);
       const base = { jobId, uri: context.uri, network, kind };
-      if (outcome.status === "failed") return context.done(failed(base, outcome.failure, context.text, model));
+      if (outcome.status === "failed") return context.done(failed(base, outcome.failure, context.text, model), { request });
       const { result } = outcome;
       const saveable = kind === "train" && result.weights && result.history.length > 0
         ? { request, source: { ...(context.path ? { path: context.path } : {}), text: context.text }, result } : undefined;
       context.done({
         ...base, status: outcome.status, ...(result.history.length > 0 ? { history: result.history } : {}),
         ...(result.gradcheck ? { gradcheck: result.gradcheck.report } : {}), ...(result.grid ? { grid: result.grid } : {}),
-      }, saveable);
+      }, { request, ...(saveable ? { saveable } : {}) });
     });
     return { jobId, network, summary: compiled.summary, epochs };
   }

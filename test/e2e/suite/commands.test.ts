@@ -29,7 +29,7 @@ suite("commands, settings and the model summary", () => {
       assert.equal(entry?.category, "NNet", `${command} is in the NNet category`);
     }
     assert.deepEqual(manifest.map((each) => each.title).sort(),
-      ["Debug Backpropagation", "Export to ONNX…", "Export to PyTorch…", "Open Training Panel", "Predict…", "Run Gradient Check", "Save Model…", "Show Model Summary", "Stop Training", "Train Model"]);
+      ["Compare Runs…", "Debug Backpropagation", "Export to ONNX…", "Export to PyTorch…", "Open Training Panel", "Predict…", "Run Gradient Check", "Save Model…", "Show Model Summary", "Stop Training", "Train Model"]);
   });
 
   test("the editor title shows Train and Gradient check for .nnet files, only in trusted workspaces", () => {

@@ -17,10 +17,11 @@ function jobContext(context: ServerContext, uri: string): RunnerContext | undefi
   const path = pathOfUri(uri);
   let refreshed = 0;
   const { version } = text;
+  const source = text.getText();
   return {
     uri,
     ...(path ? { path } : {}),
-    text: text.getText(),
+    text: source,
     version,
     progress(params: ProgressParams) {
       context.runs.progress(params, version);
@@ -30,8 +31,8 @@ function jobContext(context: ServerContext, uri: string): RunnerContext | undefi
         void context.connection.languages.inlayHint.refresh().catch(() => undefined);
       }
     },
-    done(params: DoneParams, saveable) {
-      context.runs.done(params, version, saveable);
+    done(params: DoneParams, ended) {
+      context.runs.done(params, { version, text: source, ...ended });
       void context.connection.sendNotification(DoneNotification, params);
       context.publish(params.uri);
       void context.connection.languages.inlayHint.refresh().catch(() => undefined);

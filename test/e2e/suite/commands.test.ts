@@ -9,7 +9,7 @@ interface ManifestCommand { command: string; title: string; category?: string }
 interface ManifestMenuItem { command: string; when?: string; group?: string }
 
 const nnetCommands = [
-  "nnet.train", "nnet.gradcheck", "nnet.stop", "nnet.summary", "nnet.openPanel", "nnet.saveModel", "nnet.predict", "nnet.exportPytorch", "nnet.exportOnnx", "nnet.debug",
+  "nnet.train", "nnet.gradcheck", "nnet.stop", "nnet.summary", "nnet.openPanel", "nnet.saveModel", "nnet.predict", "nnet.exportPytorch", "nnet.exportOnnx", "nnet.debug", "nnet.compareRuns",
 ];
 
 /** The extension's own commands, settings and summary, and the server's answers they build on. */

@@ -413,6 +413,53 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("lists the network's runs, overlays two ticked ones with what differed, and posts pin, rename, delete and CSV", async () => {
+    const historyRun = (id: string, lr: string, startedAt: number, scale: number) => ({
+      id, uri: "file:///w/circle.nnet", network: "circle", kind: "train" as const, status: "completed" as const, startedAt,
+      settings: { optimizer: "adam", lr, "h1 units": "8" }, textHash: "abc", matchesText: id === "b",
+      history: Array.from({ length: 30 }, (_, i) => ({ ...epochMetrics(i + 1), loss: scale / (i + 1) })),
+      final: { epoch: 30, loss: scale / 30, accuracy: 0.9 },
+    });
+    await send(...run(30), { type: "runs", runs: [historyRun("b", "0.03", 2000, 1), historyRun("a", "0.01", 1000, 2)] });
+    const rows = await evaluate<{ names: number; stale: string[] }>(`({
+      names: document.querySelectorAll(".runs-card .run-row").length,
+      stale: [...document.querySelectorAll(".run-row")].map((row) => row.querySelector(".run-stale")?.textContent ?? "") })`);
+    expect(rows).toEqual({ names: 2, stale: ["", "text changed since"] });
+    expect(await evaluate("document.querySelector('.compare-card').hidden")).toBe(true);
+    await evaluate("harness.posted.length = 0");
+    await page.click(".run-row[data-run='b'] input[type=checkbox]");
+    expect(await posted()).toEqual([{ type: "selectRuns", ids: ["b"] }]);
+    // the host answers a selection by sending it back, as the extension does
+    await send({ type: "select", ids: ["b", "a"] });
+    const compared = await evaluate<{ hidden: boolean; difference: string; series: number; legend: string[] }>(`({
+      hidden: document.querySelector(".compare-card").hidden,
+      difference: document.querySelector(".compare-difference").textContent,
+      series: Number(document.querySelector(".chart-compare-loss .chart").dataset.series),
+      legend: [...document.querySelectorAll(".chart-compare-loss .u-legend .u-series th")].map((th) => th.textContent.trim()).filter(Boolean) })`);
+    expect(compared).toMatchObject({ hidden: false, difference: "lr 0.03 vs 0.01", series: 2 });
+    expect(compared.legend).toEqual(expect.arrayContaining(["lr 0.03", "lr 0.01"]));
+    expect((await pixels(".chart-compare-loss canvas", dark.train)).matching).toBeGreaterThan(50);
+    await evaluate("harness.posted.length = 0");
+    await page.click(".run-row[data-run='a'] button:text('Pin')");
+    await page.click(".run-row[data-run='a'] button:text('Rename')");
+    await page.fill(".run-row[data-run='a'] .run-rename", "baseline");
+    await page.press(".run-row[data-run='a'] .run-rename", "Enter");
+    await page.click(".run-row[data-run='b'] button:text('Delete')");
+    await page.click(".run-row[data-run='b'] button:text('CSV')");
+    const sent = await posted();
+    expect(sent.slice(0, 3)).toEqual([
+      { type: "editRun", id: "a", pinned: true }, { type: "editRun", id: "a", name: "baseline" }, { type: "editRun", id: "b", remove: true },
+    ]);
+    expect(sent[3]?.type === "exportCsv" && sent[3].csv.split("\r\n").length).toBe(32);
+    await page.setViewportSize({ width: 320, height: 1400 });
+    await evaluate("harness.frame()");
+    await evaluate("harness.frame()");
+    expect(await evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(320);
+    await page.screenshot({ path: join(screenshots, "panel-runs-320.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(pageErrors).toEqual([]);
+  });
+
   it("runs under a CSP that does block inline script and style (so the check above means something)", async () => {
     await evaluate(`(() => {
       const style = document.createElement("style");

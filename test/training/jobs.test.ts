@@ -208,6 +208,7 @@ describe("the runner: one job per document, documents in parallel", () => {
     await runner.gradcheck({ uri: a.context.uri }, again.context);
     expect((await again.done).gradcheck?.passed).toBe(true);
     expect(store.lastRun(a.context.uri, "xor")?.kind).toBe("gradcheck");
+    expect(store.history.list(a.context.uri).map((run) => `${run.network} ${run.kind} ${run.history.length}`)).toEqual(["xor gradcheck 0", "spiral train 300"]);
     // the spiral run is still the document's last saveable training run
     expect(store.lastRun(a.context.uri)?.network).toBe("spiral");
     expect(store.lastRun(a.context.uri)?.saveable?.result.weights).toBeDefined();

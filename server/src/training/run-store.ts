@@ -78,12 +78,14 @@ export class RunStore {
       if (summary) previous.summary = summary;
       return previous;
     }
-    // a gradient check starts from fresh weights: the trained run it follows stays saveable
-    const kept = job.kind === "gradcheck" ? previous?.saveable : undefined;
+    // a gradient check starts from fresh weights: the run it follows stays saveable, and its figures stay shown
+    const kept = job.kind === "gradcheck" ? previous : undefined;
     const run: StoredRun = {
-      jobId: job.jobId, order: this.nextOrder++, startedAt: Date.now(), network: job.network, kind: job.kind, status: "running", version,
-      epochs: job.epochs, layers: [], losses: [], history: [],
-      ...(summary ? { summary } : {}), ...(kept ? { saveable: kept } : {}),
+      jobId: job.jobId, order: this.nextOrder++, startedAt: Date.now(), network: job.network, kind: job.kind, status: "running",
+      version: kept?.version ?? version, epochs: kept?.epochs ?? job.epochs, layers: kept?.layers ?? [], losses: kept?.losses ?? [],
+      history: kept?.history ?? [],
+      ...(kept?.epoch !== undefined ? { epoch: kept.epoch } : {}), ...(kept?.loss !== undefined ? { loss: kept.loss } : {}),
+      ...(kept?.grid ? { grid: kept.grid } : {}), ...(summary ? { summary } : {}), ...(kept?.saveable ? { saveable: kept.saveable } : {}),
     };
     let runs = this.byDocument.get(job.uri);
     if (!runs) this.byDocument.set(job.uri, (runs = new Map()));
@@ -117,7 +119,8 @@ export class RunStore {
     if (params.gradcheck) run.gradcheck = params.gradcheck;
     if (params.grid) run.grid = params.grid;
     if (saveable) run.saveable = saveable;
-    if (job.request && job.text !== undefined) this.history.add(historyRun(params, job.request, job.text, run.startedAt, run.history));
+    // a gradient check's history entry has no epochs of its own
+    if (job.request && job.text !== undefined) this.history.add(historyRun(params, job.request, job.text, run.startedAt, params.kind === "train" ? run.history : []));
   }
 
   forget(uri: string): void {

@@ -41,7 +41,10 @@ suite("runs, the panel and the run history", function () {
   this.timeout(120_000);
 
   suiteSetup(async () => {
-    assert.equal(await extension().exports.ready, true, "the language server did not start");
+    // opening a .nnet file activates the extension (when this suite runs alone, nothing has yet)
+    await writeWorkspaceFile("reveal.nnet", ring(0.1));
+    const api = await extension().activate();
+    assert.equal(await api.ready, true, "the language server did not start");
   });
   teardown(closeAllEditors);
   suiteTeardown(() => config().update("panel.openOnTrain", undefined, vscode.ConfigurationTarget.Global));

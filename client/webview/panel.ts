@@ -15,6 +15,7 @@ import { GradcheckTable } from "./gradcheck-table";
 import { NetworkDiagram } from "./network-diagram";
 import { PredictionsTable } from "./predictions-table";
 import { CompareCard } from "./compare-card";
+import { ReplayCard } from "./replay-card";
 import { RunEndCard } from "./run-end";
 import { RunsCard } from "./runs-card";
 import { readPalette, type Palette } from "./theme";
@@ -51,6 +52,7 @@ export class Panel {
   private readonly runEnd: RunEndCard;
   private readonly predictions: PredictionsTable;
   private readonly runs: RunsCard;
+  private readonly replay: ReplayCard;
   private readonly compare: CompareCard;
   private readonly empty: HTMLElement;
 
@@ -78,6 +80,7 @@ export class Panel {
       exportCsv: (run) => host.post({ type: "exportCsv", csv: historyToCsv(run.history) }),
     });
     this.compare = new CompareCard((name, title) => this.pngButton(name, title));
+    this.replay = new ReplayCard(() => this.schedule("status", "grid"));
     this.empty = h("p", { className: "empty", text: "Train a network (the Train code lens above a network) to see its curves here." });
     root.append(
       this.toolbar.element,
@@ -85,7 +88,7 @@ export class Panel {
       h(
         "div",
         { className: "cards" },
-        this.runEnd.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card,
+        this.runEnd.card, this.replay.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card,
         this.runs.card, this.compare.card, this.network.card,
       ),
     );
@@ -130,10 +133,14 @@ export class Panel {
     if (parts.has("status")) {
       this.renderStatus();
       this.runEnd.render(this.state);
+      this.replay.render(this.state);
     }
     if (parts.has("predictions")) this.predictions.render(this.state.predictions);
     if (parts.has("charts")) this.renderCharts();
-    if (parts.has("grid")) this.decision.render(this.state.grid, this.palette);
+    if (parts.has("grid")) {
+      const shown = this.replay.grid(this.state);
+      this.decision.render(shown?.grid, this.palette, shown?.epoch);
+    }
     if (parts.has("gradcheck")) this.gradcheck.render(this.state.gradcheck);
     if (parts.has("network")) this.network.render(this.state.summary);
     if (parts.has("runs")) this.renderRuns();

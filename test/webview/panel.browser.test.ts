@@ -460,6 +460,39 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("replays a run that ended: the slider shows each epoch's loss, gradient norms and the decision boundary as it was", async () => {
+    // the grid of epoch e has resolution 10 + e / 10, so the one drawn says which epoch it came from
+    const messages = run(100).map((message) => (message.type === "progress" && message.metrics.epoch % 10 === 0
+      ? { ...message, grid: decisionGrid(10 + message.metrics.epoch / 10) } : message));
+    await send(...messages, { type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", grid: decisionGrid(40) } });
+    const shown = () => evaluate<{ figures: Record<string, string>; caption: string; resolution: string; hidden: boolean }>(`(() => {
+      const terms = [...document.querySelectorAll(".replay-figures dt")].map((dt) => dt.textContent);
+      const values = [...document.querySelectorAll(".replay-figures dd")].map((dd) => dd.textContent);
+      return { figures: Object.fromEntries(terms.map((t, i) => [t, values[i]])), caption: document.querySelector(".decision-caption").textContent,
+        resolution: document.querySelector(".decision-map").dataset.resolution, hidden: document.querySelector(".replay-card").hidden };
+    })()`);
+    const atEnd = await shown();
+    expect(atEnd).toMatchObject({ hidden: false, resolution: "40" });
+    expect(atEnd.figures.epoch).toBe("100 of 100");
+    await page.locator(".replay-slider").fill("35");
+    await evaluate("harness.frame()");
+    const at35 = await shown();
+    const expected = epochMetrics(35);
+    expect(at35.figures.epoch).toBe("35 of 100");
+    expect(Number(at35.figures.loss)).toBeCloseTo(expected.loss, 3);
+    for (const stats of expected.layers.filter((each) => each.gradNorm > 0)) expect(Number(at35.figures[`‖∂C/∂W‖ ${stats.layer}`])).toBeCloseTo(stats.gradNorm, 2);
+    expect(at35.caption).toMatch(/^epoch 30 · /);
+    expect(at35.resolution).toBe("13");
+    await page.click(".replay-live");
+    await evaluate("harness.frame()");
+    expect(await shown()).toMatchObject({ resolution: "40", figures: { epoch: "100 of 100" } });
+    expect((await shown()).caption).not.toMatch(/^epoch/);
+    // a new run hides the replay until it ends
+    await send(runMessage(50));
+    expect((await shown()).hidden).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("runs under a CSP that does block inline script and style (so the check above means something)", async () => {
     await evaluate(`(() => {
       const style = document.createElement("style");

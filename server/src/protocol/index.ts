@@ -265,6 +265,8 @@ export interface DoneParams {
   grid?: DecisionGrid;
 }
 
+export { replayGrids } from "./panel-state-limits";
+
 /** Extension host → webview. */
 export type HostMessage =
   | { type: "run"; jobId: string; network: string; kind: JobKind; epochs: number; summary: NetworkSummary; uri?: string }
@@ -302,6 +304,8 @@ export interface PanelState {
   summary?: NetworkSummary;
   history: EpochMetrics[];
   grid?: DecisionGrid;
+  /** the decision grids as they came during the run, for replaying it (at most `replayGrids`, evenly thinned) */
+  grids?: { epoch: number; grid: DecisionGrid }[];
   gradcheck?: GradcheckReport;
   status?: DoneParams["status"];
   message?: string;

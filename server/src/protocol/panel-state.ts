@@ -3,7 +3,15 @@
  * of the webview's state with the same rules, so a reloaded webview can be
  * given back exactly what it had.
  */
-import type { HostMessage, PanelState } from "./index";
+import { replayGrids, type DecisionGrid, type HostMessage, type PanelState } from "./index";
+
+// Past the limit every other grid is dropped, so the kept ones stay spread over the whole run.
+function keepGrid(state: PanelState, epoch: number, grid: DecisionGrid): void {
+  const grids = (state.grids ??= []);
+  if (grids[grids.length - 1]?.epoch === epoch) grids[grids.length - 1] = { epoch, grid };
+  else grids.push({ epoch, grid });
+  if (grids.length > replayGrids) state.grids = grids.filter((_, i) => i % 2 === 1 || i === grids.length - 1);
+}
 
 export function emptyPanelState(): PanelState {
   return { history: [] };
@@ -23,6 +31,7 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
         uri: message.uri, network: message.network, kind: message.kind, epochs: same ? state.epochs : message.epochs,
         summary: message.summary, history: same ? state.history : [],
         ...(same && state.grid ? { grid: state.grid } : {}),
+        ...(same && state.grids ? { grids: state.grids } : {}),
         // the network's run history stays listed while it runs again
         ...(network && state.runs ? { runs: state.runs, selected: state.selected ?? [] } : {}),
       };
@@ -31,7 +40,10 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
       const last = state.history[state.history.length - 1];
       if (last && last.epoch === message.metrics.epoch) state.history[state.history.length - 1] = message.metrics;
       else if (!last || last.epoch < message.metrics.epoch) state.history.push(message.metrics);
-      if (message.grid) state.grid = message.grid;
+      if (message.grid) {
+        state.grid = message.grid;
+        keepGrid(state, message.metrics.epoch, message.grid);
+      }
       return state;
     }
     case "done": {
@@ -43,7 +55,11 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
       state.message = params.message;
       if (params.history && params.history.length > 0) state.history = params.history;
       if (params.gradcheck) state.gradcheck = params.gradcheck;
-      if (params.grid) state.grid = params.grid;
+      if (params.grid) {
+        state.grid = params.grid;
+        const last = state.history[state.history.length - 1];
+        if (last) keepGrid(state, last.epoch, params.grid);
+      }
       return state;
     }
     case "restore":

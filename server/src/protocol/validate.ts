@@ -9,6 +9,7 @@ import type {
   JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, PredictionRow, PredictResult, WebviewMessage,
 } from "./index";
 import { validateHistoryRun } from "./validate-runs";
+import { replayGrids } from "./panel-state-limits";
 
 /** Bounds on what a well-behaved panel sends; anything larger is refused. */
 export const messageLimits = {
@@ -165,8 +166,9 @@ export const validatePanelState: Check<PanelState> = shape<PanelState>(
     grid: validateDecisionGrid, gradcheck: validateGradcheckReport, status: doneStatus,
     message: text(messageLimits.message), predictions: validatePredictResult,
     runs: (value) => list(validateHistoryRun, messageLimits.runs)(value), selected: list(name, messageLimits.runs),
+    grids: list(shape({ epoch: count, grid: validateDecisionGrid }), 2 * replayGrids),
   },
-  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions", "runs", "selected"],
+  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions", "runs", "selected", "grids"],
 );
 
 const pngDataUrl: Check<string> = (value) => {

@@ -72,6 +72,13 @@ describe("hover after a run", () => {
     const network = ide.hover(open(spiral), spiral.indexOf("spiral {"), new Map([["spiral", run()]]))!.markdown;
     expect(network).toContain("‖∂C/∂Wᵒᵘᵗ‖ = 0.2");
   });
+
+  it("puts the run's figures, the forward pass, δ and the shapes first, and the rest below a rule", () => {
+    const markdown = ide.hover(open(spiral), spiral.indexOf("h1:"), new Map([["spiral", run()]]))!.markdown;
+    const at = ["**Last run**", "**Forward**", "**Backward: BP2**", "**Shapes**", "\n---\n", "**Gradients**", "**Unrolled**"].map((title) => markdown.indexOf(title));
+    expect(at.every((position) => position >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
 });
 
 describe("network totals", () => {

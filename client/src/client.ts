@@ -43,6 +43,8 @@ export function startLanguageClient(
     // The server caches `nnet.*` settings per document and drops the cache on didChangeConfiguration.
     synchronize: { configurationSection: "nnet" },
     errorHandler,
+    // the run history lives in the workspace's storage (none in an empty window: it is kept for the session)
+    ...(context.storageUri ? { initializationOptions: { storagePath: context.storageUri.fsPath } } : {}),
     initializationFailedHandler: (error) => {
       output.appendLine(`[client] the language server failed to initialise: ${describe(error)}`);
       return false;

@@ -5,7 +5,9 @@
  * used, or the user picks one.
  */
 import * as vscode from "vscode";
-import type { JobStarted } from "../../server/src/protocol";
+import { ResponseError } from "vscode-languageclient/node";
+import type { JobRefusedData, JobStarted } from "../../server/src/protocol";
+import type { Notices } from "./notices";
 import type { Job, JobRequest, JobTracker } from "./jobs";
 import type { PanelLink } from "./panel-link";
 import { runSettings } from "./settings";
@@ -19,6 +21,7 @@ export interface CommandDeps {
   output: vscode.OutputChannel;
   /** resolves false when the language server could not be started */
   ready: Promise<boolean>;
+  notices: Notices;
 }
 
 const restrictedMessage =
@@ -65,9 +68,39 @@ async function startJob(kind: "train" | "gradcheck", arg: unknown, deps: Command
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     deps.output.appendLine(`[${kind}] could not ${what}: ${reason}`);
-    tell(vscode.window.showErrorMessage(`NNet: could not ${what}: ${reason}`, "Show Problems"), () => vscode.commands.executeCommand("workbench.actions.view.problems"));
+    const refused = refusal(error);
+    if (refused) {
+      const first = refused.errors[0]!;
+      tell(deps.notices.show("error", errorsSentence(refused, target.network), "Go to Problem"), () => goToProblem(target.document, first));
+      return undefined;
+    }
+    tell(deps.notices.show("error", `NNet: could not ${what}: ${reason}`, "Show Problems"), () => vscode.commands.executeCommand("workbench.actions.view.problems"));
     return undefined;
   }
+}
+
+/** The checker's errors the server sent with its refusal, if it sent any. */
+function refusal(error: unknown): JobRefusedData | undefined {
+  const data = error instanceof ResponseError ? (error.data as Partial<JobRefusedData> | undefined) : undefined;
+  return Array.isArray(data?.errors) && data.errors.length > 0 ? (data as JobRefusedData) : undefined;
+}
+
+/** "'broken' has 1 error: add needs operands of equal size … (line 7)" */
+export function errorsSentence(refused: JobRefusedData, network: string | undefined): string {
+  const count = refused.errors.length;
+  const first = refused.errors[0]!;
+  const name = refused.network ?? network;
+  const more = count > 1 ? `; ${count - 1} more in Problems` : "";
+  return `${name ? `'${name}'` : "This file"} has ${count} error${count === 1 ? "" : "s"}: ${first.message} (line ${first.line + 1})${more}`;
+}
+
+async function goToProblem(document: vscode.TextDocument, at: { line: number; character: number }): Promise<void> {
+  const position = new vscode.Position(at.line, at.character);
+  const visible = vscode.window.visibleTextEditors.find((editor) => editor.document === document);
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  // the problem under the cursor, in the peek view
+  await vscode.commands.executeCommand("editor.action.marker.next");
 }
 
 const lastUri = (job: Job | undefined): vscode.Uri | undefined => (job ? vscode.Uri.parse(job.uri) : undefined);
@@ -98,8 +131,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand("nnet.gradcheck", (arg?: unknown) => startJob("gradcheck", arg, deps)),
     vscode.commands.registerCommand("nnet.stop", () => stop(deps)),
     vscode.commands.registerCommand("nnet.summary", (arg?: unknown) => summary(arg, deps)),
-    vscode.commands.registerCommand("nnet.openPanel", () => {
-      deps.panel.open();
+    vscode.commands.registerCommand("nnet.openPanel", async () => {
+      await deps.panel.open();
     }),
+    // `{ ids }` instead of the pick, for scripts and tests; answers what differed between the runs
+    vscode.commands.registerCommand("nnet.compareRuns", (arg?: { ids?: unknown }) =>
+      deps.panel.compare(Array.isArray(arg?.ids) ? arg.ids.filter((id): id is string => typeof id === "string") : undefined)),
   ];
 }

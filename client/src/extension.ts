@@ -1,11 +1,13 @@
 import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
-import type { DoneParams } from "../../server/src/protocol";
+import type { DoneParams, HistoryRun, PanelState } from "../../server/src/protocol";
+import { TrainingPanel } from "./panel";
 import { startLanguageClient, type RunningLanguageClient } from "./client";
 import { registerCommands } from "./commands";
 import { registerDebugger } from "./debug";
 import { JobTracker, type Job } from "./jobs";
 import { PanelLink } from "./panel-link";
+import { Notices, type Notice } from "./notices";
 import { RunView } from "./run-view";
 import { SummaryProvider, summaryScheme } from "./summary";
 import { askServerWith } from "./target";
@@ -20,6 +22,8 @@ export interface NNetJobsApi {
   finished(jobId: string): Promise<DoneParams>;
   running(): Job[];
   last(): Job | undefined;
+  /** each redraw of a run's progress notification, with its text */
+  readonly onDidShowProgress: vscode.Event<{ jobId: string; message: string }>;
 }
 
 /** What `activate` returns: the running pieces, for the editor tests and for other extensions. */
@@ -30,6 +34,14 @@ export interface NNetLabApi {
   readonly output: vscode.OutputChannel;
   readonly jobs: NNetJobsApi;
   readonly models: NNetModelsApi;
+  /** the training panel as the editor tests see it */
+  readonly panel: {
+    /** what the panel shows, as the extension last sent it (undefined while it is closed) */
+    state(): PanelState | undefined;
+    readonly onDidListRuns: vscode.Event<HistoryRun[]>;
+  };
+  /** every notification the extension shows, with its buttons */
+  readonly notices: { readonly onDidShow: vscode.Event<Notice> };
 }
 
 /** Saved models as the editor tests see them. */
@@ -51,19 +63,22 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
   askServerWith(client);
   const jobs = new JobTracker(client);
   const summaries = new SummaryProvider(client);
-  const panel = new PanelLink(context, jobs, output);
+  const panel = new PanelLink(context, client, jobs, output);
+  const notices = new Notices();
+  const runView = new RunView(jobs, output, notices);
   const models = new ModelCommands({ client, ready, jobs, panel, output });
   const viewer = new ModelViewer(client, ready);
   context.subscriptions.push(
     jobs,
     summaries,
     panel,
-    new RunView(jobs, output),
+    notices,
+    runView,
     vscode.workspace.registerFileSystemProvider(summaryScheme, summaries, { isReadonly: true, isCaseSensitive: true }),
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Stopped) jobs.serverStopped();
     }),
-    ...registerCommands({ jobs, panel, summaries, output, ready }),
+    ...registerCommands({ jobs, panel, summaries, output, ready, notices }),
     models,
     ...models.register(),
     ModelViewer.register(viewer),
@@ -77,7 +92,10 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
       finished: (jobId) => jobs.finished(jobId),
       running: () => jobs.running(),
       last: () => jobs.last(),
+      onDidShowProgress: runView.onDidShowProgress,
     },
+    notices: { onDidShow: notices.onDidShow },
+    panel: { state: () => TrainingPanel.currentPanel?.panelState, onDidListRuns: panel.onDidListRuns },
     models: { page: (uri) => viewer.page(uri), onDidDraw: viewer.onDidDraw, onDidRefuse: models.onDidRefuse },
   };
 }

@@ -3,7 +3,9 @@
  * them on the server (nnet/train, nnet/gradcheck), stops them (nnet/stop),
  * follows nnet/progress and nnet/done, and tells the rest of the extension
  * through events. Notifications that overtake the start request's answer
- * are held until the job is known.
+ * are held until the job is known. It keeps only what the status bar and the
+ * notifications show (the latest epoch and the end); the server owns what a
+ * run left.
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
@@ -23,7 +25,6 @@ export interface Job {
   readonly epochs: number;
   readonly summary: NetworkSummary;
   readonly startedAt: number;
-  readonly history: EpochMetrics[];
   latest?: EpochMetrics;
   done?: DoneParams;
 }
@@ -32,7 +33,7 @@ export type JobRequest = { kind: "train"; params: TrainParams } | { kind: "gradc
 
 /** Notifications held for jobs whose start answer has not arrived yet. */
 const maxEarly = 2_000;
-/** Finished jobs kept for `finished(jobId)` and the panel's replay. */
+/** Finished jobs kept for `finished(jobId)`. */
 const keptJobs = 20;
 
 export class JobTracker implements vscode.Disposable {
@@ -72,7 +73,7 @@ export class JobTracker implements vscode.Disposable {
     }
     const job: Job = {
       jobId: answer.jobId, kind: request.kind, uri: request.params.uri, network: answer.network,
-      epochs: answer.epochs, summary: answer.summary, startedAt: Date.now(), history: [],
+      epochs: answer.epochs, summary: answer.summary, startedAt: Date.now(),
     };
     this.jobs.set(job.jobId, job);
     this.forgetOldJobs();
@@ -126,7 +127,7 @@ export class JobTracker implements vscode.Disposable {
     for (const job of this.running()) {
       this.receive({
         jobId: job.jobId, uri: job.uri, network: job.network, kind: job.kind, status: "failed",
-        message: "the language server stopped during the run", history: job.history,
+        message: "the language server stopped during the run",
       });
     }
   }
@@ -145,7 +146,6 @@ export class JobTracker implements vscode.Disposable {
     }
     if ("metrics" in params) {
       job.latest = params.metrics;
-      job.history.push(params.metrics);
       this.progressed.fire({ job, params });
       return;
     }

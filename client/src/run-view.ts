@@ -2,29 +2,37 @@
  * What the user sees of a run outside the panel: a cancellable progress
  * notification, a status-bar item with the epoch and loss, a log in the
  * output channel, and a notification at the end (with "Go to line" when the
- * failure points at one).
+ * failure points at one, and "Open Panel" when the panel is not in view).
  */
 import * as vscode from "vscode";
 import type { DataProgressParams, DoneParams } from "../../server/src/protocol";
 import type { Job, JobTracker } from "./jobs";
+import type { Notices } from "./notices";
 import { TrainingPanel } from "./panel";
+import { ProgressPace } from "./progress-pace";
 import { doneSentence, elapsed, formatNumber, jobTitle, metricsLine, shouldLog } from "./report";
 
 const dataLine = ({ done, total }: DataProgressParams): string =>
   `reading the data: ${Math.floor((100 * done) / total)}% (${(done / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB)`;
 
-/** Status bar and progress notification updates per second at most, whatever the epoch rate. */
+/** Status bar updates per second at most, whatever the epoch rate. */
 const refreshMs = 100;
+/** The progress notification is redrawn at least this often while epochs arrive (it says epoch, loss and accuracy). */
+const progressMs = 250;
 /** How long the status bar keeps a finished run's result. */
 const lingerMs = 20_000;
 
 export class RunView implements vscode.Disposable {
+  private readonly progressShown = new vscode.EventEmitter<{ jobId: string; message: string }>();
+  /** each redraw of a run's progress notification, with its text */
+  readonly onDidShowProgress = this.progressShown.event;
+
   private readonly status = vscode.window.createStatusBarItem("nnet.run", vscode.StatusBarAlignment.Left, 10);
-  private readonly disposables: vscode.Disposable[] = [this.status];
+  private readonly disposables: vscode.Disposable[] = [this.status, this.progressShown];
   private lastRefresh = 0;
   private hideTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly jobs: JobTracker, private readonly output: vscode.OutputChannel) {
+  constructor(private readonly jobs: JobTracker, private readonly output: vscode.OutputChannel, private readonly notices: Notices) {
     this.status.name = "NNet training";
     this.status.command = "nnet.openPanel";
     this.disposables.push(
@@ -63,11 +71,13 @@ export class RunView implements vscode.Disposable {
           this.jobs.stop({ jobId: job.jobId }).catch((error: unknown) => this.log(job, `stop failed: ${String(error)}`));
         });
         let reported = 0;
+        const pace = new ProgressPace(progressMs);
         const subscription = this.jobs.onDidProgress(({ job: other, params }) => {
-          if (other !== job) return;
+          if (other !== job || !pace.due(Date.now(), params.metrics.epoch === job.epochs)) return;
           const share = job.epochs > 0 ? (100 * params.metrics.epoch) / job.epochs : 0;
-          if (share - reported < 1 && params.metrics.epoch !== job.epochs) return;
-          progress.report({ message: metricsLine(params.metrics, job.epochs), increment: share - reported });
+          const message = metricsLine(params.metrics, job.epochs);
+          progress.report({ message, increment: share - reported });
+          this.progressShown.fire({ jobId: job.jobId, message });
           reported = share;
         });
         const loading = this.jobs.onDidLoadData(({ job: other, params }) => {
@@ -121,23 +131,25 @@ export class RunView implements vscode.Disposable {
     const message = `NNet: ${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}`;
     if (done.status === "failed") {
       const actions = done.line !== undefined ? ["Go to line", "Show Output"] : ["Show Output"];
-      const choice = await vscode.window.showErrorMessage(message, ...actions);
+      const choice = await this.notices.show("error", message, ...actions);
       if (choice === "Go to line" && done.line !== undefined) await goToLine(job.uri, done.line);
       if (choice === "Show Output") this.output.show(true);
       return;
     }
     if (done.gradcheck && !done.gradcheck.passed) {
-      const choice = await vscode.window.showWarningMessage(message, "Show Problems", ...(TrainingPanel.currentPanel ? [] : ["Open Training Panel"]));
+      const choice = await this.notices.show("warning", message, "Show Problems", ...(panelInView() ? [] : ["Open Panel"]));
       if (choice === "Show Problems") await vscode.commands.executeCommand("workbench.actions.view.problems");
-      if (choice === "Open Training Panel") await vscode.commands.executeCommand("nnet.openPanel");
+      if (choice === "Open Panel") await vscode.commands.executeCommand("nnet.openPanel");
       return;
     }
-    // A panel that is open shows the outcome already; the status bar keeps it too.
-    if (TrainingPanel.currentPanel) return;
-    const choice = await vscode.window.showInformationMessage(message, "Open Training Panel");
+    // A panel in view shows the outcome already; the status bar keeps it too.
+    if (panelInView()) return;
+    const choice = await this.notices.show("info", message, "Open Panel");
     if (choice) await vscode.commands.executeCommand("nnet.openPanel");
   }
 }
+
+const panelInView = (): boolean => TrainingPanel.currentPanel?.visible === true;
 
 /** Shows a 0-based line of a document, in the editor that already has it when there is one. */
 export async function goToLine(uri: string, line: number): Promise<void> {

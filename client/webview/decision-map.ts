@@ -26,7 +26,8 @@ export class DecisionMap {
     this.card.hidden = true;
   }
 
-  render(grid: DecisionGrid | undefined, palette: Palette): void {
+  /** `epoch`: the replay's, when it shows an earlier grid than the last */
+  render(grid: DecisionGrid | undefined, palette: Palette, epoch?: number): void {
     this.card.hidden = !grid;
     if (!grid) return;
     const ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
@@ -41,7 +42,8 @@ export class DecisionMap {
     ctx.drawImage(heatmap(grid, palette), 0, 0, size, size);
     drawPoints(ctx, grid, palette);
     const range = (low: number, high: number) => `[${formatNumber(low)}, ${formatNumber(high)}]`;
-    this.caption.textContent = `x₁ ∈ ${range(grid.xMin, grid.xMax)} → · x₂ ∈ ${range(grid.yMin, grid.yMax)} ↑ · ${grid.points.length} points · ${grid.resolution}×${grid.resolution} grid`;
+    const when = epoch !== undefined ? `epoch ${epoch} · ` : "";
+    this.caption.textContent = `${when}x₁ ∈ ${range(grid.xMin, grid.xMax)} → · x₂ ∈ ${range(grid.yMin, grid.yMax)} ↑ · ${grid.points.length} points · ${grid.resolution}×${grid.resolution} grid`;
     this.canvas.dataset.resolution = String(grid.resolution);
     this.canvas.dataset.points = String(grid.points.length);
   }

@@ -48,14 +48,20 @@ export class GradcheckTable {
     const tr = h(
       "tr",
       { className: row.passed ? "pass" : "fail", title: `Show ${row.layer} in the editor`, attrs: { tabindex: "0" } },
-      h("td", { className: `verdict ${row.passed ? "pass" : "fail"}`, text: row.passed ? "PASS" : "FAIL" }),
-      h("td", { className: "layer", text: row.layer }),
-      h("td", { text: row.param }),
-      h("td", { className: `num ${errorClass(row.maxRelError)}`, text: formatNumber(row.maxRelError) }),
-      h("td", { className: `num ${errorClass(row.medianRelError)}`, text: formatNumber(row.medianRelError) }),
-      h("td", { className: "num", text: `(${row.worst.row}, ${row.worst.col})` }),
-      h("td", { className: row.kinks + row.clips > 0 ? "num kink" : "num", text: nonSmooth(row) }),
-      h("td", { className: "num", text: `${row.checked}/${row.total}` }),
+      ...[
+        h("td", { className: `verdict ${row.passed ? "pass" : "fail"}`, text: row.passed ? "PASS" : "FAIL" }),
+        h("td", { className: "layer", text: row.layer }),
+        h("td", { text: row.param }),
+        h("td", { className: `num ${errorClass(row.maxRelError)}`, text: formatNumber(row.maxRelError) }),
+        h("td", { className: `num ${errorClass(row.medianRelError)}`, text: formatNumber(row.medianRelError) }),
+        h("td", { className: "num", text: `(${row.worst.row}, ${row.worst.col})` }),
+        h("td", { className: row.kinks + row.clips > 0 ? "num kink" : "num", text: nonSmooth(row) }),
+        h("td", { className: "num", text: `${row.checked}/${row.total}` }),
+      ].map((cell, i) => {
+        // the column's name, shown beside the value when a narrow panel stacks the table
+        cell.dataset.label = columns[i]!;
+        return cell;
+      }),
     );
     tr.dataset.layer = row.layer;
     tr.addEventListener("click", () => this.reveal(row.layer));

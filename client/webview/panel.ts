@@ -14,7 +14,10 @@ import { formatNumber, h } from "./dom";
 import { GradcheckTable } from "./gradcheck-table";
 import { NetworkDiagram } from "./network-diagram";
 import { PredictionsTable } from "./predictions-table";
+import { CompareCard } from "./compare-card";
+import { ReplayCard } from "./replay-card";
 import { RunEndCard } from "./run-end";
+import { RunsCard } from "./runs-card";
 import { readPalette, type Palette } from "./theme";
 import { Toolbar } from "./toolbar";
 
@@ -26,8 +29,8 @@ export interface PanelHost {
   save(state: SavedState): void;
 }
 
-type Part = "charts" | "gradcheck" | "grid" | "network" | "status" | "predictions";
-const allParts: Part[] = ["charts", "gradcheck", "grid", "network", "status", "predictions"];
+type Part = "charts" | "gradcheck" | "grid" | "network" | "status" | "predictions" | "runs";
+const allParts: Part[] = ["charts", "gradcheck", "grid", "network", "status", "predictions", "runs"];
 const saveInterval = 1000;
 
 export class Panel {
@@ -48,6 +51,9 @@ export class Panel {
   private readonly network: NetworkDiagram;
   private readonly runEnd: RunEndCard;
   private readonly predictions: PredictionsTable;
+  private readonly runs: RunsCard;
+  private readonly replay: ReplayCard;
+  private readonly compare: CompareCard;
   private readonly empty: HTMLElement;
 
   constructor(private readonly root: HTMLElement, private readonly host: PanelHost) {
@@ -68,6 +74,13 @@ export class Panel {
     this.network = new NetworkDiagram(reveal);
     this.runEnd = new RunEndCard({ save: () => host.post({ type: "saveModel" }), export: (to) => host.post({ type: "exportModel", to }) });
     this.predictions = new PredictionsTable();
+    this.runs = new RunsCard({
+      select: (ids) => host.post({ type: "selectRuns", ids }),
+      edit: (change) => host.post({ type: "editRun", ...change }),
+      exportCsv: (run) => host.post({ type: "exportCsv", csv: historyToCsv(run.history) }),
+    });
+    this.compare = new CompareCard((name, title) => this.pngButton(name, title));
+    this.replay = new ReplayCard(() => this.schedule("status", "grid"));
     this.empty = h("p", { className: "empty", text: "Train a network (the Train code lens above a network) to see its curves here." });
     root.append(
       this.toolbar.element,
@@ -75,7 +88,8 @@ export class Panel {
       h(
         "div",
         { className: "cards" },
-        this.runEnd.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card, this.network.card,
+        this.runEnd.card, this.replay.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card,
+        this.runs.card, this.compare.card, this.network.card,
       ),
     );
     this.toolbar.show(this.view);
@@ -94,6 +108,7 @@ export class Panel {
     this.state = applyHostMessage(this.state, message);
     if (message.type === "progress") this.schedule("charts", "status", ...(message.grid ? ["grid" as const] : []));
     else if (message.type === "predictions") this.schedule("predictions");
+    else if (message.type === "runs" || message.type === "select") this.schedule("runs");
     else this.schedule(...allParts);
     this.requestSave(message.type !== "progress");
   }
@@ -102,7 +117,7 @@ export class Panel {
   retheme(): void {
     this.palette = readPalette();
     this.generation++;
-    this.schedule("charts", "grid");
+    this.schedule("charts", "grid", "runs");
   }
 
   private schedule(...parts: Part[]): void {
@@ -118,13 +133,18 @@ export class Panel {
     if (parts.has("status")) {
       this.renderStatus();
       this.runEnd.render(this.state);
+      this.replay.render(this.state);
     }
     if (parts.has("predictions")) this.predictions.render(this.state.predictions);
     if (parts.has("charts")) this.renderCharts();
-    if (parts.has("grid")) this.decision.render(this.state.grid, this.palette);
+    if (parts.has("grid")) {
+      const shown = this.replay.grid(this.state);
+      this.decision.render(shown?.grid, this.palette, shown?.epoch);
+    }
     if (parts.has("gradcheck")) this.gradcheck.render(this.state.gradcheck);
     if (parts.has("network")) this.network.render(this.state.summary);
-    this.empty.hidden = this.state.history.length > 0 || !!this.state.gradcheck || !!this.state.summary || !!this.state.predictions;
+    if (parts.has("runs")) this.renderRuns();
+    this.empty.hidden = this.state.history.length > 0 || !!this.state.gradcheck || !!this.state.summary || !!this.state.predictions || !!this.state.runs?.length;
     // How long the last redraw took, for the performance test and for anyone profiling.
     this.root.dataset.drawMs = (performance.now() - started).toFixed(2);
   }
@@ -148,6 +168,13 @@ export class Panel {
     if (gradients) this.gradients.draw(gradients.spec, gradients.data, this.palette, this.generation);
     const note = gradientNote(history);
     this.gradients.setNote(note.text, note.warning);
+  }
+
+  private renderRuns(): void {
+    const selected = this.state.selected ?? [];
+    this.runs.render(this.state.runs, selected);
+    const compared = (this.state.runs ?? []).filter((run) => selected.includes(run.id));
+    this.compare.render(compared, this.palette, this.generation);
   }
 
   private renderStatus(): void {
@@ -177,7 +204,7 @@ export class Panel {
   }
 
   private chart(name: string): LineChart | undefined {
-    return [this.loss, this.accuracy, this.gradients].find((chart) => chart.name === name);
+    return [this.loss, this.accuracy, this.gradients, ...this.compare.charts].find((chart) => chart.name === name);
   }
 
   /** Saves at once, e.g. when VS Code is about to hide (and so destroy) the page. */

@@ -64,7 +64,8 @@ async function main() {
     server,
     workspace: profile.workspaces.suite,
     resultsDir,
-    timeoutMs: 150_000,
+    // a loaded machine can take longer; NNET_E2E_SUITE_MS raises the limit
+    timeoutMs: Number(process.env.NNET_E2E_SUITE_MS ?? 150_000),
   });
   if (suite.reason) console.log(`  ✗ ${suite.reason}`);
   console.log(`e2e: phase A: ${suite.passed} passed, ${suite.failed} failed (${seconds()} s)`);

@@ -72,6 +72,13 @@ describe("hover after a run", () => {
     const network = ide.hover(open(spiral), spiral.indexOf("spiral {"), new Map([["spiral", run()]]))!.markdown;
     expect(network).toContain("‖∂C/∂Wᵒᵘᵗ‖ = 0.2");
   });
+
+  it("puts the run's figures, the forward pass, δ and the shapes first, and the rest below a rule", () => {
+    const markdown = ide.hover(open(spiral), spiral.indexOf("h1:"), new Map([["spiral", run()]]))!.markdown;
+    const at = ["**Last run**", "**Forward**", "**Backward: BP2**", "**Shapes**", "\n---\n", "**Gradients**", "**Unrolled**"].map((title) => markdown.indexOf(title));
+    expect(at.every((position) => position >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
 });
 
 describe("network totals", () => {
@@ -112,7 +119,15 @@ describe("outline, folding, tokens, hints and lenses", () => {
     const all = { start: 0, end: spiral.length };
     expect(ide.inlayHints(document, all).map((hint) => hint.label)).toEqual(["→ 16 · 48 params", "→ 16 · 272 params", "→ 1 · 17 params"]);
     const withRun = ide.inlayHints(document, all, new Map([["spiral", run()]]));
-    expect(withRun[2]!.label).toBe("→ 1 · 17 params · ‖∂C/∂W‖ 0.2");
+    expect(withRun[2]!.label).toBe("→ 1 · 17 params · ∇ 0.2");
+    expect(withRun[2]!.tooltip).toContain("‖∂C/∂W‖ = 0.2");
+  });
+
+  it("says a layer's parameter count is unknown while its input size is", () => {
+    const text = "network n {\n  input x: bogus\n  layer h: dense 4 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data xor\n}\n";
+    const hints = ide.inlayHints(open(text), { start: 0, end: text.length });
+    expect(hints.map((hint) => hint.label)).toEqual(["→ 4 · ? params", "→ 1 · 5 params"]);
+    expect(hints[0]!.tooltip).toContain("unknown until the size of the layer's input is known");
   });
 
   it("puts Train, Gradient check, Summary and Step through above each network", () => {

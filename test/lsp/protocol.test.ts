@@ -159,7 +159,8 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
     expect((hover!.contents as MarkupContent).value).toMatch(/Last run[\s\S]*‖∂C\/∂Wʰ¹‖ = /);
     const range = { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } };
     const hints = await client.connection.sendRequest<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range });
-    expect(hints.map((hint) => hint.label).join(" ")).toContain("‖∂C/∂W‖");
+    expect(hints.map((hint) => hint.label).join(" ")).toMatch(/→ 16 · 48 params · ∇ \d/);
+    expect(hints.map((hint) => typeof hint.tooltip === "object" ? hint.tooltip.value : "").join(" ")).toContain("‖∂C/∂W‖ = ");
   });
 
   it("stops a job on nnet/stop", async () => {

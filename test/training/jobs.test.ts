@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runJob, startJob, TrainingRunner, type JobRequest, type RunnerContext, type WorkerMessage } from "../../server/src/training/index";
+import { RunStore, runJob, startJob, TrainingRunner, type JobRequest, type RunnerContext, type WorkerMessage } from "../../server/src/training/index";
 import type { DoneParams, ProgressParams } from "../../server/src/protocol/index";
 import { buildBundles, example, request, root, runToEnd, removeWorkspaces } from "./helpers";
 
@@ -171,7 +171,8 @@ interface Recorded {
   firstProgress: Promise<void>;
 }
 
-function documentContext(uri: string, text: string, path?: string): Recorded {
+/** A document whose job events are recorded in `store`, as the language server records them. */
+function documentContext(uri: string, text: string, path?: string, store = new RunStore()): Recorded {
   const progress: ProgressParams[] = [];
   let finish!: (params: DoneParams) => void;
   const done = new Promise<DoneParams>((resolve) => (finish = resolve));
@@ -179,16 +180,18 @@ function documentContext(uri: string, text: string, path?: string): Recorded {
   const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
   return {
     progress, done, firstProgress,
-    context: { uri, text, version: 1, ...(path ? { path } : {}), progress: (p) => { progress.push(p); progressed(); }, done: (p) => finish(p) },
+    context: { uri, text, version: 1, ...(path ? { path } : {}), progress: (p) => { store.progress(p, 1); progress.push(p); progressed(); },
+      done: (p, ended) => { store.done(p, { version: 1, text, ...ended }); finish(p); } },
   };
 }
 
 describe("the runner: one job per document, documents in parallel", () => {
-  it("runs two documents at once, refuses a second job for a busy document, and keeps each document's last run", async () => {
+  it("runs two documents at once, refuses a second job for a busy document, and the store keeps each document's last run", async () => {
     const runner = new TrainingRunner({ workerPath });
+    const store = new RunStore();
     const spiral = example("spiral.nnet");
-    const a = documentContext("file:///a.nnet", spiral.text, spiral.path);
-    const b = documentContext("file:///b.nnet", example("xor.nnet").text);
+    const a = documentContext("file:///a.nnet", spiral.text, spiral.path, store);
+    const b = documentContext("file:///b.nnet", example("xor.nnet").text, undefined, store);
     const startedA = await runner.train({ uri: a.context.uri, gradcheck: true }, a.context);
     const startedB = await runner.train({ uri: b.context.uri }, b.context);
     expect(startedA).toMatchObject({ network: "spiral", epochs: 300 });
@@ -203,17 +206,21 @@ describe("the runner: one job per document, documents in parallel", () => {
     expect(a.progress.every((p) => p.jobId === startedA.jobId && p.uri === a.context.uri)).toBe(true);
     expect(b.progress.every((p) => p.jobId === startedB.jobId)).toBe(true);
     expect(a.progress.length).toBe(300);
-    const lastA = runner.lastRuns(a.context.uri)?.get("spiral");
+    const lastA = store.lastRun(a.context.uri, "spiral");
     expect(lastA).toMatchObject({ status: "completed", kind: "train" });
     expect(lastA?.history.length).toBe(300);
     expect(lastA?.layers.map((l) => l.layer)).toEqual(["h1", "h2", "out"]);
     expect(lastA?.layers.every((l) => l.gradNorm > 0 && l.meanAbsDelta > 0)).toBe(true);
     expect(lastA?.gradcheck?.rows.length).toBe(6);
     // the document is free again
-    const again = documentContext(a.context.uri, example("xor.nnet").text);
+    const again = documentContext(a.context.uri, example("xor.nnet").text, undefined, store);
     await runner.gradcheck({ uri: a.context.uri }, again.context);
     expect((await again.done).gradcheck?.passed).toBe(true);
-    expect(runner.lastRuns(a.context.uri)?.get("xor")?.kind).toBe("gradcheck");
+    expect(store.lastRun(a.context.uri, "xor")?.kind).toBe("gradcheck");
+    expect(store.history.list(a.context.uri).map((run) => `${run.network} ${run.kind} ${run.history.length}`)).toEqual(["xor gradcheck 0", "spiral train 300"]);
+    // the spiral run is still the document's last saveable training run
+    expect(store.lastRun(a.context.uri)?.network).toBe("spiral");
+    expect(store.lastRun(a.context.uri)?.saveable?.result.weights).toBeDefined();
   });
 
   it("stops a document's job, and refuses a file with errors with FILE:LINE:COL", async () => {

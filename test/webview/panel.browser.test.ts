@@ -376,6 +376,136 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("keeps the run's curves and boundary when a gradient check of the same network follows", async () => {
+    const uri = "file:///w/circle.nnet";
+    const base = { jobId: "job-7", uri, network: "circle" } as const;
+    await send(
+      { ...runMessage(60), jobId: "job-7", uri } as HostMessage,
+      ...Array.from({ length: 60 }, (_, i): HostMessage => ({ type: "progress", metrics: epochMetrics(i + 1) })),
+      { type: "done", params: { ...base, kind: "train", status: "completed", grid: decisionGrid(20) } },
+      { type: "run", jobId: "job-8", uri, network: "circle", kind: "gradcheck", epochs: 0, summary },
+      { type: "done", params: { ...base, jobId: "job-8", kind: "gradcheck", status: "completed", gradcheck: gradcheckReport } },
+    );
+    expect(await chartData("loss")).toMatchObject({ points: 60, visible: true });
+    const shown = await evaluate<{ table: boolean; map: boolean }>(`({
+      table: !document.querySelector(".gradcheck-card").hidden, map: !document.querySelector(".decision-card").hidden })`);
+    expect(shown).toEqual({ table: true, map: true });
+    // a check of another network starts clean
+    await send({ type: "run", jobId: "job-9", uri, network: "other", kind: "gradcheck", epochs: 0, summary });
+    expect((await chartData("loss")).visible).toBe(false);
+  });
+
+  it("fits its cards, charts and the gradient-check table at 320, 490 and 1200 px, condensing rather than clipping", async () => {
+    await send(...run(100), { type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", gradcheck: gradcheckReport, grid: decisionGrid(30) } });
+    for (const width of [320, 490, 1200]) {
+      await page.setViewportSize({ width, height: 1400 });
+      await evaluate("harness.frame()");
+      await evaluate("harness.frame()");
+      const fit = await evaluate<{ page: number; overflowing: string[]; scrolling: string[]; cells: number; hidden: number; labels: string[] }>(`(() => {
+        const cells = [...document.querySelectorAll(".gradcheck tbody td")];
+        const header = [...document.querySelectorAll(".gradcheck thead th")].filter((th) => th.offsetParent !== null);
+        return {
+          page: document.documentElement.scrollWidth,
+          overflowing: [...document.querySelectorAll(".card:not([hidden]), .card:not([hidden]) canvas, .card:not([hidden]) .uplot")]
+            .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.className),
+          scrolling: [...document.querySelectorAll(".card:not([hidden]) .table-scroll")].filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.closest(".card").className + " " + e.scrollWidth + ">" + e.clientWidth),
+          cells: cells.filter((td) => td.offsetParent !== null && td.getBoundingClientRect().right <= innerWidth + 0.5).length,
+          hidden: cells.length,
+          labels: header.length > 0 ? header.map((th) => th.textContent)
+            : cells.slice(0, 8).map((td) => getComputedStyle(td, "::before").content.replace(/^"|"$/g, "")),
+        };
+      })()`);
+      expect(fit.page, `page width at ${width} px`).toBeLessThanOrEqual(width);
+      expect(fit.overflowing, `elements past the right edge at ${width} px`).toEqual([]);
+      expect(fit.scrolling, `tables that scroll sideways at ${width} px`).toEqual([]);
+      expect(fit.cells, `gradient-check cells in view at ${width} px`).toBe(fit.hidden);
+      expect(fit.labels).toEqual(["result", "layer", "param", "max rel. error", "median rel. error", "worst (row, col)", "kinks", "checked"]);
+      await page.screenshot({ path: join(screenshots, `panel-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("lists the network's runs, overlays two ticked ones with what differed, and posts pin, rename, delete and CSV", async () => {
+    const historyRun = (id: string, lr: string, startedAt: number, scale: number) => ({
+      id, uri: "file:///w/circle.nnet", network: "circle", kind: "train" as const, status: "completed" as const, startedAt,
+      settings: { optimizer: "adam", lr, "h1 units": "8" }, textHash: "abc", matchesText: id === "b",
+      history: Array.from({ length: 30 }, (_, i) => ({ ...epochMetrics(i + 1), loss: scale / (i + 1) })),
+      final: { epoch: 30, loss: scale / 30, accuracy: 0.9 },
+    });
+    await send(...run(30), { type: "runs", runs: [historyRun("b", "0.03", 2000, 1), historyRun("a", "0.01", 1000, 2)] });
+    const rows = await evaluate<{ names: number; stale: string[] }>(`({
+      names: document.querySelectorAll(".runs-card .run-row").length,
+      stale: [...document.querySelectorAll(".run-row")].map((row) => row.querySelector(".run-stale")?.textContent ?? "") })`);
+    expect(rows).toEqual({ names: 2, stale: ["", "text changed since"] });
+    expect(await evaluate("document.querySelector('.compare-card').hidden")).toBe(true);
+    await evaluate("harness.posted.length = 0");
+    await page.click(".run-row[data-run='b'] input[type=checkbox]");
+    expect(await posted()).toEqual([{ type: "selectRuns", ids: ["b"] }]);
+    // the host answers a selection by sending it back, as the extension does
+    await send({ type: "select", ids: ["b", "a"] });
+    const compared = await evaluate<{ hidden: boolean; difference: string; series: number; legend: string[] }>(`({
+      hidden: document.querySelector(".compare-card").hidden,
+      difference: document.querySelector(".compare-difference").textContent,
+      series: Number(document.querySelector(".chart-compare-loss .chart").dataset.series),
+      legend: [...document.querySelectorAll(".chart-compare-loss .u-legend .u-series th")].map((th) => th.textContent.trim()).filter(Boolean) })`);
+    expect(compared).toMatchObject({ hidden: false, difference: "lr 0.03 vs 0.01", series: 2 });
+    expect(compared.legend).toEqual(expect.arrayContaining(["lr 0.03", "lr 0.01"]));
+    expect((await pixels(".chart-compare-loss canvas", dark.train)).matching).toBeGreaterThan(50);
+    await evaluate("harness.posted.length = 0");
+    await page.click(".run-row[data-run='a'] button:text('Pin')");
+    await page.click(".run-row[data-run='a'] button:text('Rename')");
+    await page.fill(".run-row[data-run='a'] .run-rename", "baseline");
+    await page.press(".run-row[data-run='a'] .run-rename", "Enter");
+    await page.click(".run-row[data-run='b'] button:text('Delete')");
+    await page.click(".run-row[data-run='b'] button:text('CSV')");
+    const sent = await posted();
+    expect(sent.slice(0, 3)).toEqual([
+      { type: "editRun", id: "a", pinned: true }, { type: "editRun", id: "a", name: "baseline" }, { type: "editRun", id: "b", remove: true },
+    ]);
+    expect(sent[3]?.type === "exportCsv" && sent[3].csv.split("\r\n").length).toBe(32);
+    await page.setViewportSize({ width: 320, height: 1400 });
+    await evaluate("harness.frame()");
+    await evaluate("harness.frame()");
+    expect(await evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(320);
+    await page.screenshot({ path: join(screenshots, "panel-runs-320.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("replays a run that ended: the slider shows each epoch's loss, gradient norms and the decision boundary as it was", async () => {
+    // the grid of epoch e has resolution 10 + e / 10, so the one drawn says which epoch it came from
+    const messages = run(100).map((message) => (message.type === "progress" && message.metrics.epoch % 10 === 0
+      ? { ...message, grid: decisionGrid(10 + message.metrics.epoch / 10) } : message));
+    await send(...messages, { type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", grid: decisionGrid(40) } });
+    const shown = () => evaluate<{ figures: Record<string, string>; caption: string; resolution: string; hidden: boolean }>(`(() => {
+      const terms = [...document.querySelectorAll(".replay-figures dt")].map((dt) => dt.textContent);
+      const values = [...document.querySelectorAll(".replay-figures dd")].map((dd) => dd.textContent);
+      return { figures: Object.fromEntries(terms.map((t, i) => [t, values[i]])), caption: document.querySelector(".decision-caption").textContent,
+        resolution: document.querySelector(".decision-map").dataset.resolution, hidden: document.querySelector(".replay-card").hidden };
+    })()`);
+    const atEnd = await shown();
+    expect(atEnd).toMatchObject({ hidden: false, resolution: "40" });
+    expect(atEnd.figures.epoch).toBe("100 of 100");
+    await page.locator(".replay-slider").fill("35");
+    await evaluate("harness.frame()");
+    const at35 = await shown();
+    const expected = epochMetrics(35);
+    expect(at35.figures.epoch).toBe("35 of 100");
+    expect(Number(at35.figures.loss)).toBeCloseTo(expected.loss, 3);
+    for (const stats of expected.layers.filter((each) => each.gradNorm > 0)) expect(Number(at35.figures[`‖∂C/∂W‖ ${stats.layer}`])).toBeCloseTo(stats.gradNorm, 2);
+    expect(at35.caption).toMatch(/^epoch 30 · /);
+    expect(at35.resolution).toBe("13");
+    await page.click(".replay-live");
+    await evaluate("harness.frame()");
+    expect(await shown()).toMatchObject({ resolution: "40", figures: { epoch: "100 of 100" } });
+    expect((await shown()).caption).not.toMatch(/^epoch/);
+    // a new run hides the replay until it ends
+    await send(runMessage(50));
+    expect((await shown()).hidden).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("runs under a CSP that does block inline script and style (so the check above means something)", async () => {
     await evaluate(`(() => {
       const style = document.createElement("style");

@@ -85,7 +85,7 @@ export class ModelCommands implements vscode.Disposable {
     if (!data) return undefined;
     const result = await this.send("NNet: predicting…", PredictRequest, { model, data });
     if (!result) return undefined;
-    this.deps.panel.open().showPredictions(result);
+    (await this.deps.panel.open()).showPredictions(result);
     return result;
   }
 

@@ -8,7 +8,7 @@ import * as vscode from "vscode";
 import {
   applyHostMessage, emptyPanelState, validatePanelState, validateWebviewMessage,
   type DoneParams, type ExportTarget, type HostMessage, type PredictResult, type JobKind, type NetworkSummary, type PanelState,
-  type ProgressParams, type WebviewMessage,
+  type EditRunParams, type HistoryRun, type ProgressParams, type WebviewMessage,
 } from "../../../server/src/protocol";
 import { fileStem, pngBytes, saveWithDialog } from "./exports";
 import { createNonce, panelHtml } from "./html";
@@ -21,6 +21,8 @@ export interface TrainingPanelDeps {
   /** the end-of-run card's Save and Export buttons: the commands, on the panel's run */
   saveModel?(run: { uri?: string; network?: string }): void | Thenable<unknown>;
   exportModel?(run: { uri?: string; network?: string }, to: ExportTarget): void | Thenable<unknown>;
+  /** pin, rename or delete a run of the history; the panel's list is refreshed after */
+  editRun?(change: EditRunParams): void | Thenable<unknown>;
 }
 
 /** What the extension knows when a job starts (JobStarted plus the request's kind and document). */
@@ -108,9 +110,29 @@ export class TrainingPanel implements vscode.Disposable {
     this.post({ type: "done", params });
   }
 
+  /** The run history of the panel's network. */
+  showRuns(runs: HistoryRun[]): void {
+    this.post({ type: "runs", runs });
+  }
+
+  /** Overlays these runs of the history (two or more; fewer shows none). */
+  compare(ids: string[]): void {
+    this.post({ type: "select", ids });
+  }
+
   /** A model's predictions, shown as a table under the run. */
   showPredictions(result: PredictResult): void {
     this.post({ type: "predictions", result });
+  }
+
+  /** Whether the panel is in view (its tab is the active one of its group). */
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  /** The job the panel follows, if any. */
+  get followed(): string | undefined {
+    return this.jobId;
   }
 
   reveal(preserveFocus = true): void {
@@ -169,6 +191,10 @@ export class TrainingPanel implements vscode.Disposable {
       },
       exportModel: async ({ to }) => {
         await this.deps.exportModel?.(this.run(), to);
+      },
+      selectRuns: ({ ids }) => this.compare(ids),
+      editRun: async ({ type: _type, ...change }) => {
+        await this.deps.editRun?.(change);
       },
       exportCsv: async ({ csv }) => {
         const saved = await saveWithDialog({

@@ -1,5 +1,5 @@
 /** `nnet lsp --stdio`: the language server for editors other than VS Code (neovim, helix, …). */
-import { startServer, type ServerOptions } from "./server";
+import { startServer } from "./server";
 
 const usage = [
   "Usage: nnet lsp --stdio",
@@ -12,7 +12,7 @@ const usage = [
 ].join("\n");
 
 /** Shaped as a CLI command (name, summary, usage, run), so the CLI registers it with one line. */
-export function lspCommand(options: ServerOptions = {}) {
+export function lspCommand() {
   return {
     name: "lsp",
     summary: "run the language server (--stdio)",
@@ -24,7 +24,7 @@ export function lspCommand(options: ServerOptions = {}) {
         io.err(`nnet lsp: unknown option ${unknown.join(" ")}\n\n${usage}\n`);
         return 2;
       }
-      const connection = startServer(transport, options);
+      const connection = startServer(transport);
       return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
     },
   };

@@ -2,17 +2,18 @@ import type { Connection } from "vscode-languageserver/node";
 import type { IdeDocument } from "../language/ide/index";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { DocumentStore } from "./documents";
-import type { JobRunner } from "./jobs";
-import type { RunStore } from "./runs";
+import type { RunStore, TrainingRunner } from "../training/index";
 import type { Settings } from "./settings";
 
 /** What every feature provider is given. */
 export interface ServerContext {
   connection: Connection;
   store: DocumentStore;
+  /** what runs left: the one owner of run state */
   runs: RunStore;
   settings: Settings;
-  runner: JobRunner;
+  /** runs jobs, and keeps nothing of them */
+  runner: TrainingRunner;
   /** recompute and publish one document's diagnostics now */
   publish(uri: string): void;
 }

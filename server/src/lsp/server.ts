@@ -24,22 +24,17 @@ import { registerSymbols } from "./features/symbols";
 import { registerSummary } from "./features/summary";
 import { registerTraining } from "./features/training";
 import { registerModels } from "./features/models/index";
+import { registerRuns } from "./features/runs";
 import type { ServerContext } from "./context";
 import { semanticLegend } from "./convert";
 import { DocumentStore } from "./documents";
-import type { JobRunner } from "./jobs";
-import { TrainingRunner } from "../training/index";
+import { join } from "node:path";
+import { RunHistory, RunStore, TrainingRunner } from "../training/index";
 import { WorkspaceFolders } from "./workspace-folders";
 import { DataPolicy } from "./data-policy";
-import { RunStore } from "./runs";
 import { Settings } from "./settings";
 
 export type Transport = "stdio" | "ipc";
-
-export interface ServerOptions {
-  /** runs nnet/train and nnet/gradcheck; default the training layer's worker-thread runner (`unavailableRunner` turns training off) */
-  runner?: JobRunner;
-}
 
 function connect(transport: Transport): Connection {
   // as createConnection does for streams, which it is no longer given: the end of stdin ends the server
@@ -73,7 +68,7 @@ const capabilities: InitializeResult["capabilities"] = {
 };
 
 /** Starts the server on stdio (editors, `nnet lsp --stdio`) or Node IPC (the VS Code client). */
-export function startServer(transport: Transport, options: ServerOptions = {}): Connection {
+export function startServer(transport: Transport): Connection {
   const connection = connect(transport);
   const folders = new WorkspaceFolders();
   const data = new DataPolicy(folders);
@@ -83,9 +78,9 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
       context.runs.forget(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     }, (uri) => data.files(uri)),
-    runs: new RunStore((uri) => context.store.text(uri)?.version),
+    runs: new RunStore(),
     settings: new Settings(connection),
-    runner: options.runner ?? new TrainingRunner({ dataFiles: (uri) => data.options(uri) }),
+    runner: new TrainingRunner({ dataFiles: (uri) => data.options(uri) }),
     publish: (uri) => publishDiagnostics(context, uri),
   };
   let dynamicConfiguration = false;
@@ -100,7 +95,11 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
     context.settings.supported = params.capabilities.workspace?.configuration === true;
     dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     folderChanges = params.capabilities.workspace?.workspaceFolders === true;
-    const init = params.initializationOptions as { diagnosticsDebounceMs?: unknown; allowOutsideWorkspace?: unknown } | undefined;
+    const init = params.initializationOptions as { diagnosticsDebounceMs?: unknown; allowOutsideWorkspace?: unknown; storagePath?: unknown } | undefined;
+    // the editor's storage for this workspace: the run history outlives the session there
+    if (typeof init?.storagePath === "string" && init.storagePath) {
+      context.runs.history = new RunHistory({ file: join(init.storagePath, "runs.json"), warn: (message) => connection.console.warn(message) });
+    }
     if (typeof init?.diagnosticsDebounceMs === "number" && init.diagnosticsDebounceMs >= 0) context.store.debounceMs = init.diagnosticsDebounceMs;
     // editors without workspace/configuration (e.g. over stdio) can say it once here
     if (init?.allowOutsideWorkspace === true) data.allowOutsideWorkspace = true;
@@ -130,7 +129,7 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
   });
   connection.onShutdown(() => {
     shutdown.received = true;
-    context.runner.dispose?.();
+    context.runner.dispose();
   });
   registerHover(context);
   registerCompletion(context);
@@ -146,6 +145,7 @@ export function startServer(transport: Transport, options: ServerOptions = {}): 
   registerTraining(context);
   registerSummary(context);
   registerModels(context);
+  registerRuns(context);
   context.store.documents.listen(connection);
   connection.listen();
   return connection;

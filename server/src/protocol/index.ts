@@ -64,12 +64,85 @@ export interface GradcheckParams {
   tolerance?: number;
 }
 
+/** The `data` of the error nnet/train and nnet/gradcheck answer when the network has errors, so the editor can say them and point at them. */
+export interface JobRefusedData {
+  network?: string;
+  /** the checker's errors in the network: 0-based line, UTF-16 character */
+  errors: { line: number; character: number; code: string; message: string }[];
+}
+
 /** Answer to nnet/train and nnet/gradcheck: the job has started. */
 export interface JobStarted {
   jobId: string;
   network: string;
   summary: NetworkSummary;
   epochs: number;
+}
+
+/** client → server: what the last run of a network left (the server owns it), so a panel opened later can show it. */
+export const LastRunRequest = request<LastRunParams, LastRunResult>("nnet/lastRun");
+export interface LastRunParams {
+  uri: string;
+  network?: string;
+}
+/** Answer to nnet/lastRun; `run` is absent when the network has not run in this session. */
+export interface LastRunResult {
+  run?: {
+    jobId: string;
+    network: string;
+    kind: JobKind;
+    epochs: number;
+    summary?: NetworkSummary;
+    status: "running" | DoneParams["status"];
+    message?: string;
+    history: EpochMetrics[];
+    gradcheck?: GradcheckReport;
+    grid?: DecisionGrid;
+  };
+}
+
+/** One run or gradient check of a network, as the run history keeps it (across sessions, in the workspace's storage). */
+export interface HistoryRun {
+  id: string;
+  uri: string;
+  network: string;
+  kind: JobKind;
+  status: DoneParams["status"];
+  /** milliseconds since 1970 */
+  startedAt: number;
+  name?: string;
+  pinned?: boolean;
+  /** what the run was given, by name, in a fixed order: "optimizer", "lr", "batch", "epochs", "seed", "h1 units", "h1 activation", … */
+  settings: Record<string, string>;
+  /** SHA-256 of the document's text the run started on */
+  textHash: string;
+  /** answered per request: whether the document's text is still that text */
+  matchesText?: boolean;
+  /** per-epoch metrics, thinned to at most `historyRunPoints` epochs (the last always kept) */
+  history: EpochMetrics[];
+  final?: { epoch: number; loss: number; accuracy?: number; valLoss?: number; valAccuracy?: number };
+  gradcheck?: { passed: boolean; maxRelError: number };
+}
+/** At most this many epochs of a run are kept in the history. */
+export const historyRunPoints = 1_000;
+
+/** client → server: the run history of a document's network (every network of it when none is named), newest first. */
+export const RunsRequest = request<RunsParams, RunsResult>("nnet/runs");
+export interface RunsParams {
+  uri: string;
+  network?: string;
+}
+export interface RunsResult {
+  runs: HistoryRun[];
+}
+
+/** client → server: rename, pin or unpin, or delete a run of the history. */
+export const EditRunRequest = request<EditRunParams, { ok: true }>("nnet/editRun");
+export interface EditRunParams {
+  id: string;
+  name?: string;
+  pinned?: boolean;
+  remove?: boolean;
 }
 
 /** client → server: stop a job, or every job of a document. */
@@ -223,6 +296,8 @@ export interface DoneParams {
   grid?: DecisionGrid;
 }
 
+export { replayGrids } from "./panel-state-limits";
+
 /** Extension host → webview. */
 export type HostMessage =
   | { type: "run"; jobId: string; network: string; kind: JobKind; epochs: number; summary: NetworkSummary; uri?: string }
@@ -230,7 +305,11 @@ export type HostMessage =
   | { type: "done"; params: DoneParams }
   | { type: "restore"; state: PanelState }
   /** a model's predictions, shown as a table under the run */
-  | { type: "predictions"; result: PredictResult };
+  | { type: "predictions"; result: PredictResult }
+  /** the run history of the panel's network */
+  | { type: "runs"; runs: HistoryRun[] }
+  /** the runs whose curves are overlaid (two or more), by id */
+  | { type: "select"; ids: string[] };
 
 /** Webview → extension host. */
 export type WebviewMessage =
@@ -240,7 +319,11 @@ export type WebviewMessage =
   | { type: "exportPng"; name: string; dataUrl: string }
   /** the end-of-run card's buttons: save or export the panel's last run */
   | { type: "saveModel" }
-  | { type: "exportModel"; to: ExportTarget };
+  | { type: "exportModel"; to: ExportTarget }
+  /** the user ticked runs of the history to compare */
+  | { type: "selectRuns"; ids: string[] }
+  /** pin, rename or delete a run of the history */
+  | { type: "editRun"; id: string; name?: string; pinned?: boolean; remove?: boolean };
 
 /** What the panel keeps to redraw itself after a reload. */
 export interface PanelState {
@@ -252,10 +335,16 @@ export interface PanelState {
   summary?: NetworkSummary;
   history: EpochMetrics[];
   grid?: DecisionGrid;
+  /** the decision grids as they came during the run, for replaying it (at most `replayGrids`, evenly thinned) */
+  grids?: { epoch: number; grid: DecisionGrid }[];
   gradcheck?: GradcheckReport;
   status?: DoneParams["status"];
   message?: string;
   predictions?: PredictResult;
+  /** the run history of the network shown, newest first */
+  runs?: HistoryRun[];
+  /** ids of the runs overlaid */
+  selected?: string[];
 }
 
 export {
@@ -264,3 +353,5 @@ export {
 } from "./validate";
 export { validateSaveModelParams, validatePredictParams, validateExportParams, validateModelSummaryParams } from "./validate-requests";
 export { applyHostMessage, emptyPanelState } from "./panel-state";
+export { runDifferences, differenceLine, runLabel, type RunDifference } from "./run-compare";
+export { validateHistoryRun } from "./validate-runs";

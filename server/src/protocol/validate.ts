@@ -8,6 +8,8 @@ import type {
   DecisionGrid, DoneParams, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
   JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, PredictionRow, PredictResult, WebviewMessage,
 } from "./index";
+import { validateHistoryRun } from "./validate-runs";
+import { replayGrids } from "./panel-state-limits";
 
 /** Bounds on what a well-behaved panel sends; anything larger is refused. */
 export const messageLimits = {
@@ -21,6 +23,7 @@ export const messageLimits = {
   points: 100_000,
   predictions: 10_000,
   path: 4_096,
+  runs: 1_000,
 } as const;
 
 export type Check<T> = (value: unknown) => T | undefined;
@@ -35,22 +38,24 @@ export const name = text(messageLimits.name);
 export const uri = text(8_192);
 
 /** JSON turns NaN and Infinity into null, so a diverged epoch may carry null. */
-const metric: Check<number> = (value) => {
+export const metric: Check<number> = (value) => {
   if (typeof value === "number") return value;
   return value === null ? Number.NaN : undefined;
 };
 
-const finite: Check<number> = (value) =>
+export const finite: Check<number> = (value) =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
 
-const count: Check<number> = (value) =>
+export const count: Check<number> = (value) =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+
+export const flag: Check<boolean> = (value) => (typeof value === "boolean" ? value : undefined);
 
 export const oneOf = <T extends string>(...options: T[]): Check<T> => (value) =>
   options.includes(value as T) ? (value as T) : undefined;
 
-const jobKind = oneOf<JobKind>("train", "gradcheck");
-const doneStatus = oneOf<DoneParams["status"]>("completed", "cancelled", "failed");
+export const jobKind = oneOf<JobKind>("train", "gradcheck");
+export const doneStatus = oneOf<DoneParams["status"]>("completed", "cancelled", "failed");
 
 export function list<T>(item: Check<T>, max: number): Check<T[]> {
   return (value) => {
@@ -160,8 +165,10 @@ export const validatePanelState: Check<PanelState> = shape<PanelState>(
     uri, network: name, kind: jobKind, epochs: count, summary: validateNetworkSummary, history,
     grid: validateDecisionGrid, gradcheck: validateGradcheckReport, status: doneStatus,
     message: text(messageLimits.message), predictions: validatePredictResult,
+    runs: (value) => list(validateHistoryRun, messageLimits.runs)(value), selected: list(name, messageLimits.runs),
+    grids: list(shape({ epoch: count, grid: validateDecisionGrid }), 2 * replayGrids),
   },
-  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions"],
+  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions", "runs", "selected", "grids"],
 );
 
 const pngDataUrl: Check<string> = (value) => {
@@ -182,6 +189,11 @@ const webviewChecks: { [K in WebviewMessage["type"]]: Check<Extract<WebviewMessa
   exportPng: shape({ type: oneOf("exportPng"), name: fileStem, dataUrl: pngDataUrl }),
   saveModel: shape({ type: oneOf("saveModel") }),
   exportModel: shape({ type: oneOf("exportModel"), to: oneOf("pytorch", "onnx") }),
+  selectRuns: shape({ type: oneOf("selectRuns"), ids: list(name, messageLimits.runs) }),
+  editRun: shape(
+    { type: oneOf("editRun"), id: name, name, pinned: flag, remove: (value) => (value === true ? true : undefined) },
+    ["name", "pinned", "remove"],
+  ),
 };
 
 const hostChecks: { [K in HostMessage["type"]]: Check<Extract<HostMessage, { type: K }>> } = {
@@ -193,6 +205,8 @@ const hostChecks: { [K in HostMessage["type"]]: Check<Extract<HostMessage, { typ
   done: shape({ type: oneOf("done"), params: doneParams }),
   restore: shape({ type: oneOf("restore"), state: validatePanelState }),
   predictions: shape({ type: oneOf("predictions"), result: validatePredictResult }),
+  runs: shape({ type: oneOf("runs"), runs: (value) => list(validateHistoryRun, messageLimits.runs)(value) }),
+  select: shape({ type: oneOf("select"), ids: list(name, messageLimits.runs) }),
 };
 
 function byType<M extends { type: string }>(checks: Record<string, Check<M>>): Check<M> {

@@ -33,8 +33,16 @@ export interface CompileInput {
 
 export type Compiled =
   | { ok: true; request: JobRequest; model: NetworkModel; summary: NetworkSummary; warnings: string[] }
-  /** `usage`: the command named no usable network; otherwise the file has errors */
-  | { ok: false; usage: boolean; problems: string[] };
+  /** `usage`: the command named no usable network; otherwise the file has errors (`errors`, when the checker found them) */
+  | { ok: false; usage: boolean; problems: string[]; network?: string; errors?: CheckerError[] };
+
+/** One checker error of the network, where the editor can show it (0-based line, UTF-16 character). */
+export interface CheckerError {
+  line: number;
+  character: number;
+  code: string;
+  message: string;
+}
 
 const within = (model: NetworkModel, d: Diagnostic): boolean => d.span.start >= model.ast.span.start && d.span.start <= model.ast.span.end;
 
@@ -72,6 +80,12 @@ function diagnosticsOf(input: CompileInput, model: NetworkModel, diagnostics: Di
   const lines = new LineIndex(input.text);
   const name = input.displayName ?? input.path ?? "document";
   return diagnostics.filter((d) => d.severity === severity && within(model, d)).map((d) => diagnosticLine(name, lines, d));
+}
+
+function structuredErrors(input: CompileInput, model: NetworkModel, diagnostics: Diagnostic[]): CheckerError[] {
+  const lines = new LineIndex(input.text);
+  return diagnostics.filter((d) => d.severity === "error" && within(model, d))
+    .map((d) => ({ ...lines.position(d.span.start), code: d.code, message: d.message }));
 }
 
 function checkerErrors(input: CompileInput, model: NetworkModel, diagnostics: Diagnostic[]): string[] {
@@ -122,7 +136,10 @@ export function compileJob(input: CompileInput): Compiled {
   const refused = refusedData(model, files);
   if (refused) return { ok: false, usage: false, problems: [refused] };
   if (model.hasErrors || !model.spec || !model.train || !model.gradcheck || !model.data?.spec) {
-    return { ok: false, usage: false, problems: checkerErrors(input, model, analysis.diagnostics) };
+    return {
+      ok: false, usage: false, problems: checkerErrors(input, model, analysis.diagnostics),
+      ...(model.name ? { network: model.name } : {}), errors: structuredErrors(input, model, analysis.diagnostics),
+    };
   }
   const epochs = Math.min(input.epochs ?? model.train.epochs, input.maxEpochs ?? Infinity);
   const request: JobRequest = {

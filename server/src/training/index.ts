@@ -1,10 +1,10 @@
 /**
  * The training layer: a checked .nnet network to an engine job, its data
  * (generators, iris, inline rows, CSV files inside the workspace), jobs in a
- * worker thread with progress and cancellation, atomic saving, and each
- * document's last run for the editor.
+ * worker thread with progress and cancellation, atomic saving, and the store
+ * of what runs left.
  */
-export { compileJob, ambiguousNetwork, type CompileInput, type Compiled } from "./compile";
+export { compileJob, ambiguousNetwork, type CompileInput, type Compiled, type CheckerError } from "./compile";
 export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
@@ -16,7 +16,9 @@ export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-
 export { initialModel } from "./initial-model";
 export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
-export { TrainingRunner, NoRunError, type RunnerContext, type RunnerOptions, type LastRun, type SaveableRun } from "./runner";
+export { TrainingRunner, JobRefusedError, type JobEnd, type RunnerContext, type RunnerOptions } from "./runner";
+export { RunStore, NoRunError, type StoredRun, type SaveableRun, type JobRecord } from "./run-store";
+export { RunHistory, runSettings, defaultRunLimit, type RunHistoryOptions } from "./run-history";
 export { writeFileAtomic, removeTemporaries, targetProblem, type TargetRule, type WriteHooks } from "./save";
 export {
   writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,

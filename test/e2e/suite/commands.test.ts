@@ -9,7 +9,7 @@ interface ManifestCommand { command: string; title: string; category?: string }
 interface ManifestMenuItem { command: string; when?: string; group?: string }
 
 const nnetCommands = [
-  "nnet.train", "nnet.gradcheck", "nnet.stop", "nnet.summary", "nnet.openPanel", "nnet.saveModel", "nnet.predict", "nnet.exportPytorch", "nnet.exportOnnx", "nnet.debug",
+  "nnet.train", "nnet.gradcheck", "nnet.stop", "nnet.summary", "nnet.openPanel", "nnet.saveModel", "nnet.predict", "nnet.exportPytorch", "nnet.exportOnnx", "nnet.debug", "nnet.compareRuns",
 ];
 
 /** The extension's own commands, settings and summary, and the server's answers they build on. */
@@ -29,7 +29,7 @@ suite("commands, settings and the model summary", () => {
       assert.equal(entry?.category, "NNet", `${command} is in the NNet category`);
     }
     assert.deepEqual(manifest.map((each) => each.title).sort(),
-      ["Debug Backpropagation", "Export to ONNX…", "Export to PyTorch…", "Open Training Panel", "Predict…", "Run Gradient Check", "Save Model…", "Show Model Summary", "Stop Training", "Train Model"]);
+      ["Compare Runs…", "Debug Backpropagation", "Export to ONNX…", "Export to PyTorch…", "Open Training Panel", "Predict…", "Run Gradient Check", "Save Model…", "Show Model Summary", "Stop Training", "Train Model"]);
   });
 
   test("the editor title shows Train and Gradient check for .nnet files, only in trusted workspaces", () => {

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import Mocha from "mocha";
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: "tdd", color: false, timeout: 30_000, reporter: "spec" });
+  // NNET_E2E_GREP runs only the tests whose titles match, when working on one part
+  const grep = process.env.NNET_E2E_GREP;
+  const mocha = new Mocha({ ui: "tdd", color: false, timeout: 30_000, reporter: "spec", ...(grep ? { grep } : {}) });
   // Files run in name order; activation.test.js relies on running first.
   const files = readdirSync(__dirname)
     .filter((file) => file.endsWith(".test.js"))

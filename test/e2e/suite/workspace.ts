@@ -1,7 +1,7 @@
 /** Helpers the editor tests share: the test workspace, its documents and the extension under test. */
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
-import type { DoneParams, EpochMetrics } from "../../../server/src/protocol";
+import type { DoneParams, EpochMetrics, HistoryRun, PanelState } from "../../../server/src/protocol";
 
 export const extensionId = "nnet-lab.nnet-lab";
 
@@ -16,6 +16,8 @@ export interface NNetLabApi {
   readonly output: vscode.OutputChannel;
   readonly jobs: NNetJobsApi;
   readonly models: NNetModelsApi;
+  readonly notices: { readonly onDidShow: vscode.Event<{ severity: "info" | "warning" | "error"; message: string; actions: string[] }> };
+  readonly panel: { state(): PanelState | undefined; readonly onDidListRuns: vscode.Event<HistoryRun[]> };
 }
 
 /** Saved models as the extension shows them (client/src/extension.ts). */
@@ -32,7 +34,7 @@ export interface NNetJob {
   readonly uri: string;
   readonly network: string;
   readonly epochs: number;
-  readonly history: EpochMetrics[];
+  readonly latest?: EpochMetrics;
   readonly done?: DoneParams;
 }
 
@@ -42,6 +44,7 @@ export interface NNetJobsApi {
   finished(jobId: string): Promise<DoneParams>;
   running(): NNetJob[];
   last(): NNetJob | undefined;
+  readonly onDidShowProgress: vscode.Event<{ jobId: string; message: string }>;
 }
 
 export function workspaceUri(...segments: string[]): vscode.Uri {
@@ -68,6 +71,28 @@ export function extension(): vscode.Extension<NNetLabApi> {
   const found = vscode.extensions.getExtension<NNetLabApi>(extensionId);
   assert.ok(found, `extension ${extensionId} is not loaded`);
   return found;
+}
+
+/** Resolves with the first value of `event` that satisfies `condition` (checked at once with `now`, when given). */
+export function nextEvent<T>(event: vscode.Event<T>, condition: (value: T) => boolean, description: string, timeoutMs = 60_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`));
+    }, timeoutMs);
+    const subscription = event((value) => {
+      if (!condition(value)) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(value);
+    });
+  });
+}
+
+/** Resolves once `holds()` is true, re-checking it on each `event`. */
+export async function whenTrue(event: vscode.Event<unknown>, holds: () => boolean, description: string, timeoutMs = 10_000): Promise<void> {
+  if (holds()) return;
+  await nextEvent(event, () => holds(), description, timeoutMs);
 }
 
 /** Polls until the condition holds; fails with the description after the timeout. */

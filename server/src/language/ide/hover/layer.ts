@@ -135,15 +135,20 @@ export function layerHover(spec: NetworkSpec, name: string, run?: RunRecord): st
   if (!layer || !first) return undefined;
   // long paths differ only inside their ⋯, so a deep DAG shows one path and counts the rest
   const deltas = first.paths > 1 && factorsOf(first.unrolled) > HOVER_OPTIONS.maxFactors ? layerDeltas(spec, name, { maxPaths: 1 }, graph)! : first;
-  return [
+  // The first screen of VS Code's hover box answers "what is this layer, and its δ" (with the
+  // run's figures); the gradients, the unrolled product and the reading follow below the rule.
+  const top = [
     header(graph, layer),
+    section("Last run", run ? lastRunLines(spec, run, name) : []),
     section("Forward", forwardLines(graph, layer)),
     section(`Backward: ${deltas.rule}`, backwardLines(graph, layer, deltas)),
-    section("Gradients", gradientLines(layer, deltas)),
     section("Shapes", [shapeLine(graph, layer)]),
+  ];
+  const rest = [
+    section("Gradients", gradientLines(layer, deltas)),
     section("Unrolled", unrolledLines(graph, layer, deltas)),
     `_${reading(spec, layer, deltas)}_`,
     sigmoidBound(deltas) ?? "",
-    section("Last run", run ? lastRunLines(spec, run, name) : []),
-  ].filter((part) => part.length > 0).join("\n\n");
+  ];
+  return [...top, "---", ...rest].filter((part) => part.length > 0).join("\n\n");
 }

@@ -17,7 +17,6 @@ import { modelDataset, readFeatureTable, readModelFile } from "../../../training
 import { onRequest } from "../../messages";
 import type { ServerContext } from "../../context";
 import { pathOfUri } from "../../convert";
-import { TrainingUnavailableError } from "../../jobs";
 import { guarded, invalidParams } from "./errors";
 import { modelSummary } from "./summary";
 
@@ -39,12 +38,10 @@ function predict(modelPath: string, dataPath: string): PredictResult {
 /** The model to export and the path its data paths are relative to. */
 function exportSource(context: ServerContext, params: ExportParams): { model: TrainedModel; at: string } {
   if (params.model !== undefined) return { model: readModelFile(params.model), at: resolve(params.model) };
-  const { runner } = context;
-  if (!runner.modelOf) throw new TrainingUnavailableError();
   const source = pathOfUri(params.uri!);
   // where Save Model would put it: beside the .nnet file, so CSV paths resolve as training read them
   const at = join(source ? dirname(source) : resolve(dirname(params.out)), `${params.network ?? "model"}${modelExtension}`);
-  return { model: runner.modelOf(params.uri!, params.network, at), at };
+  return { model: context.runs.modelOf(params.uri!, params.network, at), at };
 }
 
 function runExport(context: ServerContext, params: ExportParams): ExportResult {
@@ -53,7 +50,7 @@ function runExport(context: ServerContext, params: ExportParams): ExportResult {
     exportOnnx(model, params.out);
     return { out: params.out, files: [params.out] };
   }
-  const dataset = modelDataset(model, at, context.runner.dataOptions?.(at) ?? {});
+  const dataset = modelDataset(model, at, context.runner.dataOptions(at));
   const files = exportPytorch(model, { out: params.out, dataset });
   return { out: params.out, files };
 }
@@ -64,8 +61,7 @@ export function registerModels(context: ServerContext): void {
     const params = validateSaveModelParams(raw);
     if (!params) return invalidParams(SaveModelRequest.method);
     return guarded(context, "cannot save the model", (): SaveModelResult => {
-      if (!context.runner.saveRun) throw new TrainingUnavailableError();
-      return context.runner.saveRun(params.uri, params.network, params.target);
+      return context.runs.saveRun(params.uri, params.network, params.target);
     });
   });
   onRequest(connection, PredictRequest, (raw: unknown) => {

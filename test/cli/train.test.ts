@@ -30,8 +30,8 @@ describe("nnet train", () => {
     expect(result.code).toBe(0);
     const events = jsonLines(result.stdout);
     expect(events.length).toBe(501);
-    expect(Object.keys(events[0]).sort()).toEqual(["accuracy", "epoch", "event", "gradNorms", "loss", "valAccuracy", "valLoss"].sort());
-    expect(events[0]).toMatchObject({ event: "epoch", epoch: 1, valLoss: null });
+    expect(Object.keys(events[0]).sort()).toEqual(["accuracy", "epoch", "event", "gradNorms", "loss", "lr", "valAccuracy", "valLoss"].sort());
+    expect(events[0]).toMatchObject({ event: "epoch", epoch: 1, valLoss: null, lr: 0.05 });
     expect(Object.keys(events[0].gradNorms as object)).toEqual(["hidden", "out"]);
     expect(events[500]).toMatchObject({ event: "done", status: "completed", network: "xor", epochs: 500, accuracy: 1 });
   });
@@ -42,7 +42,10 @@ describe("nnet train", () => {
     expect(result.stdout).not.toContain("\r");
     const lines = result.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^epoch  1\/40  loss \d\.\d+  accuracy \d+\.\d%  val loss \d\.\d+  val accuracy \d+\.\d%$/);
-    expect(lines[lines.length - 1]).toMatch(/^trained spiral: epoch 40\/40 /);
+    const trained = lines.findIndex((line) => line.startsWith("trained "));
+    expect(lines[trained]).toMatch(/^trained spiral: epoch 40\/40 /);
+    // then the validation split's per-class report
+    expect(lines.slice(trained + 1)).toEqual(expect.arrayContaining(["metrics on the validation split:", "confusion matrix (rows: true class, columns: predicted)"]));
   });
 
   it("draws a \\r-updated bar on a terminal", () => {

@@ -71,6 +71,9 @@ beforeAll(async () => {
   cli = await bundleCli("extension");
   const { registerDebugger } = await import("../../client/src/debug");
   registerDebugger({ asAbsolutePath: (path: string) => (path === "out/cli.js" ? cli : path) } as never);
+  // the language server's nnet/summary answer: the networks the document declares
+  const { askServerWith } = await import("../../client/src/target");
+  askServerWith({ sendRequest: (method: string) => Promise.resolve(method === "nnet/summary" ? { networks: fake.state.networks, errors: 0 } : undefined) } as never);
   provider = fake.state.providers.get("nnet") as Provider;
   factory = fake.state.factories.get("nnet") as Factory;
 });

@@ -5,7 +5,7 @@ import {
 } from "../semantics/index";
 import type { ActivationName, LossName } from "../../engine/index";
 import { lossGradientDefinition, realSpace, renderExpr, superscript } from "./deltas/index";
-import { lex } from "../syntax/index";
+import { lex, type LexedToken } from "../syntax/index";
 import { networkAt, type IdeDocument } from "./document";
 import { activationFormulas, lossFormulas } from "./hover/names";
 import type { CompletionEntry, CompletionKind, CompletionList } from "./types";
@@ -70,68 +70,124 @@ const snippets = {
 
 const entryItems = (): CompletionEntry[] => [snippets.layer, ...keywordItems(["input", "loss", "data", "train", "gradcheck"])];
 
-/** A significant token of the text before the cursor: its lexer type and spelling, and whether a line break precedes it. */
+/** A significant token: its lexer type and spelling. */
 interface Word {
   type: string;
   text: string;
-  newLine: boolean;
 }
 
 type Block = "network" | "train" | "gradcheck" | "other";
 
-/** Where the cursor stands: the blocks open around it and the tokens of the entry it is writing. */
+/** Where the cursor stands: the block open around it and the tokens of the entry it is writing. */
 interface Context {
-  /** the text before the cursor ends inside a comment or a string */
+  /** the cursor is inside a comment or a string */
   quoted: boolean;
-  blocks: Block[];
-  /** tokens since the entry began: a line break outside parentheses, `{`, `}`, `;`, or in a settings block `,` */
+  block: Block | undefined;
+  /** tokens since the entry began (a line break outside parentheses, `{`, `}`, `;`, or in a settings block `,`), at most the last `entryWindow` */
   entry: Word[];
 }
+
+/** Entries are a few tokens long; only this many before the cursor are read, so an inline row of a million numbers costs no more. */
+const entryWindow = 64;
+
+/**
+ * The document's tokens read once: after each significant token, the block
+ * it leaves open and where its entry began. Completion then costs a binary
+ * search, not a scan of the text before the cursor.
+ */
+interface Scan {
+  /** every token, comments included, in source order */
+  all: LexedToken[];
+  /** the significant tokens */
+  code: Word[];
+  ends: number[];
+  /** per count k of significant tokens before the cursor: the innermost open block, the entry's first token, open parentheses */
+  block: (Block | undefined)[];
+  entryStart: number[];
+  parens: number[];
+}
+
+const scans = new WeakMap<IdeDocument, Scan>();
 
 const isOpen = (type: string, image: string): boolean =>
   (type === "StringLiteral" && !/^"(?:[^"\\\r\n]|\\.)*"$/.test(image)) || type === "LineComment"
   || (type === "BlockComment" && !(image.length >= 4 && image.endsWith("*/")));
 
+const quotable = new Set(["StringLiteral", "LineComment", "BlockComment"]);
+
 function blockOpenedBy(entry: Word[]): Block {
-  const head = entry.find((word) => word.type !== "LCurly");
-  if (head?.type === "Network") return "network";
-  if (head?.type === "Train" || head?.type === "Gradcheck") return entry.length === 1 ? (head.type === "Train" ? "train" : "gradcheck") : "other";
+  if (entry[0]?.type === "Network") return "network";
+  if (entry.length === 1 && entry[0]!.type === "Train") return "train";
+  if (entry.length === 1 && entry[0]!.type === "Gradcheck") return "gradcheck";
   return "other";
 }
 
-/** Reads the lexer's tokens of the text before the cursor, comments and strings included, so neither is mistaken for code. */
-function contextOf(prefix: string): Context {
+function scan(text: string): Scan {
+  const all = lex(text);
+  const result: Scan = { all, code: [], ends: [], block: [undefined], entryStart: [0], parens: [0] };
   const blocks: Block[] = [];
-  let entry: Word[] = [];
+  let entryStart = 0;
   let parens = 0;
   let end = 0;
-  let quoted = false;
-  for (const token of lex(prefix)) {
-    const image = prefix.slice(token.span.start, token.span.end);
-    const newLine = /[\r\n]/.test(prefix.slice(end, token.span.start));
+  for (const token of all) {
+    const newLine = /[\r\n]/.test(text.slice(end, token.span.start));
     end = token.span.end;
-    quoted = token.span.end === prefix.length && isOpen(token.type, image);
     if (token.type === "LineComment" || token.type === "BlockComment") continue;
-    if (newLine && parens === 0) entry = [];
-    const settings = blocks[blocks.length - 1] === "train" || blocks[blocks.length - 1] === "gradcheck";
+    const word = { type: token.type, text: text.slice(token.span.start, token.span.end) };
+    const index = result.code.length;
+    result.code.push(word);
+    result.ends.push(token.span.end);
+    if (newLine && parens === 0) entryStart = index;
+    const block = blocks[blocks.length - 1];
     if (token.type === "LCurly") {
-      blocks.push(blockOpenedBy(entry));
-      entry = [];
+      blocks.push(blockOpenedBy(result.code.slice(entryStart, Math.min(index, entryStart + entryWindow))));
+      entryStart = index + 1;
       parens = 0;
     } else if (token.type === "RCurly") {
       blocks.pop();
-      entry = [];
+      entryStart = index + 1;
       parens = 0;
-    } else if (token.type === "Semicolon" || (token.type === "Comma" && settings && parens === 0)) {
-      entry = [];
-    } else {
-      if (token.type === "LParen") parens++;
-      else if (token.type === "RParen") parens = Math.max(0, parens - 1);
-      entry.push({ type: token.type, text: image, newLine });
-    }
+    } else if (token.type === "Semicolon" || (token.type === "Comma" && parens === 0 && (block === "train" || block === "gradcheck"))) {
+      entryStart = index + 1;
+    } else if (token.type === "LParen") parens++;
+    else if (token.type === "RParen") parens = Math.max(0, parens - 1);
+    result.block.push(blocks[blocks.length - 1]);
+    result.entryStart.push(entryStart);
+    result.parens.push(parens);
   }
-  if (/[\r\n]/.test(prefix.slice(end)) && parens === 0) entry = [];
-  return { quoted, blocks, entry };
+  return result;
+}
+
+/** How many of `ends` are at most `offset`. */
+function countUpTo(ends: number[], offset: number): number {
+  let low = 0, high = ends.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (ends[mid]! <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function contextOf(document: IdeDocument, offset: number): Context {
+  let found = scans.get(document);
+  if (!found) scans.set(document, (found = scan(document.text)));
+  const { all, code, ends } = found;
+  // the token that starts before the cursor and reaches it: the cursor is inside it when it is an open or unfinished comment or string
+  let low = 0, high = all.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (all[mid]!.span.start < offset) low = mid + 1;
+    else high = mid;
+  }
+  const around = all[low - 1];
+  const image = around ? document.text.slice(around.span.start, around.span.end) : "";
+  const quoted = !!around && quotable.has(around.type)
+    && (around.span.end > offset || (around.span.end === offset && isOpen(around.type, image)));
+  const k = countUpTo(ends, offset);
+  const brokenLine = /[\r\n]/.test(document.text.slice(k > 0 ? ends[k - 1]! : 0, offset));
+  const start = brokenLine && found.parens[k] === 0 ? k : Math.max(found.entryStart[k]!, k - entryWindow);
+  return { quoted, block: found.block[k], entry: code.slice(start, k) };
 }
 
 /** The innermost call left open in the entry: its callee and the tokens of the argument being written. */
@@ -194,12 +250,12 @@ function settingItems(block: "train" | "gradcheck", entry: Word[]): CompletionEn
 export function completion(document: IdeDocument, offset: number): CompletionList {
   const text = document.text;
   const span = wordSpan(text, offset);
-  const context = contextOf(text.slice(0, span.start));
+  const context = contextOf(document, span.start);
   if (context.quoted) return { span, items: [] };
   const network = networkAt(document, offset);
   const call = callItems(context.entry, network, span.start);
   if (call) return { span, items: call };
-  const block = context.blocks[context.blocks.length - 1];
+  const block = context.block;
   if (block === "train" || block === "gradcheck") return { span, items: settingItems(block, context.entry) };
   const items = entryContext(context.entry, network, span.start);
   if (items) return { span, items };

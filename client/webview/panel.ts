@@ -12,6 +12,7 @@ import { historyToCsv } from "./csv";
 import { DecisionMap } from "./decision-map";
 import { formatNumber, h } from "./dom";
 import { GradcheckTable } from "./gradcheck-table";
+import { MetricsCard } from "./metrics-card";
 import { NetworkDiagram } from "./network-diagram";
 import { PredictionsTable } from "./predictions-table";
 import { RunEndCard } from "./run-end";
@@ -47,6 +48,7 @@ export class Panel {
   private readonly gradcheck: GradcheckTable;
   private readonly network: NetworkDiagram;
   private readonly runEnd: RunEndCard;
+  private readonly metrics: MetricsCard;
   private readonly predictions: PredictionsTable;
   private readonly empty: HTMLElement;
 
@@ -68,6 +70,7 @@ export class Panel {
     this.network = new NetworkDiagram(reveal);
     this.runEnd = new RunEndCard({ save: () => host.post({ type: "saveModel" }), export: (to) => host.post({ type: "exportModel", to }) });
     this.predictions = new PredictionsTable();
+    this.metrics = new MetricsCard();
     this.empty = h("p", { className: "empty", text: "Train a network (the Train code lens above a network) to see its curves here." });
     root.append(
       this.toolbar.element,
@@ -75,7 +78,7 @@ export class Panel {
       h(
         "div",
         { className: "cards" },
-        this.runEnd.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card, this.network.card,
+        this.runEnd.card, this.metrics.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card, this.network.card,
       ),
     );
     this.toolbar.show(this.view);
@@ -118,6 +121,7 @@ export class Panel {
     if (parts.has("status")) {
       this.renderStatus();
       this.runEnd.render(this.state);
+      this.metrics.render(this.state.report);
     }
     if (parts.has("predictions")) this.predictions.render(this.state.predictions);
     if (parts.has("charts")) this.renderCharts();

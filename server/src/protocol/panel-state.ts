@@ -37,6 +37,7 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
       if (params.history) state.history = params.history;
       if (params.gradcheck) state.gradcheck = params.gradcheck;
       if (params.grid) state.grid = params.grid;
+      if (params.report) state.report = params.report;
       return state;
     }
     case "restore":

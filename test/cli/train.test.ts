@@ -42,7 +42,11 @@ describe("nnet train", () => {
     expect(result.stdout).not.toContain("\r");
     const lines = result.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^epoch  1\/40  loss \d\.\d+  accuracy \d+\.\d%  val loss \d\.\d+  val accuracy \d+\.\d%$/);
-    expect(lines[lines.length - 1]).toMatch(/^trained spiral: epoch 40\/40 /);
+    const trained = lines.findIndex((line) => /^trained spiral: epoch 40\/40 /.test(line));
+    expect(trained).toBeGreaterThan(0);
+    // then the run's metrics, the closing table
+    expect(lines.slice(trained + 1, trained + 4)).toEqual(["", "metrics on the validation split:", expect.stringMatching(/^accuracy \d+\.\d%  macro F1 \d\.\d{3}$/)]);
+    expect(lines[lines.length - 1]).toMatch(/^1\s+\d+\s+\d+$/);
   });
 
   it("draws a \\r-updated bar on a terminal", () => {

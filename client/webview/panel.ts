@@ -12,6 +12,7 @@ import { historyToCsv } from "./csv";
 import { DecisionMap } from "./decision-map";
 import { formatNumber, h } from "./dom";
 import { GradcheckTable } from "./gradcheck-table";
+import { MetricsCard } from "./metrics-card";
 import { NetworkDiagram } from "./network-diagram";
 import { PredictionsTable } from "./predictions-table";
 import { CompareCard } from "./compare-card";
@@ -50,6 +51,7 @@ export class Panel {
   private readonly gradcheck: GradcheckTable;
   private readonly network: NetworkDiagram;
   private readonly runEnd: RunEndCard;
+  private readonly metrics: MetricsCard;
   private readonly predictions: PredictionsTable;
   private readonly runs: RunsCard;
   private readonly replay: ReplayCard;
@@ -81,6 +83,7 @@ export class Panel {
     });
     this.compare = new CompareCard((name, title) => this.pngButton(name, title));
     this.replay = new ReplayCard(() => this.schedule("status", "grid"));
+    this.metrics = new MetricsCard();
     this.empty = h("p", { className: "empty", text: "Train a network (the Train code lens above a network) to see its curves here." });
     root.append(
       this.toolbar.element,
@@ -88,7 +91,7 @@ export class Panel {
       h(
         "div",
         { className: "cards" },
-        this.runEnd.card, this.replay.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card,
+        this.runEnd.card, this.metrics.card, this.replay.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card,
         this.runs.card, this.compare.card, this.network.card,
       ),
     );
@@ -134,6 +137,7 @@ export class Panel {
       this.renderStatus();
       this.runEnd.render(this.state);
       this.replay.render(this.state);
+      this.metrics.render(this.state.report);
     }
     if (parts.has("predictions")) this.predictions.render(this.state.predictions);
     if (parts.has("charts")) this.renderCharts();

@@ -153,6 +153,10 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
     expect(finished.status).toBe("cancelled");
     expect(finished.history?.length).toBe(progress.length);
     expect(progress.length).toBeGreaterThan(0);
+    // a stopped run reports the metrics of the weights it stopped with, on all 120 rows (no validation split)
+    expect(finished.report).toMatchObject({ part: "training", kind: "classes", names: ["0", "1"] });
+    const confusion = finished.report?.kind === "classes" ? finished.report.report.confusion : [];
+    expect(confusion.flat().reduce((a, b) => a + b, 0)).toBe(120);
     const hover = await client.connection.sendRequest<Hover | null>("textDocument/hover", {
       textDocument: { uri }, position: positionOf(text, text.indexOf("h1:") + 1),
     });

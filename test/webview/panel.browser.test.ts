@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { HostMessage, WebviewMessage } from "../../server/src/protocol";
 import { validateWebviewMessage } from "../../server/src/protocol";
+import { runMetrics } from "../../server/src/engine/index";
 import { decisionGrid, epochMetrics, gradcheckReport, runMessage, summary } from "./fixtures";
 import { repoRoot, startHarnessServer, type HarnessServer } from "./server";
 
@@ -145,6 +146,36 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect(rows[2]).toMatchObject({ color: dark.fail, beyond: true });
     expect(rows[3].kinks).toBe("⚠ 2");
     expect(await evaluate("document.querySelector('.status').textContent")).toMatch(/^Training of circle completed/);
+  });
+
+  it("shows the run's metrics: per-class figures and the confusion matrix under the class labels, or the outputs' errors", async () => {
+    // three classes, six examples: outputs × n and one-hot targets × n, as the engine lays them out
+    const outputs = { rows: 3, cols: 6, data: Float64Array.from([0.8, 0.1, 0.2, 0.6, 0.1, 0.2, 0.1, 0.7, 0.7, 0.3, 0.1, 0.1, 0.1, 0.2, 0.1, 0.1, 0.8, 0.7]) };
+    const targets = { rows: 3, cols: 6, data: Float64Array.from([1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1]) };
+    const report = { ...runMetrics("classes", outputs, targets, "validation"), names: ["setosa", "<b>versicolor</b>", "virginica"] };
+    await send({ type: "done", params: { jobId: "job-1", uri: "file:///w/iris.nnet", network: "iris", kind: "train", status: "completed", report } });
+    await evaluate("harness.frame()");
+    const shown = await evaluate<{ part: string; perClass: string[][]; confusion: string[][]; bold: number }>(`(() => {
+      const rows = (selector) => [...document.querySelectorAll(selector + " tr")].map((tr) => [...tr.children].map((cell) => cell.textContent));
+      return { part: document.querySelector(".metrics-part").textContent, perClass: rows("table.per-class"), confusion: rows("table.confusion"),
+        bold: document.querySelectorAll(".metrics-card b").length };
+    })()`);
+    expect(shown.part).toBe("On the validation split.");
+    expect(shown.perClass).toEqual([
+      ["class", "precision", "recall", "F1", "support"],
+      ["setosa", "1.000", "1.000", "1.000", "2"],
+      ["<b>versicolor</b>", "1.000", "1.000", "1.000", "2"],
+      ["virginica", "1.000", "1.000", "1.000", "2"],
+    ]);
+    expect(shown.confusion).toEqual([["", "setosa", "<b>versicolor</b>", "virginica"], ["setosa", "2", "0", "0"], ["<b>versicolor</b>", "0", "2", "0"], ["virginica", "0", "0", "2"]]);
+    expect(shown.bold).toBe(0);
+    const values = { ...runMetrics("values", { rows: 2, cols: 2, data: Float64Array.from([1, 2, 3, 5]) }, { rows: 2, cols: 2, data: Float64Array.from([1, 3, 3, 3]) }, "training"), names: ["price", "rent"] };
+    await send({ type: "done", params: { jobId: "job-1", uri: "file:///w/h.nnet", network: "h", kind: "train", status: "completed", report: values } });
+    await evaluate("harness.frame()");
+    const errors = await evaluate<string[][]>(`[...document.querySelectorAll("table.per-output tr")].map((tr) => [...tr.children].map((cell) => cell.textContent))`);
+    // price: |1−1|, |2−3| → MAE 0.5, RMSE √0.5; rent: 0 and 2 → MAE 1, RMSE √2; R² of price 1 − 1/2, rent's targets are constant
+    expect(errors).toEqual([["output", "MAE", "RMSE", "R²"], ["price", "0.500", "0.707", "0.500"], ["rent", "1.000", "1.414", "n/a"], ["all", "0.750", "1.118", "n/a"]]);
+    expect(await evaluate("document.querySelector('.metrics-part').textContent")).toBe("On the training data (the run has no validation split).");
   });
 
   it("posts revealLayer when a gradient-check row is clicked", async () => {

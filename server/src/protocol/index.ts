@@ -7,8 +7,12 @@
 export type { LayerStats, EpochMetrics, DecisionGrid } from "../engine/index";
 import type { SpecLayerSummary } from "../model/index";
 import type {
-  DecisionGrid, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow,
+  DecisionGrid, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow, RunMetrics,
 } from "../engine/index";
+export type { RunMetrics, ClassificationReport } from "../engine/index";
+
+/** A run's metrics as the engine computes them, with the class labels or the outputs' names. */
+export type RunReport = RunMetrics & { names: string[] };
 
 /** A gradient-check row as shown to users: the engine's row without its internal figures. */
 export type GradcheckRow = Omit<EngineGradcheckRow, "maxRelErrorAwayFromKinks">;
@@ -294,6 +298,8 @@ export interface DoneParams {
   history?: EpochMetrics[];
   gradcheck?: GradcheckReport;
   grid?: DecisionGrid;
+  /** train: per-class or per-output metrics on the validation split, or the training data without one */
+  report?: RunReport;
 }
 
 export { replayGrids } from "./panel-state-limits";
@@ -345,11 +351,12 @@ export interface PanelState {
   runs?: HistoryRun[];
   /** ids of the runs overlaid */
   selected?: string[];
+  report?: RunReport;
 }
 
 export {
   validateWebviewMessage, validateHostMessage, validatePanelState, validateEpochMetrics,
-  validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, validatePredictResult, messageLimits,
+  validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, validatePredictResult, validateRunReport, messageLimits,
 } from "./validate";
 export { validateSaveModelParams, validatePredictParams, validateExportParams, validateModelSummaryParams } from "./validate-requests";
 export { applyHostMessage, emptyPanelState } from "./panel-state";

@@ -60,6 +60,7 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
         const last = state.history[state.history.length - 1];
         if (last) keepGrid(state, last.epoch, params.grid);
       }
+      if (params.report) state.report = params.report;
       return state;
     }
     case "restore":

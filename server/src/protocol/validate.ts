@@ -6,10 +6,11 @@
  */
 import type {
   DecisionGrid, DoneParams, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
-  JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, PredictionRow, PredictResult, WebviewMessage,
+  JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, PredictionRow, PredictResult, RunReport, WebviewMessage,
 } from "./index";
 import { validateHistoryRun } from "./validate-runs";
 import { replayGrids } from "./panel-state-limits";
+import type { ClassificationReport, ClassMetrics, OutputErrors, RegressionReport } from "../engine/index";
 
 /** Bounds on what a well-behaved panel sends; anything larger is refused. */
 export const messageLimits = {
@@ -24,6 +25,8 @@ export const messageLimits = {
   predictions: 10_000,
   path: 4_096,
   runs: 1_000,
+  /** classes, labels or outputs of a run's metrics */
+  classes: 4_096,
 } as const;
 
 export type Check<T> = (value: unknown) => T | undefined;
@@ -134,15 +137,41 @@ export const validateNetworkSummary: Check<NetworkSummary> = shape<NetworkSummar
   network: name, loss: name, layers: list(layerSummary, messageLimits.layers), totalParams: count,
 });
 
+const classMetrics = shape<ClassMetrics>({ precision: metric, recall: metric, f1: metric, support: count });
+const classReport = shape<ClassificationReport>({
+  accuracy: metric, confusion: list(list(count, messageLimits.classes), messageLimits.classes), perClass: list(classMetrics, messageLimits.classes), macroF1: metric,
+});
+const outputErrors = { mae: metric, rmse: metric, r2: metric };
+const regressionReport = shape<RegressionReport>({ ...outputErrors, perOutput: list(shape<OutputErrors>(outputErrors), messageLimits.classes) });
+
+/** A run's metrics: the kind decides which report it carries. */
+export const validateRunReport: Check<RunReport> = (value) => {
+  if (!isRecord(value)) return undefined;
+  const part = oneOf("validation", "training")(value.part);
+  const names = list(name, messageLimits.classes)(value.names);
+  if (!part || !names) return undefined;
+  if (value.kind === "classes") {
+    const report = classReport(value.report);
+    return report && { part, names, kind: "classes", report };
+  }
+  if (value.kind === "labels") {
+    const perLabel = list(classReport, messageLimits.classes)(value.perLabel);
+    return perLabel && { part, names, kind: "labels", perLabel };
+  }
+  if (value.kind !== "values") return undefined;
+  const report = regressionReport(value.report);
+  return report && { part, names, kind: "values", report };
+};
+
 const history = list(validateEpochMetrics, messageLimits.history);
 
 const doneParams = shape<DoneParams>(
   {
     jobId: name, uri, network: name, kind: jobKind, status: doneStatus,
     message: text(messageLimits.message), line: count, history,
-    gradcheck: validateGradcheckReport, grid: validateDecisionGrid,
+    gradcheck: validateGradcheckReport, grid: validateDecisionGrid, report: validateRunReport,
   },
-  ["message", "line", "history", "gradcheck", "grid"],
+  ["message", "line", "history", "gradcheck", "grid", "report"],
 );
 
 const predictionRow = shape<PredictionRow>(
@@ -164,11 +193,11 @@ export const validatePanelState: Check<PanelState> = shape<PanelState>(
   {
     uri, network: name, kind: jobKind, epochs: count, summary: validateNetworkSummary, history,
     grid: validateDecisionGrid, gradcheck: validateGradcheckReport, status: doneStatus,
-    message: text(messageLimits.message), predictions: validatePredictResult,
+    message: text(messageLimits.message), predictions: validatePredictResult, report: validateRunReport,
     runs: (value) => list(validateHistoryRun, messageLimits.runs)(value), selected: list(name, messageLimits.runs),
     grids: list(shape({ epoch: count, grid: validateDecisionGrid }), 2 * replayGrids),
   },
-  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions", "runs", "selected", "grids"],
+  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions", "report", "runs", "selected", "grids"],
 );
 
 const pngDataUrl: Check<string> = (value) => {

@@ -7,7 +7,7 @@ import {
   applyHostMessage, emptyPanelState, type HostMessage, type PanelState, type WebviewMessage,
 } from "../../server/src/protocol";
 import { LineChart } from "./chart";
-import { accuracyChart, gradientChart, gradientNote, lossChart, type ViewSettings } from "./chart-data";
+import { accuracyChart, gradientChart, gradientNote, learningRateChart, lossChart, type ViewSettings } from "./chart-data";
 import { historyToCsv } from "./csv";
 import { DecisionMap } from "./decision-map";
 import { formatNumber, h } from "./dom";
@@ -43,6 +43,7 @@ export class Panel {
   private readonly loss: LineChart;
   private readonly accuracy: LineChart;
   private readonly gradients: LineChart;
+  private readonly learningRate: LineChart;
   private readonly decision: DecisionMap;
   private readonly gradcheck: GradcheckTable;
   private readonly network: NetworkDiagram;
@@ -63,6 +64,7 @@ export class Panel {
     this.loss = new LineChart("loss", "Loss", [this.pngButton("loss", "Loss")]);
     this.accuracy = new LineChart("accuracy", "Accuracy", [this.pngButton("accuracy", "Accuracy")]);
     this.gradients = new LineChart("gradients", "Gradient norms ‖∂C/∂W‖ per layer", [this.pngButton("gradients", "Gradient norms")]);
+    this.learningRate = new LineChart("learning-rate", "Learning rate per epoch", [this.pngButton("learning-rate", "Learning rate")]);
     this.decision = new DecisionMap([this.pngButton("decision", "Decision boundary")]);
     this.gradcheck = new GradcheckTable(reveal);
     this.network = new NetworkDiagram(reveal);
@@ -75,7 +77,7 @@ export class Panel {
       h(
         "div",
         { className: "cards" },
-        this.runEnd.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card, this.network.card,
+        this.runEnd.card, this.predictions.card, this.loss.card, this.accuracy.card, this.learningRate.card, this.gradients.card, this.decision.card, this.gradcheck.card, this.network.card,
       ),
     );
     this.toolbar.show(this.view);
@@ -134,6 +136,7 @@ export class Panel {
     this.loss.setVisible(history.length > 0);
     if (history.length === 0) {
       this.accuracy.setVisible(false);
+      this.learningRate.setVisible(false);
       this.gradients.setVisible(false);
       return;
     }
@@ -142,6 +145,9 @@ export class Panel {
     const accuracy = accuracyChart(history, this.view, this.palette);
     this.accuracy.setVisible(!!accuracy);
     if (accuracy) this.accuracy.draw(accuracy.spec, accuracy.data, this.palette, this.generation);
+    const rate = learningRateChart(history, this.palette);
+    this.learningRate.setVisible(!!rate);
+    if (rate) this.learningRate.draw(rate.spec, rate.data, this.palette, this.generation);
     const gradients = gradientChart(history, this.palette);
     this.gradients.setVisible(!!gradients);
     if (gradients) this.gradients.draw(gradients.spec, gradients.data, this.palette, this.generation);
@@ -176,7 +182,7 @@ export class Panel {
   }
 
   private chart(name: string): LineChart | undefined {
-    return [this.loss, this.accuracy, this.gradients].find((chart) => chart.name === name);
+    return [this.loss, this.accuracy, this.learningRate, this.gradients].find((chart) => chart.name === name);
   }
 
   /** Saves at once, e.g. when VS Code is about to hide (and so destroy) the page. */

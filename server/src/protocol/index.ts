@@ -7,7 +7,7 @@
 export type { LayerStats, EpochMetrics, DecisionGrid } from "../engine/index";
 import type { SpecLayerSummary } from "../model/index";
 import type {
-  DecisionGrid, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow,
+  DecisionGrid, EarlyStop, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow,
 } from "../engine/index";
 
 /** A gradient-check row as shown to users: the engine's row without its internal figures. */
@@ -190,6 +190,8 @@ export interface DoneParams {
   history?: EpochMetrics[];
   gradcheck?: GradcheckReport;
   grid?: DecisionGrid;
+  /** a training run that stop_early ended: where, why, and the epoch whose weights it kept */
+  stopped?: EarlyStop;
 }
 
 /** Extension host → webview. */
@@ -224,9 +226,11 @@ export interface PanelState {
   gradcheck?: GradcheckReport;
   status?: DoneParams["status"];
   message?: string;
+  stopped?: EarlyStop;
   predictions?: PredictResult;
 }
 
+export type { EarlyStop };
 export {
   validateWebviewMessage, validateHostMessage, validatePanelState, validateEpochMetrics,
   validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, validatePredictResult, messageLimits,

@@ -37,6 +37,8 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
       if (params.history) state.history = params.history;
       if (params.gradcheck) state.gradcheck = params.gradcheck;
       if (params.grid) state.grid = params.grid;
+      if (params.stopped) state.stopped = params.stopped;
+      else delete state.stopped;
       return state;
     }
     case "restore":

@@ -5,7 +5,7 @@
  * returns the typed value, rebuilt from known fields only, or undefined.
  */
 import type {
-  DecisionGrid, DoneParams, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
+  DecisionGrid, DoneParams, EarlyStop, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
   JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, PredictionRow, PredictResult, WebviewMessage,
 } from "./index";
 
@@ -131,13 +131,18 @@ export const validateNetworkSummary: Check<NetworkSummary> = shape<NetworkSummar
 
 const history = list(validateEpochMetrics, messageLimits.history);
 
+const stopped = shape<EarlyStop>({
+  epoch: count, bestEpoch: count, monitor: oneOf("loss", "val_loss", "val_accuracy"), best: metric, patience: count, minDelta: metric,
+  reason: text(messageLimits.message),
+});
+
 const doneParams = shape<DoneParams>(
   {
     jobId: name, uri, network: name, kind: jobKind, status: doneStatus,
     message: text(messageLimits.message), line: count, history,
-    gradcheck: validateGradcheckReport, grid: validateDecisionGrid,
+    gradcheck: validateGradcheckReport, grid: validateDecisionGrid, stopped,
   },
-  ["message", "line", "history", "gradcheck", "grid"],
+  ["message", "line", "history", "gradcheck", "grid", "stopped"],
 );
 
 const predictionRow = shape<PredictionRow>(
@@ -159,9 +164,9 @@ export const validatePanelState: Check<PanelState> = shape<PanelState>(
   {
     uri, network: name, kind: jobKind, epochs: count, summary: validateNetworkSummary, history,
     grid: validateDecisionGrid, gradcheck: validateGradcheckReport, status: doneStatus,
-    message: text(messageLimits.message), predictions: validatePredictResult,
+    message: text(messageLimits.message), stopped, predictions: validatePredictResult,
   },
-  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions"],
+  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "stopped", "predictions"],
 );
 
 const pngDataUrl: Check<string> = (value) => {

@@ -226,6 +226,7 @@ export class TrainingRunner {
     return {
       ...base, status: outcome.status, history: run.history,
       ...(result.gradcheck ? { gradcheck: result.gradcheck.report } : {}), ...(result.grid ? { grid: result.grid } : {}),
+      ...(result.stopped ? { stopped: result.stopped } : {}),
     };
   }
 }

@@ -65,6 +65,10 @@ describe("stop_early", () => {
     const evaluated = JSON.parse(nnet(dir, "evaluate", "over.nnetmodel", "--json").stdout) as { loss: number };
     expect(Math.abs(evaluated.loss - lowest.valLoss)).toBeLessThan(1e-12 * lowest.valLoss);
 
+    const summary = nnet(dir, "summary", "over.nnetmodel");
+    expect(summary.stdout).toContain(`trained: ${lowest.epoch} epochs with adam (lr 0.01), batch 8`);
+    expect(summary.stdout).toContain(`stopped early at epoch ${stopped.epoch}: ${stopped.reason}`);
+
     const text = nnet(dir, "train", "over.nnet");
     expect(text.stdout).toContain(`stopped early at epoch ${stopped.epoch}/3000: ${stopped.reason}`);
     expect(text.stdout).toContain(`trained overfit: epoch ${String(lowest.epoch).padStart(4)}/3000`);

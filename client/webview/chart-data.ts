@@ -70,6 +70,14 @@ export function accuracyChart(history: EpochMetrics[], view: ViewSettings, palet
   return curves.length > 0 ? curvesChart(history, curves, view.smoothing, false, [0, 1]) : undefined;
 }
 
+/** The schedule's η per epoch; undefined when the rate never changes (no schedule: nothing to see). */
+export function learningRateChart(history: EpochMetrics[], palette: Palette): Chart | undefined {
+  const rates = history.map((m) => finiteOrNull(m.lr));
+  const first = rates.find((r) => r !== null);
+  if (first === undefined || rates.every((r) => r === null || r === first)) return undefined;
+  return curvesChart(history, [{ label: "learning rate η", color: palette.train, raw: rates }], 0, false);
+}
+
 /**
  * ‖∂C/∂W‖ per layer on a log axis: a vanishing gradient is a curve sinking
  * decades below the others, an exploding one a curve climbing away (backprop §5).

@@ -7,7 +7,7 @@ import {
   applyHostMessage, emptyPanelState, type HostMessage, type PanelState, type WebviewMessage,
 } from "../../server/src/protocol";
 import { LineChart } from "./chart";
-import { accuracyChart, accuracyTitle, gradientChart, gradientNote, lossChart, type ViewSettings } from "./chart-data";
+import { accuracyChart, accuracyTitle, gradientChart, gradientNote, learningRateChart, lossChart, type ViewSettings } from "./chart-data";
 import { historyToCsv } from "./csv";
 import { DecisionMap } from "./decision-map";
 import { formatNumber, h } from "./dom";
@@ -47,6 +47,7 @@ export class Panel {
   private readonly loss: LineChart;
   private readonly accuracy: LineChart;
   private readonly gradients: LineChart;
+  private readonly learningRate: LineChart;
   private readonly decision: DecisionMap;
   private readonly gradcheck: GradcheckTable;
   private readonly network: NetworkDiagram;
@@ -71,6 +72,7 @@ export class Panel {
     this.loss = new LineChart("loss", "Loss", [this.pngButton("loss", "Loss")]);
     this.accuracy = new LineChart("accuracy", "Accuracy", [this.pngButton("accuracy", "Accuracy")]);
     this.gradients = new LineChart("gradients", "Gradient norms ‖∂C/∂W‖ per layer", [this.pngButton("gradients", "Gradient norms")]);
+    this.learningRate = new LineChart("learning-rate", "Learning rate per epoch", [this.pngButton("learning-rate", "Learning rate")]);
     this.decision = new DecisionMap([this.pngButton("decision", "Decision boundary")]);
     this.gradcheck = new GradcheckTable(reveal);
     this.network = new NetworkDiagram(reveal);
@@ -91,7 +93,7 @@ export class Panel {
       h(
         "div",
         { className: "cards" },
-        this.runEnd.card, this.metrics.card, this.replay.card, this.predictions.card, this.loss.card, this.accuracy.card, this.gradients.card, this.decision.card, this.gradcheck.card,
+        this.runEnd.card, this.metrics.card, this.replay.card, this.predictions.card, this.loss.card, this.accuracy.card, this.learningRate.card, this.gradients.card, this.decision.card, this.gradcheck.card,
         this.runs.card, this.compare.card, this.network.card,
       ),
     );
@@ -158,6 +160,7 @@ export class Panel {
     this.loss.setVisible(history.length > 0);
     if (history.length === 0) {
       this.accuracy.setVisible(false);
+      this.learningRate.setVisible(false);
       this.gradients.setVisible(false);
       return;
     }
@@ -167,6 +170,9 @@ export class Panel {
     this.accuracy.setTitle(accuracyTitle(this.state.summary));
     this.accuracy.setVisible(!!accuracy);
     if (accuracy) this.accuracy.draw(accuracy.spec, accuracy.data, this.palette, this.generation);
+    const rate = learningRateChart(history, this.palette);
+    this.learningRate.setVisible(!!rate);
+    if (rate) this.learningRate.draw(rate.spec, rate.data, this.palette, this.generation);
     const gradients = gradientChart(history, this.palette);
     this.gradients.setVisible(!!gradients);
     if (gradients) this.gradients.draw(gradients.spec, gradients.data, this.palette, this.generation);
@@ -208,7 +214,7 @@ export class Panel {
   }
 
   private chart(name: string): LineChart | undefined {
-    return [this.loss, this.accuracy, this.gradients, ...this.compare.charts].find((chart) => chart.name === name);
+    return [this.loss, this.accuracy, this.learningRate, this.gradients, ...this.compare.charts].find((chart) => chart.name === name);
   }
 
   /** Saves at once, e.g. when VS Code is about to hide (and so destroy) the page. */

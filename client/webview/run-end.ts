@@ -10,6 +10,7 @@ export interface RunEndEvents {
 export class RunEndCard {
   readonly card: HTMLElement;
   private readonly summary: HTMLElement;
+  private readonly stopped: HTMLElement;
 
   constructor(events: RunEndEvents) {
     const button = (className: string, text: string, title: string, act: () => void): HTMLButtonElement => {
@@ -18,10 +19,12 @@ export class RunEndCard {
       return element;
     };
     this.summary = h("p", { className: "run-end-summary" });
+    this.stopped = h("p", { className: "run-end-stopped" });
     this.card = h(
       "section",
       { className: "card run-end-card" },
       h("header", { className: "card-header" }, h("h2", { text: "Trained model" })),
+      this.stopped,
       this.summary,
       h(
         "div",
@@ -40,6 +43,10 @@ export class RunEndCard {
     const ended = state.kind === "train" && (state.status === "completed" || state.status === "cancelled") && last !== undefined;
     this.card.hidden = !ended;
     if (!ended) return;
-    this.summary.textContent = `${state.network ?? "The network"} after epoch ${last.epoch}${state.status === "cancelled" ? " (stopped)" : ""}: save it to predict later, or export it.`;
+    const stop = state.stopped;
+    this.stopped.hidden = !stop;
+    this.stopped.textContent = stop ? `Stopped early at epoch ${stop.epoch}: ${stop.reason}.` : "";
+    const epoch = stop ? stop.bestEpoch : last.epoch;
+    this.summary.textContent = `${state.network ?? "The network"} after epoch ${epoch}${state.status === "cancelled" ? " (stopped)" : ""}: save it to predict later, or export it.`;
   }
 }

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readModelFile } from "../../server/src/training/index";
-import { buildBundles, jsonLines, removeWorkspaces, runCli, workspace, type CliResult } from "../training/helpers";
+import { buildBundles, jsonLines, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 
 let cli = "";
 beforeAll(async () => {
@@ -64,6 +64,10 @@ describe("stop_early", () => {
     // the saved weights are the best epoch's: evaluating them on the validation split gives its loss again
     const evaluated = JSON.parse(nnet(dir, "evaluate", "over.nnetmodel", "--json").stdout) as { loss: number };
     expect(Math.abs(evaluated.loss - lowest.valLoss)).toBeLessThan(1e-12 * lowest.valLoss);
+
+    const summary = nnet(dir, "summary", "over.nnetmodel");
+    expect(summary.stdout).toContain(`trained: ${lowest.epoch} epochs with adam (lr 0.01), batch 8`);
+    expect(summary.stdout).toContain(`stopped early at epoch ${stopped.epoch}: ${stopped.reason}`);
 
     const text = nnet(dir, "train", "over.nnet");
     expect(text.stdout).toContain(`stopped early at epoch ${stopped.epoch}/3000: ${stopped.reason}`);
@@ -147,5 +151,65 @@ describe("the optimizers' state through the model file", () => {
     const summary = nnet(dir, "summary", "m.nnetmodel");
     expect(summary.code).toBe(2);
     expect(summary.stderr).toContain("optimizer.optimizer is not one of sgd, adam, adamw, rmsprop");
+  });
+});
+
+describe("examples/iris-scheduled.nnet", () => {
+  it("warms up, follows the cosine, stops early, and ends with a lower validation loss than examples/iris.nnet", () => {
+    const done = (file: string) => jsonLines(nnet(root, "train", "--json", file).stdout).filter((e) => e.event !== "error");
+    const scheduled = done("examples/iris-scheduled.nnet");
+    const plain = done("examples/iris.nnet").find((e) => e.event === "done") as { valLoss: number };
+    const end = scheduled.find((e) => e.event === "done") as { valLoss: number; stopped?: Stopped };
+    const rates = scheduled.filter((e) => e.event === "epoch").map((e) => e.lr as number);
+    expect(rates.slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6].map((e) => (e === 6 ? 0.01 : (0.01 * e) / 6)));
+    expect(rates[7]!).toBeLessThan(rates[6]!);
+    expect(end.stopped?.epoch).toBeLessThan(200);
+    console.log(`[iris-scheduled] stopped at epoch ${end.stopped?.epoch}, best ${end.stopped?.bestEpoch}: val loss ${end.valLoss} against iris.nnet's ${plain.valLoss}`);
+    expect(end.valLoss).toBeLessThan(plain.valLoss);
+  });
+});
+
+// The header of a model file as JSON, and a writer that puts a changed one back (re-padded to 8 bytes).
+function rewriteModel(path: string, change: (header: Record<string, any>, tensor: (name: string) => Float64Array) => void): void {
+  const bytes = readFileSync(path);
+  const length = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + length).toString("utf8"));
+  const body = Buffer.from(bytes.subarray(8 + length));
+  const tensor = (name: string): Float64Array => {
+    const [begin, end] = header[name].data_offsets as [number, number];
+    return new Float64Array(body.buffer, body.byteOffset + begin, (end - begin) / 8);
+  };
+  change(header, tensor);
+  let text = JSON.stringify(header);
+  text += " ".repeat((8 - ((8 + Buffer.byteLength(text)) % 8)) % 8);
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(Buffer.byteLength(text)));
+  writeFileSync(path, Buffer.concat([size, Buffer.from(text, "utf8"), body]));
+}
+
+describe("model files from before sgd kept torch's momentum buffer", () => {
+  it("a file holding the velocity v = −η·buffer resumes to exactly the uninterrupted run", () => {
+    const dir = workspace({
+      "net.nnet": "network n {\n  input x: 2\n  layer h: dense 6 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data moons(samples: 60)\n  train { optimizer sgd(lr: 0.05, momentum: 0.9), epochs 6, batch 8 }\n}\n",
+    });
+    expect(nnet(dir, "train", "net.nnet", "--save", "whole.nnetmodel").code).toBe(0);
+    expect(nnet(dir, "train", "net.nnet", "--epochs", "3", "--save", "old.nnetmodel").code).toBe(0);
+    rewriteModel(join(dir, "old.nnetmodel"), (header, tensor) => {
+      const model = JSON.parse(header.__metadata__.model);
+      expect(model.optimizer.momentum).toBe("torch");
+      delete model.optimizer.momentum;
+      header.__metadata__.model = JSON.stringify(model);
+      for (const name of Object.keys(header).filter((key) => key.endsWith(".first"))) {
+        const values = tensor(name);
+        for (let i = 0; i < values.length; i++) values[i] = -0.05 * values[i];
+      }
+    });
+    const old = readModelFile(join(dir, "old.nnetmodel"));
+    expect(nnet(dir, "train", "net.nnet", "--resume", "old.nnetmodel", "--epochs", "3", "--save", "old.nnetmodel").code).toBe(0);
+    const whole = readModelFile(join(dir, "whole.nnetmodel"));
+    const resumed = readModelFile(join(dir, "old.nnetmodel"));
+    expect(old.optimizer!.layers[0]!.first.W.some((v) => v !== 0)).toBe(true);
+    // −(−η·buffer)/η rounds back to the buffer, or within an ulp of it
+    resumed.weights.layers.forEach((layer, l) => layer.W.forEach((w, i) => expect(Math.abs(w - whole.weights.layers[l]!.W[i]!)).toBeLessThan(1e-14)));
   });
 });

@@ -41,6 +41,16 @@ describe("Stepper", () => {
     });
   }
 
+  it("runs the same steps as train() under a schedule (rmsprop, step with warmup)", () => {
+    const ts: TrainSpec = { ...trainSpec({ name: "rmsprop", lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0.5 }), epochs: 3, schedule: { name: "step", every: 1, gamma: 0.5, warmup: 1 } };
+    const stepper = new Stepper({ spec, train: ts, data });
+    while (stepper.advance());
+    const reference = createNetwork(spec, { seed: ts.seed });
+    const { history } = train(reference, data, ts);
+    expect(history.map((m) => m.lr)).toEqual([0.005, 0.01, 0.005]);
+    expect(weightsOf(stepper.network)).toEqual(weightsOf(reference));
+  });
+
   it("holds computeGradients' numbers at the end of backward", () => {
     const ts = trainSpec({ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
     const stepper = new Stepper({ spec, train: ts, data });

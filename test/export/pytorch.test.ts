@@ -133,8 +133,21 @@ const multiLabelNet = `network tags {
 }
 `;
 
+const scheduledNet = (settings: string): string => `network scheduled {
+  input m: 4
+  layer h: dense 10 tanh
+  layer out: dense 3 softmax
+  loss cross_entropy
+  data iris
+  train { ${settings}, epochs 40, batch 16, validation 0.2, seed 9, l2 0.001 }
+}
+`;
+
 describe.skipIf(!hasTorch)("train.py replays the engine's training", () => {
   const cases: [string, string, string[]][] = [
+    ["rmsprop+momentum, cosine with warmup, --same-order", scheduledNet("optimizer rmsprop(lr: 0.01, rho: 0.9, momentum: 0.5), schedule cosine(min_lr: 1e-4, warmup: 2)"), ["--same-order"]],
+    ["adamw+l2, step, --same-order", scheduledNet("optimizer adamw(lr: 0.02, weight_decay: 0.1), schedule step(every: 2, gamma: 0.5)"), ["--same-order"]],
+    ["sgd nesterov, exponential, --same-order", scheduledNet("optimizer sgd(lr: 0.1, momentum: 0.9, nesterov: true), schedule exponential(gamma: 0.8)"), ["--same-order"]],
     ["sgd+momentum+l2 (add, concat), --same-order", sgdNet, ["--same-order"]],
     ["adam+l2 (softmax), --same-order", adamNet, ["--same-order"]],
     ["mse on softmax, elu, softplus, shuffle false (no order file)", unfusedNet, []],
@@ -152,9 +165,9 @@ describe.skipIf(!hasTorch)("train.py replays the engine's training", () => {
       expect(engine.length).toBe(5);
       let worst = 0;
       torch.forEach((e, i) => {
-        for (const key of ["loss", "valLoss", "accuracy", "valAccuracy"]) worst = Math.max(worst, relative(e[key], engine[i][key]));
+        for (const key of ["loss", "valLoss", "accuracy", "valAccuracy", "lr"]) worst = Math.max(worst, relative(e[key], engine[i][key]));
       });
-      console.log(`[pytorch export] ${name}: per-epoch losses over 5 epochs, max relative difference ${worst.toExponential(2)}`);
+      console.log(`[pytorch export] ${name}: per-epoch losses and learning rates over 5 epochs, max relative difference ${worst.toExponential(2)}`);
       expect(worst).toBeLessThan(1e-9);
     }, 120_000);
   }

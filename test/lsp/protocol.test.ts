@@ -180,6 +180,40 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
     expect((await done).status).toBe("cancelled");
   });
 
+  it("carries each epoch's learning rate and stop_early's stop over the job protocol", async () => {
+    const uri = "file:///stopping.nnet";
+    open(client, uri, `network overfit {
+  input x: 1
+  layer h: dense 48 tanh
+  layer out: dense 1
+  loss mse
+  data sine(samples: 40, noise: 0.4)
+  train {
+    optimizer adam(lr: 0.01)
+    schedule exponential(gamma: 0.99, warmup: 2)
+    stop_early(patience: 15)
+    epochs 3000
+    batch 8
+    validation 0.3
+    seed 2
+  }
+}
+`);
+    await client.diagnostics(uri);
+    const done = new Promise<DoneParams>((resolveWait) => client.connection.onNotification("nnet/done", (params: DoneParams) => {
+      if (params.uri === uri) resolveWait(params);
+    }));
+    await client.connection.sendRequest<JobStarted>("nnet/train", { uri });
+    const finished = await done;
+    expect(finished.status).toBe("completed");
+    const stopped = finished.stopped!;
+    expect(stopped).toMatchObject({ monitor: "val_loss", patience: 15, epoch: stopped.bestEpoch + 15 });
+    expect(stopped.epoch).toBeLessThan(3000);
+    const rates = finished.history!.map((m) => m.lr);
+    expect(rates.slice(0, 4)).toEqual([0.01 / 3, 0.02 / 3, 0.01, 0.01 * 0.99]);
+    expect(finished.history!.length).toBe(stopped.epoch);
+  });
+
   it("answers nnet/train on a document the server does not have with a clear error", async () => {
     await expect(client.connection.sendRequest("nnet/train", { uri: "file:///nowhere.nnet" })).rejects.toThrow(/not open/);
   });

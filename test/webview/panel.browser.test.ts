@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { HostMessage, WebviewMessage } from "../../server/src/protocol";
 import { validateWebviewMessage } from "../../server/src/protocol";
-import { runMetrics } from "../../server/src/engine/index";
+import { learningRateAt, runMetrics } from "../../server/src/engine/index";
 import { decisionGrid, epochMetrics, gradcheckReport, runMessage, summary } from "./fixtures";
 import { repoRoot, startHarnessServer, type HarnessServer } from "./server";
 
@@ -368,6 +368,22 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     }
     await send(runMessage(5));
     expect(await evaluate("document.querySelector('.run-end-card').hidden"), "a new run hides it until it ends").toBe(true);
+  });
+
+  it("plots the schedule's learning rate, and says where and why stop_early ended the run", async () => {
+    await send(...run(30));
+    expect((await chartData("learning-rate")).visible, "a constant rate (here: none reported) draws no chart").toBe(false);
+    const schedule = { name: "cosine", minLr: 1e-4, warmup: 5 } as const;
+    const scheduled = Array.from({ length: 60 }, (_, i): HostMessage => ({ type: "progress", metrics: { ...epochMetrics(i + 1), lr: learningRateAt(schedule, 0.01, i + 1, 100) } }));
+    await send(runMessage(100), ...scheduled);
+    expect(await chartData("learning-rate")).toMatchObject({ points: 60, series: 1, visible: true, log: "false" });
+    expect((await pixels(".chart-learning-rate canvas", dark.train)).matching).toBeGreaterThan(100);
+    const stopped = { epoch: 60, bestEpoch: 48, monitor: "val_loss", best: 0.081, patience: 12, minDelta: 0, reason: "val_loss did not improve for 12 epochs; kept the weights of epoch 48 (val_loss 0.081)" } as const;
+    await send({ type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", stopped } });
+    expect(await evaluate("document.querySelector('.run-end-stopped').textContent")).toBe(`Stopped early at epoch 60: ${stopped.reason}.`);
+    expect(await evaluate("document.querySelector('.run-end-summary').textContent")).toMatch(/^circle after epoch 48: save it/);
+    await send(...run(5), { type: "done", params: { jobId: "job-2", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed" } });
+    expect(await evaluate("document.querySelector('.run-end-stopped').hidden"), "a run that ran to its end says nothing of stopping").toBe(true);
   });
 
   it("shows predictions with the model's labels as text, and fits a 320 px panel", async () => {

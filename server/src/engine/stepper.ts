@@ -12,6 +12,7 @@ import { gatherExamples, transpose, allFinite, type Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { createNetwork } from "./network";
 import { createOptimizer, type Optimizer } from "./optimizers";
+import { learningRateAt } from "./schedules";
 import {
   backwardDelta, backwardParameters, batchLoss, forwardActivation, forwardWeighted,
 } from "./passes";
@@ -197,6 +198,9 @@ export class Stepper {
   private beginStep(step: number): void {
     const b = step % this.batchesPerEpoch;
     if (b === 0 && this.config.train.shuffle) this.rng.shuffle(this.order);
+    // the schedule's rate for this epoch, as train() sets it
+    const { train } = this.config;
+    if (b === 0) this.optimizer.setLearningRate(learningRateAt(train.schedule, train.optimizer.lr, step / this.batchesPerEpoch + 1, Math.floor(train.epochs)));
     const start = b * this.batchSize;
     const m = Math.min(this.batchSize, this.examples - start);
     const ws = workspaceFor(this.network, m);

@@ -32,7 +32,8 @@ export function provenance(model: TrainedModel): string[] {
   return [
     `features: ${model.features.join(", ")}${model.standardiser ? " (standardised)" : ""}`,
     outputs,
-    `trained: ${model.epochs} epochs with ${model.train.optimizer.name} (lr ${model.train.optimizer.lr}), batch ${model.train.batch}, seed ${model.train.seed}; ${metrics}`,
+    `trained: ${model.epochs} epochs with ${model.train.optimizer.name} (lr ${model.train.optimizer.lr}${model.train.schedule ? `, schedule ${model.train.schedule.name}` : ""}), batch ${model.train.batch}, seed ${model.train.seed}; ${metrics}`,
+    ...(model.stopped ? [`stopped early at epoch ${model.stopped.epoch}: ${model.stopped.reason}`] : []),
     ...(model.source ? [`from: ${model.source.file}, network '${model.source.network}' (sha256 ${model.source.sha256.slice(0, 12)}…)`] : []),
     `saved: ${model.savedAt} by ${model.createdBy}`,
   ];

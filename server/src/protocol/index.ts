@@ -7,7 +7,7 @@
 export type { LayerStats, EpochMetrics, DecisionGrid } from "../engine/index";
 import type { SpecLayerSummary } from "../model/index";
 import type {
-  DecisionGrid, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow, RunMetrics,
+  DecisionGrid, EarlyStop, EpochMetrics, GradcheckReport as EngineGradcheckReport, GradcheckRow as EngineGradcheckRow, RunMetrics,
 } from "../engine/index";
 export type { RunMetrics, ClassificationReport } from "../engine/index";
 
@@ -300,6 +300,8 @@ export interface DoneParams {
   grid?: DecisionGrid;
   /** train: per-class or per-output metrics on the validation split, or the training data without one */
   report?: RunReport;
+  /** a training run that stop_early ended: where, why, and the epoch whose weights it kept */
+  stopped?: EarlyStop;
 }
 
 export { replayGrids } from "./panel-state-limits";
@@ -346,6 +348,7 @@ export interface PanelState {
   gradcheck?: GradcheckReport;
   status?: DoneParams["status"];
   message?: string;
+  stopped?: EarlyStop;
   predictions?: PredictResult;
   /** the run history of the network shown, newest first */
   runs?: HistoryRun[];
@@ -354,6 +357,7 @@ export interface PanelState {
   report?: RunReport;
 }
 
+export type { EarlyStop };
 export {
   validateWebviewMessage, validateHostMessage, validatePanelState, validateEpochMetrics,
   validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, validatePredictResult, validateRunReport, messageLimits,

@@ -61,6 +61,8 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
         if (last) keepGrid(state, last.epoch, params.grid);
       }
       if (params.report) state.report = params.report;
+      if (params.stopped) state.stopped = params.stopped;
+      else delete state.stopped;
       return state;
     }
     case "restore":

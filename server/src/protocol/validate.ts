@@ -5,7 +5,7 @@
  * returns the typed value, rebuilt from known fields only, or undefined.
  */
 import type {
-  DecisionGrid, DoneParams, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
+  DecisionGrid, DoneParams, EarlyStop, EpochMetrics, GradcheckReport, GradcheckRow, HostMessage,
   JobKind, LayerStats, LayerSummary, NetworkSummary, PanelState, PredictionRow, PredictResult, RunReport, WebviewMessage,
 } from "./index";
 import { validateHistoryRun } from "./validate-runs";
@@ -165,13 +165,18 @@ export const validateRunReport: Check<RunReport> = (value) => {
 
 const history = list(validateEpochMetrics, messageLimits.history);
 
+const stopped = shape<EarlyStop>({
+  epoch: count, bestEpoch: count, monitor: oneOf("loss", "val_loss", "val_accuracy"), best: metric, patience: count, minDelta: metric,
+  reason: text(messageLimits.message),
+});
+
 const doneParams = shape<DoneParams>(
   {
     jobId: name, uri, network: name, kind: jobKind, status: doneStatus,
     message: text(messageLimits.message), line: count, history,
-    gradcheck: validateGradcheckReport, grid: validateDecisionGrid, report: validateRunReport,
+    gradcheck: validateGradcheckReport, grid: validateDecisionGrid, report: validateRunReport, stopped,
   },
-  ["message", "line", "history", "gradcheck", "grid", "report"],
+  ["message", "line", "history", "gradcheck", "grid", "report", "stopped"],
 );
 
 const predictionRow = shape<PredictionRow>(
@@ -193,11 +198,11 @@ export const validatePanelState: Check<PanelState> = shape<PanelState>(
   {
     uri, network: name, kind: jobKind, epochs: count, summary: validateNetworkSummary, history,
     grid: validateDecisionGrid, gradcheck: validateGradcheckReport, status: doneStatus,
-    message: text(messageLimits.message), predictions: validatePredictResult, report: validateRunReport,
+    message: text(messageLimits.message), stopped, predictions: validatePredictResult, report: validateRunReport,
     runs: (value) => list(validateHistoryRun, messageLimits.runs)(value), selected: list(name, messageLimits.runs),
     grids: list(shape({ epoch: count, grid: validateDecisionGrid }), 2 * replayGrids),
   },
-  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "predictions", "report", "runs", "selected", "grids"],
+  ["uri", "network", "kind", "epochs", "summary", "grid", "gradcheck", "status", "message", "stopped", "predictions", "report", "runs", "selected", "grids"],
 );
 
 const pngDataUrl: Check<string> = (value) => {

@@ -131,7 +131,7 @@ export class TrainingRunner {
       context.done({
         ...base, status: outcome.status, ...(result.history.length > 0 ? { history: result.history } : {}),
         ...(result.gradcheck ? { gradcheck: result.gradcheck.report } : {}), ...(result.grid ? { grid: result.grid } : {}),
-        ...(result.metrics ? { report: result.metrics } : {}),
+        ...(result.metrics ? { report: result.metrics } : {}), ...(result.stopped ? { stopped: result.stopped } : {}),
       }, { request, ...(saveable ? { saveable } : {}) });
     });
     return { jobId, network, summary: compiled.summary, epochs };

@@ -12,6 +12,7 @@ processes take the same steps as one (up to rounding).
 import argparse
 import json
 import os
+import math
 import struct
 
 import torch
@@ -51,13 +52,68 @@ def correct(config, a, y):
 
 def make_optimizer(model, spec, l2):
     # l2 is added to the gradient of the weights only, before the update, as the engine does; torch's
-    # weight_decay in SGD and Adam (not AdamW) is exactly that, so the biases go in a group without it.
+    # weight_decay in SGD, Adam and RMSprop (not AdamW) is exactly that, so the biases go in a group without it.
     weights = [p for name, p in model.named_parameters() if name.endswith(".weight")]
     biases = [p for name, p in model.named_parameters() if not name.endswith(".weight")]
     groups = [{"params": weights, "weight_decay": l2}, {"params": biases, "weight_decay": 0.0}]
-    if spec["name"] == "sgd":
+    name = spec["name"]
+    if name == "sgd":
         return torch.optim.SGD(groups, lr=spec["lr"], momentum=spec["momentum"], nesterov=bool(spec.get("nesterov", False)))
+    if name == "rmsprop":
+        return torch.optim.RMSprop(groups, lr=spec["lr"], alpha=spec["rho"], eps=spec["eps"], momentum=spec["momentum"])
+    if name == "adamw":
+        # AdamW's weight_decay is decoupled (W only, as the engine); l2 is then added to the gradient by add_l2
+        groups[0]["weight_decay"] = spec["weightDecay"]
+        return torch.optim.AdamW(groups, lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"])
     return torch.optim.Adam(groups, lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"])
+
+
+def add_l2(model, spec, l2):
+    """AdamW only: the engine's l2 (λW on the weights' gradient), which AdamW's own weight_decay is not."""
+    if spec["name"] != "adamw" or l2 == 0:
+        return
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith(".weight"):
+                p.grad.add_(p, alpha=l2)
+
+
+def learning_rate(train, epoch, last):
+    """The engine's rate for an epoch: the closed forms of torch's LinearLR warmup, then StepLR,
+    ExponentialLR or CosineAnnealingLR (T_max = last - warmup), stepped once per epoch."""
+    lr, schedule = train["optimizer"]["lr"], train.get("schedule")
+    if schedule is None:
+        return lr
+    done, warmup = epoch - 1, schedule["warmup"]
+    if done < warmup:
+        return lr * (done + 1) / (warmup + 1)
+    k = done - warmup
+    if schedule["name"] == "step":
+        return lr * schedule["gamma"] ** (k // schedule["every"])
+    if schedule["name"] == "exponential":
+        return lr * schedule["gamma"] ** k
+    if schedule["name"] == "cosine":
+        period = max(1, last - warmup)
+        return schedule["minLr"] + (lr - schedule["minLr"]) * (1 + math.cos(math.pi * min(k, period) / period)) / 2
+    return lr
+
+
+class EarlyStop:
+    """stop_early: the best epoch's weights are kept; 'patience' epochs without improvement end the run."""
+
+    def __init__(self, spec):
+        self.spec, self.best, self.best_epoch, self.state, self.wait = spec, None, 0, None, 0
+
+    def observe(self, report, model):
+        key = {"loss": "loss", "val_loss": "valLoss", "val_accuracy": "valAccuracy"}[self.spec["monitor"]]
+        value, delta = report[key], self.spec["minDelta"]
+        higher = self.spec["monitor"] == "val_accuracy"
+        if self.best is None or (value > self.best + delta if higher else value < self.best - delta):
+            self.best, self.best_epoch, self.wait = value, report["epoch"], 0
+            self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            return False
+        self.wait += 1
+        return self.wait >= self.spec["patience"]
 
 
 def restore_moments(optimizer, model, spec, path):
@@ -139,7 +195,12 @@ def main():
     n = x.shape[0]
     batch = args.batch or (n if train["batch"] == "full" else min(n, int(train["batch"])))
     first = config["first_epoch"]
+    last = first + args.epochs - 1
+    stopper = EarlyStop(train["stopEarly"]) if train.get("stopEarly") else None
     for epoch, order in enumerate(epoch_orders(config, n, args.epochs, args.same_order), start=first):
+        lr = learning_rate(train, epoch, last)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
         net.train()
         totals = torch.zeros(2, dtype=torch.float64, device=device)  # loss summed over examples, right answers
         for start in range(0, n, batch):
@@ -150,12 +211,13 @@ def main():
             optimizer.zero_grad(set_to_none=False)
             # the engine's loss is the mean over the global batch; DDP averages the processes' gradients, hence * world
             (total * (world / len(rows))).backward()
+            add_l2(model, train["optimizer"], train["l2"])
             optimizer.step()
             totals[0] += total.detach().to(torch.float64)
             totals[1] += correct(config, a.detach(), y[mine])
         if distributed:
             dist.all_reduce(totals)
-        report = {"epoch": epoch, "loss": totals[0].item() / n}
+        report = {"epoch": epoch, "loss": totals[0].item() / n, "lr": lr}
         if config["classification"]:
             report["accuracy"] = totals[1].item() / n
         if validation is not None:
@@ -170,9 +232,14 @@ def main():
             if args.json:
                 print(json.dumps(report), flush=True)
             else:
-                labels = {"loss": "loss", "accuracy": "accuracy", "valLoss": "val loss", "valAccuracy": "val accuracy"}
+                labels = {"loss": "loss", "accuracy": "accuracy", "valLoss": "val loss", "valAccuracy": "val accuracy", "lr": "lr"}
                 shown = "  ".join(f"{labels[k]} {v:.6g}" for k, v in report.items() if k != "epoch")
                 print(f"epoch {epoch}/{first + args.epochs - 1}  {shown}", flush=True)
+        if stopper is not None and stopper.observe(report, model):
+            model.load_state_dict(stopper.state)
+            if rank == 0 and not args.json:
+                print(f"stopped early at epoch {epoch}: {stopper.spec['monitor']} did not improve for {stopper.spec['patience']} epochs; kept the weights of epoch {stopper.best_epoch}")
+            break
     if rank == 0:
         save_state(args.save, model.state_dict(), {"network": config["network"], "epochs": first + args.epochs - 1})
         if not args.json:

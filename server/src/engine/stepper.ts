@@ -79,6 +79,7 @@ export class Stepper {
   updates = 0;
   private readonly optimizer: Optimizer;
   private readonly batches: Batches;
+  private readonly lastBackward: number;
   private readonly index = new Map<string, number>();
   private ws: Workspace | undefined;
 
@@ -87,6 +88,7 @@ export class Stepper {
     this.network = createNetwork(spec, { seed: train.seed, ...(config.kernel ? { kernel: config.kernel } : {}) });
     this.plan = stepPlan(this.network);
     this.plan.forEach((p, i) => this.index.set(`${p.kind}:${p.node}`, i));
+    this.lastBackward = this.plan.map((p) => p.phase).lastIndexOf("backward");
     // the same streams, in the same order, as train(): one optimizer, the same batches
     this.batches = new Batches(data, train);
     this.examples = this.batches.examples;
@@ -129,6 +131,11 @@ export class Stepper {
 
   get pointIndex(): number {
     return this.position === 0 ? -1 : (this.position - 1) % this.plan.length;
+  }
+
+  /** The current point ends the backward pass: every δ and gradient of the batch is computed, the update not yet made. */
+  get backwardDone(): boolean {
+    return this.position > 0 && this.pointIndex === this.lastBackward;
   }
 
   get point(): PlanPoint | undefined {

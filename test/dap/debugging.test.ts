@@ -246,5 +246,9 @@ describe("live values for the editor", () => {
     const variables = await scopeVariables(dc, "Layer h2");
     expect(layers[1].quantities).toEqual(variables.map((v) => `${v.name}: ${v.value}`));
     await expect(dc.customRequest("nnet/other")).rejects.toThrow("unknown request 'nnet/other'");
+    // a layer's name in a hover is left to the editor's layer hover; elsewhere it is the layer's a
+    await expect(evaluate(dc, "h2", "hover")).rejects.toThrow("'h2' is a layer: its hover shows the formula and live values");
+    expect(await evaluate(dc, "h2")).toBe(await evaluate(dc, "a.h2"));
+    expect(await evaluate(dc, "norm(h2)", "hover")).toBe(await evaluate(dc, "norm(a.h2)"));
   });
 });

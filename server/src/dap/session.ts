@@ -233,6 +233,10 @@ export class NnetDebugSession extends DebugSession {
     const { program, stepper } = this;
     if (!program || !stepper?.point) return this.fail(response, 2001, "nothing to evaluate: the run is not stopped at a point");
     if (this.running) return this.fail(response, 2002, "the run is going; pause it to evaluate");
+    // a layer's name under the mouse gets the editor's layer hover (formula and live values), not a bare matrix
+    if (args.context === "hover" && stepper.network.nodes.some((node) => node.name === args.expression.trim())) {
+      return this.fail(response, 2004, `'${args.expression.trim()}' is a layer: its hover shows the formula and live values`);
+    }
     try {
       const value = evaluate(args.expression, lookupFor(stepper, program.config.train));
       if (args.context === "clipboard") {

@@ -35,26 +35,29 @@ async function layerValues(document: vscode.TextDocument): Promise<LayerValues[]
   }
 }
 
+// Without a session both answer at once, so the language server's hover is not kept waiting on them.
 const inlineValues: vscode.InlineValuesProvider = {
-  async provideInlineValues(document, viewPort) {
-    const layers = await layerValues(document);
-    return layers
+  provideInlineValues(document, viewPort) {
+    if (!sessionFor(document)) return undefined;
+    return layerValues(document).then((layers) => layers
       .filter((values) => values.inline !== "" && viewPort.contains(new vscode.Position(values.line - 1, 0)))
-      .map((values) => new vscode.InlineValueText(document.lineAt(values.line - 1).range, values.inline));
+      .map((values) => new vscode.InlineValueText(document.lineAt(values.line - 1).range, values.inline)));
   },
 };
 
 const liveHover: vscode.HoverProvider = {
-  async provideHover(document, position) {
+  provideHover(document, position) {
     const word = document.getWordRangeAtPosition(position);
     if (!word || !sessionFor(document)) return undefined;
     const name = document.getText(word);
-    const values = (await layerValues(document)).find((each) => each.layer === name && each.line - 1 === position.line);
-    if (!values) return undefined;
-    const text = new vscode.MarkdownString();
-    text.appendMarkdown(`**Live values** at ${values.at.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, "\\$&")}`);
-    text.appendCodeblock(values.quantities.join("\n"), "text");
-    return new vscode.Hover(text, word);
+    return layerValues(document).then((layers) => {
+      const values = layers.find((each) => each.layer === name && each.line - 1 === position.line);
+      if (!values) return undefined;
+      const text = new vscode.MarkdownString();
+      text.appendMarkdown(`**Live values** at ${values.at.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, "\\$&")}`);
+      text.appendCodeblock(values.quantities.join("\n"), "text");
+      return new vscode.Hover(text, word);
+    });
   },
 };
 

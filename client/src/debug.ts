@@ -5,7 +5,6 @@
  * CLI's `nnet dap`, run by the editor's own Node (no separate install).
  */
 import * as vscode from "vscode";
-import { registerDebugValues } from "./debug-values";
 import { isNNet, resolveTarget } from "./target";
 
 const restrictedMessage =
@@ -99,6 +98,5 @@ export function registerDebugger(context: vscode.ExtensionContext): vscode.Dispo
     vscode.debug.registerDebugConfigurationProvider("nnet", new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory("nnet", new AdapterFactory(context.asAbsolutePath("out/cli.js"))),
     vscode.commands.registerCommand("nnet.debug", (arg?: unknown) => debugCommand(arg)),
-    ...registerDebugValues(),
   ];
 }

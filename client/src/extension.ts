@@ -4,6 +4,7 @@ import type { DoneParams } from "../../server/src/protocol";
 import { startLanguageClient, type RunningLanguageClient } from "./client";
 import { registerCommands } from "./commands";
 import { registerDebugger } from "./debug";
+import { registerDebugValues } from "./debug-values";
 import { JobTracker, type Job } from "./jobs";
 import { PanelLink } from "./panel-link";
 import { RunView } from "./run-view";
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
     ...models.register(),
     ModelViewer.register(viewer),
     ...registerDebugger(context),
+    ...registerDebugValues(),
   );
   return {
     client, ready, output,

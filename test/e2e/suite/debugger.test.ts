@@ -51,7 +51,12 @@ suite("the backpropagation debugger", function () {
     assert.equal(await extension().activate().then(() => extension().exports.ready), true);
   });
   teardown(async () => {
+    // the session's last stop may still open its source: close the editors only once it has ended
+    const ended = vscode.debug.activeDebugSession
+      ? new Promise<void>((resolve) => { const done = vscode.debug.onDidTerminateDebugSession(() => { done.dispose(); resolve(); }); })
+      : Promise.resolve();
     await vscode.debug.stopDebugging();
+    await ended;
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await closeAllEditors();
   });

@@ -163,49 +163,6 @@ export const steps = [
       assert.match(await workbench.frameText("table.layers"), /hidden\s+dense\s+x\s+8\s+tanh\s+24/);
     },
   },
-  {
-    name: "debugger-stops-with-inline-values",
-    async run(workbench) {
-      // a breakpoint on h1, then Start Debugging with no launch.json: the input, h1's forward entry, h1's backward entry
-      await workbench.runCommand("View: Close All Editors");
-      await workbench.page.keyboard.press("Control+P");
-      await workbench.page.locator(".quick-input-widget .quick-input-box input").fill("spiral.nnet");
-      await workbench.page.locator(".quick-input-widget .monaco-list-row", { hasText: "spiral.nnet" }).first().waitFor();
-      await workbench.page.keyboard.press("Enter");
-      await waitUntil(async () => /network spiral \{/.test(await workbench.editorText()), "spiral.nnet is open");
-      await workbench.clickWord("h1");
-      await workbench.runCommand("Debug: Toggle Breakpoint");
-      await workbench.runCommand("Debug: Start Debugging");
-      const stack = workbench.page.locator(".debug-call-stack .monaco-list-row");
-      const stoppedAt = async (point) => waitUntil(async () => (await stack.allInnerTexts().catch(() => [])).some((row) => row.includes(point)),
-        async () => `the call stack shows '${point}': ${JSON.stringify(await stack.allInnerTexts().catch(() => []))}`, 30_000);
-      await stoppedAt("input x");
-      await workbench.runCommand("Debug: Continue");
-      await stoppedAt("z at h1");
-      await workbench.runCommand("Debug: Continue");
-      await stoppedAt("BP2 at h1");
-      const inline = workbench.page.locator(".monaco-editor .debug-inline-value");
-      await waitUntil(async () => (await inline.allInnerTexts()).some((text) => /‖δ‖ = \d/.test(text)),
-        async () => `the layer lines show ‖δ‖ inline: ${JSON.stringify(await inline.allInnerTexts())}`);
-      assert.ok((await inline.allInnerTexts()).some((text) => /‖∂C\/∂W‖ = \d/.test(text)), "a layer line that backward has passed shows ‖∂C/∂W‖");
-      const variables = workbench.page.locator(".debug-pane .debug-variables");
-      await waitUntil(async () => /δ\s*ℝ¹⁶ˣ¹⁶ ‖·‖ = \d/.test(await variables.innerText().catch(() => "")),
-        async () => `the Variables view shows h1's δ: ${JSON.stringify(await variables.innerText().catch(() => ""))}`);
-    },
-  },
-  {
-    name: "debugger-hover-live-values",
-    async run(workbench) {
-      const hover = await workbench.hover("h1");
-      assert.match(hover, /BP2/, "the hover keeps the formula");
-      assert.match(hover, /Live values at BP2 at h1, step 1 of epoch 1/);
-      assert.match(hover, /δ: ℝ¹⁶ˣ¹⁶ ‖·‖ = \d/);
-    },
-    after: async (workbench) => {
-      await workbench.page.mouse.move(5, 400);
-      await workbench.runCommand("Debug: Stop");
-    },
-  },
 ];
 
 /** Whether a canvas in the webview has any non-transparent pixel. */

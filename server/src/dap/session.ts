@@ -25,6 +25,7 @@ import { hitAt, type Hit } from "./stops";
 import { exactText } from "./values";
 
 const THREAD = 1;
+const none: ReadonlySet<Filter> = new Set();
 const CHUNK = 2000;
 /** longer lists than this are paged by the client */
 const PAGE = 100;
@@ -440,8 +441,8 @@ export class NnetDebugSession extends DebugSession {
   // finds the same first trips as the live run, because both look at every point from the start.
   private hitAt(stepper: Stepper, live: boolean, hits: Map<number, number>): Hit | undefined {
     const program = this.program as Program;
-    const reported = new Set<Filter>();
-    for (const [filter, at] of this.firstTrips) if (at < stepper.position) reported.add(filter);
+    const reported = this.firstTrips.size === 0 ? none
+      : new Set([...this.firstTrips].filter(([, at]) => at < stepper.position).map(([filter]) => filter));
     const hit = hitAt(stepper, {
       program, breakpoints: this.breakpoints, filters: this.filters, reported, live, hits,
       print: (text, category, line) => {

@@ -5,6 +5,7 @@ import { TrainingPanel } from "./panel";
 import { startLanguageClient, type RunningLanguageClient } from "./client";
 import { registerCommands } from "./commands";
 import { registerDebugger } from "./debug";
+import { registerDebugValues } from "./debug-values";
 import { JobTracker, type Job } from "./jobs";
 import { PanelLink } from "./panel-link";
 import { Notices, type Notice } from "./notices";
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
     ...models.register(),
     ModelViewer.register(viewer),
     ...registerDebugger(context),
+    ...registerDebugValues(),
   );
   return {
     client, ready, output,

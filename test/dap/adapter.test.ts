@@ -200,10 +200,11 @@ describe("breakpoints", () => {
     expect(stops).toEqual(["z at h1", "BP2 at h1, step 1 of epoch 1", "update at h1, step 1 of epoch 1", "z at h1, step 2 of epoch 1"]);
   });
 
-  it("a condition stops only where it holds; a hit count counts entries", async () => {
+  it("a condition stops only where it holds; a hit count counts entries from the start of the run", async () => {
     await launchAndStop(dc, { program: tiny, stopOnEntry: false }, [{ line: line.out, condition: "epoch == 2 && m == 1" }]);
     expect((await frames(dc)).slice(0, 3)).toEqual([`z at out @${line.out}`, `forward @${line.input}`, `step 3 of epoch 2 @${line.train}`]);
-    await dc.setBreakpointsRequest({ source: { path: tiny }, breakpoints: [{ line: line.loss, hitCondition: "3" }] });
+    // hits count from the start of the run, as if the breakpoint had been set before it: the 8th loss is step 8
+    await dc.setBreakpointsRequest({ source: { path: tiny }, breakpoints: [{ line: line.loss, hitCondition: "8" }] });
     await stepWith(dc, dc.continueRequest({ threadId: 1 }));
     expect((await frames(dc))[2]).toBe(`step 2 of epoch 3 @${line.train}`);
   });

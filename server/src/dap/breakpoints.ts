@@ -12,7 +12,6 @@ export interface LineBreakpoint {
   condition?: string;
   hitCondition?: (hits: number) => boolean;
   logMessage?: string;
-  hits: number;
 }
 
 /** `5`, `= 5`, `== 5`, `>= 5`, `> 5`, `< 5`, `<= 5`, `% 5` (every fifth hit); a string says why the text is not one. */

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { exampleCount, prepareData, type Network, type PlanPoint, type StepperConfig } from "../engine/index";
+import { exampleCount, prepareData, type GradcheckSpec, type Network, type PlanPoint, type StepperConfig } from "../engine/index";
 import { LineIndex, type NetworkModel } from "../language/index";
 import { compileJob, loadDataset, shouldStandardise } from "../training/index";
 
@@ -34,6 +34,8 @@ export interface Program {
   stopOnEntry: boolean;
   lines: SourceLines;
   warnings: string[];
+  /** the file's gradcheck settings, for the gradient-check exception filter */
+  gradcheck: GradcheckSpec;
 }
 
 /** 0-based lines of what the points run. */
@@ -130,7 +132,7 @@ export function loadProgram(args: LaunchArgs): Loaded {
       ok: true,
       program: {
         path, name: request.network.name, config, startStep, stopOnEntry: args.stopOnEntry ?? true,
-        lines: sourceLines(text, model), warnings: compiled.warnings,
+        lines: sourceLines(text, model), warnings: compiled.warnings, gradcheck: request.gradcheck,
       },
     };
   } catch (failure) {

@@ -11,17 +11,21 @@ import {
   TerminatedEvent, Thread,
 } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { Stepper, type NonFinite } from "../engine/index";
+import { Stepper } from "../engine/index";
 import { conditionProblem, parseHitCondition, type LineBreakpoint } from "./breakpoints";
+import { exampleCount, exampleVariables } from "./example";
+import { exceptionFilters, isFilter, type Exception, type Filter } from "./filters";
 import { evaluate, ExprError } from "./expr";
 import {
   batchVariables, completions, layerVariables, lookupFor, lossVariables, optimizerVariables, pointName, shownMatrix, valueText, type Shown,
 } from "./inspect";
+import { layerValues } from "./live";
 import { lineOf, loadProgram, type LaunchArgs, type Program } from "./program";
-import { describeNonFinite, hitAt, type Hit } from "./stops";
+import { hitAt, type Hit } from "./stops";
 import { exactText } from "./values";
 
 const THREAD = 1;
+const none: ReadonlySet<Filter> = new Set();
 const CHUNK = 2000;
 /** longer lists than this are paged by the client */
 const PAGE = 100;
@@ -33,10 +37,14 @@ export class NnetDebugSession extends DebugSession {
   private stepper: Stepper | undefined;
   private breakpoints = new Map<number, LineBreakpoint>();
   private nextBreakpointId = 1;
-  private stopOnNonFinite = true;
-  /** the position of the non-finite value last stopped at: later points are not reported again */
-  private nonFiniteAt: number | undefined;
-  private exception: NonFinite | undefined;
+  /** per breakpoint id, its hits from the start of the run to the current position */
+  private hits = new Map<number, number>();
+  private filters = new Set<Filter>(["nonfinite"]);
+  /** where each filter first stopped the run: it stops there, and not again later in the run */
+  private firstTrips = new Map<Filter, number>();
+  private exception: Exception | undefined;
+  /** Step Into's per-example view of the current point: the example's column in the batch (0-based) */
+  private example: number | undefined;
   private handles = new Handles<(start: number, count: number) => Shown[]>();
   private running = false;
   private pauseRequested = false;
@@ -62,9 +70,7 @@ export class NnetDebugSession extends DebugSession {
       supportsExceptionInfoRequest: true,
       supportsTerminateRequest: true,
       supportsCompletionsRequest: true,
-      exceptionBreakpointFilters: [
-        { filter: "nonfinite", label: "NaN or Infinity", description: "Stop where a quantity first becomes NaN or infinite", default: true },
-      ],
+      exceptionBreakpointFilters: exceptionFilters,
     };
     this.sendResponse(response);
   }
@@ -122,7 +128,7 @@ export class NnetDebugSession extends DebugSession {
         const hit = wanted.hitCondition ? parseHitCondition(wanted.hitCondition) : undefined;
         if (problem || typeof hit === "string") return { id, verified: false, line: wanted.line, message: problem ?? (hit as string) };
         this.breakpoints.set(line, {
-          id, line, hits: 0,
+          id, line,
           ...(wanted.condition ? { condition: wanted.condition } : {}),
           ...(hit ? { hitCondition: hit } : {}),
           ...(wanted.logMessage ? { logMessage: wanted.logMessage } : {}),
@@ -130,11 +136,19 @@ export class NnetDebugSession extends DebugSession {
         return { id, verified: true, line: wanted.line };
       }),
     };
+    // hit counts run from the start of the run, as if the breakpoint had been there all along
+    const stepper = this.stepper;
+    this.hits = new Map();
+    if (ours && stepper && stepper.position > 0 && [...this.breakpoints.values()].some((bp) => bp.hitCondition)) {
+      this.hits = this.replayTo(stepper.position).hits;
+    }
     this.sendResponse(response);
   }
 
   protected setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    this.stopOnNonFinite = args.filters.includes("nonfinite");
+    const unknown = args.filters.filter((f) => !isFilter(f));
+    if (unknown.length > 0) return this.fail(response, 1003, `unknown exception filter '${unknown[0]}' (filters: ${exceptionFilters.map((f) => f.filter).join(", ")})`);
+    this.filters = new Set(args.filters.filter(isFilter));
     this.sendResponse(response);
   }
 
@@ -160,8 +174,11 @@ export class NnetDebugSession extends DebugSession {
     const source = new Source(basename(program.path), this.convertDebuggerPathToClient(program.path));
     const at = (line: number): number => this.convertDebuggerLineToClient(line);
     const phaseStart = stepper.plan.find((p) => p.phase === point.phase) ?? point;
+    const line = at(lineOf(program, stepper.network, point));
+    const example = this.example !== undefined ? [new StackFrame(5, `example ${this.example + 1} of ${exampleCount(stepper)}`, source, line)] : [];
     const frames = [
-      new StackFrame(1, pointName(stepper, point), source, at(lineOf(program, stepper.network, point))),
+      ...example,
+      new StackFrame(1, pointName(stepper, point), source, line),
       new StackFrame(2, point.phase, source, at(lineOf(program, stepper.network, phaseStart))),
       new StackFrame(3, `step ${stepper.batchInEpoch + 1} of epoch ${stepper.epoch}`, source, at(program.lines.train)),
       new StackFrame(4, `train ${program.name}`, source, at(program.lines.network)),
@@ -180,6 +197,10 @@ export class NnetDebugSession extends DebugSession {
         const node = stepper.network.nodes[index];
         return new Scope(`Layer ${node.name}`, this.handles.create(() => layerVariables(stepper, node)), false);
       };
+      const example = this.example;
+      if (example !== undefined) {
+        scopes.push(new Scope(`Example ${example + 1} of ${exampleCount(stepper)}`, this.handles.create(() => exampleVariables(stepper, example)), false));
+      }
       // the layer the point works on comes first, so the editor opens it
       if (current > 0) scopes.push(layerScope(current));
       scopes.push(new Scope("Batch", this.handles.create(() => batchVariables(stepper)), false));
@@ -213,6 +234,10 @@ export class NnetDebugSession extends DebugSession {
     const { program, stepper } = this;
     if (!program || !stepper?.point) return this.fail(response, 2001, "nothing to evaluate: the run is not stopped at a point");
     if (this.running) return this.fail(response, 2002, "the run is going; pause it to evaluate");
+    // a layer's name under the mouse gets the editor's layer hover (formula and live values), not a bare matrix
+    if (args.context === "hover" && stepper.network.nodes.some((node) => node.name === args.expression.trim())) {
+      return this.fail(response, 2004, `'${args.expression.trim()}' is a layer: its hover shows the formula and live values`);
+    }
     try {
       const value = evaluate(args.expression, lookupFor(stepper, program.config.train));
       if (args.context === "clipboard") {
@@ -245,10 +270,10 @@ export class NnetDebugSession extends DebugSession {
   }
 
   protected exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
-    const bad = this.exception;
+    const found = this.exception;
     response.body = {
-      exceptionId: "nonfinite", breakMode: "always",
-      description: bad ? describeNonFinite(bad) : "no non-finite value at this point",
+      exceptionId: found?.filter ?? "none", breakMode: "always",
+      description: found ? found.description : "no exception at this point",
     };
     this.sendResponse(response);
   }
@@ -266,15 +291,25 @@ export class NnetDebugSession extends DebugSession {
     this.stepOnce();
   }
 
+  // Into a batched quantity: example 1 of m, then the next example; past the last, on to the next point.
   protected stepInRequest(response: DebugProtocol.StepInResponse): void {
     if (this.busy(response)) return;
     this.sendResponse(response);
-    this.stepOnce();
+    const stepper = this.stepper;
+    const m = stepper ? exampleCount(stepper) : 0;
+    const next = this.example === undefined ? 0 : this.example + 1;
+    if (!stepper?.point || m === 0 || next >= m) return this.stepOnce();
+    this.example = next;
+    this.stopAt("step");
   }
 
   protected stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     if (this.busy(response)) return;
     this.sendResponse(response);
+    if (this.example !== undefined) {
+      this.example = undefined;
+      return this.stopAt("step");
+    }
     this.resume("stepOut");
   }
 
@@ -283,7 +318,9 @@ export class NnetDebugSession extends DebugSession {
     this.sendResponse(response);
     const stepper = this.stepper;
     if (!stepper) return;
-    if (stepper.position <= 1) {
+    if (this.example !== undefined) {
+      this.example = this.example > 0 ? this.example - 1 : undefined;
+    } else if (stepper.position <= 1) {
       this.sendEvent(new OutputEvent("this is the first point of the run; there is nothing before it\n", "console"));
     } else {
       this.moveTo(stepper.position - 1);
@@ -296,25 +333,30 @@ export class NnetDebugSession extends DebugSession {
     this.sendResponse(response);
     const stepper = this.stepper;
     if (!stepper) return;
-    // replay from the start, remembering the last point before this one where a breakpoint would stop
-    const scan = stepper.replay(0);
+    // the last point before this one where forward execution would have stopped, or the first point of the run
     let target = 1;
-    let hit: Hit | undefined;
-    let seenNonFinite = false;
-    while (scan.position < stepper.position - 1 && scan.advance()) {
-      const found = this.hitAt(scan, false, seenNonFinite);
-      if (found?.reason === "exception") seenNonFinite = true;
-      if (found) {
-        target = scan.position;
-        hit = found;
-      }
-    }
+    let found: Hit | undefined;
+    this.replayTo(stepper.position - 1, (scan, hit) => {
+      target = scan.position;
+      found = hit;
+    });
     this.moveTo(target);
-    if (hit?.nonFinite) {
-      this.nonFiniteAt = target;
-      this.exception = hit.nonFinite;
-    }
+    const hit = found as Hit | undefined;
+    this.exception = hit?.exception;
     this.stopAt(hit ? hit.reason : "entry", hit);
+  }
+
+  protected customRequest(command: string, response: DebugProtocol.Response): void {
+    const { program, stepper } = this;
+    if (command !== "nnet/layerValues") return this.fail(response, 4001, `unknown request '${command}'`);
+    if (!program || !stepper?.point || this.running) {
+      response.body = { layers: [] };
+      return this.sendResponse(response);
+    }
+    response.body = {
+      layers: layerValues(stepper, program).map((values) => ({ ...values, line: this.convertDebuggerLineToClient(values.line) })),
+    };
+    this.sendResponse(response);
   }
 
   protected pauseRequest(response: DebugProtocol.PauseResponse): void {
@@ -341,16 +383,35 @@ export class NnetDebugSession extends DebugSession {
   }
 
   private moveTo(position: number): void {
-    const stepper = this.stepper as Stepper;
-    this.stepper = stepper.replay(position);
-    if (this.nonFiniteAt !== undefined && position < this.nonFiniteAt) this.nonFiniteAt = undefined;
+    const { stepper, hits } = this.replayTo(position);
+    this.stepper = stepper;
+    this.hits = hits;
+    this.example = undefined;
+  }
+
+  /**
+   * A fresh run advanced to `position`, with the breakpoint hits it has there. With `visit`, every point
+   * where forward execution would stop is told, in order; counting and visiting each look at every point,
+   * a plain replay only runs them.
+   */
+  private replayTo(position: number, visit?: (scan: Stepper, hit: Hit) => void): { stepper: Stepper; hits: Map<number, number> } {
+    const scan = (this.stepper as Stepper).replay(0);
+    const hits = new Map<number, number>();
+    const look = visit !== undefined || [...this.breakpoints.values()].some((bp) => bp.hitCondition);
+    while (scan.position < position && scan.advance()) {
+      if (!look) continue;
+      const hit = this.hitAt(scan, false, hits);
+      if (hit && visit) visit(scan, hit);
+    }
+    return { stepper: scan, hits };
   }
 
   private stepOnce(): void {
     const stepper = this.stepper;
     if (!stepper) return;
+    this.example = undefined;
     if (!stepper.advance()) return this.finish();
-    const hit = this.hitAt(stepper, true, this.nonFiniteAt !== undefined);
+    const hit = this.hitAt(stepper, true, this.hits);
     if (hit?.reason === "exception") return this.stopAt("exception", hit);
     this.stopAt("step");
   }
@@ -359,6 +420,7 @@ export class NnetDebugSession extends DebugSession {
     const stepper = this.stepper;
     if (!stepper) return;
     const phase = stepper.point?.phase;
+    this.example = undefined;
     this.running = true;
     this.pauseRequested = false;
     const chunk = (): void => {
@@ -366,7 +428,7 @@ export class NnetDebugSession extends DebugSession {
       for (let i = 0; i < CHUNK; i++) {
         if (this.pauseRequested) return this.stopAt("pause");
         if (!stepper.advance()) return this.finish();
-        const hit = this.hitAt(stepper, true, this.nonFiniteAt !== undefined);
+        const hit = this.hitAt(stepper, true, this.hits);
         if (hit) return this.stopAt(hit.reason, hit);
         if (mode === "stepOut" && stepper.point?.phase !== phase) return this.stopAt("step");
       }
@@ -375,11 +437,14 @@ export class NnetDebugSession extends DebugSession {
     setImmediate(chunk);
   }
 
-  // The stop rules at the current state; a live run records the non-finite value it stops at.
-  private hitAt(stepper: Stepper, live: boolean, nonFiniteSeen: boolean): Hit | undefined {
+  // The stop rules at a stepper's point. Each filter stops once per run, at its first trip: a replay
+  // finds the same first trips as the live run, because both look at every point from the start.
+  private hitAt(stepper: Stepper, live: boolean, hits: Map<number, number>): Hit | undefined {
     const program = this.program as Program;
+    const reported = this.firstTrips.size === 0 ? none
+      : new Set([...this.firstTrips].filter(([, at]) => at < stepper.position).map(([filter]) => filter));
     const hit = hitAt(stepper, {
-      program, breakpoints: this.breakpoints, stopOnNonFinite: this.stopOnNonFinite, nonFiniteSeen, live,
+      program, breakpoints: this.breakpoints, filters: this.filters, reported, live, hits,
       print: (text, category, line) => {
         const event = new OutputEvent(`${text}\n`, category) as DebugProtocol.OutputEvent;
         event.body.source = new Source(basename(program.path), this.convertDebuggerPathToClient(program.path));
@@ -387,9 +452,9 @@ export class NnetDebugSession extends DebugSession {
         this.sendEvent(event);
       },
     });
-    if (live && hit?.nonFinite) {
-      this.nonFiniteAt = stepper.position;
-      this.exception = hit.nonFinite;
+    if (hit?.exception) {
+      const first = this.firstTrips.get(hit.exception.filter);
+      if (first === undefined || stepper.position < first) this.firstTrips.set(hit.exception.filter, stepper.position);
     }
     return hit;
   }
@@ -399,6 +464,7 @@ export class NnetDebugSession extends DebugSession {
     this.pauseRequested = false;
     this.handles.reset();
     if (reason !== "exception") this.exception = undefined;
+    else if (hit?.exception) this.exception = hit.exception;
     const event = new StoppedEvent(reason, THREAD, hit?.text) as DebugProtocol.StoppedEvent;
     if (hit?.text) event.body.description = hit.text;
     if (hit?.ids) event.body.hitBreakpointIds = hit.ids;

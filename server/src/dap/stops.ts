@@ -1,12 +1,11 @@
 /**
- * Whether the point a stepper has just run stops the run: the first
- * non-finite value of the run, or a breakpoint on a line that forward or
- * backward has just entered, after its condition, hit count and log message.
- * A live run counts hits and prints logpoints; a replay (Reverse Continue)
- * does neither, and so passes over logpoints and counted breakpoints.
+ * Whether the point a stepper has just run stops the run: an exception
+ * filter (filters.ts), or a breakpoint on a line that forward or backward has
+ * just entered, after its condition, hit count and log message.
  */
-import type { NonFinite, Stepper } from "../engine/index";
+import type { Stepper } from "../engine/index";
 import { interpolate, type LineBreakpoint } from "./breakpoints";
+import { exceptionAt, type Exception, type Filter } from "./filters";
 import { evaluate, NotComputedError, truth } from "./expr";
 import { lookupFor, valueText } from "./inspect";
 import { lineOf, type Program } from "./program";
@@ -15,32 +14,29 @@ export interface Hit {
   reason: "breakpoint" | "exception";
   text?: string;
   ids?: number[];
-  nonFinite?: NonFinite;
+  exception?: Exception;
 }
 
 export interface StopRules {
   program: Program;
   breakpoints: Map<number, LineBreakpoint>;
-  stopOnNonFinite: boolean;
-  /** a non-finite value was reported already: later ones, which follow from it, are not */
-  nonFiniteSeen: boolean;
+  filters: ReadonlySet<Filter>;
+  /** filters that stopped earlier in this run: each stops once (later NaNs follow from the first) */
+  reported: ReadonlySet<Filter>;
+  /** whether to print logpoints and condition failures (false in a replay: forward execution printed them) */
   live: boolean;
+  /** per breakpoint id: how often its line was entered with its condition true, since the start of the run */
+  hits: Map<number, number>;
   /** where a live run's messages go (logpoints, conditions that fail), with the 0-based line */
   print(text: string, category: "console" | "stderr", line: number): void;
-}
-
-export function describeNonFinite(bad: NonFinite): string {
-  return `non-finite value (NaN or Infinity): ${bad.quantity} of layer '${bad.node}' is the first quantity to become non-finite`;
 }
 
 export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
   const { program, live } = rules;
   const point = stepper.point;
   if (!point) return undefined;
-  if (rules.stopOnNonFinite && !rules.nonFiniteSeen) {
-    const bad = stepper.nonFinite();
-    if (bad) return { reason: "exception", text: describeNonFinite(bad), nonFinite: bad };
-  }
+  const exception = exceptionAt(stepper, program, rules.filters, rules.reported);
+  if (exception) return { reason: "exception", text: exception.description, exception };
   const line = lineOf(program, stepper.network, point);
   const bp = rules.breakpoints.get(line);
   if (!bp) return undefined;
@@ -58,11 +54,11 @@ export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
       return { reason: "breakpoint", ids: [bp.id] };
     }
   }
-  if (!live) return bp.logMessage !== undefined || bp.hitCondition ? undefined : { reason: "breakpoint", ids: [bp.id] };
-  bp.hits++;
-  if (bp.hitCondition && !bp.hitCondition(bp.hits)) return undefined;
+  const hits = (rules.hits.get(bp.id) ?? 0) + 1;
+  rules.hits.set(bp.id, hits);
+  if (bp.hitCondition && !bp.hitCondition(hits)) return undefined;
   if (bp.logMessage !== undefined) {
-    rules.print(interpolate(bp.logMessage, (expression) => {
+    if (live) rules.print(interpolate(bp.logMessage, (expression) => {
       try {
         return valueText(evaluate(expression, lookup));
       } catch (failure) {

@@ -8,16 +8,15 @@
  * one advanced to the same position holds the same bits, which is how the
  * debugger steps back.
  */
-import { gatherExamples, transpose, allFinite, type Matrix } from "./matrix";
-import { workspaceFor, type Network } from "./network";
-import { createNetwork } from "./network";
+import { allFinite } from "./matrix";
+import { createNetwork, type Network } from "./network";
+import { Batches } from "./batches";
 import { createOptimizer, type Optimizer } from "./optimizers";
 import { learningRateAt } from "./schedules";
 import {
   backwardDelta, backwardParameters, batchLoss, forwardActivation, forwardWeighted,
 } from "./passes";
-import { Rng } from "./rng";
-import { exampleCount, type Dataset } from "./dataset";
+import type { Dataset } from "./dataset";
 import type { Kernel } from "./kernel";
 import type { NetworkSpec, TrainSpec } from "./spec";
 import type { Workspace } from "./workspace";
@@ -80,10 +79,8 @@ export class Stepper {
   /** optimizer updates applied so far */
   updates = 0;
   private readonly optimizer: Optimizer;
-  private readonly rng: Rng;
-  private readonly order: Int32Array;
-  private readonly xByExample: Matrix;
-  private readonly yByExample: Matrix;
+  private readonly batches: Batches;
+  private readonly lastBackward: number;
   private readonly index = new Map<string, number>();
   private ws: Workspace | undefined;
 
@@ -92,18 +89,14 @@ export class Stepper {
     this.network = createNetwork(spec, { seed: train.seed, ...(config.kernel ? { kernel: config.kernel } : {}) });
     this.plan = stepPlan(this.network);
     this.plan.forEach((p, i) => this.index.set(`${p.kind}:${p.node}`, i));
-    this.examples = exampleCount(data);
-    if (this.examples === 0) throw new Error("the training set is empty");
-    this.batchSize = train.batch === "full" ? this.examples : Math.min(this.examples, Math.floor(train.batch));
-    if (!(this.batchSize > 0)) throw new Error(`batch size must be positive, got ${train.batch}`);
-    this.batchesPerEpoch = Math.ceil(this.examples / this.batchSize);
+    this.lastBackward = this.plan.map((p) => p.phase).lastIndexOf("backward");
+    // the same streams, in the same order, as train(): one optimizer, the same batches
+    this.batches = new Batches(data, train);
+    this.examples = this.batches.examples;
+    this.batchSize = this.batches.size;
+    this.batchesPerEpoch = this.batches.perEpoch;
     this.totalSteps = Math.max(0, Math.floor(train.epochs)) * this.batchesPerEpoch;
-    // the same streams, in the same order, as train(): one optimizer, one shuffle rng
     this.optimizer = createOptimizer(this.network, train.optimizer, train.l2);
-    this.rng = Rng.derive(train.seed, "shuffle");
-    this.order = new Int32Array(this.examples).map((_, i) => i);
-    this.xByExample = transpose(data.x);
-    this.yByExample = transpose(data.y);
     this.before = this.network.dense.map((d) => ({ W: d.weights.data.slice(), b: d.bias.slice() }));
   }
 
@@ -141,6 +134,11 @@ export class Stepper {
     return this.position === 0 ? -1 : (this.position - 1) % this.plan.length;
   }
 
+  /** The current point ends the backward pass: every δ and gradient of the batch is computed, the update not yet made. */
+  get backwardDone(): boolean {
+    return this.position > 0 && this.pointIndex === this.lastBackward;
+  }
+
   get point(): PlanPoint | undefined {
     return this.position === 0 ? undefined : this.plan[this.pointIndex];
   }
@@ -152,8 +150,8 @@ export class Stepper {
 
   /** the examples (indices into the training set) of the current batch */
   batchExamples(): Int32Array {
-    const start = this.batchInEpoch * this.batchSize;
-    return this.order.slice(start, start + (this.ws?.batch ?? 0));
+    const start = this.batches.start(this.batchInEpoch);
+    return this.batches.order.slice(start, start + (this.ws?.batch ?? 0));
   }
 
   /** Whether the current step has computed this quantity yet (the buffers still hold the last step's until then). */
@@ -196,17 +194,12 @@ export class Stepper {
   }
 
   private beginStep(step: number): void {
-    const b = step % this.batchesPerEpoch;
-    if (b === 0 && this.config.train.shuffle) this.rng.shuffle(this.order);
+    const k = step % this.batchesPerEpoch;
+    if (k === 0) this.batches.beginEpoch();
     // the schedule's rate for this epoch, as train() sets it
     const { train } = this.config;
-    if (b === 0) this.optimizer.setLearningRate(learningRateAt(train.schedule, train.optimizer.lr, step / this.batchesPerEpoch + 1, Math.floor(train.epochs)));
-    const start = b * this.batchSize;
-    const m = Math.min(this.batchSize, this.examples - start);
-    const ws = workspaceFor(this.network, m);
-    gatherExamples(this.xByExample, this.order, start, m, ws.a[0]);
-    gatherExamples(this.yByExample, this.order, start, m, ws.targets);
-    this.ws = ws;
+    if (k === 0) this.optimizer.setLearningRate(learningRateAt(train.schedule, train.optimizer.lr, step / this.batchesPerEpoch + 1, Math.floor(train.epochs)));
+    this.ws = this.batches.load(this.network, k);
     this.loss = Number.NaN;
   }
 
@@ -215,8 +208,7 @@ export class Stepper {
       this.before[l].W.set(d.weights.data);
       this.before[l].b.set(d.bias);
     });
-    const start = (step % this.batchesPerEpoch) * this.batchSize;
-    this.optimizer.step(start + this.batchSize >= this.examples);
+    this.batches.update(this.optimizer, step % this.batchesPerEpoch);
     this.updates++;
   }
 

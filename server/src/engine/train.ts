@@ -4,14 +4,14 @@
  * between batches and a clear stop when anything becomes NaN or infinite.
  */
 import { checkBatchShape } from "./api";
-import { allFinite, examplesOf, gatherExamples } from "./matrix";
-import { workspaceFor, type Network } from "./network";
+import { allFinite } from "./matrix";
+import type { Network } from "./network";
+import { Batches } from "./batches";
 import { exportWeights, importWeights } from "./api";
 import { createOptimizer, type Optimizer, type OptimizerState } from "./optimizers";
 import { EarlyStopper, type EarlyStop } from "./early-stop";
 import { learningRateAt } from "./schedules";
 import { backwardPass, batchLoss, forwardPass } from "./passes";
-import { Rng } from "./rng";
 import type { TrainSpec } from "./spec";
 import { exampleCount, type Dataset } from "./dataset";
 import { countCorrect, evaluateDataset, isClassification } from "./evaluate";
@@ -130,16 +130,14 @@ function epochMetrics(network: Network, epoch: number, lr: number, n: number, to
   return { epoch, loss: totals.loss / n, ...(classify ? { accuracy: totals.correct / n } : {}), lr, layers };
 }
 
-// The batch size to use, after checking the data and the spec.
-function checkedBatch(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): number {
-  const n = exampleCount(data);
-  if (n === 0) throw new Error("the training set is empty");
+// The run's batches, after checking the data and the spec.
+function checkedBatches(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): Batches {
+  if (exampleCount(data) === 0) throw new Error("the training set is empty");
   checkBatchShape(network, data.x, data.y);
   if (options.validation) checkBatchShape(network, options.validation.x, options.validation.y);
-  const batch = spec.batch === "full" ? n : Math.min(n, Math.floor(spec.batch));
-  if (!(batch > 0)) throw new Error(`batch size must be positive, got ${spec.batch}`);
+  const batches = new Batches(data, spec);
   if (!(spec.epochs >= 0)) throw new Error(`epochs must be non-negative, got ${spec.epochs}`);
-  return batch;
+  return batches;
 }
 
 function validate(network: Network, metrics: EpochMetrics, validation: Dataset | undefined): void {
@@ -156,17 +154,13 @@ interface Snapshot {
 
 /** Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf. */
 export function train(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions = {}): TrainResult {
-  const batch = checkedBatch(network, data, spec, options);
-  const n = exampleCount(data);
+  const batches = checkedBatches(network, data, spec, options);
+  const n = batches.examples;
   const classify = isClassification(network, data);
   const optimizer = createOptimizer(network, spec.optimizer, spec.l2);
   if (options.optimizerState) optimizer.restore(options.optimizerState);
-  const rng = Rng.derive(spec.seed, "shuffle");
-  const order = new Int32Array(n).map((_, i) => i);
   const first = Math.max(0, Math.floor(options.startEpoch ?? 0));
-  if (spec.shuffle) for (let e = 0; e < first; e++) rng.shuffle(order);
-  const xByExample = examplesOf(data.x);
-  const yByExample = examplesOf(data.y);
+  for (let e = 0; e < first; e++) batches.beginEpoch();
   const history: EpochMetrics[] = [];
   const size = network.nodes.length;
   const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };
@@ -175,27 +169,24 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
   // a resumed run starts from its best epoch so far: later epochs must beat it, or the run returns to it
   let best: Snapshot | undefined = stopper && options.startMetrics && stopper.start(options.startMetrics) ? { weights: exportWeights(network), optimizer: optimizer.state() } : undefined;
   for (let epoch = first + 1; epoch <= last; epoch++) {
-    if (spec.shuffle) rng.shuffle(order);
+    batches.beginEpoch();
     const lr = learningRateAt(spec.schedule, spec.optimizer.lr, epoch, last);
     optimizer.setLearningRate(lr);
     totals.loss = totals.correct = totals.batches = 0;
     totals.gradNorm.fill(0);
     totals.absDelta.fill(0);
     const snapshot: Snapshot | undefined = options.rollbackOnStop ? { weights: exportWeights(network), optimizer: optimizer.state() } : undefined;
-    for (let start = 0; start < n; start += batch) {
+    for (let k = 0; k < batches.perEpoch; k++) {
       if (options.shouldStop?.()) {
-        if (snapshot && start > 0) {
+        if (snapshot && k > 0) {
           importWeights(network, snapshot.weights);
           optimizer.restore(snapshot.optimizer);
         }
         return { status: "cancelled", epochs: epoch - 1, history, optimizer };
       }
-      const m = Math.min(batch, n - start);
-      const ws = workspaceFor(network, m);
-      gatherExamples(xByExample, order, start, m, ws.a[0]);
-      gatherExamples(yByExample, order, start, m, ws.targets);
+      const ws = batches.load(network, k);
       runBatch(network, ws, totals, epoch, history, classify);
-      optimizer.step(start + batch >= n);
+      batches.update(optimizer, k);
       recordGradients(network, optimizer.gradientNorms, totals, epoch, history);
     }
     const dense = network.dense.find((d) => !allFinite(d.weights.data) || !allFinite(d.bias));

@@ -51,7 +51,12 @@ suite("the backpropagation debugger", function () {
     assert.equal(await extension().activate().then(() => extension().exports.ready), true);
   });
   teardown(async () => {
+    // the session's last stop may still open its source: close the editors only once it has ended
+    const ended = vscode.debug.activeDebugSession
+      ? new Promise<void>((resolve) => { const done = vscode.debug.onDidTerminateDebugSession(() => { done.dispose(); resolve(); }); })
+      : Promise.resolve();
     await vscode.debug.stopDebugging();
+    await ended;
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await closeAllEditors();
   });
@@ -91,5 +96,44 @@ suite("the backpropagation debugger", function () {
     }
     assert.notEqual(seen[1].name, seen[0].name, "Step Over stayed at the same point");
     assert.notEqual(seen[seen.length - 1].line, frame.line, `Step Over never left h1's line: ${seen.map((f) => f.name).join(" → ")}`);
+  });
+
+  test("while stopped, layer lines carry ‖δ‖ and ‖∂C/∂W‖ inline, and a layer's hover shows its live values under the formula", async () => {
+    const editor = await openWorkspaceFile("spiral.nnet");
+    const lines = editor.document.getText().split("\n");
+    const h1 = lines.findIndex((line) => line.includes("layer h1:"));
+    const h2 = lines.findIndex((line) => line.includes("layer h2:"));
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(editor.document.uri, new vscode.Position(h1, 0)), true, "norm(delta.h1) > 0")]);
+    await vscode.commands.executeCommand("workbench.action.debug.start");
+    const entry = await watcher.next();
+    assert.equal(entry.reason, "entry");
+    await entry.session.customRequest("continue", { threadId: 1 });
+    const stop = await watcher.next();
+    assert.equal(stop.reason, "breakpoint");
+    const frame = await topFrame(stop.session);
+    assert.equal(frame.name, "BP2 at h1");
+    const norm = async (expression: string): Promise<string> => {
+      const { result } = await stop.session.customRequest("evaluate", { expression, frameId: frame.id, context: "watch" });
+      return String(Number(Number(result).toPrecision(4)));
+    };
+
+    const document = editor.document;
+    const values = await vscode.commands.executeCommand<vscode.InlineValue[]>("vscode.executeInlineValueProvider", document.uri,
+      new vscode.Range(0, 0, document.lineCount, 0), { frameId: frame.id, stoppedLocation: document.lineAt(h1).range });
+    const inline = new Map(values.map((value) => [value.range.start.line, (value as vscode.InlineValueText).text]));
+    // backward has reached h1 (its δ) after h2 (its δ and gradients)
+    assert.equal(inline.get(h1), `‖a‖ = ${await norm("norm(a.h1)")}  ‖δ‖ = ${await norm("norm(delta.h1)")}`);
+    assert.equal(inline.get(h2), `‖a‖ = ${await norm("norm(a.h2)")}  ‖δ‖ = ${await norm("norm(delta.h2)")}  ‖∂C/∂W‖ = ${await norm("norm(dW.h2)")}`);
+
+    const name = document.lineAt(h1).text.indexOf("h1");
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, new vscode.Position(h1, name + 1));
+    const texts = hovers.map((hover) => hover.contents.map((part) => (typeof part === "string" ? part : part.value)).join("\n"));
+    const formula = texts.findIndex((text) => /BP2/.test(text) && !/Live values/.test(text));
+    const live = texts.findIndex((text) => /Live values/.test(text));
+    assert.ok(formula >= 0, `no formula hover among: ${texts.join(" | ")}`);
+    assert.ok(live > formula, `the live values are not under the formula: ${texts.join(" | ")}`);
+    assert.match(texts[live], /at BP2 at h1, step 1 of epoch 1/);
+    assert.match(texts[live], /δ: ℝ¹⁶ˣ¹⁶ ‖·‖ = \d/);
+    assert.match(texts[live], /∂C\/∂W: not yet computed in this step \(BP3\/BP4 at h1 computes it\)/);
   });
 });

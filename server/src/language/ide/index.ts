@@ -3,6 +3,7 @@ export * from "./types";
 export type { RunRecord, RunLayerStats, RunGradcheckRow, DocumentRuns } from "./run";
 export { analyzeDocument, specOf, type IdeDocument, type DocumentSource } from "./document";
 export { hover } from "./hover/index";
+export { gradientTrend, trendSentence, type GradientTrend, type GradientNorms } from "./hover/run";
 export { networkCosts } from "./hover/network";
 export * as deltas from "./deltas/index";
 export { diagnostics } from "./diagnostics";

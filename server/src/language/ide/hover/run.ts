@@ -21,10 +21,14 @@ export interface GradientTrend {
   ratio: number;
 }
 
-const statsOf = (run: RunRecord, layer: string): RunLayerStats | undefined => run.layers.find((each) => each.layer === layer);
+/** What the trend reads: ‖∂C/∂W‖ per layer, of a run's epoch or the debugger's batch. */
+export type GradientNorms = { layers: readonly Pick<RunLayerStats, "layer" | "gradNorm">[] };
+
+const statsOf = (run: GradientNorms, layer: string): Pick<RunLayerStats, "layer" | "gradNorm"> | undefined =>
+  run.layers.find((each) => each.layer === layer);
 
 /** ‖∂C/∂W‖ of the earliest dense layer over the output's, when it is off by TREND_ORDERS or more. */
-export function gradientTrend(spec: NetworkSpec, run: RunRecord): GradientTrend | undefined {
+export function gradientTrend(spec: NetworkSpec, run: GradientNorms): GradientTrend | undefined {
   const dense = spec.layers.filter((layer) => layer.kind === "dense");
   const output = dense[dense.length - 1];
   const first = dense.find((layer) => (statsOf(run, layer.name)?.gradNorm ?? 0) > 0);

@@ -64,7 +64,7 @@ describe("Step Into: the per-example view", () => {
       expect(mine).toEqual(columnOf(delta, j).map((d) => columnOf(input, j).map((a) => d * a)));
       own.push(mine);
     }
-    // BP4 batched (seed §6.4): the mean of the examples' own gradients, up to the order of the additions
+    // BP4 batched (backprop §6.4): the mean of the examples' own gradients, up to the order of the additions
     dW.forEach((row, r) => row.forEach((value, c) => expect(Math.abs((own[0][r][c] + own[1][r][c]) / 2 - value)).toBeLessThanOrEqual(1e-15 * Math.abs(value))));
     await stepIn();
     expect((await frames(dc)).slice(0, 2)).toEqual([`BP2 at h1 @${line.h1}`, `backward @${line.out}`]);
@@ -150,7 +150,7 @@ describe("exception filters", () => {
     const stopped = await launchAndStop(dc, { program: fixture("coarse.nnet"), stopOnEntry: false }, [], ["gradcheck"]);
     expect(stopped.body.reason).toBe("exception");
     expect((await frames(dc)).slice(0, 3)).toEqual([`BP3/BP4 at h1 @${line.h1}`, `backward @${line.out}`, `step 1 of epoch 1 @21`]);
-    // ε = 0.1 leaves a truncation error of order ε² in the central difference (seed §6.5)
+    // ε = 0.1 leaves a truncation error of order ε² in the central difference (backprop §6.5)
     expect(stopped.body.description).toMatch(
       /^gradient check failed on this batch: ∂C\/∂[Wb] of layer '(h1|h2|out)' differs from its central difference by a relative error of (0\.\d+|\d[\d.]*e-\d+) \(tolerance 0\.00001, ε = 0\.1\)$/);
     expect((await dc.exceptionInfoRequest({ threadId: 1 })).body.exceptionId).toBe("gradcheck");

@@ -1,6 +1,6 @@
 /**
  * Step Into's per-example view: one column of the batch at the current point
- * (seed §6.4: the batched quantities are the examples side by side, and the
+ * (backprop §6.4: the batched quantities are the examples side by side, and the
  * batched gradients the mean of the examples' own). The update point has no
  * such view: it works on W and b, not on examples.
  */

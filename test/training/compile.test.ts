@@ -30,6 +30,9 @@ describe("compileJob", () => {
     expect(compiled).toEqual({
       ok: false, usage: false,
       problems: ["two.nnet:10:22: error nnet/unknown-activation: unknown activation 'tahn'; did you mean 'tanh'?"],
+      // the same error where the editor points at it: 0-based line and character
+      network: "second",
+      errors: [{ line: 9, character: 21, code: "nnet/unknown-activation", message: "unknown activation 'tahn'; did you mean 'tanh'?" }],
     });
   });
 

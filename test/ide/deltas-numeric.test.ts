@@ -37,6 +37,7 @@ function run(spec: NetworkSpec, random: Random, m: number, targets = anyTargets)
       delta: (layer) => found(caches.get(layer)?.delta, `δ of ${layer}`),
       weight: (layer) => found(params.get(layer)?.W, `W of ${layer}`),
       target: () => y,
+      mask: (layer) => found(caches.get(layer)?.mask, `mask of ${layer}`),
     },
     gradients: new Map([...params].map(([name, layer]) => [name, {
       dW: layer.dW, db: { rows: layer.db.length, cols: 1, data: layer.db },
@@ -64,6 +65,7 @@ function column(env: DeltaEnvironment, index: number): DeltaEnvironment {
     delta: (layer) => cut(env.delta(layer)),
     weight: (layer) => env.weight(layer),
     target: () => cut(env.target()),
+    mask: (layer) => cut(env.mask(layer)),
   };
 }
 

@@ -9,15 +9,16 @@ export type { Kernel } from "./kernel";
 export { jsKernel, referenceKernel } from "./kernel";
 export { createWasmKernel, defaultKernel } from "./wasm-kernel";
 export type { Activation } from "./activations";
-export { activationOf, sigmoidOf, softplusOf } from "./activations";
+export { activationOf, sigmoidOf, softplusOf, geluOf, siluOf, seluScale, seluAlpha } from "./activations";
+export { erf, erfc, normalCdf, normalPdf } from "./erf";
 export type { OutputRule } from "./losses";
 export { lossValue, lossGradient, outputDelta, outputRule, CLIP } from "./losses";
 export { Rng } from "./rng";
-export type { Network, NetworkNode, DenseNode, JoinNode, InputNode, BackwardEdge, NetworkOptions } from "./network";
+export type { Network, NetworkNode, DenseNode, JoinNode, DropoutNode, DropoutMode, InputNode, BackwardEdge, NetworkOptions } from "./network";
 export { createNetwork, totalParameters } from "./network";
 export type { NodeCache, LayerParameters, LayerWeights, SavedWeights } from "./api";
 export {
-  forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape,
+  forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape, setDropout,
 } from "./api";
 export type { PlanStep, PlanContribution, PassCosts } from "./plan";
 export { backwardPlan, passCosts } from "./plan";

@@ -48,12 +48,31 @@ export interface JoinNode {
   offsets: number[];
 }
 
-export type NetworkNode = InputNode | DenseNode | JoinNode;
+/** Inverted dropout (spec.ts): a = m ⊙ a_from while training, a_from at evaluation. */
+export interface DropoutNode {
+  kind: "dropout";
+  index: number;
+  name: string;
+  units: number;
+  from: number;
+  /** the drop probability p */
+  rate: number;
+}
+
+export type NetworkNode = InputNode | DenseNode | JoinNode | DropoutNode;
+
+/**
+ * How dropout layers run: "off" passes a through (evaluation, prediction,
+ * validation); "draw" draws a fresh mask per forward pass from `rng`;
+ * "fixed" reuses the workspace's last mask (the gradient check's perturbed
+ * passes, so both see the same network).
+ */
+export type DropoutMode = "off" | "draw" | "fixed";
 
 /** One edge along which δ flows back, from a successor to this node (seed §3, §6.3). */
 export interface BackwardEdge {
   successor: number;
-  /** dense: (W^succ)ᵀ Δ^succ; add: Δ^succ unchanged; concat: rows [start, end) of Δ^succ */
+  /** dense: (W^succ)ᵀ Δ^succ; add, dropout: Δ^succ unchanged; concat: rows [start, end) of Δ^succ */
   contribution: "transposed-weights" | "identity" | "row-slice";
   /** for a row slice, the rows of Δ^succ it carries; otherwise 0 and this node's units */
   start: number;
@@ -77,6 +96,13 @@ export interface Network {
   reachesOutput: boolean[];
   workspaces: Map<number, Workspace>;
   last?: Workspace;
+  /** whether the network has dropout layers, and how they run now */
+  hasDropout: boolean;
+  dropoutMode: DropoutMode;
+  /** the stream dropout masks are drawn from in "draw" mode */
+  dropoutRng: Rng;
+  /** huber's δ (spec.huberDelta, default 1) */
+  huberDelta: number;
 }
 
 export interface NetworkOptions {
@@ -109,6 +135,11 @@ function buildNodes(spec: NetworkSpec, rng: Rng, initialise: boolean): NetworkNo
         activation: activationOf(layer.activation), spec: layer, weights, bias: new Float64Array(layer.units),
         weightGradient: zeros(layer.units, fanIn), biasGradient: new Float64Array(layer.units),
       });
+    } else if (layer.kind === "dropout") {
+      const from = nodeIndex(names, layer.from, layer.name);
+      if (!(layer.rate >= 0 && layer.rate < 1)) throw new Error(`dropout '${layer.name}' needs a rate in [0, 1), got ${layer.rate}`);
+      if (nodes[from].units !== layer.units) throw new Error(`dropout '${layer.name}' has ${layer.units} units but '${nodes[from].name}' has ${nodes[from].units}`);
+      nodes.push({ kind: "dropout", index, name: layer.name, units: layer.units, from, rate: layer.rate });
     } else {
       const from = layer.from.map((name) => nodeIndex(names, name, layer.name));
       if (from.length === 0) throw new Error(`layer '${layer.name}' needs at least one operand`);
@@ -132,7 +163,7 @@ function buildNodes(spec: NetworkSpec, rng: Rng, initialise: boolean): NetworkNo
 }
 
 export function sources(node: NetworkNode): number[] {
-  return node.kind === "input" ? [] : node.kind === "dense" ? [node.from] : node.from;
+  return node.kind === "input" ? [] : node.kind === "dense" || node.kind === "dropout" ? [node.from] : node.from;
 }
 
 function markReaching(nodes: NetworkNode[], output: number): boolean[] {
@@ -154,7 +185,7 @@ function planEdges(nodes: NetworkNode[], reaches: boolean[]): BackwardEdge[][] {
     sources(node).forEach((f, part) => {
       if (f === 0) return;
       const start = node.kind === "concat" ? node.offsets[part] : 0;
-      const contribution = node.kind === "dense" ? "transposed-weights" : node.kind === "add" ? "identity" : "row-slice";
+      const contribution = node.kind === "dense" ? "transposed-weights" : node.kind === "concat" ? "row-slice" : "identity";
       const end = start + nodes[f].units;
       incoming[f].push({ successor: n, contribution, start, end, overwrite: incoming[f].length === 0 });
     });
@@ -174,11 +205,15 @@ export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): 
       throw new Error(`softmax is only allowed on the output layer, not on '${node.name}'`);
     }
   }
+  if (outputNode.kind === "dropout") throw new Error(`dropout '${outputNode.name}' cannot be the output layer; put a dense layer after it`);
+  if (spec.huberDelta !== undefined && !(spec.huberDelta > 0)) throw new Error(`huber's delta must be positive, got ${spec.huberDelta}`);
   const reachesOutput = markReaching(nodes, output);
   return {
     name: spec.name, spec, nodes, dense: nodes.filter((n): n is DenseNode => n.kind === "dense"), output,
     loss: spec.loss, rule: outputRule(spec.loss, outputActivation), kernel: options.kernel ?? defaultKernel(jsKernel),
     incoming: planEdges(nodes, reachesOutput), reachesOutput, workspaces: new Map(),
+    hasDropout: nodes.some((n) => n.kind === "dropout"), dropoutMode: "off", dropoutRng: Rng.derive(options.seed ?? 1, "dropout"),
+    huberDelta: spec.huberDelta ?? 1,
   };
 }
 

@@ -4,6 +4,8 @@
  * - adam: bias-corrected first and second moments (Kingma and Ba)
  * - l2: weight decay λ added to the gradient of W only (not b), i.e. the
  *   minimised cost is C + (λ/2)‖W‖²; reported losses are C without it.
+ * - l1: λ₁ sign(W) added to the gradient of W only, the subgradient of
+ *   C + λ₁ Σ|W| with sign(0) = 0 (a weight at exactly 0 stays put by it).
  */
 import type { DenseNode, Network } from "./network";
 import type { OptimizerSpec } from "./spec";
@@ -57,7 +59,7 @@ function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
   return [make(layer.weights.data, layer.weightGradient.data, true), make(layer.bias, layer.biasGradient, false)];
 }
 
-export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number): Optimizer {
+export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number, l1 = 0): Optimizer {
   const adam = spec.name === "adam";
   const layers = network.dense.map((layer) => statesOf(layer, adam));
   const updateRatios = new Float64Array(layers.length);
@@ -72,8 +74,9 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
       let weightSquared = 0;
       for (const p of layers[l]) {
         const decay = p.decays ? l2 : 0;
-        if (adam) adamUpdate(p, decay, spec.lr, spec.beta1, spec.beta2, spec.eps, correction1, correction2, measure);
-        else sgdUpdate(p, decay, spec.lr, spec.name === "sgd" ? spec.momentum : 0, measure);
+        const sparse = p.decays ? l1 : 0;
+        if (adam) adamUpdate(p, decay, sparse, spec.lr, spec.beta1, spec.beta2, spec.eps, correction1, correction2, measure);
+        else sgdUpdate(p, decay, sparse, spec.lr, spec.name === "sgd" ? spec.momentum : 0, measure);
         if (p.decays) {
           updateSquared = p.movedSquared;
           weightSquared = p.normSquared;
@@ -120,11 +123,11 @@ function checkState(network: Network, spec: OptimizerSpec, saved: OptimizerState
   });
 }
 
-function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: number, measure: boolean): void {
+function sgdUpdate(p: ParameterState, decay: number, sparse: number, lr: number, momentum: number, measure: boolean): void {
   const { values, gradient, first: velocity } = p;
   const size = values.length;
   let squared = 0;
-  if (momentum === 0 && decay === 0 && !measure) {
+  if (momentum === 0 && decay === 0 && sparse === 0 && !measure) {
     for (let i = 0; i < size; i++) {
       const g = gradient[i];
       values[i] -= lr * g;
@@ -136,7 +139,7 @@ function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: numbe
   let moved = 0, norm = 0;
   for (let i = 0; i < size; i++) {
     squared += gradient[i] * gradient[i];
-    const g = gradient[i] + decay * values[i];
+    const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     const change = momentum === 0 ? -lr * g : (velocity[i] = momentum * velocity[i] - lr * g);
     const value = values[i] + change;
     values[i] = value;
@@ -151,14 +154,14 @@ function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: numbe
 }
 
 function adamUpdate(
-  p: ParameterState, decay: number, lr: number, beta1: number, beta2: number, eps: number,
+  p: ParameterState, decay: number, sparse: number, lr: number, beta1: number, beta2: number, eps: number,
   correction1: number, correction2: number, measure: boolean,
 ): void {
   const { values, gradient, first, second } = p;
   let moved = 0, norm = 0, squared = 0;
   for (let i = 0; i < values.length; i++) {
     squared += gradient[i] * gradient[i];
-    const g = gradient[i] + decay * values[i];
+    const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     first[i] = beta1 * first[i] + (1 - beta1) * g;
     second[i] = beta2 * second[i] + (1 - beta2) * g * g;
     const change = (-lr * (first[i] / correction1)) / (Math.sqrt(second[i] / correction2) + eps);

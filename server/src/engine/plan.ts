@@ -8,8 +8,8 @@ import type { Network } from "./network";
 export interface PlanContribution {
   /** the successor whose δ flows back along this edge */
   successor: string;
-  successorKind: "dense" | "add" | "concat";
-  /** dense: (W^succ)ᵀ δ^succ; add: δ^succ; concat: rows [start, end) of δ^succ */
+  successorKind: "dense" | "add" | "concat" | "dropout";
+  /** dense: (W^succ)ᵀ δ^succ; add, dropout: δ^succ; concat: rows [start, end) of δ^succ */
   contribution: "transposed-weights" | "identity" | "row-slice";
   start: number;
   end: number;
@@ -17,7 +17,7 @@ export interface PlanContribution {
 
 export interface PlanStep {
   node: string;
-  kind: "dense" | "add" | "concat";
+  kind: "dense" | "add" | "concat" | "dropout";
   units: number;
   /** "output": BP1 with `outputRule`; "successors": BP2's sum; "unreached": δ = 0 */
   source: "output" | "successors" | "unreached";
@@ -25,6 +25,8 @@ export interface PlanStep {
   contributions: PlanContribution[];
   /** dense nodes multiply the sum by σ′(z) (for softmax: its Jacobian-vector product) */
   activation?: string;
+  /** dropout nodes multiply the sum by their mask m (1 at evaluation); p is the drop probability */
+  dropout?: { rate: number };
   /** the node whose a feeds this node's W (dense) or the operands (add, concat) */
   from: string[];
 }
@@ -40,11 +42,12 @@ export function backwardPlan(network: Network): PlanStep[] {
       node: node.name, kind: node.kind, units: node.units, source,
       ...(source === "output" ? { outputRule: network.rule } : {}),
       contributions: network.incoming[n].map((edge) => {
-        const succ = network.nodes[edge.successor] as { kind: "dense" | "add" | "concat"; name: string };
+        const succ = network.nodes[edge.successor] as { kind: "dense" | "add" | "concat" | "dropout"; name: string };
         return { successor: succ.name, successorKind: succ.kind, contribution: edge.contribution, start: edge.start, end: edge.end };
       }),
       ...(node.kind === "dense" ? { activation: node.activation.name } : {}),
-      from: (node.kind === "dense" ? [node.from] : node.from).map((f) => network.nodes[f].name),
+      ...(node.kind === "dropout" ? { dropout: { rate: node.rate } } : {}),
+      from: (node.kind === "dense" || node.kind === "dropout" ? [node.from] : node.from).map((f) => network.nodes[f].name),
     });
   }
   return steps;
@@ -55,7 +58,7 @@ export interface PassCosts {
   forwardMultiplyAdds: number;
   /** ∂C/∂W = δ aᵀ for every dense layer, plus (W)ᵀ δ for those not fed by the input */
   backwardMultiplyAdds: number;
-  /** z and a of every dense node and a of the others, per example: what the forward pass keeps for backward (seed §6.1) */
+  /** z and a of every dense node, a of the others and each dropout mask, per example: what the forward pass keeps for backward (seed §6.1) */
   cachedValuesPerExample: number;
   /** parameters × outputs: the cost of naive forward-mode differentiation, in forward passes (seed §6.3) */
   forwardModePasses: number;
@@ -71,6 +74,8 @@ export function passCosts(network: Network): PassCosts {
       backward += product + (node.from === 0 ? 0 : product);
       cached += node.activation.name === "identity" ? node.units : 2 * node.units;
       params += product + node.units;
+    } else if (node.kind === "dropout") {
+      cached += 2 * node.units;
     } else if (node.kind !== "input") {
       cached += node.units;
     }

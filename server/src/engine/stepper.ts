@@ -98,8 +98,11 @@ export class Stepper {
     this.batchesPerEpoch = Math.ceil(this.examples / this.batchSize);
     this.totalSteps = Math.max(0, Math.floor(train.epochs)) * this.batchesPerEpoch;
     // the same streams, in the same order, as train(): one optimizer, one shuffle rng
-    this.optimizer = createOptimizer(this.network, train.optimizer, train.l2);
+    this.optimizer = createOptimizer(this.network, train.optimizer, train.l2, train.l1 ?? 0);
     this.rng = Rng.derive(train.seed, "shuffle");
+    // dropout draws its masks node by node in forward order, as train() does
+    this.network.dropoutRng = Rng.derive(train.seed, "dropout");
+    this.network.dropoutMode = "draw";
     this.order = new Int32Array(this.examples).map((_, i) => i);
     this.xByExample = transpose(data.x);
     this.yByExample = transpose(data.y);

@@ -136,7 +136,7 @@ function checkedBatch(network: Network, data: Dataset, spec: TrainSpec, options:
 
 function validate(network: Network, metrics: EpochMetrics, validation: Dataset | undefined): void {
   if (!validation) return;
-  const v = evaluateDataset(network, validation);
+  const v = evaluateDataset(network, validation); // dropout off
   metrics.valLoss = v.loss;
   if (v.accuracy !== undefined) metrics.valAccuracy = v.accuracy;
 }
@@ -146,17 +146,38 @@ interface Snapshot {
   optimizer: OptimizerState;
 }
 
-/** Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf. */
+// Dropout masks come from the run's seed; a resumed run skips the draws of
+// the epochs before it, so it continues as if never stopped.
+function startDropout(network: Network, spec: TrainSpec, n: number, first: number): void {
+  network.dropoutRng = Rng.derive(spec.seed, "dropout");
+  network.dropoutMode = "draw";
+  const perEpoch = network.nodes.reduce((sum, node) => sum + (node.kind === "dropout" ? node.units : 0), 0) * n;
+  for (let k = perEpoch * first; k > 0; k--) network.dropoutRng.next();
+}
+
+/**
+ * Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf.
+ * Dropout layers draw masks while training and are off for validation and afterwards.
+ */
 export function train(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions = {}): TrainResult {
+  try {
+    return trainLoop(network, data, spec, options);
+  } finally {
+    network.dropoutMode = "off";
+  }
+}
+
+function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): TrainResult {
   const batch = checkedBatch(network, data, spec, options);
   const n = exampleCount(data);
   const classify = isClassification(network, data);
-  const optimizer = createOptimizer(network, spec.optimizer, spec.l2);
+  const optimizer = createOptimizer(network, spec.optimizer, spec.l2, spec.l1 ?? 0);
   if (options.optimizerState) optimizer.restore(options.optimizerState);
   const rng = Rng.derive(spec.seed, "shuffle");
   const order = new Int32Array(n).map((_, i) => i);
   const first = Math.max(0, Math.floor(options.startEpoch ?? 0));
   if (spec.shuffle) for (let e = 0; e < first; e++) rng.shuffle(order);
+  if (network.hasDropout) startDropout(network, spec, n, first);
   const xByExample = transpose(data.x);
   const yByExample = transpose(data.y);
   const history: EpochMetrics[] = [];

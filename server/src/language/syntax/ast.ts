@@ -68,6 +68,15 @@ export interface DenseBody {
   init?: Call;
 }
 
+export interface DropoutBody {
+  kind: "dropout";
+  span: Span;
+  keyword: Span;
+  /** the drop probability p */
+  rate?: NumberLit;
+  from?: Name;
+}
+
 export interface MergeBody {
   kind: "add" | "concat";
   span: Span;
@@ -80,7 +89,7 @@ export interface LayerEntry {
   span: Span;
   keyword: Span;
   name?: Name;
-  body?: DenseBody | MergeBody;
+  body?: DenseBody | DropoutBody | MergeBody;
 }
 
 export interface LossEntry {

@@ -32,7 +32,7 @@ export function graphOf(spec: NetworkSpec): LayerGraph {
 }
 
 export function predecessors(layer: LayerSpec): string[] {
-  return layer.kind === "dense" ? [layer.from] : layer.from;
+  return layer.kind === "dense" || layer.kind === "dropout" ? [layer.from] : layer.from;
 }
 
 export function layerGraph(spec: NetworkSpec): LayerGraph {

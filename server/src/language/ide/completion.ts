@@ -40,7 +40,7 @@ const keyItems = (keys: readonly KeyInfo[]): CompletionEntry[] =>
   keys.map((key) => ({ label: key.name, kind: "key", detail: `default ${key.default}`, documentation: doc(key.doc), insertText: `${key.name} ` }));
 
 function argumentItems(callee: string): CompletionEntry[] {
-  const info = [activations, optimizers, initialisers, dataSources].map((table) => lookup(table as readonly NameInfo[], callee)).find(Boolean);
+  const info = [activations, optimizers, initialisers, dataSources, losses].map((table) => lookup(table as readonly NameInfo[], callee)).find(Boolean);
   return (info?.params ?? []).filter((param) => param.name !== "path").map((param) => ({
     label: param.name, kind: "argument", detail: param.default !== undefined ? `default ${param.default}` : undefined,
     documentation: doc(param.doc), insertText: `${param.name}: `,
@@ -110,7 +110,8 @@ function byLine(line: string, network: NetworkModel | undefined, start: number):
   if (/\binit\s+$/.test(line)) return simpleItems(initialisers, "initialiser");
   if (/\bloss\s+$/.test(line)) return lossItems();
   if (/\bdata\s+$/.test(line)) return simpleItems(dataSources, "data");
-  if (/\blayer\s+\w+\s*:\s*$/.test(line)) return keywordItems(["dense", "add", "concat"]);
+  if (/\blayer\s+\w+\s*:\s*$/.test(line)) return keywordItems(["dense", "dropout", "add", "concat"]);
+  if (/\bdropout\s+[\d.eE+-]+\s+$/.test(line)) return keywordItems(["from"]);
   if (/\bdense\s+[\d.eE+-]+\s+$/.test(line)) return [...activationItems(), ...keywordItems(["from", "init"])];
   if (/\bdense\s+[\d.eE+-]+\s+\w+(?:\([^()]*\))?\s+(?:from\s+\w+\s+)?$/.test(line)) return keywordItems(["from", "init"]);
   return undefined;

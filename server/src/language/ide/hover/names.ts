@@ -31,7 +31,7 @@ export const lossFormulas: Record<LossName, string> = {
   mse: "C = ½ ‖aᴸ − y‖²",
   binary_cross_entropy: "C = −Σⱼ [yⱼ ln aⱼᴸ + (1 − yⱼ) ln(1 − aⱼᴸ)]",
   cross_entropy: "C = −Σⱼ yⱼ ln aⱼᴸ",
-  mae: "C = Σⱼ |aⱼᴸ − yⱼ| (L1; ∇ₐC = sign(aᴸ − y) is a subgradient, 0 at aᴸ = y, where C has its kink)",
+  mae: "C = Σⱼ |aⱼᴸ − yⱼ| (L1)",
   huber: "C = Σⱼ hⱼ, hⱼ = ½ (aⱼᴸ − yⱼ)² if |aⱼᴸ − yⱼ| ≤ δ, else δ (|aⱼᴸ − yⱼ| − ½ δ)",
 };
 
@@ -55,11 +55,13 @@ export function activationHover(name: ActivationName, layer: LayerModel | undefi
 export function lossHover(loss: LossName, spec: NetworkSpec | undefined, outputName: string | undefined): string {
   const output = outputName ?? "out";
   const delta = loss === "huber" ? spec?.huberDelta ?? 1 : undefined;
-  const per = loss === "mse" || loss === "mae" || loss === "huber" ? reduction : "per example, averaged over the batch";
   const lines = [
     `**${escapeMarkdown(loss)}**${delta !== undefined ? ` (δ = ${delta})` : ""}`,
-    `${lossFormulas[loss]}, ${per}`,
+    `${lossFormulas[loss]} per example, averaged over the batch`,
+    ...(loss === "mae" || loss === "huber" ? [`reduction: ${reduction}`] : []),
     `∇ₐC = ${gradientFor(loss, output, delta)}`,
+    ...(loss === "mae" ? ["sign(0) = 0: C has a kink at aᴸ = y, where this is a subgradient (the gradient check flags it, as it does relu's)"] : []),
+    ...(loss === "huber" ? ["C is smooth (its gradient is continuous) at |aᴸ − y| = δ, where the quadratic part meets the linear one"] : []),
   ];
   const bp1 = spec && outputName ? layerDeltas(spec, outputName) : undefined;
   if (spec && bp1) {

@@ -124,6 +124,8 @@ export interface GradcheckResult {
   raw: GradcheckRaw[];
   /** the checked batch: x is features × m, y targets × m (one example per column) */
   batch: { x: number[][]; y: number[][] };
+  /** each dropout layer's mask, held fixed for every pass of the check: units × m */
+  masks: Record<string, number[][]>;
 }
 
 const unitRoundoff = 2 ** -52;
@@ -308,5 +310,9 @@ function checkAll(network: Network, x: Matrix, y: Matrix, options: GradcheckOpti
   forwardPass(network, ws);
   backwardPass(network, ws);
   const report = { network: network.name, epsilon, tolerance, tiny: full.tiny, loss, rows, passed: rows.every((r) => r.passed) };
-  return { report, raw, batch: { x: toRows(x), y: toRows(y) } };
+  const masks: Record<string, number[][]> = {};
+  for (const node of network.nodes) {
+    if (node.kind === "dropout") masks[node.name] = toRows({ rows: node.units, cols: m, data: ws.mask[node.index] as Float64Array });
+  }
+  return { report, raw, batch: { x: toRows(x), y: toRows(y) }, masks };
 }

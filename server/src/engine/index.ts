@@ -30,7 +30,7 @@ export type { LayerStats, EpochMetrics, TrainOptions, TrainResult } from "./trai
 export { train, TrainingDivergedError } from "./train";
 export { divergenceAdvice, explainDivergence } from "./divergence";
 export type { Evaluation } from "./evaluate";
-export { evaluateDataset, isClassification } from "./evaluate";
+export { evaluateDataset, isClassification, regressionLosses } from "./evaluate";
 export type { Dataset, Row, RowOptions, Standardiser } from "./dataset";
 export {
   datasetFromRows, exampleCount, selectExamples, shuffleDataset, splitDataset, fitStandardiser, applyStandardiser,

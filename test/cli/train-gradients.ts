@@ -10,8 +10,11 @@ import "@tensorflow/tfjs-core/dist/register_all_gradients";
 
 export interface GradcheckJson {
   network: string;
-  loss: "mse" | "binary_cross_entropy" | "cross_entropy";
-  layers: { name: string; kind: "input" | "dense" | "add" | "concat"; units: number; activation?: string; alpha?: number; from: string[] }[];
+  loss: "mse" | "binary_cross_entropy" | "cross_entropy" | "mae" | "huber";
+  huberDelta?: number;
+  layers: { name: string; kind: "input" | "dense" | "add" | "concat" | "dropout"; units: number; activation?: string; alpha?: number; rate?: number; from: string[] }[];
+  /** per dropout layer, the mask the check held fixed: examples × units */
+  masks?: Record<string, number[][]>;
   parameters: { layer: string; param: "W" | "b"; rows: number; cols: number; values: number[] }[];
   batch: { x: number[][]; y: number[][] };
   analytic: { layer: string; param: "W" | "b"; values: number[] }[];
@@ -30,6 +33,9 @@ function activate(z: tf.Tensor2D, name: string | undefined, alpha: number | unde
     case "elu": return tf.where(tf.greater(z, 0), z, tf.mul(alpha ?? 1, tf.sub(tf.exp(z), 1))) as tf.Tensor2D;
     case "softplus": return tf.softplus(z);
     case "softmax": return tf.softmax(z);
+    case "gelu": return tf.mul(z, tf.mul(0.5, tf.add(1, tf.erf(tf.mul(z, Math.SQRT1_2))))) as tf.Tensor2D;
+    case "silu": return tf.mul(z, tf.sigmoid(z)) as tf.Tensor2D;
+    case "selu": return tf.selu(z);
     default: throw new Error(`unknown activation ${name}`);
   }
 }
@@ -45,6 +51,9 @@ function loss(json: GradcheckJson, params: Map<string, tf.Tensor>): tf.Scalar {
       const a = values.get(layer.from[0])!;
       lastZ = tf.add(tf.matMul(a, params.get(`${layer.name}.W`)! as tf.Tensor2D, false, true), params.get(`${layer.name}.b`)!) as tf.Tensor2D;
       last = activate(lastZ, layer.activation, layer.alpha);
+    } else if (layer.kind === "dropout") {
+      last = tf.mul(values.get(layer.from[0])!, tf.tensor2d(json.masks![layer.name]!)) as tf.Tensor2D;
+      lastZ = undefined;
     } else if (layer.kind === "add") {
       last = layer.from.map((name) => values.get(name)!).reduce((p, q) => tf.add(p, q));
       lastZ = undefined;
@@ -58,6 +67,14 @@ function loss(json: GradcheckJson, params: Map<string, tf.Tensor>): tf.Scalar {
   const m = json.batch.x.length;
   const output = json.layers[json.layers.length - 1];
   if (json.loss === "mse") return tf.div(tf.mul(0.5, tf.sum(tf.square(tf.sub(last!, y)))), m) as tf.Scalar;
+  if (json.loss === "mae") return tf.div(tf.sum(tf.abs(tf.sub(last!, y))), m) as tf.Scalar;
+  if (json.loss === "huber") {
+    // ½ min(d, δ)² + δ (d − min(d, δ)): ½d² inside, δ(d − ½δ) beyond
+    const delta = json.huberDelta ?? 1;
+    const d = tf.abs(tf.sub(last!, y));
+    const inner = tf.minimum(d, delta);
+    return tf.div(tf.sum(tf.add(tf.mul(0.5, tf.square(inner)), tf.mul(delta, tf.sub(d, inner)))), m) as tf.Scalar;
+  }
   if (json.loss === "cross_entropy") {
     const logP = output.activation === "softmax" && lastZ ? tf.logSoftmax(lastZ) : tf.log(last!);
     return tf.div(tf.neg(tf.sum(tf.mul(y, logP))), m) as tf.Scalar;

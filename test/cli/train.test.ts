@@ -182,7 +182,7 @@ describe("nnet gradcheck", () => {
     expect(result.stdout).toMatch(/\d+ FAIL$/m);
   });
 
-  for (const name of ["spiral.nnet", "iris.nnet", "residual.nnet", "sine.nnet"]) {
+  for (const name of ["spiral.nnet", "iris.nnet", "residual.nnet", "sine.nnet", "iris-dropout.nnet"]) {
     it(`--json for ${name} holds enough to recompute the gradients independently (TensorFlow.js)`, async () => {
       const result = nnet("gradcheck", "--json", `examples/${name}`);
       expect(result.code).toBe(0);
@@ -204,6 +204,32 @@ describe("nnet gradcheck", () => {
       }
     });
   }
+
+  it("--json for mae and huber regressions with selu, silu and dropout recomputes independently (TensorFlow.js)", async () => {
+    for (const loss of ["mae", "huber(delta: 0.3)"]) {
+      const dir = workspace({ "r.nnet": `network r {
+  input x: 1
+  layer h1: dense 8 selu
+  layer d: dropout 0.5
+  layer h2: dense 8 silu
+  layer out: dense 1
+  loss ${loss}
+  data sine(samples: 64, noise: 0.1)
+  gradcheck { samples 8 }
+}
+` });
+      const result = nnet("gradcheck", "--json", join(dir, "r.nnet"));
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const json = JSON.parse(result.stdout) as GradcheckJson;
+      expect(json.masks?.d?.flat()).toContain(0);
+      const recomputed = await independentGradients(json);
+      for (const analytic of json.analytic) {
+        const theirs = recomputed.get(`${analytic.layer}.${analytic.param}`)!;
+        const scale = Math.max(...analytic.values.map(Math.abs), 1e-12);
+        analytic.values.forEach((value, i) => expect(Math.abs(value - theirs[i]!), `${loss} ${analytic.layer}.${analytic.param}[${i}]`).toBeLessThan(1e-4 * scale + 1e-4 * Math.abs(value)));
+      }
+    }
+  });
 
   it("the independent recomputation notices a wrong network (negative control)", async () => {
     const json = JSON.parse(nnet("gradcheck", "--json", "examples/spiral.nnet").stdout) as GradcheckJson;

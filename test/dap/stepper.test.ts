@@ -51,6 +51,32 @@ describe("Stepper", () => {
     expect(weightsOf(stepper.network)).toEqual(weightsOf(reference));
   });
 
+  it("runs the same steps as train() with dropout, gelu, silu, selu, huber and l1", () => {
+    const grown: NetworkSpec = {
+      name: "grown", input: { name: "x", units: 3 }, loss: "huber", huberDelta: 0.5,
+      layers: [
+        { kind: "dense", name: "h1", units: 6, from: "x", activation: { name: "gelu" }, init: { name: "xavier" } },
+        { kind: "dropout", name: "d1", units: 6, from: "h1", rate: 0.3 },
+        { kind: "dense", name: "h2", units: 5, from: "d1", activation: { name: "silu" }, init: { name: "xavier" } },
+        { kind: "dense", name: "h3", units: 5, from: "h1", activation: { name: "selu" }, init: { name: "xavier" } },
+        { kind: "dropout", name: "d2", units: 5, from: "h3", rate: 0.5 },
+        { kind: "add", name: "sum", units: 5, from: ["h2", "d2"] },
+        { kind: "dense", name: "out", units: 3, from: "sum", activation: { name: "identity" }, init: { name: "xavier" } },
+      ],
+    };
+    const ts: TrainSpec = { ...trainSpec({ name: "sgd", lr: 0.1, momentum: 0.9 }), l1: 0.001 };
+    const stepper = new Stepper({ spec: grown, train: ts, data });
+    expect(stepper.plan.filter((p) => p.node === 2).map((p) => p.kind)).toEqual(["a", "delta"]);
+    while (stepper.advance());
+    const reference = createNetwork(grown, { seed: ts.seed });
+    train(reference, data, ts);
+    expect(weightsOf(stepper.network)).toEqual(weightsOf(reference));
+    // the masks were real: some units of the last batch were dropped
+    const mask = lastCaches(stepper.network).find((cache) => cache.name === "d2")!.mask!;
+    expect(Array.from(mask.data)).toContain(0);
+    expect(Array.from(mask.data)).toContain(2);
+  });
+
   it("holds computeGradients' numbers at the end of backward", () => {
     const ts = trainSpec({ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
     const stepper = new Stepper({ spec, train: ts, data });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { gradcheck, GradcheckStopped, type ActivationSpec, type GradcheckProgress, type LossName, type NetworkSpec } from "../../server/src/engine/index";
+import {
+  computeGradients, gradcheck, GradcheckStopped, lastCaches, setDropout, type ActivationSpec, type GradcheckProgress, type LossName, type NetworkSpec,
+} from "../../server/src/engine/index";
 import { batchFor, build, chainSpec, dagSpec, hiddenActivations } from "./helpers";
 
 interface OutputCase {
@@ -54,6 +56,63 @@ describe("gradient check (float64, central differences)", () => {
     const typical = sorted[sorted.length >> 1];
     console.log(`gradient check: ${medians.length} rows, median of medians ${typical.toExponential(2)}, worst median ${sorted[sorted.length - 1].toExponential(2)}`);
     expect(typical).toBeLessThan(1e-7);
+  });
+});
+
+describe("gradient check of gelu, silu, selu, mae, huber and dropout", () => {
+  const smooth: ActivationSpec[] = [{ name: "gelu" }, { name: "silu" }, { name: "selu" }];
+  for (const hidden of smooth) {
+    it(`chain and DAG with ${hidden.name}, under mse, huber and mae`, () => {
+      expectPasses(chainSpec([3, 4, 3, 2], hidden, { name: "identity" }, "mse"));
+      expectPasses({ ...chainSpec([3, 4, 3, 2], hidden, { name: "identity" }, "huber"), huberDelta: 0.5 });
+      expectPasses(chainSpec([3, 4, 3, 2], hidden, hidden, "mae"));
+      expectPasses(dagSpec(hidden, { name: "softmax" }, "cross_entropy", 3));
+    });
+  }
+
+  it("flags mae's kink at a = y like relu's, and passes away from it", () => {
+    const spec = chainSpec([3, 4, 2], { name: "tanh" }, { name: "identity" }, "mae");
+    const network = build(spec);
+    const { x } = batchFor(network, 5, 11);
+    // targets equal to the outputs put every output exactly on the kink
+    const y = { rows: 2, cols: 5, data: new Float64Array(10) };
+    computeGradients(network, x, y);
+    y.data.set(lastCaches(network).at(-1)!.a.data);
+    const { report } = gradcheck(network, x, y);
+    const kinks = report.rows.reduce((sum, row) => sum + row.kinks, 0);
+    expect(kinks).toBeGreaterThan(0);
+    expect(report.passed).toBe(true);
+  });
+
+  it("holds dropout masks fixed for both perturbed passes, and fails when they are redrawn", () => {
+    const spec: NetworkSpec = {
+      name: "drop", input: { name: "x", units: 3 }, loss: "mse",
+      layers: [
+        { kind: "dense", name: "h", units: 6, from: "x", activation: { name: "gelu" }, init: { name: "normal", std: 0.6 } },
+        { kind: "dropout", name: "d", units: 6, from: "h", rate: 0.5 },
+        { kind: "dense", name: "out", units: 2, from: "d", activation: { name: "identity" }, init: { name: "normal", std: 0.6 } },
+      ],
+    };
+    const network = build(spec);
+    const { x, y } = batchFor(network, 5, 11);
+    const { report } = gradcheck(network, x, y);
+    expect(report.passed).toBe(true);
+    expect(network.dropoutMode).toBe("off");
+    // the check used a real mask: some units dropped, so its loss differs from the evaluation-mode loss
+    const evaluation = computeGradients(network, x, y);
+    expect(report.loss).not.toBe(evaluation);
+    // a mask redrawn for every pass is a different network each time: the difference quotient is noise
+    setDropout(network, "draw", 3);
+    const values = network.dense[0]!.weights.data;
+    const eps = 1e-7;
+    values[0] += eps;
+    const up = computeGradients(network, x, y);
+    values[0] -= 2 * eps;
+    const down = computeGradients(network, x, y);
+    values[0] += eps;
+    setDropout(network, "off");
+    const analytic = gradcheck(network, x, y).raw[0]!.analytic[0]!;
+    expect(Math.abs((up - down) / (2 * eps) - analytic)).toBeGreaterThan(1e-3);
   });
 });
 

@@ -30,11 +30,21 @@ function activate(spec: ActivationSpec, z: tf.Tensor2D): tf.Tensor2D {
     case "elu": return tf.add(tf.relu(z), tf.mul(spec.alpha ?? 1, tf.sub(tf.exp(tf.neg(tf.relu(tf.neg(z)))), 1)));
     case "softplus": return tf.softplus(z);
     case "softmax": return tf.transpose(tf.softmax(tf.transpose(z)));
+    case "gelu": return tf.mul(z, tf.mul(0.5, tf.add(1, tf.erf(tf.mul(z, Math.SQRT1_2)))));
+    case "silu": return tf.mul(z, tf.sigmoid(z));
+    case "selu": return tf.selu(z);
   }
 }
 
 function lossOf(loss: LossName, a: tf.Tensor2D, y: tf.Tensor2D, m: number): tf.Scalar {
   if (loss === "mse") return tf.div(tf.mul(0.5, tf.sum(tf.square(tf.sub(a, y)))), m);
+  if (loss === "mae") return tf.div(tf.sum(tf.abs(tf.sub(a, y))), m);
+  if (loss === "huber") {
+    // δ = 1: ½ min(d, 1)² + (d − min(d, 1)) is ½d² inside and d − ½ beyond
+    const d = tf.abs(tf.sub(a, y));
+    const inner = tf.minimum(d, 1);
+    return tf.div(tf.sum(tf.add(tf.mul(0.5, tf.square(inner)), tf.sub(d, inner))), m);
+  }
   if (loss === "cross_entropy") return tf.div(tf.neg(tf.sum(tf.mul(y, tf.log(a)))), m);
   const terms = tf.add(tf.mul(y, tf.log(a)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, a))));
   return tf.div(tf.neg(tf.sum(terms)), m);
@@ -48,6 +58,9 @@ function tfLoss(spec: NetworkSpec, vars: Map<string, tf.Variable>, x: tf.Tensor2
     if (layer.kind === "dense") {
       const z = tf.add(tf.matMul(vars.get(`${layer.name}.W`) as tf.Variable<tf.Rank.R2>, values.get(layer.from)!), vars.get(`${layer.name}.b`)!) as tf.Tensor2D;
       last = activate(layer.activation, z);
+    } else if (layer.kind === "dropout") {
+      // computeGradients runs with dropout off (evaluation): the identity
+      last = values.get(layer.from)!;
     } else if (layer.kind === "add") {
       last = tf.addN(layer.from.map((f) => values.get(f)!)) as tf.Tensor2D;
     } else {
@@ -102,6 +115,7 @@ function compare(spec: NetworkSpec): number {
 
 const hidden: ActivationSpec[] = [
   { name: "sigmoid" }, { name: "tanh" }, { name: "relu" }, { name: "leaky_relu", alpha: 0.2 }, { name: "elu", alpha: 0.5 }, { name: "softplus" }, { name: "identity" },
+  { name: "gelu" }, { name: "silu" }, { name: "selu" },
 ];
 
 describe("engine gradients equal TensorFlow.js autodiff (float32 tolerance)", () => {
@@ -116,6 +130,13 @@ describe("engine gradients equal TensorFlow.js autodiff (float32 tolerance)", ()
       compare(chainSpec([4, 5, 3, 3], h, { name: "softmax" }, "mse"));
     });
   }
+  it("mae and huber outputs on chains and DAGs", () => {
+    for (const h of hidden) {
+      compare(chainSpec([4, 5, 3, 2], h, { name: "identity" }, "mae"));
+      compare(chainSpec([4, 5, 3, 2], h, { name: "tanh" }, "huber"));
+      compare(dagSpec(h, { name: "identity" }, "huber", 2));
+    }
+  });
   it("DAGs with add and concat, for each loss", () => {
     for (const h of hidden) {
       compare(dagSpec(h, { name: "softmax" }, "cross_entropy", 3));

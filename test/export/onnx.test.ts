@@ -144,7 +144,22 @@ async function onnxChecker(file: string): Promise<Checked> {
   return JSON.parse(result.stdout) as Checked;
 }
 
+// silu, selu and dropout (the identity in the inference graph) have both float32 and float64 forms
+const grown = `network grown {
+  input x: 2
+  layer a: dense 8 silu
+  layer d: dropout 0.3
+  layer b: dense 8 selu
+  layer s: add(a, b)
+  layer out: dense 1 sigmoid from s
+  loss binary_cross_entropy
+  data moons(samples: 200, noise: 0.1)
+  train { optimizer adam(lr: 0.01), epochs 40, batch 16, seed 3, l1 0.0001 }
+}
+`;
+
 const cases: { name: string; source: () => string }[] = [
+  { name: "grown", source: () => join(workspace({ "grown.nnet": grown }), "grown.nnet") },
   { name: "iris", source: () => join(root, "examples/iris.nnet") },
   { name: "spiral", source: () => join(root, "examples/spiral.nnet") },
   { name: "residual", source: () => join(root, "examples/residual.nnet") },
@@ -193,6 +208,25 @@ describe("nnet export --to onnx", () => {
       measured.push(`  ${name} (${x.cols} rows):\n${differences.join("\n")}`);
     }, 90_000);
   }
+
+  it("iris-dropout: gelu's exact form in float32 (Erf), dropout omitted; float64 is refused with the reason, writing nothing", async () => {
+    const dir = workspace();
+    const model = join(dir, "grown.nnetmodel");
+    ok(nnet("train", "--epochs", "40", "--save", model, "examples/iris-dropout.nnet"));
+    const trained = readModelFile(model);
+    const x = rawColumns(trained, model);
+    const file = join(dir, "grown.onnx");
+    ok(nnet("export", model, "--to", "onnx", "--out", file));
+    const d = difference(await onnxOutputs(file, trained, x, "float32"), engineOutputs(trained, x), "float32");
+    measured.push(`  iris-dropout (${x.cols} rows, float32): relative ${d.relative.toExponential(1)}, absolute ${d.absolute.toExponential(1)}`);
+    expect(d.worst).toBeLessThanOrEqual(1);
+    if (hasOnnx) onnxChecker(file);
+    const wide = join(dir, "grown64.onnx");
+    const refused = nnet("export", model, "--to", "onnx", "--out", wide, "--dtype", "float64");
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("gelu has no float64 ONNX form");
+    expect(existsSync(wide)).toBe(false);
+  }, 90_000);
 
   it("iris: the graph standardises inside and carries the class labels", async () => {
     const dir = workspace();
@@ -253,8 +287,8 @@ describe("nnet export --to onnx", () => {
     const conv = { ...trained, network: { ...trained.network, layers: [...trained.network.layers, { kind: "conv", name: "c", units: 1, from: "out" } as never] } };
     expect(() => exportOnnx(conv, out)).toThrow(ExportError);
     expect(() => exportOnnx(conv, out)).toThrow("layer 'c': a conv layer has no ONNX form");
-    const layers = trained.network.layers.map((l) => (l.kind === "dense" && l.name === "out" ? { ...l, activation: { name: "gelu" } as never } : l));
-    expect(() => exportOnnx({ ...trained, network: { ...trained.network, layers } }, out)).toThrow("layer 'out': the activation 'gelu' has no ONNX form");
+    const layers = trained.network.layers.map((l) => (l.kind === "dense" && l.name === "out" ? { ...l, activation: { name: "mish" } as never } : l));
+    expect(() => exportOnnx({ ...trained, network: { ...trained.network, layers } }, out)).toThrow("layer 'out': the activation 'mish' has no ONNX form");
     expect(existsSync(out)).toBe(false);
     const huge = { ...trained, weights: { ...trained.weights, layers: trained.weights.layers.map((l, i) => (i === 0 ? { ...l, W: l.W.map((w, j) => (j === 1 ? 1e39 : w)) } : l)) } };
     expect(() => exportOnnx(huge, out)).toThrow(`${trained.weights.layers[0].name}.W[1] = 1e+39 does not fit in float32 (export with --dtype float64)`);

@@ -14,7 +14,9 @@ interface Known {
 
 export type Separator = "lines" | "commas";
 
-const hiddenActivations = ["identity", "linear", "sigmoid", "tanh", "relu", "softplus", "leaky_relu(alpha: 0.01)", "elu(alpha: 1)", "leaky_relu", "elu"];
+const hiddenActivations = [
+  "identity", "linear", "sigmoid", "tanh", "relu", "softplus", "leaky_relu(alpha: 0.01)", "elu(alpha: 1)", "leaky_relu", "elu", "gelu", "silu", "swish", "selu",
+];
 const inits = ["xavier", "he", "normal(std: 0.1)", "uniform(limit: 0.5)"];
 const reserved = new Set(keywords);
 
@@ -60,7 +62,7 @@ const task: fc.Arbitrary<Task> = fc.oneof(
 
 /** A choice for each hidden layer; resolved against the layers above it. */
 const layerChoice = fc.record({
-  kind: fc.constantFrom("dense", "dense", "dense", "add", "concat"),
+  kind: fc.constantFrom("dense", "dense", "dense", "add", "concat", "dropout"),
   units: fc.oneof(fc.integer({ min: 1, max: 32 }), fc.constantFrom(64, 128, 512)),
   activation: fc.option(fc.constantFrom(...hiddenActivations), { nil: undefined }),
   from: fc.option(fc.nat(), { nil: undefined }),
@@ -79,6 +81,11 @@ function denseLayer(choice: LayerChoice, layerName: string, known: Known[]): { t
 }
 
 function hiddenLayer(choice: LayerChoice, layerName: string, known: Known[]): { text: string; units: number } {
+  if (choice.kind === "dropout") {
+    const source = choice.from !== undefined ? known[choice.from % known.length]! : known[known.length - 1]!;
+    const rate = [0, 0.1, 0.5, 0.95][choice.pick[0]! % 4];
+    return { text: `layer ${layerName}: dropout ${rate}${choice.from !== undefined ? ` from ${source.name}` : ""}`, units: source.units };
+  }
   if (choice.kind === "concat") {
     const parts = choice.pick.map((index) => known[index % known.length]!);
     return { text: `layer ${layerName}: concat(${parts.map((part) => part.name).join(", ")})`, units: parts.reduce((sum, part) => sum + part.units, 0) };
@@ -96,7 +103,7 @@ function hiddenLayer(choice: LayerChoice, layerName: string, known: Known[]): { 
 
 const trainSettings = fc.subarray([
   "optimizer adam(lr: 0.01)", "optimizer sgd(lr: 0.1, momentum: 0.9)", "epochs 300", "batch 16", "batch full", "validation 0.2",
-  "seed 7", "shuffle true", "shuffle false", "l2 0.001",
+  "seed 7", "shuffle true", "shuffle false", "l2 0.001", "l1 0.0001",
 ]);
 const gradcheckSettings = fc.subarray(["epsilon 1e-7", "tolerance 1e-5", "samples 4", "max_params 2000"]);
 

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  computeGradients, createNetwork, lastCaches, parameters, type Matrix, type NetworkSpec,
+  computeGradients, createNetwork, lastCaches, parameters, setDropout, type Matrix, type NetworkSpec,
 } from "../../server/src/engine/index";
 import { networkDeltas } from "../../server/src/language/ide/deltas/index";
 import { evaluate, type DeltaEnvironment } from "./evaluate-deltas";
-import { Random, outputPairs, randomNetwork, randomTargets } from "./random-networks";
+import { Random, hiddenActivations, newActivations, outputPairs, randomNetwork, randomTargets, type OutputPair } from "./random-networks";
 
 interface Pass {
   env: DeltaEnvironment;
@@ -20,6 +20,8 @@ const anyTargets: Targets = (random, spec, units, m) => randomTargets(random, sp
 
 function run(spec: NetworkSpec, random: Random, m: number, targets = anyTargets): Pass {
   const network = createNetwork(spec, { seed: random.int(1, 1000) });
+  // dropout layers draw real masks, so the hover's mᵈ is not all ones
+  setDropout(network, "draw", random.int(1, 1000));
   const x: Matrix = { rows: spec.input.units, cols: m, data: Float64Array.from({ length: spec.input.units * m }, () => random.normal()) };
   const output = spec.layers[spec.layers.length - 1]!;
   const y: Matrix = { rows: output.units, cols: m, data: targets(random, spec, output.units, m) };
@@ -38,6 +40,7 @@ function run(spec: NetworkSpec, random: Random, m: number, targets = anyTargets)
       delta: (layer) => found(caches.get(layer)?.delta, `δ of ${layer}`),
       weight: (layer) => found(params.get(layer)?.W, `W of ${layer}`),
       target: () => y,
+      mask: (layer) => found(caches.get(layer)?.mask, `mask of ${layer}`),
     },
     gradients: new Map([...params].map(([name, layer]) => [name, {
       dW: layer.dW, db: { rows: layer.db.length, cols: 1, data: layer.db },
@@ -65,6 +68,7 @@ function column(env: DeltaEnvironment, index: number): DeltaEnvironment {
     delta: (layer) => cut(env.delta(layer)),
     weight: (layer) => env.weight(layer),
     target: () => cut(env.target()),
+    mask: (layer) => cut(env.mask(layer)),
   };
 }
 
@@ -139,6 +143,30 @@ describe("symbolic deltas evaluate to the engine's δ and gradients", () => {
     }
     expect(layers).toBeGreaterThan(20);
   });
+
+  const grown: OutputPair[] = [
+    { activation: { name: "identity" }, loss: "mae", partialRange: false },
+    { activation: { name: "gelu" }, loss: "mae", partialRange: false },
+    { activation: { name: "identity" }, loss: "huber", partialRange: false },
+    { activation: { name: "selu" }, loss: "huber", partialRange: false },
+    { activation: { name: "silu" }, loss: "mse", partialRange: false },
+    { activation: { name: "softmax" }, loss: "cross_entropy", partialRange: false },
+  ];
+  for (const pair of grown) {
+    it(`gelu, silu, selu and dropout (with drawn masks) in random DAGs, ${pair.activation.name} + ${pair.loss}`, () => {
+      const random = new Random(pair.loss.length * 131 + pair.activation.name.length);
+      let layers = 0;
+      let dropouts = 0;
+      for (let trial = 0; trial < 25; trial++) {
+        const spec = randomNetwork(random, pair, random.int(2, 6), { activations: [...newActivations, ...hiddenActivations], dropout: 0.3 });
+        if (spec.loss === "huber") spec.huberDelta = random.pick([0.25, 1, 3]);
+        dropouts += spec.layers.filter((layer) => layer.kind === "dropout").length;
+        layers += checkNetwork(spec, random);
+      }
+      expect(layers).toBeGreaterThan(50);
+      expect(dropouts).toBeGreaterThan(5);
+    });
+  }
 
   it("covers add, concat, several dense successors and layers that do not reach the output", () => {
     const spec: NetworkSpec = {

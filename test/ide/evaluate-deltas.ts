@@ -1,4 +1,4 @@
-import type { ActivationSpec } from "../../server/src/engine/index";
+import { normalCdf, normalPdf, seluAlpha, seluScale, type ActivationSpec } from "../../server/src/engine/index";
 import { lossGradientDefinition, type Expr } from "../../server/src/language/ide/deltas/index";
 
 /** Row-major matrix, the engine's layout; a batch has one example per column (backprop §6.4). */
@@ -17,6 +17,8 @@ export interface DeltaEnvironment {
   delta(layer: string): Matrix;
   weight(layer: string): Matrix;
   target(): Matrix;
+  /** a dropout layer's mask of the pass */
+  mask(layer: string): Matrix;
 }
 
 const matrix = (rows: number, cols: number, data = new Float64Array(rows * cols)): Matrix => ({ rows, cols, data });
@@ -65,6 +67,9 @@ export function slopeOf(activation: ActivationSpec): (z: number) => number {
     case "leaky_relu": return (z) => (z > 0 ? 1 : activation.alpha ?? 0.01);
     case "elu": return (z) => (z > 0 ? 1 : (activation.alpha ?? 1) * Math.exp(z));
     case "softplus": return logistic;
+    case "gelu": return (z) => normalCdf(z) + z * normalPdf(z);
+    case "silu": return (z) => logistic(z) * (1 + z * (1 - logistic(z)));
+    case "selu": return (z) => (z > 0 ? seluScale : seluScale * seluAlpha * Math.exp(z));
     case "softmax": throw new Error("softmax has a Jacobian, not an elementwise slope");
   }
 }
@@ -92,6 +97,8 @@ function applyFactor(factor: Expr, right: Matrix, env: DeltaEnvironment): Matrix
     }
     case "softmaxJacobianT":
       return softmaxJacobianTimes(env.activation(factor.layer), right);
+    case "maskMatrix":
+      return zip(env.mask(factor.layer), right, (x, y) => x * y, `diag(m) of ${factor.layer}`);
     default:
       return multiply(evaluate(factor, env), right);
   }
@@ -126,7 +133,10 @@ export function evaluate(expr: Expr, env: DeltaEnvironment): Matrix {
     }
     case "weight": return env.weight(expr.layer);
     case "ones": return matrix(env.batchSize, 1, new Float64Array(env.batchSize).fill(1));
-    case "lossGradient": return evaluate(lossGradientDefinition(expr.loss, expr.output), env);
+    case "lossGradient": return evaluate(lossGradientDefinition(expr.loss, expr.output, expr.delta), env);
+    case "mask": return env.mask(expr.layer);
+    case "sign": return map(evaluate(expr.of, env), Math.sign);
+    case "clip": return map(evaluate(expr.of, env), (x) => Math.min(expr.bound, Math.max(-expr.bound, x)));
     case "slope": return map(env.weightedInput(expr.layer), slopeOf(expr.activation));
     case "transpose": return transposed(evaluate(expr.of, env));
     case "product": return evaluateProduct(expr.factors, env);

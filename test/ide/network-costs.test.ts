@@ -20,6 +20,7 @@ function nnetSource(spec: NetworkSpec): string {
   const activation = (a: { name: string; alpha?: number }) => (a.alpha === undefined ? a.name : `${a.name}(alpha: ${a.alpha})`);
   const line = (layer: LayerSpec) => layer.kind === "dense"
     ? `  layer ${layer.name}: dense ${layer.units} ${activation(layer.activation)} from ${layer.from} init xavier`
+    : layer.kind === "dropout" ? `  layer ${layer.name}: dropout ${layer.rate} from ${layer.from}`
     : `  layer ${layer.name}: ${layer.kind}(${layer.from.join(", ")})`;
   return [`network ${spec.name} {`, `  input ${spec.input.name}: ${spec.input.units}`, ...spec.layers.map(line), `  loss ${spec.loss}`, "}", ""].join("\n");
 }
@@ -69,7 +70,7 @@ function measured(spec: NetworkSpec, m: number) {
   computeGradients(network, x, y);
   const backward = kernel.count / m - forward;
   const cached = [...buffers].reduce((total, buffer) => total + buffer.length, 0) / m;
-  const edges = network.nodes.reduce((total, node) => total + (node.kind === "input" ? 0 : node.kind === "dense" ? 1 : node.from.length), 0);
+  const edges = network.nodes.reduce((total, node) => total + (node.kind === "input" ? 0 : node.kind === "dense" || node.kind === "dropout" ? 1 : node.from.length), 0);
   return { parameters: totalParameters(network), nodes: network.nodes.length, edges, forward, backward, cached };
 }
 

@@ -1,6 +1,7 @@
 /**
- * Data-driven diagnostics: each fixtures/NAME.nnet must produce nnet/NAME,
- * and all of its diagnostics must equal NAME.expected.json beside it.
+ * Data-driven diagnostics: each fixtures/NAME.nnet (or NAME.CASE.nnet) must
+ * produce nnet/NAME, and all of its diagnostics must equal the
+ * .expected.json beside it; clean.CASE.nnet must produce none.
  * Regenerate with UPDATE_EXPECT=1 npx vitest run test/language
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,14 +20,17 @@ describe("diagnostic fixtures", () => {
     const documented = checkerCodes.match(/`nnet\/[a-z-]+`/g) ?? [];
     const codes = new Set(documented.map((code) => code.slice(6, -1)));
     codes.delete("internal");
-    for (const code of codes) expect(fixtures, `fixture for nnet/${code}`).toContain(code);
+    const covered = fixtures.map((name) => name.split(".")[0]);
+    for (const code of codes) expect(covered, `fixture for nnet/${code}`).toContain(code);
   });
 
   for (const name of fixtures) {
     it(name, () => {
       const path = join(fixturesDir, `${name}.nnet`);
       const actual = describeDiagnostics(readFileSync(path, "utf8"), path, files);
-      expect(actual.map((d) => d.code)).toContain(`nnet/${name}`);
+      const code = name.split(".")[0]!;
+      if (code === "clean") expect(actual).toEqual([]);
+      else expect(actual.map((d) => d.code)).toContain(`nnet/${code}`);
       const expectedPath = join(fixturesDir, `${name}.expected.json`);
       if (update) writeFileSync(expectedPath, JSON.stringify(actual, null, 2) + "\n");
       expect(existsSync(expectedPath), `${name}.expected.json (run with UPDATE_EXPECT=1 to create it)`).toBe(true);

@@ -44,7 +44,7 @@ describe("shapes and graph", () => {
     });
     expect(network.train).toEqual({
       optimizer: { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-      epochs: 200, batch: 32, validation: 0.2, seed: 11, shuffle: true, l2: 0,
+      epochs: 200, batch: 32, validation: 0.2, seed: 11, shuffle: true, l2: 0, l1: 0,
     });
     expect(network.data?.spec).toEqual({ kind: "generator", name: "moons", samples: 400, noise: 0.1, classes: 2 });
   });

@@ -65,6 +65,36 @@ describe("the model file round trip", () => {
     expect(evaluation.accuracy).toBe(model.metrics?.valAccuracy);
   });
 
+  it("round-trips a network with dropout, gelu, silu and l1, and predicts with dropout off", () => {
+    const { job, result, text, path } = trained("iris-dropout.nnet", 8);
+    const model = modelFromRun({ request: job, result, source: { path, text }, target: join(workspace(), "grown.nnetmodel") });
+    const file = join(workspace(), "grown.nnetmodel");
+    writeModelFile(file, model);
+    const back = readModelFile(file);
+    expect(back.network).toEqual(model.network);
+    expect(back.network.layers.map((l) => l.kind)).toEqual(["dense", "dropout", "dense", "dense"]);
+    expect(back.network.layers[1]).toMatchObject({ kind: "dropout", rate: 0.2, from: "h1" });
+    expect(back.train.l1).toBe(1e-4);
+    expect(back.weights).toEqual(model.weights);
+    // evaluation mode: the saved model reproduces the last validation loss bit for bit, so no unit was dropped
+    const split = splitDataset(irisDataset(), model.train.validation, model.train.seed);
+    const network = networkOf(back);
+    const evaluation = evaluateDataset(network, applyStandardiser(split.validation!, back.standardiser!));
+    expect(evaluation.loss).toBe(model.metrics?.valLoss);
+    expect(network.dropoutMode).toBe("off");
+  });
+
+  it("names a broken dropout layer or an unknown loss in the description", () => {
+    const model = irisModel();
+    const layers = [...model.network.layers];
+    const bad = (network: unknown): TrainedModel => ({ ...model, network: network as TrainedModel["network"] });
+    const withDropout = (rate: unknown) => bad({ ...model.network, layers: [layers[0], { kind: "dropout", name: "d", units: layers[0]!.units, from: layers[0]!.name, rate }, { ...layers[1], from: "d" }] });
+    expect(() => decodeModel(concat(encodeModel(withDropout(1))))).toThrow("network.layers[1].rate is 1, not a dropout rate in [0, 1)");
+    expect(() => decodeModel(concat(encodeModel(withDropout("x"))))).toThrow("network.layers[1].rate is x, not a dropout rate in [0, 1)");
+    expect(decodeModel(concat(encodeModel(withDropout(0.5)))).network.layers[1]).toMatchObject({ kind: "dropout", rate: 0.5 });
+    expect(() => decodeModel(concat(encodeModel(bad({ ...model.network, loss: "hinge" }))))).toThrow("network.loss is 'hinge', not a loss this nnet knows");
+  });
+
   const python = spawnSync("/usr/bin/python3", ["-c", "import numpy"], { encoding: "utf8" });
   const numpy = python.status === 0;
   if (!numpy) console.warn("python3-numpy is missing (/usr/bin/python3 cannot import numpy): the Python reading recipe is not tested; apt-get install python3-numpy");
@@ -126,7 +156,7 @@ describe("a broken model file", () => {
     ["a newer format version", () => withHeader((h) => { (h.__metadata__ as Record<string, string>).version = "2"; }), /written by a newer nnet \(format version 2\); this nnet reads version 1/],
     ["float32 weights", () => withHeader((h) => { (h["hidden.bias"] as Record<string, unknown>).dtype = "F32"; }), /tensor 'hidden.bias' is F32; model files hold F64 tensors/],
     ["a missing tensor", () => withHeader((h) => { delete h["species.bias"]; }), /no tensor 'species.bias'|bytes after the last tensor/],
-    ["a layer of an unknown kind", () => withHeader((_h, d) => { ((d.network as { layers: { kind: string }[] }).layers[0]).kind = "conv"; }), /network.layers\[0\].kind is 'conv', not dense, add or concat/],
+    ["a layer of an unknown kind", () => withHeader((_h, d) => { ((d.network as { layers: { kind: string }[] }).layers[0]).kind = "conv"; }), /network.layers\[0\].kind is 'conv', not dense, dropout, add or concat/],
     ["an edge to a later layer", () => withHeader((_h, d) => { ((d.network as { layers: { from: string }[] }).layers[0]).from = "species"; }), /network.layers\[0\].from names 'species', which is not declared before 'hidden'/],
     ["labels that do not fit the output", () => withHeader((_h, d) => { (d.outputs as { labels: string[] }).labels.pop(); }), /outputs.labels has 2 labels for 3 output units/],
     ["fewer feature names than inputs", () => withHeader((_h, d) => { (d.features as string[]).pop(); }), /features has 3 names; 4 expected/],

@@ -131,7 +131,9 @@ export function gradcheckJson(network: NetworkSpec, result: GradcheckResult): Re
     { name: network.input.name, kind: "input", units: network.input.units, from: [] as string[] },
     ...network.layers.map((layer) => layer.kind === "dense"
       ? { name: layer.name, kind: "dense", units: layer.units, activation: layer.activation.name, ...(layer.activation.alpha !== undefined ? { alpha: layer.activation.alpha } : {}), from: [layer.from] }
-      : { name: layer.name, kind: layer.kind, units: layer.units, from: layer.from }),
+      : layer.kind === "dropout"
+        ? { name: layer.name, kind: "dropout", units: layer.units, rate: layer.rate, from: [layer.from] }
+        : { name: layer.name, kind: layer.kind, units: layer.units, from: layer.from }),
   ];
   const numericOf = (raw: GradcheckResult["raw"][number]): (number | null)[] => {
     const values: (number | null)[] = new Array(raw.values.length).fill(null);
@@ -141,12 +143,15 @@ export function gradcheckJson(network: NetworkSpec, result: GradcheckResult): Re
   return {
     network: network.name,
     loss: network.loss,
+    ...(network.huberDelta !== undefined ? { huberDelta: network.huberDelta } : {}),
     lossValue: result.report.loss,
     epsilon: result.report.epsilon,
     tolerance: result.report.tolerance,
     layers,
     parameters: result.raw.map((r) => ({ layer: r.layer, param: r.param, rows: r.rows, cols: r.cols, values: r.values })),
     batch: { x: transpose(result.batch.x), y: transpose(result.batch.y) },
+    // examples × units, as the batch: the masks every pass of the check used
+    masks: Object.fromEntries(Object.entries(result.masks ?? {}).map(([name, rows]) => [name, transpose(rows)])),
     analytic: result.raw.map((r) => ({ layer: r.layer, param: r.param, values: r.analytic })),
     numeric: result.raw.map((r) => ({ layer: r.layer, param: r.param, values: numericOf(r), checked: r.checkedIndices, clip: r.checkedIndices.filter((_, k) => r.clip[k]) })),
     report: result.report.rows.map((r) => ({

@@ -5,12 +5,13 @@
  * Jacobian-vector product δ = a ⊙ (g − Σ a⊙g), column by column.
  * Buffers are n×m (units × examples); `backward` may write δ over g.
  */
+import { normalCdf, normalPdf } from "./erf";
 import type { ActivationName, ActivationSpec } from "./spec";
 
 export interface Activation {
   readonly name: ActivationName;
   readonly alpha: number;
-  /** relu, leaky_relu and elu have a kink at z = 0 (gradient checks flag it) */
+  /** relu, leaky_relu, elu and selu have a kink at z = 0 (gradient checks flag it) */
   readonly kinked: boolean;
   forward(z: Float64Array, a: Float64Array, rows: number, cols: number): void;
   backward(z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array, rows: number, cols: number): void;
@@ -29,6 +30,20 @@ export function sigmoidOf(z: number): number {
 /** log(1 + eᶻ) without overflow: max(z, 0) + log1p(e^−|z|). */
 export function softplusOf(z: number): number {
   return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+/** torch.nn.SELU's constants (Klambauer et al. 2017). */
+export const seluScale = 1.0507009873554804934193349852946;
+export const seluAlpha = 1.6732632423543772848170429916717;
+
+/** gelu, exact erf form: z Φ(z). */
+export function geluOf(z: number): number {
+  return z * normalCdf(z);
+}
+
+/** silu (swish): z σ(z). */
+export function siluOf(z: number): number {
+  return z * sigmoidOf(z);
 }
 
 const tanhLoop: Loop = (z, a, size) => {
@@ -121,6 +136,19 @@ export function activationOf(spec: ActivationSpec): Activation {
       return elementwise("elu", spec.alpha ?? 1, true, (z, al) => (z > 0 ? z : al * Math.expm1(z)), (z, _a, al) => (z > 0 ? 1 : al * Math.exp(z)));
     case "softplus":
       return elementwise("softplus", 0, false, softplusOf, (z) => sigmoidOf(z));
+    case "gelu":
+      // σ′(z) = Φ(z) + z φ(z)
+      return elementwise("gelu", 0, false, geluOf, (z) => normalCdf(z) + z * normalPdf(z));
+    case "silu": {
+      // σ′(z) = s (1 + z (1 − s)), s = sigmoid(z)
+      const slope = (z: number): number => { const s = sigmoidOf(z); return s * (1 + z * (1 - s)); };
+      return elementwise("silu", 0, false, siluOf, slope);
+    }
+    case "selu":
+      // λz for z > 0, λα(eᶻ − 1) otherwise; σ′(z) = λ or λα eᶻ
+      return elementwise("selu", 0, true,
+        (z) => (z > 0 ? seluScale * z : seluScale * seluAlpha * Math.expm1(z)),
+        (z) => (z > 0 ? seluScale : seluScale * seluAlpha * Math.exp(z)));
     case "softmax":
       return softmax();
   }

@@ -4,7 +4,8 @@
  * the IDE's hovers and the tests read.
  */
 import { zeros, type Matrix } from "./matrix";
-import { workspaceFor, type Network } from "./network";
+import { workspaceFor, type DropoutMode, type Network } from "./network";
+import { Rng } from "./rng";
 import { backwardPass, batchLoss, forwardPass } from "./passes";
 import type { Workspace } from "./workspace";
 
@@ -40,6 +41,16 @@ export function evaluateLoss(network: Network, x: Matrix, y: Matrix): number {
   return batchLoss(network, ws);
 }
 
+/**
+ * How dropout layers run in the passes that follow (network.ts): "off" for
+ * evaluation (the default), "draw" for training with masks from `seed`'s
+ * dropout stream, "fixed" to repeat the last masks.
+ */
+export function setDropout(network: Network, mode: DropoutMode, seed?: number): void {
+  network.dropoutMode = mode;
+  if (seed !== undefined) network.dropoutRng = Rng.derive(seed, "dropout");
+}
+
 /** Forward and backward on one batch: fills every dense node's ∂C/∂W, ∂C/∂b and the caches; returns C. */
 export function computeGradients(network: Network, x: Matrix, y: Matrix): number {
   const ws = loaded(network, x, y);
@@ -49,9 +60,10 @@ export function computeGradients(network: Network, x: Matrix, y: Matrix): number
   return loss;
 }
 
-/** Outputs for any number of examples, computed in chunks so memory stays bounded. */
+/** Outputs for any number of examples, computed in chunks so memory stays bounded; dropout is off (evaluation). */
 export function predict(network: Network, x: Matrix, chunk = 256): Matrix {
   checkBatchShape(network, x);
+  network.dropoutMode = "off";
   const n = x.cols;
   const outUnits = network.nodes[network.output].units;
   const result = zeros(outUnits, n);
@@ -68,11 +80,13 @@ export function predict(network: Network, x: Matrix, chunk = 256): Matrix {
 
 export interface NodeCache {
   name: string;
-  kind: "input" | "dense" | "add" | "concat";
+  kind: "input" | "dense" | "add" | "concat" | "dropout";
   /** z (dense only), a and δ (not for the input), each units × m */
   z?: Matrix;
   a: Matrix;
   delta?: Matrix;
+  /** a dropout layer's mask m of the last pass (all 1 at evaluation) */
+  mask?: Matrix;
 }
 
 /** Copies of z, a and δ per node from the last pass (δ is meaningful after a backward pass). */
@@ -84,11 +98,13 @@ export function lastCaches(network: Network): NodeCache[] {
   return network.nodes.map((node, i) => {
     const z = ws.z[i];
     const delta = ws.delta[i];
+    const mask = ws.mask[i];
     return {
       name: node.name, kind: node.kind,
       ...(z ? { z: copy(node.units, z) } : {}),
       a: copy(node.units, ws.a[i]),
       ...(delta ? { delta: copy(node.units, delta) } : {}),
+      ...(mask ? { mask: copy(node.units, mask) } : {}),
     };
   });
 }

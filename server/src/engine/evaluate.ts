@@ -12,8 +12,11 @@ import { examplesOf, gatherExamples } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { batchLoss, forwardPass } from "./passes";
 
+/** The losses of a regression: the others are classifications. */
+export const regressionLosses: ReadonlySet<string> = new Set(["mse", "mae", "huber"]);
+
 export function isClassification(network: Network, data: Dataset): boolean {
-  return data.classes !== undefined || network.loss !== "mse";
+  return data.classes !== undefined || !regressionLosses.has(network.loss);
 }
 
 function argmaxColumn(values: Float64Array, c: number, rows: number, cols: number): number {
@@ -51,7 +54,18 @@ export interface Evaluation {
   accuracy?: number;
 }
 
+/** Loss (and accuracy) with dropout off, as at prediction; the network's dropout mode is left as it was. */
 export function evaluateDataset(network: Network, data: Dataset, chunk = 256): Evaluation {
+  const mode = network.dropoutMode;
+  network.dropoutMode = "off";
+  try {
+    return evaluateChunks(network, data, chunk);
+  } finally {
+    network.dropoutMode = mode;
+  }
+}
+
+function evaluateChunks(network: Network, data: Dataset, chunk: number): Evaluation {
   const n = exampleCount(data);
   if (n === 0) throw new Error("cannot evaluate an empty dataset");
   const order = new Int32Array(n).map((_, i) => i);

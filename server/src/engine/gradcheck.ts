@@ -4,6 +4,10 @@
  * error |a − n| / max(|a|, |n|, tiny). A check whose two perturbed passes put
  * a relu-family unit on different sides of its kink at z = 0 is counted as a
  * kink: there the function is not differentiable and a mismatch is expected.
+ * mae's |a − y| has its kink at a = y: a check whose two passes put an
+ * output on different sides of its target is counted as a kink too.
+ * Dropout layers draw their masks once, for the unperturbed pass; every
+ * perturbed pass reuses them, so both sides see the same network.
  * Likewise a check whose two passes put an output activation on different
  * sides of the cross-entropy clip (engine/losses.ts: a tanh or identity output
  * under binary cross-entropy) is counted as a clip hit, not a failure.
@@ -120,6 +124,8 @@ export interface GradcheckResult {
   raw: GradcheckRaw[];
   /** the checked batch: x is features × m, y targets × m (one example per column) */
   batch: { x: number[][]; y: number[][] };
+  /** each dropout layer's mask, held fixed for every pass of the check: units × m */
+  masks: Record<string, number[][]>;
 }
 
 const unitRoundoff = 2 ** -52;
@@ -145,7 +151,7 @@ function chooseIndices(total: number, maxParams: number, rng: Rng): number[] {
   return all.slice(0, maxParams).sort((p, q) => p - q);
 }
 
-// The signs of every kinked unit's z, to tell whether two passes straddle a kink.
+// The signs of every kinked unit's z (and of a − y under mae), to tell whether two passes straddle a kink.
 function kinkSigns(network: Network, ws: Workspace, into: Uint8Array): void {
   let k = 0;
   for (const node of network.dense) {
@@ -153,10 +159,14 @@ function kinkSigns(network: Network, ws: Workspace, into: Uint8Array): void {
     const z = ws.z[node.index] as Float64Array;
     for (let i = 0; i < z.length; i++) into[k++] = z[i] > 0 ? 1 : 0;
   }
+  if (network.loss !== "mae") return;
+  const a = ws.a[network.output];
+  for (let i = 0; i < a.length; i++) into[k++] = a[i] > ws.targets[i] ? 1 : 0;
 }
 
 function kinkedSize(network: Network, m: number): number {
-  return network.dense.reduce((sum, n) => sum + (n.activation.kinked ? n.units * m : 0), 0);
+  const outputs = network.loss === "mae" ? network.nodes[network.output].units * m : 0;
+  return network.dense.reduce((sum, n) => sum + (n.activation.kinked ? n.units * m : 0), outputs);
 }
 
 // Each output activation's side of the loss's clip, to tell whether two passes straddle it.
@@ -244,9 +254,19 @@ function checkParameter(
 
 /**
  * Checks every dense layer's W and b on one batch (x: features × m, y: targets × m).
- * The analytic gradients are those of the loss alone, without l2.
+ * The analytic gradients are those of the loss alone, without l2 or l1.
+ * Dropout masks are drawn once from the network's dropout stream (seeded by
+ * options.seed) and held fixed; the network's dropout mode is off afterwards.
  */
 export function gradcheck(network: Network, x: Matrix, y: Matrix, options: GradcheckOptions = {}): GradcheckResult {
+  try {
+    return checkAll(network, x, y, options);
+  } finally {
+    network.dropoutMode = "off";
+  }
+}
+
+function checkAll(network: Network, x: Matrix, y: Matrix, options: GradcheckOptions): GradcheckResult {
   const epsilon = options.epsilon ?? 1e-7;
   const tolerance = options.tolerance ?? 1e-5;
   if (!(epsilon > 0)) throw new Error(`the gradient check's epsilon must be positive, got ${epsilon}`);
@@ -256,7 +276,12 @@ export function gradcheck(network: Network, x: Matrix, y: Matrix, options: Gradc
   const ws = workspaceFor(network, m);
   ws.a[0].set(x.data);
   ws.targets.set(y.data);
+  if (network.hasDropout) {
+    network.dropoutRng = Rng.derive(options.seed ?? 1, "dropout");
+    network.dropoutMode = "draw";
+  }
   forwardPass(network, ws);
+  if (network.hasDropout) network.dropoutMode = "fixed";
   const loss = batchLoss(network, ws);
   if (!Number.isFinite(loss)) throw new Error(`the loss of the checked batch is ${loss}; the gradient check needs a finite loss`);
   backwardPass(network, ws);
@@ -285,5 +310,9 @@ export function gradcheck(network: Network, x: Matrix, y: Matrix, options: Gradc
   forwardPass(network, ws);
   backwardPass(network, ws);
   const report = { network: network.name, epsilon, tolerance, tiny: full.tiny, loss, rows, passed: rows.every((r) => r.passed) };
-  return { report, raw, batch: { x: toRows(x), y: toRows(y) } };
+  const masks: Record<string, number[][]> = {};
+  for (const node of network.nodes) {
+    if (node.kind === "dropout") masks[node.name] = toRows({ rows: node.units, cols: m, data: ws.mask[node.index] as Float64Array });
+  }
+  return { report, raw, batch: { x: toRows(x), y: toRows(y) }, masks };
 }

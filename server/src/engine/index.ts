@@ -9,15 +9,16 @@ export type { Kernel } from "./kernel";
 export { jsKernel, referenceKernel } from "./kernel";
 export { createWasmKernel, defaultKernel } from "./wasm-kernel";
 export type { Activation } from "./activations";
-export { activationOf, sigmoidOf, softplusOf } from "./activations";
+export { activationOf, sigmoidOf, softplusOf, geluOf, siluOf, seluScale, seluAlpha } from "./activations";
+export { erf, erfc, normalCdf, normalPdf } from "./erf";
 export type { OutputRule } from "./losses";
 export { lossValue, lossGradient, outputDelta, outputRule, CLIP } from "./losses";
 export { Rng } from "./rng";
-export type { Network, NetworkNode, DenseNode, JoinNode, InputNode, NetworkOptions } from "./network";
+export type { Network, NetworkNode, DenseNode, JoinNode, DropoutNode, DropoutMode, InputNode, NetworkOptions } from "./network";
 export { createNetwork, totalParameters } from "./network";
 export type { NodeCache, LayerParameters, LayerWeights, SavedWeights } from "./api";
 export {
-  forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape,
+  forward, evaluateLoss, computeGradients, predict, lastCaches, parameters, exportWeights, importWeights, checkBatchShape, setDropout,
 } from "./api";
 export type { NetworkPlan, PlanNode, PlanEdge, BackwardEdge, PassCosts, Contribution, NodeKind } from "./plan";
 export { networkPlan } from "./plan";
@@ -31,7 +32,7 @@ export type { EarlyStop } from "./early-stop";
 export { learningRateAt } from "./schedules";
 export { divergenceAdvice, explainDivergence } from "./divergence";
 export type { Evaluation } from "./evaluate";
-export { evaluateDataset, isClassification } from "./evaluate";
+export { evaluateDataset, isClassification, regressionLosses } from "./evaluate";
 export type { Dataset, Row, RowOptions, Standardiser } from "./dataset";
 export {
   datasetFromRows, exampleCount, selectExamples, shuffleDataset, splitDataset, fitStandardiser, applyStandardiser,

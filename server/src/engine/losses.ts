@@ -4,6 +4,13 @@
  * sigmoid + binary_cross_entropy, are computed from z (log-sum-exp and
  * log1p(e^−|z|)) and give δᴸ = aᴸ − y directly.
  *
+ * mae is C = Σ|a − y| per example with the subgradient sign(a − y), 0 at
+ * a = y (its kink, which the gradient check flags); huber is ½d² for
+ * |d| ≤ δ and δ(|d| − ½δ) beyond, d = a − y, with gradient clip(d, −δ, δ).
+ * Like mse (C = ½‖a − y‖²) both sum over the output units and average over
+ * the batch; torch's L1Loss and HuberLoss average over units too, so they
+ * equal ours divided by the number of output units.
+ *
  * Unfused cross-entropies take log a. They are exact for a in (0, 1); only an
  * activation that can leave that interval (identity, relu, …) is clipped to
  * [CLIP, 1 − CLIP], where the loss is flat and its gradient is 0.
@@ -32,7 +39,7 @@ export function outputRule(loss: LossName, activation: Activation): OutputRule {
  * loss has a corner, so a gradient check straddling it is not a bug.
  */
 export function clipSide(loss: LossName, rule: OutputRule, a: number): 0 | 1 | 2 {
-  if (rule !== "chain" || loss === "mse") return 0;
+  if (rule !== "chain" || loss === "mse" || loss === "mae" || loss === "huber") return 0;
   if (!(a > CLIP)) return 1;
   return loss === "binary_cross_entropy" && !(a < 1 - CLIP) ? 2 : 0;
 }
@@ -45,15 +52,22 @@ function logSumExpColumn(z: Float64Array, c: number, rows: number, cols: number)
   return max + Math.log(sum);
 }
 
-/** C = (1/m) Σ_examples C_x for the output's z, a and targets y (all n×m). */
+/** C = (1/m) Σ_examples C_x for the output's z, a and targets y (all n×m); `delta` is huber's δ. */
 export function lossValue(
-  loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, rows: number, cols: number,
+  loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, rows: number, cols: number, delta = 1,
 ): number {
   const size = rows * cols;
   let total = 0;
   if (loss === "mse") {
     for (let i = 0; i < size; i++) { const d = a[i] - y[i]; total += d * d; }
     total *= 0.5;
+  } else if (loss === "mae") {
+    for (let i = 0; i < size; i++) total += Math.abs(a[i] - y[i]);
+  } else if (loss === "huber") {
+    for (let i = 0; i < size; i++) {
+      const d = Math.abs(a[i] - y[i]);
+      total += d <= delta ? 0.5 * d * d : delta * (d - 0.5 * delta);
+    }
   } else if (rule === "fused-sigmoid-binary-cross-entropy") {
     // −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − z·y + log1p(e^−|z|)
     for (let i = 0; i < size; i++) total += Math.max(z[i], 0) - z[i] * y[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
@@ -74,10 +88,14 @@ export function lossValue(
   return total / cols;
 }
 
-/** ∇ₐC per example (not divided by m), written into g. */
-export function lossGradient(loss: LossName, a: Float64Array, y: Float64Array, g: Float64Array, size: number): void {
+/** ∇ₐC per example (not divided by m), written into g; `delta` is huber's δ. */
+export function lossGradient(loss: LossName, a: Float64Array, y: Float64Array, g: Float64Array, size: number, delta = 1): void {
   if (loss === "mse") {
     for (let i = 0; i < size; i++) g[i] = a[i] - y[i];
+  } else if (loss === "mae") {
+    for (let i = 0; i < size; i++) g[i] = Math.sign(a[i] - y[i]);
+  } else if (loss === "huber") {
+    for (let i = 0; i < size; i++) { const d = a[i] - y[i]; g[i] = d > delta ? delta : d < -delta ? -delta : d; }
   } else if (loss === "binary_cross_entropy") {
     for (let i = 0; i < size; i++) {
       const inside = a[i] > CLIP && a[i] < 1 - CLIP;
@@ -95,7 +113,7 @@ export function lossGradient(loss: LossName, a: Float64Array, y: Float64Array, g
  */
 export function outputDelta(
   loss: LossName, rule: OutputRule, activation: Activation,
-  z: Float64Array, a: Float64Array, y: Float64Array, delta: Float64Array, rows: number, cols: number,
+  z: Float64Array, a: Float64Array, y: Float64Array, delta: Float64Array, rows: number, cols: number, huberDelta = 1,
 ): void {
   const size = rows * cols;
   if (rule === "fused-sigmoid-binary-cross-entropy") {
@@ -107,7 +125,7 @@ export function outputDelta(
       for (let r = 0; r < rows; r++) delta[r * cols + c] = a[r * cols + c] * targetSum - y[r * cols + c];
     }
   } else {
-    lossGradient(loss, a, y, delta, size);
+    lossGradient(loss, a, y, delta, size, huberDelta);
     activation.backward(z, a, delta, delta, rows, cols);
   }
 }

@@ -49,7 +49,26 @@ export interface JoinNode {
   offsets: number[];
 }
 
-export type NetworkNode = InputNode | DenseNode | JoinNode;
+/** Inverted dropout (spec.ts): a = m ⊙ a_from while training, a_from at evaluation. */
+export interface DropoutNode {
+  kind: "dropout";
+  index: number;
+  name: string;
+  units: number;
+  from: number;
+  /** the drop probability p */
+  rate: number;
+}
+
+export type NetworkNode = InputNode | DenseNode | JoinNode | DropoutNode;
+
+/**
+ * How dropout layers run: "off" passes a through (evaluation, prediction,
+ * validation); "draw" draws a fresh mask per forward pass from `rng`;
+ * "fixed" reuses the workspace's last mask (the gradient check's perturbed
+ * passes, so both see the same network).
+ */
+export type DropoutMode = "off" | "draw" | "fixed";
 
 export interface Network {
   name: string;
@@ -68,6 +87,13 @@ export interface Network {
   reachesOutput: boolean[];
   workspaces: Map<number, Workspace>;
   last?: Workspace;
+  /** whether the network has dropout layers, and how they run now */
+  hasDropout: boolean;
+  dropoutMode: DropoutMode;
+  /** the stream dropout masks are drawn from in "draw" mode */
+  dropoutRng: Rng;
+  /** huber's δ (spec.huberDelta, default 1) */
+  huberDelta: number;
 }
 
 export interface NetworkOptions {
@@ -92,6 +118,12 @@ function buildNodes(spec: NetworkSpec, plan: NetworkPlan, rng: Rng, initialise: 
         weightGradient: zeros(step.units, step.fanIn), biasGradient: new Float64Array(step.units),
       };
     }
+    if (layer.kind === "dropout") {
+      const from = plan.nodes[step.from[0]!]!;
+      if (!(layer.rate >= 0 && layer.rate < 1)) throw new Error(`dropout '${step.name}' needs a rate in [0, 1), got ${layer.rate}`);
+      if (from.units !== step.units) throw new Error(`dropout '${step.name}' has ${step.units} units but '${from.name}' has ${from.units}`);
+      return { kind: "dropout", index: step.index, name: step.name, units: step.units, from: from.index, rate: layer.rate };
+    }
     const operands = step.from.map((f) => plan.nodes[f]!);
     if (layer.kind === "add") {
       const wrong = operands.find((operand) => operand.units !== step.units);
@@ -106,7 +138,7 @@ function buildNodes(spec: NetworkSpec, plan: NetworkPlan, rng: Rng, initialise: 
 }
 
 export function sources(node: NetworkNode): number[] {
-  return node.kind === "input" ? [] : node.kind === "dense" ? [node.from] : node.from;
+  return node.kind === "input" ? [] : node.kind === "dense" || node.kind === "dropout" ? [node.from] : node.from;
 }
 
 export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): Network {
@@ -120,11 +152,15 @@ export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): 
       throw new Error(`softmax is only allowed on the output layer, not on '${node.name}'`);
     }
   }
+  if (outputNode.kind === "dropout") throw new Error(`dropout '${outputNode.name}' cannot be the output layer; put a dense layer after it`);
+  if (spec.huberDelta !== undefined && !(spec.huberDelta > 0)) throw new Error(`huber's delta must be positive, got ${spec.huberDelta}`);
   return {
     name: spec.name, spec, nodes, dense: nodes.filter((n): n is DenseNode => n.kind === "dense"), output,
     loss: spec.loss, rule: outputRule(spec.loss, outputActivation), kernel: options.kernel ?? defaultKernel(jsKernel),
     plan, incoming: plan.nodes.map((node) => node.backward), reachesOutput: plan.nodes.map((node) => node.reachesOutput),
     workspaces: new Map(),
+    hasDropout: nodes.some((n) => n.kind === "dropout"), dropoutMode: "off", dropoutRng: Rng.derive(options.seed ?? 1, "dropout"),
+    huberDelta: spec.huberDelta ?? 1,
   };
 }
 

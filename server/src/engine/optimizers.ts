@@ -7,6 +7,8 @@
  * - rmsprop: s ← ρs + (1 − ρ)g², θ ← θ − η g / (√s + ε), with optional momentum on that step
  * - l2: weight decay λ added to the gradient of W only (not b), i.e. the
  *   minimised cost is C + (λ/2)‖W‖²; reported losses are C without it.
+ * - l1: λ₁ sign(W) added to the gradient of W only, the subgradient of
+ *   C + λ₁ Σ|W| with sign(0) = 0 (a weight at exactly 0 stays put by it).
  * The learning rate is set per epoch by the schedule (setLearningRate).
  */
 import type { DenseNode, Network } from "./network";
@@ -69,7 +71,7 @@ function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
   return [make(layer.weights.data, layer.weightGradient.data, true), make(layer.bias, layer.biasGradient, false)];
 }
 
-export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number): Optimizer {
+export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number, l1 = 0): Optimizer {
   const second = hasSecondMoment(spec.name);
   const layers = network.dense.map((layer) => statesOf(layer, second));
   const updateRatios = new Float64Array(layers.length);
@@ -83,7 +85,7 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
       let updateSquared = 0;
       let weightSquared = 0;
       for (const p of layers[l]) {
-        update(p, p.decays ? l2 : 0, measure);
+        update(p, p.decays ? l2 : 0, p.decays ? l1 : 0, measure);
         if (p.decays) {
           updateSquared = p.movedSquared;
           weightSquared = p.normSquared;
@@ -117,17 +119,17 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
   return { step, updateRatios, gradientNorms, state, restore, setLearningRate };
 }
 
-type Update = (p: ParameterState, decay: number, measure: boolean) => void;
+type Update = (p: ParameterState, decay: number, sparse: number, measure: boolean) => void;
 
 // One parameter's update at step t with learning rate lr.
 function updateOf(spec: OptimizerSpec, t: number, lr: number): Update {
   switch (spec.name) {
-    case "sgd": return (p, decay, measure) => sgdUpdate(p, decay, lr, spec.momentum, spec.nesterov === true, measure);
-    case "rmsprop": return (p, decay, measure) => rmspropUpdate(p, decay, lr, spec, measure);
+    case "sgd": return (p, decay, sparse, measure) => sgdUpdate(p, decay, sparse, lr, spec.momentum, spec.nesterov === true, measure);
+    case "rmsprop": return (p, decay, sparse, measure) => rmspropUpdate(p, decay, sparse, lr, spec, measure);
     default: {
       const moments = { ...spec, correction1: 1 - Math.pow(spec.beta1, t), correction2: 1 - Math.pow(spec.beta2, t) };
       const shrink = spec.name === "adamw" ? 1 - lr * spec.weightDecay : 1;
-      return (p, decay, measure) => adamUpdate(p, decay, lr, moments, p.decays ? shrink : 1, measure);
+      return (p, decay, sparse, measure) => adamUpdate(p, decay, sparse, lr, moments, p.decays ? shrink : 1, measure);
     }
   }
 }
@@ -147,11 +149,11 @@ function checkState(network: Network, spec: OptimizerSpec, saved: OptimizerState
 }
 
 // Stores the step −η·d in `change` for measuring; torch's p.add_(d, alpha=−η) rounds the same.
-function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: number, nesterov: boolean, measure: boolean): void {
+function sgdUpdate(p: ParameterState, decay: number, sparse: number, lr: number, momentum: number, nesterov: boolean, measure: boolean): void {
   const { values, gradient, first: buffer } = p;
   const size = values.length;
   let squared = 0;
-  if (momentum === 0 && decay === 0 && !measure) {
+  if (momentum === 0 && decay === 0 && sparse === 0 && !measure) {
     for (let i = 0; i < size; i++) {
       const g = gradient[i];
       values[i] -= lr * g;
@@ -163,7 +165,7 @@ function sgdUpdate(p: ParameterState, decay: number, lr: number, momentum: numbe
   let moved = 0, norm = 0;
   for (let i = 0; i < size; i++) {
     squared += gradient[i] * gradient[i];
-    const g = gradient[i] + decay * values[i];
+    const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     let direction = g;
     if (momentum !== 0) {
       const b = (buffer[i] = momentum * buffer[i] + g);
@@ -191,7 +193,7 @@ interface Moments {
 }
 
 // torch's order: (√v / √(1 − β₂ᵗ) + ε), then θ − (η / (1 − β₁ᵗ))·m / that
-function adamUpdate(p: ParameterState, decay: number, lr: number, m: Moments, shrink: number, measure: boolean): void {
+function adamUpdate(p: ParameterState, decay: number, sparse: number, lr: number, m: Moments, shrink: number, measure: boolean): void {
   const { values, gradient, first, second } = p;
   const { beta1, beta2, eps } = m;
   const stepSize = lr / m.correction1;
@@ -199,7 +201,7 @@ function adamUpdate(p: ParameterState, decay: number, lr: number, m: Moments, sh
   let moved = 0, norm = 0, squared = 0;
   for (let i = 0; i < values.length; i++) {
     squared += gradient[i] * gradient[i];
-    const g = gradient[i] + decay * values[i];
+    const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     first[i] = beta1 * first[i] + (1 - beta1) * g;
     second[i] = beta2 * second[i] + (1 - beta2) * g * g;
     const before = values[i];
@@ -216,13 +218,13 @@ function adamUpdate(p: ParameterState, decay: number, lr: number, m: Moments, sh
   p.gradientSquared = squared;
 }
 
-function rmspropUpdate(p: ParameterState, decay: number, lr: number, spec: { rho: number; eps: number; momentum: number }, measure: boolean): void {
+function rmspropUpdate(p: ParameterState, decay: number, sparse: number, lr: number, spec: { rho: number; eps: number; momentum: number }, measure: boolean): void {
   const { values, gradient, first: buffer, second: meanSquare } = p;
   const { rho, eps, momentum } = spec;
   let moved = 0, norm = 0, squared = 0;
   for (let i = 0; i < values.length; i++) {
     squared += gradient[i] * gradient[i];
-    const g = gradient[i] + decay * values[i];
+    const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g * g;
     const scaled = g / (Math.sqrt(meanSquare[i]) + eps);
     const direction = momentum > 0 ? (buffer[i] = momentum * buffer[i] + scaled) : scaled;

@@ -3,7 +3,7 @@
  * in §6.4). Nothing here allocates.
  */
 import { lossGradient, lossValue, outputDelta } from "./losses";
-import type { DenseNode, JoinNode, Network } from "./network";
+import type { DenseNode, DropoutNode, JoinNode, Network } from "./network";
 import type { Workspace } from "./workspace";
 
 function weightedInput(network: Network, node: DenseNode, ws: Workspace): void {
@@ -34,16 +34,35 @@ function forwardJoin(node: JoinNode, ws: Workspace): void {
   }
 }
 
+// Inverted dropout: keep with probability 1 − p, scaled by 1/(1 − p), so the
+// expected activation equals the evaluation-time one.
+function forwardDropout(network: Network, node: DropoutNode, ws: Workspace): void {
+  const a = ws.a[node.index];
+  const source = ws.a[node.from];
+  const mask = ws.mask[node.index] as Float64Array;
+  if (network.dropoutMode === "off") {
+    mask.fill(1);
+    a.set(source);
+    return;
+  }
+  if (network.dropoutMode === "draw") {
+    const keep = 1 / (1 - node.rate);
+    for (let i = 0; i < mask.length; i++) mask[i] = network.dropoutRng.next() < node.rate ? 0 : keep;
+  }
+  for (let i = 0; i < a.length; i++) a[i] = mask[i] * source[i];
+}
+
 /** The first half of a dense node's forward step (n ≥ 1): z = W a + b. Nothing for other nodes. */
 export function forwardWeighted(network: Network, n: number, ws: Workspace): void {
   const node = network.nodes[n];
   if (node.kind === "dense") weightedInput(network, node, ws);
 }
 
-/** The second half (n ≥ 1): a = σ(z) for dense, the sum or stack of the operands for add and concat. */
+/** The second half (n ≥ 1): a = σ(z) for dense, the sum or stack of the operands for add and concat, m ⊙ a_from for dropout. */
 export function forwardActivation(network: Network, n: number, ws: Workspace): void {
   const node = network.nodes[n];
   if (node.kind === "dense") activate(node, ws);
+  else if (node.kind === "dropout") forwardDropout(network, node, ws);
   else if (node.kind !== "input") forwardJoin(node, ws);
 }
 
@@ -64,7 +83,7 @@ export function batchLoss(network: Network, ws: Workspace): number {
   const out = network.output;
   const a = ws.a[out];
   const z = ws.z[out] ?? a;
-  return lossValue(network.loss, network.rule, z, a, ws.targets, network.nodes[out].units, ws.batch);
+  return lossValue(network.loss, network.rule, z, a, ws.targets, network.nodes[out].units, ws.batch, network.huberDelta);
 }
 
 function seedOutputDelta(network: Network, ws: Workspace): void {
@@ -72,9 +91,9 @@ function seedOutputDelta(network: Network, ws: Workspace): void {
   const delta = ws.delta[node.index] as Float64Array;
   if (node.kind === "dense") {
     const z = ws.z[node.index] as Float64Array;
-    outputDelta(network.loss, network.rule, node.activation, z, ws.a[node.index], ws.targets, delta, node.units, ws.batch);
+    outputDelta(network.loss, network.rule, node.activation, z, ws.a[node.index], ws.targets, delta, node.units, ws.batch, network.huberDelta);
   } else {
-    lossGradient(network.loss, ws.a[node.index], ws.targets, delta, delta.length);
+    lossGradient(network.loss, ws.a[node.index], ws.targets, delta, delta.length, network.huberDelta);
   }
 }
 
@@ -119,8 +138,12 @@ export function backwardDelta(network: Network, n: number, ws: Workspace): void 
     seedOutputDelta(network, ws);
   } else {
     gatherSuccessors(network, n, ws);
-    // δ = (Σ contributions) ⊙ σ′(z)
+    // δ = (Σ contributions) ⊙ σ′(z); through dropout, ⊙ its mask
     if (node.kind === "dense") node.activation.backward(ws.z[n] as Float64Array, ws.a[n], delta, delta, node.units, ws.batch);
+    else if (node.kind === "dropout") {
+      const mask = ws.mask[n] as Float64Array;
+      for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];
+    }
   }
 }
 

@@ -26,6 +26,8 @@ const kindRules: Record<LayerSpec["kind"], KindRule> = {
   dense: { contribution: "transposed-weights", stacked: false, weighted: true },
   add: { contribution: "identity", stacked: false, weighted: false },
   concat: { contribution: "row-slice", stacked: true, weighted: false },
+  // δ passes back through the same mask: the mask is applied where the node's own δ is formed
+  dropout: { contribution: "identity", stacked: false, weighted: false },
 };
 
 /** One edge source → successor, seen from the source. */
@@ -99,11 +101,12 @@ function resolve(names: Map<string, number>, name: string, layer: string): numbe
 }
 
 function operandsOf(layer: LayerSpec): string[] {
-  return layer.kind === "dense" ? [layer.from] : layer.from;
+  return layer.kind === "dense" || layer.kind === "dropout" ? [layer.from] : layer.from;
 }
 
 function planNode(index: number, name: string, kind: NodeKind, units: number, from: number[], offsets: number[], fanIn: number, cachesZ: boolean): PlanNode {
-  const cachedValues = kind === "input" ? 0 : units * (cachesZ ? 2 : 1);
+  // a dropout node keeps its mask beside a
+  const cachedValues = kind === "input" ? 0 : units * (cachesZ || kind === "dropout" ? 2 : 1);
   return { index, name, kind, units, from, offsets, fanIn, successors: [], backward: [], reachesOutput: false, paths: 0, cachesZ, cachedValues };
 }
 

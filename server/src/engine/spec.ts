@@ -5,7 +5,8 @@
  */
 
 export type ActivationName =
-  | "identity" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "elu" | "softplus" | "softmax";
+  | "identity" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "elu" | "softplus" | "softmax"
+  | "gelu" | "silu" | "selu";
 
 export interface ActivationSpec {
   name: ActivationName;
@@ -13,7 +14,7 @@ export interface ActivationSpec {
   alpha?: number;
 }
 
-export type LossName = "mse" | "binary_cross_entropy" | "cross_entropy";
+export type LossName = "mse" | "binary_cross_entropy" | "cross_entropy" | "mae" | "huber";
 
 export type InitSpec =
   | { name: "xavier" }
@@ -47,7 +48,20 @@ export interface ConcatSpec {
   from: string[];
 }
 
-export type LayerSpec = DenseSpec | AddSpec | ConcatSpec;
+/**
+ * Inverted dropout: while training a = m ⊙ a_from with mᵢ = 1/(1 − p) kept
+ * (probability 1 − p) or 0 dropped; a = a_from at evaluation. No parameters.
+ */
+export interface DropoutSpec {
+  kind: "dropout";
+  name: string;
+  units: number;
+  from: string;
+  /** the drop probability p, in [0, 1) */
+  rate: number;
+}
+
+export type LayerSpec = DenseSpec | AddSpec | ConcatSpec | DropoutSpec;
 
 /** Layers are in topological order; the last one is the output layer aᴸ. */
 export interface NetworkSpec {
@@ -55,6 +69,8 @@ export interface NetworkSpec {
   input: { name: string; units: number };
   layers: LayerSpec[];
   loss: LossName;
+  /** huber's δ, where its quadratic part meets the linear one (default 1) */
+  huberDelta?: number;
 }
 
 export type OptimizerSpec =
@@ -100,6 +116,8 @@ export interface TrainSpec {
   /** absent: a constant learning rate */
   schedule?: ScheduleSpec;
   stopEarly?: StopEarlySpec;
+  /** λ of C + λ Σ|W| (weights only, like l2); absent is 0 */
+  l1?: number;
 }
 
 export interface GradcheckSpec {
@@ -119,6 +137,7 @@ export const defaultTrainSpec: TrainSpec = {
   seed: 1,
   shuffle: true,
   l2: 0,
+  l1: 0,
 };
 
 export const defaultGradcheckSpec: GradcheckSpec = {

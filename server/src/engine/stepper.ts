@@ -11,6 +11,7 @@
 import { allFinite } from "./matrix";
 import { createNetwork, type Network } from "./network";
 import { Batches } from "./batches";
+import { Rng } from "./rng";
 import { createOptimizer, type Optimizer } from "./optimizers";
 import { learningRateAt } from "./schedules";
 import {
@@ -96,7 +97,10 @@ export class Stepper {
     this.batchSize = this.batches.size;
     this.batchesPerEpoch = this.batches.perEpoch;
     this.totalSteps = Math.max(0, Math.floor(train.epochs)) * this.batchesPerEpoch;
-    this.optimizer = createOptimizer(this.network, train.optimizer, train.l2);
+    this.optimizer = createOptimizer(this.network, train.optimizer, train.l2, train.l1 ?? 0);
+    // dropout draws its masks node by node in forward order, as train() does
+    this.network.dropoutRng = Rng.derive(train.seed, "dropout");
+    this.network.dropoutMode = "draw";
     this.before = this.network.dense.map((d) => ({ W: d.weights.data.slice(), b: d.bias.slice() }));
   }
 

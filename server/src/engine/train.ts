@@ -7,6 +7,7 @@ import { checkBatchShape } from "./api";
 import { allFinite } from "./matrix";
 import type { Network } from "./network";
 import { Batches } from "./batches";
+import { Rng } from "./rng";
 import { exportWeights, importWeights } from "./api";
 import { createOptimizer, type Optimizer, type OptimizerState } from "./optimizers";
 import { EarlyStopper, type EarlyStop } from "./early-stop";
@@ -142,7 +143,7 @@ function checkedBatches(network: Network, data: Dataset, spec: TrainSpec, option
 
 function validate(network: Network, metrics: EpochMetrics, validation: Dataset | undefined): void {
   if (!validation) return;
-  const v = evaluateDataset(network, validation);
+  const v = evaluateDataset(network, validation); // dropout off
   metrics.valLoss = v.loss;
   if (v.accuracy !== undefined) metrics.valAccuracy = v.accuracy;
 }
@@ -152,15 +153,36 @@ interface Snapshot {
   optimizer: OptimizerState;
 }
 
-/** Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf. */
+// Dropout masks come from the run's seed; a resumed run skips the draws of
+// the epochs before it, so it continues as if never stopped.
+function startDropout(network: Network, spec: TrainSpec, n: number, first: number): void {
+  network.dropoutRng = Rng.derive(spec.seed, "dropout");
+  network.dropoutMode = "draw";
+  const perEpoch = network.nodes.reduce((sum, node) => sum + (node.kind === "dropout" ? node.units : 0), 0) * n;
+  for (let k = perEpoch * first; k > 0; k--) network.dropoutRng.next();
+}
+
+/**
+ * Trains on `data` (already split and standardised; see prepareData). Throws TrainingDivergedError on NaN/Inf.
+ * Dropout layers draw masks while training and are off for validation and afterwards.
+ */
 export function train(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions = {}): TrainResult {
+  try {
+    return trainLoop(network, data, spec, options);
+  } finally {
+    network.dropoutMode = "off";
+  }
+}
+
+function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): TrainResult {
   const batches = checkedBatches(network, data, spec, options);
   const n = batches.examples;
   const classify = isClassification(network, data);
-  const optimizer = createOptimizer(network, spec.optimizer, spec.l2);
+  const optimizer = createOptimizer(network, spec.optimizer, spec.l2, spec.l1 ?? 0);
   if (options.optimizerState) optimizer.restore(options.optimizerState);
   const first = Math.max(0, Math.floor(options.startEpoch ?? 0));
   for (let e = 0; e < first; e++) batches.beginEpoch();
+  if (network.hasDropout) startDropout(network, spec, n, first);
   const history: EpochMetrics[] = [];
   const size = network.nodes.length;
   const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };

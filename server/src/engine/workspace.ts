@@ -12,8 +12,10 @@ export interface Workspace {
   z: (Float64Array | null)[];
   /** a per node; a[0] is the input batch. An identity layer's a is its z. */
   a: Float64Array[];
-  /** δ = ∂C/∂z per node (∂C/∂a for add and concat, whose z is a); null for the input */
+  /** δ = ∂C/∂z per node (∂C/∂a for add and concat, whose z is a; for dropout ∂C/∂a_from, the mask applied); null for the input */
   delta: (Float64Array | null)[];
+  /** per dropout node, its mask m (0 or 1/(1 − p) per unit and example); null for the others */
+  mask: (Float64Array | null)[];
   /** per node and incoming edge: the rows of the successor's δ that edge carries */
   edgeDelta: Float64Array[][];
   targets: Float64Array;
@@ -23,7 +25,9 @@ export function buildWorkspace(network: Network, m: number): Workspace {
   const z: (Float64Array | null)[] = [];
   const a: Float64Array[] = [];
   const delta: (Float64Array | null)[] = [];
+  const mask: (Float64Array | null)[] = [];
   for (const node of network.plan.nodes) {
+    mask.push(node.kind === "dropout" ? new Float64Array(node.units * m).fill(1) : null);
     const size = node.units * m;
     if (node.kind === "dense") {
       const weighted = new Float64Array(size);
@@ -39,5 +43,5 @@ export function buildWorkspace(network: Network, m: number): Workspace {
     edges.map((edge) => (delta[edge.successor] as Float64Array).subarray(edge.start * m, edge.end * m)),
   );
   const targets = new Float64Array(network.nodes[network.output].units * m);
-  return { batch: m, z, a, delta, edgeDelta, targets };
+  return { batch: m, z, a, delta, mask, edgeDelta, targets };
 }

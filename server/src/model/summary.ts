@@ -4,7 +4,7 @@ import type { TrainedModel } from "./types";
 
 export interface SpecLayerSummary {
   name: string;
-  kind: "input" | "dense" | "add" | "concat";
+  kind: "input" | "dense" | "add" | "concat" | "dropout";
   units: number;
   activation?: string;
   from: string[];
@@ -18,6 +18,8 @@ export function specSummary(spec: NetworkSpec): { network: string; loss: string;
     units.set(layer.name, layer.units);
     if (layer.kind === "dense") {
       layers.push({ name: layer.name, kind: "dense", units: layer.units, activation: layer.activation.name, from: [layer.from], params: layer.units * (units.get(layer.from)! + 1) });
+    } else if (layer.kind === "dropout") {
+      layers.push({ name: layer.name, kind: "dropout", units: layer.units, from: [layer.from], params: 0 });
     } else layers.push({ name: layer.name, kind: layer.kind, units: layer.units, from: layer.from, params: 0 });
   }
   return { network: spec.name, loss: spec.loss, layers, totalParams: layers.reduce((sum, l) => sum + l.params, 0) };

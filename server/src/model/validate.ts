@@ -13,8 +13,8 @@ export type Description = Omit<TrainedModel, "weights" | "standardiser" | "optim
   optimizer?: { optimizer: OptimizerName; step: number; momentum?: "torch" };
 };
 
-const activations = new Set(["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax"]);
-const losses = new Set(["mse", "binary_cross_entropy", "cross_entropy"]);
+const activations = new Set(["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "gelu", "silu", "selu"]);
+const losses = new Set(["mse", "binary_cross_entropy", "cross_entropy", "mae", "huber"]);
 
 const optimizerNames: ReadonlySet<string> = new Set<OptimizerName>(["sgd", "adam", "adamw", "rmsprop"]);
 
@@ -55,7 +55,8 @@ function checkNetwork(value: unknown): NetworkSpec {
     const name = text(layer.name, `${field}.name`);
     if (units.has(name)) fail(`${field}.name`, `repeats '${name}'`);
     const size = count(layer.units, `${field}.units`);
-    const sources = layer.kind === "dense" ? [layer.from] : layer.kind === "add" || layer.kind === "concat" ? layer.from : fail(`${field}.kind`, `is '${String(layer.kind)}', not dense, add or concat`);
+    const sources = layer.kind === "dense" || layer.kind === "dropout" ? [layer.from]
+      : layer.kind === "add" || layer.kind === "concat" ? layer.from : fail(`${field}.kind`, `is '${String(layer.kind)}', not dense, dropout, add or concat`);
     if (!Array.isArray(sources) || sources.length === 0) fail(`${field}.from`, "names no layer");
     for (const source of sources as unknown[]) {
       if (typeof source !== "string" || !units.has(source)) fail(`${field}.from`, `names '${String(source)}', which is not declared before '${name}'`);
@@ -66,9 +67,17 @@ function checkNetwork(value: unknown): NetworkSpec {
       if (activation.alpha !== undefined && !Number.isFinite(activation.alpha)) fail(`${field}.activation.alpha`, "is not a finite number");
       record(layer.init, `${field}.init`);
     }
+    if (layer.kind === "dropout") {
+      const rate = layer.rate;
+      if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) fail(`${field}.rate`, `is ${String(rate)}, not a dropout rate in [0, 1)`);
+      if (size !== units.get(layer.from as string)) fail(`${field}.units`, `is ${size}, but '${String(layer.from)}' has ${units.get(layer.from as string)}`);
+    }
     units.set(name, size);
   });
   if (!losses.has(network.loss as string)) fail("network.loss", `is '${String(network.loss)}', not a loss this nnet knows`);
+  if (network.huberDelta !== undefined && !(typeof network.huberDelta === "number" && network.huberDelta > 0 && Number.isFinite(network.huberDelta))) {
+    fail("network.huberDelta", "is not a positive number");
+  }
   return network as unknown as NetworkSpec;
 }
 
@@ -89,6 +98,7 @@ export function checkDescription(value: unknown): Description {
   if (typeof model.standardised !== "boolean") fail("standardised", "is not true or false");
   const train = record(model.train, "train");
   record(train.optimizer, "train.optimizer");
+  if (train.l1 !== undefined && !(typeof train.l1 === "number" && train.l1 >= 0 && Number.isFinite(train.l1))) fail("train.l1", "is not a number ≥ 0");
   count(model.epochs, "epochs", 0);
   if (!Array.isArray(model.history)) fail("history", "is not a list");
   if (model.optimizer !== undefined) {

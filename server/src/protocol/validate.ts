@@ -127,7 +127,7 @@ export const validateGradcheckReport: Check<GradcheckReport> = shape<GradcheckRe
 
 const layerSummary = shape<LayerSummary>(
   {
-    name, kind: oneOf("input", "dense", "add", "concat"), units: count, activation: name,
+    name, kind: oneOf("input", "dense", "add", "concat", "dropout"), units: count, activation: name,
     from: list(name, messageLimits.layers), params: count,
   },
   ["activation"],

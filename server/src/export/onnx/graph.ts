@@ -4,7 +4,7 @@
  */
 import { onnx } from "onnx-proto";
 import { version } from "../../../../package.json";
-import type { ActivationSpec, DenseSpec, LayerSpec } from "../../engine/index";
+import { seluAlpha, seluScale, type ActivationSpec, type DenseSpec, type LayerSpec } from "../../engine/index";
 import type { TrainedModel } from "../../model/index";
 import { ExportError } from "../errors";
 
@@ -58,8 +58,15 @@ class GraphBuilder {
   }
 }
 
+// e^min(z,0) / (1 + e^−|z|): 1/(1 + e^−z) for z ≥ 0, eᶻ/(1 + eᶻ) below
+function wideSigmoid(g: GraphBuilder, layer: string, z: string, out: string): string {
+  const numerator = g.node("Exp", [g.node("Min", [z, g.constant(0)], `${layer}.negative`)], `${layer}.numerator`);
+  const exp = g.node("Exp", [g.node("Neg", [g.node("Abs", [z], `${layer}.abs`)], `${layer}.neg`)], `${layer}.exp`);
+  return g.node("Div", [numerator, g.node("Add", [exp, g.constant(1)], `${layer}.denominator`)], out);
+}
+
 /**
- * σ(z) into `out`. onnxruntime has no float64 Softplus or Elu kernels, its
+ * σ(z) into `out`. onnxruntime has no float64 Softplus, Elu, Selu or Erf kernels, its
  * float64 Sigmoid loses the tail (σ(−40) = 0) and attributes are float32, so
  * float64 spells sigmoid, softplus, elu and leaky_relu out in the engine's
  * own formulas.
@@ -70,10 +77,30 @@ function activation(g: GraphBuilder, layer: string, spec: ActivationSpec, z: str
     case "identity": return;
     case "sigmoid": {
       if (!wide) { g.node("Sigmoid", [z], out); return; }
-      // e^min(z,0) / (1 + e^−|z|): 1/(1 + e^−z) for z ≥ 0, eᶻ/(1 + eᶻ) below
-      const numerator = g.node("Exp", [g.node("Min", [z, g.constant(0)], `${layer}.negative`)], `${layer}.numerator`);
-      const exp = g.node("Exp", [g.node("Neg", [g.node("Abs", [z], `${layer}.abs`)], `${layer}.neg`)], `${layer}.exp`);
-      g.node("Div", [numerator, g.node("Add", [exp, g.constant(1)], `${layer}.denominator`)], out);
+      wideSigmoid(g, layer, z, out);
+      return;
+    }
+    case "silu": {
+      const sigmoid = wide ? wideSigmoid(g, layer, z, `${layer}.sigmoid`) : g.node("Sigmoid", [z], `${layer}.sigmoid`);
+      g.node("Mul", [z, sigmoid], out);
+      return;
+    }
+    case "gelu": {
+      // ½ z (1 + erf(z/√2)), the exact form; onnxruntime's Erf is float32 only
+      if (wide) throw new ExportError(`layer '${layer}': gelu has no float64 ONNX form (onnxruntime has no float64 Erf); export with --dtype float32`);
+      const erf = g.node("Erf", [g.node("Mul", [z, g.constant(Math.SQRT1_2)], `${layer}.scaled`)], `${layer}.erf`);
+      const half = g.node("Mul", [z, g.constant(0.5)], `${layer}.half`);
+      g.node("Mul", [half, g.node("Add", [erf, g.constant(1)], `${layer}.erf1`)], out);
+      return;
+    }
+    case "selu": {
+      if (!wide) { g.node("Selu", [z], out, [floatAttribute("alpha", seluAlpha), floatAttribute("gamma", seluScale)]); return; }
+      // λ relu(z) + λα(e^min(z,0) − 1), with torch's constants in float64
+      const negative = g.node("Min", [z, g.constant(0)], `${layer}.negative`);
+      const expm1 = g.node("Sub", [g.node("Exp", [negative], `${layer}.exp`), g.constant(1)], `${layer}.expm1`);
+      const below = g.node("Mul", [expm1, g.tensor(`${layer}.scale_alpha`, [], [seluScale * seluAlpha])], `${layer}.below`);
+      const above = g.node("Mul", [g.node("Relu", [z], `${layer}.positive`), g.tensor(`${layer}.scale`, [], [seluScale])], `${layer}.above`);
+      g.node("Add", [above, below], out);
       return;
     }
     case "tanh": g.node("Tanh", [z], out); return;
@@ -130,6 +157,8 @@ function layerNodes(g: GraphBuilder, model: TrainedModel, layer: LayerSpec, tens
     case "dense": return dense(g, model, layer, tensorOf(layer.from));
     case "add": return addLayer(g, layer.name, layer.from.map(tensorOf));
     case "concat": g.node("Concat", layer.from.map(tensorOf), layer.name, [intAttribute("axis", 1)]); return;
+    // an inference graph: dropout is off, the identity
+    case "dropout": g.node("Identity", [tensorOf(layer.from)], layer.name); return;
     default:
       throw new ExportError(`layer '${(layer as { name: string }).name}': a ${(layer as { kind: string }).kind} layer has no ONNX form`);
   }

@@ -1,7 +1,7 @@
 /** Export to a small PyTorch project (model.py, data.py, train.py, README). */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Dataset } from "../../engine/index";
+import { regressionLosses, type Dataset } from "../../engine/index";
 import type { TrainedModel } from "../../model/index";
 import { writeFileAtomic } from "../../training/index";
 import { ExportError } from "../errors";
@@ -65,7 +65,7 @@ function projectFiles(model: TrainedModel, options: PytorchOptions): Map<string,
     ["weights.safetensors", weightsFile(model)],
     ["data.csv", dataCsv(dataset, model.features, targets)],
     ["split.json", JSON.stringify(split) + "\n"],
-    ["config.json", configJson(model, { targets, classification: dataset.classes !== undefined || spec.loss !== "mse", sameOrder: !!options.sameOrder })],
+    ["config.json", configJson(model, { targets, classification: dataset.classes !== undefined || !regressionLosses.has(spec.loss), sameOrder: !!options.sameOrder })],
   ]);
   const moments = optimizerFile(model);
   if (moments) files.set("optimizer.safetensors", moments);

@@ -18,9 +18,13 @@ const activations: Record<string, (z: string, spec: ActivationSpec) => string> =
   elu: (z, s) => `torch.where(${z} > 0, ${z}, ${pyNumber(s.alpha ?? 1)} * torch.expm1(${z}))`,
   softplus: (z) => `torch.clamp(${z}, min=0) + torch.log1p(torch.exp(-${z}.abs()))`,
   softmax: (z) => `torch.softmax(${z}, dim=1)`,
+  // torch's own: F.gelu's default is the exact erf form, as the engine's; SELU with torch's constants
+  gelu: (z) => `F.gelu(${z})`,
+  silu: (z) => `F.silu(${z})`,
+  selu: (z) => `F.selu(${z})`,
 };
 
-const losses: readonly LossName[] = ["mse", "binary_cross_entropy", "cross_entropy"];
+const losses: readonly LossName[] = ["mse", "binary_cross_entropy", "cross_entropy", "mae", "huber"];
 
 // Names a layer cannot take as an attribute of an nn.Module or a local of forward(); such a layer gets a trailing _.
 const reserved = new Set([
@@ -82,6 +86,12 @@ const layerKinds: Record<string, (layer: LayerSpec, py: (name: string) => string
     return { init: `self.${name} = nn.Linear(${units(layer.from)}, ${layer.units}, dtype=torch.float64)`, forward };
   },
   add: (layer, py) => ({ forward: [`${py(layer.name)} = ${(layer.from as string[]).map(py).join(" + ")}`] }),
+  // nn.Dropout is inverted dropout, as the engine's, and the identity in eval() mode (predict.py, validation)
+  dropout: (layer, py) => {
+    if (layer.kind !== "dropout") unsupported(`layer '${layer.name}'`);
+    const name = py(layer.name);
+    return { init: `self.${name} = nn.Dropout(p=${pyNumber(layer.rate)})`, forward: [`${name} = self.${name}(${py(layer.from)})`] };
+  },
   concat: (layer, py) => ({ forward: [`${py(layer.name)} = torch.cat([${(layer.from as string[]).map(py).join(", ")}], dim=1)`] }),
 };
 

@@ -106,7 +106,7 @@ function unreachedLayers(spec: NetworkSpec): string[] {
   for (let i = spec.layers.length - 1; i >= 0; i--) {
     const layer = spec.layers[i];
     if (!reaches.has(layer.name)) continue;
-    for (const from of layer.kind === "dense" ? [layer.from] : layer.from) reaches.add(from);
+    for (const from of layer.kind === "dense" || layer.kind === "dropout" ? [layer.from] : layer.from) reaches.add(from);
   }
   return spec.layers.filter((l) => l.kind === "dense" && !reaches.has(l.name)).map((l) => l.name);
 }
@@ -127,6 +127,7 @@ export function configJson(model: TrainedModel, facts: ConfigFacts): string {
     features: model.features,
     targets: facts.targets,
     loss: spec.loss,
+    ...(spec.loss === "huber" ? { huber_delta: spec.huberDelta ?? 1 } : {}),
     output_rule: outputRule(spec.loss, activation),
     classification: facts.classification,
     train: model.train,

@@ -41,7 +41,7 @@ const keyItems = (keys: readonly KeyInfo[]): CompletionEntry[] =>
   keys.map((key) => ({ label: key.name, kind: "key", detail: `default ${key.default}`, documentation: doc(key.doc), insertText: `${key.name} ` }));
 
 function argumentItems(callee: string): CompletionEntry[] {
-  const info = [activations, optimizers, initialisers, dataSources, schedules, [stopEarly]].map((table) => lookup(table as readonly NameInfo[], callee)).find(Boolean);
+  const info = [activations, optimizers, initialisers, dataSources, losses, schedules, [stopEarly]].map((table) => lookup(table as readonly NameInfo[], callee)).find(Boolean);
   return (info?.params ?? []).filter((param) => param.name !== "path").map((param) => ({
     label: param.name, kind: "argument", detail: param.default !== undefined ? `default ${param.default}` : undefined,
     documentation: doc(param.doc), insertText: `${param.name}: `,
@@ -229,7 +229,8 @@ function entryContext(entry: Word[], network: NetworkModel | undefined, before: 
   if (last === "Data" && entry.length === 1) return simpleItems(dataSources, "data");
   const dense = entry.findIndex((word) => word.type === "Dense");
   const shape = types(entry);
-  if (/^Layer Identifier Colon$/.test(shape)) return keywordItems(["dense", "add", "concat"]);
+  if (/^Layer Identifier Colon$/.test(shape)) return keywordItems(["dense", "dropout", "add", "concat"]);
+  if (/^Layer Identifier Colon Dropout NumberLiteral$/.test(shape)) return keywordItems(["from"]);
   if (dense < 0 || entry[dense + 1]?.type !== "NumberLiteral") return undefined;
   const rest = types(entry.slice(dense + 2));
   if (rest === "") return [...activationItems(), ...keywordItems(["from", "init"])];

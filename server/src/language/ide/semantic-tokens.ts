@@ -36,6 +36,9 @@ function networkTokens(network: Network, push: Push): void {
         call(body.activation, "activation", push);
         push(body.from?.span, "layer");
         call(body.init, "function", push);
+      } else if (body?.kind === "dropout") {
+        push(body.rate?.span, "number");
+        push(body.from?.span, "layer");
       } else body?.operands.forEach((operand) => push(operand.span, "layer"));
     } else if (entry.kind === "loss") call(entry.loss, "loss", push);
     else if (entry.kind === "data") {

@@ -42,12 +42,21 @@ export const activations: NameInfo<ActivationName>[] = [
   { name: "elu", params: [p("alpha", "positive", "scale for z < 0", 1)], doc: "σ(z) = z for z > 0, α(e^z − 1) otherwise" },
   { name: "softplus", params: [], doc: "σ(z) = ln(1 + e^z)" },
   { name: "softmax", params: [], doc: "a_j = e^{z_j} / Σ_k e^{z_k} (output layer only)" },
+  { name: "gelu", params: [], doc: "σ(z) = z Φ(z) = ½ z (1 + erf(z/√2)), the exact erf form" },
+  { name: "silu", params: [], doc: "σ(z) = z / (1 + e^−z) = z·sigmoid(z)", aliases: ["swish"] },
+  { name: "selu", params: [], doc: "σ(z) = λz for z > 0, λα(e^z − 1) otherwise; λ ≈ 1.0507, α ≈ 1.6733 (torch's constants)" },
 ];
 
 export const losses: NameInfo<LossName>[] = [
   { name: "mse", params: [], doc: "C = ½‖aᴸ − y‖², averaged over the batch" },
   { name: "binary_cross_entropy", params: [], doc: "C = −Σ y ln a + (1 − y) ln(1 − a)", aliases: ["bce"] },
   { name: "cross_entropy", params: [], doc: "C = −Σ y ln a (categorical, with a softmax output)" },
+  { name: "mae", params: [], doc: "C = Σ|aᴸ − y| (L1), summed over the output units and averaged over the batch" },
+  {
+    name: "huber",
+    params: [p("delta", "positive", "δ, where the quadratic part meets the linear one", 1)],
+    doc: "C = Σ ½(aᴸ − y)² where |aᴸ − y| ≤ δ, δ(|aᴸ − y| − ½δ) beyond; summed over the output units and averaged over the batch",
+  },
 ];
 
 export const initialisers: NameInfo<"xavier" | "he" | "normal" | "uniform">[] = [
@@ -203,6 +212,7 @@ export const trainKeys: KeyInfo[] = [
   { name: "seed", kind: "integer", range: seed, default: "1", doc: "seeds the initialiser, the shuffles and the generators" },
   { name: "shuffle", kind: "bool", default: "true", doc: "shuffle the training rows every epoch" },
   { name: "l2", kind: "non-negative", range: nonNegative, default: "0", doc: "weight decay λ: C + λ/2 Σ‖W‖²" },
+  { name: "l1", kind: "non-negative", range: nonNegative, default: "0", doc: "L1 penalty λ: C + λ Σ|W|, on weights only (not b); subgradient λ sign(W), 0 at W = 0" },
 ];
 
 export const gradcheckKeys: KeyInfo[] = [
@@ -258,3 +268,5 @@ export const foreignNames: Record<ForeignKind, Record<string, { ours: string; fr
     RMSprop: { ours: "rmsprop", from: "Keras and PyTorch" }, AdamW: { ours: "adamw", from: "Keras and PyTorch" },
   },
 };
+/** A dropout layer's rate p: the drop probability, in [0, 1). */
+export const dropoutRate: ParamInfo = p("rate", "fraction", "the drop probability p, in [0, 1)", undefined, fraction);

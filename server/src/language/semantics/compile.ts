@@ -13,7 +13,11 @@ function layerSpec(layer: LayerModel): LayerSpec {
   if (layer.kind === "dense") {
     return { kind: "dense", name: layer.name, units: layer.units!, from: from[0], activation: layer.activation!, init: layer.init! };
   }
-  return { kind: layer.kind!, name: layer.name, units: layer.units!, from };
+  if (layer.kind === "dropout") {
+    const body = layer.entry.body as ast.DropoutBody;
+    return { kind: "dropout", name: layer.name, units: layer.units!, from: from[0], rate: body.rate!.value };
+  }
+  return { kind: layer.kind as "add" | "concat", name: layer.name, units: layer.units!, from };
 }
 
 export function networkSpec(network: NetworkModel): NetworkSpec {
@@ -22,6 +26,7 @@ export function networkSpec(network: NetworkModel): NetworkSpec {
     input: { name: network.input!.name, units: network.input!.units! },
     layers: network.layers.map(layerSpec),
     loss: network.loss!,
+    ...(network.huberDelta !== undefined ? { huberDelta: network.huberDelta } : {}),
   };
 }
 
@@ -90,6 +95,7 @@ export function trainSpec(network: NetworkModel): TrainSpec {
     l2: numberOf(values.get("l2"), defaultTrainSpec.l2),
     ...(schedule?.kind === "call" ? { schedule: scheduleSpec(schedule) } : {}),
     ...(written(network.trainBlocks, "stop_early") ? { stopEarly: stopEarlySpec(values.get("stop_early")) } : {}),
+    l1: numberOf(values.get("l1"), 0),
   };
 }
 

@@ -59,7 +59,7 @@ export interface LayerModel {
   /** 0-based position among the network's layers; the output is the last */
   index: number;
   entry: ast.LayerEntry;
-  kind?: "dense" | "add" | "concat";
+  kind?: "dense" | "add" | "concat" | "dropout";
   /** inferred units; undefined while the layer or one of its inputs is broken */
   units?: number;
   inputs: Reference[];
@@ -67,7 +67,7 @@ export interface LayerModel {
   implicitFrom: boolean;
   activation?: ActivationSpec;
   init?: InitSpec;
-  /** W and b: units × inputUnits + units for dense, 0 for add/concat */
+  /** W and b: units × inputUnits + units for dense, 0 for add/concat/dropout */
   params: number;
   /** layers that read this one (the outgoing edges BP2 sums over) */
   successors: string[];
@@ -111,6 +111,8 @@ export interface NetworkModel {
   output?: LayerModel;
   losses: ast.LossEntry[];
   loss?: LossName;
+  /** huber's δ, when the loss is huber */
+  huberDelta?: number;
   dataEntries: ast.DataEntry[];
   data?: DataModel;
   trainBlocks: ast.SettingsBlock[];

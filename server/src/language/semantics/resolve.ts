@@ -32,6 +32,12 @@ export function resolveLoss(call: ast.Call | undefined): LossName | undefined {
   return lookup(losses, call?.name?.text ?? "")?.name;
 }
 
+/** huber's δ as written (or its default); undefined for the other losses. */
+export function resolveHuberDelta(call: ast.Call | undefined): number | undefined {
+  const info = lookup(losses, call?.name?.text ?? "");
+  return info?.name === "huber" ? paramValue(call!, info, "delta") : undefined;
+}
+
 interface Scope {
   input?: InputModel;
   above: Map<string, LayerModel>;
@@ -57,6 +63,8 @@ function inferUnits(layer: LayerModel, scope: Scope): void {
     const units = body.units?.value;
     layer.units = isWholePositive(units) ? units : undefined;
     if (known && layer.units !== undefined) layer.params = layer.units * parts[0]! + layer.units;
+  } else if (body?.kind === "dropout") {
+    if (known) layer.units = parts[0];
   } else if (body && known) {
     const sizes = parts as number[];
     if (body.kind === "concat") layer.units = sizes.reduce((sum, units) => sum + units, 0);
@@ -76,6 +84,10 @@ function layerOf(entry: ast.LayerEntry, index: number, previous: string | undefi
     if (from) layer.inputs.push(reference(from, name, scope));
     layer.activation = resolveActivation(body.activation);
     layer.init = resolveInit(body.init, layer.activation);
+  } else if (body?.kind === "dropout") {
+    layer.implicitFrom = !body.from;
+    const from = body.from ?? (previous !== undefined ? { text: previous, span: entry.keyword } : undefined);
+    if (from) layer.inputs.push(reference(from, name, scope));
   } else if (body) {
     layer.inputs = body.operands.map((operand) => reference(operand, name, scope));
   }
@@ -147,6 +159,7 @@ export function resolveNetwork(network: ast.Network, context: DataContext): Netw
     output: layers[layers.length - 1],
     losses,
     loss: resolveLoss(losses[0]?.loss),
+    huberDelta: resolveHuberDelta(losses[0]?.loss),
     dataEntries,
     data: dataEntries[0] ? describeData(dataEntries[0], context) : undefined,
     trainBlocks: settings.filter((block) => block.kind === "train"),

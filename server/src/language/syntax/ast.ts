@@ -76,6 +76,15 @@ export interface DenseBody {
   init?: Call;
 }
 
+export interface DropoutBody {
+  kind: "dropout";
+  span: Span;
+  keyword: Span;
+  /** the drop probability p */
+  rate?: NumberLit;
+  from?: Name;
+}
+
 export interface MergeBody {
   kind: "add" | "concat";
   span: Span;
@@ -88,7 +97,7 @@ export interface LayerEntry {
   span: Span;
   keyword: Span;
   name?: Name;
-  body?: DenseBody | MergeBody;
+  body?: DenseBody | DropoutBody | MergeBody;
 }
 
 export interface LossEntry {

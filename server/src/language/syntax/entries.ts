@@ -32,6 +32,17 @@ function denseOf(node: CstNode): ast.DenseBody {
   };
 }
 
+function dropoutOf(node: CstNode): ast.DropoutBody {
+  const span = nodeSpan(node, 0);
+  return {
+    kind: "dropout",
+    span,
+    keyword: keywordSpan(node, "Dropout", span),
+    rate: numberOf(firstToken(node, "NumberLiteral")),
+    from: nameOf(firstToken(node, "Identifier")),
+  };
+}
+
 function mergeOf(node: CstNode): ast.MergeBody {
   const span = nodeSpan(node, 0);
   const add = firstToken(node, "Add");
@@ -47,12 +58,13 @@ function layerOf(node: CstNode): ast.LayerEntry {
   const span = nodeSpan(node, 0);
   const dense = nodesOf(node, "denseBody")[0];
   const merge = nodesOf(node, "mergeBody")[0];
+  const dropout = nodesOf(node, "dropoutBody")[0];
   return {
     kind: "layer",
     span,
     keyword: keywordSpan(node, "Layer", span),
     name: nameOf(firstToken(node, "Identifier")),
-    body: dense ? denseOf(dense) : merge ? mergeOf(merge) : undefined,
+    body: dense ? denseOf(dense) : dropout ? dropoutOf(dropout) : merge ? mergeOf(merge) : undefined,
   };
 }
 

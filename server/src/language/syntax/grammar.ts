@@ -16,7 +16,8 @@ const ruleWords: Record<string, string> = {
   file: "the file",
   network: "a network",
   inputEntry: "an input entry (input NAME: UNITS)",
-  layerEntry: "a layer entry (layer NAME: dense UNITS … | add(A, B) | concat(A, B))",
+  layerEntry: "a layer entry (layer NAME: dense UNITS … | dropout RATE | add(A, B) | concat(A, B))",
+  dropoutBody: "a dropout layer (dropout RATE [from NAME])",
   denseBody: "a dense layer (dense UNITS [ACTIVATION] [from NAME] [init INIT])",
   mergeBody: "an add/concat layer",
   lossEntry: "a loss entry",
@@ -113,8 +114,18 @@ class NnetParser extends CstParser {
     this.CONSUME(t.Colon);
     this.OR([
       { ALT: () => this.SUBRULE(this.denseBody) },
+      { ALT: () => this.SUBRULE(this.dropoutBody) },
       { ALT: () => this.SUBRULE(this.mergeBody) },
     ]);
+  });
+
+  dropoutBody = this.RULE("dropoutBody", () => {
+    this.CONSUME(t.Dropout);
+    this.CONSUME(t.NumberLiteral);
+    this.OPTION(() => {
+      this.CONSUME(t.From);
+      this.CONSUME(t.Identifier);
+    });
   });
 
   denseBody = this.RULE("denseBody", () => {

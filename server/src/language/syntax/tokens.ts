@@ -45,6 +45,7 @@ export const Gradcheck = keyword("gradcheck", [EntryKeyword]);
 export const Dense = keyword("dense");
 export const Add = keyword("add");
 export const Concat = keyword("concat");
+export const Dropout = keyword("dropout");
 export const From = keyword("from");
 export const Init = keyword("init");
 export const Full = keyword("full");
@@ -94,14 +95,14 @@ export const allTokens: TokenType[] = [
   Arrow, NumberLiteral, StringLiteral,
   Semicolon, Comma, Colon, LParen, RParen, LCurly, RCurly, LBracket, RBracket,
   Network, Input, Layer, Loss, Data, Train, Gradcheck,
-  Dense, Add, Concat, From, Init, Full, True, False,
+  Dense, Add, Concat, Dropout, From, Init, Full, True, False,
   Identifier,
   Stray, BodyStray, SettingStray, RowStray, Keyword, EntryKeyword,
 ];
 
 /** The keyword spellings, for completion and the TextMate grammar's tests. */
 export const keywords: readonly string[] = [
-  "network", "input", "layer", "dense", "add", "concat", "from", "init",
+  "network", "input", "layer", "dense", "add", "concat", "dropout", "from", "init",
   "loss", "data", "train", "gradcheck", "full", "true", "false",
 ];
 

@@ -17,6 +17,7 @@ import struct
 
 import torch
 import torch.distributed as dist
+import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from checkpoint import load_state, save_state
@@ -31,6 +32,10 @@ def loss_sum(config, z, a, y):
     loss, rule = config["loss"], config["output_rule"]
     if loss == "mse":
         return 0.5 * ((a - y) ** 2).sum()
+    if loss == "mae":
+        return (a - y).abs().sum()
+    if loss == "huber":
+        return F.huber_loss(a, y, reduction="sum", delta=config["huber_delta"])
     if rule == "fused-sigmoid-binary-cross-entropy":
         return (torch.clamp(z, min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).sum()
     if rule == "fused-softmax-cross-entropy":
@@ -212,6 +217,12 @@ def main():
             # the engine's loss is the mean over the global batch; DDP averages the processes' gradients, hence * world
             (total * (world / len(rows))).backward()
             add_l2(model, train["optimizer"], train["l2"])
+            if train.get("l1", 0):
+                # l1 adds l1 * sign(W) to the weights' gradient (0 at W = 0), as the engine does
+                with torch.no_grad():
+                    for name, p in model.named_parameters():
+                        if name.endswith(".weight"):
+                            p.grad.add_(torch.sign(p), alpha=train["l1"])
             optimizer.step()
             totals[0] += total.detach().to(torch.float64)
             totals[1] += correct(config, a.detach(), y[mine])

@@ -40,8 +40,8 @@ export function fusedPair(spec: NetworkSpec): FusedPair | undefined {
   return undefined;
 }
 
-/** ∇ₐC for one example, written out for each loss. */
-export function lossGradientDefinition(loss: LossName, output: string): Expr {
+/** ∇ₐC for one example, written out for each loss; `delta` is huber's δ. */
+export function lossGradientDefinition(loss: LossName, output: string, delta = 1): Expr {
   const a = activationOf(output, false);
   const y = target();
   switch (loss) {
@@ -51,21 +51,27 @@ export function lossGradientDefinition(loss: LossName, output: string): Expr {
       return { op: "quotient", left: difference(a, y), right: hadamard(a, { op: "complement", of: a }) };
     case "cross_entropy":
       return { op: "negate", of: { op: "quotient", left: y, right: a } };
+    case "mae":
+      return { op: "sign", of: difference(a, y) };
+    case "huber":
+      return { op: "clip", of: difference(a, y), bound: delta };
   }
 }
 
 const lossGradient = (spec: NetworkSpec, output: string): Expr =>
-  ({ op: "lossGradient", loss: spec.loss, output, batched: false });
+  ({ op: "lossGradient", loss: spec.loss, output, batched: false, ...(spec.loss === "huber" ? { delta: spec.huberDelta ?? 1 } : {}) });
 
-/** Applies σ′ of a dense layer to a vector: ⊙ σ′(z), or (J)ᵀ for softmax; identity has σ′ = 1. */
+/** Applies σ′ of a dense layer to a vector: ⊙ σ′(z), or (J)ᵀ for softmax; identity has σ′ = 1. Dropout applies ⊙ its mask. */
 function throughSlope(layer: LayerSpec, inner: Expr): Expr {
+  if (layer.kind === "dropout") return hadamard(inner, { op: "mask", layer: layer.name, batched: false });
   if (layer.kind !== "dense" || layer.activation.name === "identity") return inner;
   if (layer.activation.name === "softmax") return product([{ op: "softmaxJacobianT", layer: layer.name }, inner]);
   return hadamard(inner, { op: "slope", layer: layer.name, activation: layer.activation, batched: false });
 }
 
-/** The slope as a left factor of the unrolled product: Sˡ, (Jˡ)ᵀ, or nothing. */
+/** The slope as a left factor of the unrolled product: Sˡ, (Jˡ)ᵀ, diag(mˡ) for dropout, or nothing. */
 function slopeFactor(layer: LayerSpec): Expr[] {
+  if (layer.kind === "dropout") return [{ op: "maskMatrix", layer: layer.name }];
   if (layer.kind !== "dense" || layer.activation.name === "identity") return [];
   if (layer.activation.name === "softmax") return [{ op: "softmaxJacobianT", layer: layer.name }];
   return [{ op: "slopeMatrix", layer: layer.name, activation: layer.activation }];
@@ -93,7 +99,7 @@ function bp1(spec: NetworkSpec, output: LayerSpec): Expr {
 function edgeContribution(edge: OutgoingEdge, downstream: Expr): Expr {
   switch (edge.to.kind) {
     case "dense": return product([transpose(weight(edge.to.name)), downstream]);
-    case "add": return downstream;
+    case "add": case "dropout": return downstream;
     case "concat": return { op: "rows", of: downstream, start: edge.start, end: edge.end };
   }
 }
@@ -176,7 +182,7 @@ export function layerDeltas(spec: NetworkSpec, name: string, options: DeltaOptio
     rule: output ? "BP1" : "BP2",
     delta: output ? bp1(spec, layer) : bp2(graph, layer),
     ...(fused ? { fused } : {}),
-    ...(output && !fused ? { lossGradient: lossGradientDefinition(spec.loss, name) } : {}),
+    ...(output && !fused ? { lossGradient: lossGradientDefinition(spec.loss, name, spec.huberDelta) } : {}),
     ...(layer.kind === "dense" ? parameterGradients(layer, graph) : {}),
     unrolled: sum(written, layer.units, paths - written.length),
     paths,

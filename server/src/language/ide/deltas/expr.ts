@@ -22,8 +22,16 @@ export type Expr =
   | { op: "bias"; layer: string }
   /** 𝟏 ∈ ℝᵐ, the all-ones vector over the batch */
   | { op: "ones" }
-  /** ∇ₐC, the loss gradient with respect to the output activation */
-  | { op: "lossGradient"; loss: LossName; output: string; batched: boolean }
+  /** ∇ₐC, the loss gradient with respect to the output activation; `delta` is huber's δ */
+  | { op: "lossGradient"; loss: LossName; output: string; batched: boolean; delta?: number }
+  /** a dropout layer's mask mˡ (0 or 1/(1 − p) per unit; 1 at evaluation) */
+  | { op: "mask"; layer: string; batched: boolean }
+  /** diag(mˡ), the dropout layer's factor in the unrolled product */
+  | { op: "maskMatrix"; layer: string }
+  /** sign(e) elementwise, with sign(0) = 0 */
+  | { op: "sign"; of: Expr }
+  /** e clipped to [−bound, bound] elementwise */
+  | { op: "clip"; of: Expr; bound: number }
   /** σ′(zˡ) as a vector (or matrix when batched) */
   | { op: "slope"; layer: string; activation: ActivationSpec; batched: boolean }
   /** Sˡ = diag(σ′(zˡ)), backprop §6.2 */
@@ -77,11 +85,11 @@ export function sum(terms: Expr[], rows: number, omitted = 0): Expr {
 /** The same expression over the whole batch: every leaf becomes its matrix (backprop §6.4). */
 export function batched(expr: Expr): Expr {
   switch (expr.op) {
-    case "delta": case "weightedInput": case "activation": case "target": case "targetSum": case "lossGradient": case "slope":
+    case "delta": case "weightedInput": case "activation": case "target": case "targetSum": case "lossGradient": case "slope": case "mask":
       return { ...expr, batched: true };
     case "scaled":
       return { ...expr, of: batched(expr.of), by: batched(expr.by) };
-    case "transpose": case "complement": case "negate": case "mean":
+    case "transpose": case "complement": case "negate": case "mean": case "sign": case "clip":
       return { ...expr, of: batched(expr.of) };
     case "rows":
       return { ...expr, of: batched(expr.of) };

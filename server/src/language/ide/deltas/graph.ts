@@ -33,7 +33,7 @@ export function graphOf(spec: NetworkSpec): LayerGraph {
 }
 
 export function predecessors(layer: LayerSpec): string[] {
-  return layer.kind === "dense" ? [layer.from] : layer.from;
+  return layer.kind === "dense" || layer.kind === "dropout" ? [layer.from] : layer.from;
 }
 
 /** Names for the plan's node indices; throws where the engine could not plan the spec. */

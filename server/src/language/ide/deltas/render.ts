@@ -79,6 +79,8 @@ function leaf(expr: Expr): Rendered | undefined {
     case "slope":
       return atom(`${activationSymbol(expr.activation)}′(${expr.batched ? "Z" : "z"}${superscript(expr.layer)})`);
     case "slopeMatrix": return atom(`S${superscript(expr.layer)}`);
+    case "mask": return atom(`${expr.batched ? "M" : "m"}${superscript(expr.layer)}`);
+    case "maskMatrix": return atom(`diag(m${superscript(expr.layer)})`);
     case "softmaxJacobianT": return atom(`(J${superscript(expr.layer)})ᵀ`);
     case "zero": return atom("0");
     case "gradient": return atom(`∂C/∂${expr.param}${superscript(expr.layer)}`);
@@ -117,6 +119,8 @@ function render(expr: Expr, options: RenderOptions): Rendered {
     case "difference": return binary(expr.left, "−", expr.right, Precedence.Sum, options);
     case "complement": return { text: `𝟏 − ${wrap(render(expr.of, options), Precedence.Hadamard)}`, precedence: Precedence.Sum };
     case "negate": return atom(`−${wrap(render(expr.of, options), Precedence.Atom)}`);
+    case "sign": return atom(`sign(${render(expr.of, options).text})`);
+    case "clip": return atom(`clip(${render(expr.of, options).text}, −${expr.bound}, ${expr.bound})`);
     case "sum": {
       const terms = expr.terms.map((term) => wrap(render(term, options), Precedence.Sum));
       if (expr.omitted > 0) terms.push(`… (${countText(expr.omitted)} more path${expr.omitted === 1 ? "" : "s"})`);
@@ -141,7 +145,7 @@ export function renderExpr(expr: Expr, options: RenderOptions = {}): string {
 export function mentions(expr: Expr, op: Expr["op"]): boolean {
   if (expr.op === op) return true;
   switch (expr.op) {
-    case "transpose": case "complement": case "negate": case "mean": case "rows": return mentions(expr.of, op);
+    case "transpose": case "complement": case "negate": case "mean": case "rows": case "sign": case "clip": return mentions(expr.of, op);
     case "product": return expr.factors.some((factor) => mentions(factor, op));
     case "sum": return expr.terms.some((term) => mentions(term, op));
     case "hadamard": case "quotient": case "difference": return mentions(expr.left, op) || mentions(expr.right, op);

@@ -24,13 +24,21 @@ function sourceSymbol(graph: LayerGraph, name: string): string {
 
 function partsNote(graph: LayerGraph, source: string): string {
   const layer = graph.layer.get(source);
-  if (!layer || layer.kind === "dense") return "";
+  if (!layer || layer.kind === "dense" || layer.kind === "dropout") return "";
   const sizes = layer.from.map((part) => `${graph.units.get(part) ?? "?"} (${code(part)})`);
   return layer.kind === "concat" ? ` — ${layer.units} = ${sizes.join(" + ")}` : ` — ${layer.units} units, ${sizes.join(" = ")}`;
 }
 
 function forwardLines(graph: LayerGraph, layer: LayerSpec): string[] {
   const a = math(layer.name, "a");
+  if (layer.kind === "dropout") {
+    const m = math(layer.name, "m");
+    const keep = formatNumber(1 / (1 - layer.rate));
+    return [
+      `training: ${a} = ${m} ⊙ ${sourceSymbol(graph, layer.from)} ∈ ${realSpace(layer.units)}, each ${m}ᵢ = 1/(1 − p) = ${keep} with probability 1 − p, else 0 (p = ${layer.rate}, a fresh mask per batch from the run's seed)`,
+      `evaluation, validation and prediction: ${a} = ${sourceSymbol(graph, layer.from)} (inverted dropout: no rescaling needed)`,
+    ];
+  }
   if (layer.kind === "add") {
     return [`${a} = ${layer.from.map((part) => sourceSymbol(graph, part)).join(" + ")} ∈ ${realSpace(layer.units)} (no parameters, no activation)`];
   }
@@ -59,6 +67,8 @@ function backwardLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas)
   if (deltas.lossGradient) lines.push(`∇ₐC = ${renderExpr(deltas.lossGradient)}`);
   if (mentions(deltas.delta, "softmaxJacobianT")) lines.push(`${math(layer.name, "J")} = diag(${math(layer.name, "a")}) − ${math(layer.name, "a")} (${math(layer.name, "a")})ᵀ, the softmax Jacobian`);
   if (mentions(deltas.delta, "rows")) lines.push("[i..j]: the rows of a concatenation's δ that belong to this operand");
+  if (mentions(deltas.delta, "mask")) lines.push(`${math(layer.name, "m")}: the same mask as the forward pass, so δ flows only through the units that were kept (scaled by 1/(1 − p)); 1 at evaluation`);
+  if (deltas.lossGradient && mentions(deltas.lossGradient, "sign")) lines.push("sign(0) = 0: at aᴸ = y the loss has a kink and this is a subgradient (the gradient check flags it)");
   if (mentions(deltas.delta, "targetSum")) lines.push(targetSumNote(layer.name));
   if (!deltas.output) lines.push(`_${successorNote(graph, layer)}_`);
   return lines;
@@ -87,6 +97,7 @@ function unrolledLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas)
   const heading = deltas.paths === 1 ? "" : ` — the sum over its ${countText(deltas.paths)} paths to the output`;
   const lines = [`${math(layer.name, "δ")} = ${renderExpr(deltas.unrolled, HOVER_OPTIONS)}${heading}`];
   if (mentions(deltas.unrolled, "slopeMatrix")) lines.push("with Sˡ = diag(σ′(zˡ)), the slopes of each layer");
+  if (mentions(deltas.unrolled, "maskMatrix")) lines.push("and diag(mˡ), each dropout layer's mask");
   const output = deltas.output ? undefined : graph.output;
   if (output && mentions(deltas.unrolled, "targetSum")) lines.push(targetSumNote(output.name));
   if (output && mentions(deltas.unrolled, "lossGradient")) lines.push(`and ∇ₐC = ${renderExpr(lossGradientDefinition(graph.spec.loss, output.name))}`);
@@ -106,6 +117,7 @@ function reading(spec: NetworkSpec, layer: LayerSpec, deltas: LayerDeltas): stri
   const slope = math(layer.name, "S");
   if (deltas.output) return outputReading(spec, layer.kind === "dense" ? layer.activation : undefined, slope);
   if (layer.kind === "dense") return slopeReading(layer.activation, slope);
+  if (layer.kind === "dropout") return `dropout multiplies δ by the forward pass's mask: dropped units pass no gradient, kept ones pass it scaled by 1/(1 − p); p = ${layer.rate}.`;
   return layer.kind === "add"
     ? "add passes its δ unchanged to every operand: a residual path carries the gradient past the layers it skips."
     : "concat hands each operand the rows of δ that belong to it.";
@@ -117,7 +129,9 @@ function header(graph: LayerGraph, layer: LayerSpec): string {
   const role = layer === graph.output ? "output layer" : "hidden layer";
   const what = layer.kind === "dense"
     ? `dense ${layer.units} ${escapeMarkdown(layer.activation.name)} · from ${code(layer.from)}`
-    : `${layer.kind}(${predecessors(layer).map(code).join(", ")}) · ${layer.units} units`;
+    : layer.kind === "dropout"
+      ? `dropout p = ${layer.rate} · from ${code(layer.from)} · ${layer.units} units`
+      : `${layer.kind}(${predecessors(layer).map(code).join(", ")}) · ${layer.units} units`;
   return `**${code(layer.name)}** — ${role}, l = ${l} of L = ${L} · ${what}`;
 }
 

@@ -15,6 +15,15 @@ export const activationFormulas: Record<ActivationName, { value: string; slope: 
   elu: { value: "elu(z) = z if z > 0, else α (eᶻ − 1)", slope: "elu′(z) = 1 if z > 0, else α eᶻ" },
   softplus: { value: "softplus(z) = ln(1 + eᶻ)", slope: "softplus′(z) = σ(z) = 1 / (1 + e⁻ᶻ)" },
   softmax: { value: "softmax(z)ⱼ = e^(zⱼ) / Σₖ e^(zₖ)", slope: "∂aⱼ/∂zₖ = aⱼ (1[j = k] − aₖ): J = diag(a) − a aᵀ" },
+  gelu: {
+    value: "gelu(z) = z Φ(z) = ½ z (1 + erf(z/√2)), the exact erf form (not the tanh approximation)",
+    slope: "gelu′(z) = Φ(z) + z φ(z), with φ(z) = e^(−z²/2) / √(2π)",
+  },
+  silu: { value: "silu(z) = z σ(z) = z / (1 + e⁻ᶻ) (swish)", slope: "silu′(z) = σ(z) (1 + z (1 − σ(z)))" },
+  selu: {
+    value: "selu(z) = λ z if z > 0, else λ α (eᶻ − 1), with λ = 1.0507009873554805, α = 1.6732632423543772",
+    slope: "selu′(z) = λ if z > 0, else λ α eᶻ",
+  },
 };
 
 /** C per example; the batch loss is their mean (backprop §6.4). */
@@ -22,10 +31,15 @@ export const lossFormulas: Record<LossName, string> = {
   mse: "C = ½ ‖aᴸ − y‖²",
   binary_cross_entropy: "C = −Σⱼ [yⱼ ln aⱼᴸ + (1 − yⱼ) ln(1 − aⱼᴸ)]",
   cross_entropy: "C = −Σⱼ yⱼ ln aⱼᴸ",
+  mae: "C = Σⱼ |aⱼᴸ − yⱼ| (L1)",
+  huber: "C = Σⱼ hⱼ, hⱼ = ½ (aⱼᴸ − yⱼ)² if |aⱼᴸ − yⱼ| ≤ δ, else δ (|aⱼᴸ − yⱼ| − ½ δ)",
 };
 
-function gradientFor(loss: LossName, output = "out"): string {
-  return renderExpr(lossGradientDefinition(loss, output));
+/** How each loss is reduced: summed over output units, averaged over the batch (torch's mean-reduced losses also average over units). */
+const reduction = "summed over the output units, averaged over the batch (torch's L1Loss, MSELoss and HuberLoss with reduction='mean' also divide by the number of output units)";
+
+function gradientFor(loss: LossName, output = "out", delta?: number): string {
+  return renderExpr(lossGradientDefinition(loss, output, delta));
 }
 
 export function activationHover(name: ActivationName, layer: LayerModel | undefined, alpha?: number): string {
@@ -40,7 +54,15 @@ export function activationHover(name: ActivationName, layer: LayerModel | undefi
 
 export function lossHover(loss: LossName, spec: NetworkSpec | undefined, outputName: string | undefined): string {
   const output = outputName ?? "out";
-  const lines = [`**${escapeMarkdown(loss)}**`, `${lossFormulas[loss]} per example, averaged over the batch`, `∇ₐC = ${gradientFor(loss, output)}`];
+  const delta = loss === "huber" ? spec?.huberDelta ?? 1 : undefined;
+  const lines = [
+    `**${escapeMarkdown(loss)}**${delta !== undefined ? ` (δ = ${delta})` : ""}`,
+    `${lossFormulas[loss]} per example, averaged over the batch`,
+    ...(loss === "mae" || loss === "huber" ? [`reduction: ${reduction}`] : []),
+    `∇ₐC = ${gradientFor(loss, output, delta)}`,
+    ...(loss === "mae" ? ["sign(0) = 0: C has a kink at aᴸ = y, where this is a subgradient (the gradient check flags it, as it does relu's)"] : []),
+    ...(loss === "huber" ? ["C is smooth (its gradient is continuous) at |aᴸ − y| = δ, where the quadratic part meets the linear one"] : []),
+  ];
   const bp1 = spec && outputName ? layerDeltas(spec, outputName) : undefined;
   if (spec && bp1) {
     const fused = fusedPair(spec);

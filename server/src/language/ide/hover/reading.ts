@@ -11,6 +11,9 @@ export function slopeReading(activation: ActivationSpec, slope: string): string 
     case "elu": return `elu′(z) is 1 for z > 0 and α eᶻ below: ${slope} fades smoothly for negative z.`;
     case "softplus": return `softplus′(z) = σ(z) ∈ (0, 1): a smooth relu; ${slope} is small for very negative z.`;
     case "identity": return `identity has σ′ = 1: ${slope} = I, δ passes unchanged.`;
+    case "gelu": return `gelu′(z) = Φ(z) + z φ(z) runs from 0 (very negative z) to 1 (large z), dipping slightly below 0 near z ≈ −0.75: ${slope} is a smooth relu-like gate.`;
+    case "silu": return `silu′(z) = σ(z)(1 + z(1 − σ(z))) is near 0 for very negative z and near 1 for large z, slightly above 1 around z ≈ 2.4: ${slope} is a smooth relu-like gate.`;
+    case "selu": return `selu′(z) is λ ≈ 1.05 for z > 0 and λα eᶻ (up to ≈ 1.76) below: ${slope} rescales δ so activations stay near zero mean and unit variance.`;
     case "softmax": return "softmax couples its units: its slope is the Jacobian J = diag(a) − a aᵀ, not a diagonal.";
   }
 }

@@ -71,4 +71,11 @@ describe("fuzz regressions", () => {
       expect(labels(lf.replace(/\n/g, "\r"), at)).toEqual(labels(lf, at));
     }
   });
+
+  it("semantic tokens: a setting read as a call (`train h1: … normal(std: 0.1)`) is one token, not a property and a function on the same span", () => {
+    const text = "network a {\n  input a: 2\n  train h1: dense 64 from a init normal(std: 0.1)\n  layer out: dense 3 softmax\n  loss cross_entropy\n}";
+    const at = text.indexOf("normal");
+    expect(ide.semanticTokens(documentOf(text)).filter((token) => token.span.start === at)).toHaveLength(1);
+    expect(exercise(text, new Map()).problems).toEqual([]);
+  });
 });

@@ -65,6 +65,8 @@ function measured(spec: NetworkSpec, m: number) {
   for (let n = 1; n < network.nodes.length; n++) {
     buffers.add(workspace.a[n]!);
     if (workspace.z[n]) buffers.add(workspace.z[n]!);
+    // a dropout layer's mask: drawn forward, read again by its BP2
+    if (workspace.mask[n]) buffers.add(workspace.mask[n]!);
   }
   kernel.count = 0;
   computeGradients(network, x, y);

@@ -46,8 +46,13 @@ function networkTokens(network: Network, push: Push): void {
       else entry.source?.rows.forEach((row) => [...row.features, ...row.targets].forEach((number) => push(number.span, "number")));
     } else {
       for (const setting of entry.settings) {
-        push(setting.key?.span, "property");
-        valueTokens(setting.value, push);
+        // a setting written as a call (`stop_early(…)`) has its key as the call's name: one token, not two
+        const written = setting.value?.kind === "call" && setting.value.name?.span.start === setting.key?.span.start;
+        if (written) call(setting.value as Call, "property", push);
+        else {
+          push(setting.key?.span, "property");
+          valueTokens(setting.value, push);
+        }
       }
     }
   }

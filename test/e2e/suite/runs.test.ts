@@ -28,8 +28,9 @@ async function train(editor: vscode.TextEditor): Promise<{ started: JobStarted; 
 
 /** Puts another editor over the panel in the panel's own group, and the focus back in `editor`. */
 async function hidePanel(editor: vscode.TextEditor): Promise<void> {
-  const column = panelTab()?.group.viewColumn;
-  assert.ok(column, "the panel is open");
+  // the panel's tab appears once the webview is created, after the command has returned
+  await whenTrue(vscode.window.tabGroups.onDidChangeTabs, () => panelTab() !== undefined, "the panel is open");
+  const column = panelTab()!.group.viewColumn;
   const cover = await vscode.workspace.openTextDocument({ language: "plaintext", content: "covers the panel" });
   await vscode.window.showTextDocument(cover, { viewColumn: column });
   await whenTrue(vscode.window.tabGroups.onDidChangeTabs, () => panelTab()?.isActive === false, "the panel is behind another tab");

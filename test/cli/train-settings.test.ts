@@ -169,6 +169,19 @@ describe("examples/iris-scheduled.nnet", () => {
   });
 });
 
+describe("examples/iris-grown.nnet", () => {
+  it("with dropout, a schedule and early stopping, checks clean, passes its gradient check and beats examples/iris.nnet's validation loss", () => {
+    expect(nnet(root, "check", "examples/iris-grown.nnet").code).toBe(0);
+    const done = (file: string) => jsonLines(nnet(root, "train", "--json", file).stdout).find((e) => e.event === "done") as { valLoss: number; stopped?: Stopped };
+    const grown = done("examples/iris-grown.nnet");
+    const plain = done("examples/iris.nnet");
+    expect(grown.stopped?.bestEpoch).toBeGreaterThan(0);
+    console.log(`[iris-grown] stopped at epoch ${grown.stopped?.epoch}, best ${grown.stopped?.bestEpoch}: val loss ${grown.valLoss} against iris.nnet's ${plain.valLoss}`);
+    expect(grown.valLoss).toBeLessThan(plain.valLoss);
+    expect(nnet(root, "gradcheck", "examples/iris-grown.nnet").code).toBe(0);
+  });
+});
+
 // The header of a model file as JSON, and a writer that puts a changed one back (re-padded to 8 bytes).
 function rewriteModel(path: string, change: (header: Record<string, any>, tensor: (name: string) => Float64Array) => void): void {
   const bytes = readFileSync(path);

@@ -42,6 +42,16 @@ describe("a network name two networks share", () => {
     }
   });
 
+  it("train and gradcheck with no --network refuse the first network when its name is shared", () => {
+    const dir = workspace({ "twins.nnet": twins });
+    for (const command of ["train", "gradcheck"]) {
+      const result = nnet(dir, command, "twins.nnet");
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toContain("twins.nnet: 2 networks are named 'twin' (lines 1 and 13)");
+      expect(result.stdout, command).toBe("");
+    }
+  });
+
   it("check still reports the duplicate, and a name used once is still picked", () => {
     const dir = workspace({ "n.nnet": twins + "\n" + network("single", 4) });
     expect(nnet(dir, "check", "n.nnet").stdout).toContain("nnet/duplicate-name");

@@ -129,7 +129,9 @@ export function compileJob(input: CompileInput): Compiled {
   const files: WorkspaceFiles = { ...input.files, root: input.files?.root ?? (input.path ? dirname(input.path) : process.cwd()) };
   const checkerFiles = guardedFiles(files);
   const analysis = analyze(input.text, { ...(input.path ? { path: input.path } : {}), files: checkerFiles, forTraining: true });
-  const ambiguous = ambiguousNetwork(input.text, analysis.model, input.network, input.displayName ?? input.path ?? "the document");
+  // with no name the first network runs: its name must pick it alone, as a written one must
+  const chosen = input.network ?? analysis.model.networks[0]?.name;
+  const ambiguous = ambiguousNetwork(input.text, analysis.model, chosen, input.displayName ?? input.path ?? "the document");
   if (ambiguous) return { ok: false, usage: true, problems: [ambiguous] };
   const model = findNetwork(analysis.model, input.network);
   if (!model) return missingNetwork(input, analysis.model.networks.map((n) => n.name ?? "?"), input.network ? closestNetwork(analysis.model, input.network) : undefined);

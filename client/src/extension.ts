@@ -19,6 +19,8 @@ import { ModelViewer } from "./models/viewer";
 export interface NNetJobsApi {
   readonly onDidStart: vscode.Event<Job>;
   readonly onDidFinish: vscode.Event<{ job: Job; params: DoneParams }>;
+  /** each epoch of a running job, as the server reports it */
+  readonly onDidProgress: JobTracker["onDidProgress"];
   /** resolves with the job's nnet/done, even when it arrived before the call */
   finished(jobId: string): Promise<DoneParams>;
   running(): Job[];
@@ -91,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
     jobs: {
       onDidStart: jobs.onDidStart,
       onDidFinish: jobs.onDidFinish,
+      onDidProgress: jobs.onDidProgress,
       finished: (jobId) => jobs.finished(jobId),
       running: () => jobs.running(),
       last: () => jobs.last(),

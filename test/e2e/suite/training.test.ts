@@ -3,7 +3,7 @@ import { suite, suiteSetup, suiteTeardown, teardown, test } from "mocha";
 import * as vscode from "vscode";
 import type { DoneParams, JobStarted } from "../../../server/src/protocol";
 import {
-  closeAllEditors, codeOf, extension, hoverText, openWorkspaceFile, positionOf, waitFor, writeWorkspaceFile,
+  closeAllEditors, codeOf, extension, hoverText, openWorkspaceFile, positionOf, waitFor, whenTrue, writeWorkspaceFile,
 } from "./workspace";
 
 const config = () => vscode.workspace.getConfiguration("nnet");
@@ -127,7 +127,7 @@ suite("training from the editor", function () {
     const started = await vscode.commands.executeCommand<JobStarted>("nnet.train", lensArgument(editor, "long"));
     assert.ok(started);
     const jobs = extension().exports.jobs;
-    await waitFor("a few epochs", () => (jobs.running().find((job) => job.jobId === started.jobId)?.latest?.epoch ?? 0) >= 2, 30_000);
+    await whenTrue(jobs.onDidProgress, () => (jobs.running().find((job) => job.jobId === started.jobId)?.latest?.epoch ?? 0) >= 2, "a few epochs", 30_000);
     const stopped = await vscode.commands.executeCommand<number>("nnet.stop");
     assert.equal(stopped, 1);
     const done = await jobs.finished(started.jobId);

@@ -41,6 +41,7 @@ export interface NNetJob {
 export interface NNetJobsApi {
   readonly onDidStart: vscode.Event<NNetJob>;
   readonly onDidFinish: vscode.Event<{ job: NNetJob; params: DoneParams }>;
+  readonly onDidProgress: vscode.Event<{ job: NNetJob; params: unknown }>;
   finished(jobId: string): Promise<DoneParams>;
   running(): NNetJob[];
   last(): NNetJob | undefined;

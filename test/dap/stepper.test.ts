@@ -28,6 +28,19 @@ function weightsOf(network: { dense: { weights: { data: Float64Array }; bias: Fl
   return network.dense.flatMap((d) => [Array.from(d.weights.data), Array.from(d.bias)]);
 }
 
+const grownSpec: NetworkSpec = {
+  name: "grown", input: { name: "x", units: 3 }, loss: "huber", huberDelta: 0.5,
+  layers: [
+    { kind: "dense", name: "h1", units: 6, from: "x", activation: { name: "gelu" }, init: { name: "xavier" } },
+    { kind: "dropout", name: "d1", units: 6, from: "h1", rate: 0.3 },
+    { kind: "dense", name: "h2", units: 5, from: "d1", activation: { name: "silu" }, init: { name: "xavier" } },
+    { kind: "dense", name: "h3", units: 5, from: "h1", activation: { name: "selu" }, init: { name: "xavier" } },
+    { kind: "dropout", name: "d2", units: 5, from: "h3", rate: 0.5 },
+    { kind: "add", name: "sum", units: 5, from: ["h2", "d2"] },
+    { kind: "dense", name: "out", units: 3, from: "sum", activation: { name: "identity" }, init: { name: "xavier" } },
+  ],
+};
+
 describe("Stepper", () => {
   for (const optimizer of [{ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, { name: "sgd", lr: 0.1, momentum: 0.9 }] as const) {
     it(`runs the same steps as train() (${optimizer.name})`, () => {
@@ -52,18 +65,7 @@ describe("Stepper", () => {
   });
 
   it("runs the same steps as train() with dropout, gelu, silu, selu, huber and l1", () => {
-    const grown: NetworkSpec = {
-      name: "grown", input: { name: "x", units: 3 }, loss: "huber", huberDelta: 0.5,
-      layers: [
-        { kind: "dense", name: "h1", units: 6, from: "x", activation: { name: "gelu" }, init: { name: "xavier" } },
-        { kind: "dropout", name: "d1", units: 6, from: "h1", rate: 0.3 },
-        { kind: "dense", name: "h2", units: 5, from: "d1", activation: { name: "silu" }, init: { name: "xavier" } },
-        { kind: "dense", name: "h3", units: 5, from: "h1", activation: { name: "selu" }, init: { name: "xavier" } },
-        { kind: "dropout", name: "d2", units: 5, from: "h3", rate: 0.5 },
-        { kind: "add", name: "sum", units: 5, from: ["h2", "d2"] },
-        { kind: "dense", name: "out", units: 3, from: "sum", activation: { name: "identity" }, init: { name: "xavier" } },
-      ],
-    };
+    const grown = grownSpec;
     const ts: TrainSpec = { ...trainSpec({ name: "sgd", lr: 0.1, momentum: 0.9 }), l1: 0.001 };
     const stepper = new Stepper({ spec: grown, train: ts, data });
     expect(stepper.plan.filter((p) => p.node === 2).map((p) => p.kind)).toEqual(["a", "delta"]);
@@ -108,6 +110,47 @@ describe("Stepper", () => {
     expect(again.position).toBe(stepper.position);
     expect(weightsOf(again.network)).toEqual(weightsOf(stepper.network));
     expect(lastCaches(again.network)).toEqual(lastCaches(stepper.network));
+  });
+
+  it("runs whole steps with the same bits as their points, dropout masks included", () => {
+    const ts: TrainSpec = { ...trainSpec({ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }), epochs: 3 };
+    const pointwise = new Stepper({ spec: grownSpec, train: ts, data });
+    const whole = new Stepper({ spec: grownSpec, train: ts, data });
+    // whole steps, then points within a step, then whole steps again
+    for (let k = 0; k < 5; k++) {
+      for (let i = 0; i < pointwise.plan.length; i++) pointwise.advance();
+      expect(whole.advanceStep()).toBe(true);
+      expect(whole.position).toBe(pointwise.position);
+      expect(weightsOf(whole.network)).toEqual(weightsOf(pointwise.network));
+      expect(lastCaches(whole.network)).toEqual(lastCaches(pointwise.network));
+      expect(whole.loss).toBe(pointwise.loss);
+    }
+    whole.advance();
+    expect(whole.advanceStep()).toBe(false);
+    while (pointwise.advance());
+    while (!whole.finished) if (!whole.advanceStep()) whole.advance();
+    expect(weightsOf(whole.network)).toEqual(weightsOf(pointwise.network));
+  });
+
+  it("averages ‖∂C/∂W‖ over an epoch's batches as train()'s metrics do, bit for bit", () => {
+    const ts: TrainSpec = { ...trainSpec({ name: "sgd", lr: 0.1, momentum: 0.9 }), epochs: 3 };
+    const reference = createNetwork(grownSpec, { seed: ts.seed });
+    const { history } = train(reference, data, ts);
+    const stepper = new Stepper({ spec: grownSpec, train: ts, data });
+    const lastBackward = stepper.plan.map((p) => p.phase).lastIndexOf("backward");
+    const perEpoch = stepper.plan.length * stepper.batchesPerEpoch;
+    for (const metrics of history) {
+      // the end of the epoch's last backward pass: its last batch counts before its update
+      const end = metrics.epoch * perEpoch - stepper.plan.length + lastBackward + 1;
+      while (stepper.position < end) if (!(stepper.position + stepper.plan.length <= end && stepper.advanceStep())) stepper.advance();
+      expect(stepper.backwardDone && stepper.lastBatchOfEpoch).toBe(true);
+      const dense = metrics.layers.filter((layer) => stepper.network.dense.some((d) => d.name === layer.layer));
+      expect(stepper.epochGradientNorms()).toEqual(dense.map(({ layer, gradNorm }) => ({ layer, gradNorm })));
+      // and after the update, from the optimizer's own measure
+      stepper.advance();
+      expect(stepper.epochGradientNorms()).toEqual(dense.map(({ layer, gradNorm }) => ({ layer, gradNorm })));
+      expect(stepper.lr).toBe(metrics.lr);
+    }
   });
 
   it("says which quantities the current step has computed", () => {

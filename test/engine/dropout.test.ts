@@ -53,6 +53,22 @@ describe("dropout in training", () => {
     expect(train(plain, data, spec(3)).history.map((h) => h.loss)).not.toEqual(first.map((h) => h.loss));
   });
 
+  it("predicts with dropout off between epochs (the editor's decision grid) and goes on drawing masks after", () => {
+    const quiet = createNetwork(withDropout, { seed: 2 });
+    const watched = createNetwork(withDropout, { seed: 2 });
+    const first = train(quiet, data, spec(3)).history;
+    const plain = createNetwork(withoutDropout, { seed: 2 });
+    const seen = train(watched, data, spec(3), {
+      onEpoch: () => {
+        importWeights(plain, exportWeights(watched));
+        expect(predict(watched, data.x).data).toEqual(predict(plain, data.x).data);
+        expect(watched.dropoutMode).toBe("draw");
+      },
+    }).history;
+    expect(seen).toEqual(first);
+    expect(exportWeights(watched)).toEqual(exportWeights(quiet));
+  });
+
   it("validates with dropout off: the reported validation loss is the evaluation loss after the epoch", () => {
     const network = createNetwork(withDropout, { seed: 2 });
     let checked = 0;

@@ -4,7 +4,7 @@
  * batched gradients the mean of the examples' own). The update point has no
  * such view: it works on W and b, not on examples.
  */
-import { lossValue, type Matrix, type Stepper } from "../engine/index";
+import { lossValue, type DenseNode, type Matrix, type Stepper } from "../engine/index";
 import { quantity, shownMatrix, type Family, type Shown } from "./inspect";
 import { column, full } from "./values";
 
@@ -15,11 +15,34 @@ export function exampleCount(stepper: Stepper): number {
   return stepper.workspace?.batch ?? 0;
 }
 
-// Column j of a units × m matrix.
-function columnOf(value: Matrix, j: number): Matrix {
+/** Column j of a units × m matrix. */
+export function columnOf(value: Matrix, j: number): Matrix {
   const values = new Float64Array(value.rows);
   for (let r = 0; r < value.rows; r++) values[r] = value.data[r * value.cols + j];
   return column(values);
+}
+
+/** The example's own cost Cₓ (C is the mean of the batch's), once the loss is computed. */
+export function exampleCost(stepper: Stepper, j: number): number {
+  const ws = stepper.workspace as NonNullable<Stepper["workspace"]>;
+  const network = stepper.network;
+  const out = network.nodes[network.output];
+  const m = ws.batch;
+  const a = columnOf({ rows: out.units, cols: m, data: ws.a[out.index] }, j);
+  const z = ws.z[out.index] ? columnOf({ rows: out.units, cols: m, data: ws.z[out.index] as Float64Array }, j) : a;
+  const y = columnOf({ rows: out.units, cols: m, data: ws.targets }, j);
+  return lossValue(network.loss, network.rule, z.data, a.data, y.data, out.units, 1, network.huberDelta);
+}
+
+/** BP3/BP4 for example j alone: ∂Cₓ/∂W = δₓ (aₓˡ⁻¹)ᵀ and ∂Cₓ/∂b = δₓ; the batch's are their mean. */
+export function exampleGradients(stepper: Stepper, node: DenseNode, j: number): { input: Matrix; dW: Matrix; db: Matrix } {
+  const ws = stepper.workspace as NonNullable<Stepper["workspace"]>;
+  const m = ws.batch;
+  const delta = columnOf({ rows: node.units, cols: m, data: ws.delta[node.index] as Float64Array }, j);
+  const input = columnOf({ rows: node.fanIn, cols: m, data: ws.a[node.from] }, j);
+  const dW = new Float64Array(node.units * node.fanIn);
+  for (let r = 0; r < node.units; r++) for (let c = 0; c < node.fanIn; c++) dW[r * node.fanIn + c] = delta.data[r] * input.data[c];
+  return { input, dW: { rows: node.units, cols: node.fanIn, data: dW }, db: delta };
 }
 
 const symbol: Partial<Record<Family, string>> = { z: "z", a: "a", delta: "δ" };
@@ -49,20 +72,12 @@ export function exampleVariables(stepper: Stepper, j: number): Shown[] {
       if (value) shown.push(shownMatrix(`${symbol[family]}`, value, undefined, true));
     }
   }
-  if (point.kind === "loss") {
-    const a = columnOf({ rows: out.units, cols: m, data: ws.a[out.index] }, j);
-    const z = ws.z[out.index] ? columnOf({ rows: out.units, cols: m, data: ws.z[out.index] as Float64Array }, j) : a;
-    shown.push({ name: "Cₓ", value: full(lossValue(network.loss, network.rule, z.data, a.data, y.data, out.units, 1)) });
-  }
+  if (point.kind === "loss") shown.push({ name: "Cₓ", value: full(exampleCost(stepper, j)) });
   if (point.kind === "gradients" && node.kind === "dense") {
-    // BP4 for this example alone: ∂Cₓ/∂W = δₓ (aₓˡ⁻¹)ᵀ; the batch's ∂C/∂W is their mean
-    const delta = columnOfFamily("delta") as Matrix;
-    const input = columnOf({ rows: node.fanIn, cols: m, data: ws.a[node.from] }, j);
-    const dW = new Float64Array(node.units * node.fanIn);
-    for (let r = 0; r < node.units; r++) for (let c = 0; c < node.fanIn; c++) dW[r * node.fanIn + c] = delta.data[r] * input.data[c];
-    shown.push(shownMatrix(`a of ${network.nodes[node.from].name} (the layer's input)`, input, undefined, true));
-    shown.push(shownMatrix("∂Cₓ/∂W", { rows: node.units, cols: node.fanIn, data: dW }, undefined));
-    shown.push(shownMatrix("∂Cₓ/∂b", delta, undefined, true));
+    const own = exampleGradients(stepper, node, j);
+    shown.push(shownMatrix(`a of ${network.nodes[node.from].name} (the layer's input)`, own.input, undefined, true));
+    shown.push(shownMatrix("∂Cₓ/∂W", own.dW, undefined));
+    shown.push(shownMatrix("∂Cₓ/∂b", own.db, undefined, true));
   }
   return shown;
 }

@@ -3,7 +3,8 @@
  * conditional breakpoints and logpoints: names like `delta.h1` and `W.out`,
  * `'` (transpose), `*` (matrix product, or scaling by a number), `.*` and
  * `./` (elementwise), `+`, `-`, comparisons, `&&`, `||`, `x[i]` and `x[i, j]`
- * (0-based), and functions such as norm, mean, abs and the activations with
+ * (0-based, `:` for a whole row or column), one example's quantities
+ * (`example(3).delta.h1`, the batch's column of that example), and functions such as norm, mean, abs and the activations with
  * their slopes (dtanh, dsigmoid, drelu, …) taken from the engine itself, so
  * `(W.h2' * delta.h2) .* dtanh(z.h1) - delta.h1` is exactly zero.
  * Every problem is an ExprError with a plain message; nothing here throws
@@ -17,8 +18,11 @@ export class ExprError extends Error {}
 /** A name whose quantity the current point has not computed yet: a breakpoint condition is then false, not failed. */
 export class NotComputedError extends ExprError {}
 
-/** Resolves a name (`x`, `h1`) or a qualified name (`W.h1`), or throws an ExprError saying why not. */
-export type Lookup = (family: string | undefined, name: string) => Value;
+/**
+ * Resolves a name (`x`, `h1`) or a qualified name (`W.h1`), or throws an ExprError saying why not;
+ * with `example` (1-based, as Step Into counts), that example's own value.
+ */
+export type Lookup = (family: string | undefined, name: string, example?: number) => Value;
 
 type Node =
   | { kind: "number"; value: number }
@@ -27,7 +31,8 @@ type Node =
   | { kind: "unary"; op: string; operand: Node }
   | { kind: "binary"; op: string; left: Node; right: Node; at: number }
   | { kind: "transpose"; operand: Node }
-  | { kind: "index"; operand: Node; row: Node; col?: Node; at: number };
+  | { kind: "index"; operand: Node; row: Node | "all"; col?: Node | "all"; at: number }
+  | { kind: "example"; example: Node; family?: string; name: string; at: number };
 
 interface Token {
   text: string;
@@ -35,7 +40,7 @@ interface Token {
   at: number;
 }
 
-const OPS = ["&&", "||", "<=", ">=", "==", "!=", ".*", "./", "+", "-", "*", "/", "<", ">", "!", "(", ")", "[", "]", ",", "'", "."];
+const OPS = ["&&", "||", "<=", ">=", "==", "!=", ".*", "./", "+", "-", "*", "/", "<", ">", "!", "(", ")", "[", "]", ",", "'", ".", ":"];
 
 // Sticky patterns read at a position without copying the rest of the text (a long expression stays linear).
 const NUMBER = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
@@ -126,14 +131,34 @@ class Parser {
       if (this.isOp("'")) { node = { kind: "transpose", operand: node }; continue; }
       const at = this.next.at;
       if (this.isOp("[")) {
-        const row = this.or();
-        const col = this.isOp(",") ? this.or() : undefined;
+        const row = this.isOp(":") ? "all" : this.or();
+        const col = this.isOp(",") ? (this.isOp(":") ? "all" : this.or()) : undefined;
         this.expect("]");
         node = { kind: "index", operand: node, row, ...(col ? { col } : {}), at };
         continue;
       }
       return node;
     }
+  }
+
+  // `W.h1` or `x`, after the first name
+  private qualified(first: string): Node & { kind: "name" } {
+    if (!this.isOp(".")) return { kind: "name", name: first };
+    const member = this.next;
+    if (member.kind !== "name") throw new ExprError(`expected a layer name after '${first}.' at column ${member.at + 1}`);
+    this.i++;
+    return { kind: "name", family: first, name: member.text };
+  }
+
+  // example(k).delta.h1, example(k).x, example(k).C
+  private exampleMember(args: Node[], at: number): Node {
+    if (args.length !== 1) throw new ExprError(`example takes one number, the example (1 to m, as Step Into counts), got ${args.length} arguments`);
+    if (!this.isOp(".") || this.next.kind !== "name") {
+      throw new ExprError(`example(k) is followed by a quantity, such as example(1).delta.h1 or example(1).x (column ${this.next.at + 1})`);
+    }
+    const first = this.tokens[this.i++].text;
+    const { family, name } = this.qualified(first);
+    return { kind: "example", example: args[0], ...(family !== undefined ? { family } : {}), name, at };
   }
 
   private primary(): Node {
@@ -152,15 +177,10 @@ class Parser {
           do args.push(this.or()); while (this.isOp(","));
           this.expect(")");
         }
+        if (t.text === "example") return this.exampleMember(args, t.at);
         return { kind: "call", name: t.text, args, at: t.at };
       }
-      if (this.isOp(".")) {
-        const member = this.next;
-        if (member.kind !== "name") throw new ExprError(`expected a layer name after '${t.text}.' at column ${member.at + 1}`);
-        this.i++;
-        return { kind: "name", family: t.text, name: member.text };
-      }
-      return { kind: "name", name: t.text };
+      return this.qualified(t.text);
     }
     if (t.kind === "end") throw new ExprError("the expression ends early");
     throw new ExprError(`unexpected '${t.text}' at column ${t.at + 1}`);
@@ -279,15 +299,22 @@ function call(name: string, args: Value[]): Value {
   throw new ExprError(`unknown function '${name}' (functions: ${functionNames.join(", ")})`);
 }
 
-function index(v: Value, row: Value, col: Value | undefined): Value {
+function index(v: Value, row: Value | "all", col: Value | "all" | undefined): Value {
   const m = asMatrix(v);
   const check = (i: Value, size: number, what: string): number => {
     if (typeof i !== "number" || !Number.isInteger(i)) throw new ExprError(`a ${what} index must be a whole number`);
-    if (i < 0 || i >= size) throw new ExprError(`${what} ${i} is outside 0…${size - 1}`);
+    if (i < 0 || i >= size) throw new ExprError(`${what} ${i} is outside 0…${size - 1}${what === "column" && size > 0 ? ` (the ${size} columns are counted from 0)` : ""}`);
     return i;
   };
+  if (row === "all") {
+    if (col === undefined || col === "all") return m;
+    const c = check(col, m.cols, "column");
+    const out = new Float64Array(m.rows);
+    for (let r = 0; r < m.rows; r++) out[r] = m.data[r * m.cols + c];
+    return { rows: m.rows, cols: 1, data: out };
+  }
   const r = check(row, m.rows, "row");
-  if (col === undefined) return { rows: 1, cols: m.cols, data: m.data.slice(r * m.cols, (r + 1) * m.cols) };
+  if (col === undefined || col === "all") return { rows: 1, cols: m.cols, data: m.data.slice(r * m.cols, (r + 1) * m.cols) };
   return m.data[r * m.cols + check(col, m.cols, "column")];
 }
 
@@ -325,7 +352,13 @@ function evaluateNode(node: Node, lookup: Lookup): Value {
     }
     case "index": {
       const v = evaluateNode(node.operand, lookup);
-      return index(v, evaluateNode(node.row, lookup), node.col ? evaluateNode(node.col, lookup) : undefined);
+      const at = (part: Node | "all" | undefined): Value | "all" | undefined => (part === undefined || part === "all" ? part : evaluateNode(part, lookup));
+      return index(v, at(node.row) as Value | "all", at(node.col));
+    }
+    case "example": {
+      const k = evaluateNode(node.example, lookup);
+      if (typeof k !== "number" || !Number.isInteger(k)) throw new ExprError("example(k) needs a whole number k (1 to m, as Step Into counts)");
+      return lookup(node.family, node.name, k);
     }
     case "binary": return binary(node.op, evaluateNode(node.left, lookup), evaluateNode(node.right, lookup));
   }

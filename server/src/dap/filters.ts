@@ -4,22 +4,24 @@
  * gradient trend and the gradient check need the whole backward pass, so
  * they are judged at its last point, on the batch and weights of that step.
  * The trend is the rule of the editor's vanishing/exploding warning
- * (language/ide), applied to this batch's ‖∂C/∂W‖ instead of an epoch's
- * average; the check is the engine's gradient checker with the file's
- * gradcheck settings.
+ * (language/ide) on the quantity it reads, an epoch's mean ‖∂C/∂W‖, from the
+ * same sums as train()'s metrics: it is judged at the end of each epoch's
+ * last backward pass, so it stops where a run that ended with that epoch
+ * would get the warning. The check is the engine's gradient checker with the
+ * file's gradcheck settings.
  */
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { createNetwork, exportWeights, gradcheck, importWeights, type NonFinite, type Stepper } from "../engine/index";
 import { gradientTrend, trendSentence } from "../language/ide/index";
 import type { Program } from "./program";
-import { norm, short } from "./values";
+import { short } from "./values";
 
 export type Filter = "nonfinite" | "vanishing" | "exploding" | "gradcheck";
 
 export const exceptionFilters: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: "nonfinite", label: "NaN or Infinity", description: "Stop where a quantity first becomes NaN or infinite", default: true },
-  { filter: "vanishing", label: "Vanishing gradient", description: "Stop after a backward pass whose ‖∂C/∂W‖ shrinks by two orders of magnitude or more from the output back to the first layer (the rule of the editor's warning)" },
-  { filter: "exploding", label: "Exploding gradient", description: "Stop after a backward pass whose ‖∂C/∂W‖ grows by two orders of magnitude or more from the output back to the first layer (the rule of the editor's warning)" },
+  { filter: "vanishing", label: "Vanishing gradient", description: "Stop at the end of an epoch whose mean ‖∂C/∂W‖ shrinks by two orders of magnitude or more from the output back to the first layer (the editor's warning, on the same numbers)" },
+  { filter: "exploding", label: "Exploding gradient", description: "Stop at the end of an epoch whose mean ‖∂C/∂W‖ grows by two orders of magnitude or more from the output back to the first layer (the editor's warning, on the same numbers)" },
   { filter: "gradcheck", label: "Gradient check fails", description: "After each backward pass, check the gradients of the batch against central differences (the file's gradcheck settings); slow" },
 ];
 
@@ -45,13 +47,12 @@ export function exceptionAt(stepper: Stepper, program: Program, enabled: Readonl
     if (bad) return { filter: "nonfinite", description: describeNonFinite(bad), nonFinite: bad };
   }
   if (!stepper.backwardDone) return undefined;
-  if (wants("vanishing") || wants("exploding")) {
-    const trend = gradientTrend(program.config.spec, {
-      layers: stepper.network.dense.map((d) => ({ layer: d.name, gradNorm: norm(d.weightGradient.data) })),
-    });
+  if ((wants("vanishing") || wants("exploding")) && stepper.lastBatchOfEpoch) {
+    const trend = gradientTrend(program.config.spec, { layers: stepper.epochGradientNorms() });
     if (trend && wants(trend.kind)) {
       const output = stepper.network.nodes[stepper.network.output].name;
-      return { filter: trend.kind, description: `${trendSentence(trend, output)} (this batch)` };
+      const batches = stepper.batchesPerEpoch;
+      return { filter: trend.kind, description: `${trendSentence(trend, output)} (epoch ${stepper.epoch}'s mean over its ${batches} batch${batches === 1 ? "" : "es"})` };
     }
   }
   if (wants("gradcheck")) {

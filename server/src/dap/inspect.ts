@@ -4,9 +4,8 @@
  * computed, the batch, the loss, the optimizer, and the names expressions
  * read. Plain data; the session turns it into DAP variables.
  */
-import { closest } from "../language/index";
-import type { Matrix, NetworkNode, PlanPoint, Stepper, TrainSpec } from "../engine/index";
-import { ExprError, functionNames, NotComputedError, type Lookup } from "./expr";
+import type { Matrix, NetworkNode, PlanPoint, Stepper } from "../engine/index";
+import { functionNames } from "./expr";
 import { column, full, rowText, summary, type Value } from "./values";
 
 /** One line of the Variables view; `children` expand it, `count` from `start` of them when the client pages. */
@@ -41,18 +40,19 @@ export function pointName(stepper: Stepper, point: PlanPoint): string {
   }
 }
 
-export const families = ["W", "b", "z", "a", "delta", "dW", "db", "ΔW", "Δb"] as const;
+export const families = ["W", "b", "z", "a", "delta", "dW", "db", "ΔW", "Δb", "mask"] as const;
 export type Family = (typeof families)[number];
 
-const label: Record<Family, string> = { W: "W", b: "b", z: "z", a: "a", delta: "δ", dW: "∂C/∂W", db: "∂C/∂b", ΔW: "ΔW", Δb: "Δb" };
+const label: Record<Family, string> = { W: "W", b: "b", z: "z", a: "a", delta: "δ", dW: "∂C/∂W", db: "∂C/∂b", ΔW: "ΔW", Δb: "Δb", mask: "mask" };
 const vectors = new Set<Family>(["b", "db", "Δb"]);
 
 // The point of the current step whose run fills a quantity (W and b exist at every point).
 const producer: Record<Family, PlanPoint["kind"] | undefined> = {
-  W: undefined, b: undefined, z: "z", a: "a", delta: "delta", dW: "gradients", db: "gradients", ΔW: "update", Δb: "update",
+  W: undefined, b: undefined, z: "z", a: "a", delta: "delta", dW: "gradients", db: "gradients", ΔW: "update", Δb: "update", mask: "a",
 };
 
 function has(node: NetworkNode, family: Family): boolean {
+  if (family === "mask") return node.kind === "dropout";
   if (node.kind === "input") return family === "a";
   if (node.kind === "dense") return true;
   return family === "a" || family === "delta";
@@ -78,6 +78,7 @@ export function quantity(stepper: Stepper, node: NetworkNode, family: Family): Q
   const matrix = (rows: number, cols: number, data: Float64Array): Matrix => ({ rows, cols, data: data.slice() });
   if (family === "a") return { value: matrix(node.units, m, ws.a[node.index]) };
   if (family === "delta") return { value: matrix(node.units, m, ws.delta[node.index] as Float64Array) };
+  if (family === "mask") return { value: matrix(node.units, m, ws.mask[node.index] as Float64Array) };
   if (node.kind !== "dense") return { missing: `${where} does not exist` };
   const l = stepper.network.dense.indexOf(node);
   const difference = (now: Float64Array, before: Float64Array): Float64Array => now.map((v, i) => v - before[i]);
@@ -122,6 +123,12 @@ export function layerVariables(stepper: Stepper, node: NetworkNode): Shown[] {
     if ("missing" in q) shown.push({ name: label[family], value: q.missing });
     else shown.push(shownMatrix(label[family], q.value, evaluateName, vectors.has(family)));
   }
+  if (node.kind === "dropout") {
+    // the mask exists only while training; evaluation, validation and predictions pass a through
+    const keep = 1 / (1 - node.rate);
+    shown.push({ name: "rate", value: `${node.rate}: each unit of each example is dropped (mask 0) with this probability, else kept and scaled (mask ${full(keep)})` });
+    shown.push({ name: "at evaluation", value: "off: a = a of its input (the mask is all 1), for validation, nnet evaluate and predictions" });
+  }
   return shown;
 }
 
@@ -154,73 +161,12 @@ export function lossVariables(stepper: Stepper): Shown[] {
   return shown;
 }
 
-export function optimizerVariables(stepper: Stepper, train: TrainSpec): Shown[] {
-  const o = train.optimizer;
-  const settings: Shown[] = o.name === "adam"
-    ? [{ name: "β₁", value: String(o.beta1) }, { name: "β₂", value: String(o.beta2) }, { name: "ε", value: String(o.eps) }]
-    : o.name === "sgd" ? [{ name: "momentum", value: String(o.momentum) }] : [];
-  return [
-    { name: "optimizer", value: o.name },
-    { name: "lr", value: String(o.lr), evaluateName: "lr" },
-    ...settings,
-    { name: "l2", value: String(train.l2) },
-    { name: "step", value: `${stepper.updates} updates applied (step ${stepper.step + 1} of ${stepper.totalSteps})`, evaluateName: "step" },
-    { name: "epoch", value: `${stepper.epoch} of ${train.epochs}`, evaluateName: "epoch" },
-    { name: "batch", value: `${stepper.batchInEpoch + 1} of ${stepper.batchesPerEpoch} (${stepper.batchSize} examples each)` },
-  ];
-}
-
-const familyAliases: Record<string, Family> = {
-  W: "W", b: "b", z: "z", a: "a", delta: "delta", δ: "delta", d: "delta", dW: "dW", db: "db", ΔW: "ΔW", Δb: "Δb", DW: "ΔW", Db: "Δb",
-};
-
-/** The names an expression may read at the current point. */
-export function lookupFor(stepper: Stepper, train: TrainSpec): Lookup {
-  const network = stepper.network;
-  const nodeNamed = (name: string): NetworkNode => {
-    const node = network.nodes.find((n) => n.name === name);
-    if (node) return node;
-    const hint = closest(name, network.nodes.map((n) => n.name));
-    throw new ExprError(`no layer named '${name}'${hint ? `; did you mean '${hint}'?` : ""}`);
-  };
-  const read = (family: Family, name: string): Value => {
-    const node = nodeNamed(name);
-    const q = quantity(stepper, node, family);
-    if ("missing" in q) throw new (q.later ? NotComputedError : ExprError)(`${family}.${name}: ${q.missing}`);
-    return q.value;
-  };
-  return (family, name) => {
-    if (family !== undefined) {
-      const f = familyAliases[family];
-      if (!f) throw new ExprError(`unknown quantity '${family}' in '${family}.${name}' (quantities: W, b, z, a, delta, dW, db, ΔW, Δb)`);
-      return read(f, name);
-    }
-    if (network.nodes.some((n) => n.name === name)) return read("a", name);
-    const ws = stepper.workspace;
-    const out = network.nodes[network.output];
-    switch (name) {
-      case "x": return read("a", network.nodes[0].name);
-      case "y": return { rows: out.units, cols: ws?.batch ?? 0, data: ws ? ws.targets.slice() : new Float64Array(0) };
-      case "m": return ws?.batch ?? 0;
-      case "C": case "loss":
-        if (!stepper.computed("loss", network.output)) throw new NotComputedError("C is not yet computed in this step (loss C computes it)");
-        return stepper.loss;
-      case "lr": return train.optimizer.lr;
-      case "step": return stepper.updates;
-      case "epoch": return stepper.epoch;
-    }
-    const names = [...network.nodes.map((n) => n.name), "x", "y", "m", "C", "lr", "step", "epoch"];
-    const hint = closest(name, names);
-    throw new ExprError(`unknown name '${name}'${hint ? `; did you mean '${hint}'?` : ""} (layers are read as W.${network.nodes[1]?.name ?? "h1"}, delta.…, z.…, a.…)`);
-  };
-}
-
 /** The names and functions an expression may use that start with `prefix`, for the Debug Console's completion. */
 export function completions(stepper: Stepper, prefix: string): string[] {
   const nodes = stepper.network.nodes;
   const qualified = families.filter((f) => !f.startsWith("Δ"))
     .flatMap((f) => nodes.filter((n) => has(n, f)).map((n) => `${f}.${n.name}`));
-  const names = [...qualified, ...nodes.map((n) => n.name), "x", "y", "m", "C", "lr", "step", "epoch", ...functionNames.map((f) => `${f}(`)];
+  const names = [...qualified, ...nodes.map((n) => n.name), "x", "y", "m", "C", "lr", "step", "epoch", "example(", ...functionNames.map((f) => `${f}(`)];
   return [...new Set(names)].filter((name) => name.startsWith(prefix) && name !== prefix);
 }
 

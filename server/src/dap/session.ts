@@ -17,9 +17,11 @@ import { exampleCount, exampleVariables } from "./example";
 import { exceptionFilters, isFilter, type Exception, type Filter } from "./filters";
 import { evaluate, ExprError } from "./expr";
 import {
-  batchVariables, completions, layerVariables, lookupFor, lossVariables, optimizerVariables, pointName, shownMatrix, valueText, type Shown,
+  batchVariables, completions, layerVariables, lossVariables, pointName, shownMatrix, valueText, type Shown,
 } from "./inspect";
+import { optimizerVariables } from "./optimizer";
 import { layerValues } from "./live";
+import { lookupFor } from "./lookup";
 import { lineOf, loadProgram, type LaunchArgs, type Program } from "./program";
 import { hitAt, type Hit } from "./stops";
 import { exactText } from "./values";
@@ -92,8 +94,8 @@ export class NnetDebugSession extends DebugSession {
     }
     this.program = program;
     for (const warning of program.warnings) this.sendEvent(new OutputEvent(`${warning}\n`, "console"));
-    // the steps before the first stop run without looking for breakpoints
-    while (stepper.position < program.startStep * stepper.plan.length && stepper.advance());
+    // the steps before the first stop run whole, without looking for breakpoints
+    while (stepper.position < program.startStep * stepper.plan.length && stepper.advanceStep());
     this.stepper = stepper;
     this.sendEvent(new InitializedEvent());
     await this.configurationDone;
@@ -239,7 +241,7 @@ export class NnetDebugSession extends DebugSession {
       return this.fail(response, 2004, `'${args.expression.trim()}' is a layer: its hover shows the formula and live values`);
     }
     try {
-      const value = evaluate(args.expression, lookupFor(stepper, program.config.train));
+      const value = evaluate(args.expression, lookupFor(stepper));
       if (args.context === "clipboard") {
         response.body = { result: exactText(value), variablesReference: 0 };
       } else if (typeof value === "number") {
@@ -395,9 +397,10 @@ export class NnetDebugSession extends DebugSession {
    * a plain replay only runs them.
    */
   private replayTo(position: number, visit?: (scan: Stepper, hit: Hit) => void): { stepper: Stepper; hits: Map<number, number> } {
-    const scan = (this.stepper as Stepper).replay(0);
     const hits = new Map<number, number>();
     const look = visit !== undefined || [...this.breakpoints.values()].some((bp) => bp.hitCondition);
+    if (!look) return { stepper: (this.stepper as Stepper).replay(position), hits };
+    const scan = (this.stepper as Stepper).replay(0);
     while (scan.position < position && scan.advance()) {
       if (!look) continue;
       const hit = this.hitAt(scan, false, hits);
@@ -417,16 +420,29 @@ export class NnetDebugSession extends DebugSession {
   }
 
   private resume(mode: "continue" | "stepOut"): void {
-    const stepper = this.stepper;
-    if (!stepper) return;
-    const phase = stepper.point?.phase;
+    if (!this.stepper) return;
+    const phase = this.stepper.point?.phase;
     this.example = undefined;
     this.running = true;
     this.pauseRequested = false;
+    // after a whole step that may have made a value non-finite, the points up to here are looked at one by one
+    let pointwiseUntil = 0;
     const chunk = (): void => {
       if (this.closed) return;
       for (let i = 0; i < CHUNK; i++) {
         if (this.pauseRequested) return this.stopAt("pause");
+        const stepper = this.stepper as Stepper;
+        if (mode === "continue" && stepper.position >= pointwiseUntil && this.nothingStopsInNextStep(stepper)) {
+          const start = stepper.position;
+          stepper.advanceStep();
+          i += stepper.plan.length - 1;
+          if (this.wants("nonfinite", start) && (stepper.mayBeNonFinite() || (stepper.finished && !stepper.weightsFinite()))) {
+            // the step before may be the cause: its update can leave a W that only this step's z shows
+            this.stepper = stepper.replay(Math.max(0, start - stepper.plan.length));
+            pointwiseUntil = start + stepper.plan.length;
+          }
+          continue;
+        }
         if (!stepper.advance()) return this.finish();
         const hit = this.hitAt(stepper, true, this.hits);
         if (hit) return this.stopAt(hit.reason, hit);
@@ -435,6 +451,26 @@ export class NnetDebugSession extends DebugSession {
       setImmediate(chunk);
     };
     setImmediate(chunk);
+  }
+
+  /** Whether a filter is on and has not yet stopped this run before `position`. */
+  private wants(filter: Filter, position: number): boolean {
+    const first = this.firstTrips.get(filter);
+    return this.filters.has(filter) && !(first !== undefined && first < position);
+  }
+
+  /**
+   * Whether Continue can run the next step whole (as train() does) rather than point by point: no
+   * breakpoint or logpoint, no gradient check, and no gradient-trend filter at an epoch's end. A
+   * non-finite value is looked for after the step, cheaply, and the step is redone point by point
+   * if one may have appeared.
+   */
+  private nothingStopsInNextStep(stepper: Stepper): boolean {
+    if (!stepper.atStepStart || this.breakpoints.size > 0) return false;
+    const at = stepper.position;
+    if (this.wants("gradcheck", at)) return false;
+    const epochEnds = (at / stepper.plan.length) % stepper.batchesPerEpoch === stepper.batchesPerEpoch - 1;
+    return !(epochEnds && (this.wants("vanishing", at) || this.wants("exploding", at)));
   }
 
   // The stop rules at a stepper's point. Each filter stops once per run, at its first trip: a replay

@@ -7,7 +7,8 @@ import type { Stepper } from "../engine/index";
 import { interpolate, type LineBreakpoint } from "./breakpoints";
 import { exceptionAt, type Exception, type Filter } from "./filters";
 import { evaluate, NotComputedError, truth } from "./expr";
-import { lookupFor, valueText } from "./inspect";
+import { valueText } from "./inspect";
+import { lookupFor } from "./lookup";
 import { lineOf, type Program } from "./program";
 
 export interface Hit {
@@ -42,7 +43,7 @@ export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
   if (!bp) return undefined;
   const previous = stepper.pointIndex > 0 ? stepper.plan[stepper.pointIndex - 1] : undefined;
   if (previous && previous.phase === point.phase && lineOf(program, stepper.network, previous) === line) return undefined;
-  const lookup = lookupFor(stepper, program.config.train);
+  const lookup = lookupFor(stepper);
   if (bp.condition) {
     try {
       if (!truth(evaluate(bp.condition, lookup))) return undefined;

@@ -63,19 +63,25 @@ export function computeGradients(network: Network, x: Matrix, y: Matrix): number
 /** Outputs for any number of examples, computed in chunks so memory stays bounded; dropout is off (evaluation). */
 export function predict(network: Network, x: Matrix, chunk = 256): Matrix {
   checkBatchShape(network, x);
+  // dropout is off for predictions; a run that predicts between epochs (the decision grid) goes on drawing masks
+  const mode = network.dropoutMode;
   network.dropoutMode = "off";
-  const n = x.cols;
-  const outUnits = network.nodes[network.output].units;
-  const result = zeros(outUnits, n);
-  for (let start = 0; start < n; start += chunk) {
-    const m = Math.min(chunk, n - start);
-    const ws = workspaceFor(network, m);
-    for (let r = 0; r < x.rows; r++) ws.a[0].set(x.data.subarray(r * n + start, r * n + start + m), r * m);
-    forwardPass(network, ws);
-    const a = ws.a[network.output];
-    for (let r = 0; r < outUnits; r++) result.data.set(a.subarray(r * m, (r + 1) * m), r * n + start);
+  try {
+    const n = x.cols;
+    const outUnits = network.nodes[network.output].units;
+    const result = zeros(outUnits, n);
+    for (let start = 0; start < n; start += chunk) {
+      const m = Math.min(chunk, n - start);
+      const ws = workspaceFor(network, m);
+      for (let r = 0; r < x.rows; r++) ws.a[0].set(x.data.subarray(r * n + start, r * n + start + m), r * m);
+      forwardPass(network, ws);
+      const a = ws.a[network.output];
+      for (let r = 0; r < outUnits; r++) result.data.set(a.subarray(r * m, (r + 1) * m), r * n + start);
+    }
+    return result;
+  } finally {
+    network.dropoutMode = mode;
   }
-  return result;
 }
 
 export interface NodeCache {

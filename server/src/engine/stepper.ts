@@ -15,8 +15,10 @@ import { Rng } from "./rng";
 import { createOptimizer, type Optimizer } from "./optimizers";
 import { learningRateAt } from "./schedules";
 import {
-  backwardDelta, backwardParameters, batchLoss, forwardActivation, forwardWeighted,
+  backwardDelta, backwardParameters, backwardPass, batchLoss, forwardActivation, forwardPass, forwardWeighted,
 } from "./passes";
+import { EpochTotals, gradientNorm } from "./epoch-totals";
+import type { OptimizerState } from "./optimizers";
 import type { Dataset } from "./dataset";
 import type { Kernel } from "./kernel";
 import type { NetworkSpec, TrainSpec } from "./spec";
@@ -79,11 +81,16 @@ export class Stepper {
   readonly before: { W: Float64Array; b: Float64Array }[];
   /** optimizer updates applied so far */
   updates = 0;
+  /** the learning rate of the current epoch, the schedule's value as train() sets it */
+  lr: number;
+  /** this epoch's running sums, as train() keeps them (its metrics and the editor's warnings average them) */
+  readonly totals: EpochTotals;
   private readonly optimizer: Optimizer;
   private readonly batches: Batches;
   private readonly lastBackward: number;
   private readonly index = new Map<string, number>();
   private ws: Workspace | undefined;
+  private readonly dataFinite: boolean;
 
   constructor(private readonly config: StepperConfig) {
     const { spec, train, data } = config;
@@ -91,6 +98,8 @@ export class Stepper {
     this.plan = stepPlan(this.network);
     this.plan.forEach((p, i) => this.index.set(`${p.kind}:${p.node}`, i));
     this.lastBackward = this.plan.map((p) => p.phase).lastIndexOf("backward");
+    this.totals = new EpochTotals(this.network);
+    this.lr = train.optimizer.lr;
     // the same streams, in the same order, as train(): one optimizer, the same batches
     this.batches = new Batches(data, train);
     this.examples = this.batches.examples;
@@ -101,12 +110,14 @@ export class Stepper {
     // dropout draws its masks node by node in forward order, as train() does
     this.network.dropoutRng = Rng.derive(train.seed, "dropout");
     this.network.dropoutMode = "draw";
+    this.dataFinite = allFinite(data.x.data);
     this.before = this.network.dense.map((d) => ({ W: d.weights.data.slice(), b: d.bias.slice() }));
   }
 
   /** A fresh stepper on the same run, advanced to `position`: the same bits as this one there. */
   replay(position: number): Stepper {
     const fresh = new Stepper(this.config);
+    while (fresh.position + fresh.plan.length <= position && fresh.advanceStep());
     while (fresh.position < position && fresh.advance());
     return fresh;
   }
@@ -169,6 +180,73 @@ export class Stepper {
     return this.index.get(`${kind === "a" && node === 0 ? "input" : kind}:${node}`);
   }
 
+  /** Whether the next point begins a training step (so advanceStep can run the whole step). */
+  get atStepStart(): boolean {
+    return this.position % this.plan.length === 0 && !this.finished;
+  }
+
+  /**
+   * Runs the whole next training step at once through the passes train() runs, for a run that
+   * nothing could stop inside the step: the same bits as advancing point by point, without the
+   * copies of W and b that only an update point shows. False when not at a step's start or at the end.
+   */
+  advanceStep(): boolean {
+    if (!this.atStepStart) return false;
+    const step = this.position / this.plan.length;
+    this.beginStep(step);
+    const ws = this.ws as Workspace;
+    forwardPass(this.network, ws);
+    this.loss = batchLoss(this.network, ws);
+    backwardPass(this.network, ws);
+    this.update(step);
+    this.position += this.plan.length;
+    return true;
+  }
+
+  /**
+   * After advanceStep: whether the step may have made a value NaN or infinite. Cheap: the loss, the
+   * gradient norms the optimizer measured, and the small caches, not every matrix. A non-finite W or b
+   * after the update is caught by z of the next step (a non-finite weight makes its row of z
+   * non-finite for every example) or, after the last step, by `weightsFinite`.
+   */
+  mayBeNonFinite(): boolean {
+    const ws = this.ws as Workspace;
+    if (!Number.isFinite(this.loss) || !allFinite(this.optimizer.gradientNorms)) return true;
+    for (let n = 1; n < this.network.nodes.length; n++) {
+      const z = ws.z[n];
+      if ((z && !allFinite(z)) || !allFinite(ws.a[n]) || !allFinite(ws.delta[n] as Float64Array)) return true;
+    }
+    if (!this.dataFinite && !allFinite(ws.a[0])) return true;
+    return this.network.dense.some((d) => !allFinite(d.biasGradient));
+  }
+
+  /** every W and b finite */
+  weightsFinite(): boolean {
+    return this.network.dense.every((d) => allFinite(d.weights.data) && allFinite(d.bias));
+  }
+
+  /** The optimizer's settings in force and its state: a copy, so what the debugger shows cannot change the run. */
+  optimizerState(): OptimizerState {
+    return this.optimizer.state();
+  }
+
+  /** The current point is in the last batch of its epoch. */
+  get lastBatchOfEpoch(): boolean {
+    return this.batchInEpoch === this.batchesPerEpoch - 1;
+  }
+
+  /**
+   * ‖∂C/∂W‖ per dense layer averaged over this epoch's batches so far, from the same sums as train()'s
+   * epoch metrics; the current batch counts once its backward pass is done.
+   */
+  epochGradientNorms(): { layer: string; gradNorm: number }[] {
+    // between the end of the backward pass and the update, this batch's norms are not yet in the sums
+    const pending = this.backwardDone;
+    return this.network.dense.map((d) => ({
+      layer: d.name, gradNorm: this.totals.meanGradNorm(d.index, pending ? gradientNorm(d.weightGradient.data) : undefined),
+    }));
+  }
+
   /** Runs the next point; false when the run has no more. */
   advance(): boolean {
     if (this.finished) return false;
@@ -202,7 +280,11 @@ export class Stepper {
     if (k === 0) this.batches.beginEpoch();
     // the schedule's rate for this epoch, as train() sets it
     const { train } = this.config;
-    if (k === 0) this.optimizer.setLearningRate(learningRateAt(train.schedule, train.optimizer.lr, step / this.batchesPerEpoch + 1, Math.floor(train.epochs)));
+    if (k === 0) {
+      this.lr = learningRateAt(train.schedule, train.optimizer.lr, step / this.batchesPerEpoch + 1, Math.floor(train.epochs));
+      this.optimizer.setLearningRate(this.lr);
+      this.totals.reset();
+    }
     this.ws = this.batches.load(this.network, k);
     this.loss = Number.NaN;
   }
@@ -212,7 +294,14 @@ export class Stepper {
       this.before[l].W.set(d.weights.data);
       this.before[l].b.set(d.bias);
     });
+    this.update(step);
+  }
+
+  // the optimizer's step, and the batch's gradient norms it measured counted into the epoch as train() counts them
+  private update(step: number): void {
     this.batches.update(this.optimizer, step % this.batchesPerEpoch);
+    this.totals.batches++;
+    this.totals.addGradientNorms(this.network, this.optimizer.gradientNorms);
     this.updates++;
   }
 

@@ -17,6 +17,7 @@ import type { TrainSpec } from "./spec";
 import { exampleCount, type Dataset } from "./dataset";
 import { countCorrect, evaluateDataset, isClassification } from "./evaluate";
 import type { Workspace } from "./workspace";
+import { EpochTotals } from "./epoch-totals";
 
 /** Per-layer gradient statistics of one epoch (backprop §5: δ, ∂C/∂W). */
 export interface LayerStats {
@@ -87,14 +88,6 @@ function blameActivations(network: Network, ws: Workspace): string {
   return network.nodes[network.output].name;
 }
 
-interface EpochTotals {
-  loss: number;
-  correct: number;
-  batches: number;
-  gradNorm: Float64Array;
-  absDelta: Float64Array;
-}
-
 function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: number, history: EpochMetrics[], classify: boolean): void {
   forwardPass(network, ws);
   const loss = batchLoss(network, ws);
@@ -116,15 +109,15 @@ function recordGradients(network: Network, norms: Float64Array, totals: EpochTot
   for (let l = network.dense.length - 1; l >= 0; l--) {
     const node = network.dense[l];
     if (!Number.isFinite(norms[l]) || !allFinite(node.biasGradient)) throw new TrainingDivergedError(epoch, node.name, "gradients", history);
-    totals.gradNorm[node.index] += norms[l];
   }
+  totals.addGradientNorms(network, norms);
 }
 
 function epochMetrics(network: Network, epoch: number, lr: number, n: number, totals: EpochTotals, ratios: Float64Array, classify: boolean): EpochMetrics {
   let d = 0;
   const layers: LayerStats[] = network.nodes.slice(1).map((node) => ({
     layer: node.name,
-    gradNorm: node.kind === "dense" ? totals.gradNorm[node.index] / totals.batches : 0,
+    gradNorm: node.kind === "dense" ? totals.meanGradNorm(node.index) : 0,
     meanAbsDelta: totals.absDelta[node.index] / (node.units * n),
     updateRatio: node.kind === "dense" ? ratios[d++] : 0,
   }));
@@ -184,8 +177,7 @@ function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: Tr
   for (let e = 0; e < first; e++) batches.beginEpoch();
   if (network.hasDropout) startDropout(network, spec, n, first);
   const history: EpochMetrics[] = [];
-  const size = network.nodes.length;
-  const totals: EpochTotals = { loss: 0, correct: 0, batches: 0, gradNorm: new Float64Array(size), absDelta: new Float64Array(size) };
+  const totals = new EpochTotals(network);
   const last = first + spec.epochs;
   const stopper = spec.stopEarly ? new EarlyStopper(spec.stopEarly) : undefined;
   // a resumed run starts from its best epoch so far: later epochs must beat it, or the run returns to it
@@ -194,9 +186,7 @@ function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: Tr
     batches.beginEpoch();
     const lr = learningRateAt(spec.schedule, spec.optimizer.lr, epoch, last);
     optimizer.setLearningRate(lr);
-    totals.loss = totals.correct = totals.batches = 0;
-    totals.gradNorm.fill(0);
-    totals.absDelta.fill(0);
+    totals.reset();
     const snapshot: Snapshot | undefined = options.rollbackOnStop ? { weights: exportWeights(network), optimizer: optimizer.state() } : undefined;
     for (let k = 0; k < batches.perEpoch; k++) {
       if (options.shouldStop?.()) {

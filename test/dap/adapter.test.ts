@@ -254,6 +254,19 @@ describe("breakpoints", () => {
     // going on does not stop at every later NaN
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("terminated")]);
   });
+
+  // Continue runs whole steps; a W made infinite by an update shows only in the next step's z, or at the end
+  for (const network of ["later", "last"]) {
+    it(`stops at the update that first makes W non-finite, though Continue ran the step whole (${network})`, async () => {
+      const stopped = await launchAndStop(dc, { program: fixture("overflow.nnet"), network, stopOnEntry: false });
+      expect(stopped.body.reason).toBe("exception");
+      // where nnet train says "training diverged in epoch 1: layer 'out' has non-finite weights"
+      expect(stopped.body.description).toBe("non-finite value (NaN or Infinity): W of layer 'out' is the first quantity to become non-finite");
+      const train = network === "later" ? 16 : 38;
+      expect((await frames(dc)).slice(0, 3)).toEqual([`update at out @${train + 1}`, `update @${train + 1}`, `step 1 of epoch 1 @${train}`]);
+      expect(await evaluate(dc, "norm(dW.out) < 1e10 && norm(z.out) < 1e10")).toBe("1");
+    });
+  }
 });
 
 describe("variables and evaluation", () => {

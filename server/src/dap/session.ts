@@ -108,8 +108,9 @@ export class NnetDebugSession extends DebugSession {
     }
   }
 
-  private fail(response: DebugProtocol.Response, id: number, message: string): void {
-    this.sendErrorResponse(response, { id, format: "{_message}", variables: { _message: message }, showUser: true });
+  /** `quiet`: the client shows the message where the request came from (the Debug Console, Watch), not as a notification too */
+  private fail(response: DebugProtocol.Response, id: number, message: string, quiet = false): void {
+    this.sendErrorResponse(response, { id, format: "{_message}", variables: { _message: message }, showUser: !quiet });
   }
 
   protected setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
@@ -255,7 +256,7 @@ export class NnetDebugSession extends DebugSession {
       }
       this.sendResponse(response);
     } catch (failure) {
-      this.fail(response, 2003, failure instanceof ExprError ? failure.message : String(failure));
+      this.fail(response, 2003, failure instanceof ExprError ? failure.message : String(failure), true);
     }
   }
 

@@ -2,7 +2,8 @@ import * as ide from "../../language/ide/index";
 import { answer, type ServerContext } from "../context";
 import { completionList } from "../convert";
 
-export const completionTriggers = [" ", "(", ",", ":"];
+// '"' and '[' open a CSV column name or a list of them
+export const completionTriggers = [" ", "(", ",", ":", '"', "["];
 
 export function registerCompletion(context: ServerContext): void {
   context.connection.onCompletion(({ textDocument, position, context: request }) => answer(context, textDocument.uri, null, (document, text) => {

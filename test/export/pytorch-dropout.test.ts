@@ -36,7 +36,13 @@ const streamScript = `
 import json, sys
 from engine_rng import EngineRng
 seeds, purposes, count = json.loads(sys.argv[1])
-print(json.dumps([[repr(r.next()) for r in [EngineRng.derive(s, p)] for _ in range(count)] for s in seeds for p in purposes]))
+def stream(seed, purpose):
+    r = EngineRng.derive(seed, purpose)
+    # next() one at a time, then uniforms() in a block, skip() and next() again: one stream
+    first = [r.next() for _ in range(count)] + r.uniforms(count)
+    r.skip(count)
+    return [repr(v) for v in first + [r.next()]]
+print(json.dumps([stream(s, p) for s in seeds for p in purposes]))
 `;
 
 // two dropout layers on a DAG, so the masks' order between layers matters as well as within one
@@ -80,7 +86,11 @@ describe.skipIf(!hasTorch)("train.py's dropout masks are the engine's", () => {
     // the script lives beside the export, so that it imports the exported engine_rng.py
     writeFileSync(join(out, "stream.py"), streamScript);
     const python = JSON.parse(await py.stdout(out, "stream.py", [JSON.stringify([seeds, purposes, count])])) as string[][];
-    const engine = seeds.flatMap((s) => purposes.map((p) => { const r = Rng.derive(s, p); return Array.from({ length: count }, () => r.next()); }));
+    const engine = seeds.flatMap((s) => purposes.map((p) => {
+      const r = Rng.derive(s, p);
+      const drawn = Array.from({ length: 3 * count + 1 }, () => r.next());
+      return [...drawn.slice(0, 2 * count), drawn[3 * count]];
+    }));
     expect(python.map((row) => row.map(Number))).toEqual(engine);
   });
 

@@ -2,7 +2,8 @@
 export const engineRngPy = String.raw`"""NNet Lab's random stream in Python: xoshiro128** seeded through splitmix32,
 as server/src/engine/rng.ts. The same seed gives the same numbers, so
 train.py feeds dropout the engine's own masks, drawn in the engine's order.
-Pure Python: about a second per million draws.
+Plain Python: a few seconds per million draws (train.py --torch-dropout is
+the fast, inexact alternative).
 """
 MASK = 0xFFFFFFFF
 
@@ -60,15 +61,43 @@ class EngineRng:
         low = self.next_uint32() >> 6
         return (high * 67108864 + low) / 9007199254740992.0
 
+    def uniforms(self, count):
+        """The next count numbers of next(), with the state in locals: the same stream, about half the time."""
+        s0, s1, s2, s3 = self.s0, self.s1, self.s2, self.s3
+        out = [0.0] * count
+        for k in range(count):
+            x = (s1 * 5) & MASK
+            high = ((((x << 7) | (x >> 25)) & MASK) * 9 & MASK) >> 5
+            t = (s1 << 9) & MASK
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= t
+            s3 = ((s3 << 11) | (s3 >> 21)) & MASK
+            x = (s1 * 5) & MASK
+            low = ((((x << 7) | (x >> 25)) & MASK) * 9 & MASK) >> 6
+            t = (s1 << 9) & MASK
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= t
+            s3 = ((s3 << 11) | (s3 >> 21)) & MASK
+            out[k] = (high * 67108864 + low) / 9007199254740992.0
+        self.s0, self.s1, self.s2, self.s3 = s0, s1, s2, s3
+        return out
+
     def skip(self, count):
-        for _ in range(count):
-            self.next_uint32()
-            self.next_uint32()
+        while count > 0:
+            step = min(count, 1 << 20)
+            self.uniforms(step)
+            count -= step
 
     def dropout_mask(self, rate, units, examples):
         """The engine's inverted-dropout mask for one forward pass, drawn unit by unit, each over the batch's
         examples (server/src/engine/passes.ts), returned as rows of examples: 0 with probability rate, else 1/(1 - rate)."""
         keep = 1.0 / (1.0 - rate)
-        draws = [0.0 if self.next() < rate else keep for _ in range(units * examples)]
-        return [[draws[u * examples + e] for u in range(units)] for e in range(examples)]
+        draws = [0.0 if u < rate else keep for u in self.uniforms(units * examples)]
+        return [draws[e::examples] for e in range(examples)]
 `;

@@ -83,4 +83,17 @@ describe.skipIf(!existsSync(serverPath))("CSV columns in the editor", () => {
     expect(items.map((i) => i.label)).toEqual(["rooms", "area", "age", "note", "price", "rent"]);
     expect(items.find((i) => i.label === "price")!.line).toBe('  data csv("houses.csv", target: "price")');
   });
+
+  it("a typed quote asks for columns only where a column name goes: not after a path's closing quote", async () => {
+    const uri = pathToFileURL(join(dir, "typed.nnet")).href;
+    const source = `network houses {\n  input x: 2\n  layer out: dense 1\n  loss mse\n  data csv("houses.csv", target: "")\n}\n`;
+    open(client, uri, source);
+    await client.diagnostics(uri);
+    const typed = (offset: number) => client.connection.sendRequest<CompletionList | null>("textDocument/completion", {
+      textDocument: { uri }, position: positionOf(source, offset), context: { triggerKind: 2, triggerCharacter: '"' },
+    });
+    expect(await typed(source.indexOf('houses.csv"') + 'houses.csv"'.length)).toBeNull();
+    const inTarget = await typed(source.indexOf('target: "') + 'target: "'.length);
+    expect(inTarget!.items.map((item) => item.label)).toEqual(["rooms", "area", "age", "note", "price", "rent"]);
+  });
 });

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  createNetwork, exportWeights, learningRateAt, train, type Matrix, type NetworkSpec, type SavedWeights, type ScheduleSpec, type TrainSpec,
+  createNetwork, exportWeights, learningRateAt, Rng, train, type Matrix, type NetworkSpec, type SavedWeights, type ScheduleSpec, type TrainSpec,
 } from "../../server/src/engine/index";
 import { prepareJob, runJob, type JobRequest, type JobResult, type WorkerMessage } from "../../server/src/training/index";
 import { hiddenActivations, newActivations, Random, randomNetwork, randomTargets, type OutputPair } from "../ide/random-networks";
@@ -114,12 +114,17 @@ function dagRuns(): DagRun[] {
       const units = spec.layers[spec.layers.length - 1].units;
       const x: Matrix = { rows: spec.input.units, cols: dagExamples, data: Float64Array.from({ length: spec.input.units * dagExamples }, () => random.normal()) };
       const y: Matrix = { rows: units, cols: dagExamples, data: randomTargets(random, spec.loss, units, dagExamples) };
-      const trainSpec: TrainSpec = { optimizer: o.optimizer, schedule: o.schedule, epochs: dagEpochs, batch: dagBatch, validation: 0, seed: 1, shuffle: false, l2: o.l2 };
+      const trainSpec: TrainSpec = { optimizer: o.optimizer, schedule: o.schedule, epochs: dagEpochs, batch: dagBatch, validation: 0, seed: p + 1, shuffle: true, l2: o.l2 };
+      // the engine's batches: one stream per run shuffles one order in place every epoch (engine/batches.ts)
+      const shuffler = Rng.derive(trainSpec.seed, "shuffle");
+      const order = Array.from({ length: dagExamples }, (_, i) => i);
+      const orders = Array.from({ length: dagEpochs }, () => { shuffler.shuffle(order); return [...order]; });
+      expect(orders.some((o) => o.some((v, i) => v !== i)), "the batches are shuffled").toBe(true);
       const result = train(network, { x, y }, trainSpec);
       const params = initial.layers.map((l) => ({ layer: l.name, b: Array.from(l.b), W: Array.from({ length: l.units }, (_, r) => Array.from(l.W.subarray(r * l.fanIn, (r + 1) * l.fanIn))) }));
       runs.push({
         name: `${o.name}, ${pair.loss} (DAG ${p + 1})`, spec, initial, final: exportWeights(network), lrs: result.history.map((m) => m.lr!),
-        input: { kind: "dag", spec, params, x: rowsOf(x), y: rowsOf(y), batch: dagBatch, train: trainSpec },
+        input: { kind: "dag", spec, params, x: rowsOf(x), y: rowsOf(y), orders, batch: dagBatch, train: trainSpec },
       });
     });
   }
@@ -168,7 +173,7 @@ describe.skipIf(!hasTorch)("optimizers and schedules replayed by torch.optim", (
     expect(moved.length).toBe(runs.filter((run) => cases[run.name].schedule).length);
   });
 
-  it(`random DAGs: each optimizer with a warmed-up schedule, ${dagEpochs} epochs of batches of ${dagBatch}, gives torch.optim's weights and rates`, () => {
+  it(`random DAGs: each optimizer with a warmed-up schedule, ${dagEpochs} epochs of shuffled batches of ${dagBatch}, gives torch.optim's weights and rates`, () => {
     expect(dags.length).toBe(dagOptimizers.length * dagPairs.length);
     const joins = dags.filter((d) => d.spec.layers.some((l) => l.kind === "add" || l.kind === "concat")).length;
     expect(joins).toBeGreaterThan(dags.length / 3);

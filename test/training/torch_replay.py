@@ -2,7 +2,7 @@
 optimizer (torch.optim) and per-epoch scheduler (torch.optim.lr_scheduler).
 Reads a JSON list of runs on stdin, prints one answer per run:
   chain runs (layers, x, y, batch, train) -> the final weights and each epoch's learning rate
-  {"kind": "dag", spec, params, x, y, batch, train} -> the same for a DAG, written by torch_oracle.py's forward and loss
+  {"kind": "dag", spec, params, x, y, orders, batch, train} -> the same for a DAG, written by torch_oracle.py's forward and loss
   {"kind": "schedule", schedule, lr, epochs, count} -> the scheduler's rates for `count` epochs of a run planned for `epochs`
 """
 import json
@@ -80,7 +80,7 @@ def replay(run):
 
 
 def replay_dag(run):
-    """Mini-batches in order (shuffle false), each a step of torch.optim on the mean loss plus l2's λW."""
+    """Mini-batches in each epoch's given order, each a step of torch.optim on the mean loss plus l2's λW."""
     params = {p["layer"]: (torch.tensor(p["W"], dtype=torch.float64).requires_grad_(), torch.tensor(p["b"], dtype=torch.float64).requires_grad_()) for p in run["params"]}
     train = run["train"]
     optimizer = optimizer_of(train["optimizer"], [W for W, _ in params.values()], [b for _, b in params.values()])
@@ -88,10 +88,12 @@ def replay_dag(run):
     for W, b in params.values():  # a layer that does not reach the output still takes l2 and weight decay, as in the engine
         W.grad, b.grad = torch.zeros_like(W), torch.zeros_like(b)
     lrs = []
-    for _ in range(train["epochs"]):
+    for epoch in range(train["epochs"]):
         lrs.append(optimizer.param_groups[0]["lr"])
-        for start in range(0, len(run["x"]), run["batch"]):
-            batch = {"spec": run["spec"], "x": run["x"][start:start + run["batch"]], "y": run["y"][start:start + run["batch"]], "masks": {}}
+        order = run["orders"][epoch]  # the engine's shuffle of the examples in this epoch
+        for start in range(0, len(order), run["batch"]):
+            rows = order[start:start + run["batch"]]
+            batch = {"spec": run["spec"], "x": [run["x"][i] for i in rows], "y": [run["y"][i] for i in rows], "masks": {}}
             a, z = forward(batch, params)
             loss = loss_of(batch, a, z)
             optimizer.zero_grad(set_to_none=False)

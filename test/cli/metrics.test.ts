@@ -122,6 +122,60 @@ describe("classification metrics and chosen columns", () => {
   });
 });
 
+// Three yes/no labels per row: two follow the features, the third only partly, so its precision and recall differ.
+function tagTable(): string {
+  const rows = ["u,v,red,green,blue"];
+  for (let i = 0; i < 80; i++) {
+    const u = Math.sin(i * 1.7) * 2;
+    const v = Math.cos(i * 0.9) * 2;
+    rows.push(`${u.toFixed(4)},${v.toFixed(4)},${Number(u > 0)},${Number(v > 0.5)},${Number(u + v > 0 && Math.sin(i * 3.1) > -0.6)}`);
+  }
+  return rows.join("\n") + "\n";
+}
+
+describe("per-label metrics of a multi-label network (sigmoid units with binary cross-entropy)", () => {
+  it.skipIf(!hasNumpy)("reports each label's confusion matrix, precision, recall and F1, as numpy computes them from the predictions at 0.5", () => {
+    const source = `network tags {
+  input x: 2
+  layer h: dense 8 tanh
+  layer out: dense 3 sigmoid
+  loss binary_cross_entropy
+  data csv("tags.csv", target: ["red", "green", "blue"], features: ["u", "v"])
+  train { optimizer adam(lr: 0.05), epochs 30, batch 16, seed 4 }
+}
+`;
+    const dir = workspace({ "tags.csv": tagTable(), "tags.nnet": source });
+    const run = nnet(dir, "train", "tags.nnet", "--json", "--save", "tags.nnetmodel");
+    expect(run.code).toBe(0);
+    type Report = { accuracy: number; confusion: number[][]; perClass: { precision: number; recall: number; f1: number; support: number }[]; macroF1: number };
+    const done = jsonLines(run.stdout).pop() as { metrics: { part: string; kind: string; names: string[]; perLabel: Report[] } };
+    expect([done.metrics.part, done.metrics.kind, done.metrics.names]).toEqual(["training", "labels", ["red", "green", "blue"]]);
+    const predicted = jsonLines(nnet(dir, "predict", "tags.nnetmodel", "--data", "tags.csv", "--json").stdout);
+    const truth = tagTable().trim().split("\n").slice(1).map((line) => line.split(",").slice(2).map(Number));
+    expect(predicted.length).toBe(truth.length);
+    let imperfect = 0;
+    done.metrics.names.forEach((name, j) => {
+      const pred = predicted.map((p) => Number((p.values as Record<string, number>)[name] >= 0.5));
+      const reference = numpy({ kind: "classes", k: 2, true: truth.map((t) => t[j]), pred });
+      const report = done.metrics.perLabel[j];
+      expect(report.confusion, name).toEqual(reference.confusion);
+      expect(report.accuracy).toBeCloseTo(reference.accuracy as number, 14);
+      for (const key of ["precision", "recall", "f1"] as const) {
+        expect(report.perClass.map((c) => c[key]), `${name} ${key}`).toEqual((reference[key] as number[]).map((v) => expect.closeTo(v, 14)));
+      }
+      expect(report.macroF1).toBeCloseTo(((reference.f1 as number[])[0] + (reference.f1 as number[])[1]) / 2, 14);
+      expect(report.perClass.map((c) => c.support)).toEqual([truth.filter((t) => t[j] === 0).length, truth.filter((t) => t[j] === 1).length]);
+      if (report.accuracy < 1) imperfect++;
+    });
+    // the check has teeth: some label is not predicted perfectly
+    expect(imperfect).toBeGreaterThan(0);
+    const table = nnet(dir, "train", "tags.nnet");
+    expect(table.stdout).toMatch(/label\s+accuracy\s+precision\s+recall\s+F1\s+support\nred\s/);
+    const blue = done.metrics.perLabel[2].perClass[1];
+    expect(table.stdout).toMatch(new RegExp(`blue\\s+[\\d.]+%\\s+${blue.precision.toFixed(3)}\\s+${blue.recall.toFixed(3)}\\s+${blue.f1.toFixed(3)}\\s+${blue.support}\n`));
+  });
+});
+
 describe("regression metrics over several target columns", () => {
   it.skipIf(!hasNumpy)("reports MAE, RMSE and R² per output and overall, named by the target columns, as numpy computes them", () => {
     const source = `network two {

@@ -156,6 +156,7 @@ def train(case):
     return {name: {"W": W.detach().flatten().tolist(), "b": b.detach().tolist()} for name, (W, b) in params.items()}
 
 
-handlers = {"gradients": gradients, "activations": activations, "train": train}
-cases = json.load(sys.stdin)
-print(json.dumps([handlers[case["kind"]](case) for case in cases]))
+if __name__ == "__main__":  # test/training/torch_replay.py imports forward and loss_of
+    handlers = {"gradients": gradients, "activations": activations, "train": train}
+    cases = json.load(sys.stdin)
+    print(json.dumps([handlers[case["kind"]](case) for case in cases]))

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { predict, type Matrix } from "../../server/src/engine/index";
+import { geluOf, predict, type Matrix } from "../../server/src/engine/index";
 import { ExportError } from "../../server/src/export/index";
 import { exportOnnx } from "../../server/src/export/onnx/index";
 import { networkOf, type TrainedModel } from "../../server/src/model/index";
@@ -17,15 +17,19 @@ import { hasModules, python, PythonProcess } from "./python";
 
 // Debian's python, not the pyenv one on PATH: CI installs python3-onnx for it
 const hasOnnx = hasModules("onnx");
+const hasTorch = hasModules("torch");
+const torchGelu = `
+import json, torch
+z = torch.tensor([float(v) for v in json.load(open("z.json"))], dtype=torch.float64)
+print(json.dumps([repr(v) for v in torch.nn.functional.gelu(z).tolist()]))
+`;
 let cli = "";
 /** onnx.checker runs in one Python process for the whole file */
 let py: PythonProcess;
 let checkerFolder = "";
 beforeAll(async () => {
-  if (hasOnnx) {
-    py = new PythonProcess(["onnx"]);
-    checkerFolder = workspace({ "check.py": checkerScript });
-  }
+  if (hasOnnx || hasTorch) py = new PythonProcess([...(hasOnnx ? ["onnx"] : []), ...(hasTorch ? ["torch"] : [])]);
+  if (hasOnnx) checkerFolder = workspace({ "check.py": checkerScript });
   cli = (await buildBundles()).cli;
 });
 afterAll(async () => {
@@ -209,23 +213,57 @@ describe("nnet export --to onnx", () => {
     }, 90_000);
   }
 
-  it("iris-dropout: gelu's exact form in float32 (Erf), dropout omitted; float64 is refused with the reason, writing nothing", async () => {
+  it("iris-dropout: gelu's exact form in float32 (Erf) and float64 (Φ composed of basic ops), dropout omitted", async () => {
     const dir = workspace();
     const model = join(dir, "grown.nnetmodel");
     ok(nnet("train", "--epochs", "40", "--save", model, "examples/iris-dropout.nnet"));
     const trained = readModelFile(model);
     const x = rawColumns(trained, model);
-    const file = join(dir, "grown.onnx");
-    ok(nnet("export", model, "--to", "onnx", "--out", file));
-    const d = difference(await onnxOutputs(file, trained, x, "float32"), engineOutputs(trained, x), "float32");
-    measured.push(`  iris-dropout (${x.cols} rows, float32): relative ${d.relative.toExponential(1)}, absolute ${d.absolute.toExponential(1)}`);
-    expect(d.worst).toBeLessThanOrEqual(1);
-    if (hasOnnx) onnxChecker(file);
-    const wide = join(dir, "grown64.onnx");
-    const refused = nnet("export", model, "--to", "onnx", "--out", wide, "--dtype", "float64");
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain("gelu has no float64 ONNX form");
-    expect(existsSync(wide)).toBe(false);
+    const engine = engineOutputs(trained, x);
+    for (const dtype of ["float32", "float64"] as const) {
+      const file = join(dir, `grown-${dtype}.onnx`);
+      ok(nnet("export", model, "--to", "onnx", "--out", file, "--dtype", dtype));
+      const d = difference(await onnxOutputs(file, trained, x, dtype), engine, dtype);
+      measured.push(`  iris-dropout (${x.cols} rows, ${dtype}): relative ${d.relative.toExponential(1)}, absolute ${d.absolute.toExponential(1)}`);
+      expect(d.worst).toBeLessThanOrEqual(1);
+      if (hasOnnx) await onnxChecker(file);
+    }
+  }, 90_000);
+
+  it("float64 gelu: the .onnx's Φ equals the engine's erf to 1e-14 relative on a grid from −40 to 1e6, and torch's gelu", async () => {
+    const dir = workspace({ "g.nnet": "network g {\n  input z: 1\n  layer out: dense 1 gelu\n  loss mse\n  data sine(samples: 8)\n}\n" });
+    const model = join(dir, "g.nnetmodel");
+    ok(nnet("train", "--epochs", "1", "--save", model, join(dir, "g.nnet")));
+    const trained = readModelFile(model);
+    // W = 1, b = 0 and no standardisation: the graph's output is gelu(z) itself
+    const unit: TrainedModel = { ...trained, standardiser: undefined, weights: { ...trained.weights, layers: trained.weights.layers.map((l) => ({ ...l, W: Float64Array.of(1), b: Float64Array.of(0) })) } };
+    const file = join(dir, "g.onnx");
+    exportOnnx(unit, file, { dtype: "float64" });
+    const grid: number[] = [0, -0, 1e-300, -1e-300, 5e-324, 1e-8, -1e-8, 1e6, 1e3, 39, -39.9, -38.5];
+    for (let z = -40; z <= 12; z += 1 / 64) grid.push(z);
+    // each side of the switches between expansions: x = |z|/√2 at 1 and 27.3
+    for (const edge of [Math.SQRT2, 27.3 * Math.SQRT2]) for (let k = -4; k <= 4; k++) grid.push(edge * (1 + k * 2 ** -52), -edge * (1 + k * 2 ** -52));
+    const z: Matrix = { rows: 1, cols: grid.length, data: Float64Array.from(grid) };
+    const onnxGelu = (await onnxOutputs(file, unit, z, "float64")).data;
+    let worst = 0;
+    for (let i = 0; i < grid.length; i++) {
+      const engineGelu = geluOf(grid[i]);
+      // below the normal range (about −38.4 and 1e-300 here) both round to subnormals alike only absolutely
+      const error = Math.abs(onnxGelu[i] - engineGelu) / Math.max(Math.abs(engineGelu), 1e-290);
+      if (!(error <= 1e-14)) throw new Error(`gelu(${grid[i]}): onnx ${onnxGelu[i]}, engine ${engineGelu}`);
+      worst = Math.max(worst, error);
+    }
+    measured.push(`  float64 gelu against the engine, ${grid.length} points: relative ${worst.toExponential(1)}`);
+    if (!hasTorch) return;
+    const torch = JSON.parse(await py.stdout(workspace({ "gelu.py": torchGelu, "z.json": JSON.stringify(grid.map(String)) }), "gelu.py")) as string[];
+    let torchWorst = 0;
+    for (let i = 0; i < grid.length; i++) {
+      // torch forms ½z(1 + erf(z/√2)), exact to about 1e-16·|z| absolutely, not relatively in the lower tail
+      const error = Math.abs(onnxGelu[i] - Number(torch[i])) / (1e-14 * Math.abs(Number(torch[i])) + 1e-16 * Math.max(1, Math.abs(grid[i])));
+      if (!(error <= 1)) throw new Error(`gelu(${grid[i]}): onnx ${onnxGelu[i]}, torch ${torch[i]}`);
+      torchWorst = Math.max(torchWorst, error);
+    }
+    measured.push(`  float64 gelu against torch: ${torchWorst.toExponential(1)} of the bound 1e-14·|gelu| + 1e-16·max(1, |z|)`);
   }, 90_000);
 
   it("iris: the graph standardises inside and carries the class labels", async () => {

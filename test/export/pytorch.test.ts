@@ -282,7 +282,7 @@ describe("what the PyTorch export refuses", () => {
     expect(again.code).toBe(0);
     expect(existsSync(join(out, "order.npy"))).toBe(false);
     expect(readFileSync(join(out, "trained.safetensors"), "utf8")).toBe("the user's");
-    expect(readdirSync(out).sort()).toEqual([".nnet-export.json", "README.md", "checkpoint.py", "config.json", "data.csv", "data.py", "model.py", "predict.py", "split.json", "train.py", "trained.safetensors", "weights.safetensors"]);
+    expect(readdirSync(out).sort()).toEqual([".nnet-export.json", "README.md", "checkpoint.py", "config.json", "data.csv", "data.py", "engine_rng.py", "model.py", "predict.py", "split.json", "train.py", "trained.safetensors", "weights.safetensors"]);
     mkdirSync(join(dir, "file-parent"));
     writeFileSync(join(dir, "file-parent/f"), "");
     expect(nnet("export", "examples/xor.nnet", "--to", "pytorch", "--out", join(dir, "file-parent/f")).stderr).toContain("is a file, not a folder");

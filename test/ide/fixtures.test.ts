@@ -16,7 +16,13 @@ describe("completion fixtures", () => {
   for (const fixture of fixtures("completion")) {
     it(fixture.name, () => {
       const list = ide.completion(fixture.document, fixture.offset);
-      const lines = list.items.map((item) => `${item.label} [${item.kind}]${item.detail ? ` ${item.detail}` : ""}${item.documentation ? ` — ${item.documentation.replace(/\s*\n\s*/g, " | ")}` : ""}`);
+      // a column name's quotes are the point: its line is shown as accepting it leaves it
+      const accepted = (newText: string): string => {
+        const edited = applyEdits(fixture.text, [{ span: list.span, newText }]);
+        const start = edited.lastIndexOf("\n", list.span.start - 1) + 1;
+        return edited.slice(start, edited.indexOf("\n", list.span.start + newText.length)).trim();
+      };
+      const lines = list.items.map((item) => `${item.label} [${item.kind}]${item.detail ? ` ${item.detail}` : ""}${item.documentation ? ` — ${item.documentation.replace(/\s*\n\s*/g, " | ")}` : ""}${item.kind === "column" ? ` ⇒ ${accepted(item.insertText ?? item.label)}` : ""}`);
       expectFixture(fixture, ".txt", `${lines.join("\n")}\n`);
     });
   }

@@ -3,9 +3,10 @@
  * expected answer in a file beside it. UPDATE_EXPECT=1 rewrites the answers.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { analyzeDocument, type IdeDocument } from "../../server/src/language/ide/index";
+import type { FileAccess } from "../../server/src/language/semantics/index";
 
 export const fixtureRoot = join(__dirname, "fixtures");
 const marker = "<|>";
@@ -17,9 +18,15 @@ export interface Fixture {
   /** the cursor offset, where `<|>` was */
   offset: number;
   document: IdeDocument;
-  /** `// key: value` lines at the top of the file */
+  /** `// key: value` lines at the top of the file; `// files: beside` lets the checker read the files in the fixture's folder */
   options: Map<string, string>;
 }
+
+/** The fixture folder's files, as a host would give them. */
+const filesIn = (folder: string): FileAccess => ({
+  readFile: (path) => (existsSync(path) ? readFileSync(path, "utf8") : undefined),
+  resolve: (_from, relative) => resolve(folder, relative),
+});
 
 export function fixtures(kind: string): Fixture[] {
   const folder = join(fixtureRoot, kind);
@@ -30,7 +37,7 @@ export function fixtures(kind: string): Fixture[] {
     const options = new Map([...text.matchAll(/^\/\/ ([a-z-]+): (.*)$/gm)].map((match) => [match[1]!, match[2]!]));
     return {
       name: file, path: join(folder, file), text, offset: Math.max(0, offset), options,
-      document: analyzeDocument({ uri: `file:///${file}`, version: 1, text }),
+      document: analyzeDocument({ uri: `file:///${file}`, version: 1, text, ...(options.get("files") === "beside" ? { path: join(folder, file), files: filesIn(folder) } : {}) }),
     };
   });
 }

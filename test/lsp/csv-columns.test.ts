@@ -1,10 +1,10 @@
-/** CSV feature and target columns over the protocol: the column errors where they are written, the quick fix, and the hover's columns. */
+/** CSV feature and target columns over the protocol: the column errors where they are written, the quick fix, the hover's columns and their completion. */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CodeAction, Hover, MarkupContent } from "vscode-languageserver-protocol";
+import type { CodeAction, CompletionList, Hover, MarkupContent, TextEdit } from "vscode-languageserver-protocol";
 import { open, positionOf, serverPath, startClient, type TestClient } from "./client";
 
 describe.skipIf(!existsSync(serverPath))("CSV columns in the editor", () => {
@@ -54,5 +54,46 @@ describe.skipIf(!existsSync(serverPath))("CSV columns in the editor", () => {
     expect(value).toContain("shape: 2 features → 2 targets per row");
     expect(value).toContain("features (input order): x1 = area, x2 = rooms");
     expect(value).toContain("targets (output order): price, rent (regression)");
+  });
+
+  /** The completion at `<|>` once the server has checked the text: each item's label and the line as accepting it leaves it. */
+  async function columnsAt(name: string, marked: string): Promise<{ label: string; line: string }[]> {
+    const uri = pathToFileURL(join(dir, name)).href;
+    const offset = marked.indexOf("<|>");
+    const source = marked.replace("<|>", "");
+    open(client, uri, source);
+    await client.diagnostics(uri);
+    const list = await client.connection.sendRequest<CompletionList>("textDocument/completion", { textDocument: { uri }, position: positionOf(source, offset) });
+    const line = source.split("\n")[positionOf(source, offset).line]!;
+    return list.items.map((item) => {
+      const edit = item.textEdit as TextEdit;
+      return { label: item.label, line: line.slice(0, edit.range.start.character) + edit.newText + line.slice(edit.range.end.character) };
+    });
+  }
+
+  it("completes feature columns after a comma in the list, quoted, leaving out the targets and the features listed", async () => {
+    const items = await columnsAt("complete-features.nnet", text('["area", <|>]'));
+    expect(items.map((i) => i.label)).toEqual(["rooms", "age", "note"]);
+    expect(items[0]!.line).toBe('  data csv("houses.csv", target: ["price", "rent"], features: ["area", "rooms"])');
+  });
+
+  it("completes a target column inside its quotes with the name alone", async () => {
+    const source = `network houses {\n  input x: 2\n  layer out: dense 1\n  loss mse\n  data csv("houses.csv", target: "pr<|>")\n}\n`;
+    const items = await columnsAt("complete-target.nnet", source);
+    expect(items.map((i) => i.label)).toEqual(["rooms", "area", "age", "note", "price", "rent"]);
+    expect(items.find((i) => i.label === "price")!.line).toBe('  data csv("houses.csv", target: "price")');
+  });
+
+  it("a typed quote asks for columns only where a column name goes: not after a path's closing quote", async () => {
+    const uri = pathToFileURL(join(dir, "typed.nnet")).href;
+    const source = `network houses {\n  input x: 2\n  layer out: dense 1\n  loss mse\n  data csv("houses.csv", target: "")\n}\n`;
+    open(client, uri, source);
+    await client.diagnostics(uri);
+    const typed = (offset: number) => client.connection.sendRequest<CompletionList | null>("textDocument/completion", {
+      textDocument: { uri }, position: positionOf(source, offset), context: { triggerKind: 2, triggerCharacter: '"' },
+    });
+    expect(await typed(source.indexOf('houses.csv"') + 'houses.csv"'.length)).toBeNull();
+    const inTarget = await typed(source.indexOf('target: "') + 'target: "'.length);
+    expect(inTarget!.items.map((item) => item.label)).toEqual(["rooms", "area", "age", "note", "price", "rent"]);
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { open, serverPath, startClient, type TestClient } from "./client";
+import type { CompletionList } from "vscode-languageserver-protocol";
+import { open, positionOf, serverPath, startClient, type TestClient } from "./client";
 
 const reader = (path: string): string =>
   `network n {\n  input x: 2\n  layer out: dense 1 sigmoid\n  loss bce\n  data csv("${path}", target: "label")\n}\n`;
@@ -30,6 +31,20 @@ describe.skipIf(!existsSync(serverPath))("data files in the editor", () => {
     const messages = published.diagnostics.map((d) => `${d.code}: ${d.message}`);
     expect(messages.some((m) => m.startsWith("nnet/csv-missing-file: ") && m.includes("outside the workspace"))).toBe(true);
     expect(messages.join("\n")).not.toMatch(/SECRET-VALUE|token/);
+  });
+
+  it("offers no column names from a CSV outside the workspace, and those of one beside the document", async () => {
+    const complete = async (name: string, path: string): Promise<string[]> => {
+      const uri = pathToFileURL(join(dir, "project", name)).href;
+      const text = reader(path).replace('target: "label"', 'target: ""');
+      open(client, uri, text);
+      await client.diagnostics(uri);
+      const offset = text.indexOf('target: ""') + 'target: "'.length;
+      const list = await client.connection.sendRequest<CompletionList>("textDocument/completion", { textDocument: { uri }, position: positionOf(text, offset) });
+      return list.items.map((item) => item.label);
+    };
+    expect(await complete("outside.nnet", "../secret.csv")).toEqual([]);
+    expect(await complete("inside.nnet", "own.csv")).toEqual(["a", "b", "label"]);
   });
 
   it("still reads a CSV beside the document", async () => {

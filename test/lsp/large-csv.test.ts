@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Hover, MarkupContent } from "vscode-languageserver-protocol";
+import type { CompletionList, Hover, MarkupContent, TextEdit } from "vscode-languageserver-protocol";
 import type { DataProgressParams, DoneParams, ProgressParams } from "../../server/src/protocol/index";
 import { open, positionOf, serverPath, startClient, type TestClient } from "./client";
 
@@ -32,6 +32,15 @@ describe.skipIf(!existsSync(serverPath))("a large CSV in the language server", (
   afterAll(async () => {
     await client?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("completes the feature columns from the checker's sample of the file's header", async () => {
+    const uri = pathToFileURL(join(dir, "columns.nnet")).href;
+    const text = `network n {\n  input x: 2\n  layer out: dense 2 softmax\n  loss cross_entropy\n  data csv("big.csv", target: "kind", features: [])\n}\n`;
+    open(client, uri, text);
+    await client.diagnostics(uri);
+    const list = await client.connection.sendRequest<CompletionList>("textDocument/completion", { textDocument: { uri }, position: positionOf(text, text.indexOf("[]") + 1) });
+    expect(list.items.map((item) => [item.label, (item.textEdit as TextEdit).newText])).toEqual([["a", '"a"'], ["b", '"b"']]);
   });
 
   it("reports the loading before the first epoch, and hovers the whole file's row count", async () => {

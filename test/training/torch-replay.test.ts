@@ -3,13 +3,19 @@
  * .nnet text and trained by the job code the worker runs, then replayed by
  * torch.optim and torch.optim.lr_scheduler (float64) from the same initial
  * weights on the same batches (torch_replay.py). The final weights agree to
- * rounding, and so does each epoch's learning rate.
+ * rounding, and so does each epoch's learning rate. Random DAG networks (the
+ * generator the gradient oracle uses) are trained by the engine's train() and
+ * replayed the same way; and the cosine schedule's rates of resumed and
+ * extended runs are set beside torch's. One Python process for the file.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createNetwork, exportWeights, type SavedWeights } from "../../server/src/engine/index";
+import {
+  createNetwork, exportWeights, learningRateAt, Rng, train, type Matrix, type NetworkSpec, type SavedWeights, type ScheduleSpec, type TrainSpec,
+} from "../../server/src/engine/index";
 import { prepareJob, runJob, type JobRequest, type JobResult, type WorkerMessage } from "../../server/src/training/index";
+import { hiddenActivations, newActivations, Random, randomNetwork, randomTargets, type OutputPair } from "../ide/random-networks";
 import { request } from "./helpers";
 
 const python = "/usr/bin/python3";
@@ -67,12 +73,70 @@ function replayInput(job: JobRequest, initial: SavedWeights): Record<string, unk
   };
 }
 
-/** max |engine − torch| / max |torch| over one tensor */
+/** max |engine − torch| / max |torch| over one tensor (absolute for a tensor of zeros, such as an unreached layer's biases) */
 function difference(engine: Float64Array, torch: number[]): number {
   let worst = 0, scale = 0;
   torch.forEach((t, i) => { worst = Math.max(worst, Math.abs(engine[i] - t)); scale = Math.max(scale, Math.abs(t)); });
-  return worst / scale;
+  return scale === 0 ? worst : worst / scale;
 }
+
+// Each optimizer with a schedule that warms up, on random DAGs (add, concat, several successors) and several losses.
+const dagOptimizers: { name: string; optimizer: TrainSpec["optimizer"]; schedule: ScheduleSpec; l2: number }[] = [
+  { name: "sgd + step warmup", optimizer: { name: "sgd", lr: 0.05, momentum: 0 }, schedule: { name: "step", every: 2, gamma: 0.5, warmup: 1 }, l2: 1e-3 },
+  { name: "sgd nesterov + cosine warmup", optimizer: { name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true }, schedule: { name: "cosine", minLr: 1e-3, warmup: 2 }, l2: 0 },
+  { name: "rmsprop momentum + exponential warmup", optimizer: { name: "rmsprop", lr: 0.01, rho: 0.9, eps: 1e-6, momentum: 0.5 }, schedule: { name: "exponential", gamma: 0.8, warmup: 1 }, l2: 1e-3 },
+  { name: "adam + cosine warmup", optimizer: { name: "adam", lr: 0.01, beta1: 0.85, beta2: 0.99, eps: 1e-8 }, schedule: { name: "cosine", minLr: 1e-4, warmup: 2 }, l2: 1e-2 },
+  { name: "adamw + step warmup", optimizer: { name: "adamw", lr: 0.02, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 }, schedule: { name: "step", every: 3, gamma: 0.3, warmup: 2 }, l2: 1e-3 },
+];
+const dagPairs: OutputPair[] = [
+  { activation: { name: "identity" }, loss: "mse", partialRange: false },
+  { activation: { name: "softmax" }, loss: "cross_entropy", partialRange: false },
+  { activation: { name: "sigmoid" }, loss: "binary_cross_entropy", partialRange: false },
+  { activation: { name: "tanh" }, loss: "huber", partialRange: false },
+];
+const dagEpochs = 7;
+const dagBatch = 4;
+const dagExamples = 10;
+
+/** Examples as rows, as torch takes them. */
+const rowsOf = (m: Matrix): number[][] => Array.from({ length: m.cols }, (_, c) => Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]));
+
+interface DagRun { name: string; spec: NetworkSpec; initial: SavedWeights; final: SavedWeights; lrs: number[]; input: Record<string, unknown> }
+
+function dagRuns(): DagRun[] {
+  const random = new Random(2024);
+  const runs: DagRun[] = [];
+  for (const o of dagOptimizers) {
+    dagPairs.forEach((pair, p) => {
+      const spec = randomNetwork(random, pair, random.int(3, 6), { activations: [...hiddenActivations, ...newActivations] });
+      const network = createNetwork(spec, { seed: random.int(1, 1000) });
+      const initial = exportWeights(network);
+      const units = spec.layers[spec.layers.length - 1].units;
+      const x: Matrix = { rows: spec.input.units, cols: dagExamples, data: Float64Array.from({ length: spec.input.units * dagExamples }, () => random.normal()) };
+      const y: Matrix = { rows: units, cols: dagExamples, data: randomTargets(random, spec.loss, units, dagExamples) };
+      const trainSpec: TrainSpec = { optimizer: o.optimizer, schedule: o.schedule, epochs: dagEpochs, batch: dagBatch, validation: 0, seed: p + 1, shuffle: true, l2: o.l2 };
+      // the engine's batches: one stream per run shuffles one order in place every epoch (engine/batches.ts)
+      const shuffler = Rng.derive(trainSpec.seed, "shuffle");
+      const order = Array.from({ length: dagExamples }, (_, i) => i);
+      const orders = Array.from({ length: dagEpochs }, () => { shuffler.shuffle(order); return [...order]; });
+      expect(orders.some((o) => o.some((v, i) => v !== i)), "the batches are shuffled").toBe(true);
+      const result = train(network, { x, y }, trainSpec);
+      const params = initial.layers.map((l) => ({ layer: l.name, b: Array.from(l.b), W: Array.from({ length: l.units }, (_, r) => Array.from(l.W.subarray(r * l.fanIn, (r + 1) * l.fanIn))) }));
+      runs.push({
+        name: `${o.name}, ${pair.loss} (DAG ${p + 1})`, spec, initial, final: exportWeights(network), lrs: result.history.map((m) => m.lr!),
+        input: { kind: "dag", spec, params, x: rowsOf(x), y: rowsOf(y), orders, batch: dagBatch, train: trainSpec },
+      });
+    });
+  }
+  return runs;
+}
+
+// cosine over a run planned for 10 epochs (warmup 2): its rates, then past its end, against CosineAnnealingLR
+const cosine: ScheduleSpec = { name: "cosine", minLr: 1e-3, warmup: 2 };
+const cosineRuns = [
+  { kind: "schedule", schedule: cosine, lr: 0.1, epochs: 10, count: 16 },
+  { kind: "schedule", schedule: cosine, lr: 0.1, epochs: 16, count: 16 },
+];
 
 describe.skipIf(!hasTorch)("optimizers and schedules replayed by torch.optim", () => {
   const runs = Object.entries(cases).map(([name, c]) => {
@@ -80,9 +144,14 @@ describe.skipIf(!hasTorch)("optimizers and schedules replayed by torch.optim", (
     const initial = exportWeights(createNetwork(job.network, { seed: job.train.seed }));
     return { name, job, initial, result: engineRun(job) };
   });
-  const replayed = spawnSync(python, [join(__dirname, "torch_replay.py")], { input: JSON.stringify(runs.map((r) => replayInput(r.job, r.initial))), encoding: "utf8" });
+  const dags = dagRuns();
+  const input = [...runs.map((r) => replayInput(r.job, r.initial)), ...dags.map((d) => d.input), ...cosineRuns];
+  const replayed = spawnSync(python, [join(__dirname, "torch_replay.py")], { input: JSON.stringify(input), encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: "1" } });
   if (replayed.status !== 0) throw new Error(replayed.stderr);
-  const torch = JSON.parse(replayed.stdout) as { layers: { W: number[]; b: number[] }[]; lrs: number[] }[];
+  const answers = JSON.parse(replayed.stdout) as unknown[];
+  const torch = answers.slice(0, runs.length) as { layers: { W: number[]; b: number[] }[]; lrs: number[] }[];
+  const torchDags = answers.slice(runs.length, runs.length + dags.length) as { layers: Record<string, { W: number[]; b: number[] }>; lrs: number[] }[];
+  const [planned, extended] = answers.slice(runs.length + dags.length) as number[][];
 
   it.each(runs.map((run, i) => [run.name, i] as const))("%s: weights after 8 epochs (40 steps) and each epoch's learning rate", (_name, i) => {
     const { result, initial } = runs[i];
@@ -103,4 +172,49 @@ describe.skipIf(!hasTorch)("optimizers and schedules replayed by torch.optim", (
     const moved = runs.filter((run) => new Set(run.result.history.map((m) => m.lr)).size > 1).map((run) => run.name);
     expect(moved.length).toBe(runs.filter((run) => cases[run.name].schedule).length);
   });
+
+  it(`random DAGs: each optimizer with a warmed-up schedule, ${dagEpochs} epochs of shuffled batches of ${dagBatch}, gives torch.optim's weights and rates`, () => {
+    expect(dags.length).toBe(dagOptimizers.length * dagPairs.length);
+    const joins = dags.filter((d) => d.spec.layers.some((l) => l.kind === "add" || l.kind === "concat")).length;
+    expect(joins).toBeGreaterThan(dags.length / 3);
+    const lines: string[] = [];
+    dags.forEach((run, i) => {
+      let worst = 0;
+      let moved = 0;
+      run.final.layers.forEach((layer, l) => {
+        const want = torchDags[i].layers[layer.name];
+        worst = Math.max(worst, difference(layer.W, want.W), difference(layer.b, want.b));
+        moved = Math.max(moved, difference(layer.W, Array.from(run.initial.layers[l].W)));
+      });
+      expect(moved, `${run.name}: the weights moved`).toBeGreaterThan(1e-4);
+      expect(worst, `${run.name} in ${JSON.stringify(run.spec.layers)}`).toBeLessThan(1e-12);
+      run.lrs.forEach((lr, e) => expect(Math.abs(lr - torchDags[i].lrs[e]), `${run.name} epoch ${e + 1}`).toBeLessThanOrEqual(1e-15 * torchDags[i].lrs[e]));
+      lines.push(`  ${run.name}: ${worst.toExponential(2)}`);
+    });
+    console.log(`[torch replay] random DAGs, weights after ${dagEpochs} epochs, max difference relative to each tensor's largest (${joins} with add/concat):\n${lines.join("\n")}`);
+  });
+
+  it("cosine: a run resumed to its planned end keeps torch's curve; extended, it is torch's for the new end; past its end it holds min_lr", () => {
+    const rate = (epoch: number, last: number): number => learningRateAt(cosine, 0.1, epoch, last);
+    // within the run, and stopped at 4 and resumed to the planned 10: CosineAnnealingLR(T_max = 10 − 2)
+    for (let e = 1; e <= 10; e++) expect(Math.abs(rate(e, 10) - planned[e - 1])).toBeLessThanOrEqual(1e-15 * planned[e - 1]);
+    const resumed = train(createNetwork(smallNet), smallData, { ...cosineTrain, epochs: 6 }, { startEpoch: 4 }).history.map((m) => m.lr!);
+    resumed.forEach((lr, i) => expect(lr).toBe(rate(5 + i, 10)));
+    // extended by 6 epochs (--resume --epochs 6 after 10): the rest of the cosine is stretched to end at 16,
+    // CosineAnnealingLR(T_max = 16 − 2) as a run planned for 16 epochs
+    const more = train(createNetwork(smallNet), smallData, { ...cosineTrain, epochs: 6 }, { startEpoch: 10 }).history.map((m) => m.lr!);
+    more.forEach((lr, i) => expect(Math.abs(lr - extended[10 + i])).toBeLessThanOrEqual(1e-15 * extended[10 + i]));
+    // torch's scheduler stepped on past T_max rises again (its period is 2·T_max); the engine holds min_lr there
+    for (let e = 11; e <= 16; e++) {
+      expect(rate(e, 10)).toBe(cosine.minLr);
+      // epoch 11 is T_max's own (k = 8), min_lr in both
+      if (e === 11) expect(Math.abs(planned[e - 1] - cosine.minLr)).toBeLessThanOrEqual(1e-15);
+      else expect(planned[e - 1]).toBeGreaterThan(cosine.minLr * 1.5);
+    }
+    console.log(`[torch replay] cosine past T_max = 8: torch ${planned.slice(10).map((r) => r.toPrecision(3)).join(", ")}; the engine holds ${cosine.minLr}`);
+  });
 });
+
+const smallNet: NetworkSpec = { name: "small", input: { name: "x", units: 1 }, layers: [{ kind: "dense", name: "out", units: 1, from: "x", activation: { name: "identity" }, init: { name: "xavier" } }], loss: "mse" };
+const smallData = { x: { rows: 1, cols: 4, data: Float64Array.of(0, 1, 2, 3) }, y: { rows: 1, cols: 4, data: Float64Array.of(1, 0, 1, 0) } };
+const cosineTrain: TrainSpec = { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, schedule: cosine, epochs: 10, batch: 2, validation: 0, seed: 1, shuffle: false, l2: 0 };

@@ -60,6 +60,7 @@ const completionKinds: Record<ide.CompletionKind, lsp.CompletionItemKind> = {
   optimizer: lsp.CompletionItemKind.Function,
   snippet: lsp.CompletionItemKind.Snippet,
   value: lsp.CompletionItemKind.Value,
+  column: lsp.CompletionItemKind.Field,
 };
 
 export function completionList(document: TextDocument, list: ide.CompletionList): lsp.CompletionList {

@@ -49,6 +49,21 @@ suite("language server in the editor", () => {
     assert.match(text, /h2/);
   });
 
+  test("completion inside a csv feature name offers the file's columns not yet named, to go inside the quotes", async () => {
+    const editor = await openWorkspaceFile("weather.nnet");
+    const offset = editor.document.getText().indexOf('"humidity"') + '"hu'.length;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      "vscode.executeCompletionItemProvider",
+      editor.document.uri,
+      editor.document.positionAt(offset),
+    );
+    // the editor adds words of the document as Text items; the server's columns are fields
+    const columns = list.items.filter((item) => item.kind === vscode.CompletionItemKind.Field);
+    assert.deepEqual(columns.map((item) => (typeof item.label === "string" ? item.label : item.label.label)), ["id", "site", "humidity"]);
+    const site = columns[1]!;
+    assert.equal(typeof site.insertText === "string" ? site.insertText : site.textEdit?.newText, "site");
+  });
+
   test("completion after a dense layer's units offers activations", async () => {
     const editor = await openNNet("network n {\n  input x: 2\n  layer h: dense 4 \n}\n");
     const list = await vscode.commands.executeCommand<vscode.CompletionList>(

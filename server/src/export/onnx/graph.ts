@@ -7,6 +7,7 @@ import { version } from "../../../../package.json";
 import { seluAlpha, seluScale, type ActivationSpec, type DenseSpec, type LayerSpec } from "../../engine/index";
 import type { TrainedModel } from "../../model/index";
 import { ExportError } from "../errors";
+import { normalCdf } from "./normal-cdf";
 
 export type OnnxDtype = "float32" | "float64";
 
@@ -68,7 +69,7 @@ function wideSigmoid(g: GraphBuilder, layer: string, z: string, out: string): st
 /**
  * σ(z) into `out`. onnxruntime has no float64 Softplus, Elu, Selu or Erf kernels, its
  * float64 Sigmoid loses the tail (σ(−40) = 0) and attributes are float32, so
- * float64 spells sigmoid, softplus, elu and leaky_relu out in the engine's
+ * float64 spells sigmoid, softplus, elu, leaky_relu and gelu out in the engine's
  * own formulas.
  */
 function activation(g: GraphBuilder, layer: string, spec: ActivationSpec, z: string, out: string): void {
@@ -86,8 +87,8 @@ function activation(g: GraphBuilder, layer: string, spec: ActivationSpec, z: str
       return;
     }
     case "gelu": {
-      // ½ z (1 + erf(z/√2)), the exact form; onnxruntime's Erf is float32 only
-      if (wide) throw new ExportError(`layer '${layer}': gelu has no float64 ONNX form (onnxruntime has no float64 Erf); export with --dtype float32`);
+      // z Φ(z), the exact form; onnxruntime's Erf is float32 only, so float64 composes Φ from basic ops
+      if (wide) { g.node("Mul", [z, normalCdf(g, `${layer}.cdf`, z, `${layer}.cdf`)], out); return; }
       const erf = g.node("Erf", [g.node("Mul", [z, g.constant(Math.SQRT1_2)], `${layer}.scaled`)], `${layer}.erf`);
       const half = g.node("Mul", [z, g.constant(0.5)], `${layer}.half`);
       g.node("Mul", [half, g.node("Add", [erf, g.constant(1)], `${layer}.erf1`)], out);

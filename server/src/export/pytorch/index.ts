@@ -9,6 +9,7 @@ import { checkExportable, className, modelPy } from "./module";
 import { configJson, dataCsv, npyInt32, optimizerFile, shuffleOrders, splitIndices, targetNames, weightsFile } from "./project";
 import { checkpointPy } from "./templates/checkpoint";
 import { dataPy } from "./templates/data";
+import { engineRngPy } from "./templates/engine-rng";
 import { predictPy } from "./templates/predict";
 import { readmeMd } from "./templates/readme";
 import { trainPy } from "./templates/train";
@@ -61,6 +62,7 @@ function projectFiles(model: TrainedModel, options: PytorchOptions): Map<string,
     ["checkpoint.py", checkpointPy],
     ["data.py", dataPy],
     ["train.py", trainPy],
+    ["engine_rng.py", engineRngPy],
     ["predict.py", predictPy],
     ["weights.safetensors", weightsFile(model)],
     ["data.csv", dataCsv(dataset, model.features, targets)],

@@ -36,7 +36,7 @@ const reserved = new Set([
   "named_buffers", "named_children", "named_modules", "named_parameters", "parameters", "register_backward_hook", "register_buffer",
   "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook", "register_load_state_dict_post_hook",
   "register_module", "register_parameter", "requires_grad_", "set_extra_state", "share_memory", "state_dict", "to", "to_empty",
-  "train", "training", "type", "xpu", "zero_grad", "mtia", "compile",
+  "train", "training", "type", "xpu", "zero_grad", "mtia", "compile", "Dropout",
 ]);
 
 /** A Python number literal that reads back as the same double. */
@@ -86,11 +86,11 @@ const layerKinds: Record<string, (layer: LayerSpec, py: (name: string) => string
     return { init: `self.${name} = nn.Linear(${units(layer.from)}, ${layer.units}, dtype=torch.float64)`, forward };
   },
   add: (layer, py) => ({ forward: [`${py(layer.name)} = ${(layer.from as string[]).map(py).join(" + ")}`] }),
-  // nn.Dropout is inverted dropout, as the engine's, and the identity in eval() mode (predict.py, validation)
+  // model.py's Dropout: inverted dropout with the engine's masks when train.py gives them, the identity in eval()
   dropout: (layer, py) => {
     if (layer.kind !== "dropout") unsupported(`layer '${layer.name}'`);
     const name = py(layer.name);
-    return { init: `self.${name} = nn.Dropout(p=${pyNumber(layer.rate)})`, forward: [`${name} = self.${name}(${py(layer.from)})`] };
+    return { init: `self.${name} = Dropout(${pyNumber(layer.rate)}, ${layer.units})`, forward: [`${name} = self.${name}(${py(layer.from)})`] };
   },
   concat: (layer, py) => ({ forward: [`${py(layer.name)} = torch.cat([${(layer.from as string[]).map(py).join(", ")}], dim=1)`] }),
 };
@@ -118,6 +118,24 @@ export function checkExportable(spec: NetworkSpec): void {
   layerLines(spec, pythonNames(spec));
 }
 
+const dropoutPy = `class Dropout(nn.Module):
+    """Inverted dropout, the identity in eval() mode. While training it multiplies by \`mask\` (one row per
+    example) when train.py has set one, the engine's own; otherwise it draws from torch's generator as nn.Dropout."""
+
+    def __init__(self, p, units):
+        super().__init__()
+        self.p, self.units, self.mask = p, units, None
+
+    def forward(self, a):
+        if not self.training:
+            return a
+        if self.mask is None:
+            return F.dropout(a, self.p, training=True)
+        return self.mask.to(a.dtype) * a
+
+
+`;
+
 export function modelPy(spec: NetworkSpec, features: string[], from: string, standardised: boolean): string {
   const names = pythonNames(spec);
   const { init, forward } = layerLines(spec, names);
@@ -126,6 +144,7 @@ export function modelPy(spec: NetworkSpec, features: string[], from: string, sta
   const logits = output.kind === "dense" ? `${out}_z` : out;
   const cls = className(spec);
   const input = names.get(spec.input.name) as string;
+  const dropoutClass = spec.layers.some((l) => l.kind === "dropout") ? dropoutPy : "";
   return `"""${spec.name} as a PyTorch module, exported by NNet Lab from ${from}.
 
 The module takes RAW features, in this order: ${features.join(", ")}.
@@ -142,7 +161,7 @@ from torch import nn
 from checkpoint import load_state
 
 
-class ${cls}(nn.Module):
+${dropoutClass}class ${cls}(nn.Module):
     def __init__(self):
         super().__init__()
         self.register_buffer("input_mean", torch.zeros(${spec.input.units}, dtype=torch.float64))

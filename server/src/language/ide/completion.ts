@@ -5,7 +5,8 @@ import {
 } from "../semantics/index";
 import type { ActivationName, LossName } from "../../engine/index";
 import { lossGradientDefinition, realSpace, renderExpr, superscript } from "./deltas/index";
-import { lex, type LexedToken } from "../syntax/index";
+import { lex, type LexedToken, type Span } from "../syntax/index";
+import { columnItems, type OpenString, type SpannedWord } from "./csv-columns";
 import { networkAt, type IdeDocument } from "./document";
 import { activationFormulas, lossFormulas } from "./hover/names";
 import type { CompletionEntry, CompletionKind, CompletionList } from "./types";
@@ -85,6 +86,11 @@ interface Context {
   block: Block | undefined;
   /** tokens since the entry began (a line break outside parentheses, `{`, `}`, `;`, or in a settings block `,`), at most the last `entryWindow` */
   entry: Word[];
+  /** the string literal the cursor is inside */
+  string?: OpenString;
+  /** the significant tokens of the document, and how many of them end before the cursor */
+  tokens: SpannedWord[];
+  before: number;
 }
 
 /** Entries are a few tokens long; only this many before the cursor are read, so an inline row of a million numbers costs no more. */
@@ -99,7 +105,7 @@ interface Scan {
   /** every token, comments included, in source order */
   all: LexedToken[];
   /** the significant tokens */
-  code: Word[];
+  code: SpannedWord[];
   ends: number[];
   /** per count k of significant tokens before the cursor: the innermost open block, the entry's first token, open parentheses */
   block: (Block | undefined)[];
@@ -133,7 +139,7 @@ function scan(text: string): Scan {
     const newLine = /[\r\n]/.test(text.slice(end, token.span.start));
     end = token.span.end;
     if (token.type === "LineComment" || token.type === "BlockComment") continue;
-    const word = { type: token.type, text: text.slice(token.span.start, token.span.end) };
+    const word = { type: token.type, text: text.slice(token.span.start, token.span.end), span: token.span };
     const index = result.code.length;
     result.code.push(word);
     result.ends.push(token.span.end);
@@ -187,7 +193,8 @@ function contextOf(document: IdeDocument, offset: number): Context {
   const k = countUpTo(ends, offset);
   const brokenLine = /[\r\n]/.test(document.text.slice(k > 0 ? ends[k - 1]! : 0, offset));
   const start = brokenLine && found.parens[k] === 0 ? k : Math.max(found.entryStart[k]!, k - entryWindow);
-  return { quoted, block: found.block[k], entry: code.slice(start, k) };
+  const string = quoted && around!.type === "StringLiteral" ? { span: around!.span, closed: !isOpen(around!.type, image) } : undefined;
+  return { quoted, block: found.block[k], entry: code.slice(start, k), tokens: code, before: k, ...(string ? { string } : {}) };
 }
 
 /** The innermost call left open in the entry: its callee and the tokens of the argument being written. */
@@ -248,12 +255,22 @@ function settingItems(block: "train" | "gradcheck", entry: Word[]): CompletionEn
   return entry.length === 0 ? keyItems(block === "train" ? trainKeys : gradcheckKeys) : [];
 }
 
+// A column name replaces the string's content, or the word typed where a quoted name goes.
+function columnCompletion(context: Context, network: NetworkModel | undefined, span: Span, offset: number): CompletionList | undefined {
+  const items = columnItems(context.tokens, context.before, network?.data?.header, context.string);
+  if (!items) return undefined;
+  const string = context.string?.span;
+  return { span: string ? { start: string.start + 1, end: context.string!.closed ? string.end - 1 : offset } : span, items };
+}
+
 export function completion(document: IdeDocument, offset: number): CompletionList {
   const text = document.text;
   const span = wordSpan(text, offset);
   const context = contextOf(document, span.start);
-  if (context.quoted) return { span, items: [] };
   const network = networkAt(document, offset);
+  const columns = context.string || !context.quoted ? columnCompletion(context, network, span, offset) : undefined;
+  if (columns) return columns;
+  if (context.quoted) return { span, items: [] };
   const call = callItems(context.entry, network, span.start);
   if (call) return { span, items: call };
   const block = context.block;

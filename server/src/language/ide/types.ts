@@ -35,7 +35,7 @@ export interface Hover {
 
 export type CompletionKind =
   | "activation" | "loss" | "layer" | "input" | "data" | "key" | "argument" | "keyword"
-  | "initialiser" | "optimizer" | "snippet" | "value";
+  | "initialiser" | "optimizer" | "snippet" | "value" | "column";
 
 export interface CompletionEntry {
   label: string;

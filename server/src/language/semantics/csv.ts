@@ -50,6 +50,22 @@ export function readCsvTable(text: string): CsvTable {
 
 const isNumeric = (cell: string): boolean => cell !== "" && Number.isFinite(Number(cell));
 
+/** The header row alone, read from the first record only (quoted line breaks kept): for a source whose columns are not written yet. */
+export function readCsvHeader(text: string): string[] {
+  let quoted = false;
+  let content = false;
+  let end = 0;
+  // the first record ends at the first line break outside quotes after some content (blank lines before it are skipped)
+  for (; end < text.length; end++) {
+    const c = text[end];
+    if (c === '"') quoted = !quoted;
+    if (c === "\n" || c === "\r") {
+      if (!quoted && content) break;
+    } else if (c.trim() !== "") content = true;
+  }
+  return readCsvTable(text.slice(0, end)).header;
+}
+
 /** The columns a csv(…) source names: its target(s) and, when written, its features in order. */
 export interface CsvColumns {
   targets: string[];

@@ -6,7 +6,7 @@ import type * as ast from "../syntax/ast";
 import type { DataSpec, GeneratorName } from "../../engine/index";
 import { dataSources, generatorNames, irisRows, lookup, type NameInfo } from "./catalog";
 import { rangeProblem } from "./ranges";
-import { csvShape, readCsvTable, type CsvColumns, type CsvProblem } from "./csv";
+import { csvShape, readCsvHeader, readCsvTable, type CsvColumns, type CsvProblem } from "./csv";
 import { columnProblemMessage, type ColumnProblem } from "./columns";
 import type { DataModel, Diagnostic, FileAccess } from "./model";
 import { findArg, paramValue, numberArg, stringArg } from "./args";
@@ -95,8 +95,14 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
   const model: DataModel = { entry, issues: [] };
   // a features argument that is not a list of names is the argument check's error; guessing columns would add more
   const badFeatures = findArg(call, "features") !== undefined && (!features || features.length === 0);
-  if (!path || !targets || targets.length === 0 || badFeatures || !context.files) return model;
+  if (!path || !context.files) return model;
   const resolved = context.files.resolve(context.path, path.value);
+  if (!targets || targets.length === 0 || badFeatures) {
+    // columns still being written: no shape to check, but the header names the columns completion offers
+    const text = context.files.readFile(resolved, { targets: targets?.map((t) => t.value) ?? [] });
+    const header = text === undefined ? [] : readCsvHeader(text);
+    return header.length > 0 ? { ...model, header } : model;
+  }
   const classesArg = findArg(call, "classes");
   const classes = numberArg(call, "classes", NaN);
   const badClasses = !Number.isNaN(classes) && !inRange(lookup(dataSources, "csv")!, "classes", classes);
@@ -119,6 +125,7 @@ function describeCsv(entry: ast.DataEntry, call: ast.Call, context: DataContext)
     return model;
   }
   const table = readCsvTable(text);
+  if (table.header.length > 0) model.header = table.header;
   if (table.header.length === 0) {
     for (const problem of table.problems) model.issues.push(csvIssue(path.span, "nnet/csv-invalid", `${path.value}: ${problem.message}`));
     return model;

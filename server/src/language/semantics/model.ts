@@ -95,6 +95,8 @@ export interface DataModel {
   path?: string;
   /** a CSV source's columns as written, with its path as written, and the feature columns the file gave */
   csv?: { written: string; targets: string[]; features?: string[]; featureColumns?: string[] };
+  /** a CSV source's header row, when its file could be read: the column names completion offers */
+  header?: string[];
   /** a CSV source's targets: numeric (regression) or class labels */
   targetKind?: "regression" | "classes";
   /** problems found while describing the source, reported by the data check */

@@ -31,6 +31,7 @@ PyTorch (1.13 or later) and numpy; on Debian, \`apt install python3-torch\`.
 | \`split.json\` | the row indices of the training and validation parts, in the engine's order |
 | \`config.json\` | the loss, optimizer, learning rate, batch size, epochs, seed, shuffle and l2 of the .nnet file |
 ${f.moments ? "| `optimizer.safetensors` | the optimizer's state after the epochs trained (momentum, or Adam's moments and step), so `train.py` continues as `nnet train --resume` would |\n" : ""}${f.sameOrder ? "| `order.npy` | the engine's order of the training rows in each epoch (epochs × rows), replayed by `train.py` |\n" : ""}| \`train.py\` | the engine's training loop: same loss, optimizer, l2 on weights only, batches, epochs |
+| \`engine_rng.py\` | the engine's random stream: \`train.py\` feeds dropout layers the engine's own masks (\`--torch-dropout\`: torch's, faster, not exact) |
 | \`predict.py\` | the model's outputs for the rows of a CSV file |
 | \`.nnet-export.json\` | marks this folder as an export, so \`nnet export\` may write here again |
 

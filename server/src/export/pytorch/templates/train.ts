@@ -7,7 +7,9 @@ batches, epochs and seed, starting from weights.safetensors.
     # Debian's torch 1.13 on Python 3.11: torchrun --nproc_per_node N --redirects 1 --tee 1 train.py
 
 Each global batch of the engine's order is split across the processes, so N
-processes take the same steps as one (up to rounding).
+processes take the same steps as one (up to rounding). Dropout layers get the
+engine's own masks (engine_rng.py); --torch-dropout draws them from torch's
+generator instead, as nn.Dropout does, which is faster and no longer exact.
 """
 import argparse
 import json
@@ -22,6 +24,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from checkpoint import load_state, save_state
 from data import HERE, load_config, load_split
+from engine_rng import EngineRng
 from model import load_model
 
 CLIP = 1e-12  # the engine's clipping of a in the cross-entropies it cannot fuse
@@ -137,6 +140,31 @@ def restore_moments(optimizer, model, spec, path):
             optimizer.state[p] = {"step": torch.tensor(float(step)), "exp_avg": first, "exp_avg_sq": second}
 
 
+class EngineMasks:
+    """The engine's dropout masks: one stream, Rng.derive(seed, "dropout"), drawn for every dropout layer in the
+    network's order at each global batch; each process keeps its examples' rows. A resumed run skips the draws
+    of the epochs before it, as the engine does."""
+
+    def __init__(self, layers, seed, n, first):
+        self.layers, self.rng = layers, EngineRng.derive(seed, "dropout")
+        self.rng.skip(sum(layer.units for layer in layers) * n * (first - 1))
+
+    def draw(self, examples, rank, world, device):
+        for layer in self.layers:
+            mask = torch.tensor(self.rng.dropout_mask(layer.p, layer.units, examples), dtype=torch.float64)
+            layer.mask = mask[rank::world].to(device)
+
+
+class TorchMasks:
+    def draw(self, examples, rank, world, device):
+        pass
+
+
+def engine_masks(model, train, n, first, torch_dropout):
+    layers = [m for m in model.modules() if type(m).__name__ == "Dropout"]
+    return EngineMasks(layers, train["seed"], n, first) if layers and not torch_dropout else TorchMasks()
+
+
 def epoch_orders(config, n, epochs, same_order):
     """Each epoch's order of the training rows: the engine's (order.npy), a seeded permutation, or as stored."""
     train = config["train"]
@@ -168,6 +196,8 @@ def main():
     parser.add_argument("--same-order", action=argparse.BooleanOptionalAction, default=config["same_order"],
                         help="replay the engine's shuffling order from order.npy (default: on when exported with it)")
     parser.add_argument("--json", action="store_true", help="one JSON object per epoch")
+    parser.add_argument("--torch-dropout", action="store_true",
+                        help="draw dropout masks from torch's generator, as nn.Dropout does, instead of the engine's")
     args = parser.parse_args()
     dtype = getattr(torch, args.dtype)
 
@@ -202,6 +232,7 @@ def main():
     first = config["first_epoch"]
     last = first + args.epochs - 1
     stopper = EarlyStop(train["stopEarly"]) if train.get("stopEarly") else None
+    masks = engine_masks(model, train, n, first, args.torch_dropout)
     for epoch, order in enumerate(epoch_orders(config, n, args.epochs, args.same_order), start=first):
         lr = learning_rate(train, epoch, last)
         for group in optimizer.param_groups:
@@ -211,6 +242,7 @@ def main():
         for start in range(0, n, batch):
             rows = order[start : start + batch]
             mine = rows[rank::world].to(device)  # this process's share of the global batch
+            masks.draw(len(rows), rank, world, device)
             z, a = net(x[mine], logits=True)
             total = loss_sum(config, z, a, y[mine])
             optimizer.zero_grad(set_to_none=False)

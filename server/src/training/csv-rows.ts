@@ -8,7 +8,8 @@
  */
 import { isUtf8 } from "node:buffer";
 import { lineChunks, type ByteSource } from "./csv-source";
-import { cellValue, changedWhileRead, putTarget, raggedRow, type Table } from "./csv-table";
+import type { Steps } from "./csv-steps";
+import { cellValue, makeRoom, putTarget, raggedRow, type Table } from "./csv-table";
 import { firstInvalidUtf8 } from "./utf8";
 
 export interface RowCount {
@@ -29,7 +30,7 @@ export function plainLines(b: Buffer): boolean {
 const blankByte = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
 
 /** Counts the non-blank lines from `start`; `line` is the last line before it. */
-export function countRows(source: ByteSource, start: number, line: number): RowCount {
+export function* countRows(source: ByteSource, start: number, line: number): Steps<RowCount> {
   let rows = 0;
   let needsCsvParse = false;
   for (const { bytes, end, offset } of lineChunks(source, start)) {
@@ -51,6 +52,7 @@ export function countRows(source: ByteSource, start: number, line: number): RowC
       if (k < next) rows++;
       i = next + 1;
     }
+    yield;
   }
   return { rows, needsCsvParse };
 }
@@ -65,7 +67,7 @@ export interface FillOptions {
 }
 
 /** Fills the table from `start` (after the header, whose last line is `line`). */
-export function fillRows(table: Table, source: ByteSource, start: number, line: number, options: FillOptions): void {
+export function* fillRows(table: Table, source: ByteSource, start: number, line: number, options: FillOptions): Steps<void> {
   for (const { bytes, end, offset } of lineChunks(source, start)) {
     const b = Buffer.from(bytes.buffer, bytes.byteOffset, end);
     let i = 0;
@@ -78,7 +80,7 @@ export function fillRows(table: Table, source: ByteSource, start: number, line: 
       let p = i;
       while (p < stop && (b[p] === 0x20 || b[p] === 0x09)) p++;
       if (p < stop) {
-        if (table.rows >= table.n) throw changedWhileRead(table.request.shown);
+        makeRoom(table);
         fillRow(table, b, i, stop, line);
         table.rows++;
         if ((table.rows & 4095) === 0 && options.shouldStop?.()) throw new LoadCancelled("cancelled while reading the data");
@@ -86,6 +88,7 @@ export function fillRows(table: Table, source: ByteSource, start: number, line: 
       i = next + 1;
     }
     options.onProgress?.(offset + end, source.size);
+    yield;
   }
 }
 

@@ -40,10 +40,16 @@ export interface Table {
   targetIndices: number[];
   /** per header column: its target number, or -1 */
   target: number[];
-  /** rows allocated */
+  /** rows allocated: all of them, or one batch */
   n: number;
-  /** rows filled */
+  /** rows filled (in this batch) */
   rows: number;
+  /** the data rows the counting pass found in the file */
+  total: number;
+  /** rows handed to onBatch before this batch */
+  before: number;
+  /** batch mode: takes each full batch; x is reused for the next one */
+  onBatch?: (batch: Batch) => void;
   x: Matrix;
   /** where column c's cell of row 0 goes in x.data, -1 for a target or an unused column */
   base: number[];
@@ -70,7 +76,19 @@ export function chooseColumns(request: CsvRequest, header: string[]): { features
   return selection;
 }
 
-export function newTable(request: CsvRequest, header: string[], columns: { features: number[]; targets: number[] }, n: number): Table {
+/** Raw features × rows of one batch, the first being data row `first` (0-based). */
+export interface Batch {
+  x: Matrix;
+  first: number;
+}
+
+export interface BatchOptions {
+  size: number;
+  onBatch: (batch: Batch) => void;
+}
+
+export function newTable(request: CsvRequest, header: string[], columns: { features: number[]; targets: number[] }, total: number, batch?: BatchOptions): Table {
+  const n = batch ? Math.min(batch.size, total) : total;
   const features = columns.features.length;
   const x = allocate(() => zeros(features, n), request, features * n);
   const targets = allocate(() => new Float64Array(n * columns.targets.length), request, n * columns.targets.length);
@@ -79,7 +97,8 @@ export function newTable(request: CsvRequest, header: string[], columns: { featu
   const target = header.map(() => -1);
   columns.targets.forEach((c, t) => { target[c] = t; });
   const table: Table = {
-    request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, x, base, targets, labels: new Map(),
+    request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, total, before: 0, x, base, targets, labels: new Map(),
+    ...(batch ? { onBatch: batch.onBatch } : {}),
   };
   table.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : columns.targets.length > 1 ? "regression" : undefined);
   request.labels?.forEach((label, i) => table.labels.set(label, i));
@@ -123,10 +142,32 @@ function targetValue(table: Table, cell: string, row: number): number {
 export const raggedRow = (table: Table, row: number, cells: number): CsvDataError =>
   new CsvDataError(`${table.request.shown}: row ${row} has ${cells} cells; the header has ${table.header.length}`, row);
 
+function handOn(table: Table): void {
+  const { x, rows, n } = table;
+  const shown = rows === n ? x : { rows: x.rows, cols: rows, data: new Float64Array(x.rows * rows) };
+  if (shown !== x) for (let f = 0; f < x.rows; f++) shown.data.set(x.data.subarray(f * n, f * n + rows), f * rows);
+  table.onBatch!({ x: shown, first: table.before });
+  table.before += rows;
+  table.rows = 0;
+}
+
+/** Before a row is filled: a row beyond the count means the file changed; a full batch is handed on. */
+export function makeRoom(table: Table): void {
+  if (table.before + table.rows >= table.total) throw changedWhileRead(table.request.shown);
+  if (table.rows === table.n) handOn(table);
+}
+
+/** Batch mode's end: the last, partial batch; answers the rows read. */
+export function finishBatches(table: Table): number {
+  if (table.rows > 0) handOn(table);
+  if (table.before !== table.total) throw changedWhileRead(table.request.shown);
+  return table.total;
+}
+
 /** One parsed record (the csv-parse path). */
 export function putRecord(table: Table, record: string[], row: number): void {
   if (record.length !== table.header.length) throw raggedRow(table, row, record.length);
-  if (table.rows >= table.n) throw changedWhileRead(table.request.shown);
+  makeRoom(table);
   const i = table.rows;
   for (let c = 0; c < record.length; c++) {
     if (table.target[c] >= 0) putTarget(table, table.target[c], record[c], row);

@@ -18,6 +18,8 @@ export interface CsvRequest {
   /** what the checker found: a numeric target is regression, a text one classes with these labels */
   targetKind?: "regression" | "classes";
   labels?: string[];
+  /** a label outside `labels` is refused naming them (a saved model's classes) */
+  fixedLabels?: boolean;
 }
 
 /** A problem in the file's content, at a row (file line) and column when known. */
@@ -131,6 +133,9 @@ function targetValue(table: Table, cell: string, row: number): number {
   let index = table.labels.get(cell);
   if (index === undefined) {
     index = table.labels.size;
+    if (request.fixedLabels) {
+      throw new CsvDataError(`${request.shown}: row ${row}, column ${column + 1} ('${table.header[column]}'): '${cell}' is not one of the model's classes (${request.labels!.join(", ")})`, row, column + 1);
+    }
     if (request.classes !== undefined && index >= request.classes) {
       throw new CsvDataError(`${request.shown}: row ${row}, column ${column + 1} ('${table.header[column]}'): '${cell}' is class number ${index + 1}, but classes is ${request.classes}`, row, column + 1);
     }

@@ -83,6 +83,7 @@ export function* fillRows(table: Table, source: ByteSource, start: number, line:
         makeRoom(table);
         fillRow(table, b, i, stop, line);
         table.rows++;
+        table.inBlock++;
         if ((table.rows & 4095) === 0 && options.shouldStop?.()) throw new LoadCancelled("cancelled while reading the data");
       }
       i = next + 1;
@@ -104,10 +105,10 @@ function countCells(b: Buffer, from: number, stop: number): number {
 
 // One line's cells, [from, stop) without its line ending, into row table.rows.
 function fillRow(table: Table, b: Buffer, from: number, stop: number, line: number): void {
-  const { base, target } = table;
-  const width = base.length;
-  const x = table.x.data;
-  const row = table.rows;
+  const { feature, target } = table;
+  const width = feature.length;
+  const x = table.block;
+  const at = table.inBlock * table.featureIndices.length;
   let p = from;
   for (let c = 0; ; c++) {
     if (c === width) throw raggedRow(table, line, countCells(b, from, stop));
@@ -125,16 +126,16 @@ function fillRow(table: Table, b: Buffer, from: number, stop: number, line: numb
       while (q < stop && (ch = b[q]) >= 0x30 && ch <= 0x39) { m = m * 10 + (ch - 0x30); digits++; fraction++; q++; }
     }
     while (q < stop && (b[q] === 0x20 || b[q] === 0x09)) q++;
-    if (base[c] >= 0 && digits > 0 && (q === stop || b[q] === 0x2c) && m < exactDigits && fraction < pow10.length) {
+    if (feature[c] >= 0 && digits > 0 && (q === stop || b[q] === 0x2c) && m < exactDigits && fraction < pow10.length) {
       const value = fraction === 0 ? m : m / pow10[fraction];
-      x[base[c] + row] = negative ? -value : value;
+      x[at + feature[c]] = negative ? -value : value;
     } else {
       q = b.indexOf(0x2c, p);
       if (q < 0 || q > stop) q = stop;
       const cell = cellText(b, p, q);
       try {
         if (target[c] >= 0) putTarget(table, target[c], cell, line);
-        else if (base[c] >= 0) x[base[c] + row] = cellValue(table, cell, line, c);
+        else if (feature[c] >= 0) x[at + feature[c]] = cellValue(table, cell, line, c);
       } catch (failure) {
         // a ragged row is named as such, as csv-parse's path does, rather than by its first odd cell
         const cells = countCells(b, from, stop);

@@ -53,8 +53,17 @@ export interface Table {
   /** batch mode: takes each full batch; x is reused for the next one */
   onBatch?: (batch: Batch) => void;
   x: Matrix;
-  /** where column c's cell of row 0 goes in x.data, -1 for a target or an unused column */
-  base: number[];
+  /** per header column: its feature (row of x), -1 for a target or an unused column */
+  feature: Int32Array;
+  /**
+   * The byte reader's rows, row-major, until a block of them is moved into x
+   * feature by feature: writing x a row at a time strides across every one
+   * of its pages for each row, which costs more than the parsing.
+   */
+  block: Float64Array;
+  /** rows the block holds, and holds now (the last rows filled) */
+  blockRows: number;
+  inBlock: number;
   /** one label index per row, or for regression target t of row i at t·n + i */
   targets: Float64Array;
   labels: Map<string, number>;
@@ -94,12 +103,14 @@ export function newTable(request: CsvRequest, header: string[], columns: { featu
   const features = columns.features.length;
   const x = allocate(() => zeros(features, n), request, features * n);
   const targets = allocate(() => new Float64Array(n * columns.targets.length), request, n * columns.targets.length);
-  const base = header.map(() => -1);
-  columns.features.forEach((c, f) => { base[c] = f * n; });
+  const feature = new Int32Array(header.length).fill(-1);
+  columns.features.forEach((c, f) => { feature[c] = f; });
+  const blockRows = Math.max(1, Math.min(n, Math.floor(blockBytes / (8 * Math.max(1, features)))));
   const target = header.map(() => -1);
   columns.targets.forEach((c, t) => { target[c] = t; });
   const table: Table = {
-    request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, total, before: 0, x, base, targets, labels: new Map(),
+    request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, total, before: 0, x, feature, targets, labels: new Map(),
+    block: new Float64Array(blockRows * features), blockRows, inBlock: 0,
     ...(batch ? { onBatch: batch.onBatch } : {}),
   };
   table.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : columns.targets.length > 1 ? "regression" : undefined);
@@ -147,7 +158,25 @@ function targetValue(table: Table, cell: string, row: number): number {
 export const raggedRow = (table: Table, row: number, cells: number): CsvDataError =>
   new CsvDataError(`${table.request.shown}: row ${row} has ${cells} cells; the header has ${table.header.length}`, row);
 
+/** About 8 MiB: the block stays a small part of the arrays, and each feature's run in x spans pages. */
+const blockBytes = 8 * 2 ** 20;
+
+/** Moves the block's rows into x, each feature's run written in one pass. */
+export function flushBlock(table: Table): void {
+  const { block, inBlock, n } = table;
+  if (inBlock === 0) return;
+  const features = table.featureIndices.length;
+  const x = table.x.data;
+  const first = table.rows - inBlock;
+  for (let f = 0; f < features; f++) {
+    const to = f * n + first;
+    for (let r = 0, k = f; r < inBlock; r++, k += features) x[to + r] = block[k];
+  }
+  table.inBlock = 0;
+}
+
 function handOn(table: Table): void {
+  flushBlock(table);
   const { x, rows, n } = table;
   const shown = rows === n ? x : { rows: x.rows, cols: rows, data: new Float64Array(x.rows * rows) };
   if (shown !== x) for (let f = 0; f < x.rows; f++) shown.data.set(x.data.subarray(f * n, f * n + rows), f * rows);
@@ -160,6 +189,7 @@ function handOn(table: Table): void {
 export function makeRoom(table: Table): void {
   if (table.before + table.rows >= table.total) throw changedWhileRead(table.request.shown);
   if (table.rows === table.n) handOn(table);
+  else if (table.inBlock === table.blockRows) flushBlock(table);
 }
 
 /** Batch mode's end: the last, partial batch; answers the rows read. */
@@ -176,12 +206,13 @@ export function putRecord(table: Table, record: string[], row: number): void {
   const i = table.rows;
   for (let c = 0; c < record.length; c++) {
     if (table.target[c] >= 0) putTarget(table, table.target[c], record[c], row);
-    else if (table.base[c] >= 0) table.x.data[table.base[c] + i] = cellValue(table, record[c], row, c);
+    else if (table.feature[c] >= 0) table.x.data[table.feature[c] * table.n + i] = cellValue(table, record[c], row, c);
   }
   table.rows++;
 }
 
 export function toDataset(table: Table): Dataset {
+  flushBlock(table);
   const { n, request } = table;
   if (table.rows !== n) throw changedWhileRead(request.shown);
   const featureNames = table.featureIndices.map((c) => table.header[c]);

@@ -112,6 +112,23 @@ function fillRow(table: Table, b: Buffer, from: number, stop: number, line: numb
   let p = from;
   for (let c = 0; ; c++) {
     if (c === width) throw raggedRow(table, line, countCells(b, from, stop));
+    // the common cell, an unsigned integer feature straight after the comma (MNIST's pixels), without the general path's checks
+    let ch = b[p];
+    if (ch >= 0x30 && ch <= 0x39 && feature[c] >= 0) {
+      let m = ch - 0x30;
+      let q = p + 1;
+      while (q < stop && (ch = b[q]) >= 0x30 && ch <= 0x39) { m = m * 10 + (ch - 0x30); q++; }
+      const last = q === stop;
+      if ((last || ch === 0x2c) && m < exactDigits) {
+        x[at + feature[c]] = m;
+        if (!last) {
+          p = q + 1;
+          continue;
+        }
+        if (c + 1 !== width) throw raggedRow(table, line, c + 1);
+        return;
+      }
+    }
     let q = p;
     while (q < stop && (b[q] === 0x20 || b[q] === 0x09)) q++;
     const negative = b[q] === 0x2d;
@@ -119,7 +136,6 @@ function fillRow(table: Table, b: Buffer, from: number, stop: number, line: numb
     let digits = 0;
     let fraction = 0;
     let m = 0;
-    let ch = 0;
     while (q < stop && (ch = b[q]) >= 0x30 && ch <= 0x39) { m = m * 10 + (ch - 0x30); digits++; q++; }
     if (q < stop && b[q] === 0x2e) {
       q++;

@@ -9,7 +9,7 @@ export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
 export { LoadCancelled } from "./csv-rows";
-export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type CsvRequest } from "./csv-data";
+export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type Batch, type CsvRequest } from "./csv-data";
 export { csvSample, sampleAbove, sampleOfFile } from "./csv-sample";
 export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, loadDatasetAsync, shouldStandardise } from "./load-data";

@@ -13,8 +13,7 @@ import {
   validateExportParams, validateModelSummaryParams, validatePredictParams, validateSaveModelParams,
   type ExportParams, type ExportResult, type PredictionRow, type PredictResult, type SaveModelResult,
 } from "../../../protocol/index";
-import type { Matrix } from "../../../engine/index";
-import { eachFeatureBatch, modelDatasetAsync, readModelFile } from "../../../training/index";
+import { eachFeatureBatch, modelDatasetAsync, readModelFile, type Batch } from "../../../training/index";
 import { onRequest } from "../../messages";
 import type { ServerContext } from "../../context";
 import { pathOfUri } from "../../convert";
@@ -28,7 +27,7 @@ async function predict(modelPath: string, dataPath: string, token: CancellationT
   const network = networkOf(model);
   const columns = model.outputs.kind === "classes" ? model.outputs.labels : model.outputs.names;
   const rows: PredictionRow[] = [];
-  const onBatch = ({ x }: { x: Matrix }): void => {
+  const onBatch = ({ x }: Batch): void => {
     const wanted = Math.min(x.cols, predictRowLimit - rows.length);
     if (wanted <= 0) return;
     const part = wanted === x.cols ? x : { rows: x.rows, cols: wanted, data: new Float64Array(x.rows * wanted) };

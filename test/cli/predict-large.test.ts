@@ -110,6 +110,20 @@ describe("a CSV over 64 MiB (the former limit)", () => {
   });
 });
 
+describe("a CSV with quotes (csv-parse's path)", () => {
+  it("is predicted a batch at a time too, with the same rows as the file without them", { timeout: 120_000 }, () => {
+    const rows = writeRows(join(dir, "plain.csv"), 5 * 2 ** 20);
+    expect(rows).toBeGreaterThan(2 * 4096);
+    const lines = readFileSync(join(dir, "plain.csv"), "utf8").trimEnd().split("\n");
+    writeFileSync(join(dir, "quoted.csv"), lines.map((line) => line.split(",").map((cell) => `"${cell}"`).join(",")).join("\r\n") + "\r\n");
+    expect(nnet("predict", "m.nnetmodel", "--data", "plain.csv", "--out", "plain-preds.csv").code).toBe(0);
+    expect(nnet("predict", "m.nnetmodel", "--data", "quoted.csv", "--out", "quoted-preds.csv").code).toBe(0);
+    const predicted = readFileSync(join(dir, "quoted-preds.csv"), "utf8");
+    expect(predicted.trimEnd().split("\n").length).toBe(rows + 1);
+    expect(predicted).toBe(readFileSync(join(dir, "plain-preds.csv"), "utf8"));
+  });
+});
+
 describe("refusals", () => {
   it("names the row and column of a bad cell, a ragged row or an unknown class late in a file, and leaves no --out file", { timeout: 120_000 }, () => {
     const late = 15_000;

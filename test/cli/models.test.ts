@@ -161,7 +161,7 @@ describe("nnet predict", () => {
     writeFileSync(join(dir, "bad.csv"), "length_dm,weight_hg\n1,heavy\n");
     expect(nnet(dir, "predict", "fruit.nnetmodel", "--data", "missing.csv").stderr).toContain("missing.csv: no feature column 'weight_hg' (the header has length_dm)");
     expect(nnet(dir, "predict", "fruit.nnetmodel", "--data", "extra.csv").stderr).toContain("extra.csv: column 'colour' is not a feature of the model (its features: length_dm, weight_hg)");
-    expect(nnet(dir, "predict", "fruit.nnetmodel", "--data", "bad.csv").stderr).toContain("bad.csv: row 2, column 'weight_hg': 'heavy' is not a finite number");
+    expect(nnet(dir, "predict", "fruit.nnetmodel", "--data", "bad.csv").stderr).toContain("bad.csv: row 2, column 2 ('weight_hg'): 'heavy' is not a number");
     writeFileSync(join(dir, "cut.nnetmodel"), readFileSync(join(dir, "fruit.nnetmodel")).subarray(0, 300));
     const cut = nnet(dir, "predict", "cut.nnetmodel", "--rows", "1 2");
     expect(cut.code).toBe(2);

@@ -10,7 +10,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ExportRequest, ModelSummaryRequest, PredictRequest, SaveModelRequest,
+  ExportRequest, ModelSummaryRequest, PredictRequest, predictRowLimit, SaveModelRequest,
   type DoneParams, type ExportResult, type ModelSummaryResult, type PredictResult, type SaveModelResult,
 } from "../../server/src/protocol/index";
 import { open, serverPath, startClient, type TestClient } from "./client";
@@ -156,6 +156,23 @@ describe.skipIf(!existsSync(serverPath))("model requests", () => {
       expect(row.values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
       expect(row.probability).toBe(Math.max(...row.values));
     }
+  });
+
+  it("reads every row of a larger CSV a batch at a time, sends the first predictRowLimit and counts the rest", async () => {
+    const rows = join(dir, "many.csv");
+    const lines = ["weight_hg,length_dm"];
+    for (let i = 0; i < predictRowLimit + 2_345; i++) lines.push(i % 2 ? "1.5,0.75" : "0.08,0.22");
+    writeFileSync(rows, lines.join("\n") + "\n");
+    const result = await send<PredictResult>(PredictRequest.method, { model: target, data: rows });
+    expect(result.rows.length).toBe(predictRowLimit);
+    expect(result.omitted).toBe(2_345);
+    // rows on both sides of a batch boundary are the model's answer for their own cells
+    const single = await send<PredictResult>(PredictRequest.method, { model: target, data: join(dir, "new.csv") });
+    for (const i of [0, 4095, 4096, 4097, predictRowLimit - 1]) expect(result.rows[i]).toEqual(single.rows[i % 2 ? 0 : 2]);
+    lines[predictRowLimit + 2_000] = "heavy,0.75";
+    writeFileSync(rows, lines.join("\n") + "\n");
+    const error = await refusal(send(PredictRequest.method, { model: target, data: rows }));
+    expect(error.message).toBe(`cannot predict: ${rows}: row ${predictRowLimit + 2_001}, column 1 ('weight_hg'): 'heavy' is not a number`);
   });
 
   it("names the missing column of a CSV that does not fit the model", async () => {

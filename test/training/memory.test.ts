@@ -105,6 +105,18 @@ describe("the checker's sample of a large CSV", () => {
     expect(trained.stderr).toContain("big.csv: row 250001, column 2 ('b'): 'oops' is not a number");
   });
 
+  it("nnet check names the row where a large file stops being CSV, from the sample's own pass (the file is never read whole)", () => {
+    const lines = ["a,b,kind"];
+    for (let i = 0; i < 300_000; i++) lines.push(`${(i % 97) / 97},${(i % 89) / 89},${i % 2 ? "p" : "\"q\""}`);
+    lines[250_000] = '0.5,"0.25"x,p';
+    const dir = workspace({ "big.csv": lines.join("\n") + "\n" });
+    expect(statSync(join(dir, "big.csv")).size).toBeGreaterThan(sampleAbove);
+    writeFileSync(join(dir, "m.nnet"), csvNetwork("big.csv", "kind", "dense 2 softmax", "cross_entropy"));
+    const checked = runCli(cli, dir, ["check", "m.nnet"]);
+    expect(checked.code).not.toBe(0);
+    expect(checked.stdout + checked.stderr).toMatch(/big\.csv: row 250001: the CSV could not be read: Invalid Closing Quote/);
+  });
+
   it("counts the whole file's rows for the checker, not the sample's", () => {
     const lines = ["a,b,kind"];
     for (let i = 0; i < 300_000; i++) lines.push(`${(i % 97) / 97},${(i % 89) / 89},${i % 2 ? "p" : "q"}`);

@@ -4,7 +4,7 @@
  * serializer and disposal.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { DoneParams, ProgressParams } from "../../server/src/protocol";
+import { messageLimits, type DoneParams, type ProgressParams } from "../../server/src/protocol";
 import { epochMetrics, summary } from "./fixtures";
 import * as fake from "./fake-vscode";
 
@@ -153,6 +153,18 @@ describe("TrainingPanel host", () => {
     fake.recorded.saveAnswer = undefined;
     await fromPage({ type: "exportCsv", csv: "epoch\r\n" });
     expect(fake.recorded.written).toHaveLength(2);
+  });
+
+  it("says so when the history CSV is above the panel's bound for one message, instead of dropping it quietly", async () => {
+    const { TrainingPanel } = await load();
+    const { deps, logs } = setup();
+    TrainingPanel.createOrShow(context, deps).startRun(run);
+    fake.recorded.saveAnswer = fake.Uri.file("/w/out/history.csv");
+    await fromPage({ type: "exportCsv", csv: "9".repeat(messageLimits.csv + 2 ** 19) });
+    const told = "the history CSV is 64.5 MiB, above the 64 MiB the panel may send at once; nothing was saved (nnet train --json writes every epoch)";
+    expect(fake.recorded.errors).toEqual([`NNet training panel: ${told}`]);
+    expect(logs).toEqual([`Training panel: ${told}`]);
+    expect(fake.recorded.saveDialogs).toEqual([]);
   });
 
   it("disposes every listener with the panel", async () => {

@@ -83,7 +83,8 @@ export class ModelCommands implements vscode.Disposable {
       defaultUri: vscode.Uri.joinPath(vscode.Uri.file(model), ".."), filters: { CSV: ["csv"] }, canSelectMany: false,
     }))?.[0]?.fsPath;
     if (!data) return undefined;
-    const result = await this.send("NNet: predicting…", PredictRequest, { model, data });
+    // a large CSV takes a while to read: the server stops when the notification's Cancel is pressed
+    const result = await this.send("NNet: predicting…", PredictRequest, { model, data }, undefined, true);
     if (!result) return undefined;
     (await this.deps.panel.open()).showPredictions(result);
     return result;
@@ -140,13 +141,14 @@ export class ModelCommands implements vscode.Disposable {
     return target;
   }
 
-  private async send<P, R>(title: string, type: RequestType<P, R>, params: P, target?: NetworkTarget): Promise<R | undefined> {
+  private async send<P, R>(title: string, type: RequestType<P, R>, params: P, target?: NetworkTarget, cancellable = false): Promise<R | undefined> {
     const method = type.method;
     try {
-      return await withProgress(this.deps.client, title, type, params);
+      return await withProgress(this.deps.client, title, type, params, cancellable);
     } catch (error) {
       const refused = error instanceof RequestRefused ? error : new RequestRefused(String(error), false);
       this.deps.output.appendLine(`[models] ${method}: ${refused.message}`);
+      if (refused.cancelled) return undefined;
       this.refused.fire({ method, message: refused.message, noRun: refused.noRun });
       if (refused.noRun && target) this.noRun(`NNet: ${refused.message}`, target);
       else offer(vscode.window.showErrorMessage(`NNet: ${refused.message}`, "Show Output"), { "Show Output": () => this.deps.output.show(true) });

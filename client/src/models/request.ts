@@ -9,21 +9,24 @@ import type { NoRunData, RequestType } from "../../../server/src/protocol";
 import { sendRequest } from "../messages";
 
 export class RequestRefused extends Error {
-  constructor(message: string, readonly noRun: boolean) {
+  constructor(message: string, readonly noRun: boolean, readonly cancelled = false) {
     super(message);
   }
 }
 
+// the user pressed Cancel and the server stopped: the client says so with CancellationError (LSP's RequestCancelled, -32800, underneath)
+const wasCancelled = (error: unknown): boolean => error instanceof vscode.CancellationError || (error as { code?: unknown } | undefined)?.code === -32800;
+
 function refusal(error: unknown): RequestRefused {
   const message = error instanceof Error ? error.message : String(error);
   const data = (error as { data?: Partial<NoRunData> } | undefined)?.data;
-  return new RequestRefused(message, data?.noRun === true);
+  return new RequestRefused(message, data?.noRun === true, wasCancelled(error));
 }
 
-/** Sends a request while a notification says `title`; rejects with RequestRefused. */
-export async function withProgress<P, R>(client: LanguageClient, title: string, type: RequestType<P, R>, params: NoInfer<P>): Promise<R> {
+/** Sends a request while a notification says `title` (with a Cancel button when the server honours it); rejects with RequestRefused. */
+export async function withProgress<P, R>(client: LanguageClient, title: string, type: RequestType<P, R>, params: NoInfer<P>, cancellable = false): Promise<R> {
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => sendRequest(client, type, params));
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, (_progress, token) => sendRequest(client, type, params, token));
   } catch (error) {
     throw refusal(error);
   }

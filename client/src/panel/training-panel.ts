@@ -6,7 +6,7 @@
  */
 import * as vscode from "vscode";
 import {
-  applyHostMessage, emptyPanelState, validatePanelState, validateWebviewMessage,
+  applyHostMessage, emptyPanelState, oversizeExport, validatePanelState, validateWebviewMessage,
   type DoneParams, type ExportTarget, type HostMessage, type PredictResult, type JobKind, type NetworkSummary, type PanelState,
   type EditRunParams, type HistoryRun, type ProgressParams, type WebviewMessage,
 } from "../../../server/src/protocol";
@@ -165,7 +165,9 @@ export class TrainingPanel implements vscode.Disposable {
   private receive(raw: unknown, handlers: Handlers): void {
     const message = validateWebviewMessage(raw);
     if (!message) {
-      this.deps.log(`Training panel: dropped a malformed message ${preview(raw)}`);
+      const tooLarge = oversizeExport(raw);
+      if (tooLarge) void vscode.window.showErrorMessage(`NNet training panel: ${tooLarge}`);
+      this.deps.log(tooLarge ? `Training panel: ${tooLarge}` : `Training panel: dropped a malformed message ${preview(raw)}`);
       return;
     }
     const handle = handlers[message.type] as (m: WebviewMessage) => void | Promise<void>;

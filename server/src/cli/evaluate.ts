@@ -9,6 +9,7 @@ import { readModelArg } from "./model-arg";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { fileOptions, reporter } from "./train";
 import { metricsLines } from "./metrics-text";
+import { dataProgress } from "./data-progress";
 
 export const evaluateUsage = `Usage: nnet evaluate MODEL.nnetmodel [--data FILE.csv] [--json]
 
@@ -39,13 +40,15 @@ interface Evaluated {
   metrics: RunMetrics;
 }
 
-function labelledRows(model: TrainedModel, path: string, values: { data?: string; workspace?: string; "allow-outside-workspace"?: boolean }): { x: Matrix; y: Matrix; source: string } {
+async function labelledRows(model: TrainedModel, path: string, values: { data?: string; workspace?: string; "allow-outside-workspace"?: boolean }, io: Io): Promise<{ x: Matrix; y: Matrix; source: string }> {
+  const tty = process.stderr.isTTY === true;
   if (values.data !== undefined) {
-    const table = readFeatureTable(values.data, model, true);
+    const table = await readFeatureTable(values.data, model, true, { onProgress: dataProgress(io, tty, values.data) });
     return { x: table.x, y: table.y!, source: values.data };
   }
   const files = { ...(values.workspace ? { root: values.workspace } : {}), ...(values["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}) };
-  const { rows, part } = modelEvaluationRows(model, path, files);
+  const shown = model.data?.spec.kind === "csv" ? model.data.spec.path : "the data";
+  const { rows, part } = await modelEvaluationRows(model, path, files, { onProgress: dataProgress(io, tty, shown) });
   return { x: rows.x, y: rows.y, source: part === "validation" ? `its validation split (seed ${model.train.seed})` : "all its data (it had no validation split)" };
 }
 
@@ -65,14 +68,14 @@ function text(model: TrainedModel, e: Evaluated): string {
   return [`${model.network.name} on ${e.source}: ${e.rows} rows`, `loss ${e.loss.toPrecision(6)} (${model.network.loss})`, ...metricsLines(e.metrics, names)].join("\n");
 }
 
-export function runEvaluate(args: string[], io: Io): number {
+export async function runEvaluate(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...fileOptions, data: { type: "string" } } });
   if (positionals.length !== 1) throw new UsageError("nnet evaluate needs exactly one MODEL.nnetmodel");
   const loaded = readModelArg(positionals[0], values.json, io);
   if (typeof loaded === "number") return loaded;
   let evaluated: Evaluated;
   try {
-    const { x, y, source } = labelledRows(loaded.model, loaded.path, values);
+    const { x, y, source } = await labelledRows(loaded.model, loaded.path, values, io);
     evaluated = evaluateModel(loaded.model, x, y, source);
   } catch (failure) {
     if (failure instanceof TableError || failure instanceof DataFileError) return reporter(values.json, io)(failure.message), exit.problems;

@@ -42,12 +42,12 @@ function load(path: string, csv?: CsvUse): Cached | undefined {
   }
 }
 
-// undefined when csv-parse cannot read the file: the checker then reads it whole and says why
-function sampled(path: string, { mtimeMs, size }: { mtimeMs: number; size: number }, csv: CsvUse): Cached | undefined {
+// A large file is never read whole: its sample has the text, or says why there is none.
+function sampled(path: string, { mtimeMs, size }: { mtimeMs: number; size: number }, csv: CsvUse): Cached {
   const sample = sampleOfFile(path, csv.targets);
   const tooWide = sample.columns !== undefined ? widthProblem(sample.columns, path) : undefined;
   if (tooWide) return { mtimeMs, size, text: "", unusable: tooWide };
-  if (sample.text === undefined) return sample.why ? { mtimeMs, size, text: "", unusable: `${path}: ${sample.why}` } : undefined;
+  if (sample.text === undefined) return { mtimeMs, size, text: "", unusable: `${path}: ${sample.why ?? "no sample could be taken"}` };
   const unusable = widthProblem(headerWidth(sample.text), path);
   return { mtimeMs, size, text: sample.text, rows: sample.rows, ...(unusable ? { unusable } : {}) };
 }

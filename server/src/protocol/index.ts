@@ -359,7 +359,7 @@ export interface PanelState {
 
 export type { EarlyStop };
 export {
-  validateWebviewMessage, validateHostMessage, validatePanelState, validateEpochMetrics,
+  validateWebviewMessage, oversizeExport, validateHostMessage, validatePanelState, validateEpochMetrics,
   validateDecisionGrid, validateGradcheckReport, validateNetworkSummary, validatePredictResult, validateRunReport, messageLimits,
 } from "./validate";
 export { validateSaveModelParams, validatePredictParams, validateExportParams, validateModelSummaryParams } from "./validate-requests";

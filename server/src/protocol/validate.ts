@@ -12,7 +12,13 @@ import { validateHistoryRun } from "./validate-runs";
 import { replayGrids } from "./panel-state-limits";
 import type { ClassificationReport, ClassMetrics, OutputErrors, RegressionReport } from "../engine/index";
 
-/** Bounds on what a well-behaved panel sends; anything larger is refused. */
+/**
+ * Bounds on what a well-behaved panel sends; anything larger is refused. They
+ * bound one message of a web page (the history it exports, a chart's image),
+ * never a data file: data files are read by the server (up to 1 GiB,
+ * training/data-files.ts) and the panel only ever receives bounded views of
+ * them (the run's history, at most predictRowLimit predictions).
+ */
 export const messageLimits = {
   name: 256,
   message: 16_384,
@@ -253,6 +259,20 @@ function byType<M extends { type: string }>(checks: Record<string, Check<M>>): C
 
 /** A message the webview posted, or undefined when it is unknown or malformed. */
 export const validateWebviewMessage: Check<WebviewMessage> = byType<WebviewMessage>(webviewChecks);
+
+const mib = (chars: number, digits = 1): string => (chars / 2 ** 20).toFixed(digits);
+
+/** Why an export the page posted was refused for its size, as the user should hear it (it is not saved in part), or undefined. */
+export function oversizeExport(raw: unknown): string | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (raw.type === "exportCsv" && typeof raw.csv === "string" && raw.csv.length > messageLimits.csv) {
+    return `the history CSV is ${mib(raw.csv.length)} MiB, above the ${mib(messageLimits.csv, 0)} MiB the panel may send at once; nothing was saved (nnet train --json writes every epoch)`;
+  }
+  if (raw.type === "exportPng" && typeof raw.dataUrl === "string" && raw.dataUrl.length > messageLimits.dataUrl) {
+    return `the chart image is ${mib(raw.dataUrl.length)} MiB, above the ${mib(messageLimits.dataUrl, 0)} MiB the panel may send at once; nothing was saved`;
+  }
+  return undefined;
+}
 
 /** A message the extension host posted, or undefined when it is unknown or malformed. */
 export const validateHostMessage: Check<HostMessage> = byType<HostMessage>(hostChecks);

@@ -8,13 +8,16 @@
  */
 import type { Dataset } from "../engine/index";
 import { readHeader, widthProblem } from "./csv-header";
-import { eachRecord } from "./csv-records";
+import { recordSteps } from "./csv-records";
 import { countRows, fillRows, LoadCancelled, type FillOptions } from "./csv-rows";
 import { memorySource, type ByteSource } from "./csv-source";
-import { chooseColumns, CsvDataError, newTable, putRecord, toDataset, type CsvRequest, type Table } from "./csv-table";
+import { runSteps, runStepsAsync, type Steps } from "./csv-steps";
+import {
+  chooseColumns, CsvDataError, finishBatches, newTable, putRecord, toDataset, type BatchOptions, type CsvRequest, type Table,
+} from "./csv-table";
 import { firstInvalidUtf8, lineOfOffset } from "./utf8";
 
-export { CsvDataError, type CsvRequest } from "./csv-table";
+export { CsvDataError, type Batch, type BatchOptions, type CsvRequest } from "./csv-table";
 export { LoadCancelled } from "./csv-rows";
 export { headerWidth, maxDataColumns, widthProblem } from "./csv-header";
 
@@ -43,66 +46,110 @@ function parseProblem(failure: unknown, shown: string): CsvDataError {
 }
 
 // Records after the header, as csv-parse counts them; a file it cannot parse counts up to the failure.
-function countRecords(source: ByteSource): number {
+function* countRecords(source: ByteSource): Steps<number> {
   let rows = 0;
   try {
-    eachRecord(source, () => rows++);
+    yield* recordSteps(source, () => rows++);
   } catch {
     // the fill stops at the same place, after any earlier problem in the rows, and says why
   }
   return rows;
 }
 
-function fillWithCsvParse(table: Table, source: ByteSource, options: FillOptions): void {
-  eachRecord(source, (record, context) => {
+function* fillWithCsvParse(table: Table, source: ByteSource, options: FillOptions): Steps<void> {
+  yield* recordSteps(source, (record, context) => {
     putRecord(table, record, context.lines);
     if (context.records % 4096 === 0 && options.shouldStop?.()) throw new LoadCancelled("cancelled while reading the data");
   });
   options.onProgress?.(source.size, source.size);
 }
 
-function checkHeader(request: CsvRequest, cells: string[] | undefined, width: number): { features: number[]; targets: number[] } {
-  const tooWide = widthProblem(Math.max(width, cells?.length ?? 0), request.shown);
-  if (tooWide) throw new CsvDataError(tooWide, 1);
-  if (!cells) throw new CsvDataError(`${request.shown}: the CSV file is empty; it needs a header row`, 1);
-  return chooseColumns(request, cells);
+interface Header {
+  cells: string[];
+  end: number;
+  lines: number;
+  unusual: boolean;
 }
 
-function load(source: ByteSource, request: CsvRequest, options: FillOptions): Dataset {
-  let header;
+function header(source: ByteSource, shown: string): Header {
+  let found;
   try {
-    header = readHeader(source);
+    found = readHeader(source);
   } catch (failure) {
-    throw parseProblem(failure, request.shown);
+    throw parseProblem(failure, shown);
   }
-  if (header.badByte >= 0) throw notUtf8In(header.bytes, header.badByte, request.shown);
-  const columns = checkHeader(request, header.cells, header.width);
-  const count = countRows(source, header.end, header.lines);
+  if (found.badByte >= 0) throw notUtf8In(found.bytes, found.badByte, shown);
+  const tooWide = widthProblem(Math.max(found.width, found.cells?.length ?? 0), shown);
+  if (tooWide) throw new CsvDataError(tooWide, 1);
+  if (!found.cells) throw new CsvDataError(`${shown}: the CSV file is empty; it needs a header row`, 1);
+  return { cells: found.cells, end: found.end, lines: found.lines, unusual: found.unusual };
+}
+
+/** The header's cells, with the loader's refusals (not UTF-8, too wide, empty). */
+export function csvHeader(source: ByteSource, shown: string): string[] {
+  return header(source, shown).cells;
+}
+
+export interface LoadOptions extends FillOptions {
+  /** hands the rows on a batch at a time instead of keeping them all */
+  batch?: BatchOptions;
+}
+
+function* load(source: ByteSource, request: CsvRequest, options: LoadOptions): Steps<Table> {
+  const head = header(source, request.shown);
+  const columns = chooseColumns(request, head.cells);
+  const count = yield* countRows(source, head.end, head.lines);
   if (count.badByte) {
     const byte = new Uint8Array(1);
     source.read(byte, 0, count.badByte.offset);
     throw notUtf8(byte[0], count.badByte.offset, count.badByte.line, request.shown);
   }
-  const viaCsvParse = count.needsCsvParse || header.unusual;
-  const table = newTable(request, header.cells!, columns, viaCsvParse ? countRecords(source) : count.rows);
+  const viaCsvParse = count.needsCsvParse || head.unusual;
+  const rows = viaCsvParse ? yield* countRecords(source) : count.rows;
+  const table = newTable(request, head.cells, columns, rows, options.batch);
   try {
-    if (viaCsvParse) fillWithCsvParse(table, source, options);
-    else fillRows(table, source, header.end, header.lines, options);
+    if (viaCsvParse) yield* fillWithCsvParse(table, source, options);
+    else yield* fillRows(table, source, head.end, head.lines, options);
   } catch (failure) {
     if (failure instanceof CsvDataError || failure instanceof LoadCancelled) throw failure;
     throw parseProblem(failure, request.shown);
   }
-  if (table.n === 0) throw new CsvDataError(`${request.shown}: has a header but no data rows`, 2);
-  return toDataset(table);
+  if (table.total === 0) throw new CsvDataError(`${request.shown}: has a header but no data rows`, 2);
+  return table;
+}
+
+function* closing<T>(source: ByteSource, steps: Steps<T>): Steps<T> {
+  try {
+    return yield* steps;
+  } finally {
+    source.close();
+  }
+}
+
+function* dataset(source: ByteSource, request: CsvRequest, options: FillOptions): Steps<Dataset> {
+  return toDataset(yield* load(source, request, options));
+}
+
+function* batches(source: ByteSource, request: CsvRequest, options: LoadOptions & { batch: BatchOptions }): Steps<number> {
+  return finishBatches(yield* load(source, request, options));
 }
 
 /** Reads a CSV source; polls shouldStop every few thousand rows. The source is closed after. */
 export function csvDatasetFrom(source: ByteSource, request: CsvRequest, options: FillOptions = {}): Dataset {
-  try {
-    return load(source, request, options);
-  } finally {
-    source.close();
-  }
+  return runSteps(closing(source, dataset(source, request, options)));
+}
+
+/** The same, giving way to the event loop after each chunk of the file. */
+export function csvDatasetAsync(source: ByteSource, request: CsvRequest, options: FillOptions = {}): Promise<Dataset> {
+  return runStepsAsync(closing(source, dataset(source, request, options)));
+}
+
+/**
+ * The rows a batch at a time, giving way to the event loop after each chunk:
+ * memory stays that of one batch, whatever the file's size. Answers the number of rows.
+ */
+export function csvBatchesAsync(source: ByteSource, request: CsvRequest, options: LoadOptions & { batch: BatchOptions }): Promise<number> {
+  return runStepsAsync(closing(source, batches(source, request, options)));
 }
 
 /** Parses CSV text (or UTF-8 bytes) with a header row. */

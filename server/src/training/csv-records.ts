@@ -5,6 +5,7 @@
  */
 import { Parser } from "csv-parse";
 import { lineChunks, type ByteSource } from "./csv-source";
+import { runSteps, type Steps } from "./csv-steps";
 
 export type OnRecord = (record: string[], context: { lines: number; records: number }) => void;
 interface IncrementalApi {
@@ -13,6 +14,10 @@ interface IncrementalApi {
 
 /** Each record after the header goes to onRecord; a parse failure is thrown as csv-parse reports it. */
 export function eachRecord(source: ByteSource, onRecord: OnRecord): void {
+  runSteps(recordSteps(source, onRecord));
+}
+
+export function* recordSteps(source: ByteSource, onRecord: OnRecord): Steps<void> {
   let header = true;
   const parser = new Parser({
     bom: true, trim: true, skip_empty_lines: true, relax_column_count: true,
@@ -28,6 +33,7 @@ export function eachRecord(source: ByteSource, onRecord: OnRecord): void {
   for (const { bytes, end } of lineChunks(source, 0)) {
     const failure = api.parse(Buffer.from(bytes.subarray(0, end)), false, ignore, ignore);
     if (failure) throw failure;
+    yield;
   }
   const failure = api.parse(undefined, true, ignore, ignore);
   if (failure) throw failure;

@@ -8,7 +8,8 @@
  */
 import { isUtf8 } from "node:buffer";
 import { lineChunks, type ByteSource } from "./csv-source";
-import { cellValue, changedWhileRead, putTarget, raggedRow, type Table } from "./csv-table";
+import type { Steps } from "./csv-steps";
+import { cellValue, makeRoom, putTarget, raggedRow, type Table } from "./csv-table";
 import { firstInvalidUtf8 } from "./utf8";
 
 export interface RowCount {
@@ -29,7 +30,7 @@ export function plainLines(b: Buffer): boolean {
 const blankByte = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
 
 /** Counts the non-blank lines from `start`; `line` is the last line before it. */
-export function countRows(source: ByteSource, start: number, line: number): RowCount {
+export function* countRows(source: ByteSource, start: number, line: number): Steps<RowCount> {
   let rows = 0;
   let needsCsvParse = false;
   for (const { bytes, end, offset } of lineChunks(source, start)) {
@@ -51,6 +52,7 @@ export function countRows(source: ByteSource, start: number, line: number): RowC
       if (k < next) rows++;
       i = next + 1;
     }
+    yield;
   }
   return { rows, needsCsvParse };
 }
@@ -65,7 +67,7 @@ export interface FillOptions {
 }
 
 /** Fills the table from `start` (after the header, whose last line is `line`). */
-export function fillRows(table: Table, source: ByteSource, start: number, line: number, options: FillOptions): void {
+export function* fillRows(table: Table, source: ByteSource, start: number, line: number, options: FillOptions): Steps<void> {
   for (const { bytes, end, offset } of lineChunks(source, start)) {
     const b = Buffer.from(bytes.buffer, bytes.byteOffset, end);
     let i = 0;
@@ -78,14 +80,16 @@ export function fillRows(table: Table, source: ByteSource, start: number, line: 
       let p = i;
       while (p < stop && (b[p] === 0x20 || b[p] === 0x09)) p++;
       if (p < stop) {
-        if (table.rows >= table.n) throw changedWhileRead(table.request.shown);
+        makeRoom(table);
         fillRow(table, b, i, stop, line);
         table.rows++;
+        table.inBlock++;
         if ((table.rows & 4095) === 0 && options.shouldStop?.()) throw new LoadCancelled("cancelled while reading the data");
       }
       i = next + 1;
     }
     options.onProgress?.(offset + end, source.size);
+    yield;
   }
 }
 
@@ -101,13 +105,30 @@ function countCells(b: Buffer, from: number, stop: number): number {
 
 // One line's cells, [from, stop) without its line ending, into row table.rows.
 function fillRow(table: Table, b: Buffer, from: number, stop: number, line: number): void {
-  const { base, target } = table;
-  const width = base.length;
-  const x = table.x.data;
-  const row = table.rows;
+  const { feature, target } = table;
+  const width = feature.length;
+  const x = table.block;
+  const at = table.inBlock * table.featureIndices.length;
   let p = from;
   for (let c = 0; ; c++) {
     if (c === width) throw raggedRow(table, line, countCells(b, from, stop));
+    // the common cell, an unsigned integer feature straight after the comma (MNIST's pixels), without the general path's checks
+    let ch = b[p];
+    if (ch >= 0x30 && ch <= 0x39 && feature[c] >= 0) {
+      let m = ch - 0x30;
+      let q = p + 1;
+      while (q < stop && (ch = b[q]) >= 0x30 && ch <= 0x39) { m = m * 10 + (ch - 0x30); q++; }
+      const last = q === stop;
+      if ((last || ch === 0x2c) && m < exactDigits) {
+        x[at + feature[c]] = m;
+        if (!last) {
+          p = q + 1;
+          continue;
+        }
+        if (c + 1 !== width) throw raggedRow(table, line, c + 1);
+        return;
+      }
+    }
     let q = p;
     while (q < stop && (b[q] === 0x20 || b[q] === 0x09)) q++;
     const negative = b[q] === 0x2d;
@@ -115,23 +136,22 @@ function fillRow(table: Table, b: Buffer, from: number, stop: number, line: numb
     let digits = 0;
     let fraction = 0;
     let m = 0;
-    let ch = 0;
     while (q < stop && (ch = b[q]) >= 0x30 && ch <= 0x39) { m = m * 10 + (ch - 0x30); digits++; q++; }
     if (q < stop && b[q] === 0x2e) {
       q++;
       while (q < stop && (ch = b[q]) >= 0x30 && ch <= 0x39) { m = m * 10 + (ch - 0x30); digits++; fraction++; q++; }
     }
     while (q < stop && (b[q] === 0x20 || b[q] === 0x09)) q++;
-    if (base[c] >= 0 && digits > 0 && (q === stop || b[q] === 0x2c) && m < exactDigits && fraction < pow10.length) {
+    if (feature[c] >= 0 && digits > 0 && (q === stop || b[q] === 0x2c) && m < exactDigits && fraction < pow10.length) {
       const value = fraction === 0 ? m : m / pow10[fraction];
-      x[base[c] + row] = negative ? -value : value;
+      x[at + feature[c]] = negative ? -value : value;
     } else {
       q = b.indexOf(0x2c, p);
       if (q < 0 || q > stop) q = stop;
       const cell = cellText(b, p, q);
       try {
         if (target[c] >= 0) putTarget(table, target[c], cell, line);
-        else if (base[c] >= 0) x[base[c] + row] = cellValue(table, cell, line, c);
+        else if (feature[c] >= 0) x[at + feature[c]] = cellValue(table, cell, line, c);
       } catch (failure) {
         // a ragged row is named as such, as csv-parse's path does, rather than by its first odd cell
         const cells = countCells(b, from, stop);

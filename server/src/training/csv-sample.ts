@@ -109,7 +109,7 @@ export function sampleOf(source: ByteSource, targets: string[]): Sample {
     const header = readHeader(source);
     if (header.badByte >= 0) return notUtf8(Buffer.from(header.bytes), 0);
     if (header.width > maxDataColumns) return { columns: header.width };
-    if (!header.cells) return {};
+    if (!header.cells) return { why: "the CSV file is empty; it needs a header row" };
     const columns = targets.map((t) => header.cells!.indexOf(t)).filter((c) => c >= 0);
     const tracker = new Tracker(header.cells, columns);
     const plain = header.unusual ? false : scanPlain(source, header.end, tracker);
@@ -120,9 +120,11 @@ export function sampleOf(source: ByteSource, targets: string[]): Sample {
       if (full.wants(columns.map((column) => record[column] ?? ""))) full.kept.push(line(record));
     });
     return full.result(targets);
-  } catch {
-    // a file csv-parse cannot read: the checker reads it whole and says why
-    return {};
+  } catch (failure) {
+    // a file csv-parse cannot read: the row where it stopped, so the checker never reads a large file whole to find it
+    const row = (failure as { lines?: unknown }).lines;
+    const message = failure instanceof Error ? failure.message : String(failure);
+    return { why: `${typeof row === "number" ? `row ${row}: ` : ""}the CSV could not be read: ${message}` };
   } finally {
     source.close();
   }

@@ -18,6 +18,8 @@ export interface CsvRequest {
   /** what the checker found: a numeric target is regression, a text one classes with these labels */
   targetKind?: "regression" | "classes";
   labels?: string[];
+  /** a label outside `labels` is refused naming them (a saved model's classes) */
+  fixedLabels?: boolean;
 }
 
 /** A problem in the file's content, at a row (file line) and column when known. */
@@ -40,13 +42,28 @@ export interface Table {
   targetIndices: number[];
   /** per header column: its target number, or -1 */
   target: number[];
-  /** rows allocated */
+  /** rows allocated: all of them, or one batch */
   n: number;
-  /** rows filled */
+  /** rows filled (in this batch) */
   rows: number;
+  /** the data rows the counting pass found in the file */
+  total: number;
+  /** rows handed to onBatch before this batch */
+  before: number;
+  /** batch mode: takes each full batch; x is reused for the next one */
+  onBatch?: (batch: Batch) => void;
   x: Matrix;
-  /** where column c's cell of row 0 goes in x.data, -1 for a target or an unused column */
-  base: number[];
+  /** per header column: its feature (row of x), -1 for a target or an unused column */
+  feature: Int32Array;
+  /**
+   * The byte reader's rows, row-major, until a block of them is moved into x
+   * feature by feature: writing x a row at a time strides across every one
+   * of its pages for each row, which costs more than the parsing.
+   */
+  block: Float64Array;
+  /** rows the block holds, and holds now (the last rows filled) */
+  blockRows: number;
+  inBlock: number;
   /** one label index per row, or for regression target t of row i at t·n + i */
   targets: Float64Array;
   labels: Map<string, number>;
@@ -70,16 +87,31 @@ export function chooseColumns(request: CsvRequest, header: string[]): { features
   return selection;
 }
 
-export function newTable(request: CsvRequest, header: string[], columns: { features: number[]; targets: number[] }, n: number): Table {
+/** Raw features × rows of one batch, the first being data row `first` (0-based). */
+export interface Batch {
+  x: Matrix;
+  first: number;
+}
+
+export interface BatchOptions {
+  size: number;
+  onBatch: (batch: Batch) => void;
+}
+
+export function newTable(request: CsvRequest, header: string[], columns: { features: number[]; targets: number[] }, total: number, batch?: BatchOptions): Table {
+  const n = batch ? Math.min(batch.size, total) : total;
   const features = columns.features.length;
   const x = allocate(() => zeros(features, n), request, features * n);
   const targets = allocate(() => new Float64Array(n * columns.targets.length), request, n * columns.targets.length);
-  const base = header.map(() => -1);
-  columns.features.forEach((c, f) => { base[c] = f * n; });
+  const feature = new Int32Array(header.length).fill(-1);
+  columns.features.forEach((c, f) => { feature[c] = f; });
+  const blockRows = Math.max(1, Math.min(n, Math.floor(blockBytes / (8 * Math.max(1, features)))));
   const target = header.map(() => -1);
   columns.targets.forEach((c, t) => { target[c] = t; });
   const table: Table = {
-    request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, x, base, targets, labels: new Map(),
+    request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, total, before: 0, x, feature, targets, labels: new Map(),
+    block: new Float64Array(blockRows * features), blockRows, inBlock: 0,
+    ...(batch ? { onBatch: batch.onBatch } : {}),
   };
   table.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : columns.targets.length > 1 ? "regression" : undefined);
   request.labels?.forEach((label, i) => table.labels.set(label, i));
@@ -112,6 +144,9 @@ function targetValue(table: Table, cell: string, row: number): number {
   let index = table.labels.get(cell);
   if (index === undefined) {
     index = table.labels.size;
+    if (request.fixedLabels) {
+      throw new CsvDataError(`${request.shown}: row ${row}, column ${column + 1} ('${table.header[column]}'): '${cell}' is not one of the model's classes (${request.labels!.join(", ")})`, row, column + 1);
+    }
     if (request.classes !== undefined && index >= request.classes) {
       throw new CsvDataError(`${request.shown}: row ${row}, column ${column + 1} ('${table.header[column]}'): '${cell}' is class number ${index + 1}, but classes is ${request.classes}`, row, column + 1);
     }
@@ -123,19 +158,61 @@ function targetValue(table: Table, cell: string, row: number): number {
 export const raggedRow = (table: Table, row: number, cells: number): CsvDataError =>
   new CsvDataError(`${table.request.shown}: row ${row} has ${cells} cells; the header has ${table.header.length}`, row);
 
+/** About 8 MiB: the block stays a small part of the arrays, and each feature's run in x spans pages. */
+const blockBytes = 8 * 2 ** 20;
+
+/** Moves the block's rows into x, each feature's run written in one pass. */
+export function flushBlock(table: Table): void {
+  const { block, inBlock, n } = table;
+  if (inBlock === 0) return;
+  const features = table.featureIndices.length;
+  const x = table.x.data;
+  const first = table.rows - inBlock;
+  for (let f = 0; f < features; f++) {
+    const to = f * n + first;
+    for (let r = 0, k = f; r < inBlock; r++, k += features) x[to + r] = block[k];
+  }
+  table.inBlock = 0;
+}
+
+function handOn(table: Table): void {
+  flushBlock(table);
+  const { x, rows, n } = table;
+  const shown = rows === n ? x : { rows: x.rows, cols: rows, data: new Float64Array(x.rows * rows) };
+  if (shown !== x) for (let f = 0; f < x.rows; f++) shown.data.set(x.data.subarray(f * n, f * n + rows), f * rows);
+  table.onBatch!({ x: shown, first: table.before });
+  table.before += rows;
+  table.rows = 0;
+}
+
+/** Before a row is filled: a row beyond the count means the file changed; a full batch is handed on. */
+export function makeRoom(table: Table): void {
+  if (table.before + table.rows >= table.total) throw changedWhileRead(table.request.shown);
+  if (table.rows === table.n) handOn(table);
+  else if (table.inBlock === table.blockRows) flushBlock(table);
+}
+
+/** Batch mode's end: the last, partial batch; answers the rows read. */
+export function finishBatches(table: Table): number {
+  if (table.rows > 0) handOn(table);
+  if (table.before !== table.total) throw changedWhileRead(table.request.shown);
+  return table.total;
+}
+
 /** One parsed record (the csv-parse path). */
 export function putRecord(table: Table, record: string[], row: number): void {
   if (record.length !== table.header.length) throw raggedRow(table, row, record.length);
-  if (table.rows >= table.n) throw changedWhileRead(table.request.shown);
+  makeRoom(table);
   const i = table.rows;
   for (let c = 0; c < record.length; c++) {
     if (table.target[c] >= 0) putTarget(table, table.target[c], record[c], row);
-    else if (table.base[c] >= 0) table.x.data[table.base[c] + i] = cellValue(table, record[c], row, c);
+    else if (table.feature[c] >= 0) table.x.data[table.feature[c] * table.n + i] = cellValue(table, record[c], row, c);
   }
   table.rows++;
 }
 
 export function toDataset(table: Table): Dataset {
+  flushBlock(table);
   const { n, request } = table;
   if (table.rows !== n) throw changedWhileRead(request.shown);
   const featureNames = table.featureIndices.map((c) => table.header[c]);

@@ -113,10 +113,7 @@ function exists(path: string): boolean {
   }
 }
 
-/** Up to this size a file without a usable sample is read whole by the checker (bytes). */
-const wholeFileAbove = 64 * 1024 * 1024;
-
-// A large CSV whose target columns are known reads as a sample (csv-sample.ts); the rest whole.
+// A large CSV whose target columns are known reads as a sample (csv-sample.ts), which names any problem itself; a small one whole.
 function checkerView(path: string, options: WorkspaceFiles, csv: CsvUse | undefined): { text?: string; why?: string } {
   const real = checkDataFile(path, path, options);
   const size = statSync(real).size;
@@ -125,8 +122,9 @@ function checkerView(path: string, options: WorkspaceFiles, csv: CsvUse | undefi
     const tooWide = sample.columns !== undefined ? widthProblem(sample.columns, path) : undefined;
     if (tooWide) return { why: tooWide };
     if (sample.why) return { why: `${path}: ${sample.why}` };
-    if (sample.text !== undefined) return { text: sample.text, ...(widthProblem(headerWidth(sample.text), path) ? { why: widthProblem(headerWidth(sample.text), path) } : {}) };
-    if (size > wholeFileAbove) return { why: `${path}: the CSV could not be read as a whole file of ${(size / 2 ** 20).toFixed(0)} MiB; train it to see where it fails` };
+    const text = sample.text ?? "";
+    const wide = widthProblem(headerWidth(text), path);
+    return { text, ...(wide ? { why: wide } : {}) };
   }
   const bytes = readDataFile(path, path, options);
   const width = widthProblem(headerWidth(bytes), path);

@@ -1,13 +1,17 @@
 /**
  * Rows for a saved model: a CSV whose header names the model's features (in
- * any order), or rows typed on the command line. Every cell must be a finite
- * number; a missing or unknown column is an error naming it.
+ * any order), or rows typed on the command line. A CSV goes through the one
+ * streaming loader (csv-data.ts), with its limit, its row and column errors,
+ * its progress and its cancellation; predict takes it a batch at a time.
  */
-import { readFileSync, statSync } from "node:fs";
-import { parse } from "csv-parse/sync";
-import { zeros, type Matrix } from "../engine/index";
+import { resolve } from "node:path";
+import { statSync } from "node:fs";
+import { zeros, type Dataset, type Matrix } from "../engine/index";
 import { targetColumns, type TrainedModel } from "../model/index";
-import { maxDataFileBytes } from "./data-files";
+import { csvBatchesAsync, csvDatasetAsync, csvHeader, CsvDataError, type Batch, type CsvRequest } from "./csv-data";
+import type { FillOptions } from "./csv-rows";
+import { fileSource, type ByteSource } from "./csv-source";
+import { checkDataFile, DataFileError } from "./data-files";
 
 export class TableError extends Error {}
 
@@ -18,72 +22,86 @@ export interface FeatureTable {
   y?: Matrix;
 }
 
+export interface TableOptions extends FillOptions {
+  /** default maxDataFileBytes; tests lower it */
+  maxBytes?: number;
+}
+
 function number(cell: string, where: string): number {
   const value = cell.trim() === "" ? NaN : Number(cell);
   if (!Number.isFinite(value)) throw new TableError(`${where}: '${cell}' is not a finite number`);
   return value;
 }
 
-function targetEncoder(model: TrainedModel, rows: number): { y: Matrix; put(row: number, cells: string[], where: string): void } {
-  const outputs = model.outputs;
-  if (outputs.kind === "values") {
-    const y = zeros(outputs.names.length, rows);
-    return { y, put: (row, cells, where) => cells.forEach((cell, r) => (y.data[r * rows + row] = number(cell, where))) };
-  }
-  const single = model.network.layers[model.network.layers.length - 1].units === 1;
-  const y = zeros(single ? 1 : outputs.labels.length, rows);
-  return {
-    y,
-    put(row, [cell], where) {
-      const index = outputs.labels.indexOf(cell.trim());
-      if (index < 0) throw new TableError(`${where}: '${cell}' is not one of the model's classes (${outputs.labels.join(", ")})`);
-      if (single) y.data[row] = index;
-      else y.data[index * rows + row] = 1;
-    },
-  };
-}
-
-function columnsOf(header: string[], names: string[], file: string, what: string): number[] {
+function columnsOf(header: string[], names: string[], file: string, what: string): void {
   const missing = names.filter((name) => !header.includes(name));
   if (missing.length > 0) throw new TableError(`${file}: no ${what} column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")} (the header has ${header.join(", ")})`);
-  return names.map((name) => header.indexOf(name));
 }
 
-/** Reads a CSV for the model; `withTargets` also reads the target column(s) (evaluate). */
-export function readFeatureTable(file: string, model: TrainedModel, withTargets: boolean): FeatureTable {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > maxDataFileBytes) throw new TableError(`${file}: ${size} bytes is above the ${maxDataFileBytes}-byte limit for data files`);
-    text = readFileSync(file, "utf8");
-  } catch (failure) {
-    if (failure instanceof TableError) throw failure;
-    throw new TableError(`${file}: ${(failure as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (failure as Error).message}`);
-  }
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, relax_column_count: false, bom: true, trim: true }) as string[][];
-  } catch (failure) {
-    throw new TableError(`${file}: not a readable CSV: ${(failure as Error).message}`);
-  }
-  const [header, ...body] = records;
-  if (!header || body.length === 0) throw new TableError(`${file}: needs a header row and at least one data row`);
-  const features = columnsOf(header, model.features, file, "feature");
+/** The model's refusals of a header: a missing feature or target, a column it does not know. */
+function checkHeader(header: string[], model: TrainedModel, file: string, withTargets: boolean): void {
+  columnsOf(header, model.features, file, "feature");
   const targetNames = targetColumns(model);
-  const targets = withTargets ? columnsOf(header, targetNames, file, "target") : [];
+  if (withTargets) columnsOf(header, targetNames, file, "target");
   const known = new Set([...model.features, ...targetNames]);
   // a model that chose its features from a wider table reads them by name and leaves the other columns
   const chose = model.data?.spec.kind === "csv" && model.data.spec.features !== undefined;
   const extra = chose ? [] : header.filter((name) => !known.has(name));
   if (extra.length > 0) throw new TableError(`${file}: column${extra.length > 1 ? "s" : ""} ${extra.map((e) => `'${e}'`).join(", ")} ${extra.length > 1 ? "are" : "is"} not a feature of the model (its features: ${model.features.join(", ")})`);
-  const n = body.length;
-  const x = zeros(features.length, n);
-  const encoder = withTargets ? targetEncoder(model, n) : undefined;
-  body.forEach((record, i) => {
-    features.forEach((column, f) => (x.data[f * n + i] = number(record[column], `${file}: row ${i + 2}, column '${header[column]}'`)));
-    encoder?.put(i, targets.map((column) => record[column]), `${file}: row ${i + 2}, column '${targetNames[0]}'`);
+}
+
+function request(model: TrainedModel, file: string, withTargets: boolean): CsvRequest {
+  const features = { shown: file, features: model.features };
+  if (!withTargets) return { ...features, targets: [] };
+  const targets = targetColumns(model);
+  if (model.outputs.kind === "values") return { ...features, targets, targetKind: "regression" };
+  return { ...features, targets, targetKind: "classes", labels: model.outputs.labels, classes: model.outputs.labels.length, fixedLabels: true };
+}
+
+// The file under the loader's checks: a regular file under the size limit. A path on the command line is the user's own, so no workspace rule.
+function openTable(file: string, model: TrainedModel, withTargets: boolean, options: TableOptions): ByteSource {
+  const real = checkDataFile(resolve(file), file, { root: resolve("."), allowOutsideWorkspace: true, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+  const source = fileSource(real, statSync(real).size);
+  try {
+    checkHeader(csvHeader(source, file), model, file, withTargets);
+  } catch (failure) {
+    source.close();
+    throw failure;
+  }
+  return source;
+}
+
+// The loader's and the file checks' refusals read as the table's.
+async function asTable<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (failure) {
+    if (failure instanceof CsvDataError || failure instanceof DataFileError) throw new TableError(failure.message);
+    throw failure;
+  }
+}
+
+// A model with one sigmoid unit reads its target as the class index; otherwise one row per class.
+function targetsOf(model: TrainedModel, data: Dataset): Matrix {
+  const single = model.outputs.kind === "classes" && model.network.layers[model.network.layers.length - 1].units === 1;
+  if (!single) return data.y;
+  const n = data.y.cols;
+  const y = zeros(1, n);
+  for (let i = 0; i < n; i++) for (let k = 0; k < data.y.rows; k++) if (data.y.data[k * n + i] === 1) y.data[i] = k;
+  return y;
+}
+
+/** Reads a CSV for the model; `withTargets` also reads the target column(s) (evaluate). */
+export function readFeatureTable(file: string, model: TrainedModel, withTargets: boolean, options: TableOptions = {}): Promise<FeatureTable> {
+  return asTable(async () => {
+    const data = await csvDatasetAsync(openTable(file, model, withTargets, options), request(model, file, withTargets), options);
+    return { x: data.x, ...(withTargets ? { y: targetsOf(model, data) } : {}) };
   });
-  return { x, ...(encoder ? { y: encoder.y } : {}) };
+}
+
+/** The model's features of a CSV a batch at a time (x is reused after onBatch returns); answers the number of rows. */
+export function eachFeatureBatch(file: string, model: TrainedModel, size: number, onBatch: (batch: Batch) => void, options: TableOptions = {}): Promise<number> {
+  return asTable(() => csvBatchesAsync(openTable(file, model, false, options), request(model, file, false), { ...options, batch: { size, onBatch } }));
 }
 
 /** `--rows "5.1 3.5 1.4 0.2; 6 3 4 1"`: rows separated by ';', values by spaces or commas. */

@@ -8,22 +8,23 @@ export { compileJob, ambiguousNetwork, type CompileInput, type Compiled, type Ch
 export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
-export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type CsvRequest } from "./csv-data";
+export { LoadCancelled } from "./csv-rows";
+export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type Batch, type CsvRequest } from "./csv-data";
 export { csvSample, sampleAbove, sampleOfFile } from "./csv-sample";
 export { firstInvalidUtf8 } from "./utf8";
-export { loadDataset, shouldStandardise } from "./load-data";
-export { runJob, failureOf, prepareJob, type JobIo, type Prepared } from "./run-job";
+export { loadDataset, loadDatasetAsync, shouldStandardise } from "./load-data";
+export { runJob, failureOf, prepareJob, reportLoadingAbove, type JobIo, type Prepared } from "./run-job";
 export { initialModel } from "./initial-model";
-export { modelDataRequest, modelDataset, modelEvaluationRows } from "./model-data";
+export { modelDataRequest, modelDataset, modelDatasetAsync, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, JobRefusedError, type JobEnd, type RunnerContext, type RunnerOptions } from "./runner";
 export { RunStore, NoRunError, type StoredRun, type SaveableRun, type JobRecord } from "./run-store";
 export { RunHistory, runSettings, defaultRunLimit, type RunHistoryOptions } from "./run-history";
-export { writeFileAtomic, removeTemporaries, targetProblem, type TargetRule, type WriteHooks } from "./save";
+export { writeFileAtomic, openAtomic, removeTemporaries, targetProblem, type AtomicFile, type TargetRule, type WriteHooks } from "./save";
 export {
   writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,
 } from "./model-file";
 export type {
   CheckpointMessage, DataRequest, DataSummary, DoneMessage, ResumeState, EpochMessage, FailedMessage, JobFailure, JobKind, JobRequest, JobResult, Standardisation, WorkerMessage,
 } from "./messages";
-export { readFeatureTable, parseRowsArgument, TableError, type FeatureTable } from "./feature-table";
+export { readFeatureTable, eachFeatureBatch, parseRowsArgument, TableError, type FeatureTable, type TableOptions } from "./feature-table";

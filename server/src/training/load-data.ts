@@ -7,22 +7,36 @@
  */
 import { datasetFromSpec, targetColumnsOf, type Dataset } from "../engine/index";
 import { statSync } from "node:fs";
-import { csvDatasetFrom } from "./csv-data";
+import { csvDatasetAsync, csvDatasetFrom, type CsvRequest } from "./csv-data";
 import type { FillOptions } from "./csv-rows";
-import { fileSource } from "./csv-source";
+import { fileSource, type ByteSource } from "./csv-source";
 import { checkDataFile } from "./data-files";
 import type { DataRequest } from "./messages";
 
-export function loadDataset(request: DataRequest, seed: number, options: FillOptions = {}): Dataset {
-  const spec = request.spec;
-  if (spec.kind !== "csv") return datasetFromSpec(spec, seed);
+// The checked file and what to read of it.
+function csvSource(request: DataRequest, spec: Extract<DataRequest["spec"], { kind: "csv" }>): { source: ByteSource; csv: CsvRequest } {
   if (!request.files) throw new Error("a CSV data source needs the workspace it may be read from");
   const csv = request.csv ?? {
     shown: spec.path, targets: targetColumnsOf(spec.target),
     ...(spec.features ? { features: spec.features } : {}), ...(spec.classes !== undefined ? { classes: spec.classes } : {}),
   };
   const real = checkDataFile(spec.path, csv.shown, request.files);
-  return csvDatasetFrom(fileSource(real, statSync(real).size), csv, options);
+  return { source: fileSource(real, statSync(real).size), csv };
+}
+
+export function loadDataset(request: DataRequest, seed: number, options: FillOptions = {}): Dataset {
+  const spec = request.spec;
+  if (spec.kind !== "csv") return datasetFromSpec(spec, seed);
+  const { source, csv } = csvSource(request, spec);
+  return csvDatasetFrom(source, csv, options);
+}
+
+/** The same, giving way to the event loop while a CSV loads (the CLI and the server's main thread). */
+export async function loadDatasetAsync(request: DataRequest, seed: number, options: FillOptions = {}): Promise<Dataset> {
+  const spec = request.spec;
+  if (spec.kind !== "csv") return datasetFromSpec(spec, seed);
+  const { source, csv } = csvSource(request, spec);
+  return csvDatasetAsync(source, csv, options);
 }
 
 export function shouldStandardise(request: DataRequest): boolean {

@@ -7,7 +7,8 @@ import { dirname, resolve } from "node:path";
 import { splitDataset, targetColumnsOf, type Dataset } from "../engine/index";
 import type { TrainedModel } from "../model/index";
 import type { DataFileOptions } from "./data-files";
-import { loadDataset } from "./load-data";
+import type { FillOptions } from "./csv-rows";
+import { loadDataset, loadDatasetAsync } from "./load-data";
 import type { DataRequest } from "./messages";
 
 export function modelDataRequest(model: TrainedModel, modelPath: string, files: DataFileOptions = {}): DataRequest {
@@ -32,9 +33,14 @@ export function modelDataset(model: TrainedModel, modelPath: string, files?: Dat
   return loadDataset(modelDataRequest(model, modelPath, files), model.train.seed);
 }
 
+/** The same, giving way to the event loop while a CSV loads. */
+export function modelDatasetAsync(model: TrainedModel, modelPath: string, files?: DataFileOptions, options: FillOptions = {}): Promise<Dataset> {
+  return loadDatasetAsync(modelDataRequest(model, modelPath, files), model.train.seed, options);
+}
+
 /** The model's validation rows, raw (the same split as its run), or all its rows when it had no validation split. */
-export function modelEvaluationRows(model: TrainedModel, modelPath: string, files?: DataFileOptions): { rows: Dataset; part: "validation" | "all" } {
-  const dataset = modelDataset(model, modelPath, files);
+export async function modelEvaluationRows(model: TrainedModel, modelPath: string, files?: DataFileOptions, options: FillOptions = {}): Promise<{ rows: Dataset; part: "validation" | "all" }> {
+  const dataset = await modelDatasetAsync(model, modelPath, files, options);
   const split = splitDataset(dataset, model.train.validation, model.train.seed);
   return split.validation ? { rows: split.validation, part: "validation" } : { rows: dataset, part: "all" };
 }

@@ -27,32 +27,64 @@ export function removeTemporaries(): string[] {
   return left;
 }
 
-/** Writes `content` (text, or bytes chunk by chunk) to `path` atomically. */
-export function writeFileAtomic(path: string, content: string | Iterable<Uint8Array>, hooks: WriteHooks = {}): void {
+/** A file being written atomically: nothing shows at `path` until commit. */
+export interface AtomicFile {
+  write(chunk: string | Uint8Array): void;
+  /** flushes, renames over the target and flushes its folder */
+  commit(): void;
+  /** removes the temporary; the target is left as it was */
+  abort(): void;
+}
+
+/** Opens the temporary beside `path` for a write that may come in many chunks (a streamed output). */
+export function openAtomic(path: string, hooks: WriteHooks = {}): AtomicFile {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const fd = openSync(temporary, "wx", 0o644);
   live.add(temporary);
-  try {
-    try {
-      if (typeof content === "string") writeSync(fd, content);
-      else for (const chunk of content) writeAll(fd, chunk);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    hooks.beforeRename?.(temporary);
-    renameSync(temporary, path);
-  } catch (failure) {
+  let open = true;
+  const close = (): void => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  const abort = (): void => {
+    close();
     try { unlinkSync(temporary); } catch { /* already gone */ }
-    throw failure;
-  } finally {
     live.delete(temporary);
-  }
+  };
+  return {
+    write: (chunk) => writeAll(fd, typeof chunk === "string" ? Buffer.from(chunk) : chunk),
+    abort,
+    commit() {
+      try {
+        fsyncSync(fd);
+        close();
+        hooks.beforeRename?.(temporary);
+        renameSync(temporary, path);
+      } catch (failure) {
+        abort();
+        throw failure;
+      }
+      live.delete(temporary);
+      try {
+        // the rename itself is durable once the folder is flushed
+        const dir = openSync(dirname(path), "r");
+        try { fsyncSync(dir); } finally { closeSync(dir); }
+      } catch { /* some file systems cannot fsync a folder */ }
+    },
+  };
+}
+
+/** Writes `content` (text, or bytes chunk by chunk) to `path` atomically. */
+export function writeFileAtomic(path: string, content: string | Iterable<Uint8Array>, hooks: WriteHooks = {}): void {
+  const file = openAtomic(path, hooks);
   try {
-    // the rename itself is durable once the folder is flushed
-    const dir = openSync(dirname(path), "r");
-    try { fsyncSync(dir); } finally { closeSync(dir); }
-  } catch { /* some file systems cannot fsync a folder */ }
+    if (typeof content === "string") file.write(content);
+    else for (const chunk of content) file.write(chunk);
+  } catch (failure) {
+    file.abort();
+    throw failure;
+  }
+  file.commit();
 }
 
 // writeSync may write less than asked

@@ -11,28 +11,33 @@ import { modelExtension, networkOf, predictRaw, readPredictions, type TrainedMod
 import {
   ExportRequest, ModelSummaryRequest, PredictRequest, predictRowLimit, SaveModelRequest,
   validateExportParams, validateModelSummaryParams, validatePredictParams, validateSaveModelParams,
-  type ExportParams, type ExportResult, type PredictResult, type SaveModelResult,
+  type ExportParams, type ExportResult, type PredictionRow, type PredictResult, type SaveModelResult,
 } from "../../../protocol/index";
-import { modelDataset, readFeatureTable, readModelFile } from "../../../training/index";
+import { eachFeatureBatch, modelDatasetAsync, readModelFile, type Batch } from "../../../training/index";
 import { onRequest } from "../../messages";
 import type { ServerContext } from "../../context";
 import { pathOfUri } from "../../convert";
-import { guarded, invalidParams } from "./errors";
+import type { CancellationToken } from "vscode-languageserver/node";
+import { guarded, guardedAsync, invalidParams } from "./errors";
 import { modelSummary } from "./summary";
 
-function predict(modelPath: string, dataPath: string): PredictResult {
+// Every row is read and checked, a batch at a time; only the first predictRowLimit are predicted and sent.
+async function predict(modelPath: string, dataPath: string, token: CancellationToken): Promise<PredictResult> {
   const model = readModelFile(modelPath);
-  const { x } = readFeatureTable(dataPath, model, false);
-  const predictions = readPredictions(model, predictRaw(model, networkOf(model), x));
+  const network = networkOf(model);
   const columns = model.outputs.kind === "classes" ? model.outputs.labels : model.outputs.names;
-  const rows = predictions.slice(0, predictRowLimit).map((p) => ({
-    ...(p.label !== undefined ? { label: p.label, probability: p.probability! } : {}),
-    values: columns.map((column) => p.values[column]!),
-  }));
-  return {
-    model: modelPath, data: dataPath, network: model.network.name, kind: model.outputs.kind, columns, rows,
-    omitted: predictions.length - rows.length,
+  const rows: PredictionRow[] = [];
+  const onBatch = ({ x }: Batch): void => {
+    const wanted = Math.min(x.cols, predictRowLimit - rows.length);
+    if (wanted <= 0) return;
+    const part = wanted === x.cols ? x : { rows: x.rows, cols: wanted, data: new Float64Array(x.rows * wanted) };
+    if (part !== x) for (let f = 0; f < x.rows; f++) part.data.set(x.data.subarray(f * x.cols, f * x.cols + wanted), f * wanted);
+    for (const p of readPredictions(model, predictRaw(model, network, part))) {
+      rows.push({ ...(p.label !== undefined ? { label: p.label, probability: p.probability! } : {}), values: columns.map((column) => p.values[column]!) });
+    }
   };
+  const total = await eachFeatureBatch(dataPath, model, 4096, onBatch, { shouldStop: () => token.isCancellationRequested });
+  return { model: modelPath, data: dataPath, network: model.network.name, kind: model.outputs.kind, columns, rows, omitted: total - rows.length };
 }
 
 /** The model to export and the path its data paths are relative to. */
@@ -44,13 +49,13 @@ function exportSource(context: ServerContext, params: ExportParams): { model: Tr
   return { model: context.runs.modelOf(params.uri!, params.network, at), at };
 }
 
-function runExport(context: ServerContext, params: ExportParams): ExportResult {
+async function runExport(context: ServerContext, params: ExportParams): Promise<ExportResult> {
   const { model, at } = exportSource(context, params);
   if (params.to === "onnx") {
     exportOnnx(model, params.out);
     return { out: params.out, files: [params.out] };
   }
-  const dataset = modelDataset(model, at, context.runner.dataOptions(at));
+  const dataset = await modelDatasetAsync(model, at, context.runner.dataOptions(at));
   const files = exportPytorch(model, { out: params.out, dataset });
   return { out: params.out, files };
 }
@@ -64,16 +69,16 @@ export function registerModels(context: ServerContext): void {
       return context.runs.saveRun(params.uri, params.network, params.target);
     });
   });
-  onRequest(connection, PredictRequest, (raw: unknown) => {
+  onRequest(connection, PredictRequest, (raw: unknown, token) => {
     const params = validatePredictParams(raw);
     if (!params) return invalidParams(PredictRequest.method);
-    return guarded(context, "cannot predict", () => predict(params.model, params.data));
+    return guardedAsync(context, "cannot predict", () => predict(params.model, params.data, token));
   });
   onRequest(connection, ExportRequest, (raw: unknown) => {
     const params = validateExportParams(raw);
     if (!params) return invalidParams(ExportRequest.method);
     const to = params.to === "onnx" ? "ONNX" : "PyTorch";
-    return guarded(context, `cannot export to ${to}`, () => runExport(context, params));
+    return guardedAsync(context, `cannot export to ${to}`, () => runExport(context, params));
   });
   onRequest(connection, ModelSummaryRequest, (raw: unknown) => {
     const params = validateModelSummaryParams(raw);

@@ -75,7 +75,7 @@ suite("training from the editor", function () {
       "vscode.executeInlayHintProvider", uri, new vscode.Range(0, 0, editor.document.lineCount, 0),
     );
     const labels = hints.map((hint) => (typeof hint.label === "string" ? hint.label : hint.label.map((part) => part.value).join("")));
-    assert.ok(labels.some((label) => /→ 8 · 24 params · ∇ /.test(label)), `inlay hints: ${JSON.stringify(labels)}`);
+    assert.ok(labels.some((label) => /^∇ [0-9.e-]+$/.test(label)), `inlay hints: ${JSON.stringify(labels)}`);
   });
 
   test("Run Gradient Check on xor passes for every layer", async () => {

@@ -30,7 +30,8 @@ async function window(browser, server, workspace, name, act) {
   page.setDefaultTimeout(30_000);
   const workbench = new Workbench(page, resultsDir);
   try {
-    await page.goto(workbenchUrl(server, workspace));
+    // a workbench loading on a busy machine can take longer than a step
+    await page.goto(workbenchUrl(server, workspace), { timeout: 120_000 });
     await workbench.waitUntilReady();
     await workbench.openFromExplorer("xor.nnet");
     await workbench.focusEditorArea();

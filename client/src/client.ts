@@ -9,6 +9,7 @@ import {
   type ErrorHandler,
   type ErrorHandlerResult,
   type LanguageClientOptions,
+  type Middleware,
   type ServerOptions,
 } from "vscode-languageclient/node";
 
@@ -30,6 +31,7 @@ export interface RunningLanguageClient {
 export function startLanguageClient(
   context: vscode.ExtensionContext,
   output: vscode.OutputChannel,
+  middleware: Middleware = {},
 ): RunningLanguageClient {
   const module = context.asAbsolutePath("out/server.js");
   const serverOptions: ServerOptions = {
@@ -43,6 +45,7 @@ export function startLanguageClient(
     // The server caches `nnet.*` settings per document and drops the cache on didChangeConfiguration.
     synchronize: { configurationSection: "nnet" },
     errorHandler,
+    middleware,
     // the run history lives in the workspace's storage (none in an empty window: it is kept for the session)
     ...(context.storageUri ? { initializationOptions: { storagePath: context.storageUri.fsPath } } : {}),
     initializationFailedHandler: (error) => {

@@ -9,6 +9,7 @@ import { registerDebugValues } from "./debug-values";
 import { JobTracker, type Job } from "./jobs";
 import { PanelLink } from "./panel-link";
 import { Notices, type Notice } from "./notices";
+import { PublishedDiagnostics } from "./published-diagnostics";
 import { RunView } from "./run-view";
 import { SummaryProvider, summaryScheme } from "./summary";
 import { askServerWith } from "./target";
@@ -45,6 +46,8 @@ export interface NNetLabApi {
   };
   /** every notification the extension shows, with its buttons */
   readonly notices: { readonly onDidShow: vscode.Event<Notice> };
+  /** the server's diagnostics as they arrive, empty ones included */
+  readonly diagnostics: { published(uri: vscode.Uri): boolean; readonly onDidPublish: vscode.Event<vscode.Uri> };
 }
 
 /** Saved models as the editor tests see them. */
@@ -61,7 +64,8 @@ let running: RunningLanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): NNetLabApi {
   const output = vscode.window.createOutputChannel("NNet Lab");
   context.subscriptions.push(output);
-  running = startLanguageClient(context, output);
+  const published = new PublishedDiagnostics();
+  running = startLanguageClient(context, output, published.middleware);
   const { client, ready } = running;
   askServerWith(client);
   const jobs = new JobTracker(client);
@@ -72,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
   const models = new ModelCommands({ client, ready, jobs, panel, output });
   const viewer = new ModelViewer(client, ready);
   context.subscriptions.push(
+    published,
     jobs,
     summaries,
     panel,
@@ -100,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
       onDidShowProgress: runView.onDidShowProgress,
     },
     notices: { onDidShow: notices.onDidShow },
+    diagnostics: { published: (uri) => published.has(uri), onDidPublish: published.onDidPublish },
     panel: { state: () => TrainingPanel.currentPanel?.panelState, onDidListRuns: panel.onDidListRuns },
     models: { page: (uri) => viewer.page(uri), onDidDraw: viewer.onDidDraw, onDidRefuse: models.onDidRefuse },
   };

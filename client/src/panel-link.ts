@@ -7,14 +7,14 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import {
-  EditRunRequest, LastRunRequest, RunsRequest, differenceLine, type EditRunParams, type HistoryRun, type LastRunParams,
+  EditRunRequest, LastRunRequest, RunsRequest, SummaryRequest, differenceLine, type EditRunParams, type HistoryRun, type LastRunParams,
   type RunsParams,
 } from "../../server/src/protocol";
 import { sendRequest } from "./messages";
 import { registerTrainingPanelSerializer, TrainingPanel, type TrainingPanelDeps } from "./panel";
 import type { Job, JobTracker } from "./jobs";
 import { runSettings } from "./settings";
-import { layerRange } from "./target";
+import { isNNet, layerRange } from "./target";
 
 export class PanelLink implements vscode.Disposable {
   private readonly deps: TrainingPanelDeps;
@@ -54,12 +54,16 @@ export class PanelLink implements vscode.Disposable {
     );
   }
 
-  /** Shows the panel (focused); a new panel is given the last run, so it never opens blank after one. */
+  /**
+   * Shows the panel (focused); a new panel is given the last run, so it never opens blank after one,
+   * or in a window that has run nothing yet, the newest stored run of the active document.
+   */
   async open(): Promise<TrainingPanel> {
     const existed = TrainingPanel.currentPanel !== undefined;
     const panel = TrainingPanel.createOrShow(this.context, this.deps, false);
     const last = this.jobs.last();
     if (!existed && last) await this.replay(panel, last);
+    else if (!existed) await this.showStoredRun(panel);
     if (!existed) await this.listRuns(panel);
     return panel;
   }
@@ -84,6 +88,22 @@ export class PanelLink implements vscode.Disposable {
     if (TrainingPanel.currentPanel !== panel || panel.panelState.network !== network) return;
     panel.showRuns(runs);
     this.listed.fire(runs);
+  }
+
+  /** The history outlives the window: after VS Code is reopened, the panel starts from the newest run it kept. */
+  private async showStoredRun(panel: TrainingPanel): Promise<void> {
+    const active = vscode.window.activeTextEditor?.document;
+    const document = isNNet(active) ? active : vscode.window.visibleTextEditors.find((editor) => isNNet(editor.document))?.document;
+    if (!document) return;
+    const uri = document.uri.toString();
+    const { runs } = await sendRequest(this.client, RunsRequest, { uri } satisfies RunsParams);
+    const newest = runs[0];
+    if (!newest) return;
+    const { summary } = await sendRequest(this.client, SummaryRequest, { uri, network: newest.network });
+    if (!summary || TrainingPanel.currentPanel !== panel || panel.followed !== undefined) return;
+    const { id: jobId, network, kind, status, history } = newest;
+    panel.startRun({ jobId, uri, network, kind, epochs: newest.final?.epoch ?? 0, summary });
+    panel.done({ jobId, uri, network, kind, status, history });
   }
 
   private async replay(panel: TrainingPanel, job: Job): Promise<void> {

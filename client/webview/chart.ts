@@ -40,7 +40,8 @@ export class LineChart {
   private readonly resize: ResizeObserver;
   private readonly title: HTMLElement;
 
-  constructor(readonly name: string, title: string, actions: HTMLElement[]) {
+  /** `width`: a fixed width in CSS pixels, for a chart drawn off screen; otherwise it follows its card. */
+  constructor(readonly name: string, title: string, actions: HTMLElement[], private readonly width?: number) {
     this.title = h("h2", { text: title });
     this.host = h("div", { className: "chart" });
     this.note = h("p", { className: "chart-note" });
@@ -88,6 +89,11 @@ export class LineChart {
 
   /** The chart as a PNG with its title and a legend, on the theme's background. */
   toPng(title: string, palette: Palette): string | undefined {
+    return this.toCanvas(title, palette)?.toDataURL("image/png");
+  }
+
+  /** The chart with its title above and its legend below, on the theme's background. */
+  toCanvas(title: string, palette: Palette): HTMLCanvasElement | undefined {
     const plot = this.plot;
     if (!plot) return undefined;
     const source = plot.ctx.canvas;
@@ -106,7 +112,7 @@ export class LineChart {
     ctx.fillText(title, 8 * ratio, header / 2);
     ctx.drawImage(source, 0, header);
     this.drawLegend(ctx, plot, source.height + header, header, ratio);
-    return canvas.toDataURL("image/png");
+    return canvas;
   }
 
   destroy(): void {
@@ -134,6 +140,7 @@ export class LineChart {
   }
 
   private fit(): void {
+    if (this.width !== undefined) return;
     const width = Math.floor(this.host.clientWidth);
     if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: chartHeight });
   }
@@ -150,7 +157,7 @@ export class LineChart {
     };
     const range = spec.range;
     return {
-      width: Math.max(200, Math.floor(this.host.clientWidth) || 400),
+      width: this.width ?? Math.max(200, Math.floor(this.host.clientWidth) || 400),
       height: chartHeight,
       pxAlign: false,
       cursor: { drag: { x: true, y: false } },

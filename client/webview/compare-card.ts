@@ -11,7 +11,7 @@ import type { Values } from "./series";
 
 type Measure = (metrics: HistoryRun["history"][number]) => number | undefined;
 
-const measures: { name: string; title: string; read: Measure; log: boolean; range?: [number, number] }[] = [
+export const measures: { name: string; title: string; read: Measure; log: boolean; range?: [number, number] }[] = [
   { name: "compare-loss", title: "Loss", read: (m) => m.loss, log: false },
   { name: "compare-accuracy", title: "Accuracy", read: (m) => m.accuracy, log: false, range: [0, 1] },
   // ‖∂C/∂W‖ over all layers together: √Σ‖∂C/∂Wˡ‖²
@@ -51,7 +51,7 @@ export class CompareCard {
   }
 }
 
-function column(run: HistoryRun, epochs: number[], read: Measure): Values {
+export function column(run: HistoryRun, epochs: number[], read: Measure): Values {
   const byEpoch = new Map(run.history.map((m) => [m.epoch, m]));
   return epochs.map((epoch) => {
     const metrics = byEpoch.get(epoch);

@@ -19,6 +19,7 @@ import { CompareCard } from "./compare-card";
 import { ReplayCard } from "./replay-card";
 import { RunEndCard } from "./run-end";
 import { RunsCard } from "./runs-card";
+import { runPng, runPngName } from "./run-png";
 import { readPalette, type Palette } from "./theme";
 import { Toolbar } from "./toolbar";
 
@@ -82,6 +83,9 @@ export class Panel {
       select: (ids) => host.post({ type: "selectRuns", ids }),
       edit: (change) => host.post({ type: "editRun", ...change }),
       exportCsv: (run) => host.post({ type: "exportCsv", csv: historyToCsv(run.history) }),
+      exportPng: (run) => void runPng(run, this.palette).then((dataUrl) => {
+        if (dataUrl) host.post({ type: "exportPng", name: runPngName(run), dataUrl });
+      }),
     });
     this.compare = new CompareCard((name, title) => this.pngButton(name, title));
     this.replay = new ReplayCard(() => this.schedule("status", "grid"));

@@ -2,7 +2,7 @@
  * The run history of the panel's network: one row per run or gradient check,
  * newest first, with its settings and final figures. Ticking two or more
  * overlays their curves; each row can be pinned, renamed, deleted or saved
- * as CSV. A run whose text no longer matches the file says so.
+ * as CSV or as a PNG of its charts. A run whose text no longer matches the file says so.
  */
 import type { HistoryRun } from "../../server/src/protocol";
 import { clear, formatNumber, h } from "./dom";
@@ -11,6 +11,7 @@ export interface RunsActions {
   select(ids: string[]): void;
   edit(change: { id: string; name?: string; pinned?: boolean; remove?: boolean }): void;
   exportCsv(run: HistoryRun): void;
+  exportPng(run: HistoryRun): void;
 }
 
 const time = (run: HistoryRun): string => new Date(run.startedAt).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
@@ -75,6 +76,7 @@ export class RunsCard {
         button(run.pinned ? "Unpin" : "Pin", () => this.actions.edit({ id: run.id, pinned: !run.pinned }), "A pinned run is never dropped from the history"),
         button("Rename", () => { rename.hidden = false; rename.value = run.name ?? ""; rename.focus(); }, "Name this run"),
         button("CSV", () => this.actions.exportCsv(run), "Save this run's epochs as CSV"),
+        button("PNG", () => this.actions.exportPng(run), "Save this run's loss, accuracy and gradient-norm charts as one PNG"),
         button("Delete", () => this.actions.edit({ id: run.id, remove: true }), "Remove this run from the history"),
         rename),
     );

@@ -115,19 +115,28 @@ describe("outline, folding, tokens, hints and lenses", () => {
     expect(tokens.filter((token) => token.startsWith("two"))).toEqual([]);
   });
 
-  it("hints each layer's size and parameters, with the last run's gradient norm", () => {
+  it("hints each dense layer's parameters, or after a run its gradient norm, and says both in the tooltip", () => {
     const all = { start: 0, end: spiral.length };
-    expect(ide.inlayHints(document, all).map((hint) => hint.label)).toEqual(["→ 16 · 48 params", "→ 16 · 272 params", "→ 1 · 17 params"]);
+    expect(ide.inlayHints(document, all).map((hint) => hint.label)).toEqual(["48 params", "272 params", "17 params"]);
     const withRun = ide.inlayHints(document, all, new Map([["spiral", run()]]));
-    expect(withRun[2]!.label).toBe("→ 1 · 17 params · ∇ 0.2");
+    // after a run the gradient takes the count's place, so the hint stays short; the tooltip keeps both
+    expect(withRun[2]!.label).toBe("∇ 0.2");
+    expect(withRun[2]!.tooltip).toContain("output: 1 units · 17 params");
     expect(withRun[2]!.tooltip).toContain("‖∂C/∂W‖ = 0.2");
   });
 
   it("says a layer's parameter count is unknown while its input size is", () => {
     const text = "network n {\n  input x: bogus\n  layer h: dense 4 tanh\n  layer out: dense 1 sigmoid\n  loss bce\n  data xor\n}\n";
     const hints = ide.inlayHints(open(text), { start: 0, end: text.length });
-    expect(hints.map((hint) => hint.label)).toEqual(["→ 4 · ? params", "→ 1 · 5 params"]);
+    expect(hints.map((hint) => hint.label)).toEqual(["? params", "5 params"]);
     expect(hints[0]!.tooltip).toContain("unknown until the size of the layer's input is known");
+  });
+
+  it("gives the size of a layer whose text does not say it: add, concat, dropout", () => {
+    const text = "network n {\n  input x: 3\n  layer h: dense 3 tanh\n  layer both: concat(h, x)\n  layer sum: add(h, x)\n  layer out: dense 1 sigmoid from both\n  loss bce\n  data xor\n}\n";
+    const hints = ide.inlayHints(open(text), { start: 0, end: text.length });
+    expect(hints.map((hint) => hint.label)).toEqual(["12 params", "→ 6", "→ 3", "7 params"]);
+    expect(hints[1]!.tooltip).toBe("output: 6 units · no parameters");
   });
 
   it("puts Train, Gradient check, Summary and Step through above each network", () => {

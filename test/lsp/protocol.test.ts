@@ -79,7 +79,7 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
   it("shows inlay hints, and none once the setting turns them off", async () => {
     const range = { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } };
     const hints = await client.connection.sendRequest<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri: "file:///valid.nnet" }, range });
-    expect(hints.map((hint) => hint.label)).toContain("→ 16 · 48 params");
+    expect(hints.map((hint) => hint.label)).toContain("48 params");
     client.settings.inlayHints.enabled = false;
     client.connection.sendNotification("workspace/didChangeConfiguration", { settings: {} });
     const none = await client.connection.sendRequest<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri: "file:///valid.nnet" }, range });
@@ -163,7 +163,7 @@ describe.skipIf(!existsSync(serverPath))("language server over stdio (node out/s
     expect((hover!.contents as MarkupContent).value).toMatch(/Last run[\s\S]*‖∂C\/∂Wʰ¹‖ = /);
     const range = { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } };
     const hints = await client.connection.sendRequest<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range });
-    expect(hints.map((hint) => hint.label).join(" ")).toMatch(/→ 16 · 48 params · ∇ \d/);
+    expect(hints.map((hint) => hint.label).join(" ")).toMatch(/(^| )∇ \d/);
     expect(hints.map((hint) => typeof hint.tooltip === "object" ? hint.tooltip.value : "").join(" ")).toContain("‖∂C/∂W‖ = ");
   });
 

@@ -5,6 +5,8 @@
   "use strict";
   const posted = [];
   const violations = [];
+  // resolvers waiting for the page to post a message of a type
+  const awaited = [];
   const stateKey = "nnet-harness-state";
   let memoryState;
   // A fresh page is a webview that never saved anything.
@@ -66,7 +68,14 @@
 
   window.acquireVsCodeApi = function () {
     return {
-      postMessage(message) { posted.push(JSON.parse(JSON.stringify(message))); },
+      postMessage(message) {
+        const copy = JSON.parse(JSON.stringify(message));
+        posted.push(copy);
+        for (const waiter of awaited.splice(0)) {
+          if (waiter.type === copy.type) waiter.resolve(copy);
+          else awaited.push(waiter);
+        }
+      },
       getState() {
         if (memoryState !== undefined) return memoryState;
         const text = sessionStorage.getItem(stateKey);
@@ -117,8 +126,16 @@
     });
   }
 
+  /** Resolves with the next message of `type` the page posts (or the last one, if it has posted one since `since`). */
+  function nextPosted({ type, since }) {
+    const already = posted.slice(since).find((message) => message.type === type);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve) => awaited.push({ type, resolve }));
+  }
+
   window.harness = {
     posted,
+    nextPosted,
     violations,
     setTheme,
     canvasPixels,

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { HostMessage, WebviewMessage } from "../../server/src/protocol";
@@ -20,6 +21,23 @@ if (!hasChromium) console.warn(`panel browser test skipped: ${chromiumPath} is m
 
 const screenshots = join(repoRoot, "test-results", "webview");
 const dark = { train: "#3794ff", validation: "#d18616", pass: "rgb(115, 201, 145)", fail: "rgb(241, 76, 76)" };
+
+/** A PNG's size from its IHDR chunk, after checking the signature and every chunk's CRC (the file is whole). */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const chunks: string[] = [];
+  for (let at = 8; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    const typeAndData = bytes.subarray(at + 4, at + 8 + length);
+    expect(crc32(typeAndData) >>> 0).toBe(bytes.readUInt32BE(at + 8 + length));
+    chunks.push(typeAndData.subarray(0, 4).toString("ascii"));
+    at += 12 + length;
+  }
+  expect(chunks[0]).toBe("IHDR");
+  expect(chunks.at(-1)).toBe("IEND");
+  expect(chunks).toContain("IDAT");
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
 
 interface Pixels { drawn: number; matching: number; distinct: number; width: number; height: number }
 
@@ -511,6 +529,32 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
       { type: "editRun", id: "a", pinned: true }, { type: "editRun", id: "a", name: "baseline" }, { type: "editRun", id: "b", remove: true },
     ]);
     expect(sent[3]?.type === "exportCsv" && sent[3].csv.split("\r\n").length).toBe(32);
+    // PNG of one run: its loss, accuracy and gradient-norm charts stacked under a title, 640 CSS px wide
+    const since = (await posted()).length;
+    await page.click(".run-row[data-run='a'] button:text('PNG')");
+    const png = await call<WebviewMessage>("nextPosted", { type: "exportPng", since });
+    expect(validateWebviewMessage(png)).toEqual(png);
+    expect(png).toMatchObject({ type: "exportPng", name: "run-1970-01-01T00_00_01" });
+    const bytes = Buffer.from((png as { dataUrl: string }).dataUrl.replace(/^data:image\/png;base64,/, ""), "base64");
+    const ratio = await evaluate<number>("devicePixelRatio");
+    // 28 px of title, then per chart its title row, 220 px of plot and its legend row (28 px each)
+    expect(pngSize(bytes)).toEqual({ width: 640 * ratio, height: (28 + 3 * (220 + 2 * 28)) * ratio });
+    const ink = await evaluate<{ width: number; height: number; blue: number }>(`(async () => {
+      const image = new Image();
+      image.src = ${JSON.stringify((png as { dataUrl: string }).dataUrl)};
+      await image.decode();
+      const canvas = document.createElement("canvas");
+      canvas.width = image.width; canvas.height = image.height;
+      const ctx = canvas.getContext("2d");
+      ctx.drawImage(image, 0, 0);
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0x37) < 40 && Math.abs(data[i + 1] - 0x94) < 40 && Math.abs(data[i + 2] - 0xff) < 40) blue++;
+      return { width: image.width, height: image.height, blue };
+    })()`);
+    expect(ink.width).toBe(640 * ratio);
+    // each of the three curves is drawn in the first series colour
+    expect(ink.blue).toBeGreaterThan(300);
     await page.setViewportSize({ width: 320, height: 1400 });
     await evaluate("harness.frame()");
     await evaluate("harness.frame()");

@@ -78,9 +78,12 @@ export function freePort() {
   });
 }
 
-/** Starts code-server as the leader of its own process group, so stop() can end its watchers too. */
-export async function startCodeServer(profile) {
-  const port = await freePort();
+/**
+ * Starts code-server as the leader of its own process group, so stop() can end its watchers too.
+ * `port`: the one a previous start used; the workspace's storage is keyed by the address it was opened at.
+ */
+export async function startCodeServer(profile, { port: reuse } = {}) {
+  const port = reuse ?? (await freePort());
   const log = join(profile.dir, "code-server.log");
   const output = openSync(log, "a");
   const args = [

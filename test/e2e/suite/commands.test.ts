@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { suite, suiteSetup, teardown, test } from "mocha";
 import * as vscode from "vscode";
 import {
-  closeAllEditors, codeOf, extension, hoverText, openNNet, openWorkspaceFile, positionOf, waitFor, workspaceUri, writeWorkspaceFile,
+  closeAllEditors, codeOf, extension, hoverText, openNNet, openWorkspaceFile, positionOf, whenChecked, whenDiagnostics, whenTrue, workspaceUri, writeWorkspaceFile,
 } from "./workspace";
 
 interface ManifestCommand { command: string; title: string; category?: string }
@@ -61,10 +61,9 @@ suite("commands, settings and the model summary", () => {
     for (const name of ["xor.nnet", "spiral.nnet", "iris.nnet", "sine.nnet", "residual.nnet", "csv.nnet"]) {
       assert.ok(names.includes(name), `${name} is in the workspace`);
       const editor = await openWorkspaceFile(name);
-      // The symbols are answered from the same analysis the diagnostics are published from.
       const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>("vscode.executeDocumentSymbolProvider", editor.document.uri);
       assert.ok(symbols.length > 0, `${name} has a network`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await whenChecked(editor.document.uri);
       const problems = vscode.languages.getDiagnostics(editor.document.uri)
         .filter((d) => d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning);
       assert.deepEqual(problems.map((d) => `${codeOf(d)}: ${d.message}`), [], `${name} is clean`);
@@ -84,7 +83,7 @@ suite("commands, settings and the model summary", () => {
       "",
     ].join("\n"));
     const uri = editor.document.uri;
-    await waitFor("the broken file has errors", () => vscode.languages.getDiagnostics(uri).length >= 3, 15_000);
+    await whenDiagnostics(uri, (diagnostics) => diagnostics.length >= 3, "the broken file has errors");
     const errors = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     const codes = errors.map((d) => String(codeOf(d)));
     for (const code of codes) assert.match(code, /^nnet\/[a-z-]+$/, "every error has a stable nnet/ code");
@@ -135,7 +134,7 @@ suite("commands, settings and the model summary", () => {
     const text = summary.getText();
     assert.equal(summary.languageId, "markdown");
     const tabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs);
-    await waitFor("the summary is shown rendered, in a Markdown preview", () => tabs().some((tab) => tab.label.startsWith("Preview spiral.nnet")), 5_000)
+    await whenTrue(vscode.window.tabGroups.onDidChangeTabs, () => tabs().some((tab) => tab.label.startsWith("Preview spiral.nnet")), "the summary is shown rendered, in a Markdown preview", 5_000)
       .catch(() => assert.fail(`no summary preview among ${tabs().map((tab) => tab.label).join(", ")}`));
     assert.match(text, /# Network `spiral`/);
     assert.match(text, /\| h1 \| dense \| x \| 16 \| tanh \| 48 \|/, "h1: 16×2 weights + 16 biases");

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { suite, suiteSetup, teardown, test } from "mocha";
 import * as vscode from "vscode";
-import { closeAllEditors, extension, openNNet, openWorkspaceFile, waitFor } from "./workspace";
+import { closeAllEditors, extension, openNNet, openWorkspaceFile, whenDiagnostics } from "./workspace";
 
 /** The language server's answers as the editor receives them, through the editor's own commands. */
 suite("language server in the editor", () => {
@@ -17,7 +17,7 @@ suite("language server in the editor", () => {
   test("a misspelt activation is an error on the word, with a suggestion", async () => {
     const editor = await openWorkspaceFile("typo.nnet");
     const uri = editor.document.uri;
-    await waitFor("typo.nnet has diagnostics", () => vscode.languages.getDiagnostics(uri).length > 0, 15_000);
+    await whenDiagnostics(uri, (diagnostics) => diagnostics.length > 0, "typo.nnet has diagnostics");
     const unknown = vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === "nnet/unknown-activation");
     assert.ok(unknown, `no nnet/unknown-activation among ${JSON.stringify(vscode.languages.getDiagnostics(uri))}`);
     assert.equal(unknown.severity, vscode.DiagnosticSeverity.Error);
@@ -28,12 +28,12 @@ suite("language server in the editor", () => {
   test("fixing the word clears the error", async () => {
     const editor = await openWorkspaceFile("typo.nnet");
     const uri = editor.document.uri;
-    const hasUnknown = (): boolean => vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === "nnet/unknown-activation");
-    await waitFor("the misspelling is reported", hasUnknown, 15_000);
+    const hasUnknown = (diagnostics: vscode.Diagnostic[]): boolean => diagnostics.some((d) => codeOf(d) === "nnet/unknown-activation");
+    await whenDiagnostics(uri, hasUnknown, "the misspelling is reported");
     const start = editor.document.getText().indexOf("tahn");
     const range = new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + 4));
     assert.ok(await editor.edit((edit) => edit.replace(range, "tanh")));
-    await waitFor("the error is gone after the edit", () => !hasUnknown(), 15_000);
+    await whenDiagnostics(uri, (diagnostics) => !hasUnknown(diagnostics), "the error is gone after the edit");
   });
 
   test("hovering a hidden layer shows its BP2 delta", async () => {

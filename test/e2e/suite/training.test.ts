@@ -3,7 +3,7 @@ import { suite, suiteSetup, suiteTeardown, teardown, test } from "mocha";
 import * as vscode from "vscode";
 import type { DoneParams, JobStarted } from "../../../server/src/protocol";
 import {
-  closeAllEditors, codeOf, extension, hoverText, openWorkspaceFile, positionOf, waitFor, whenTrue, writeWorkspaceFile,
+  closeAllEditors, codeOf, extension, hoverText, openWorkspaceFile, positionOf, whenDiagnostics, whenTrue, writeWorkspaceFile,
 } from "./workspace";
 
 const config = () => vscode.workspace.getConfiguration("nnet");
@@ -31,7 +31,7 @@ const panelTab = (): vscode.Tab | undefined => vscode.window.tabGroups.all
 
 async function assertPanelOpen(): Promise<void> {
   const labels = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs).map((tab) => tab.label).join(", ");
-  await waitFor("the training panel is open", () => panelTab() !== undefined, 5_000).catch(() => assert.fail(`no training panel among ${labels()}`));
+  await whenTrue(vscode.window.tabGroups.onDidChangeTabs, () => panelTab() !== undefined, "the training panel is open", 5_000).catch(() => assert.fail(`no training panel among ${labels()}`));
   assert.equal(panelTab()!.label, "NNet Training");
 }
 
@@ -66,7 +66,8 @@ suite("training from the editor", function () {
   test("after the run, hovers and inlay hints show the last run's gradient norms", async () => {
     const editor = await openWorkspaceFile("xor.nnet");
     const uri = editor.document.uri;
-    await waitFor("a finished xor run", () => extension().exports.jobs.last()?.done?.status === "completed", 60_000);
+    const jobs = extension().exports.jobs;
+    await whenTrue(jobs.onDidFinish, () => jobs.last()?.done?.status === "completed", "a finished xor run", 60_000);
     const text = await hoverText(uri, positionOf(editor.document, "hidden: dense"));
     assert.match(text, /last train, completed, epoch 500 of 500/);
     assert.match(text, /‖∂C\/∂Wʰⁱᵈᵈᵉⁿ‖ = [0-9.e-]+/);
@@ -74,7 +75,7 @@ suite("training from the editor", function () {
       "vscode.executeInlayHintProvider", uri, new vscode.Range(0, 0, editor.document.lineCount, 0),
     );
     const labels = hints.map((hint) => (typeof hint.label === "string" ? hint.label : hint.label.map((part) => part.value).join("")));
-    assert.ok(labels.some((label) => /→ 8 · 24 params · ∇ /.test(label)), `inlay hints: ${JSON.stringify(labels)}`);
+    assert.ok(labels.some((label) => /^∇ [0-9.e-]+$/.test(label)), `inlay hints: ${JSON.stringify(labels)}`);
   });
 
   test("Run Gradient Check on xor passes for every layer", async () => {
@@ -100,12 +101,12 @@ suite("training from the editor", function () {
     await config().update("gradcheck.epsilon", undefined, vscode.ConfigurationTarget.Global);
     assert.equal(done.gradcheck?.epsilon, 0.5, "the setting overrides the file's epsilon");
     assert.equal(done.gradcheck?.passed, false, JSON.stringify(done.gradcheck?.rows));
-    await waitFor("gradcheck-failed warnings", () => diagnosticsWithCode(uri, "nnet/gradcheck-failed").length > 0, 15_000);
+    await whenDiagnostics(uri, () => diagnosticsWithCode(uri, "nnet/gradcheck-failed").length > 0, "gradcheck-failed warnings");
     const failed = diagnosticsWithCode(uri, "nnet/gradcheck-failed");
     assert.ok(failed.every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
     assert.ok(failed.every((d) => ["hidden", "out"].includes(editor.document.getText(d.range))), "on the failing layers' names");
     assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), "// edited\n")));
-    await waitFor("the warnings clear with the edit", () => diagnosticsWithCode(uri, "nnet/gradcheck-failed").length === 0, 15_000);
+    await whenDiagnostics(uri, () => diagnosticsWithCode(uri, "nnet/gradcheck-failed").length === 0, "the warnings clear with the edit");
   });
 
   test("nnet.train.maxEpochs caps the epochs of a run", async () => {
@@ -161,7 +162,7 @@ suite("training from the editor", function () {
     const { done } = await runJob("nnet.train", lensArgument(editor, "deep"));
     assert.equal(done.status, "completed", done.message);
     const code = "nnet/vanishing-gradients-observed";
-    await waitFor("the vanishing-gradient diagnostic", () => diagnosticsWithCode(uri, code).length > 0, 15_000);
+    await whenDiagnostics(uri, () => diagnosticsWithCode(uri, code).length > 0, "the vanishing-gradient diagnostic");
     const [found] = diagnosticsWithCode(uri, code);
     assert.equal(found!.severity, vscode.DiagnosticSeverity.Information);
     assert.equal(editor.document.getText(found!.range), "h1");

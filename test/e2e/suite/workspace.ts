@@ -1,52 +1,12 @@
 /** Helpers the editor tests share: the test workspace, its documents and the extension under test. */
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
-import type { DoneParams, EpochMetrics, HistoryRun, PanelState } from "../../../server/src/protocol";
+import type { NNetLabApi } from "../../../client/src/extension";
+
+export type { NNetJobsApi, NNetLabApi, NNetModelsApi } from "../../../client/src/extension";
+export type { Job as NNetJob } from "../../../client/src/jobs";
 
 export const extensionId = "nnet-lab.nnet-lab";
-
-/** The public surface `activate` returns (client/src/extension.ts). */
-export interface NNetLabApi {
-  readonly client: {
-    readonly clientOptions: { documentSelector?: unknown };
-    readonly name: string;
-    isRunning(): boolean;
-  };
-  readonly ready: Promise<boolean>;
-  readonly output: vscode.OutputChannel;
-  readonly jobs: NNetJobsApi;
-  readonly models: NNetModelsApi;
-  readonly notices: { readonly onDidShow: vscode.Event<{ severity: "info" | "warning" | "error"; message: string; actions: string[] }> };
-  readonly panel: { state(): PanelState | undefined; readonly onDidListRuns: vscode.Event<HistoryRun[]> };
-}
-
-/** Saved models as the extension shows them (client/src/extension.ts). */
-export interface NNetModelsApi {
-  page(uri: vscode.Uri): string | undefined;
-  readonly onDidDraw: vscode.Event<vscode.Uri>;
-  readonly onDidRefuse: vscode.Event<{ method: string; message: string; noRun: boolean }>;
-}
-
-/** A run as the extension tracks it (client/src/jobs.ts). */
-export interface NNetJob {
-  readonly jobId: string;
-  readonly kind: "train" | "gradcheck";
-  readonly uri: string;
-  readonly network: string;
-  readonly epochs: number;
-  readonly latest?: EpochMetrics;
-  readonly done?: DoneParams;
-}
-
-export interface NNetJobsApi {
-  readonly onDidStart: vscode.Event<NNetJob>;
-  readonly onDidFinish: vscode.Event<{ job: NNetJob; params: DoneParams }>;
-  readonly onDidProgress: vscode.Event<{ job: NNetJob; params: unknown }>;
-  finished(jobId: string): Promise<DoneParams>;
-  running(): NNetJob[];
-  last(): NNetJob | undefined;
-  readonly onDidShowProgress: vscode.Event<{ jobId: string; message: string }>;
-}
 
 export function workspaceUri(...segments: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -96,13 +56,15 @@ export async function whenTrue(event: vscode.Event<unknown>, holds: () => boolea
   await nextEvent(event, () => holds(), description, timeoutMs);
 }
 
-/** Polls until the condition holds; fails with the description after the timeout. */
-export async function waitFor(description: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting until ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Resolves once the document's diagnostics satisfy `holds`, re-checking them each time VS Code's diagnostics change. */
+export function whenDiagnostics(uri: vscode.Uri, holds: (diagnostics: vscode.Diagnostic[]) => boolean, description: string, timeoutMs = 15_000): Promise<void> {
+  return whenTrue(vscode.languages.onDidChangeDiagnostics, () => holds(vscode.languages.getDiagnostics(uri)), description, timeoutMs);
+}
+
+/** Resolves once the server has published the document's diagnostics (an empty publish included) since it was opened. */
+export function whenChecked(uri: vscode.Uri, timeoutMs = 15_000): Promise<void> {
+  const { diagnostics } = extension().exports;
+  return whenTrue(diagnostics.onDidPublish, () => diagnostics.published(uri), `the server's diagnostics of ${uri.path}`, timeoutMs);
 }
 
 /** Closes every editor, discarding edits, so no "save changes?" dialog blocks the next test. */

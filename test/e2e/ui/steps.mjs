@@ -27,7 +27,7 @@ export const steps = [
   {
     name: "language-mode-is-nnet",
     async run(workbench) {
-      await waitUntil(async () => (await workbench.languageMode()) === "NNet", "the status bar shows NNet");
+      await workbench.page.locator("#status\\.editor\\.mode", { hasText: /^\s*NNet\s*$/ }).waitFor();
     },
   },
   {
@@ -47,12 +47,8 @@ export const steps = [
     async run(workbench) {
       await workbench.clickWord("tanh");
       await workbench.runCommand("Developer: Inspect Editor Tokens and Scopes");
-      const inspector = workbench.page.locator(".token-inspect-widget");
-      await inspector.waitFor();
-      await waitUntil(
-        async () => (await inspector.innerText()).includes("support.function.activation.nnet"),
-        "the token inspector shows tanh's TextMate scope",
-      );
+      // the token inspector shows tanh's TextMate scope
+      await workbench.page.locator(".token-inspect-widget", { hasText: "support.function.activation.nnet" }).waitFor();
     },
     after: (workbench) => workbench.page.keyboard.press("Escape"),
   },
@@ -61,6 +57,7 @@ export const steps = [
     async run(workbench) {
       const hover = await workbench.hover("h2");
       assert.match(hover, /BP2/, "a hidden layer's hover shows BP2");
+      await assertFirstScreenFits(workbench, ["Forward", "Backward: BP2", "Shapes"]);
     },
     after: (workbench) => workbench.page.mouse.move(5, 400),
   },
@@ -69,11 +66,9 @@ export const steps = [
     async run(workbench) {
       await workbench.openFromExplorer("typo.nnet");
       await workbench.squiggles("error").first().waitFor();
-      let rows = [];
-      await waitUntil(async () => {
-        rows = await workbench.problems();
-        return rows.some((row) => row.includes("did you mean 'tanh'"));
-      }, () => `the Problems panel lists the misspelt activation: ${JSON.stringify(rows)}`);
+      await workbench.problems();
+      // the Problems panel lists the misspelt activation
+      await workbench.page.locator(".markers-panel .monaco-list-row", { hasText: "did you mean 'tanh'" }).first().waitFor();
     },
   },
   {
@@ -86,14 +81,12 @@ export const steps = [
       assert.ok(titleActions.some((label) => label.startsWith("Train Model")), `the editor title has a Train Model button: ${titleActions}`);
       await workbench.runCommand("NNet: Train Model");
       const panel = workbench.webview();
-      const loss = panel.locator(".chart-loss .chart");
-      await loss.waitFor();
       // xor.nnet trains for 500 epochs; the chart holds one point per epoch once the run is done.
-      await waitUntil(async () => (await loss.getAttribute("data-points")) === "500", async () => `the loss chart has 500 points (has ${await loss.getAttribute("data-points")})`);
+      await panel.locator(".chart-loss .chart[data-points='500']").waitFor();
       assert.ok(await panel.locator(".chart-loss canvas").first().isVisible(), "the loss chart is drawn");
       assert.ok(await canvasHasInk(panel.locator(".chart-loss canvas").first()), "the loss chart's canvas has a line on it");
-      const status = workbench.page.locator(".statusbar-item", { hasText: "xor" });
-      await waitUntil(async () => /loss/.test(await status.first().innerText().catch(() => "")), "the status bar shows the run's loss");
+      // the status bar shows the run's loss
+      await workbench.page.locator(".statusbar-item", { hasText: "xor" }).filter({ hasText: "loss" }).first().waitFor();
     },
   },
   {
@@ -102,8 +95,10 @@ export const steps = [
       await workbench.clickWord("hidden");
       await workbench.runCommand("NNet: Run Gradient Check");
       const panel = workbench.webview();
+      // a row per layer and parameter
       const rows = panel.locator("table.gradcheck tbody tr");
-      await waitUntil(async () => (await rows.count()) === 4, "the gradient-check table has a row per layer and parameter");
+      await rows.nth(3).waitFor();
+      assert.equal(await rows.count(), 4);
       const verdicts = await panel.locator("table.gradcheck tbody td.verdict").allInnerTexts();
       assert.deepEqual(verdicts, ["PASS", "PASS", "PASS", "PASS"]);
       assert.match(await panel.locator(".gradcheck-summary").innerText(), /^PASS/);
@@ -115,17 +110,39 @@ export const steps = [
       const hover = await workbench.hover("hidden");
       assert.match(hover, /Last run/);
       assert.match(hover, /‖∂C\/∂W/);
+      await assertFirstScreenFits(workbench, ["Last run", "‖∂C/∂W", "Forward", "Backward: BP2", "Shapes"]);
     },
     after: (workbench) => workbench.page.mouse.move(5, 400),
+  },
+  {
+    name: "end-keeps-the-editor-still",
+    async run(workbench) {
+      // With the panel open and the run's hints showing, End on a layer's line must not scroll the
+      // editor sideways: the line and its hint fit, with the side bar hidden and at the default split.
+      await workbench.page.locator(".editor-instance .view-line", { hasText: "∇" }).first().waitFor();
+      for (const sideBar of [false, true]) {
+        if (sideBar) {
+          await workbench.page.keyboard.press("Control+B");
+          await workbench.page.locator(".part.sidebar").waitFor();
+        }
+        for (const word of ["hidden", "out"]) {
+          await workbench.clickWord(word);
+          await workbench.page.keyboard.press("End");
+          await workbench.rendered();
+          const scrolled = await workbench.scrollLeft();
+          assert.equal(scrolled, 0, `End on '${word}' (side bar ${sideBar ? "shown" : "hidden"}) scrolled the editor ${scrolled} px sideways`);
+          await workbench.page.keyboard.press("Home");
+        }
+      }
+    },
+    after: (workbench) => workbench.focusEditorArea(),
   },
   {
     name: "panel-reveals-a-layer",
     async run(workbench) {
       // Clicking a layer of the panel's network diagram selects its name in the editor (line 6: `layer out: …`).
       await workbench.webview().locator(".net-layer", { hasText: "out" }).first().click();
-      const cursor = workbench.page.locator("#status\\.editor\\.selection");
-      await waitUntil(async () => /Ln 6, Col \d+ \(3 selected\)/.test(await cursor.innerText().catch(() => "")),
-        async () => `the editor selects 'out' on line 6 (status bar: ${await cursor.innerText().catch(() => "?")})`);
+      await workbench.page.locator("#status\\.editor\\.selection", { hasText: /Ln 6, Col \d+ \(3 selected\)/ }).waitFor();
     },
   },
   {
@@ -164,6 +181,23 @@ export const steps = [
     },
   },
 ];
+
+/**
+ * The hover's first screen (everything above its first rule) must show without scrolling:
+ * it ends within the box VS Code draws, and each of `titles` is inside it.
+ */
+async function assertFirstScreenFits(workbench, titles) {
+  const layout = await workbench.hoverLayout();
+  assert.ok(layout, "a hover is open");
+  const { visible, max, content, firstScreen, positions } = layout;
+  console.log(`    hover: first screen ${firstScreen.toFixed(0)} px of ${content} px, box ${visible} px (max ${max} px)`);
+  assert.ok(visible <= max, `the hover box (${visible} px) is within its maximum (${max} px)`);
+  assert.ok(firstScreen <= visible, `the first screen (${firstScreen.toFixed(0)} px) fits the hover box (${visible} px)`);
+  for (const title of titles) {
+    const at = positions.find((each) => each.text.includes(title));
+    assert.ok(at && at.bottom <= visible, `'${title}' shows without scrolling (at ${at?.bottom.toFixed(0)} px of ${visible} px)`);
+  }
+}
 
 /** Whether a canvas in the webview has any non-transparent pixel. */
 async function canvasHasInk(canvas) {

@@ -118,6 +118,42 @@ export class Workbench {
     }
   }
 
+  /**
+   * The open hover as VS Code laid it out: the visible box, its maximum height, the content's full
+   * height, where the first rule (the end of the first screen) is, and where each block of it ends.
+   */
+  async hoverLayout() {
+    return this.page.evaluate(() => {
+      const hover = document.querySelector(".monaco-hover:not(.hidden)");
+      const content = hover?.querySelector(".monaco-hover-content");
+      if (!hover || !content) return null;
+      const top = content.getBoundingClientRect().top;
+      const rule = content.querySelector("hr");
+      const blocks = [...content.querySelectorAll("p, li")];
+      return {
+        visible: content.clientHeight,
+        max: parseFloat(getComputedStyle(hover).maxHeight),
+        content: content.scrollHeight,
+        firstScreen: rule ? rule.getBoundingClientRect().top - top : content.scrollHeight,
+        positions: blocks.map((block) => ({ text: block.textContent ?? "", bottom: block.getBoundingClientRect().bottom - top })),
+      };
+    });
+  }
+
+  /** How far the active editor's text is scrolled sideways, in pixels. */
+  async scrollLeft() {
+    return this.page.evaluate(() => {
+      const lines = document.querySelector(".editor-instance .monaco-editor .lines-content");
+      // the text moves left as it scrolls right: style.left is minus the scroll
+      return lines ? Math.abs(parseFloat(lines.style.left || "0")) : NaN;
+    });
+  }
+
+  /** Resolves after the browser has drawn two more frames: whatever a key press changed is on screen. */
+  async rendered() {
+    await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  }
+
   /** Opens the Problems panel and returns its rows' text. */
   async problems() {
     await this.page.keyboard.press("Control+Shift+M");

@@ -1,7 +1,10 @@
 /**
- * Inlay hints after each layer: its output size and parameters, and the last
- * run's ‖∂C/∂W‖ as "∇". Kept short, for a narrow editor beside the panel;
- * the tooltip and the hover say it in full.
+ * Inlay hints after each layer: a dense layer's parameter count, or after a
+ * run the run's ‖∂C/∂W‖ as "∇"; the size of a layer whose text does not say
+ * it (add, concat, dropout). Kept to a few characters: at the default split
+ * beside the panel the editor shows about 38, and a layer's line with a
+ * longer hint made End scroll the editor sideways. The tooltip and the
+ * hover say it all in full.
  */
 import type { IdeDocument } from "./document";
 import { formatNumber } from "./hover/run";
@@ -19,14 +22,22 @@ export function inlayHints(document: IdeDocument, range: Span, runs?: DocumentRu
       const stats = run?.layers.find((each) => each.layer === layer.name);
       // a dense layer has at least one weight once its input size is known
       const unknown = layer.kind === "dense" && layer.params === 0;
-      const params = layer.kind !== "dense" ? "" : unknown ? " · ? params" : ` · ${layer.params.toLocaleString("en-US")} params`;
-      const gradient = stats && stats.gradNorm > 0 ? ` · ∇ ${formatNumber(stats.gradNorm)}` : "";
+      const count = `${layer.params.toLocaleString("en-US")} params`;
+      const gradient = stats && stats.gradNorm > 0 ? `∇ ${shortNumber(stats.gradNorm)}` : "";
+      const label = layer.kind !== "dense" ? `→ ${layer.units}` : unknown ? "? params" : gradient || count;
       const notes = [
-        ...(unknown ? ["parameters: unknown until the size of the layer's input is known"] : []),
+        `output: ${layer.units} units · ${unknown ? "parameters unknown until the size of the layer's input is known" : layer.kind === "dense" ? count : "no parameters"}`,
         ...(stats ? [`last run: ${stats.gradNorm > 0 ? `‖∂C/∂W‖ = ${formatNumber(stats.gradNorm)}, ` : ""}mean |δ| = ${formatNumber(stats.meanAbsDelta)}`] : []),
       ];
-      hints.push({ offset: end, label: `→ ${layer.units}${params}${gradient}`, ...(notes.length > 0 ? { tooltip: notes.join("\n\n") } : {}) });
+      hints.push({ offset: end, label, tooltip: notes.join("\n\n") });
     }
   }
   return hints;
+}
+
+/** Two significant digits: the hint's figure; the tooltip has three. */
+function shortNumber(value: number): string {
+  const size = Math.abs(value);
+  if (size >= 1e-2 && size < 1e4) return String(Number(value.toPrecision(2)));
+  return value.toExponential(1).replace("e+", "e");
 }

@@ -140,7 +140,9 @@ function factorsOf(expr: Expr): number {
   return term?.op === "product" ? term.factors.length : 1;
 }
 
-const section = (title: string, lines: string[]): string => (lines.length === 0 ? "" : `**${title}**  \n${lines.join("  \n")}`);
+// The title leads the section's first line: a line of its own per title would push the run's
+// figures, δ or the shapes below the bottom of VS Code's hover box (250 px in 1.100).
+const section = (title: string, lines: string[]): string => (lines.length === 0 ? "" : `**${title}** ${lines.join("  \n")}`);
 
 export function layerHover(spec: NetworkSpec, name: string, run?: RunRecord): string | undefined {
   const graph = graphOf(spec);

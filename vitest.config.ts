@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/e2e/**", "node_modules/**"],
+    // the CLI and the worker, bundled once for every file that runs them
+    globalSetup: ["test/bundles.setup.ts"],
     // a guard against a hang, not a speed check: on a 2-core machine loaded twentyfold a heavy test takes minutes
     testTimeout: 300_000,
     hookTimeout: 300_000,

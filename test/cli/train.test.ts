@@ -1,26 +1,19 @@
 /**
  * `nnet train`, `nnet gradcheck` and `nnet demo`, run as the built CLI in a
- * child process (bundled in beforeAll with the options of scripts/build.mjs,
- * into a private folder with its worker beside it).
+ * child process (bundled once for the run by test/bundles.setup.ts with the
+ * options of scripts/build.mjs, its worker beside it).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readModelFile } from "../../server/src/training/index";
-import { buildBundles, root, workspace, removeWorkspaces } from "../training/helpers";
+import { bundles, cliRunner, root, workspace, removeWorkspaces } from "../training/helpers";
 import { independentGradients, type GradcheckJson } from "./train-gradients";
 
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const { cli } = bundles();
+const nnet = cliRunner(root);
 afterAll(removeWorkspaces);
-
-function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const jsonLines = (text: string): Record<string, unknown>[] => text.trim().split("\n").map((line) => JSON.parse(line));
 

@@ -6,15 +6,14 @@
  */
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bundleCli, evaluate, exact, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bundledCli, evaluate, exact, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
 
 const tiny = fixture("tiny.nnet");
 const line = { input: 3, h1: 5, h2: 6, out: 7, loss: 9, train: 19, optimizer: 20 };
 
-let cli: string;
+const cli = bundledCli();
 let dc: DebugClient;
-beforeAll(async () => { cli = await bundleCli("debugging"); });
 beforeEach(async () => { dc = await startClient(cli); });
 afterEach(async () => { await dc.stop(); });
 

@@ -2,7 +2,6 @@
  * `nnet export --to onnx`, run as the built CLI on trained models; the .onnx
  * files are run with onnxruntime-node and checked with Debian's python3-onnx.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
@@ -12,21 +11,19 @@ import { ExportError } from "../../server/src/export/index";
 import { exportOnnx } from "../../server/src/export/onnx/index";
 import { networkOf, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
-import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
+import { cliRunner, removeWorkspaces, root, workspace } from "../training/helpers";
 import { hasModules, python, PythonProcess } from "./python";
 
 // Debian's python, not the pyenv one on PATH: CI installs python3-onnx for it
 const hasOnnx = hasModules("onnx");
-let cli = "";
 /** onnx.checker runs in one Python process for the whole file */
 let py: PythonProcess;
 let checkerFolder = "";
-beforeAll(async () => {
+beforeAll(() => {
   if (hasOnnx) {
     py = new PythonProcess(["onnx"]);
     checkerFolder = workspace({ "check.py": checkerScript });
   }
-  cli = (await buildBundles()).cli;
 });
 afterAll(async () => {
   await py?.close();
@@ -34,10 +31,7 @@ afterAll(async () => {
 });
 if (!hasOnnx) console.warn(`python3-onnx is missing (${python} cannot import onnx): the onnx.checker checks in these tests are skipped; apt-get install python3-onnx`);
 
-function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const nnet = cliRunner(root);
 
 function ok(result: ReturnType<typeof nnet>): void {
   if (result.code !== 0) throw new Error(`nnet exited ${result.code}: ${result.stderr}`);

@@ -11,7 +11,7 @@ import { applyStandardiser, createNetwork, importWeights, predict, zeros } from 
 import { exportPytorch, ExportError } from "../../server/src/export/index";
 import { decodeContainer, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
-import { buildBundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
+import { cliRunner, removeWorkspaces, root, workspace } from "../training/helpers";
 import { hasModules, python, PythonProcess } from "./python";
 
 const torchrun = existsSync("/usr/bin/torchrun") ? ["/usr/bin/torchrun"] : [python, "-m", "torch.distributed.run"];
@@ -19,19 +19,17 @@ const hasTorch = hasModules("torch", "numpy");
 if (!hasTorch) console.warn("PyTorch export tests skipped: /usr/bin/python3 cannot import torch; install the Debian package python3-torch (apt install python3-torch)");
 const threads = { OMP_NUM_THREADS: "1" };
 
-let cli = "";
 /** the exported scripts, all run in one interpreter (torch is imported once per file, not per case) */
 let py: PythonProcess;
-beforeAll(async () => {
+beforeAll(() => {
   if (hasTorch) py = new PythonProcess(["torch", "numpy", "torch.distributed", "torch.nn.parallel"], threads);
-  cli = (await buildBundles()).cli;
 });
 afterAll(async () => {
   await py?.close();
   removeWorkspaces();
 });
 
-const nnet = (...args: string[]): CliResult => runCli(cli, root, args);
+const nnet = cliRunner(root);
 
 function run(command: string[], cwd: string): string {
   const result = spawnSync(command[0]!, command.slice(1), { cwd, encoding: "utf8", env: { ...process.env, ...threads } });

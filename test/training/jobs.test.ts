@@ -4,15 +4,12 @@
  * worker deaths, and the one-job-per-document policy of the runner.
  */
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { RunStore, runJob, startJob, TrainingRunner, type JobRequest, type RunnerContext, type WorkerMessage } from "../../server/src/training/index";
 import type { DoneParams, ProgressParams } from "../../server/src/protocol/index";
-import { buildBundles, example, request, root, runToEnd, removeWorkspaces } from "./helpers";
+import { bundles, example, request, root, runToEnd, removeWorkspaces } from "./helpers";
 
-let workerPath = "";
-beforeAll(async () => {
-  workerPath = (await buildBundles()).worker;
-});
+const workerPath = bundles().worker;
 afterAll(removeWorkspaces);
 
 const trainExample = (name: string, extra: Partial<Parameters<typeof request>[0]> = {}): JobRequest =>

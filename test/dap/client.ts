@@ -13,11 +13,14 @@ export const example = (name: string): string => join(root, "examples", name);
 
 export const bundledCli = (): string => inject("bundles").cli;
 
+/** DebugClient's wait for a response or an event (5 s by default): a guard against a hang, long enough for a loaded machine. */
+export const hangGuardMs = 120_000;
+
 /** A started client; DebugClient spawns `runtime executable`, so the shell splits off the `dap` argument. */
 export async function startClient(cli: string): Promise<DebugClient> {
   const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
   const dc = new DebugClient(quote(process.execPath), `${quote(cli)} dap`, "nnet", { shell: true });
-  dc.defaultTimeout = 20_000;
+  dc.defaultTimeout = hangGuardMs;
   await dc.start();
   return dc;
 }

@@ -7,7 +7,7 @@
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DebugClient } from "@vscode/debugadapter-testsupport";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { bundledCli, example, root } from "./client";
+import { bundledCli, example, hangGuardMs, root } from "./client";
 
 const fake = vi.hoisted(() => {
   class Uri {
@@ -122,6 +122,7 @@ describe("the nnet debugger in the extension", () => {
     const dc = new DebugClient(quote(descriptor.command), descriptor.args.map(quote).join(" "), "nnet", {
       shell: true, env: { ...process.env, ...descriptor.options.env },
     });
+    dc.defaultTimeout = hangGuardMs;
     await dc.start();
     try {
       const [, , stopped] = await Promise.all([

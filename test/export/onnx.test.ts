@@ -200,7 +200,7 @@ describe("nnet export --to onnx", () => {
         else expect(JSON.parse(checked.meta["nnet.values"])).toEqual(named.names);
       }
       measured.push(`  ${name} (${x.cols} rows):\n${differences.join("\n")}`);
-    }, 90_000);
+    });
   }
 
   it("iris-dropout: gelu's exact form in float32 (Erf), dropout omitted; float64 is refused with the reason, writing nothing", async () => {
@@ -220,7 +220,7 @@ describe("nnet export --to onnx", () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain("gelu has no float64 ONNX form");
     expect(existsSync(wide)).toBe(false);
-  }, 90_000);
+  });
 
   it("iris: the graph standardises inside and carries the class labels", async () => {
     const dir = workspace();

@@ -84,7 +84,7 @@ describe.skipIf(!hasTorch)("the exported module predicts what the engine predict
       outputs.forEach((row, c) => row.forEach((v, r) => { worst = Math.max(worst, relative(v, engine.data[r * engine.cols + c])); }));
       console.log(`[pytorch export] ${name}: predictions, max relative difference ${worst.toExponential(2)} over ${engine.cols}×${engine.rows}`);
       expect(worst).toBeLessThan(1e-12);
-    }, 120_000);
+    });
   }
 });
 
@@ -192,7 +192,7 @@ describe.skipIf(!hasTorch)("train.py replays the engine's training", () => {
       });
       console.log(`[pytorch export] ${name}: per-epoch losses and learning rates over 5 epochs, max relative difference ${worst.toExponential(2)}`);
       expect(worst).toBeLessThan(1e-9);
-    }, 120_000);
+    });
   }
 });
 
@@ -214,7 +214,7 @@ describe.skipIf(!hasTorch)("a trained model's export continues as nnet train --r
     console.log(`[pytorch export] resumed adam: per-epoch losses of epochs 4-6, max relative difference ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-9);
     expect(relative(fresh[0].loss, engine[0].loss)).toBeGreaterThan(1e-6);
-  }, 120_000);
+  });
 });
 
 describe.skipIf(!hasTorch)("torchrun", () => {
@@ -240,7 +240,7 @@ describe.skipIf(!hasTorch)("torchrun", () => {
     console.log(`[pytorch export] torchrun 2 processes vs 1: weights after one epoch, max difference relative to each tensor's largest ${worst.toExponential(2)}`);
     expect(moved).toBeGreaterThan(1e-3);
     expect(worst).toBeLessThan(1e-9);
-  }, 180_000);
+  });
 });
 
 describe("what the PyTorch export refuses", () => {

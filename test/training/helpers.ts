@@ -79,5 +79,11 @@ export function runCli(cli: string, cwd: string, args: string[]): CliResult {
 /** `nnet ARGS` run to the end in `cwd`, as a user types it. */
 export const cliRunner = (cwd: string): ((...args: string[]) => CliResult) => (...args) => runCli(bundles().cli, cwd, args);
 
+/** `make`'s answer, made at the first call: one run that several tests read, each still runnable alone. */
+export function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 /** The objects of `--json` output, one a line. */
 export const jsonLines = (text: string): Record<string, unknown>[] => text.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));

@@ -102,8 +102,8 @@ describe("faults", () => {
   });
 
   it("a worker stops by the shared flag and answers itself, without being terminated", async () => {
-    // 2 000 single-example batches through two 256-unit layers per epoch: the stop comes during a later epoch
-    const text = example("spiral.nnet").text.replace("samples: 400,", "samples: 2000,").replace("batch 16", "batch 1").replaceAll("dense 16 tanh", "dense 256 tanh");
+    // 2 000 single-example batches through two 64-unit layers per epoch: the stop comes during a later epoch
+    const text = example("spiral.nnet").text.replace("samples: 400,", "samples: 2000,").replace("batch 16", "batch 1").replaceAll("dense 16 tanh", "dense 64 tanh");
     const epochs: number[] = [];
     let firstEpoch!: () => void;
     const started = new Promise<void>((resolve) => (firstEpoch = resolve));

@@ -189,5 +189,5 @@ describe("the layer table", () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

@@ -1,27 +1,16 @@
 /**
- * Runs the built CLI as a child process. beforeAll bundles the CLI and its
- * worker into a private folder with the options of scripts/build.mjs, so this
- * suite does not depend on every other bundle building.
+ * Runs the built CLI as a child process: the bundle test/bundles.setup.ts
+ * makes once for the run with the options of scripts/build.mjs, so this suite
+ * does not depend on every other bundle building.
  */
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBundles, removeWorkspaces } from "../training/helpers";
+import { afterAll, describe, expect, it } from "vitest";
+import { cliRunner, removeWorkspaces } from "../training/helpers";
 
 const root = resolve(__dirname, "../..");
-// a private bundle: out/cli.js is read by other test files running at the same time
-let cli = "";
 const fixtures = join(root, "test/language/fixtures");
-
-function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const nnet = cliRunner(root);
 afterAll(removeWorkspaces);
 
 describe("nnet check", () => {

@@ -5,13 +5,10 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const { cli } = bundles();
 afterAll(removeWorkspaces);
 
 const nnet = (cwd: string, ...args: string[]): CliResult => runCli(cli, cwd, args);

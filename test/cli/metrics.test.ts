@@ -6,14 +6,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readModelFile } from "../../server/src/training/index";
-import { buildBundles, jsonLines, removeWorkspaces, runCli, workspace, type CliResult } from "../training/helpers";
+import { bundles, jsonLines, removeWorkspaces, runCli, workspace, type CliResult } from "../training/helpers";
 
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const { cli } = bundles();
 afterAll(removeWorkspaces);
 
 const nnet = (cwd: string, ...args: string[]): CliResult => runCli(cli, cwd, args);

@@ -6,19 +6,13 @@
 import { spawnSync } from "node:child_process";
 import { lstatSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const { cli } = bundles();
 afterAll(removeWorkspaces);
 
-function nnet(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const nnet = (cwd: string, ...args: string[]): CliResult => runCli(cli, cwd, args);
 
 const reader = (path: string): string => `network n {
   input x: 2

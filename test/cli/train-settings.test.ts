@@ -4,14 +4,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readModelFile } from "../../server/src/training/index";
-import { buildBundles, jsonLines, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
+import { bundles, jsonLines, once, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const { cli } = bundles();
 afterAll(removeWorkspaces);
 
 const nnet = (cwd: string, ...args: string[]): CliResult => runCli(cli, cwd, args);
@@ -154,11 +151,14 @@ describe("the optimizers' state through the model file", () => {
   });
 });
 
+// both examples below are measured against the same run of examples/iris.nnet
+const irisRun = once(() => jsonLines(nnet(root, "train", "--json", "examples/iris.nnet").stdout));
+
 describe("examples/iris-scheduled.nnet", () => {
   it("warms up, follows the cosine, stops early, and ends with a lower validation loss than examples/iris.nnet", () => {
     const done = (file: string) => jsonLines(nnet(root, "train", "--json", file).stdout).filter((e) => e.event !== "error");
     const scheduled = done("examples/iris-scheduled.nnet");
-    const plain = done("examples/iris.nnet").find((e) => e.event === "done") as { valLoss: number };
+    const plain = irisRun().find((e) => e.event === "done") as { valLoss: number };
     const end = scheduled.find((e) => e.event === "done") as { valLoss: number; stopped?: Stopped };
     const rates = scheduled.filter((e) => e.event === "epoch").map((e) => e.lr as number);
     expect(rates.slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6].map((e) => (e === 6 ? 0.01 : (0.01 * e) / 6)));
@@ -174,7 +174,7 @@ describe("examples/iris-grown.nnet", () => {
     expect(nnet(root, "check", "examples/iris-grown.nnet").code).toBe(0);
     const done = (file: string) => jsonLines(nnet(root, "train", "--json", file).stdout).find((e) => e.event === "done") as { valLoss: number; stopped?: Stopped };
     const grown = done("examples/iris-grown.nnet");
-    const plain = done("examples/iris.nnet");
+    const plain = irisRun().find((e) => e.event === "done") as { valLoss: number };
     expect(grown.stopped?.bestEpoch).toBeGreaterThan(0);
     console.log(`[iris-grown] stopped at epoch ${grown.stopped?.epoch}, best ${grown.stopped?.bestEpoch}: val loss ${grown.valLoss} against iris.nnet's ${plain.valLoss}`);
     expect(grown.valLoss).toBeLessThan(plain.valLoss);

@@ -1,26 +1,19 @@
 /**
  * `nnet train`, `nnet gradcheck` and `nnet demo`, run as the built CLI in a
- * child process (bundled in beforeAll with the options of scripts/build.mjs,
- * into a private folder with its worker beside it).
+ * child process (bundled once for the run by test/bundles.setup.ts with the
+ * options of scripts/build.mjs, its worker beside it).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readModelFile } from "../../server/src/training/index";
-import { buildBundles, root, workspace, removeWorkspaces } from "../training/helpers";
+import { bundles, cliRunner, once, root, workspace, removeWorkspaces } from "../training/helpers";
 import { independentGradients, type GradcheckJson } from "./train-gradients";
 
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const { cli } = bundles();
+const nnet = cliRunner(root);
 afterAll(removeWorkspaces);
-
-function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const jsonLines = (text: string): Record<string, unknown>[] => text.trim().split("\n").map((line) => JSON.parse(line));
 
@@ -182,9 +175,11 @@ describe("nnet gradcheck", () => {
     expect(result.stdout).toMatch(/\d+ FAIL$/m);
   });
 
+  // the negative control below reuses the spiral's check rather than running it again
+  const spiral = once(() => nnet("gradcheck", "--json", "examples/spiral.nnet"));
   for (const name of ["spiral.nnet", "iris.nnet", "residual.nnet", "sine.nnet", "iris-dropout.nnet"]) {
     it(`--json for ${name} holds enough to recompute the gradients independently (TensorFlow.js)`, async () => {
-      const result = nnet("gradcheck", "--json", `examples/${name}`);
+      const result = name === "spiral.nnet" ? spiral() : nnet("gradcheck", "--json", `examples/${name}`);
       expect(result.code).toBe(0);
       const json = JSON.parse(result.stdout) as GradcheckJson;
       expect(json.passed).toBe(true);
@@ -232,7 +227,7 @@ describe("nnet gradcheck", () => {
   });
 
   it("the independent recomputation notices a wrong network (negative control)", async () => {
-    const json = JSON.parse(nnet("gradcheck", "--json", "examples/spiral.nnet").stdout) as GradcheckJson;
+    const json = JSON.parse(spiral().stdout) as GradcheckJson;
     const wrong = { ...json, layers: json.layers.map((l) => (l.name === "h2" ? { ...l, activation: "sigmoid" } : l)) };
     const recomputed = await independentGradients(wrong);
     const analytic = json.analytic.find((a) => a.layer === "h1" && a.param === "W")!;

@@ -5,8 +5,8 @@
  */
 import { spawnSync } from "node:child_process";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bundleCli, evaluate, exact, example, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bundledCli, evaluate, exact, example, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
 
 // tiny.nnet, 1-based: input 3, h1 5, h2 6, out 7, loss 9, train 19, optimizer 20; 5 rows in batches of 2
 const tiny = fixture("tiny.nnet");
@@ -14,9 +14,8 @@ const line = { network: 2, input: 3, h1: 5, h2: 6, out: 7, loss: 9, train: 19, o
 // per step: input, z/a ×3, loss, δ and BP3/BP4 ×3, update ×3
 const pointsPerStep = 1 + 6 + 1 + 6 + 3;
 
-let cli: string;
+const cli = bundledCli();
 let dc: DebugClient;
-beforeAll(async () => { cli = await bundleCli("adapter"); });
 beforeEach(async () => { dc = await startClient(cli); });
 afterEach(async () => { await dc.stop(); });
 

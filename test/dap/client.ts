@@ -1,32 +1,26 @@
 /**
- * A DebugClient on the real `nnet dap` process: the CLI is bundled once per
- * test file (from server/src/cli/main.ts, as scripts/build.mjs does) to its
- * own file so that parallel suites never read a half-written bundle, and run
- * as `node cli.js dap` over stdio.
+ * A DebugClient on the real `nnet dap` process: the CLI bundled once for the
+ * run by test/bundles.setup.ts, run as `node cli.js dap` over stdio.
  */
 import { join, resolve } from "node:path";
 import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { build } from "esbuild";
+import { inject } from "vitest";
 
 export const root = resolve(__dirname, "../..");
 export const fixture = (name: string): string => join(root, "test/dap/fixtures", name);
 export const example = (name: string): string => join(root, "examples", name);
 
-export async function bundleCli(name: string): Promise<string> {
-  const outfile = join(root, "out/test/dap", `${name}-cli.js`);
-  await build({
-    entryPoints: [join(root, "server/src/cli/main.ts")], outfile, bundle: true, platform: "node", target: "node20",
-    format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none",
-  });
-  return outfile;
-}
+export const bundledCli = (): string => inject("bundles").cli;
+
+/** DebugClient's wait for a response or an event (5 s by default): a guard against a hang, long enough for a loaded machine. */
+export const hangGuardMs = 120_000;
 
 /** A started client; DebugClient spawns `runtime executable`, so the shell splits off the `dap` argument. */
 export async function startClient(cli: string): Promise<DebugClient> {
   const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
   const dc = new DebugClient(quote(process.execPath), `${quote(cli)} dap`, "nnet", { shell: true });
-  dc.defaultTimeout = 20_000;
+  dc.defaultTimeout = hangGuardMs;
   await dc.start();
   return dc;
 }

@@ -6,19 +6,17 @@
  */
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { loadProgram } from "../../server/src/dap/program";
 import { gradientTrend, trendSentence } from "../../server/src/language/ide/index";
-import { bundleCli, evaluate, exact, fixture, frames, launchAndStop, root, scopeVariables, startClient, stepWith, topFrame } from "./client";
+import { bundledCli, evaluate, exact, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
 
 const tiny = fixture("tiny.nnet");
 const line = { input: 3, h1: 5, h2: 6, out: 7, loss: 9, train: 19, optimizer: 20 };
 
-let cli: string;
+const cli = bundledCli();
 let dc: DebugClient;
-beforeAll(async () => { cli = await bundleCli("debugging"); });
 beforeEach(async () => { dc = await startClient(cli); });
 afterEach(async () => { await dc.stop(); });
 
@@ -187,7 +185,7 @@ type GradNorms = Record<string, number>;
 
 /** `nnet train --json` on the same network: each epoch's mean ‖∂C/∂W‖ per layer, as the editor's run record gets them. */
 function trainedEpochs(file: string, network: string): GradNorms[] {
-  const run = spawnSync(process.execPath, [join(root, "out/cli.js"), "train", file, "--network", network, "--json"], { encoding: "utf8" });
+  const run = spawnSync(process.execPath, [cli, "train", file, "--network", network, "--json"], { encoding: "utf8" });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string; gradNorms?: GradNorms })
     .filter((e) => e.event === "epoch").map((e) => Object.fromEntries(Object.entries(e.gradNorms as GradNorms).filter(([, v]) => v > 0)));

@@ -7,7 +7,7 @@
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DebugClient } from "@vscode/debugadapter-testsupport";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { bundleCli, example, root } from "./client";
+import { bundledCli, example, hangGuardMs, root } from "./client";
 
 const fake = vi.hoisted(() => {
   class Uri {
@@ -63,12 +63,11 @@ interface Provider {
 interface Factory { createDebugAdapterDescriptor(): { command: string; args: string[]; options: { env: Record<string, string> } } }
 
 const spiral = example("spiral.nnet");
-let cli: string;
+const cli = bundledCli();
 let provider: Provider;
 let factory: Factory;
 
 beforeAll(async () => {
-  cli = await bundleCli("extension");
   const { registerDebugger } = await import("../../client/src/debug");
   registerDebugger({ asAbsolutePath: (path: string) => (path === "out/cli.js" ? cli : path) } as never);
   // the language server's nnet/summary answer: the networks the document declares
@@ -123,6 +122,7 @@ describe("the nnet debugger in the extension", () => {
     const dc = new DebugClient(quote(descriptor.command), descriptor.args.map(quote).join(" "), "nnet", {
       shell: true, env: { ...process.env, ...descriptor.options.env },
     });
+    dc.defaultTimeout = hangGuardMs;
     await dc.start();
     try {
       const [, , stopped] = await Promise.all([

@@ -5,16 +5,15 @@
  * the update equals one optimizer step from those gradients.
  */
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   computeGradients, createNetwork, createOptimizer, fromRows, lastCaches, toRows, type Matrix, type Network,
 } from "../../server/src/engine/index";
 import { loadProgram, type Program } from "../../server/src/dap/index";
-import { bundleCli, evaluate, exact, example, fixture, launchAndStop, startClient, stepWith, topFrame } from "./client";
+import { bundledCli, evaluate, exact, example, fixture, launchAndStop, startClient, stepWith, topFrame } from "./client";
 
-let cli: string;
+const cli = bundledCli();
 let dc: DebugClient;
-beforeAll(async () => { cli = await bundleCli("gradients"); });
 beforeEach(async () => { dc = await startClient(cli); });
 afterEach(async () => { await dc.stop(); });
 

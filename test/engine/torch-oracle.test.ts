@@ -113,7 +113,7 @@ beforeAll(() => {
   activationAnswer = answers[0] as typeof activationAnswer;
   gradientAnswers = answers.slice(1, 1 + gradientCases.length) as typeof gradientAnswers;
   trainAnswers = answers.slice(1 + gradientCases.length) as typeof trainAnswers;
-}, 120_000);
+});
 
 describe.skipIf(!hasTorch)("the engine equals PyTorch in float64", () => {
   for (const name of ["gelu", "silu", "selu"] as const) {

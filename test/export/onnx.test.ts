@@ -2,7 +2,6 @@
  * `nnet export --to onnx`, run as the built CLI on trained models; the .onnx
  * files are run with onnxruntime-node and checked with Debian's python3-onnx.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
@@ -12,7 +11,7 @@ import { ExportError } from "../../server/src/export/index";
 import { exportOnnx } from "../../server/src/export/onnx/index";
 import { networkOf, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
-import { buildBundles, removeWorkspaces, root, workspace } from "../training/helpers";
+import { cliRunner, removeWorkspaces, root, workspace } from "../training/helpers";
 import { hasModules, python, PythonProcess } from "./python";
 
 // Debian's python, not the pyenv one on PATH: CI installs python3-onnx for it
@@ -23,14 +22,12 @@ import json, torch
 z = torch.tensor([float(v) for v in json.load(open("z.json"))], dtype=torch.float64)
 print(json.dumps([repr(v) for v in torch.nn.functional.gelu(z).tolist()]))
 `;
-let cli = "";
 /** onnx.checker runs in one Python process for the whole file */
 let py: PythonProcess;
 let checkerFolder = "";
-beforeAll(async () => {
+beforeAll(() => {
   if (hasOnnx || hasTorch) py = new PythonProcess([...(hasOnnx ? ["onnx"] : []), ...(hasTorch ? ["torch"] : [])]);
   if (hasOnnx) checkerFolder = workspace({ "check.py": checkerScript });
-  cli = (await buildBundles()).cli;
 });
 afterAll(async () => {
   await py?.close();
@@ -38,10 +35,7 @@ afterAll(async () => {
 });
 if (!hasOnnx) console.warn(`python3-onnx is missing (${python} cannot import onnx): the onnx.checker checks in these tests are skipped; apt-get install python3-onnx`);
 
-function nnet(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const nnet = cliRunner(root);
 
 function ok(result: ReturnType<typeof nnet>): void {
   if (result.code !== 0) throw new Error(`nnet exited ${result.code}: ${result.stderr}`);
@@ -210,7 +204,7 @@ describe("nnet export --to onnx", () => {
         else expect(JSON.parse(checked.meta["nnet.values"])).toEqual(named.names);
       }
       measured.push(`  ${name} (${x.cols} rows):\n${differences.join("\n")}`);
-    }, 90_000);
+    });
   }
 
   it("iris-dropout: gelu's exact form in float32 (Erf) and float64 (Φ composed of basic ops), dropout omitted", async () => {
@@ -228,7 +222,7 @@ describe("nnet export --to onnx", () => {
       expect(d.worst).toBeLessThanOrEqual(1);
       if (hasOnnx) await onnxChecker(file);
     }
-  }, 90_000);
+  });
 
   it("float64 gelu: the .onnx's Φ equals the engine's erf to 1e-14 relative on a grid from −40 to 1e6, and torch's gelu", async () => {
     const dir = workspace({ "g.nnet": "network g {\n  input z: 1\n  layer out: dense 1 gelu\n  loss mse\n  data sine(samples: 8)\n}\n" });
@@ -264,7 +258,7 @@ describe("nnet export --to onnx", () => {
       torchWorst = Math.max(torchWorst, error);
     }
     measured.push(`  float64 gelu against torch: ${torchWorst.toExponential(1)} of the bound 1e-14·|gelu| + 1e-16·max(1, |z|)`);
-  }, 90_000);
+  });
 
   it("iris: the graph standardises inside and carries the class labels", async () => {
     const dir = workspace();

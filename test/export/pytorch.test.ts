@@ -11,7 +11,7 @@ import { applyStandardiser, createNetwork, importWeights, predict, zeros } from 
 import { exportPytorch, ExportError } from "../../server/src/export/index";
 import { decodeContainer, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
-import { buildBundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
+import { cliRunner, removeWorkspaces, root, workspace } from "../training/helpers";
 import { hasModules, python, PythonProcess } from "./python";
 
 const torchrun = existsSync("/usr/bin/torchrun") ? ["/usr/bin/torchrun"] : [python, "-m", "torch.distributed.run"];
@@ -19,19 +19,17 @@ const hasTorch = hasModules("torch", "numpy");
 if (!hasTorch) console.warn("PyTorch export tests skipped: /usr/bin/python3 cannot import torch; install the Debian package python3-torch (apt install python3-torch)");
 const threads = { OMP_NUM_THREADS: "1" };
 
-let cli = "";
 /** the exported scripts, all run in one interpreter (torch is imported once per file, not per case) */
 let py: PythonProcess;
-beforeAll(async () => {
+beforeAll(() => {
   if (hasTorch) py = new PythonProcess(["torch", "numpy", "torch.distributed", "torch.nn.parallel"], threads);
-  cli = (await buildBundles()).cli;
 });
 afterAll(async () => {
   await py?.close();
   removeWorkspaces();
 });
 
-const nnet = (...args: string[]): CliResult => runCli(cli, root, args);
+const nnet = cliRunner(root);
 
 function run(command: string[], cwd: string): string {
   const result = spawnSync(command[0]!, command.slice(1), { cwd, encoding: "utf8", env: { ...process.env, ...threads } });
@@ -86,7 +84,7 @@ describe.skipIf(!hasTorch)("the exported module predicts what the engine predict
       outputs.forEach((row, c) => row.forEach((v, r) => { worst = Math.max(worst, relative(v, engine.data[r * engine.cols + c])); }));
       console.log(`[pytorch export] ${name}: predictions, max relative difference ${worst.toExponential(2)} over ${engine.cols}×${engine.rows}`);
       expect(worst).toBeLessThan(1e-12);
-    }, 120_000);
+    });
   }
 });
 
@@ -194,7 +192,7 @@ describe.skipIf(!hasTorch)("train.py replays the engine's training", () => {
       });
       console.log(`[pytorch export] ${name}: per-epoch losses and learning rates over 5 epochs, max relative difference ${worst.toExponential(2)}`);
       expect(worst).toBeLessThan(1e-9);
-    }, 120_000);
+    });
   }
 });
 
@@ -216,7 +214,7 @@ describe.skipIf(!hasTorch)("a trained model's export continues as nnet train --r
     console.log(`[pytorch export] resumed adam: per-epoch losses of epochs 4-6, max relative difference ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-9);
     expect(relative(fresh[0].loss, engine[0].loss)).toBeGreaterThan(1e-6);
-  }, 120_000);
+  });
 });
 
 describe.skipIf(!hasTorch)("torchrun", () => {
@@ -242,7 +240,7 @@ describe.skipIf(!hasTorch)("torchrun", () => {
     console.log(`[pytorch export] torchrun 2 processes vs 1: weights after one epoch, max difference relative to each tensor's largest ${worst.toExponential(2)}`);
     expect(moved).toBeGreaterThan(1e-3);
     expect(worst).toBeLessThan(1e-9);
-  }, 180_000);
+  });
 });
 
 describe("what the PyTorch export refuses", () => {

@@ -29,7 +29,7 @@ export async function startClient(options: { command?: string[]; initializationO
   const waiters: { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   const client: TestClient = {
     connection, process: child, published, settings: { inlayHints: { enabled: true } },
-    diagnostics(uri, test = () => true, timeoutMs = 10_000) {
+    diagnostics(uri, test = () => true, timeoutMs = 120_000) {
       const already = published.find((p) => p.uri === uri && test(p));
       if (already) return Promise.resolve(already);
       return new Promise((resolveWait, reject) => {

@@ -8,16 +8,13 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   csvDataset, csvDatasetFromBytes, firstInvalidUtf8, runJob, type JobRequest, type WorkerMessage,
 } from "../../server/src/training/index";
-import { buildBundles, csvNetwork, problems, request, workspace, removeWorkspaces } from "./helpers";
+import { bundles, csvNetwork, problems, request, workspace, removeWorkspaces } from "./helpers";
 
-let cli = "";
-beforeAll(async () => {
-  cli = (await buildBundles()).cli;
-});
+const { cli } = bundles();
 afterAll(removeWorkspaces);
 
 const good = "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n";

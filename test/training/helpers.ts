@@ -1,35 +1,19 @@
 /** Shared by the training tests: the bundled worker, temporary workspaces and example files. */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { inject } from "vitest";
 import { compileJob, startJob, type CompileInput, type EpochMessage, type HostOptions, type JobOutcome, type JobRequest } from "../../server/src/training/index";
 
 export const root = resolve(__dirname, "../..");
 
-/**
- * Bundles the CLI and the worker with scripts/build.mjs's options into a
- * private folder (cli.js finds worker.js beside it), so suites running in
- * parallel never read a bundle another one is writing.
- */
-export async function buildBundles(): Promise<{ cli: string; worker: string }> {
-  const folder = mkdtempSync(join(tmpdir(), "nnet-out-"));
-  created.push(folder);
-  chmodSync(folder, 0o755);
-  const options = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none" } as const;
-  const cli = join(folder, "cli.js");
-  const worker = join(folder, "worker.js");
-  await Promise.all([
-    build({ ...options, entryPoints: [join(root, "server/src/cli/main.ts")], outfile: cli }),
-    build({ ...options, entryPoints: [join(root, "server/src/training/worker.ts")], outfile: worker }),
-  ]);
-  return { cli, worker };
-}
+/** The CLI and the worker, bundled once for the run by test/bundles.setup.ts (cli.js finds worker.js beside it). */
+export const bundles = (): { cli: string; worker: string } => inject("bundles");
 
 const created: string[] = [];
 
-/** Removes every folder workspace() and buildBundles() made in this test file (call from afterAll). */
+/** Removes every folder workspace() made in this test file (call from afterAll). */
 export function removeWorkspaces(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
@@ -90,6 +74,15 @@ export interface CliResult {
 export function runCli(cli: string, cwd: string, args: string[]): CliResult {
   const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `nnet ARGS` run to the end in `cwd`, as a user types it. */
+export const cliRunner = (cwd: string): ((...args: string[]) => CliResult) => (...args) => runCli(bundles().cli, cwd, args);
+
+/** `make`'s answer, made at the first call: one run that several tests read, each still runnable alone. */
+export function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** The objects of `--json` output, one a line. */

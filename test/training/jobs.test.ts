@@ -4,15 +4,12 @@
  * worker deaths, and the one-job-per-document policy of the runner.
  */
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { RunStore, runJob, startJob, TrainingRunner, type JobRequest, type RunnerContext, type WorkerMessage } from "../../server/src/training/index";
 import type { DoneParams, ProgressParams } from "../../server/src/protocol/index";
-import { buildBundles, example, request, root, runToEnd, removeWorkspaces } from "./helpers";
+import { bundles, example, request, root, runToEnd, removeWorkspaces } from "./helpers";
 
-let workerPath = "";
-beforeAll(async () => {
-  workerPath = (await buildBundles()).worker;
-});
+const workerPath = bundles().worker;
 afterAll(removeWorkspaces);
 
 const trainExample = (name: string, extra: Partial<Parameters<typeof request>[0]> = {}): JobRequest =>
@@ -105,8 +102,8 @@ describe("faults", () => {
   });
 
   it("a worker stops by the shared flag and answers itself, without being terminated", async () => {
-    // 2 000 single-example batches through two 256-unit layers per epoch: the stop comes during a later epoch
-    const text = example("spiral.nnet").text.replace("samples: 400,", "samples: 2000,").replace("batch 16", "batch 1").replaceAll("dense 16 tanh", "dense 256 tanh");
+    // 2 000 single-example batches through two 64-unit layers per epoch: the stop comes during a later epoch
+    const text = example("spiral.nnet").text.replace("samples: 400,", "samples: 2000,").replace("batch 16", "batch 1").replaceAll("dense 16 tanh", "dense 64 tanh");
     const epochs: number[] = [];
     let firstEpoch!: () => void;
     const started = new Promise<void>((resolve) => (firstEpoch = resolve));

@@ -6,15 +6,11 @@
  */
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { csvSample, runJob, sampleAbove, type WorkerMessage } from "../../server/src/training/index";
-import { buildBundles, csvNetwork, problems, request, runCli, runToEnd, workspace, removeWorkspaces } from "./helpers";
+import { bundles, csvNetwork, problems, request, runCli, runToEnd, workspace, removeWorkspaces } from "./helpers";
 
-let worker = "";
-let cli = "";
-beforeAll(async () => {
-  ({ worker, cli } = await buildBundles());
-});
+const { worker, cli } = bundles();
 afterAll(removeWorkspaces);
 
 function writeBigCsv(path: string, bytes: number): number {

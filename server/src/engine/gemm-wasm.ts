@@ -1,5 +1,4 @@
-// Generated from gemm.wat by `wat2wasm gemm.wat -o gemm.wasm`; test/engine/wasm-kernel.test.ts
-// checks that these bytes still match the source when wat2wasm is installed.
+// Generated from gemm.wat by `node scripts/wasm.mjs`; test/engine/wasm-bytes.test.ts checks that these bytes match the source.
 // prettier-ignore
 export const gemmWasmBytes = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 11, 1, 96, 7, 127, 127, 127, 127, 127, 127, 124, 0, 3, 2, 1,

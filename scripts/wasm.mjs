@@ -14,7 +14,7 @@ async function assemble(path) {
   const tools = await wabt();
   const module = tools.parseWat(path, readFileSync(path, "utf8"), features);
   try {
-    module.validate();
+    // no module.validate(): wabt.js's validator refuses shared memories whatever the features; the engine's tests compile every module
     return new Uint8Array(module.toBinary({}).buffer);
   } finally {
     module.destroy();

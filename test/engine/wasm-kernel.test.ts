@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Rng, createNetwork, createWasmKernel, exportWeights, jsKernel, train, datasetFromSpec } from "../../server/src/engine/index";
+import { Rng, availableWasmKernels, createNetwork, createWasmKernel, exportWeights, jsKernel, train, datasetFromSpec } from "../../server/src/engine/index";
 
-const wasm = createWasmKernel();
+const wasm = createWasmKernel("wasm-simd-4x4");
 
 describe("the WASM SIMD kernel", () => {
   it("is available in this Node", () => {
     expect(wasm?.name).toBe("wasm-simd-4x4");
+    expect(availableWasmKernels()).toContain("wasm-simd-4x4");
   });
 
   it("gives the JavaScript kernel's result bit for bit, for every transpose, α, β and edge size", () => {

@@ -1,10 +1,11 @@
 ;; The 4×4 micro-kernel of the engine's WASM SIMD matrix multiply:
 ;; C = alpha·A·B for row-major A (m×k), B (k×n) and C (m×n) at byte offsets a, b, c
-;; of the exported memory. m and n are multiples of 4 (the caller pads), k ≥ 1.
+;; of the imported shared memory (worker threads may each take rows of C).
+;; m and n are multiples of 4 (the caller pads), k ≥ 1.
 ;; Each C entry is summed over p in order with separate multiply and add, so
 ;; results equal the JavaScript kernel's bit for bit.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 32768 shared))
   (func (export "gemm") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $c i32) (param $alpha f64)
     (local $i i32) (local $j i32) (local $p i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)

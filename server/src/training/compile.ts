@@ -118,7 +118,7 @@ export function ambiguousNetwork(text: string, model: Model, name: string | unde
 function badOverride(input: CompileInput): string | undefined {
   const checks: [string, number | undefined, number][] = [
     ["maxEpochs (the nnet.train.maxEpochs setting)", input.maxEpochs, 1], ["epochs", input.epochs, 1], ["seed", input.seed, 0],
-    ["threads", input.threads, 1],
+    ["threads (the nnet.train.threads setting)", input.threads, 1],
   ];
   for (const [name, value, minimum] of checks) {
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= minimum)) return `${name} must be a whole number ≥ ${minimum}, got ${value}`;

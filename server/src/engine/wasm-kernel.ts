@@ -37,8 +37,8 @@ export interface CompiledGemm {
   memory: SharedMemory;
 }
 
-/** C = alpha·A·B on padded operands at byte offsets of the memory (gemm.wat's contract). */
-export type Multiply = (m: number, n: number, k: number, a: number, b: number, c: number, alpha: number) => void;
+/** C = alpha·A·B on padded operands at byte offsets of the memory, B's rows ldb apart (gemm.wat's contract). */
+export type Multiply = (m: number, n: number, k: number, a: number, b: number, c: number, alpha: number, ldb: number) => void;
 
 /** Makes the calling thread's multiply one that may hand rows of C to other threads. */
 export type Split = (compiled: CompiledGemm, local: Multiply) => Multiply;
@@ -110,14 +110,16 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
     name: compiled.name,
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       const mp = (m + 3) & ~3, np = (n + 3) & ~3;
-      const bAt = mp * k, cAt = bAt + k * np;
+      // k·np doubles hold B either way; past an unpadded B's end, the last panel reads up to 3 more
+      const bAt = mp * k, cAt = bAt + k * np + 4;
       const h = reserve(cAt + mp * np);
       // op(A) as m×k rows (stored k×m when transposed), zero rows up to mp
       copyOperand(h, 0, a, transA, m, k, k);
       h.fill(0, m * k, mp * k);
-      // op(B) as k×n rows padded to np columns (stored n×k when transposed)
-      copyOperand(h, bAt, b, transB, k, n, np);
-      multiply(mp, np, k, 0, bAt * 8, cAt * 8, alpha);
+      // op(B) as k×n rows (stored n×k when transposed): a plain B is copied whole, unpadded
+      const ldb = transB ? np : n;
+      copyOperand(h, bAt, b, transB, k, n, ldb);
+      multiply(mp, np, k, 0, bAt * 8, cAt * 8, alpha, ldb);
       // the module has applied alpha; what is left is the copy out and beta·C
       if (beta === 0 && np === n) {
         c.set(h.subarray(cAt, cAt + m * n));

@@ -11,22 +11,22 @@ import type { CompiledGemm, Multiply, Split } from "../engine/index";
 /** Products smaller than this many multiply-adds stay on the calling thread: waking another costs more. */
 export const splitAbove = 1 << 19;
 
-// state: [generation, threads still working, stop, a thread failed]; job: m, n, k, a, b, c, alpha, rows per thread
+// state: [generation, threads still working, stop, a thread failed]; job: m, n, k, a, b, c, alpha, ldb, rows per thread
 const threadSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 const state = new Int32Array(control, 0, 4);
-const job = new Float64Array(control, 16, 8);
+const job = new Float64Array(control, 16, 9);
 let seen = 0;
 for (;;) {
   Atomics.wait(state, 0, seen);
   seen = Atomics.load(state, 0);
   if (Atomics.load(state, 2) !== 0) break;
   try {
-    const [m, n, k, a, b, c, alpha, per] = job;
+    const [m, n, k, a, b, c, alpha, ldb, per] = job;
     const from = index * per, to = Math.min(m, from + per);
-    if (from < to) gemm(to - from, n, k, a + from * k * 8, b, c + from * n * 8, alpha);
+    if (from < to) gemm(to - from, n, k, a + from * k * 8, b, c + from * n * 8, alpha, ldb);
   } catch {
     Atomics.store(state, 3, 1);
   }
@@ -43,9 +43,9 @@ export interface GemmThreads {
 /** `threads` − 1 helper threads for products above `splitAbove` (none when threads is 1). */
 export function gemmThreads(threads: number): GemmThreads {
   const workers: Worker[] = [];
-  const control = new SharedArrayBuffer(16 + 8 * 8);
+  const control = new SharedArrayBuffer(16 + 9 * 8);
   const state = new Int32Array(control, 0, 4);
-  const job = new Float64Array(control, 16, 8);
+  const job = new Float64Array(control, 16, 9);
   let closed = false;
   const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
     if (threads < 2) return local;
@@ -54,17 +54,17 @@ export function gemmThreads(threads: number): GemmThreads {
       worker.unref(); // a run that ends without close() must not keep the process alive
       workers.push(worker);
     }
-    return (m, n, k, a, b, c, alpha) => {
+    return (m, n, k, a, b, c, alpha, ldb) => {
       if (closed || m < 8 || m * n * k < splitAbove) {
-        local(m, n, k, a, b, c, alpha);
+        local(m, n, k, a, b, c, alpha, ldb);
         return;
       }
       const per = Math.ceil(m / 4 / threads) * 4;
-      job.set([m, n, k, a, b, c, alpha, per]);
+      job.set([m, n, k, a, b, c, alpha, ldb, per]);
       Atomics.store(state, 1, threads - 1);
       Atomics.add(state, 0, 1);
       Atomics.notify(state, 0);
-      local(Math.min(per, m), n, k, a, b, c, alpha);
+      local(Math.min(per, m), n, k, a, b, c, alpha, ldb);
       for (let left = Atomics.load(state, 1); left !== 0; left = Atomics.load(state, 1)) Atomics.wait(state, 1, left);
       if (Atomics.load(state, 3) !== 0) throw new Error("a thread of the matrix multiply failed");
     };

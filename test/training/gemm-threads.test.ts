@@ -52,6 +52,21 @@ describe("the multiply on several threads", () => {
     });
   }
 
+  it("starts its threads on the first product large enough to split, not before", () => {
+    const pool = gemmThreads(3);
+    try {
+      const kernel = createWasmKernel("wasm-simd-4x4", pool.split)!;
+      const small = operands(30, 10, 20, 2);
+      kernel.gemm(false, false, 30, 10, 20, 1, small.a, small.b, 0, small.c);
+      expect(pool.started()).toBe(0);
+      const large = operands(128, 64, 784, 2);
+      kernel.gemm(false, false, 128, 64, 784, 1, large.a, large.b, 0, large.c);
+      expect(pool.started()).toBe(2);
+    } finally {
+      pool.close();
+    }
+  });
+
   it("plain SIMD on 2 threads still gives the JavaScript kernel's bits", () => {
     const run = runKernel(2, "wasm-simd-4x4");
     try {

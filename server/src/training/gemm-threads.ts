@@ -3,7 +3,8 @@
  * C: every entry is still summed by one thread in the kernel's order, so the
  * bits do not depend on the thread count. The calling thread takes the first
  * rows itself, then waits on a shared counter (Atomics.wait); the threads
- * wait on a generation number between products.
+ * wait on a generation number between products. A thread started late sees
+ * the generation already past its own and takes the product in hand.
  */
 import { Worker } from "node:worker_threads";
 import type { CompiledGemm, Multiply, Split } from "../engine/index";
@@ -36,6 +37,8 @@ for (;;) {
 
 export interface GemmThreads {
   split: Split;
+  /** helper threads started so far: none until a product is large enough to split */
+  started(): number;
   /** Ends the threads; a later product runs on the calling thread. */
   close(): void;
 }
@@ -47,18 +50,22 @@ export function gemmThreads(threads: number): GemmThreads {
   const state = new Int32Array(control, 0, 4);
   const job = new Float64Array(control, 16, 9);
   let closed = false;
-  const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
-    if (threads < 2) return local;
+  // started on the first product that is split, so that a small network never starts a thread
+  const start = (compiled: CompiledGemm): void => {
     for (let index = 1; index < threads; index++) {
       const worker = new Worker(threadSource, { eval: true, workerData: { module: compiled.module, memory: compiled.memory, control, index } });
       worker.unref(); // a run that ends without close() must not keep the process alive
       workers.push(worker);
     }
+  };
+  const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
+    if (threads < 2) return local;
     return (m, n, k, a, b, c, alpha, ldb) => {
       if (closed || m < 8 || m * n * k < splitAbove) {
         local(m, n, k, a, b, c, alpha, ldb);
         return;
       }
+      if (workers.length === 0) start(compiled);
       const per = Math.ceil(m / 4 / threads) * 4;
       job.set([m, n, k, a, b, c, alpha, ldb, per]);
       Atomics.store(state, 1, threads - 1);
@@ -77,5 +84,5 @@ export function gemmThreads(threads: number): GemmThreads {
     Atomics.notify(state, 0);
     for (const worker of workers) void worker.terminate();
   };
-  return { split, close };
+  return { split, started: () => workers.length, close };
 }

@@ -14,9 +14,12 @@ import {
   Rng, computeGradients, createNetwork, datasetFromSpec, gradcheck, train, zeros,
   type ActivationName, type Dataset, type LossName, type NetworkSpec, type TrainSpec,
 } from "../server/src/engine/index";
+import { defaultThreads, enableRelaxedSimd, runKernel, type RunKernel } from "../server/src/training/index";
 import { tfRunner } from "./peers/tfjs";
 import { TorchPeer, torchAvailable } from "./peers/torch";
 import { median, spread, timed, type Runner, type Spread } from "./timing";
+
+enableRelaxedSimd(); // as the training worker does, before any WebAssembly is compiled
 
 const quick = process.argv.includes("--quick");
 const roundsArg = process.argv.indexOf("--rounds");
@@ -77,8 +80,14 @@ function flopsPerExample(w: Workload): number {
   return 2 * (3 * forward - w.widths[0] * w.widths[1]);
 }
 
-function engineRunner(w: Workload): Runner {
-  const network = createNetwork(specOf(w), { seed: 1 });
+// the kernels of every engine runner, closed when the bench ends
+const kernels: RunKernel[] = [];
+
+/** The engine with the kernel a training run gets (NNET_KERNEL picks another) on `threads` threads. */
+function engineRunner(w: Workload, threads: number): Runner {
+  const multiply = runKernel(threads);
+  kernels.push(multiply);
+  const network = createNetwork(specOf(w), { seed: 1, kernel: multiply.kernel });
   return async (epochs) => {
     const ts: TrainSpec = { optimizer: { name: "sgd", lr: w.lr, momentum: 0 }, epochs, batch: w.batch, validation: 0, seed: 1, shuffle: true, l2: 0 };
     return timed(() => train(network, w.data, ts));
@@ -143,11 +152,12 @@ function ratioOf(engine: number[], peer: number[]): Spread {
 
 /** The engine, both TensorFlow.js backends and, where there is one, each PyTorch config, for one workload. */
 function systemsFor(w: Workload, k: number, torch: TorchPeer[] | string, dir: string): Map<string, () => Promise<Runner>> {
-  const systems = new Map<string, () => Promise<Runner>>([
-    ["engine f64", async () => engineRunner(w)],
+  const systems = new Map<string, () => Promise<Runner>>(engineThreads.map((t) => [`engine f64 ${t}T`, async () => engineRunner(w, t)]));
+  for (const [name, make] of [
+
     ["tfjs-cpu f32", () => tfRunner("cpu", { ...w, x: w.data.x, y: w.data.y })],
     ["tfjs-wasm f32", () => tfRunner("wasm", { ...w, x: w.data.x, y: w.data.y })],
-  ]);
+  ] as const) systems.set(name, make);
   if (typeof torch === "string") return systems;
   const x = join(dir, `x${k}.bin`);
   const y = join(dir, `y${k}.bin`);
@@ -163,44 +173,61 @@ function systemsFor(w: Workload, k: number, torch: TorchPeer[] | string, dir: st
   return systems;
 }
 
+// The engine on one thread and on all cores (as the peers), and the ratios each target is stated in.
+const engineThreads = [...new Set([1, Math.min(cpus().length, defaultThreads())])];
+const engineName = (threads: number): string => `engine f64 ${threads}T`;
+
+/** Which engine configuration a peer is set against: the same thread count, where the engine has it. */
+function counterpart(peer: string): number {
+  const threads = Number(/(\d+)T$/.exec(peer)?.[1] ?? 1);
+  return engineThreads.includes(threads) ? threads : 1;
+}
+
 // Group: training throughput of the engine and every peer, one interleaved run per workload.
 // Wall clock is what a user waits and the only fair measure of a multi-threaded
-// peer; CPU time leaves out time spent waiting for a core, so on a shared
+// system; CPU time leaves out time spent waiting for a core, so on a shared
 // machine it is the steadier measure of single-threaded work. Both are kept.
 async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
   const dir = mkdtempSync(join(tmpdir(), "nnet-bench-"));
   const table = [
-    "| workload | engine f64, wall [min–max] | peer | peer, wall [min–max] | engine ÷ peer, wall | engine ÷ peer, CPU time |",
+    "| workload | system | wall [min–max] | engine 1T ÷ it, wall | engine ÷ it at its thread count, wall | engine 1T ÷ it, CPU time |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
+  const targets: string[] = [];
   const report: unknown[] = [];
   try {
     for (const [k, w] of workloads.entries()) {
       const rates = await measure(w, systemsFor(w, k, torch, dir));
-      const engine = rates.get("engine f64")!;
-      const examplesPerSecond = (w.unit === "epochs/s" ? w.data.x.cols : 1) * median(engine.cpu);
-      const peers: Record<string, unknown> = {};
+      const single = rates.get(engineName(1))!;
+      const examplesPerSecond = (w.unit === "epochs/s" ? w.data.x.cols : 1) * median(single.cpu);
+      const systems: Record<string, unknown> = {};
       let first = true;
       for (const [name, r] of rates) {
-        if (name === "engine f64") continue;
-        const ratio = { wall: ratioOf(engine.wall, r.wall), cpu: ratioOf(engine.cpu, r.cpu) };
-        peers[name] = { ...r, ratio };
-        const engineCell = first ? `${fmtSpread(spread(engine.wall))} ${w.unit}` : "";
-        table.push(`| ${first ? w.name : ""} | ${engineCell} | ${name} | ${fmtSpread(spread(r.wall))} | ${fmtRatio(ratio.wall)} | ${fmtRatio(ratio.cpu)} |`);
+        const against = engineName(counterpart(name));
+        const same = rates.get(against)!;
+        const ratio = { wall: ratioOf(single.wall, r.wall), cpu: ratioOf(single.cpu, r.cpu), sameThreads: ratioOf(same.wall, r.wall), against };
+        systems[name] = { ...r, ratio };
+        const cells = name.startsWith("engine") && name !== engineName(1)
+          ? [fmtRatio(ratio.wall), "", ""]
+          : name === engineName(1) ? ["", "", ""] : [fmtRatio(ratio.wall), `${fmtRatio(ratio.sameThreads)} (${against.slice(11)})`, fmtRatio(ratio.cpu)];
+        table.push(`| ${first ? w.name : ""} | ${name} | ${fmtSpread(spread(r.wall))} ${w.unit} | ${cells.join(" | ")} |`);
+        if (name.startsWith("torch f64")) targets.push(`  ${w.name}: ${against} ÷ ${name} = ${fmtRatio(ratio.sameThreads)} (wall)`);
         first = false;
       }
       report.push({
-        name: w.name, unit: w.unit, examples: w.data.x.cols, engine, gflopsByCpuTime: (examplesPerSecond * flopsPerExample(w)) / 1e9, peers,
+        name: w.name, unit: w.unit, examples: w.data.x.cols, engineThreads, gflopsByCpuTime: (examplesPerSecond * flopsPerExample(w)) / 1e9, systems,
       });
       console.log(`  measured ${w.name}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    for (const kernel of kernels.splice(0)) kernel.close();
   }
-  console.log(`\nTraining throughput: median [min–max] of ${rounds} interleaved rounds. engine ÷ peer is the ratio`);
+  console.log(`\nTraining throughput: median [min–max] of ${rounds} interleaved rounds. engine ÷ system is the ratio`);
   console.log("of medians [min–max of the per-round ratios]; above 1 the engine is faster. CPU time counts all of a");
-  console.log("process's threads, so for a multi-threaded peer it measures work per core, not speed.\n");
+  console.log("process's threads, so for a multi-threaded system it measures work per core, not speed.\n");
   console.log(table.join("\n"));
+  if (targets.length > 0) console.log(`\nAgainst PyTorch float64 at the same thread count:\n${targets.join("\n")}`);
   if (typeof torch === "string") console.log(`\ntorch: ${torch}`);
   return report;
 }
@@ -234,11 +261,17 @@ function gradcheckGroup(): unknown[] {
   });
 }
 
+function kernelName(): string {
+  const multiply = runKernel(1);
+  multiply.close();
+  return multiply.kernel.name;
+}
+
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const report: Record<string, unknown> = {
     date: new Date().toISOString(), machine, loadAverageStart: loadavg(), quick, rounds,
-    kernel: createNetwork(specOf(workloads[0]), { seed: 1 }).kernel.name, ratiosBy: "wall clock and CPU time, interleaved rounds",
+    kernel: kernelName(), engineThreads, ratiosBy: "wall clock and CPU time, interleaved rounds",
   };
   console.log(`${report.date}  ${machine}  engine kernel ${report.kernel}  load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const torch = await startTorch();

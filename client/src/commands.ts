@@ -50,7 +50,9 @@ async function serverUp(deps: CommandDeps): Promise<boolean> {
 
 function jobRequest(kind: "train" | "gradcheck", target: NetworkTarget): JobRequest {
   const settings = runSettings(target.document.uri);
-  const base = { uri: target.document.uri.toString(), ...(target.network ? { network: target.network } : {}) };
+  const base = {
+    uri: target.document.uri.toString(), ...(target.network ? { network: target.network } : {}), ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
+  };
   if (kind === "train") return { kind, params: { ...base, ...(settings.maxEpochs !== undefined ? { maxEpochs: settings.maxEpochs } : {}) } };
   const { epsilon, tolerance } = settings;
   return { kind, params: { ...base, ...(epsilon ? { epsilon } : {}), ...(tolerance ? { tolerance } : {}) } };

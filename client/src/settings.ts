@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 
 export interface RunSettings {
   maxEpochs?: number;
+  threads?: number;
   epsilon?: number;
   tolerance?: number;
   openPanelOnTrain: boolean;
@@ -17,10 +18,12 @@ export function runSettings(scope?: vscode.Uri): RunSettings {
   const config = vscode.workspace.getConfiguration("nnet", scope);
   // passed as set: the server refuses 0 or a fraction with a message, rather than it being dropped or rounded
   const maxEpochs = config.get<number | null>("train.maxEpochs") ?? undefined;
+  const threads = config.get<number | null>("train.threads") ?? undefined;
   const epsilon = positive(config.get<number | null>("gradcheck.epsilon"));
   const tolerance = positive(config.get<number | null>("gradcheck.tolerance"));
   return {
     ...(typeof maxEpochs === "number" ? { maxEpochs } : {}),
+    ...(typeof threads === "number" ? { threads } : {}),
     ...(epsilon !== undefined ? { epsilon } : {}),
     ...(tolerance !== undefined ? { tolerance } : {}),
     openPanelOnTrain: config.get<boolean>("panel.openOnTrain", true),

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBundles, jsonLines, removeWorkspaces, runCli, workspace, type CliResult } from "../training/helpers";
+import { bundles, jsonLines, removeWorkspaces, runCli, workspace, type CliResult } from "../training/helpers";
 
 let cli = "";
 let dir = "";
@@ -49,7 +49,7 @@ function measured(...args: string[]): CliResult & { peakMib: number } {
 }
 
 beforeAll(async () => {
-  cli = (await buildBundles()).cli;
+  cli = bundles().cli;
   dir = workspace();
   writeRows(join(dir, "train.csv"), 200_000);
   writeFileSync(join(dir, "m.nnet"), `network m {

@@ -49,6 +49,66 @@ describe("nnet train", () => {
     expect(result.stdout).toContain("trained xor");
   });
 
+  // 256-wide layers at batch 64: the hidden products are large enough to be split among threads
+  const wide = `network wide {
+  input x: 2
+  layer h1: dense 256 relu
+  layer h2: dense 256 relu
+  layer out: dense 1 sigmoid
+  loss binary_cross_entropy
+  data spiral(samples: 256, noise: 0.1)
+  train {
+    optimizer sgd(lr: 0.05)
+    epochs 3
+    batch 64
+    validation 0
+    seed 3
+  }
+  gradcheck { epsilon 1e-6, tolerance 1e-5 }
+}
+`;
+
+  function trainedWeights(dir: string, name: string, args: string[], env: Record<string, string> = {}) {
+    const path = join(dir, `${name}.nnetmodel`);
+    const result = spawnSync(process.execPath, [cli, "train", join(dir, "wide.nnet"), "--save", path, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return readModelFile(path).weights.layers;
+  }
+
+  it("--threads 1 and 2 train to the same weights bit for bit; the plain SIMD kernel gives the JavaScript kernel's bits and fused multiply-add is within rounding of them", () => {
+    const dir = workspace({ "wide.nnet": wide });
+    const one = trainedWeights(dir, "one", ["--threads", "1"]);
+    const two = trainedWeights(dir, "two", ["--threads", "2"]);
+    expect(two).toEqual(one);
+    const js = trainedWeights(dir, "js", [], { NNET_KERNEL: "js-tiled" });
+    const simd = trainedWeights(dir, "simd", ["--threads", "2"], { NNET_KERNEL: "wasm-simd-4x4" });
+    expect(simd).toEqual(js);
+    // the default is fused multiply-add: each step rounds once, so the weights move in the last bits only
+    expect(one).not.toEqual(js);
+    one.forEach((layer, l) => layer.W.forEach((w, i) => expect(Math.abs(w - js[l].W[i])).toBeLessThan(1e-9 * (1 + Math.abs(w)))));
+  });
+
+  it("refuses --threads that is not an integer ≥ 1 and an unknown NNET_KERNEL, saying what to give", () => {
+    const dir = workspace({ "wide.nnet": wide });
+    for (const bad of ["0", "-2", "1.5", "two"]) {
+      const result = nnet("train", join(dir, "wide.nnet"), "--threads", bad);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--threads needs an integer ≥ 1, got '${bad}'`);
+    }
+    const unknown = spawnSync(process.execPath, [cli, "train", join(dir, "wide.nnet")], { cwd: root, encoding: "utf8", env: { ...process.env, NNET_KERNEL: "avx" } });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("unknown kernel 'avx' (NNET_KERNEL): use one of wasm-fma-4x4, wasm-simd-4x4, js-tiled");
+  });
+
+  it("the gradient check passes on threads with fused multiply-add", () => {
+    const dir = workspace({ "wide.nnet": wide });
+    // the report lists every weight: more than spawnSync's default buffer
+    const result = spawnSync(process.execPath, [cli, "gradcheck", "--json", join(dir, "wide.nnet")], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout) as { passed: boolean }).passed).toBe(true);
+  });
+
   it("--save writes a model file; a missing folder, a folder or another extension is a usage error before training", () => {
     const dir = workspace();
     const path = join(dir, "xor.nnetmodel");

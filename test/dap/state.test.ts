@@ -13,7 +13,7 @@ import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeModel } from "../../server/src/model/index";
-import { bundleCli, evaluate, exact, fixture, frames, launchAndStop, root, scopeVariables, startClient, stepWith, topFrame } from "./client";
+import { bundledCli, evaluate, exact, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
 
 const optimizers = fixture("optimizers.nnet");
 const tiny = fixture("tiny.nnet");
@@ -22,7 +22,7 @@ let cli: string;
 let dc: DebugClient;
 let dir: string;
 beforeAll(async () => {
-  cli = await bundleCli("state");
+  cli = bundledCli();
   dir = mkdtempSync(join(tmpdir(), "nnet-dap-state-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +51,7 @@ async function entries(variable: DebugProtocol.Variable): Promise<number[]> {
 /** The same run through `nnet train --save`, the training path the CLI takes: its epochs and its model file. */
 function trainAndSave(network: string): { lr: number[]; model: ReturnType<typeof decodeModel> } {
   const file = join(dir, `${network}.nnetmodel`);
-  const run = spawnSync(process.execPath, [join(root, "out/cli.js"), "train", optimizers, "--network", network, "--json", "--save", file], { encoding: "utf8" });
+  const run = spawnSync(process.execPath, [cli, "train", optimizers, "--network", network, "--json", "--save", file], { encoding: "utf8" });
   expect(run.status, run.stderr).toBe(0);
   const epochs = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string; lr?: number }).filter((e) => e.event === "epoch");
   return { lr: epochs.map((e) => e.lr as number), model: decodeModel(new Uint8Array(readFileSync(file))) };

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../../server/src/engine/index";
 import { decodeContainer } from "../../server/src/model/index";
 import { readModelFile } from "../../server/src/training/index";
-import { buildBundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
+import { bundles, removeWorkspaces, root, runCli, workspace, type CliResult } from "../training/helpers";
 import { hasModules, python, PythonProcess } from "./python";
 
 const torchrun = existsSync("/usr/bin/torchrun") ? ["/usr/bin/torchrun"] : [python, "-m", "torch.distributed.run"];
@@ -23,7 +23,7 @@ let cli = "";
 let py: PythonProcess;
 beforeAll(async () => {
   if (hasTorch) py = new PythonProcess(["torch", "numpy"], { OMP_NUM_THREADS: "1" });
-  cli = (await buildBundles()).cli;
+  cli = bundles().cli;
 });
 afterAll(async () => {
   await py?.close();

@@ -2,7 +2,7 @@
  * The language server over its real protocol (the built `nnet lsp --stdio`
  * and out/server.js) against what used to give a silent wrong answer: a
  * request before `initialize`, data files read by a document that may not
- * read any, a non-BMP character before a diagnostic, and `maxEpochs: 0`.
+ * read any, a non-BMP character before a diagnostic, and `maxEpochs: 0` or `threads: 0`.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -115,6 +115,13 @@ describe.skipIf(!existsSync(serverPath))("a document that may read no data file"
   it("maxEpochs 0 (the nnet.train.maxEpochs setting) is refused, not a run of 0 epochs", async () => {
     const uri = pathToFileURL(join(workspaceFolder, "n.nnet")).href;
     await expect(client.connection.sendRequest("nnet/train", { uri, maxEpochs: 0 })).rejects.toThrow("maxEpochs (the nnet.train.maxEpochs setting) must be a whole number ≥ 1, got 0");
+  });
+
+  it("threads 0 (the nnet.train.threads setting) is refused for training and for a gradient check", async () => {
+    const uri = pathToFileURL(join(workspaceFolder, "n.nnet")).href;
+    const said = "threads (the nnet.train.threads setting) must be a whole number ≥ 1, got 0";
+    await expect(client.connection.sendRequest("nnet/train", { uri, threads: 0 })).rejects.toThrow(said);
+    await expect(client.connection.sendRequest("nnet/gradcheck", { uri, threads: 0 })).rejects.toThrow(said);
   });
 });
 

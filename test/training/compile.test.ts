@@ -43,8 +43,9 @@ describe("compileJob", () => {
   });
 
   it("applies --epochs and --seed, caps epochs by maxEpochs, and passes the gradient-check settings", () => {
-    const compiled = compileJob({ kind: "train", ...example("spiral.nnet"), epochs: 50, seed: 9, maxEpochs: 20, gradcheckAfter: true, tolerance: 1e-4 });
+    const compiled = compileJob({ kind: "train", ...example("spiral.nnet"), epochs: 50, seed: 9, maxEpochs: 20, gradcheckAfter: true, tolerance: 1e-4, threads: 3 });
     if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
+    expect(compiled.request.threads).toBe(3);
     expect(compiled.request.train).toMatchObject({ epochs: 20, seed: 9, batch: 16, validation: 0.2 });
     expect(compiled.request.gradcheck).toMatchObject({ epsilon: 1e-7, tolerance: 1e-4 });
     expect(compiled.request.gradcheckAfter).toBe(true);
@@ -57,6 +58,8 @@ describe("compileJob", () => {
       [{ maxEpochs: 2.5 }, "must be a whole number ≥ 1, got 2.5"],
       [{ epochs: 0 }, "epochs must be a whole number ≥ 1, got 0"],
       [{ seed: -1 }, "seed must be a whole number ≥ 0, got -1"],
+      [{ threads: 0 }, "threads (the nnet.train.threads setting) must be a whole number ≥ 1, got 0"],
+      [{ threads: 1.5 }, "must be a whole number ≥ 1, got 1.5"],
     ] as const) {
       expect(compileJob({ kind: "train", text: two, ...extra })).toEqual({ ok: false, usage: true, problems: [said.startsWith("must") ? expect.stringContaining(said) : said] });
     }

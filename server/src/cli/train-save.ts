@@ -17,6 +17,7 @@ export interface SaveArgs {
   values: Omit<FileArgs, "file"> & { save?: string; resume?: string };
   epochs?: number;
   seed?: number;
+  threads?: number;
   checkpointEvery?: number;
   json: boolean;
 }
@@ -66,7 +67,7 @@ export function prepareSave(args: SaveArgs, io: Io): SavePlan | number {
   const resumed = args.values.resume !== undefined ? readResumed(args.values.resume, report) : undefined;
   if (args.values.resume !== undefined && !resumed) return exit.usage;
   const fileArgs: FileArgs = { ...args.values, file: args.file };
-  const compiled = compileFile(fileArgs, "train", io, { ...(args.epochs !== undefined ? { epochs: args.epochs } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}) });
+  const compiled = compileFile(fileArgs, "train", io, { ...(args.epochs !== undefined ? { epochs: args.epochs } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.threads !== undefined ? { threads: args.threads } : {}) });
   if (typeof compiled === "number") return compiled;
   const { source } = compiled;
   const text = source.text;

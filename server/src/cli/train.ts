@@ -11,7 +11,7 @@ import { prepareSave, type SavePlan } from "./train-save";
 import { metricsLines, partText } from "./metrics-text";
 
 export const trainUsage = `Usage: nnet train FILE [--network NAME] [--epochs N] [--seed N] [--save MODEL.nnetmodel]
-                  [--checkpoint-every N] [--resume MODEL.nnetmodel] [--json]
+                  [--checkpoint-every N] [--resume MODEL.nnetmodel] [--threads N] [--json]
 
 Trains a network of FILE (the first one unless --network names it) with the
 settings of its train { } block, in a worker thread. Ctrl-C stops it cleanly;
@@ -27,6 +27,8 @@ Options:
   --checkpoint-every N        also save the model every N epochs (needs --save)
   --resume MODEL.nnetmodel    continue from a saved model's weights and optimizer
                               state; without --epochs, up to the file's epochs
+  --threads N                 threads for the large matrix products (default: the
+                              cores, up to 8); the weights are the same bits for any N
   --json                      one JSON object per line: {"event":"epoch",…} per
                               epoch, then {"event":"done",…} or {"event":"error",…}
   --workspace DIR             data files must lie inside DIR (default: FILE's folder)
@@ -47,6 +49,9 @@ export const fileOptions = {
 } as const;
 
 // The same ranges as the file's settings (docs/diagnostics.md#ranges): an override is never taken past them.
+/** more threads than this only wait for one another */
+const maxThreads = 256;
+
 export function integer(value: string | undefined, name: string, minimum: number, maximum: number): number | undefined {
   if (value === undefined) return undefined;
   // plain decimal only: Number() would read 0x10 as 16, 1e3 as 1000 and '' as 0
@@ -74,7 +79,7 @@ export function reporter(json: boolean | undefined, io: Io): Report {
 export type CompiledFile = Extract<Compiled, { ok: true }> & { source: { path: string; text: string } };
 
 /** Reads and compiles FILE; on failure prints why and answers the exit code. */
-export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epochs?: number; seed?: number; gradcheckAfter?: boolean } = {}): CompiledFile | number {
+export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epochs?: number; seed?: number; threads?: number; gradcheckAfter?: boolean } = {}): CompiledFile | number {
   const source = loadSource(args.file);
   if (!source.ok) return reporter(args.json, io)(source.message), exit.usage;
   const compiled = compileJob({
@@ -96,7 +101,7 @@ export function compileFile(args: FileArgs, kind: JobKind, io: Io, extra: { epoc
 function joinNegativeValues(args: string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if ((args[i] === "--epochs" || args[i] === "--seed" || args[i] === "--checkpoint-every") && /^-[\d.]/.test(args[i + 1] ?? "")) joined.push(`${args[i]}=${args[++i]}`);
+    if (["--epochs", "--seed", "--checkpoint-every", "--threads"].includes(args[i]) && /^-[\d.]/.test(args[i + 1] ?? "")) joined.push(`${args[i]}=${args[++i]}`);
     else joined.push(args[i]);
   }
   return joined;
@@ -105,15 +110,16 @@ function joinNegativeValues(args: string[]): string[] {
 export async function runTrain(args: string[], io: Io, workerPath?: string): Promise<number> {
   const { values, positionals } = parseArgs({
     args: joinNegativeValues(args), allowPositionals: true,
-    options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" }, resume: { type: "string" }, "checkpoint-every": { type: "string" } },
+    options: { ...fileOptions, epochs: { type: "string" }, seed: { type: "string" }, save: { type: "string" }, resume: { type: "string" }, "checkpoint-every": { type: "string" }, threads: { type: "string" } },
   });
   if (positionals.length !== 1) throw new UsageError("nnet train needs exactly one FILE");
   const epochs = integer(values.epochs, "epochs", 1, maxCount);
   const seed = integer(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER);
   const checkpointEvery = integer(values["checkpoint-every"], "checkpoint-every", 1, maxCount);
+  const threads = integer(values.threads, "threads", 1, maxThreads);
   if (checkpointEvery !== undefined && values.save === undefined) throw new UsageError("--checkpoint-every needs --save MODEL.nnetmodel to say where");
   const json = values.json ?? false;
-  const plan = prepareSave({ file: positionals[0], values, epochs, seed, checkpointEvery, json }, io);
+  const plan = prepareSave({ file: positionals[0], values, epochs, seed, checkpointEvery, threads, json }, io);
   if (typeof plan === "number") return plan;
   const { compiled } = plan;
   const total = plan.lastEpoch;

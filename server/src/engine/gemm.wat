@@ -1,18 +1,23 @@
 ;; The 4×4 micro-kernel of the engine's WASM SIMD matrix multiply:
 ;; C = alpha·A·B for row-major A (m×k), B (k×n) and C (m×n) at byte offsets a, b, c
-;; of the exported memory. m and n are multiples of 4 (the caller pads), k ≥ 1.
+;; of the imported shared memory (worker threads may each take rows of C).
+;; m and n are multiples of 4 (the caller pads), k ≥ 1. B's rows are ldb
+;; doubles apart: with ldb < n the last columns read past each row into the
+;; next (and past B's end into memory the caller reserves), which only the
+;; padding columns of C see, and the caller drops them.
 ;; Each C entry is summed over p in order with separate multiply and add, so
 ;; results equal the JavaScript kernel's bit for bit.
 (module
-  (memory (export "memory") 1)
-  (func (export "gemm") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $c i32) (param $alpha f64)
+  (import "env" "memory" (memory 1 32768 shared))
+  (func (export "gemm") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $c i32) (param $alpha f64) (param $ldb i32)
     (local $i i32) (local $j i32) (local $p i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)
-    (local $rowB i32) (local $rowA i32)
+    (local $rowB i32) (local $rowA i32) (local $rowC i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $b0 v128) (local $b1 v128) (local $x v128) (local $scale v128)
     (local.set $scale (f64x2.splat (local.get $alpha)))
-    (local.set $rowB (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $rowB (i32.shl (local.get $ldb) (i32.const 3)))
+    (local.set $rowC (i32.shl (local.get $n) (i32.const 3)))
     (local.set $rowA (i32.shl (local.get $k) (i32.const 3)))
     (local.set $i (i32.const 0))
     (loop $rows
@@ -57,13 +62,13 @@
         (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
         (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c00)))
         (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c01)))
-        (local.set $pc (i32.add (local.get $pc) (local.get $rowB)))
+        (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
         (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c10)))
         (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c11)))
-        (local.set $pc (i32.add (local.get $pc) (local.get $rowB)))
+        (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
         (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c20)))
         (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c21)))
-        (local.set $pc (i32.add (local.get $pc) (local.get $rowB)))
+        (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
         (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c30)))
         (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c31)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))

@@ -55,6 +55,8 @@ export interface TrainParams {
   network?: string;
   /** upper bound on epochs from the user's settings */
   maxEpochs?: number;
+  /** threads for the large matrix products (the nnet.train.threads setting); default: the cores, up to 8 */
+  threads?: number;
   /** also run the gradient check after training */
   gradcheck?: boolean;
 }
@@ -66,6 +68,8 @@ export interface GradcheckParams {
   network?: string;
   epsilon?: number;
   tolerance?: number;
+  /** as TrainParams.threads */
+  threads?: number;
 }
 
 /** The `data` of the error nnet/train and nnet/gradcheck answer when the network has errors, so the editor can say them and point at them. */

@@ -26,6 +26,8 @@ export interface CompileInput {
   seed?: number;
   /** an upper bound on epochs (the editor's setting) */
   maxEpochs?: number;
+  /** threads for the large matrix products (`--threads`, the nnet.train.threads setting) */
+  threads?: number;
   gradcheckAfter?: boolean;
   epsilon?: number;
   tolerance?: number;
@@ -116,6 +118,7 @@ export function ambiguousNetwork(text: string, model: Model, name: string | unde
 function badOverride(input: CompileInput): string | undefined {
   const checks: [string, number | undefined, number][] = [
     ["maxEpochs (the nnet.train.maxEpochs setting)", input.maxEpochs, 1], ["epochs", input.epochs, 1], ["seed", input.seed, 0],
+    ["threads (the nnet.train.threads setting)", input.threads, 1],
   ];
   for (const [name, value, minimum] of checks) {
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= minimum)) return `${name} must be a whole number ≥ ${minimum}, got ${value}`;
@@ -151,6 +154,7 @@ export function compileJob(input: CompileInput): Compiled {
     gradcheck: { ...model.gradcheck, ...(input.epsilon !== undefined ? { epsilon: input.epsilon } : {}), ...(input.tolerance !== undefined ? { tolerance: input.tolerance } : {}) },
     data: dataRequest(model, files),
     ...(input.gradcheckAfter ? { gradcheckAfter: true } : {}),
+    ...(input.threads !== undefined ? { threads: input.threads } : {}),
   };
   return { ok: true, request, model, summary: networkSummary(model), warnings: diagnosticsOf(input, model, analysis.diagnostics, "warning") };
 }

@@ -15,6 +15,8 @@ export { firstInvalidUtf8 } from "./utf8";
 export { loadDataset, loadDatasetAsync, shouldStandardise } from "./load-data";
 export { runJob, failureOf, prepareJob, reportLoadingAbove, type JobIo, type Prepared } from "./run-job";
 export { initialModel } from "./initial-model";
+export { runKernel, enableRelaxedSimd, defaultThreads, threadCountError, kernelNames, type KernelName, type RunKernel } from "./kernels";
+export { gemmThreads, splitAbove, type GemmThreads } from "./gemm-threads";
 export { modelDataRequest, modelDataset, modelDatasetAsync, modelEvaluationRows } from "./model-data";
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, JobRefusedError, type JobEnd, type RunnerContext, type RunnerOptions } from "./runner";

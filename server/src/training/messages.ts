@@ -33,6 +33,8 @@ export interface JobRequest {
   resume?: ResumeState;
   /** train: a checkpoint message every this many epochs */
   checkpointEvery?: number;
+  /** threads for the large matrix products (default: the cores, up to 8); results are the same bits for any count */
+  threads?: number;
   /** train: a stop in the middle of an epoch gives back the weights of the last whole epoch (for saving) */
   keepLastEpoch?: boolean;
 }

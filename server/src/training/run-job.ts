@@ -9,6 +9,7 @@ import {
   TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData, type TrainOptions, type TrainResult,
 } from "../engine/index";
 import { CsvDataError, LoadCancelled } from "./csv-data";
+import { runKernel, defaultThreads } from "./kernels";
 import { loadDataset, shouldStandardise } from "./load-data";
 import type { DataSummary, JobFailure, JobMetrics, JobRequest, JobResult, Standardisation, WorkerMessage } from "./messages";
 import { outputsOf } from "./outputs";
@@ -155,14 +156,19 @@ export function failureOf(error: unknown): JobFailure {
 export function runJob(request: JobRequest, io: JobIo): void {
   try {
     const prepared = prepareJob(request, io.shouldStop, io.post);
-    const network = createNetwork(request.network, { seed: request.train.seed });
-    if (request.kind === "gradcheck") {
-      if (request.resume) importWeights(network, request.resume.weights);
-      const checked = checkGradients(network, request, prepared.data.train, io);
-      io.post({ type: "done", result: { status: "completed", kind: "gradcheck", network: network.name, history: [], data: prepared.summary, gradcheck: checked } });
-      return;
+    const multiply = runKernel(request.threads ?? defaultThreads());
+    try {
+      const network = createNetwork(request.network, { seed: request.train.seed, kernel: multiply.kernel });
+      if (request.kind === "gradcheck") {
+        if (request.resume) importWeights(network, request.resume.weights);
+        const checked = checkGradients(network, request, prepared.data.train, io);
+        io.post({ type: "done", result: { status: "completed", kind: "gradcheck", network: network.name, history: [], data: prepared.summary, gradcheck: checked } });
+        return;
+      }
+      io.post({ type: "done", result: runTraining(request, prepared, network, io) });
+    } finally {
+      multiply.close();
     }
-    io.post({ type: "done", result: runTraining(request, prepared, network, io) });
   } catch (error) {
     if (error instanceof GradcheckStopped) {
       io.post({ type: "done", result: stoppedCheck(request, error) });

@@ -65,11 +65,11 @@ export class TrainingRunner {
   constructor(private readonly options: RunnerOptions = {}) {}
 
   train(params: TrainParams, context: RunnerContext): Promise<JobStarted> {
-    return this.start("train", context, { network: params.network, maxEpochs: params.maxEpochs, gradcheckAfter: params.gradcheck });
+    return this.start("train", context, { network: params.network, maxEpochs: params.maxEpochs, threads: params.threads, gradcheckAfter: params.gradcheck });
   }
 
   gradcheck(params: GradcheckParams, context: RunnerContext): Promise<JobStarted> {
-    return this.start("gradcheck", context, { network: params.network, epsilon: params.epsilon, tolerance: params.tolerance });
+    return this.start("gradcheck", context, { network: params.network, epsilon: params.epsilon, tolerance: params.tolerance, threads: params.threads });
   }
 
   async stop(params: StopParams): Promise<StopResult> {

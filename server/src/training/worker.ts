@@ -5,7 +5,10 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { StartMessage, WorkerMessage } from "./messages";
+import { enableRelaxedSimd } from "./kernels";
 import { runJob } from "./run-job";
+
+enableRelaxedSimd(); // before any WebAssembly is compiled
 
 const port = parentPort;
 if (port) {

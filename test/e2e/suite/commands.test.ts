@@ -48,6 +48,7 @@ suite("commands, settings and the model summary", () => {
     assert.equal(config.get("panel.openOnTrain"), true);
     assert.equal(config.get("data.allowOutsideWorkspace"), false);
     assert.equal(config.get("train.maxEpochs"), null);
+    assert.equal(config.get("train.threads"), null);
     assert.equal(config.get("gradcheck.tolerance"), null);
     assert.equal(config.get("gradcheck.epsilon"), null);
     const restricted = extension().packageJSON.capabilities.untrustedWorkspaces;

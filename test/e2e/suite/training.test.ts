@@ -45,7 +45,7 @@ suite("training from the editor", function () {
   });
   teardown(closeAllEditors);
   suiteTeardown(async () => {
-    for (const key of ["train.maxEpochs", "gradcheck.epsilon", "panel.openOnTrain"]) {
+    for (const key of ["train.maxEpochs", "train.threads", "gradcheck.epsilon", "panel.openOnTrain"]) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -117,6 +117,20 @@ suite("training from the editor", function () {
     assert.equal(started.epochs, 7);
     assert.equal(done.status, "completed", done.message);
     assert.equal(done.history?.length, 7);
+  });
+
+  test("nnet.train.threads reaches the run: 0 is refused, 2 trains", async () => {
+    const editor = await openWorkspaceFile("spiral.nnet");
+    await config().update("train.threads", 0, vscode.ConfigurationTarget.Global);
+    const refused = await vscode.commands.executeCommand<JobStarted | undefined>("nnet.train", lensArgument(editor, "spiral"));
+    assert.equal(refused, undefined, "a thread count of 0 starts nothing");
+    await config().update("train.threads", 2, vscode.ConfigurationTarget.Global);
+    await config().update("train.maxEpochs", 3, vscode.ConfigurationTarget.Global);
+    const { started, done } = await runJob("nnet.train", lensArgument(editor, "spiral"));
+    await config().update("train.threads", undefined, vscode.ConfigurationTarget.Global);
+    await config().update("train.maxEpochs", undefined, vscode.ConfigurationTarget.Global);
+    assert.equal(started.epochs, 3);
+    assert.equal(done.status, "completed", done.message);
   });
 
   test("Stop Training stops a running job and the run reports it was cancelled", async () => {

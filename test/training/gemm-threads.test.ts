@@ -1,0 +1,97 @@
+// The training layer's multiply: worker threads that take rows of C give the
+// same bits as one thread, for each WebAssembly kernel; bad thread counts and
+// kernel names are refused with a message that says what to give.
+import { describe, expect, it } from "vitest";
+import { Rng, availableWasmKernels, createWasmKernel, jsKernel } from "../../server/src/engine/index";
+import { enableRelaxedSimd, gemmThreads, runKernel, splitAbove } from "../../server/src/training/index";
+
+enableRelaxedSimd();
+
+function operands(m: number, n: number, k: number, seed: number) {
+  const rng = new Rng(seed);
+  const fill = (length: number) => Float64Array.from({ length }, () => rng.normal());
+  return { a: fill(m * k), b: fill(k * n), c: fill(m * n) };
+}
+
+// above the split size, with row counts that do not divide evenly among the threads
+const shapes = [[128, 64, 784], [130, 33, 200], [64, 784, 64], [9, 300, 300], [30, 10, 20]];
+
+describe("the multiply on several threads", () => {
+  it("splits the large products here", () => {
+    expect(shapes.filter(([m, n, k]) => m * n * k >= splitAbove).length).toBe(4);
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: 2 and 3 threads give one thread's bits, for every transpose and β`, () => {
+      const one = createWasmKernel(name)!;
+      for (const threads of [2, 3]) {
+        const pool = gemmThreads(threads);
+        const many = createWasmKernel(name, pool.split)!;
+        try {
+          for (const [m, n, k] of shapes) {
+            for (const [transA, transB, beta] of [[false, false, 1], [true, false, 0], [false, true, 0.5]] as const) {
+              const { a, b, c } = operands(m, n, k, m + n + k);
+              const single = c.slice();
+              const split = c.slice();
+              one.gemm(transA, transB, m, n, k, 0.25, a, b, beta, single);
+              many.gemm(transA, transB, m, n, k, 0.25, a, b, beta, split);
+              expect(split).toEqual(single);
+            }
+          }
+        } finally {
+          pool.close();
+        }
+        // closed: the kernel still multiplies, on the calling thread
+        const { a, b, c } = operands(128, 64, 784, 1);
+        const after = c.slice();
+        const single = c.slice();
+        many.gemm(false, false, 128, 64, 784, 1, a, b, 0, after);
+        one.gemm(false, false, 128, 64, 784, 1, a, b, 0, single);
+        expect(after).toEqual(single);
+      }
+    });
+  }
+
+  it("starts its threads on the first product large enough to split, not before", () => {
+    const pool = gemmThreads(3);
+    try {
+      const kernel = createWasmKernel("wasm-simd-4x4", pool.split)!;
+      const small = operands(30, 10, 20, 2);
+      kernel.gemm(false, false, 30, 10, 20, 1, small.a, small.b, 0, small.c);
+      expect(pool.started()).toBe(0);
+      const large = operands(128, 64, 784, 2);
+      kernel.gemm(false, false, 128, 64, 784, 1, large.a, large.b, 0, large.c);
+      expect(pool.started()).toBe(2);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it("plain SIMD on 2 threads still gives the JavaScript kernel's bits", () => {
+    const run = runKernel(2, "wasm-simd-4x4");
+    try {
+      expect(run.kernel.name).toBe("wasm-simd-4x4");
+      const { a, b, c } = operands(128, 64, 784, 5);
+      const viaJs = c.slice();
+      const viaThreads = c.slice();
+      jsKernel.gemm(false, false, 128, 64, 784, 1, a, b, 1, viaJs);
+      run.kernel.gemm(false, false, 128, 64, 784, 1, a, b, 1, viaThreads);
+      expect(viaThreads).toEqual(viaJs);
+    } finally {
+      run.close();
+    }
+  });
+
+  it("picks fused multiply-add by default, and the kernel NNET_KERNEL names", () => {
+    const chosen = runKernel(1, undefined);
+    expect(chosen.kernel.name).toBe("wasm-fma-4x4");
+    chosen.close();
+    expect(runKernel(2, "js-tiled")).toMatchObject({ kernel: { name: "js-tiled" }, threads: 1 });
+  });
+
+  it("refuses a thread count that is not an integer ≥ 1, and an unknown kernel", () => {
+    expect(() => runKernel(0)).toThrow("the thread count must be an integer of at least 1, got 0");
+    expect(() => runKernel(1.5)).toThrow("got 1.5");
+    expect(() => runKernel(1, "wasm-avx")).toThrow("unknown kernel 'wasm-avx' (NNET_KERNEL): use one of wasm-fma-4x4, wasm-simd-4x4, js-tiled");
+  });
+});

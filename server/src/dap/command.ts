@@ -1,4 +1,5 @@
 /** `nnet dap`: the debug adapter over standard input and output, for VS Code and other DAP clients. */
+import { enableRelaxedSimd } from "../training/index";
 import { NnetDebugSession } from "./session";
 
 const usage = `Usage: nnet dap
@@ -19,6 +20,7 @@ export const dapCommand = {
       io.err(`nnet dap: unknown option ${args.join(" ")}\n\n${usage}\n`);
       return 2;
     }
+    enableRelaxedSimd(); // before any WebAssembly is compiled, as the training worker does
     const session = new NnetDebugSession();
     session.start(process.stdin, process.stdout);
     // the session exits the process when the client disconnects; until then this never settles

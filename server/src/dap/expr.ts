@@ -10,7 +10,7 @@
  * Every problem is an ExprError with a plain message; nothing here throws
  * anything else on any input.
  */
-import { activationOf, type ActivationName, type Matrix } from "../engine/index";
+import { activationOf, jsKernel, type ActivationName, type Kernel, type Matrix } from "../engine/index";
 import { norm, type Value } from "./values";
 
 export class ExprError extends Error {}
@@ -220,19 +220,13 @@ function zip(op: string, a: Value, b: Value, f: (x: number, y: number) => number
   return { rows, cols, data: out };
 }
 
-// Summed in the order of the engine's kernel (p = 0…k−1 into one accumulator), so the bits agree with it.
-function multiply(a: Matrix, b: Matrix): Matrix {
+// By the run's own kernel: a fused multiply-add rounds differently, and the seed's identities must come out exactly zero.
+function multiply(a: Matrix, b: Matrix, kernel: Kernel): Matrix {
   if (a.cols !== b.rows) {
     throw new ExprError(`cannot multiply ${dims(a)} by ${dims(b)}: the inner sizes ${a.cols} and ${b.rows} differ (use .* to multiply elementwise)`);
   }
   const out = new Float64Array(a.rows * b.cols);
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < b.cols; j++) {
-      let sum = 0;
-      for (let p = 0; p < a.cols; p++) sum += a.data[i * a.cols + p] * b.data[p * b.cols + j];
-      out[i * b.cols + j] = sum;
-    }
-  }
+  kernel.gemm(false, false, a.rows, b.cols, a.cols, 1, a.data, b.data, 0, out);
   return { rows: a.rows, cols: b.cols, data: out };
 }
 
@@ -325,10 +319,10 @@ const compare: Record<string, (x: number, y: number) => number> = {
   "+": (x, y) => x + y, "-": (x, y) => x - y, ".*": (x, y) => x * y, "./": (x, y) => x / y,
 };
 
-function binary(op: string, a: Value, b: Value): Value {
+function binary(op: string, a: Value, b: Value, kernel: Kernel): Value {
   if (op === "*") {
     if (typeof a === "number" || typeof b === "number") return zip(op, a, b, (x, y) => x * y);
-    return multiply(a, b);
+    return multiply(a, b, kernel);
   }
   if (op === "/") {
     if (typeof b !== "number") throw new ExprError("'/' divides by a number; use ./ to divide elementwise");
@@ -337,37 +331,37 @@ function binary(op: string, a: Value, b: Value): Value {
   return zip(op, a, b, compare[op]);
 }
 
-function evaluateNode(node: Node, lookup: Lookup): Value {
+function evaluateNode(node: Node, lookup: Lookup, kernel: Kernel): Value {
   switch (node.kind) {
     case "number": return node.value;
     case "name": return lookup(node.family, node.name);
-    case "call": return call(node.name, node.args.map((a) => evaluateNode(a, lookup)));
+    case "call": return call(node.name, node.args.map((a) => evaluateNode(a, lookup, kernel)));
     case "unary": {
-      const v = evaluateNode(node.operand, lookup);
+      const v = evaluateNode(node.operand, lookup, kernel);
       return node.op === "-" ? map(v, (x) => -x) : node.op === "!" ? map(v, (x) => +(x === 0)) : v;
     }
     case "transpose": {
-      const v = evaluateNode(node.operand, lookup);
+      const v = evaluateNode(node.operand, lookup, kernel);
       return typeof v === "number" ? v : transposed(v);
     }
     case "index": {
-      const v = evaluateNode(node.operand, lookup);
-      const at = (part: Node | "all" | undefined): Value | "all" | undefined => (part === undefined || part === "all" ? part : evaluateNode(part, lookup));
+      const v = evaluateNode(node.operand, lookup, kernel);
+      const at = (part: Node | "all" | undefined): Value | "all" | undefined => (part === undefined || part === "all" ? part : evaluateNode(part, lookup, kernel));
       return index(v, at(node.row) as Value | "all", at(node.col));
     }
     case "example": {
-      const k = evaluateNode(node.example, lookup);
+      const k = evaluateNode(node.example, lookup, kernel);
       if (typeof k !== "number" || !Number.isInteger(k)) throw new ExprError("example(k) needs a whole number k (1 to m, as Step Into counts)");
       return lookup(node.family, node.name, k);
     }
-    case "binary": return binary(node.op, evaluateNode(node.left, lookup), evaluateNode(node.right, lookup));
+    case "binary": return binary(node.op, evaluateNode(node.left, lookup, kernel), evaluateNode(node.right, lookup, kernel), kernel);
   }
 }
 
-/** Evaluates `text`; throws only ExprError. */
-export function evaluate(text: string, lookup: Lookup): Value {
+/** Evaluates `text`, multiplying with `kernel` (the run's); throws only ExprError. */
+export function evaluate(text: string, lookup: Lookup, kernel: Kernel = jsKernel): Value {
   try {
-    return evaluateNode(parseExpression(text), lookup);
+    return evaluateNode(parseExpression(text), lookup, kernel);
   } catch (failure) {
     if (failure instanceof ExprError) throw failure;
     if (failure instanceof RangeError && /call stack/i.test(failure.message)) throw new ExprError("the expression is nested too deeply to evaluate");

@@ -12,6 +12,7 @@ import {
 } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { Stepper } from "../engine/index";
+import { runKernel } from "../training/index";
 import { conditionProblem, parseHitCondition, type LineBreakpoint } from "./breakpoints";
 import { exampleCount, exampleVariables } from "./example";
 import { exceptionFilters, isFilter, type Exception, type Filter } from "./filters";
@@ -88,7 +89,8 @@ export class NnetDebugSession extends DebugSession {
     const program = loaded.program;
     let stepper: Stepper;
     try {
-      stepper = new Stepper(program.config);
+      // the kernel `nnet train` uses, so the debugger shows that run's bits
+      stepper = new Stepper({ ...program.config, kernel: runKernel(1).kernel });
     } catch (failure) {
       return this.fail(response, 1002, failure instanceof Error ? failure.message : String(failure));
     }
@@ -242,7 +244,7 @@ export class NnetDebugSession extends DebugSession {
       return this.fail(response, 2004, `'${args.expression.trim()}' is a layer: its hover shows the formula and live values`);
     }
     try {
-      const value = evaluate(args.expression, lookupFor(stepper));
+      const value = evaluate(args.expression, lookupFor(stepper), stepper.network.kernel);
       if (args.context === "clipboard") {
         response.body = { result: exactText(value), variablesReference: 0 };
       } else if (typeof value === "number") {

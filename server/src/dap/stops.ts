@@ -46,7 +46,7 @@ export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
   const lookup = lookupFor(stepper);
   if (bp.condition) {
     try {
-      if (!truth(evaluate(bp.condition, lookup))) return undefined;
+      if (!truth(evaluate(bp.condition, lookup, stepper.network.kernel))) return undefined;
     } catch (failure) {
       // `norm(delta.h1) < 1e-3` on h1's line is about backward: at the forward entry it is simply false
       if (failure instanceof NotComputedError) return undefined;
@@ -61,7 +61,7 @@ export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
   if (bp.logMessage !== undefined) {
     if (live) rules.print(interpolate(bp.logMessage, (expression) => {
       try {
-        return valueText(evaluate(expression, lookup));
+        return valueText(evaluate(expression, lookup, stepper.network.kernel));
       } catch (failure) {
         return `<${(failure as Error).message}>`;
       }

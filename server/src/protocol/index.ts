@@ -370,5 +370,6 @@ export {
 } from "./validate";
 export { validateSaveModelParams, validatePredictParams, validateExportParams, validateModelSummaryParams } from "./validate-requests";
 export { applyHostMessage, emptyPanelState } from "./panel-state";
+export { networkDetail } from "./network-detail";
 export { runDifferences, differenceLine, runLabel, type RunDifference } from "./run-compare";
 export { validateHistoryRun } from "./validate-runs";

@@ -8,6 +8,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { SummaryRequest, type SummaryResult } from "../../server/src/protocol";
 import { sendRequest } from "./messages";
+import { networkPickItems } from "./network-pick";
 
 export interface NetworkTarget {
   document: vscode.TextDocument;
@@ -66,8 +67,9 @@ async function pickNetwork(document: vscode.TextDocument, networks: string[]): P
   const symbols = await topSymbols(document.uri, networks);
   const underCursor = cursor ? symbols.find((symbol) => symbol.range.contains(cursor)) : undefined;
   if (underCursor) return underCursor.name;
+  const described = await Promise.all(networks.map((name) => summaries(document.uri, name)));
   const picked = await vscode.window.showQuickPick(
-    networks.map((name) => ({ label: name, description: symbols.find((symbol) => symbol.name === name)?.detail })),
+    networkPickItems(networks, described),
     { title: "NNet: which network?", placeHolder: `${document.fileName.split(/[\\/]/).pop()} declares ${networks.length} networks` },
   );
   return picked?.label;

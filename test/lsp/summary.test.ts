@@ -1,6 +1,8 @@
 /** nnet/summary over stdio: the table behind the editor's "Show Model Summary". */
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DocumentSymbol } from "vscode-languageserver-protocol";
+import { networkPickItems } from "../../client/src/network-pick";
 import { SummaryRequest, type SummaryResult } from "../../server/src/protocol/index";
 import { open, serverPath, startClient, type TestClient } from "./client";
 
@@ -47,5 +49,22 @@ describe.skipIf(!existsSync(serverPath))("nnet/summary", () => {
   it("answers without a summary for an unknown network or document", async () => {
     expect(await summary({ uri: "file:///two.nnet", network: "nope" })).toEqual({ networks: ["small", "wide"], errors: 0 });
     expect(await summary({ uri: "file:///closed.nnet" })).toEqual({ networks: [], errors: 0 });
+  });
+
+  it("describes each network of the editor's 'which network?' pick from its summary, as the outline does", async () => {
+    const { networks } = await summary({ uri: "file:///two.nnet" });
+    const items = networkPickItems(networks, await Promise.all(networks.map((network) => summary({ uri: "file:///two.nnet", network }))));
+    expect(items).toEqual([{ label: "small", description: "1 layers · 3 params" }, { label: "wide", description: "2 layers · 129 params" }]);
+    const symbols = await client.connection.sendRequest<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri: "file:///two.nnet" } });
+    expect(symbols.map((symbol) => ({ label: symbol.name, description: symbol.detail }))).toEqual(items);
+  });
+
+  it("describes a network that has errors from what its summary knows, and leaves one the server does not know undescribed", async () => {
+    open(client, "file:///broken-pick.nnet", two.replace("dense 32 relu", "dense 32 rleu"));
+    const { networks } = await summary({ uri: "file:///broken-pick.nnet" });
+    const described = await Promise.all([...networks, "gone"].map((network) => summary({ uri: "file:///broken-pick.nnet", network })));
+    expect(networkPickItems([...networks, "gone"], described)).toEqual([
+      { label: "small", description: "1 layers · 3 params" }, { label: "wide", description: "2 layers · 129 params" }, { label: "gone" },
+    ]);
   });
 });

@@ -1,10 +1,10 @@
 /** A saved model's layer table (the shape of `nnet summary`) and where it came from. */
-import type { NetworkSpec } from "../engine/index";
+import type { LayerSpec, NetworkSpec } from "../engine/index";
 import type { TrainedModel } from "./types";
 
 export interface SpecLayerSummary {
   name: string;
-  kind: "input" | "dense" | "add" | "concat" | "dropout";
+  kind: "input" | LayerSpec["kind"];
   units: number;
   activation?: string;
   from: string[];

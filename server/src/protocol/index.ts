@@ -19,6 +19,12 @@ export type GradcheckRow = Omit<EngineGradcheckRow, "maxRelErrorAwayFromKinks">;
 
 export type GradcheckReport = Omit<EngineGradcheckReport, "tiny" | "loss" | "rows"> & { rows: GradcheckRow[] };
 
+/** The report as it crosses the wire: exactly its declared fields, which the webview's validator keeps. */
+export function shownGradcheck(report: EngineGradcheckReport): GradcheckReport {
+  const { tiny: _tiny, loss: _loss, rows, ...shown } = report;
+  return { ...shown, rows: rows.map(({ maxRelErrorAwayFromKinks: _away, ...row }) => row) };
+}
+
 /** One row of a network's layer table, the same for a .nnet network and a saved model. */
 export type LayerSummary = SpecLayerSummary;
 
@@ -368,5 +374,6 @@ export {
 } from "./validate";
 export { validateSaveModelParams, validatePredictParams, validateExportParams, validateModelSummaryParams } from "./validate-requests";
 export { applyHostMessage, emptyPanelState } from "./panel-state";
+export { networkDetail } from "./network-detail";
 export { runDifferences, differenceLine, runLabel, type RunDifference } from "./run-compare";
 export { validateHistoryRun } from "./validate-runs";

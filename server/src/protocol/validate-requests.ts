@@ -4,7 +4,7 @@
  * each check rebuilds the typed value from known fields, or answers undefined.
  */
 import type { ExportParams, ModelSummaryParams, PredictParams, SaveModelParams } from "./index";
-import { messageLimits, name, oneOf, shape, text, uri, type Check } from "./validate";
+import { exportTarget, messageLimits, name, optional, shape, text, uri, type Check } from "./validate";
 
 /** A file system path: not empty, no NUL (which no file system accepts and Node refuses). */
 const path: Check<string> = (value) => {
@@ -12,16 +12,13 @@ const path: Check<string> = (value) => {
   return checked !== undefined && checked.length > 0 && !checked.includes("\0") ? checked : undefined;
 };
 
-export const validateSaveModelParams: Check<SaveModelParams> = shape<SaveModelParams>({ uri, network: name, target: path }, ["network"]);
+export const validateSaveModelParams: Check<SaveModelParams> = shape<SaveModelParams>({ uri, network: optional(name), target: path });
 
 export const validatePredictParams: Check<PredictParams> = shape<PredictParams>({ model: path, data: path });
 
 /** Exactly one of `uri` (a document's last run) and `model` (a model file). */
 export const validateExportParams: Check<ExportParams> = (value) => {
-  const params = shape<ExportParams>(
-    { uri, model: path, network: name, to: oneOf("pytorch", "onnx"), out: path },
-    ["uri", "model", "network"],
-  )(value);
+  const params = shape<ExportParams>({ uri: optional(uri), model: optional(path), network: optional(name), to: exportTarget, out: path })(value);
   return params && (params.uri === undefined) !== (params.model === undefined) ? params : undefined;
 };
 

@@ -4,7 +4,7 @@
  * person) may have written.
  */
 import type { HistoryRun } from "./index";
-import { count, doneStatus, finite, flag, jobKind, list, messageLimits, metric, name, shape, text, uri, validateEpochMetrics, type Check } from "./validate";
+import { count, doneStatus, finite, flag, jobKind, list, messageLimits, metric, name, optional, shape, text, uri, validateEpochMetrics, type Check } from "./validate";
 
 // built on first use: validate.ts and this module import each other
 let check: Check<HistoryRun> | undefined;
@@ -19,14 +19,12 @@ const settings: Check<Record<string, string>> = (value) => {
 };
 
 function historyRunCheck(): Check<HistoryRun> {
-  const final = shape<NonNullable<HistoryRun["final"]>>(
-    { epoch: count, loss: metric, accuracy: metric, valLoss: metric, valAccuracy: metric },
-    ["accuracy", "valLoss", "valAccuracy"],
-  );
+  const final = shape<NonNullable<HistoryRun["final"]>>({
+    epoch: count, loss: metric, accuracy: optional(metric), valLoss: optional(metric), valAccuracy: optional(metric),
+  });
   return shape<HistoryRun>({
-    id: name, uri, network: name, kind: jobKind, status: doneStatus, startedAt: finite, name: name, pinned: flag,
-    settings, textHash: text(128), matchesText: flag, history: list(validateEpochMetrics, 10_000),
-    final, gradcheck: shape({ passed: flag, maxRelError: metric }),
-  },
-  ["name", "pinned", "matchesText", "final", "gradcheck"]);
+    id: name, uri, network: name, kind: jobKind, status: doneStatus, startedAt: finite, name: optional(name), pinned: optional(flag),
+    settings, textHash: text(128), matchesText: optional(flag), history: list(validateEpochMetrics, 10_000),
+    final: optional(final), gradcheck: optional(shape<NonNullable<HistoryRun["gradcheck"]>>({ passed: flag, maxRelError: metric })),
+  });
 }

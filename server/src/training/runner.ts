@@ -9,7 +9,7 @@
 import { pathToFileURL } from "node:url";
 import { dirname } from "node:path";
 import { LineIndex, type NetworkModel } from "../language/index";
-import type { DataProgressParams, DoneParams, GradcheckParams, JobStarted, ProgressParams, StopParams, StopResult, TrainParams } from "../protocol/index";
+import { shownGradcheck, type DataProgressParams, type DoneParams, type GradcheckParams, type JobStarted, type ProgressParams, type StopParams, type StopResult, type TrainParams } from "../protocol/index";
 import { compileJob, type CheckerError, type CompileInput } from "./compile";
 import type { DataFileOptions } from "./data-files";
 import { startJob, type HostOptions, type JobHandle } from "./host";
@@ -130,7 +130,7 @@ export class TrainingRunner {
         ? { request, source: { ...(context.path ? { path: context.path } : {}), text: context.text }, result } : undefined;
       context.done({
         ...base, status: outcome.status, ...(result.history.length > 0 ? { history: result.history } : {}),
-        ...(result.gradcheck ? { gradcheck: result.gradcheck.report } : {}), ...(result.grid ? { grid: result.grid } : {}),
+        ...(result.gradcheck ? { gradcheck: shownGradcheck(result.gradcheck.report) } : {}), ...(result.grid ? { grid: result.grid } : {}),
         ...(result.metrics ? { report: result.metrics } : {}), ...(result.stopped ? { stopped: result.stopped } : {}),
       }, { request, ...(saveable ? { saveable } : {}) });
     });

@@ -32,7 +32,8 @@ export function networkAt(document: IdeDocument, offset: number): NetworkModel |
   return document.analysis.model.networks.find((network) => within(network.ast.span, offset));
 }
 
-const specs = new WeakMap<NetworkModel, NetworkSpec | null>();
+type Compiled = { spec: NetworkSpec } | { planError: string } | undefined;
+const compiled = new WeakMap<NetworkModel, { result: Compiled }>();
 
 /**
  * The NetworkSpec hovers are generated from: the compiled one, or for a
@@ -40,9 +41,24 @@ const specs = new WeakMap<NetworkModel, NetworkSpec | null>();
  * as soon as every layer's shape is known.
  */
 export function specOf(network: NetworkModel): NetworkSpec | undefined {
-  if (network.spec) return network.spec;
-  const cached = specs.get(network);
-  if (cached !== undefined) return cached ?? undefined;
+  const result = compile(network);
+  return result && "spec" in result ? result.spec : undefined;
+}
+
+/** Why the engine cannot plan a network whose every layer's shape is known (a layer reading one declared after it), in the engine's words. */
+export function planError(network: NetworkModel): string | undefined {
+  const result = compile(network);
+  return result && "planError" in result ? result.planError : undefined;
+}
+
+function compile(network: NetworkModel): Compiled {
+  if (network.spec) return { spec: network.spec };
+  let cached = compiled.get(network);
+  if (!cached) compiled.set(network, (cached = { result: compileComplete(network) }));
+  return cached.result;
+}
+
+function compileComplete(network: NetworkModel): Compiled {
   const complete = network.name !== undefined && network.input?.units !== undefined && network.loss !== undefined
     && network.layers.length > 0
     // references are by name: a name declared twice (a layer named like the input) could compile to a cycle
@@ -50,21 +66,17 @@ export function specOf(network: NetworkModel): NetworkSpec | undefined {
     && network.layers.every((layer) => layer.kind !== undefined && layer.units !== undefined && layer.inputs.length > 0
       && layer.inputs.every((input) => input.target !== undefined)
       && (layer.kind !== "dense" || (layer.activation !== undefined && layer.init !== undefined)));
-  // a spec the engine cannot plan (a layer reading one declared after it) gets no hover
-  const spec = complete ? safely(() => planned(networkSpec(network))) : undefined;
-  specs.set(network, spec ?? null);
-  return spec;
-}
-
-function planned(spec: NetworkSpec): NetworkSpec {
-  graphOf(spec);
-  return spec;
-}
-
-function safely<T>(build: () => T): T | undefined {
+  if (!complete) return undefined;
+  let spec: NetworkSpec;
   try {
-    return build();
+    spec = networkSpec(network);
   } catch {
     return undefined;
+  }
+  try {
+    graphOf(spec);
+    return { spec };
+  } catch (error) {
+    return { planError: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -5,7 +5,7 @@
  * nothing more. A `{ … }` written on one line (a short settings block,
  * inline rows) stays on one line.
  */
-import { lex, type LexedToken } from "../syntax/index";
+import { scan } from "../syntax/index";
 import type { IdeDocument } from "./document";
 import type { TextEdit } from "./types";
 
@@ -23,12 +23,12 @@ interface Token {
 const punctuation = new Set(["LCurly", "RCurly", "LParen", "RParen", "Colon", "Comma", "Semicolon", "Arrow", "LBracket", "RBracket"]);
 const words = new Set(["Identifier", "NumberLiteral"]);
 
-function kindOf(token: LexedToken): Token["kind"] {
-  if (token.type === "LineComment") return "line-comment";
-  if (token.type === "BlockComment") return "block-comment";
-  if (token.type === "StringLiteral") return "string";
-  if (punctuation.has(token.type)) return "punctuation";
-  return token.keyword || words.has(token.type) ? "word" : "other";
+function kindOf(type: string, keyword: boolean): Token["kind"] {
+  if (type === "LineComment") return "line-comment";
+  if (type === "BlockComment") return "block-comment";
+  if (type === "StringLiteral") return "string";
+  if (punctuation.has(type)) return "punctuation";
+  return keyword || words.has(type) ? "word" : "other";
 }
 
 function lineBreaks(text: string, start: number, end: number): number {
@@ -40,21 +40,27 @@ function lineBreaks(text: string, start: number, end: number): number {
   return breaks;
 }
 
-/** The parser's own tokens, comments and unlexable characters, with the layout of the whitespace before each. */
+/**
+ * The parser's own tokens, comments and unlexable characters, with the
+ * layout of the whitespace before each; read from the lexer's scan, since a
+ * list of its tokens first would double what a long line allocates.
+ */
 export function formatTokens(text: string): Token[] {
+  const tokens: Token[] = [];
   let end = 0;
-  return lex(text, { unlexed: true }).map((token, index) => {
-    const raw = text.slice(token.span.start, token.span.end);
-    const breaks = lineBreaks(text, end, token.span.start);
-    const glued = index === 0 || end === token.span.start;
-    end = token.span.end;
-    const kind = kindOf(token);
+  scan(text, { unlexed: true }, (type, start, tokenEnd, keyword) => {
+    const raw = text.slice(start, tokenEnd);
+    const breaks = lineBreaks(text, end, start);
+    const glued = tokens.length === 0 || end === start;
+    end = tokenEnd;
+    const kind = kindOf(type, keyword);
     const closed = kind === "string" ? /^"(?:[^"\\\n\r]|\\.)*"$/.test(raw) : kind !== "block-comment" || (raw.length >= 4 && raw.endsWith("*/"));
     // trailing blanks of a line comment, or of a block comment or string left open, are layout
     const found = kind === "line-comment" || !closed ? raw.trimEnd() : raw;
     const endsLine = kind === "line-comment" || (kind === "string" && !closed);
-    return { text: found, kind, breaks, glued, endsLine };
+    tokens.push({ text: found, kind, breaks, glued, endsLine });
   });
+  return tokens;
 }
 
 /** For each `{`, whether it and its `}` sit on one line with no comment inside. */
@@ -64,7 +70,7 @@ function inlineBlocks(tokens: Token[]): Set<number> {
   // breaksBefore[i]: tokens before i that break a line or are comments, so each block is checked in O(1), not by rescanning (nested blocks)
   const breaksBefore = [0];
   tokens.forEach((token, index) => {
-    breaksBefore.push(breaksBefore[index]! + (token.breaks > 0 || token.kind.endsWith("comment") ? 1 : 0));
+    breaksBefore.push(breaksBefore[index]! + (token.breaks > 0 || token.kind === "line-comment" || token.kind === "block-comment" ? 1 : 0));
     if (token.text === "{") open.push(index);
     else if (token.text === "}" && open.length > 0) {
       const start = open.pop()!;

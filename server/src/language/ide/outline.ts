@@ -1,5 +1,6 @@
 /** Document symbols (networks → entries), folding ranges and code lenses. */
-import type { NetworkModel } from "../semantics/index";
+import { networkDetail } from "../../protocol/index";
+import { networkSummary, type NetworkModel } from "../semantics/index";
 import type * as ast from "../syntax/index";
 import type { IdeDocument } from "./document";
 import type { CodeLens, DocumentSymbol, FoldingRange } from "./types";
@@ -33,7 +34,7 @@ export function documentSymbols(document: IdeDocument): DocumentSymbol[] {
   return document.analysis.model.networks.map((network) => ({
     name: network.name ?? "(unnamed network)",
     kind: "network",
-    detail: `${network.layers.length} layers · ${network.totalParams} params`,
+    detail: networkDetail(networkSummary(network)),
     span: network.ast.span,
     selection: network.ast.name?.span ?? network.ast.keyword,
     children: network.ast.entries.flatMap((entry) => entrySymbol(network, entry, document.text) ?? []),

@@ -1,7 +1,7 @@
 /** The token stream as plain data, for highlighting and formatting: kinds and spans, comments included. */
-import { tokenMatcher } from "chevrotain";
+import { createTokenInstance, tokenMatcher, type IToken } from "chevrotain";
 import type { Span } from "./ast";
-import { Keyword, Newline, nnetLexer } from "./tokens";
+import { allTokens, Keyword, Newline, nnetLexer } from "./tokens";
 
 export interface LexedToken {
   /** the token's name: Identifier, NumberLiteral, StringLiteral, LineComment, BlockComment, Arrow, LCurly, Layer, …; Unlexed for characters no token matches */
@@ -10,39 +10,54 @@ export interface LexedToken {
   keyword: boolean;
 }
 
+/** Receives each token of `scan` in source order. */
+export type TokenVisitor = (type: string, start: number, end: number, keyword: boolean) => void;
+
+// each kind's name and keyword flag by its index, read once per token: a 1 MB line has half a million tokens
+const kinds: { name: string; keyword: boolean }[] = [];
+for (const type of allTokens) kinds[type.tokenTypeIdx!] = { name: type.name, keyword: tokenMatcher(createTokenInstance(type, "", 0, 0, 0, 0, 0, 0), Keyword) };
+
 /**
- * Every token of the text in source order. Never throws; unlexable
+ * Every token of the text in source order, handed to `visit` without
+ * building a list (the formatter's path). Never throws; unlexable
  * characters are left out, or with `unlexed` kept as Unlexed tokens, so
  * that the tokens and the whitespace between them are the whole text.
  */
-export function lex(text: string, options: { unlexed?: boolean } = {}): LexedToken[] {
+export function scan(text: string, options: { unlexed?: boolean }, visit: TokenVisitor): void {
+  let result: ReturnType<typeof nnetLexer.tokenize>;
   try {
-    const result = nnetLexer.tokenize(text);
-    const code = result.tokens.filter((token) => token.tokenType !== Newline).map((token): LexedToken => ({
-      type: token.tokenType.name,
-      span: { start: token.startOffset, end: token.startOffset + token.image.length },
-      keyword: tokenMatcher(token, Keyword),
-    }));
-    const comments = (result.groups.comments ?? []).map((token): LexedToken => ({
-      type: token.tokenType.name, span: { start: token.startOffset, end: token.startOffset + token.image.length }, keyword: false,
-    }));
-    const unlexed = options.unlexed
-      ? result.errors.map((error): LexedToken => ({ type: "Unlexed", span: { start: error.offset, end: error.offset + error.length }, keyword: false }))
-      : [];
-    return merge(merge(code, comments), unlexed);
+    result = nnetLexer.tokenize(text);
   } catch {
-    return [];
+    return;
+  }
+  const code = result.tokens;
+  const comments: IToken[] = result.groups.comments ?? [];
+  const errors = options.unlexed ? result.errors : [];
+  let i = 0, j = 0, k = 0;
+  // three lists in source order merged as one, in linear time
+  for (;;) {
+    const a = i < code.length ? code[i]!.startOffset : Infinity;
+    const b = j < comments.length ? comments[j]!.startOffset : Infinity;
+    const c = k < errors.length ? errors[k]!.offset : Infinity;
+    if (a === Infinity && b === Infinity && c === Infinity) return;
+    if (a < b && a < c) {
+      const token = code[i++]!;
+      if (token.tokenType === Newline) continue;
+      const kind = kinds[token.tokenTypeIdx]!;
+      visit(kind.name, a, a + token.image.length, kind.keyword);
+    } else if (b < c) {
+      const token = comments[j++]!;
+      visit(token.tokenType.name, b, b + token.image.length, false);
+    } else {
+      const error = errors[k++]!;
+      visit("Unlexed", c, c + error.length, false);
+    }
   }
 }
 
-/** Two lists in source order as one; linear, since a large file has a million tokens. */
-function merge(a: LexedToken[], b: LexedToken[]): LexedToken[] {
-  if (b.length === 0) return a;
-  const out: LexedToken[] = [];
-  let i = 0, j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]!.span.start < b[j]!.span.start)) out.push(a[i++]!);
-    else out.push(b[j++]!);
-  }
-  return out;
+/** Every token of the text in source order, as `scan` visits them. */
+export function lex(text: string, options: { unlexed?: boolean } = {}): LexedToken[] {
+  const tokens: LexedToken[] = [];
+  scan(text, options, (type, start, end, keyword) => tokens.push({ type, span: { start, end }, keyword }));
+  return tokens;
 }

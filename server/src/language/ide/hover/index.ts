@@ -1,16 +1,17 @@
 /** Hover: what the cursor is on, explained from the compiled NetworkSpec (ARCHITECTURE invariant 3). */
 import type { ActivationName } from "../../../engine/index";
-import { activations, losses, lookup } from "../../semantics/index";
+import { activations, losses, lookup, type NetworkModel } from "../../semantics/index";
 import { realSpace } from "../deltas/index";
-import { specOf, type IdeDocument } from "../document";
+import { planError, specOf, within, type IdeDocument } from "../document";
+import { LineIndex } from "../../line-index";
 import { targetAt, type Target } from "../locate";
 import type { DocumentRuns } from "../run";
 import type { Hover } from "../types";
 import { layerHover } from "./layer";
 import { activationHover, calledNameHover, dataHover, lossHover, settingHover, unitsHover } from "./names";
-import { networkHover } from "./network";
+import { networkHover, unplannedNetworkHover } from "./network";
 import { optimizerHover, scheduleHover, stopEarlyHover } from "./training";
-import { NOT_COMPILED, partialLayerHover } from "./partial";
+import { partialLayerHover } from "./partial";
 
 
 function batchOf(target: Target): number | undefined {
@@ -18,12 +19,20 @@ function batchOf(target: Target): number | undefined {
   return typeof batch === "number" ? batch : undefined;
 }
 
-function markdownFor(target: Target, runs: DocumentRuns | undefined): string | undefined {
+/** The checker's errors inside a network, with their 1-based lines. */
+function networkErrors(document: IdeDocument, network: NetworkModel): { line: number; message: string }[] {
+  const lines = new LineIndex(document.text);
+  return document.analysis.diagnostics
+    .filter((d) => d.severity === "error" && within(network.ast.span, d.span.start))
+    .map((d) => ({ line: lines.position(d.span.start).line + 1, message: d.message }));
+}
+
+function markdownFor(document: IdeDocument, target: Target, runs: DocumentRuns | undefined): string | undefined {
   const spec = specOf(target.network);
   const run = target.network.name !== undefined ? runs?.get(target.network.name) : undefined;
   switch (target.kind) {
     case "network":
-      return spec ? networkHover(spec, batchOf(target), run) : `**network \`${target.network.name ?? ""}\`**\n\n${NOT_COMPILED}`;
+      return spec ? networkHover(spec, batchOf(target), run) : unplannedNetworkHover(target.network, networkErrors(document, target.network), planError(target.network));
     case "layer": {
       const text = spec ? layerHover(spec, target.layer.name, run) : undefined;
       return text ?? partialLayerHover(target.network, target.layer);
@@ -57,6 +66,6 @@ function markdownFor(target: Target, runs: DocumentRuns | undefined): string | u
 export function hover(document: IdeDocument, offset: number, runs?: DocumentRuns): Hover | undefined {
   const target = targetAt(document, offset);
   if (!target) return undefined;
-  const markdown = markdownFor(target, runs);
+  const markdown = markdownFor(document, target, runs);
   return markdown ? { span: target.span, markdown } : undefined;
 }

@@ -1,7 +1,9 @@
 /** A network's totals: what one forward and backward pass cost (backprop §6.1, §6.3). */
 import type { NetworkSpec, PassCosts } from "../../../engine/index";
-import { graphOf } from "../deltas/index";
+import { networkSummary, type NetworkModel } from "../../semantics/index";
+import { escapeMarkdown, graphOf } from "../deltas/index";
 import type { RunRecord } from "../run";
+import { NOT_COMPILED } from "./partial";
 import { formatNumber, lastRunLines } from "./run";
 
 /** The engine's own counts for the network, from the plan `createNetwork` runs. */
@@ -31,5 +33,36 @@ export function networkHover(spec: NetworkSpec, batch: number | undefined, run?:
     `**Naive forward mode**: one pass per parameter, ${count(costs.parameters)} × ${count(costs.outputs)} parameter–output derivatives, ≈ ${count(naive)} multiply-adds per example — ${formatNumber(naive / Math.max(1, backprop))}× backprop's ${count(backprop)}, which is linear in the edges`,
   ];
   if (run) lines.push(`**Last run**  \n${lastRunLines(spec, run).join("  \n")}`);
+  return lines.join("\n\n");
+}
+
+/** Past this many, a hover lists the count of the rest. */
+const shownErrors = 5;
+
+/**
+ * A network the engine cannot run yet: its layers as the checker sees them
+ * (the table of `nnet summary`) and what stops it, plainly: the checker's
+ * errors inside it (a layer reading one declared below it is one), or the
+ * engine's reason when the checker found none.
+ */
+export function unplannedNetworkHover(network: NetworkModel, errors: { line: number; message: string }[], planError: string | undefined): string {
+  const summary = networkSummary(network);
+  const layers = summary.layers.filter((layer) => layer.kind !== "input");
+  const units = (value: number | undefined): string => (value !== undefined && value > 0 ? String(value) : "?");
+  const lines = [
+    `**network \`${escapeMarkdown(summary.network)}\`** — ${layers.length} layers, input ${units(network.input?.units)} → output ${units(layers[layers.length - 1]?.units)}${summary.loss ? `, loss ${escapeMarkdown(summary.loss)}` : ""}`,
+  ];
+  if (summary.layers.length > 0) {
+    lines.push([
+      "| layer | kind | from | units | activation |",
+      "|---|---|---|---|---|",
+      ...summary.layers.map((layer) => `| ${escapeMarkdown(layer.name)} | ${layer.kind} | ${layer.from.map(escapeMarkdown).join(", ") || "—"} | ${units(layer.units)} | ${layer.activation ? escapeMarkdown(layer.activation) : "—"} |`),
+    ].join("\n"));
+  }
+  const reasons = errors.slice(0, shownErrors).map((error) => `- line ${error.line}: ${escapeMarkdown(error.message)}`);
+  if (errors.length > shownErrors) reasons.push(`- and ${errors.length - shownErrors} more`);
+  if (reasons.length === 0 && planError) reasons.push(`- ${escapeMarkdown(planError)}`);
+  if (reasons.length > 0) lines.push(`**Cannot be planned yet**: the engine cannot order and run this network's passes until these are fixed:\n${reasons.join("\n")}`);
+  lines.push(NOT_COMPILED);
   return lines.join("\n\n");
 }

@@ -40,7 +40,7 @@ function checkCrossEntropy(network: NetworkModel, span: ast.Span, accept: Accept
   const output = network.output!;
   const units = output.units;
   if (output.activation?.name === "softmax" && units !== undefined && units >= 2) return;
-  const found = output.kind !== "dense" ? `an ${output.kind} layer` : `${output.activation?.name ?? "an unknown"} with ${units ?? "?"} unit${units === 1 ? "" : "s"}`;
+  const found = output.kind === undefined ? "not yet written" : output.kind !== "dense" ? `an ${output.kind} layer` : `${output.activation?.name ?? "an unknown"} with ${units ?? "?"} unit${units === 1 ? "" : "s"}`;
   const advice = units === 1 ? "; for two classes with one unit use binary_cross_entropy and a sigmoid output" : "";
   accept("error", "nnet/cross-entropy-needs-softmax", span,
     `cross_entropy needs a softmax output of at least 2 units, but the output '${output.name}' is ${found}${advice}`,

@@ -17,9 +17,10 @@ export const bundledCli = (): string => inject("bundles").cli;
 export const hangGuardMs = 120_000;
 
 /** A started client; DebugClient spawns `runtime executable`, so the shell splits off the `dap` argument. */
-export async function startClient(cli: string): Promise<DebugClient> {
+/** `env` is added to the adapter's environment (e.g. NNET_KERNEL). */
+export async function startClient(cli: string, env: Record<string, string> = {}): Promise<DebugClient> {
   const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
-  const dc = new DebugClient(quote(process.execPath), `${quote(cli)} dap`, "nnet", { shell: true });
+  const dc = new DebugClient(quote(process.execPath), `${quote(cli)} dap`, "nnet", { shell: true, env: { ...process.env, ...env } });
   dc.defaultTimeout = hangGuardMs;
   await dc.start();
   return dc;

@@ -6,10 +6,10 @@
  * that changes while it is read is refused; Ctrl-C stops a long prediction.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundles, jsonLines, removeWorkspaces, runCli, workspace, type CliResult } from "../training/helpers";
+import { bundles, jsonLines, removeWorkspaces, runCli, workspace, writeCsvRows, type CliResult } from "../training/helpers";
 
 let cli = "";
 let dir = "";
@@ -21,23 +21,8 @@ function cells(r: number): string[] {
   return [...features.map((_, k) => (((Math.imul(r + 1, 2654435761) ^ Math.imul(k + 7, 40503)) >>> 0) / 2 ** 32).toFixed(12)), labels[r % 3]];
 }
 
-function writeRows(path: string, bytes: number, edit: (r: number, row: string[]) => string[] = (_, row) => row): number {
-  const fd = openSync(path, "w");
-  writeSync(fd, `${features.join(",")},label\n`);
-  let size = 0;
-  let rows = 0;
-  let chunk = "";
-  while (size < bytes) {
-    const line = edit(rows, cells(rows)).join(",") + "\n";
-    chunk += line;
-    size += line.length;
-    rows++;
-    if (chunk.length > 1 << 20) { writeSync(fd, chunk); chunk = ""; }
-  }
-  writeSync(fd, chunk);
-  closeSync(fd);
-  return rows;
-}
+const writeRows = (path: string, bytes: number, edit: (r: number, row: string[]) => string[] = (_, row) => row): number =>
+  writeCsvRows(path, `${features.join(",")},label`, bytes, (r) => edit(r, cells(r)).join(","));
 
 const nnet = (...args: string[]): CliResult => runCli(cli, dir, args);
 

@@ -1,6 +1,6 @@
 /** Shared by the training tests: the bundled worker, temporary workspaces and example files. */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { inject } from "vitest";
@@ -87,3 +87,22 @@ export function once<T>(make: () => T): () => T {
 
 /** The objects of `--json` output, one a line. */
 export const jsonLines = (text: string): Record<string, unknown>[] => text.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+
+/** Writes `header` and then rows `line(0)`, `line(1)`, … until the file passes `bytes`, a MiB at a time; returns the row count. */
+export function writeCsvRows(path: string, header: string, bytes: number, line: (r: number) => string): number {
+  const fd = openSync(path, "w");
+  writeSync(fd, `${header}\n`);
+  let size = 0;
+  let rows = 0;
+  let chunk = "";
+  while (size < bytes) {
+    const text = `${line(rows)}\n`;
+    chunk += text;
+    size += text.length;
+    rows++;
+    if (chunk.length > 1 << 20) { writeSync(fd, chunk); chunk = ""; }
+  }
+  writeSync(fd, chunk);
+  closeSync(fd);
+  return rows;
+}

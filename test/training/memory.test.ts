@@ -4,33 +4,18 @@
  * host's limit refuses a file before reading it, and the checker reads a
  * bounded sample of a large file.
  */
-import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { csvSample, runJob, sampleAbove, type WorkerMessage } from "../../server/src/training/index";
-import { bundles, csvNetwork, problems, request, runCli, runToEnd, workspace, removeWorkspaces } from "./helpers";
+import { bundles, csvNetwork, writeCsvRows, problems, request, runCli, runToEnd, workspace, removeWorkspaces } from "./helpers";
 
 const { worker, cli } = bundles();
 afterAll(removeWorkspaces);
 
-function writeBigCsv(path: string, bytes: number): number {
-  const fd = openSync(path, "w");
-  writeSync(fd, "a,b,c,d,e,label\n");
-  const labels = ["cat", "dog", "eel"];
-  let size = 0;
-  let rows = 0;
-  let chunk = "";
-  while (size < bytes) {
-    const line = `${[1, 2, 3, 4, 5].map((k) => ((rows * k * 7919) % 100000 / 100000).toFixed(5)).join(",")},${labels[rows % 3]}\n`;
-    chunk += line;
-    size += line.length;
-    rows++;
-    if (chunk.length > 1 << 20) { writeSync(fd, chunk); chunk = ""; }
-  }
-  writeSync(fd, chunk);
-  closeSync(fd);
-  return rows;
-}
+const labels = ["cat", "dog", "eel"];
+const writeBigCsv = (path: string, bytes: number): number =>
+  writeCsvRows(path, "a,b,c,d,e,label", bytes, (r) => `${[1, 2, 3, 4, 5].map((k) => ((r * k * 7919) % 100000 / 100000).toFixed(5)).join(",")},${labels[r % 3]}`);
 
 describe("a CSV over 64 MiB (the former limit)", () => {
   it("is accepted and trained on, streamed from disk", async () => {

@@ -2,7 +2,8 @@
 // plain SIMD kernels: equal to a tolerance (each step rounds once, not twice),
 // the same bits on every run, and training to the same weights to a tolerance.
 import { describe, expect, it } from "vitest";
-import { Rng, availableWasmKernels, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, hasRelaxedSimd, jsKernel, train } from "../../server/src/engine/index";
+import { weightsTrainedWith } from "./helpers";
+import { Rng, availableWasmKernels, createWasmKernel, hasRelaxedSimd, jsKernel } from "../../server/src/engine/index";
 import { enableRelaxedSimd } from "../../server/src/training/index";
 
 enableRelaxedSimd();
@@ -56,20 +57,7 @@ describe("the fused multiply-add kernel", () => {
   });
 
   it("trains to the JavaScript kernel's weights within rounding", () => {
-    const spec = {
-      name: "k", input: { name: "x", units: 2 }, loss: "binary_cross_entropy" as const,
-      layers: [
-        { kind: "dense" as const, name: "h", units: 9, from: "x", activation: { name: "tanh" as const }, init: { name: "xavier" as const } },
-        { kind: "dense" as const, name: "out", units: 1, from: "h", activation: { name: "sigmoid" as const }, init: { name: "xavier" as const } },
-      ],
-    };
-    const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 50, noise: 0.1, classes: 2 }, 1);
-    const ts = { optimizer: { name: "adam" as const, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, epochs: 5, batch: 7, validation: 0, seed: 1, shuffle: true, l2: 0 };
-    const a = createNetwork(spec, { seed: 2, kernel: jsKernel });
-    const b = createNetwork(spec, { seed: 2, kernel: fma! });
-    train(a, data, ts);
-    train(b, data, ts);
-    const [wa, wb] = [exportWeights(a), exportWeights(b)];
+    const [wa, wb] = [weightsTrainedWith(jsKernel), weightsTrainedWith(fma!)];
     wa.layers.forEach((layer, l) => {
       layer.W.forEach((v, i) => expect(wb.layers[l].W[i]).toBeCloseTo(v, 10));
       layer.b.forEach((v, i) => expect(wb.layers[l].b[i]).toBeCloseTo(v, 10));

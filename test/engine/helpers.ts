@@ -1,5 +1,5 @@
 import {
-  Rng, createNetwork, zeros, type ActivationSpec, type LayerSpec, type LossName, type Matrix, type Network, type NetworkSpec,
+  Rng, createNetwork, datasetFromSpec, exportWeights, train, zeros, type ActivationSpec, type Kernel, type LayerSpec, type LossName, type Matrix, type Network, type NetworkSpec,
 } from "../../server/src/engine/index";
 
 export const hiddenActivations: ActivationSpec[] = [
@@ -59,4 +59,19 @@ export function batchFor(network: Network, m: number, seed: number): { x: Matrix
 
 export function build(spec: NetworkSpec, seed = 3): Network {
   return createNetwork(spec, { seed });
+}
+
+/** The weights after 5 adam epochs of a 2-9-1 tanh/sigmoid network on circles, multiplying with `kernel`. */
+export function weightsTrainedWith(kernel: Kernel): ReturnType<typeof exportWeights> {
+  const spec: NetworkSpec = {
+    name: "k", input: { name: "x", units: 2 }, loss: "binary_cross_entropy",
+    layers: [
+      { kind: "dense", name: "h", units: 9, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
+      { kind: "dense", name: "out", units: 1, from: "h", activation: { name: "sigmoid" }, init: { name: "xavier" } },
+    ],
+  };
+  const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 50, noise: 0.1, classes: 2 }, 1);
+  const network = createNetwork(spec, { seed: 2, kernel });
+  train(network, data, { optimizer: { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, epochs: 5, batch: 7, validation: 0, seed: 1, shuffle: true, l2: 0 });
+  return exportWeights(network);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng, availableWasmKernels, createNetwork, createWasmKernel, exportWeights, jsKernel, train, datasetFromSpec } from "../../server/src/engine/index";
+import { weightsTrainedWith } from "./helpers";
+import { Rng, availableWasmKernels, createWasmKernel, jsKernel } from "../../server/src/engine/index";
 
 const wasm = createWasmKernel("wasm-simd-4x4");
 
@@ -30,19 +31,6 @@ describe("the WASM SIMD kernel", () => {
   });
 
   it("trains to the same weights as the JavaScript kernel", () => {
-    const spec = {
-      name: "k", input: { name: "x", units: 2 }, loss: "binary_cross_entropy" as const,
-      layers: [
-        { kind: "dense" as const, name: "h", units: 9, from: "x", activation: { name: "tanh" as const }, init: { name: "xavier" as const } },
-        { kind: "dense" as const, name: "out", units: 1, from: "h", activation: { name: "sigmoid" as const }, init: { name: "xavier" as const } },
-      ],
-    };
-    const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 50, noise: 0.1, classes: 2 }, 1);
-    const ts = { optimizer: { name: "adam" as const, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, epochs: 5, batch: 7, validation: 0, seed: 1, shuffle: true, l2: 0 };
-    const a = createNetwork(spec, { seed: 2, kernel: jsKernel });
-    const b = createNetwork(spec, { seed: 2, kernel: wasm! });
-    train(a, data, ts);
-    train(b, data, ts);
-    expect(exportWeights(b)).toEqual(exportWeights(a));
+    expect(weightsTrainedWith(wasm!)).toEqual(weightsTrainedWith(jsKernel));
   });
 });

@@ -1,20 +1,30 @@
-/** The debugger's expression language on its own: operators, functions, broadcasting and its errors. */
+/**
+ * The debugger's expression language on its own: operators, functions,
+ * broadcasting and its errors, read into formula trees and evaluated by the
+ * formula model's evaluator (names unchecked: no network).
+ */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromRows, toRows, type Matrix } from "../../server/src/engine/index";
-import { evaluate, ExprError, truth, type Lookup } from "../../server/src/dap/expr";
+import { fromRows, jsKernel, toRows, type Matrix } from "../../server/src/engine/index";
+import {
+  evaluateExpr, ExprError, parseFormula, truth, type FormulaEnvironment, type FormulaValue,
+} from "../../server/src/language/index";
 import { interpolate, parseHitCondition } from "../../server/src/dap/breakpoints";
 
 const A = fromRows([[1, 2], [3, 4]]);
 const v = fromRows([[10], [20]]);
-const lookup: Lookup = (family, name) => {
-  if (family === "W" && name === "h") return A;
-  if (family === undefined && name === "v") return v;
-  if (family === undefined && name === "m") return 2;
-  throw new ExprError(`unknown ${family ?? ""}.${name}`);
+const unknown = (what: string) => (name?: string): never => { throw new ExprError(`unknown ${what}.${name ?? ""}`); };
+const env: FormulaEnvironment = {
+  batchSize: 2,
+  weight: (layer) => (layer === "h" ? A : unknown("W")(layer)),
+  activation: (layer) => (layer === "v" ? v : unknown("")(layer)),
+  scalar: (name) => (name === "m" ? 2 : unknown("")(name)),
+  weightedInput: unknown("z"), delta: unknown("delta"), bias: unknown("b"), target: unknown("y"), mask: unknown("mask"),
+  gradient: unknown("d"), change: unknown("Δ"), example: () => unknown("example")(),
 };
+const evaluate = (text: string): FormulaValue => evaluateExpr(parseFormula(text), env, jsKernel);
 const run = (text: string): number | number[][] => {
-  const value = evaluate(text, lookup);
+  const value = evaluate(text);
   return typeof value === "number" ? value : toRows(value as Matrix);
 };
 
@@ -42,9 +52,9 @@ describe("expressions", () => {
   });
 
   it("compares and combines for conditions", () => {
-    expect(truth(evaluate("norm(v) > 20 && m == 2", lookup))).toBe(true);
-    expect(truth(evaluate("m != 2 || 0", lookup))).toBe(false);
-    expect(() => truth(evaluate("W.h > 1", lookup))).toThrow("the condition gives a 2×2 matrix, not a number; reduce it with norm(…), max(…) or mean(…)");
+    expect(truth(evaluate("norm(v) > 20 && m == 2"))).toBe(true);
+    expect(truth(evaluate("m != 2 || 0"))).toBe(false);
+    expect(() => truth(evaluate("W.h > 1"))).toThrow("the condition gives a 2×2 matrix, not a number; reduce it with norm(…), max(…) or mean(…)");
   });
 
   it("says clearly what is wrong", () => {
@@ -69,7 +79,7 @@ describe("expressions", () => {
   it("throws nothing but ExprError on any text", () => {
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom(..."W.hv m()[],'*+-/<>=!&|0123456789e normabsdtanh") }), (text) => {
       try {
-        evaluate(text, lookup);
+        evaluate(text);
       } catch (failure) {
         expect(failure).toBeInstanceOf(ExprError);
       }

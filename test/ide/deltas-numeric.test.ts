@@ -1,22 +1,46 @@
 /**
- * The hover's equations, evaluated on the engine's own caches, equal the
- * engine's δ and gradients for every layer (ARCHITECTURE invariant 3).
+ * The hover's equations, evaluated by the formula model's one evaluator on
+ * the engine's own caches, equal the engine's δ and gradients for every layer
+ * (ARCHITECTURE invariant 3), and BP3/BP4 equal central differences of the
+ * loss, which use the engine's forward pass only.
  */
 import { describe, expect, it } from "vitest";
 import {
-  computeGradients, createNetwork, lastCaches, parameters, setDropout, type Matrix, type NetworkSpec,
+  computeGradients, createNetwork, evaluateLoss, lastCaches, parameters, setDropout, type ActivationSpec, type Kernel, type Matrix, type NetworkSpec,
 } from "../../server/src/engine/index";
-import { networkDeltas } from "../../server/src/language/ide/deltas/index";
-import { evaluate, type DeltaEnvironment } from "./evaluate-deltas";
+import { ExprError, evaluateExpr, networkDeltas, type Expr, type FormulaEnvironment } from "../../server/src/language/index";
 import { Random, hiddenActivations, newActivations, outputPairs, randomNetwork, randomTargets, type OutputPair } from "./random-networks";
 
 interface Pass {
-  env: DeltaEnvironment;
+  env: FormulaEnvironment;
+  kernel: Kernel;
   gradients: Map<string, { dW: Matrix; db: Matrix }>;
+  /** C after adding h to one entry of a layer's W or b, with the pass's dropout masks */
+  lossWith(layer: string, param: "W" | "b", index: number, h: number): number;
 }
 
 type Targets = (random: Random, spec: NetworkSpec, units: number, m: number) => Float64Array;
 const anyTargets: Targets = (random, spec, units, m) => randomTargets(random, spec.loss, units, m);
+
+const cut = (value: Matrix, index: number): Matrix => ({
+  rows: value.rows, cols: 1, data: Float64Array.from({ length: value.rows }, (_, row) => value.data[row * value.cols + index]!),
+});
+
+/** The environment of one example: every cached matrix cut to its column. */
+function columnEnvironment(env: FormulaEnvironment, index: number): FormulaEnvironment {
+  const none = (): never => { throw new ExprError("not per example"); };
+  return {
+    batchSize: 1,
+    weightedInput: (layer) => cut(env.weightedInput(layer), index),
+    activation: (name) => cut(env.activation(name), index),
+    delta: (layer) => cut(env.delta(layer), index),
+    weight: (layer) => env.weight(layer),
+    bias: (layer) => env.bias(layer),
+    target: () => cut(env.target(), index),
+    mask: (layer) => cut(env.mask(layer), index),
+    gradient: none, change: none, scalar: none, example: none,
+  };
+}
 
 function run(spec: NetworkSpec, random: Random, m: number, targets = anyTargets): Pass {
   const network = createNetwork(spec, { seed: random.int(1, 1000) });
@@ -28,25 +52,44 @@ function run(spec: NetworkSpec, random: Random, m: number, targets = anyTargets)
   computeGradients(network, x, y);
   const caches = new Map(lastCaches(network).map((cache) => [cache.name, cache]));
   const found = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`the engine has no ${what}`);
+    if (value === undefined) throw new ExprError(`the engine has no ${what}`);
     return value;
   };
   const params = new Map(parameters(network).map((layer) => [layer.layer, layer]));
+  const gradients = new Map([...params].map(([name, layer]) => [name, {
+    dW: { rows: layer.dW.rows, cols: layer.dW.cols, data: layer.dW.data.slice() },
+    db: { rows: layer.db.length, cols: 1, data: layer.db.slice() },
+  }]));
+  const env: FormulaEnvironment = {
+    batchSize: m,
+    weightedInput: (layer) => found(caches.get(layer)?.z, `z of ${layer}`),
+    activation: (name) => found(caches.get(name)?.a, `a of ${name}`),
+    delta: (layer) => found(caches.get(layer)?.delta, `δ of ${layer}`),
+    weight: (layer) => found(params.get(layer)?.W, `W of ${layer}`),
+    bias: (layer) => { const b = found(params.get(layer)?.b, `b of ${layer}`); return { rows: b.length, cols: 1, data: b }; },
+    target: () => y,
+    mask: (layer) => found(caches.get(layer)?.mask, `mask of ${layer}`),
+    gradient: (param, layer) => { const g = found(gradients.get(layer), `∂C/∂${param} of ${layer}`); return param === "W" ? g.dW : g.db; },
+    change: () => { throw new ExprError("no update in this pass"); },
+    scalar: (name) => { if (name === "m") return m; throw new ExprError(`no ${name} in this pass`); },
+    example: (k) => columnEnvironment(env, k - 1),
+  };
   return {
-    env: {
-      batchSize: m,
-      weightedInput: (layer) => found(caches.get(layer)?.z, `z of ${layer}`),
-      activation: (name) => found(caches.get(name)?.a, `a of ${name}`),
-      delta: (layer) => found(caches.get(layer)?.delta, `δ of ${layer}`),
-      weight: (layer) => found(params.get(layer)?.W, `W of ${layer}`),
-      target: () => y,
-      mask: (layer) => found(caches.get(layer)?.mask, `mask of ${layer}`),
+    env, kernel: network.kernel, gradients,
+    lossWith: (layer, param, index, h) => {
+      const entries = param === "W" ? params.get(layer)!.W.data : params.get(layer)!.b;
+      const kept = entries[index]!;
+      entries[index] = kept + h;
+      // the same masks as the pass whose gradients are checked
+      setDropout(network, "fixed");
+      const loss = evaluateLoss(network, x, y);
+      entries[index] = kept;
+      return loss;
     },
-    gradients: new Map([...params].map(([name, layer]) => [name, {
-      dW: layer.dW, db: { rows: layer.db.length, cols: 1, data: layer.db },
-    }])),
   };
 }
+
+const value = (expr: Expr, pass: Pass): Matrix => evaluateExpr(expr, pass.env, pass.kernel) as Matrix;
 
 function expectClose(actual: Matrix, expected: Matrix, what: string, columns?: Set<number>): void {
   expect([actual.rows, actual.cols], `${what}: shape`).toEqual([expected.rows, expected.cols]);
@@ -56,30 +99,16 @@ function expectClose(actual: Matrix, expected: Matrix, what: string, columns?: S
   expect(worst, `${what}: max |difference| against max |value| ${scale}`).toBeLessThanOrEqual(1e-10 * (1 + scale));
 }
 
-/** The environment of one example: every cached matrix cut to column `column`. */
-function column(env: DeltaEnvironment, index: number): DeltaEnvironment {
-  const cut = (value: Matrix): Matrix => ({
-    rows: value.rows, cols: 1, data: Float64Array.from({ length: value.rows }, (_, row) => value.data[row * value.cols + index]!),
-  });
-  return {
-    batchSize: 1,
-    weightedInput: (layer) => cut(env.weightedInput(layer)),
-    activation: (name) => cut(env.activation(name)),
-    delta: (layer) => cut(env.delta(layer)),
-    weight: (layer) => env.weight(layer),
-    target: () => cut(env.target()),
-    mask: (layer) => cut(env.mask(layer)),
-  };
-}
-
-function averageOverColumns(expr: Parameters<typeof evaluate>[0], env: DeltaEnvironment): Matrix {
-  const parts = Array.from({ length: env.batchSize }, (_, index) => evaluate(expr, column(env, index)));
-  const data = parts[0]!.data.map((_, i) => parts.reduce((total, part) => total + part.data[i]!, 0) / env.batchSize);
+/** The mean over the batch of one example's value, each read through example(k) as the debugger reads it. */
+function averageOverColumns(expr: Expr, pass: Pass): Matrix {
+  const m = pass.env.batchSize;
+  const parts = Array.from({ length: m }, (_, index) => value({ op: "example", example: { op: "number", value: index + 1 }, of: expr }, pass));
+  const data = parts[0]!.data.map((_, i) => parts.reduce((total, part) => total + part.data[i]!, 0) / m);
   return { rows: parts[0]!.rows, cols: parts[0]!.cols, data };
 }
 
 /** The examples whose outputs all lie strictly inside (0, 1), where a cross-entropy is defined (the engine clips outside). */
-function definedColumns(spec: NetworkSpec, env: DeltaEnvironment): Set<number> {
+function definedColumns(spec: NetworkSpec, env: FormulaEnvironment): Set<number> {
   const output = env.activation(spec.layers[spec.layers.length - 1]!.name);
   const columns = new Set<number>();
   for (let column = 0; column < output.cols; column++) {
@@ -94,7 +123,8 @@ function definedColumns(spec: NetworkSpec, env: DeltaEnvironment): Set<number> {
 }
 
 function checkNetwork(spec: NetworkSpec, random: Random, partialRange = false, targets = anyTargets): number {
-  const { env, gradients } = run(spec, random, 5, targets);
+  const pass = run(spec, random, 5, targets);
+  const { env, gradients } = pass;
   const columns = partialRange ? definedColumns(spec, env) : undefined;
   const wholeBatch = !columns || columns.size === env.batchSize;
   if (columns?.size === 0) return 0;
@@ -102,14 +132,14 @@ function checkNetwork(spec: NetworkSpec, random: Random, partialRange = false, t
   for (const layer of networkDeltas(spec)) {
     const where = `${spec.loss}/${spec.layers[spec.layers.length - 1]!.kind} layer ${layer.layer} of ${JSON.stringify(spec.layers)}`;
     const delta = env.delta(layer.layer);
-    expectClose(evaluate(layer.delta, env), delta, `${layer.rule} ${where}`, columns);
-    expectClose(evaluate(layer.unrolled, env), delta, `unrolled ${where}`, columns);
+    expectClose(value(layer.delta, pass), delta, `${layer.rule} ${where}`, columns);
+    expectClose(value(layer.unrolled, pass), delta, `unrolled ${where}`, columns);
     if (layer.bp3 && layer.bp4 && wholeBatch) {
       const gradient = gradients.get(layer.layer)!;
-      expectClose(evaluate(layer.bp3.batched, env), gradient.db, `BP3 batched ${where}`);
-      expectClose(evaluate(layer.bp4.batched, env), gradient.dW, `BP4 batched ${where}`);
-      expectClose(averageOverColumns(layer.bp3.single, env), gradient.db, `BP3 per example ${where}`);
-      expectClose(averageOverColumns(layer.bp4.single, env), gradient.dW, `BP4 per example ${where}`);
+      expectClose(value(layer.bp3.batched, pass), gradient.db, `BP3 batched ${where}`);
+      expectClose(value(layer.bp4.batched, pass), gradient.dW, `BP4 batched ${where}`);
+      expectClose(averageOverColumns(layer.bp3.single, pass), gradient.db, `BP3 per example ${where}`);
+      expectClose(averageOverColumns(layer.bp4.single, pass), gradient.dW, `BP4 per example ${where}`);
     }
     checked++;
   }
@@ -187,5 +217,40 @@ describe("symbolic deltas evaluate to the engine's δ and gradients", () => {
     expect(checkNetwork(spec, random)).toBe(7);
     const h1 = networkDeltas(spec).find((layer) => layer.layer === "h1")!;
     expect(h1.paths).toBe(3);
+  });
+
+  it("BP3 and BP4 trees equal central differences of the loss (backprop §6.5), dropout masks held fixed", () => {
+    const smooth: ActivationSpec[] = [{ name: "tanh" }, { name: "sigmoid" }, { name: "softplus" }, { name: "gelu" }, { name: "silu" }, { name: "identity" }];
+    const pairs: OutputPair[] = [
+      { activation: { name: "identity" }, loss: "mse", partialRange: false },
+      { activation: { name: "softmax" }, loss: "cross_entropy", partialRange: false },
+      { activation: { name: "sigmoid" }, loss: "binary_cross_entropy", partialRange: false },
+    ];
+    const random = new Random(2024);
+    const h = 1e-6;
+    let entries = 0;
+    for (const pair of pairs) {
+      for (let trial = 0; trial < 6; trial++) {
+        const spec = randomNetwork(random, pair, random.int(2, 5), { activations: smooth, dropout: 0.3 });
+        const pass = run(spec, random, 4);
+        // every tree's value first: a perturbed forward pass overwrites the caches it reads
+        const trees = networkDeltas(spec).flatMap((layer) => (layer.bp3 && layer.bp4 ? [{
+          layer: layer.layer, db: value(layer.bp3.batched, pass), dW: value(layer.bp4.batched, pass),
+        }] : []));
+        for (const tree of trees) {
+          for (const [param, matrix] of [["W", tree.dW], ["b", tree.db]] as const) {
+            for (let sample = 0; sample < 3; sample++) {
+              const index = random.int(0, matrix.data.length - 1);
+              const numeric = (pass.lossWith(tree.layer, param, index, h) - pass.lossWith(tree.layer, param, index, -h)) / (2 * h);
+              const analytic = matrix.data[index]!;
+              const relative = Math.abs(numeric - analytic) / Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic));
+              expect(relative, `∂C/∂${param} of ${tree.layer}[${index}] in ${JSON.stringify(spec.layers)}`).toBeLessThan(1e-5);
+              entries++;
+            }
+          }
+        }
+      }
+    }
+    expect(entries).toBeGreaterThan(60);
   });
 });

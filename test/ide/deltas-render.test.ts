@@ -1,7 +1,7 @@
 /** The symbolic deltas as the hover writes them (backprop §5, §6.2), one convention for every name. */
 import { describe, expect, it } from "vitest";
 import type { ActivationSpec, LossName, NetworkSpec } from "../../server/src/engine/index";
-import { countText, layerDeltas, renderExpr, superscript } from "../../server/src/language/ide/deltas/index";
+import { countText, layerDeltas, renderExpr, superscript } from "../../server/src/language/formula/index";
 
 function chain(output: ActivationSpec, loss: LossName, hidden = "h"): NetworkSpec {
   return {

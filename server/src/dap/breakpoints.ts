@@ -3,7 +3,8 @@
  * a hit count and a log message, checked when forward or backward enters the
  * line (not at every point on it).
  */
-import { ExprError, parseExpression } from "./expr";
+import type { NetworkSpec } from "../engine/index";
+import { ExprError, parseFormula } from "../language/index";
 
 export interface LineBreakpoint {
   id: number;
@@ -29,10 +30,10 @@ export function parseHitCondition(text: string): ((hits: number) => boolean) | s
   }
 }
 
-/** Why a condition cannot be parsed, or undefined when it can. */
-export function conditionProblem(condition: string): string | undefined {
+/** Why a condition cannot be read over the network, or undefined when it can. */
+export function conditionProblem(condition: string, spec: NetworkSpec | undefined): string | undefined {
   try {
-    parseExpression(condition);
+    parseFormula(condition, spec);
     return undefined;
   } catch (failure) {
     return failure instanceof ExprError ? `condition: ${failure.message}` : String(failure);

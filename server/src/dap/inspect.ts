@@ -5,7 +5,7 @@
  * read. Plain data; the session turns it into DAP variables.
  */
 import type { Matrix, NetworkNode, PlanPoint, Stepper } from "../engine/index";
-import { functionNames } from "./expr";
+import { equationNames, functionNames } from "../language/index";
 import { column, full, rowText, summary, type Value } from "./values";
 
 /** One line of the Variables view; `children` expand it, `count` from `start` of them when the client pages. */
@@ -166,7 +166,17 @@ export function completions(stepper: Stepper, prefix: string): string[] {
   const nodes = stepper.network.nodes;
   const qualified = families.filter((f) => !f.startsWith("Δ"))
     .flatMap((f) => nodes.filter((n) => has(n, f)).map((n) => `${f}.${n.name}`));
-  const names = [...qualified, ...nodes.map((n) => n.name), "x", "y", "m", "C", "lr", "step", "epoch", "example(", ...functionNames.map((f) => `${f}(`)];
+  // the hover's equations by name: BP1 at the output, BP2 at every other layer, BP3/BP4 where there are parameters
+  const layers = nodes.slice(1);
+  const output = nodes[stepper.network.output];
+  const equations = [
+    ...equationNames.slice(0, 1),
+    ...layers.filter((n) => n !== output).map((n) => `bp2.${n.name}`),
+    ...layers.filter((n) => n.kind === "dense").flatMap((n) => [`bp3.${n.name}`, `bp4.${n.name}`]),
+  ];
+  const names = [
+    ...qualified, ...nodes.map((n) => n.name), "x", "y", "m", "C", "lr", "step", "epoch", ...equations, "example(", ...functionNames.map((f) => `${f}(`),
+  ];
   return [...new Set(names)].filter((name) => name.startsWith(prefix) && name !== prefix);
 }
 

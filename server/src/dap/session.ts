@@ -16,13 +16,13 @@ import { runKernel } from "../training/index";
 import { conditionProblem, parseHitCondition, type LineBreakpoint } from "./breakpoints";
 import { exampleCount, exampleVariables } from "./example";
 import { exceptionFilters, isFilter, type Exception, type Filter } from "./filters";
-import { evaluate, ExprError } from "./expr";
+import { ExprError, renderPlain } from "../language/index";
+import { equationLine, evaluateAt } from "./expr";
 import {
   batchVariables, completions, layerVariables, lossVariables, pointName, shownMatrix, valueText, type Shown,
 } from "./inspect";
 import { optimizerVariables } from "./optimizer";
 import { layerValues } from "./live";
-import { lookupFor } from "./lookup";
 import { lineOf, loadProgram, type LaunchArgs, type Program } from "./program";
 import { hitAt, type Hit } from "./stops";
 import { exactText } from "./values";
@@ -129,7 +129,7 @@ export class NnetDebugSession extends DebugSession {
         if (!lines.has(line)) {
           return { id, verified: false, line: wanted.line, message: "no execution point on this line: put breakpoints on the input, a layer, the loss or the optimizer" };
         }
-        const problem = wanted.condition ? conditionProblem(wanted.condition) : undefined;
+        const problem = wanted.condition ? conditionProblem(wanted.condition, program.config.spec) : undefined;
         const hit = wanted.hitCondition ? parseHitCondition(wanted.hitCondition) : undefined;
         if (problem || typeof hit === "string") return { id, verified: false, line: wanted.line, message: problem ?? (hit as string) };
         this.breakpoints.set(line, {
@@ -244,15 +244,19 @@ export class NnetDebugSession extends DebugSession {
       return this.fail(response, 2004, `'${args.expression.trim()}' is a layer: its hover shows the formula and live values`);
     }
     try {
-      const value = evaluate(args.expression, lookupFor(stepper), stepper.network.kernel);
+      const { expr, value } = evaluateAt(args.expression, program.config.spec, stepper);
+      // the hover's notation of what was evaluated, e.g. (Wʰ²)ᵀΔʰ² ⊙ tanh′(Zʰ¹)
+      const type = renderPlain(expr);
       if (args.context === "clipboard") {
         response.body = { result: exactText(value), variablesReference: 0 };
       } else if (typeof value === "number") {
-        response.body = { result: valueText(value), variablesReference: 0 };
+        response.body = { result: valueText(value), type, variablesReference: 0 };
       } else {
         const shown = shownMatrix(args.expression, value, undefined);
+        const equation = equationLine(args.expression, program.config.spec, expr);
         response.body = {
-          result: shown.value, variablesReference: shown.children ? this.handles.create(shown.children) : 0,
+          result: equation ? `${equation} · ${shown.value}` : shown.value, type,
+          variablesReference: shown.children ? this.handles.create(shown.children) : 0,
           ...(shown.indexed !== undefined && shown.indexed > PAGE ? { indexedVariables: shown.indexed } : {}),
         };
       }

@@ -6,9 +6,9 @@
 import type { Stepper } from "../engine/index";
 import { interpolate, type LineBreakpoint } from "./breakpoints";
 import { exceptionAt, type Exception, type Filter } from "./filters";
-import { evaluate, NotComputedError, truth } from "./expr";
+import { NotComputedError, truth } from "../language/index";
+import { evaluateAt } from "./expr";
 import { valueText } from "./inspect";
-import { lookupFor } from "./lookup";
 import { lineOf, type Program } from "./program";
 
 export interface Hit {
@@ -43,10 +43,10 @@ export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
   if (!bp) return undefined;
   const previous = stepper.pointIndex > 0 ? stepper.plan[stepper.pointIndex - 1] : undefined;
   if (previous && previous.phase === point.phase && lineOf(program, stepper.network, previous) === line) return undefined;
-  const lookup = lookupFor(stepper);
+  const value = (text: string) => evaluateAt(text, program.config.spec, stepper).value;
   if (bp.condition) {
     try {
-      if (!truth(evaluate(bp.condition, lookup, stepper.network.kernel))) return undefined;
+      if (!truth(value(bp.condition))) return undefined;
     } catch (failure) {
       // `norm(delta.h1) < 1e-3` on h1's line is about backward: at the forward entry it is simply false
       if (failure instanceof NotComputedError) return undefined;
@@ -61,7 +61,7 @@ export function hitAt(stepper: Stepper, rules: StopRules): Hit | undefined {
   if (bp.logMessage !== undefined) {
     if (live) rules.print(interpolate(bp.logMessage, (expression) => {
       try {
-        return valueText(evaluate(expression, lookup, stepper.network.kernel));
+        return valueText(value(expression));
       } catch (failure) {
         return `<${(failure as Error).message}>`;
       }

@@ -4,8 +4,10 @@
  * written in the Variables view and the Debug Console.
  */
 import type { Matrix } from "../engine/index";
+import { norm, type FormulaValue } from "../language/index";
 
-export type Value = number | Matrix;
+export { norm };
+export type Value = FormulaValue;
 
 const superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 export const superscript = (n: number): string => String(n).replace(/\d/g, (d) => superscripts[Number(d)]);
@@ -13,20 +15,6 @@ export const superscript = (n: number): string => String(n).replace(/\d/g, (d) =
 /** ℝ¹⁶ for a column vector (a bias), ℝ¹⁶ˣ³² for a matrix */
 export function shapeOf(value: Matrix, vector = false): string {
   return vector && value.cols === 1 ? `ℝ${superscript(value.rows)}` : `ℝ${superscript(value.rows)}ˣ${superscript(value.cols)}`;
-}
-
-/** ‖·‖ (Frobenius), scaled by the largest entry so that tiny entries do not underflow to a norm of 0 */
-export function norm(values: Float64Array): number {
-  let scale = 0;
-  for (let i = 0; i < values.length; i++) scale = Math.max(scale, Math.abs(values[i]));
-  if (scale === 0 || !Number.isFinite(scale)) return Number.isNaN(scale) ? Number.NaN : scale;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] / scale;
-    sum += v * v;
-  }
-  if (Number.isNaN(sum)) return Number.NaN;
-  return scale * Math.sqrt(sum);
 }
 
 /** A number for reading: four significant digits. */

@@ -12,3 +12,4 @@ export { defaultGradcheckSpec, defaultTrainSpec } from "../engine/index";
 export type {
   ActivationName, ActivationSpec, DataSpec, GeneratorName, GradcheckSpec, InitSpec, LayerSpec, LossName, NetworkSpec, OptimizerSpec, TrainSpec,
 } from "../engine/index";
+export * from "./formula/index";

@@ -4,7 +4,7 @@ import {
   type KeyInfo, type NameInfo, type NetworkModel,
 } from "../semantics/index";
 import type { ActivationName, LossName } from "../../engine/index";
-import { lossGradientDefinition, realSpace, renderExpr, superscript } from "./deltas/index";
+import { lossGradientDefinition, realSpace, renderExpr, superscript } from "../formula/index";
 import { lex, type LexedToken, type Span } from "../syntax/index";
 import { columnItems, type OpenString, type SpannedWord } from "./csv-columns";
 import { networkAt, type IdeDocument } from "./document";

@@ -2,7 +2,7 @@
 import type { NetworkSpec } from "../../engine/index";
 import { analyze, networkSpec, type Analysis, type FileAccess, type NetworkModel } from "../semantics/index";
 import type { Span } from "../syntax/index";
-import { graphOf } from "./deltas/index";
+import { graphOf } from "../formula/index";
 
 export interface IdeDocument {
   uri: string;

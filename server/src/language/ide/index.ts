@@ -5,7 +5,6 @@ export { analyzeDocument, specOf, type IdeDocument, type DocumentSource } from "
 export { hover } from "./hover/index";
 export { gradientTrend, trendSentence, type GradientTrend, type GradientNorms } from "./hover/run";
 export { networkCosts } from "./hover/network";
-export * as deltas from "./deltas/index";
 export { diagnostics } from "./diagnostics";
 export { completion } from "./completion";
 export { documentSymbols, foldingRanges, codeLenses } from "./outline";

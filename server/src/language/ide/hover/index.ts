@@ -1,7 +1,7 @@
 /** Hover: what the cursor is on, explained from the compiled NetworkSpec (ARCHITECTURE invariant 3). */
 import type { ActivationName } from "../../../engine/index";
 import { activations, losses, lookup, type NetworkModel } from "../../semantics/index";
-import { realSpace } from "../deltas/index";
+import { realSpace } from "../../formula/index";
 import { planError, specOf, within, type IdeDocument } from "../document";
 import { LineIndex } from "../../line-index";
 import { targetAt, type Target } from "../locate";

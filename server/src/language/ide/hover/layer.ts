@@ -3,8 +3,8 @@ import type { LayerSpec, NetworkSpec } from "../../../engine/index";
 import {
   type LayerGraph, type LayerDeltas, activationSymbol, escapeMarkdown, layerDeltas, graphOf, lossGradientDefinition, predecessors, realSpace,
   countText, renderExpr, superscript, mentions,
-} from "../deltas/index";
-import type { Expr } from "../deltas/index";
+} from "../../formula/index";
+import type { Expr } from "../../formula/index";
 import type { RunRecord } from "../run";
 import { formatNumber, lastRunLines } from "./run";
 import { outputReading, slopeReading } from "./reading";

@@ -3,7 +3,7 @@ import type { ActivationName, LossName, NetworkSpec } from "../../../engine/inde
 import {
   dataSources, gradcheckKeys, initialisers, lookup, optimizers, trainKeys, type DataModel, type LayerModel, type NetworkModel,
 } from "../../semantics/index";
-import { escapeMarkdown, fusedPair, layerDeltas, lossGradientDefinition, renderExpr, superscript } from "../deltas/index";
+import { escapeMarkdown, fusedPair, layerDeltas, lossGradientDefinition, renderExpr, superscript } from "../../formula/index";
 
 /** σ and σ′ of every activation (backprop §5.1, §5.2). */
 export const activationFormulas: Record<ActivationName, { value: string; slope: string }> = {

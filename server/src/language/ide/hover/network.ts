@@ -1,7 +1,7 @@
 /** A network's totals: what one forward and backward pass cost (backprop §6.1, §6.3). */
 import type { NetworkSpec, PassCosts } from "../../../engine/index";
 import { networkSummary, type NetworkModel } from "../../semantics/index";
-import { escapeMarkdown, graphOf } from "../deltas/index";
+import { escapeMarkdown, graphOf } from "../../formula/index";
 import type { RunRecord } from "../run";
 import { NOT_COMPILED } from "./partial";
 import { formatNumber, lastRunLines } from "./run";

@@ -1,6 +1,6 @@
 /** A layer's hover while its network has errors: what the checker could infer, and why the rest waits. */
 import type { LayerModel, NetworkModel } from "../../semantics/index";
-import { escapeMarkdown, realSpace, superscript } from "../deltas/index";
+import { escapeMarkdown, realSpace, superscript } from "../../formula/index";
 
 export const NOT_COMPILED = "_Fix the errors in this network to see its backpropagation equations._";
 

@@ -1,6 +1,6 @@
 /** One-line readings of what an activation's slope does to δ (backprop §5.3, §6.2). */
 import type { ActivationSpec, NetworkSpec } from "../../../engine/index";
-import { fusedPair } from "../deltas/index";
+import { fusedPair } from "../../formula/index";
 
 export function slopeReading(activation: ActivationSpec, slope: string): string {
   switch (activation.name) {

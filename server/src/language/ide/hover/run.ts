@@ -1,6 +1,6 @@
 /** The last run's gradient statistics, read along the unrolled product (backprop §6.2). */
 import type { NetworkSpec } from "../../../engine/index";
-import { superscript } from "../deltas/index";
+import { superscript } from "../../formula/index";
 import type { RunLayerStats, RunRecord } from "../run";
 
 /** Orders of magnitude between the output's and an earlier layer's gradient that count as vanishing or exploding. */

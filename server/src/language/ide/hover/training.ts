@@ -5,7 +5,7 @@
  */
 import { learningRateAt, type TrainSpec } from "../../../engine/index";
 import { lookup, optimizers, schedules, stopEarly } from "../../semantics/index";
-import { escapeMarkdown } from "../deltas/index";
+import { escapeMarkdown } from "../../formula/index";
 
 const paramLines = (params: { name: string; doc: string; default?: number | string }[]): string[] =>
   params.map((param) => `${param.name}: ${escapeMarkdown(param.doc)}${param.default !== undefined ? ` (default ${param.default})` : ""}`);

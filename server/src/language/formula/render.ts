@@ -1,4 +1,4 @@
-import type { ActivationSpec } from "../../../engine/index";
+import type { ActivationSpec } from "../../engine/index";
 import type { Expr } from "./expr";
 
 /**
@@ -56,7 +56,11 @@ export interface RenderOptions {
   maxFactors?: number;
 }
 
-const enum Precedence { Sum = 1, Hadamard = 2, Product = 3, Atom = 4 }
+const enum Precedence { Logical = -1, Compare = 0, Sum = 1, Hadamard = 2, Product = 3, Atom = 4 }
+
+const relationSymbols: Record<string, string> = { "<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠" };
+
+const numberText = (value: number): string => (Object.is(value, -0) ? "-0" : String(value));
 
 interface Rendered { text: string; precedence: Precedence }
 
@@ -84,6 +88,9 @@ function leaf(expr: Expr): Rendered | undefined {
     case "softmaxJacobianT": return atom(`(J${superscript(expr.layer)})ᵀ`);
     case "zero": return atom("0");
     case "gradient": return atom(`∂C/∂${expr.param}${superscript(expr.layer)}`);
+    case "change": return atom(`Δ${expr.param}${superscript(expr.layer)}`);
+    case "number": return atom(numberText(expr.value));
+    case "runScalar": return atom(expr.name === "lr" ? "η" : expr.name);
     default: return undefined;
   }
 }
@@ -132,6 +139,17 @@ function render(expr: Expr, options: RenderOptions): Rendered {
       return atom(inner.precedence === Precedence.Atom ? `${inner.text}${range}` : `(${inner.text})${range}`);
     }
     case "mean": return { text: `(1/m) ${wrap(render(expr.of, options), Precedence.Product)}`, precedence: Precedence.Product };
+    case "divide": return binary(expr.left, "/", expr.right, Precedence.Product, options);
+    case "compare": return binary(expr.left, relationSymbols[expr.relation]!, expr.right, Precedence.Compare, options);
+    case "logical": return binary(expr.left, expr.operator === "&&" ? "∧" : "∨", expr.right, Precedence.Logical, options);
+    case "not": return atom(`¬${wrap(render(expr.of, options), Precedence.Atom)}`);
+    case "call": return atom(`${escapeMarkdown(expr.name)}(${expr.args.map((arg) => render(arg, options).text).join(", ")})`);
+    case "index": {
+      const part = (p: Expr | "all"): string => (p === "all" ? ":" : render(p, options).text);
+      const at = [part(expr.row), ...(expr.column !== undefined ? [part(expr.column)] : [])].join(", ");
+      return atom(`${wrap(render(expr.of, options), Precedence.Atom)}[${at}]`);
+    }
+    case "example": return atom(`${wrap(render(expr.of, options), Precedence.Atom)}[example ${render(expr.example, options).text}]`);
     default: return atom("?");
   }
 }
@@ -141,14 +159,22 @@ export function renderExpr(expr: Expr, options: RenderOptions = {}): string {
   return render(expr, options).text;
 }
 
+/** The same line for a plain-text reader (the Debug Console): Markdown's escapes removed. */
+export function renderPlain(expr: Expr, options: RenderOptions = {}): string {
+  return renderExpr(expr, options).replace(/\\([\\`*_<>#|])/g, "$1");
+}
+
 /** True when the tree mentions a symbol that needs a legend line. */
 export function mentions(expr: Expr, op: Expr["op"]): boolean {
   if (expr.op === op) return true;
   switch (expr.op) {
-    case "transpose": case "complement": case "negate": case "mean": case "rows": case "sign": case "clip": return mentions(expr.of, op);
+    case "transpose": case "complement": case "negate": case "mean": case "rows": case "sign": case "clip": case "not": case "index":
+      return mentions(expr.of, op);
+    case "example": return mentions(expr.of, op) || mentions(expr.example, op);
+    case "call": return expr.args.some((arg) => mentions(arg, op));
     case "product": return expr.factors.some((factor) => mentions(factor, op));
     case "sum": return expr.terms.some((term) => mentions(term, op));
-    case "hadamard": case "quotient": case "difference": return mentions(expr.left, op) || mentions(expr.right, op);
+    case "hadamard": case "quotient": case "difference": case "divide": case "compare": case "logical": return mentions(expr.left, op) || mentions(expr.right, op);
     case "scaled": return mentions(expr.of, op) || mentions(expr.by, op);
     default: return false;
   }

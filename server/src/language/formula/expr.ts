@@ -1,9 +1,14 @@
-import type { ActivationSpec, LossName } from "../../../engine/index";
+import type { ActivationSpec, LossName } from "../../engine/index";
+
+/** m, C, lr (η), step and epoch: the numbers of the run at the current point */
+export type RunScalar = "m" | "C" | "lr" | "step" | "epoch";
+export type Relation = "<" | "<=" | ">" | ">=" | "==" | "!=";
 
 /**
  * A symbolic expression over one network's quantities (backprop §1, §5). The
- * same tree is rendered for the hover and evaluated numerically against the
- * engine's caches, so what is shown is what is computed.
+ * same tree is rendered for the hover, read from the debugger's expressions
+ * and evaluated against a pass's quantities (`evaluate.ts`), so what is shown
+ * is what is computed.
  *
  * `batched` leaves stand for the matrices of §6.4 (examples as columns):
  * Δ, Z, A, Y instead of δ, z, a, y.
@@ -56,7 +61,23 @@ export type Expr =
   | { op: "mean"; of: Expr }
   /** a layer whose value never reaches the output has δ = 0 */
   | { op: "zero"; rows: number }
-  | { op: "gradient"; param: "W" | "b"; layer: string };
+  | { op: "gradient"; param: "W" | "b"; layer: string }
+  /** ΔWˡ or Δbˡ: what the last update changed */
+  | { op: "change"; param: "W" | "b"; layer: string }
+  | { op: "number"; value: number }
+  | { op: "runScalar"; name: RunScalar }
+  /** e / k, dividing by a number */
+  | { op: "divide"; left: Expr; right: Expr }
+  /** 1 where the relation holds, else 0 */
+  | { op: "compare"; relation: Relation; left: Expr; right: Expr }
+  | { op: "logical"; operator: "&&" | "||"; left: Expr; right: Expr }
+  | { op: "not"; of: Expr }
+  /** a function of the expression language (functions.ts): norm, mean, abs, the activations, … */
+  | { op: "call"; name: string; args: Expr[] }
+  /** x[i], x[i, j], x[:, j], 0-based */
+  | { op: "index"; of: Expr; row: Expr | "all"; column?: Expr | "all" }
+  /** a quantity of example k alone (1-based): its column of the batch, its own cost and gradients */
+  | { op: "example"; example: Expr; of: Expr };
 
 export const delta = (layer: string, batched = false): Expr => ({ op: "delta", layer, batched });
 export const weightedInput = (layer: string, batched = false): Expr => ({ op: "weightedInput", layer, batched });
@@ -89,14 +110,18 @@ export function batched(expr: Expr): Expr {
       return { ...expr, batched: true };
     case "scaled":
       return { ...expr, of: batched(expr.of), by: batched(expr.by) };
-    case "transpose": case "complement": case "negate": case "mean": case "sign": case "clip":
+    case "transpose": case "complement": case "negate": case "mean": case "sign": case "clip": case "not":
       return { ...expr, of: batched(expr.of) };
     case "rows":
       return { ...expr, of: batched(expr.of) };
     case "product":
       return { ...expr, factors: expr.factors.map(batched) };
-    case "hadamard": case "quotient": case "difference":
+    case "hadamard": case "quotient": case "difference": case "divide": case "compare": case "logical":
       return { ...expr, left: batched(expr.left), right: batched(expr.right) };
+    case "call":
+      return { ...expr, args: expr.args.map(batched) };
+    case "index":
+      return { ...expr, of: batched(expr.of) };
     case "sum":
       return { ...expr, terms: expr.terms.map(batched) };
     default:

@@ -1,4 +1,4 @@
-import type { DenseSpec, LayerSpec, LossName, NetworkSpec } from "../../../engine/index";
+import type { DenseSpec, LayerSpec, LossName, NetworkSpec } from "../../engine/index";
 import {
   type Expr, activationOf, batched, delta, difference, hadamard, mean, product, sum, target, transpose, weight,
 } from "./expr";

@@ -1,4 +1,4 @@
-import { networkPlan, type LayerSpec, type NetworkPlan, type NetworkSpec } from "../../../engine/index";
+import { networkPlan, type LayerSpec, type NetworkPlan, type NetworkSpec } from "../../engine/index";
 
 /** One edge a → s of the network's layer graph, seen from its source a. */
 export interface OutgoingEdge {

@@ -77,7 +77,7 @@ class Evaluator {
       case "complement": return map(this.value(expr.of), (x) => 1 - x);
       case "negate": return map(this.value(expr.of), (x) => -x);
       case "not": return map(this.value(expr.of), (x) => +(x === 0));
-      case "mean": return map(this.value(expr.of), (x) => x / env.batchSize);
+      case "mean": return this.mean(expr.of);
       case "transpose": { const v = this.value(expr.of); return typeof v === "number" ? v : transposed(v); }
       case "product": return this.product(expr.factors);
       case "hadamard": return this.zip(expr, (x, y) => x * y);
@@ -119,6 +119,17 @@ class Evaluator {
 
   private zip(expr: Expr & { left: Expr; right: Expr }, f: (x: number, y: number) => number): Value {
     return zip(symbols[expr.op] ?? expr.op, this.value(expr.left), this.value(expr.right), f);
+  }
+
+  // (1/m) e as the engine's BP3 and BP4 round it: the kernel scales Δ Aᵀ's sums by 1/m, and Δ 𝟏's row sums are divided by m
+  private mean(of: Expr): Value {
+    const m = this.env.batchSize;
+    const [left, right] = of.op === "product" && of.factors.length === 2 ? of.factors : [];
+    if (left && right && right.op !== "ones" && !["slopeMatrix", "maskMatrix", "softmaxJacobianT"].includes(left.op)) {
+      const [a, b] = [this.value(left), this.value(right)];
+      if (typeof a !== "number" && typeof b !== "number") return multiply(a, b, this.kernel, 1 / m);
+    }
+    return map(this.value(of), (x) => x / m);
   }
 
   // each example's column of `of` times that example's number in `by` (1×m)

@@ -39,12 +39,12 @@ export function zip(op: string, a: Value, b: Value, f: (x: number, y: number) =>
 }
 
 /** A matrix product by the given kernel (the run's: a fused multiply-add rounds differently, and BP2's identity must come out exactly zero). */
-export function multiply(a: Matrix, b: Matrix, kernel: Kernel): Matrix {
+export function multiply(a: Matrix, b: Matrix, kernel: Kernel, scale = 1): Matrix {
   if (a.cols !== b.rows) {
     throw new ExprError(`cannot multiply ${dims(a)} by ${dims(b)}: the inner sizes ${a.cols} and ${b.rows} differ (use .* to multiply elementwise)`);
   }
   const out = new Float64Array(a.rows * b.cols);
-  kernel.gemm(false, false, a.rows, b.cols, a.cols, 1, a.data, b.data, 0, out);
+  kernel.gemm(false, false, a.rows, b.cols, a.cols, scale, a.data, b.data, 0, out);
   return { rows: a.rows, cols: b.cols, data: out };
 }
 

@@ -9,6 +9,7 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { loadProgram } from "../../server/src/dap/program";
+import { short } from "../../server/src/dap/values";
 import { gradientTrend, trendSentence } from "../../server/src/language/ide/index";
 import { bundledCli, evaluate, exact, fixture, frames, launchAndStop, scopeVariables, startClient, stepWith, topFrame } from "./client";
 
@@ -129,7 +130,8 @@ describe("exception filters", () => {
       const at = kind === "exploding" ? { h1: 5, out: 7, train: 18 } : { h1: 29, out: 31, train: 42 };
       // the epoch's last batch (4 rows in batches of 2), after its backward pass, before its update
       expect((await frames(dc)).slice(0, 3)).toEqual([`BP3/BP4 at h1 @${at.h1}`, `backward @${at.out}`, `step 2 of epoch 1 @${at.train}`]);
-      expect(stopped.body.description).toBe(`${editorWarning(trend, kind, epochs[0])} (epoch 1's mean over its 2 batches)`);
+      // the stop names the layers and shows the epoch means that tripped the rule, as nnet train --json reports them
+      expect(stopped.body.description).toBe(`${editorWarning(trend, kind, epochs[0])} (epoch 1's mean over its 2 batches: ${meansText(epochs[0], "h1", "out")})`);
       expect(await epochMeans()).toEqual(epochs[0]);
       expect((await dc.exceptionInfoRequest({ threadId: 1 })).body).toMatchObject({ exceptionId: kind, description: stopped.body.description });
       await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("terminated")]);
@@ -157,7 +159,7 @@ describe("exception filters", () => {
     expect(warning).toMatch(/^vanishing gradients: /);
     const stopped = await launchAndStop(dc, { program: epochTrend, network: "drift", stopOnEntry: false }, [], ["vanishing"]);
     expect((await frames(dc)).slice(0, 3)).toEqual(["BP3/BP4 at h1 @33", "backward @35", "step 6 of epoch 1 @54"]);
-    expect(stopped.body.description).toBe(`${warning} (epoch 1's mean over its 6 batches)`);
+    expect(stopped.body.description).toBe(`${warning} (epoch 1's mean over its 6 batches: ${meansText(epochs[0], "h1", "out")})`);
     expect(await epochMeans()).toEqual(epochs[0]);
     expect(Number(await evaluate(dc, "norm(dW.h1) / norm(dW.out)"))).toBeGreaterThan(0.01);
   });
@@ -199,6 +201,10 @@ function editorWarning(file: string, network: string, norms: GradNorms): string 
   const trend = gradientTrend(spec, { layers: Object.entries(norms).map(([layer, gradNorm]) => ({ layer, gradNorm })) });
   return trend && trendSentence(trend, spec.layers[spec.layers.length - 1].name);
 }
+
+/** An epoch's mean ‖∂C/∂W‖ of the first layer and the output, as a stop's description writes them (four digits). */
+const meansText = (norms: GradNorms, first: string, output: string): string =>
+  `‖∂C/∂W‖ = ${short(norms[first])} at '${first}', ${short(norms[output])} at '${output}'`;
 
 /** The Optimizer scope's epoch mean ‖∂C/∂W‖, per layer at full precision. */
 async function epochMeans(): Promise<GradNorms> {

@@ -48,11 +48,14 @@ export function exceptionAt(stepper: Stepper, program: Program, enabled: Readonl
   }
   if (!stepper.backwardDone) return undefined;
   if ((wants("vanishing") || wants("exploding")) && stepper.lastBatchOfEpoch) {
-    const trend = gradientTrend(program.config.spec, { layers: stepper.epochGradientNorms() });
+    const norms = stepper.epochGradientNorms();
+    const trend = gradientTrend(program.config.spec, { layers: norms });
     if (trend && wants(trend.kind)) {
       const output = stepper.network.nodes[stepper.network.output].name;
       const batches = stepper.batchesPerEpoch;
-      return { filter: trend.kind, description: `${trendSentence(trend, output)} (epoch ${stepper.epoch}'s mean over its ${batches} batch${batches === 1 ? "" : "es"})` };
+      const mean = (layer: string): string => `${short(norms.find((n) => n.layer === layer)?.gradNorm ?? 0)} at '${layer}'`;
+      const means = `‖∂C/∂W‖ = ${mean(trend.layer)}, ${mean(output)}`;
+      return { filter: trend.kind, description: `${trendSentence(trend, output)} (epoch ${stepper.epoch}'s mean over its ${batches} batch${batches === 1 ? "" : "es"}: ${means})` };
     }
   }
   if (wants("gradcheck")) {

@@ -4,9 +4,12 @@
  * (bp1…bp4) as the very trees `layerDeltas` returns, rendered in the
  * hover's notation, and clear errors for names that do not fit the network.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { NetworkSpec } from "../../server/src/engine/index";
-import { ExprError, batched, layerDeltas, parseFormula, renderExpr, renderPlain } from "../../server/src/language/index";
+import { jsKernel, type Matrix, type NetworkSpec } from "../../server/src/engine/index";
+import {
+  ExprError, batched, evaluateExpr, layerDeltas, parseFormula, renderExpr, renderPlain, type FormulaEnvironment,
+} from "../../server/src/language/index";
 
 const spec: NetworkSpec = {
   name: "dag",
@@ -86,5 +89,35 @@ describe("expressions are the hover's trees", () => {
     expect(problem("bp5.h1")).toMatch(/^unknown quantity 'bp5' in 'bp5.h1' \(quantities: W, b, z, a, delta, dW, db, ΔW, Δb, mask; the hover's equations: bp1, bp2, bp3, bp4\)$/);
     expect(problem("bp11")).toBe("unknown name 'bp11'; did you mean 'bp1'? (layers are read as W.h1, delta.…, z.…, a.…)");
     expect(() => parseFormula("bp2.h1")).toThrow("bp2.h1 needs the network the expression is read in");
+  });
+
+  it("writes a layer name without a superscript form as the hover does, and without Markdown's escapes for the console", () => {
+    const named: NetworkSpec = { ...spec, layers: spec.layers.map((l) => (l.name === "h1" ? { ...l, name: "hidden_1" } : l.kind === "dense" && l.from === "h1" ? { ...l, from: "hidden_1" } : l.kind === "add" ? { ...l, from: ["hidden_1", "h2"] } : l)) };
+    const tree = parseFormula("delta.hidden_1", named);
+    expect(renderExpr(tree)).toBe("Δ^(hidden\\_1)");
+    expect(renderPlain(tree)).toBe("Δ^(hidden_1)");
+  });
+
+  it("reads and evaluates any text over the network to a value or an ExprError, nothing else", () => {
+    const values = (rows: number, cols: number): Matrix => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, (_, i) => Math.sin(i + 1)) });
+    const units = new Map([["x", 3], ...spec.layers.map((l) => [l.name, l.units] as [string, number])]);
+    const m = 2;
+    const env: FormulaEnvironment = {
+      batchSize: m,
+      weightedInput: (l) => values(units.get(l) ?? 1, m), activation: (l) => values(units.get(l) ?? 1, m), delta: (l) => values(units.get(l) ?? 1, m),
+      weight: (l) => values(units.get(l) ?? 1, 3), bias: (l) => values(units.get(l) ?? 1, 1), target: () => values(3, m), mask: (l) => values(units.get(l) ?? 1, m),
+      gradient: (_p, l) => values(units.get(l) ?? 1, 3), change: (_p, l) => values(units.get(l) ?? 1, 3), scalar: () => 2,
+      example: () => env,
+    };
+    fc.assert(fc.property(fc.array(fc.constantFrom(
+      "bp1", "bp2.", "bp3.", "bp4.", "h1", "h2", "res", "d", "out", "x", "delta.", "W.", "z.", "example(1).", "dtanh(", "norm(", "'", "*", ".*", "+", "-", "/", "(", ")", "[", "]", ",", ":", "1", "0", " ", "&&", "<",
+    ), { maxLength: 12 }), (parts) => {
+      const text = parts.join("");
+      try {
+        evaluateExpr(parseFormula(text, spec), env, jsKernel);
+      } catch (failure) {
+        expect(failure, text).toBeInstanceOf(ExprError);
+      }
+    }), { numRuns: 3000 });
   });
 });

@@ -12,9 +12,24 @@ export interface Evaluated {
   value: FormulaValue;
 }
 
+// A condition is read again at every hit of its line: each network keeps the trees of its recent expressions.
+const read = new WeakMap<NetworkSpec, Map<string, Expr>>();
+const KEPT = 256;
+
+function treeOf(text: string, spec: NetworkSpec): Expr {
+  let trees = read.get(spec);
+  if (!trees) read.set(spec, (trees = new Map()));
+  const known = trees.get(text);
+  if (known) return known;
+  const expr = parseFormula(text, spec);
+  if (trees.size >= KEPT) trees.clear();
+  trees.set(text, expr);
+  return expr;
+}
+
 /** Reads and evaluates `text`; throws only ExprError (NotComputedError where the point lacks a quantity). */
 export function evaluateAt(text: string, spec: NetworkSpec, stepper: Stepper): Evaluated {
-  const expr = parseFormula(text, spec);
+  const expr = treeOf(text, spec);
   return { expr, value: evaluateExpr(expr, environmentOf(stepper), stepper.network.kernel) };
 }
 

@@ -39,7 +39,8 @@ const aliases: Record<string, string> = { δ: "delta", d: "delta", DW: "ΔW", Db
 function equation(spec: NetworkSpec | undefined, rule: string, layer: string, single: boolean): Expr {
   const written = `${rule}.${layer}`;
   if (!spec) throw new ExprError(`${written} needs the network the expression is read in`);
-  const deltas = layerDeltas(spec, layer);
+  // the unrolled sum over paths is the hover's reading aid, not an equation here: none of its paths is built
+  const deltas = layerDeltas(spec, layer, { maxPaths: 0 });
   if (!deltas) {
     if (spec.input.name === layer) throw new ExprError(`${written}: '${layer}' is the input, which has no δ and no parameters`);
     const hint = closest(layer, spec.layers.map((l) => l.name));

@@ -135,5 +135,13 @@ suite("the backpropagation debugger", function () {
     assert.match(texts[live], /at BP2 at h1, step 1 of epoch 1/);
     assert.match(texts[live], /δ: ℝ¹⁶ˣ¹⁶ ‖·‖ = \d/);
     assert.match(texts[live], /∂C\/∂W: not yet computed in this step \(BP3\/BP4 at h1 computes it\)/);
+
+    // the Watch reads the hover's BP2 by name: the same tree, over the batch, and it equals δ
+    assert.match(texts[formula], /δʰ¹ = \(\(Wʰ²\)ᵀ δʰ²\) ⊙ tanh′\(zʰ¹\)/);
+    const bp2 = await stop.session.customRequest("evaluate", { expression: "bp2.h1", frameId: frame.id, context: "watch" });
+    assert.equal(bp2.type, "((Wʰ²)ᵀ Δʰ²) ⊙ tanh′(Zʰ¹)");
+    assert.match(bp2.result, /^BP2: Δʰ¹ = \(\(Wʰ²\)ᵀ Δʰ²\) ⊙ tanh′\(Zʰ¹\) · ℝ¹⁶ˣ¹⁶ ‖·‖ = \d/);
+    const check = await stop.session.customRequest("evaluate", { expression: "delta.h1 - bp2.h1", frameId: frame.id, context: "watch" });
+    assert.equal(check.result, "ℝ¹⁶ˣ¹⁶ ‖·‖ = 0 (every entry is 0)");
   });
 });

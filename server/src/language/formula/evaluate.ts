@@ -128,6 +128,7 @@ class Evaluator {
     if (left && right && right.op !== "ones" && !["slopeMatrix", "maskMatrix", "softmaxJacobianT"].includes(left.op)) {
       const [a, b] = [this.value(left), this.value(right)];
       if (typeof a !== "number" && typeof b !== "number") return multiply(a, b, this.kernel, 1 / m);
+      return map(zip("*", a, b, (x, y) => x * y), (x) => x / m);
     }
     return map(this.value(of), (x) => x / m);
   }

@@ -33,7 +33,7 @@ export function evaluateAt(text: string, spec: NetworkSpec, stepper: Stepper): E
   return { expr, value: evaluateExpr(expr, environmentOf(stepper), stepper.network.kernel) };
 }
 
-/** For an equation's name, the equation in the hover's notation: `BP2: Δʰ¹ = (Wʰ²)ᵀΔʰ² ⊙ tanh′(Zʰ¹)`. */
+/** For an equation's name, the equation in the hover's notation: `BP2: Δʰ¹ = ((Wʰ²)ᵀ Δʰ²) ⊙ tanh′(Zʰ¹)`. */
 export function equationLine(text: string, spec: NetworkSpec, expr: Expr): string | undefined {
   const named = equationNamed(text, spec);
   return named ? `${named.rule}: ${renderPlain(named.defines)} = ${renderPlain(expr)}` : undefined;

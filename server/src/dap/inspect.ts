@@ -5,7 +5,7 @@
  * read. Plain data; the session turns it into DAP variables.
  */
 import type { Matrix, NetworkNode, PlanPoint, Stepper } from "../engine/index";
-import { equationNames, functionNames } from "../language/index";
+import { functionNames } from "../language/index";
 import { column, full, rowText, summary, type Value } from "./values";
 
 /** One line of the Variables view; `children` expand it, `count` from `start` of them when the client pages. */
@@ -170,7 +170,7 @@ export function completions(stepper: Stepper, prefix: string): string[] {
   const layers = nodes.slice(1);
   const output = nodes[stepper.network.output];
   const equations = [
-    ...equationNames.slice(0, 1),
+    "bp1",
     ...layers.filter((n) => n !== output).map((n) => `bp2.${n.name}`),
     ...layers.filter((n) => n.kind === "dense").flatMap((n) => [`bp3.${n.name}`, `bp4.${n.name}`]),
   ];

@@ -245,7 +245,7 @@ export class NnetDebugSession extends DebugSession {
     }
     try {
       const { expr, value } = evaluateAt(args.expression, program.config.spec, stepper);
-      // the hover's notation of what was evaluated, e.g. (Wʰ²)ᵀΔʰ² ⊙ tanh′(Zʰ¹)
+      // the hover's notation of what was evaluated, e.g. (Wʰ²)ᵀ Δʰ² ⊙ tanh′(Zʰ¹)
       const type = renderPlain(expr);
       if (args.context === "clipboard") {
         response.body = { result: exactText(value), variablesReference: 0 };

@@ -122,7 +122,9 @@ function programOf(args: LaunchArgs, { path, text, compiled }: Extract<Compiled,
   const { request, model } = compiled;
   try {
     if (exampleCount(dataset) === 0) return { ok: false, message: "the data source gives no rows; training needs at least one" };
-    const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: shouldStandardise(request.data) });
+    const data = prepareData(dataset, {
+      validation: request.train.validation, seed: request.train.seed, standardise: shouldStandardise(request.data), inPlace: request.data.spec.kind === "csv",
+    });
     const train = args.batch === "full" ? { ...request.train, batch: "full" as const } : request.train;
     const config: StepperConfig = { spec: request.network, train, data: data.train };
     const n = exampleCount(data.train);

@@ -36,7 +36,7 @@ export type { EvaluateOptions, Evaluation } from "./evaluate";
 export { evaluateDataset, isClassification, regressionLosses } from "./evaluate";
 export type { Dataset, Row, RowOptions, Standardiser } from "./dataset";
 export {
-  datasetFromRows, exampleCount, selectColumns, selectExamples, shuffleDataset, splitDataset, splitIndices, fitStandardiser, applyStandardiser,
+  datasetFromRows, exampleCount, selectColumns, selectExamples, shuffleDataset, splitDataset, splitIndices, fitStandardiser, applyStandardiser, standardiseInPlace,
 } from "./dataset";
 export type { PreparedData, PrepareOptions } from "./prepare";
 export { prepareData } from "./prepare";

@@ -101,6 +101,18 @@ describe("nnet train", () => {
     expect(unknown.stderr).toContain("unknown kernel 'avx' (NNET_KERNEL): use one of wasm-fma-4x4, wasm-simd-4x4, js-tiled");
   });
 
+  it("a multiply thread that exits or throws ends the run with a message and status 1, not a hang", () => {
+    const dir = workspace({ "wide.nnet": wide });
+    for (const [fault, why] of [["exit", "it exited with code 3"], ["throw", "a fault made for a test"]]) {
+      const result = spawnSync(process.execPath, [cli, "train", join(dir, "wide.nnet"), "--threads", "2", "--save", join(dir, `${fault}.nnetmodel`)], {
+        cwd: root, encoding: "utf8", env: { ...process.env, NNET_TEST_MULTIPLY_THREAD: fault },
+      });
+      expect(result.stderr).toContain(`a multiply thread stopped: ${why}`);
+      expect(result.status).toBe(1);
+      expect(existsSync(join(dir, `${fault}.nnetmodel`))).toBe(false);
+    }
+  });
+
   it("the gradient check passes on threads with fused multiply-add", () => {
     const dir = workspace({ "wide.nnet": wide });
     // the report lists every weight: more than spawnSync's default buffer

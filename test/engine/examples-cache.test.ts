@@ -1,7 +1,8 @@
 /**
- * train() and evaluateDataset() read a data set through one transposed copy,
- * kept for as long as the data lives: training again on the same data set
- * gives the bits a fresh copy of it gives, and the copy is the transpose.
+ * train() reads a data set through one transposed copy, kept for as long as
+ * the data lives (evaluateDataset reads the columns in place): training again
+ * on the same data set gives the bits a fresh copy of it gives, and the copy
+ * is the transpose.
  */
 import { describe, expect, it } from "vitest";
 import { cloneMatrix, createNetwork, datasetFromSpec, evaluateDataset, exportWeights, prepareData, train, type Dataset, type NetworkSpec, type TrainSpec } from "../../server/src/engine/index";

@@ -67,6 +67,27 @@ describe("the multiply on several threads", () => {
     }
   });
 
+  it("a thread that dies makes this product and every later one throw, instead of waiting forever", () => {
+    // the threads copy the environment when they start; only they read this variable
+    process.env.NNET_TEST_MULTIPLY_THREAD = "exit";
+    const pool = gemmThreads(3);
+    try {
+      const kernel = createWasmKernel("wasm-simd-4x4", pool.split)!;
+      const { a, b, c } = operands(128, 64, 784, 3);
+      expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: it exited with code 3");
+      expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: it exited with code 3");
+      // a product too small to split still runs on the calling thread
+      const small = operands(30, 10, 20, 4);
+      const single = small.c.slice();
+      kernel.gemm(false, false, 30, 10, 20, 1, small.a, small.b, 0, small.c);
+      jsKernel.gemm(false, false, 30, 10, 20, 1, small.a, small.b, 0, single);
+      expect(small.c).toEqual(single);
+    } finally {
+      delete process.env.NNET_TEST_MULTIPLY_THREAD;
+      pool.close();
+    }
+  });
+
   it("plain SIMD on 2 threads still gives the JavaScript kernel's bits", () => {
     const run = runKernel(2, "wasm-simd-4x4");
     try {

@@ -1,9 +1,9 @@
 /** `nnet evaluate MODEL [--data FILE.csv]`: the loss and the metrics of a saved model on labelled rows. */
 import { parseArgs } from "node:util";
 import {
-  evaluateDataset, outputKind, runMetrics, type ClassificationReport, type Matrix, type RegressionReport, type RunMetrics,
+  outputKind, runMetrics, selectColumns, type ClassificationReport, type Matrix, type RegressionReport, type RunMetrics,
 } from "../engine/index";
-import { networkOf, predictRaw, standardise, type TrainedModel } from "../model/index";
+import { evaluateRaw, networkOf, type TrainedModel } from "../model/index";
 import { DataFileError, modelEvaluationRows, readFeatureTable, TableError } from "../training/index";
 import { readModelArg } from "./model-arg";
 import { exit, UsageError, type Command, type Io } from "./registry";
@@ -40,7 +40,15 @@ interface Evaluated {
   metrics: RunMetrics;
 }
 
-async function labelledRows(model: TrainedModel, path: string, values: { data?: string; workspace?: string; "allow-outside-workspace"?: boolean }, io: Io): Promise<{ x: Matrix; y: Matrix; source: string }> {
+interface LabelledRows {
+  x: Matrix;
+  y: Matrix;
+  /** the columns to evaluate (the model's validation split); all when absent */
+  examples?: Int32Array;
+  source: string;
+}
+
+async function labelledRows(model: TrainedModel, path: string, values: { data?: string; workspace?: string; "allow-outside-workspace"?: boolean }, io: Io): Promise<LabelledRows> {
   const tty = process.stderr.isTTY === true;
   if (values.data !== undefined) {
     const table = await readFeatureTable(values.data, model, true, { onProgress: dataProgress(io, tty, values.data) });
@@ -48,17 +56,17 @@ async function labelledRows(model: TrainedModel, path: string, values: { data?: 
   }
   const files = { ...(values.workspace ? { root: values.workspace } : {}), ...(values["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}) };
   const shown = model.data?.spec.kind === "csv" ? model.data.spec.path : "the data";
-  const { rows, part } = await modelEvaluationRows(model, path, files, { onProgress: dataProgress(io, tty, shown) });
-  return { x: rows.x, y: rows.y, source: part === "validation" ? `its validation split (seed ${model.train.seed})` : "all its data (it had no validation split)" };
+  const { rows, examples, part } = await modelEvaluationRows(model, path, files, { onProgress: dataProgress(io, tty, shown) });
+  return { x: rows.x, y: rows.y, ...(examples ? { examples } : {}), source: part === "validation" ? `its validation split (seed ${model.train.seed})` : "all its data (it had no validation split)" };
 }
 
-export function evaluateModel(model: TrainedModel, x: Matrix, y: Matrix, source: string): Evaluated {
-  const network = networkOf(model);
-  const loss = evaluateDataset(network, { x: standardise(model, x), y }).loss;
-  const outputs = predictRaw(model, network, x);
-  const metrics = runMetrics(outputKind(model.network), outputs, y, "validation");
+/** The loss and the metrics from one forward pass over the rows, a chunk at a time: no copy of x is made. */
+export function evaluateModel(model: TrainedModel, rows: LabelledRows): Evaluated {
+  const { x, y, examples, source } = rows;
+  const { loss, outputs } = evaluateRaw(model, networkOf(model), x, y, examples);
+  const metrics = runMetrics(outputKind(model.network), outputs, examples ? selectColumns(y, examples) : y, "validation");
   return {
-    rows: x.cols, source, loss, metrics,
+    rows: outputs.cols, source, loss, metrics,
     ...(metrics.kind === "classes" ? { classification: metrics.report } : metrics.kind === "labels" ? { perLabel: metrics.perLabel } : { regression: metrics.report }),
   };
 }
@@ -75,8 +83,7 @@ export async function runEvaluate(args: string[], io: Io): Promise<number> {
   if (typeof loaded === "number") return loaded;
   let evaluated: Evaluated;
   try {
-    const { x, y, source } = await labelledRows(loaded.model, loaded.path, values, io);
-    evaluated = evaluateModel(loaded.model, x, y, source);
+    evaluated = evaluateModel(loaded.model, await labelledRows(loaded.model, loaded.path, values, io));
   } catch (failure) {
     if (failure instanceof TableError || failure instanceof DataFileError) return reporter(values.json, io)(failure.message), exit.problems;
     if (values.data === undefined && failure instanceof Error) return reporter(values.json, io)(`cannot rebuild the model's data: ${failure.message}`), exit.problems;

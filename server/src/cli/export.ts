@@ -1,7 +1,8 @@
 /** `nnet export (FILE.nnet | MODEL.nnetmodel) --to pytorch|onnx --out PATH`: the bridge to bigger engines. */
 import { parseArgs } from "node:util";
 import { exportOnnx, exportPytorch, ExportError } from "../export/index";
-import { modelDataset } from "../training/index";
+import { modelDatasetAsync } from "../training/index";
+import { dataProgress } from "./data-progress";
 import { loadModelArg } from "./model-arg";
 import { exit, UsageError, type Command, type Io } from "./registry";
 import { fileOptions, reporter } from "./train";
@@ -36,7 +37,7 @@ Options:
 See docs/export.md. Exit codes: 0 exported, 1 the network cannot be exported
 (nothing is written) or the file has errors, 2 bad usage or an unreadable file.`;
 
-export function runExport(args: string[], io: Io): number {
+export async function runExport(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, options: { ...fileOptions, to: { type: "string" }, out: { type: "string" }, "same-order": { type: "boolean" }, dtype: { type: "string" } },
   });
@@ -56,7 +57,9 @@ export function runExport(args: string[], io: Io): number {
       io.out(`wrote ${values.out}\n`);
     } else {
       const files = { ...(values["allow-outside-workspace"] ? { allowOutsideWorkspace: true } : {}), ...(values.workspace ? { root: values.workspace } : {}) };
-      const dataset = modelDataset(loaded.model, loaded.path, files);
+      // a large CSV loads giving way to the event loop, so Ctrl-C ends the command before anything is written
+      const shown = loaded.model.data?.spec.kind === "csv" ? loaded.model.data.spec.path : "the data";
+      const dataset = await modelDatasetAsync(loaded.model, loaded.path, files, { onProgress: dataProgress(io, process.stderr.isTTY === true, shown) });
       const written = exportPytorch(loaded.model, { out: values.out, dataset, ...(values["same-order"] ? { sameOrder: true } : {}) });
       io.out(`wrote ${written.length} files to ${values.out}: ${written.join(", ")}\n`);
     }

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { exampleCount, prepareData, type GradcheckSpec, type Network, type PlanPoint, type StepperConfig } from "../engine/index";
+import { exampleCount, prepareData, type Dataset, type GradcheckSpec, type Network, type PlanPoint, type StepperConfig } from "../engine/index";
 import { LineIndex, type NetworkModel } from "../language/index";
-import { compileJob, loadDataset, shouldStandardise } from "../training/index";
+import { compileJob, loadDataset, loadDatasetAsync, shouldStandardise, type FillOptions } from "../training/index";
 
 export interface LaunchArgs {
   program?: string;
@@ -91,7 +91,10 @@ function checkArgs(args: LaunchArgs): string | undefined {
   return undefined;
 }
 
-export function loadProgram(args: LaunchArgs): Loaded {
+// The file compiled, before its data is read.
+type Compiled = { ok: true; path: string; text: string; compiled: Extract<ReturnType<typeof compileJob>, { ok: true }> } | { ok: false; message: string };
+
+function compileProgram(args: LaunchArgs): Compiled {
   const bad = checkArgs(args);
   if (bad) return { ok: false, message: bad };
   const path = resolve(args.program as string);
@@ -110,11 +113,18 @@ export function loadProgram(args: LaunchArgs): Loaded {
   });
   // the first problem carries the file and line; the rest follow from it often enough
   if (!compiled.ok) return { ok: false, message: compiled.problems[0] };
+  return { ok: true, path, text, compiled };
+}
+
+const problemOf = (failure: unknown): Loaded => ({ ok: false, message: failure instanceof Error ? failure.message : String(failure) });
+
+function programOf(args: LaunchArgs, { path, text, compiled }: Extract<Compiled, { ok: true }>, dataset: Dataset): Loaded {
   const { request, model } = compiled;
   try {
-    const dataset = loadDataset(request.data, request.train.seed);
     if (exampleCount(dataset) === 0) return { ok: false, message: "the data source gives no rows; training needs at least one" };
-    const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: shouldStandardise(request.data) });
+    const data = prepareData(dataset, {
+      validation: request.train.validation, seed: request.train.seed, standardise: shouldStandardise(request.data), inPlace: request.data.spec.kind === "csv",
+    });
     const train = args.batch === "full" ? { ...request.train, batch: "full" as const } : request.train;
     const config: StepperConfig = { spec: request.network, train, data: data.train };
     const n = exampleCount(data.train);
@@ -136,6 +146,34 @@ export function loadProgram(args: LaunchArgs): Loaded {
       },
     };
   } catch (failure) {
-    return { ok: false, message: failure instanceof Error ? failure.message : String(failure) };
+    return problemOf(failure);
   }
+}
+
+export function loadProgram(args: LaunchArgs): Loaded {
+  const compiled = compileProgram(args);
+  if (!compiled.ok) return compiled;
+  let dataset: Dataset;
+  try {
+    dataset = loadDataset(compiled.compiled.request.data, compiled.compiled.request.train.seed);
+  } catch (failure) {
+    return problemOf(failure);
+  }
+  return programOf(args, compiled, dataset);
+}
+
+/**
+ * The same, reading a CSV a chunk at a time between turns of the event loop, so that the adapter
+ * hears a disconnect while a large file loads; `shouldStop` ends the read, `onProgress` follows it.
+ */
+export async function loadProgramAsync(args: LaunchArgs, options: FillOptions = {}): Promise<Loaded> {
+  const compiled = compileProgram(args);
+  if (!compiled.ok) return compiled;
+  let dataset: Dataset;
+  try {
+    dataset = await loadDatasetAsync(compiled.compiled.request.data, compiled.compiled.request.train.seed, options);
+  } catch (failure) {
+    return problemOf(failure);
+  }
+  return programOf(args, compiled, dataset);
 }

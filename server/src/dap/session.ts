@@ -23,7 +23,8 @@ import {
 } from "./inspect";
 import { optimizerVariables } from "./optimizer";
 import { layerValues } from "./live";
-import { lineOf, loadProgram, type LaunchArgs, type Program } from "./program";
+import { loadProgress, loadProgressId } from "./load-progress";
+import { lineOf, loadProgramAsync, type LaunchArgs, type Program } from "./program";
 import { hitAt, type Hit } from "./stops";
 import { exactText } from "./values";
 
@@ -52,6 +53,10 @@ export class NnetDebugSession extends DebugSession {
   private running = false;
   private pauseRequested = false;
   private closed = false;
+  /** the client shows progress events (initialize's supportsProgressReporting) */
+  private progressReporting = false;
+  /** the client cancelled the launch's read of the data */
+  private loadCancelled = false;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
 
@@ -61,7 +66,8 @@ export class NnetDebugSession extends DebugSession {
     this.setDebuggerColumnsStartAt1(false);
   }
 
-  protected initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.progressReporting = args.supportsProgressReporting === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsStepBack: true,
@@ -73,6 +79,7 @@ export class NnetDebugSession extends DebugSession {
       supportsExceptionInfoRequest: true,
       supportsTerminateRequest: true,
       supportsCompletionsRequest: true,
+      supportsCancelRequest: true,
       exceptionBreakpointFilters: exceptionFilters,
     };
     this.sendResponse(response);
@@ -84,7 +91,12 @@ export class NnetDebugSession extends DebugSession {
   }
 
   protected async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArgs): Promise<void> {
-    const loaded = loadProgram(args);
+    const progress = this.progressReporting ? loadProgress((event) => this.sendEvent(event)) : undefined;
+    // the data loads between turns of the event loop, so that a disconnect, terminate or cancel ends it
+    const stopped = (): boolean => this.closed || this.loadCancelled;
+    const loaded = await loadProgramAsync(args, { shouldStop: stopped, ...(progress ? { onProgress: progress.onProgress } : {}) });
+    progress?.end(stopped() ? "stopped" : "done");
+    if (stopped()) return this.fail(response, 1004, "the launch was stopped while it read the data");
     if (!loaded.ok) return this.fail(response, 1001, loaded.message);
     const program = loaded.program;
     let stepper: Stepper;
@@ -377,6 +389,11 @@ export class NnetDebugSession extends DebugSession {
     this.closed = true;
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
+  }
+
+  protected cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    if (args.progressId === loadProgressId) this.loadCancelled = true;
+    this.sendResponse(response);
   }
 
   protected disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {

@@ -55,16 +55,18 @@ export function exampleCount(data: Dataset): number {
   return data.x.cols;
 }
 
+/** The columns at the given indices, in that order. */
+export function selectColumns(source: Matrix, indices: ArrayLike<number>): Matrix {
+  const out = zeros(source.rows, indices.length);
+  for (let r = 0; r < source.rows; r++) {
+    for (let c = 0; c < indices.length; c++) out.data[r * indices.length + c] = source.data[r * source.cols + indices[c]];
+  }
+  return out;
+}
+
 /** The examples at the given indices, in that order. */
 export function selectExamples(data: Dataset, indices: ArrayLike<number>): Dataset {
-  const pick = (source: Matrix): Matrix => {
-    const out = zeros(source.rows, indices.length);
-    for (let r = 0; r < source.rows; r++) {
-      for (let c = 0; c < indices.length; c++) out.data[r * indices.length + c] = source.data[r * source.cols + indices[c]];
-    }
-    return out;
-  };
-  return { ...data, x: pick(data.x), y: pick(data.y) };
+  return { ...data, x: selectColumns(data.x, indices), y: selectColumns(data.y, indices) };
 }
 
 /** A seeded permutation of 0…n−1. */
@@ -79,15 +81,24 @@ export function shuffleDataset(data: Dataset, seed: number): Dataset {
   return selectExamples(data, permutation(exampleCount(data), Rng.derive(seed, "shuffle-dataset")));
 }
 
-/** A seeded split: the validation part is round(fraction · n) examples, at least 1 when fraction > 0. */
-export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; validation?: Dataset } {
+/**
+ * The examples a seeded split holds out for validation, in their order, and those it keeps for
+ * training: round(fraction · n) held out, at least 1 when fraction > 0.
+ */
+export function splitIndices(n: number, fraction: number, seed: number): { train: Int32Array; validation?: Int32Array } {
   if (!(fraction >= 0 && fraction < 1)) throw new Error(`validation fraction ${fraction} is outside [0, 1)`);
-  const n = exampleCount(data);
-  if (fraction === 0) return { train: data };
+  if (fraction === 0) return { train: new Int32Array(n).map((_, i) => i) };
   const held = Math.max(1, Math.round(fraction * n));
   if (held >= n) throw new Error(`a validation fraction of ${fraction} leaves no training examples out of ${n}`);
   const order = permutation(n, Rng.derive(seed, "validation-split"));
-  return { train: selectExamples(data, order.subarray(held)), validation: selectExamples(data, order.subarray(0, held)) };
+  return { train: order.subarray(held), validation: order.subarray(0, held) };
+}
+
+/** A seeded split (see splitIndices). */
+export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; validation?: Dataset } {
+  if (fraction === 0) return { train: data };
+  const split = splitIndices(exampleCount(data), fraction, seed);
+  return { train: selectExamples(data, split.train), validation: selectExamples(data, split.validation!) };
 }
 
 export interface Standardiser {
@@ -110,6 +121,15 @@ export function fitStandardiser(data: Dataset): Standardiser {
     std[r] = deviation > 0 ? deviation : 1;
   }
   return { mean, std };
+}
+
+/** The same on the dataset's own features, for arrays no one else reads: no copy is made. */
+export function standardiseInPlace(data: Dataset, s: Standardiser): Dataset {
+  const { rows, cols, data: values } = data.x;
+  for (let r = 0; r < rows; r++) {
+    for (let c = r * cols; c < (r + 1) * cols; c++) values[c] = (values[c] - s.mean[r]) / s.std[r];
+  }
+  return data;
 }
 
 export function applyStandardiser(data: Dataset, s: Standardiser): Dataset {

@@ -7,8 +7,8 @@
  * decision per example: the largest output is the target's largest (argmax
  * of one-hot); a single output is a label decision at 0.5.
  */
-import { exampleCount, type Dataset } from "./dataset";
-import { examplesOf, gatherExamples } from "./matrix";
+import { exampleCount, type Dataset, type Standardiser } from "./dataset";
+import type { Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { batchLoss, forwardPass } from "./passes";
 
@@ -54,34 +54,70 @@ export interface Evaluation {
   accuracy?: number;
 }
 
+export interface EvaluateOptions {
+  /** the examples to evaluate, in this order (default: all, in order) */
+  examples?: ArrayLike<number>;
+  /** applied to each chunk as it is gathered: raw features are standardised without a second copy of them */
+  standardiser?: Standardiser;
+  /** receives aᴸ, output units × examples evaluated, from the same forward passes as the loss */
+  outputs?: Matrix;
+}
+
 /** Loss (and accuracy) with dropout off, as at prediction; the network's dropout mode is left as it was. */
-export function evaluateDataset(network: Network, data: Dataset, chunk = 256): Evaluation {
+export function evaluateDataset(network: Network, data: Dataset, chunk = 256, options: EvaluateOptions = {}): Evaluation {
   const mode = network.dropoutMode;
   network.dropoutMode = "off";
   try {
-    return evaluateChunks(network, data, chunk);
+    return evaluateChunks(network, data, chunk, options);
   } finally {
     network.dropoutMode = mode;
   }
 }
 
-function evaluateChunks(network: Network, data: Dataset, chunk: number): Evaluation {
-  const n = exampleCount(data);
+/**
+ * Examples [start, start+count) of `order` (all examples when absent) into the columns of `target`.
+ * Read from the features × n matrix itself, not its transpose: evaluation goes through the
+ * examples once, so a transposed copy would cost the data set's size again for nothing.
+ */
+function gatherColumns(source: Matrix, order: ArrayLike<number> | undefined, start: number, count: number, target: Float64Array): void {
+  const { rows, cols, data } = source;
+  for (let r = 0; r < rows; r++) {
+    const from = r * cols;
+    if (!order) {
+      target.set(data.subarray(from + start, from + start + count), r * count);
+      continue;
+    }
+    for (let c = 0; c < count; c++) target[r * count + c] = data[from + order[start + c]];
+  }
+}
+
+// the formula of applyStandardiser, on one chunk in place
+function standardiseColumns(target: Float64Array, s: Standardiser, rows: number, count: number): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = r * count; c < (r + 1) * count; c++) target[c] = (target[c] - s.mean[r]) / s.std[r];
+  }
+}
+
+function evaluateChunks(network: Network, data: Dataset, chunk: number, options: EvaluateOptions): Evaluation {
+  const { examples, standardiser, outputs } = options;
+  const n = examples ? examples.length : exampleCount(data);
   if (n === 0) throw new Error("cannot evaluate an empty dataset");
-  const order = new Int32Array(n).map((_, i) => i);
+  const units = network.nodes[network.output].units;
+  if (outputs && (outputs.rows !== units || outputs.cols !== n)) throw new Error(`the outputs matrix is ${outputs.rows}×${outputs.cols}; evaluating needs ${units}×${n}`);
   const classify = isClassification(network, data);
-  const xByExample = examplesOf(data.x);
-  const yByExample = examplesOf(data.y);
   let loss = 0;
   let correct = 0;
   for (let start = 0; start < n; start += chunk) {
     const m = Math.min(chunk, n - start);
     const ws = workspaceFor(network, m);
-    gatherExamples(xByExample, order, start, m, ws.a[0]);
-    gatherExamples(yByExample, order, start, m, ws.targets);
+    gatherColumns(data.x, examples, start, m, ws.a[0]);
+    if (standardiser) standardiseColumns(ws.a[0], standardiser, data.x.rows, m);
+    gatherColumns(data.y, examples, start, m, ws.targets);
     forwardPass(network, ws);
     loss += batchLoss(network, ws) * m;
-    if (classify) correct += countCorrect(network, ws.a[network.output], ws.targets, m);
+    const a = ws.a[network.output];
+    if (classify) correct += countCorrect(network, a, ws.targets, m);
+    if (outputs) for (let r = 0; r < units; r++) outputs.data.set(a.subarray(r * m, (r + 1) * m), r * n + start);
   }
   return { loss: loss / n, ...(classify ? { accuracy: correct / n } : {}) };
 }

@@ -32,11 +32,11 @@ export { train, TrainingDivergedError } from "./train";
 export type { EarlyStop } from "./early-stop";
 export { learningRateAt } from "./schedules";
 export { divergenceAdvice, explainDivergence } from "./divergence";
-export type { Evaluation } from "./evaluate";
+export type { EvaluateOptions, Evaluation } from "./evaluate";
 export { evaluateDataset, isClassification, regressionLosses } from "./evaluate";
 export type { Dataset, Row, RowOptions, Standardiser } from "./dataset";
 export {
-  datasetFromRows, exampleCount, selectExamples, shuffleDataset, splitDataset, fitStandardiser, applyStandardiser,
+  datasetFromRows, exampleCount, selectColumns, selectExamples, shuffleDataset, splitDataset, splitIndices, fitStandardiser, applyStandardiser, standardiseInPlace,
 } from "./dataset";
 export type { PreparedData, PrepareOptions } from "./prepare";
 export { prepareData } from "./prepare";

@@ -67,7 +67,8 @@ const byExample = new WeakMap<Float64Array, Matrix>();
 
 /**
  * The transpose of a data set's matrix, kept while its data lives, so that
- * every train() and every epoch's validation on the same data reuse one copy.
+ * every train() on the same data reuses one copy (evaluation reads the
+ * columns in place and needs none).
  * A data set's matrices are not changed after they are built.
  */
 export function examplesOf(m: Matrix): Matrix {

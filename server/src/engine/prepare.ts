@@ -3,7 +3,7 @@
  * standardisation fitted on the training part only and applied to both.
  */
 import {
-  applyStandardiser, exampleCount, fitStandardiser, splitDataset, type Dataset, type Standardiser,
+  applyStandardiser, exampleCount, fitStandardiser, splitDataset, standardiseInPlace, type Dataset, type Standardiser,
 } from "./dataset";
 
 export interface PreparedData {
@@ -16,6 +16,8 @@ export interface PrepareOptions {
   validation: number;
   seed: number;
   standardise: boolean;
+  /** the dataset's arrays are the caller's to overwrite (a CSV just loaded): standardised in place, not copied */
+  inPlace?: boolean;
 }
 
 export function prepareData(data: Dataset, options: PrepareOptions): PreparedData {
@@ -23,9 +25,12 @@ export function prepareData(data: Dataset, options: PrepareOptions): PreparedDat
   const split = splitDataset(data, options.validation, options.seed);
   if (!options.standardise) return split;
   const standardiser = fitStandardiser(split.train);
+  // a split's parts are copies of its own, so they too are standardised without another copy
+  const ours = options.inPlace === true || split.train !== data;
+  const standardise = (part: Dataset): Dataset => (ours ? standardiseInPlace(part, standardiser) : applyStandardiser(part, standardiser));
   return {
-    train: applyStandardiser(split.train, standardiser),
-    ...(split.validation ? { validation: applyStandardiser(split.validation, standardiser) } : {}),
+    train: standardise(split.train),
+    ...(split.validation ? { validation: standardise(split.validation) } : {}),
     standardiser,
   };
 }

@@ -7,5 +7,5 @@ export { encodeModel, decodeModel, describe } from "./codec";
 export { encodeContainer, decodeContainer, type Container, type Tensor } from "./safetensors";
 export { networkOf } from "./network";
 export type { Description } from "./validate";
-export { standardise, predictRaw, readPredictions, targetColumns, type Prediction } from "./predict";
+export { evaluateRaw, standardise, predictRaw, readPredictions, targetColumns, type Prediction } from "./predict";
 export { specSummary, provenance, type SpecLayerSummary } from "./summary";

@@ -3,7 +3,7 @@
  * model was trained with, the network, and the outputs read as the model's
  * classes or named values.
  */
-import { classIndices, predict, type Matrix, type Network } from "../engine/index";
+import { classIndices, evaluateDataset, predict, zeros, type Matrix, type Network } from "../engine/index";
 import type { TrainedModel } from "./types";
 
 export function standardise(model: TrainedModel, raw: Matrix): Matrix {
@@ -19,6 +19,18 @@ export function standardise(model: TrainedModel, raw: Matrix): Matrix {
 /** aᴸ for raw features. */
 export function predictRaw(model: TrainedModel, network: Network, raw: Matrix): Matrix {
   return predict(network, standardise(model, raw));
+}
+
+/**
+ * The loss and aᴸ of raw labelled rows (`examples` of them, default all), standardised a chunk
+ * at a time: memory beyond the rows themselves is that of the outputs.
+ */
+export function evaluateRaw(model: TrainedModel, network: Network, x: Matrix, y: Matrix, examples?: ArrayLike<number>): { loss: number; outputs: Matrix } {
+  const outputs = zeros(network.nodes[network.output].units, examples ? examples.length : x.cols);
+  const { loss } = evaluateDataset(network, { x, y }, undefined, {
+    outputs, ...(examples ? { examples } : {}), ...(model.standardiser ? { standardiser: model.standardiser } : {}),
+  });
+  return { loss, outputs };
 }
 
 export interface Prediction {

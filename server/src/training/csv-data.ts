@@ -98,7 +98,7 @@ export interface LoadOptions extends FillOptions {
 function* load(source: ByteSource, request: CsvRequest, options: LoadOptions): Steps<Table> {
   const head = header(source, request.shown);
   const columns = chooseColumns(request, head.cells);
-  const count = yield* countRows(source, head.end, head.lines);
+  const count = yield* countRows(source, head.end, head.lines, options.shouldStop);
   if (count.badByte) {
     const byte = new Uint8Array(1);
     source.read(byte, 0, count.badByte.offset);

@@ -29,8 +29,8 @@ export function plainLines(b: Buffer): boolean {
 
 const blankByte = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
 
-/** Counts the non-blank lines from `start`; `line` is the last line before it. */
-export function* countRows(source: ByteSource, start: number, line: number): Steps<RowCount> {
+/** Counts the non-blank lines from `start`; `line` is the last line before it. `shouldStop` is asked after each chunk. */
+export function* countRows(source: ByteSource, start: number, line: number, shouldStop?: () => boolean): Steps<RowCount> {
   let rows = 0;
   let needsCsvParse = false;
   for (const { bytes, end, offset } of lineChunks(source, start)) {
@@ -52,6 +52,7 @@ export function* countRows(source: ByteSource, start: number, line: number): Ste
       if (k < next) rows++;
       i = next + 1;
     }
+    if (shouldStop?.()) throw new LoadCancelled("cancelled while reading the data");
     yield;
   }
   return { rows, needsCsvParse };

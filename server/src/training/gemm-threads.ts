@@ -5,6 +5,15 @@
  * rows itself, then waits on a shared counter (Atomics.wait); the threads
  * wait on a generation number between products. A thread started late sees
  * the generation already past its own and takes the product in hand.
+ *
+ * A thread that dies outright (it exits, throws, or runs out of memory) can
+ * never count itself done, and the caller, blocked in Atomics.wait, cannot
+ * hear the thread's 'exit' event either: events reach only the thread that
+ * made the worker. So the threads are made by a supervisor thread that does
+ * nothing else. Its event loop is never blocked: on a thread's unexpected
+ * 'error' or 'exit' it writes the reason into the shared control block and
+ * changes the counter the caller waits on, which wakes the caller, and the
+ * caller throws "a multiply thread stopped: …".
  */
 import { Worker } from "node:worker_threads";
 import type { CompiledGemm, Multiply, Split } from "../engine/index";
@@ -12,26 +21,67 @@ import type { CompiledGemm, Multiply, Split } from "../engine/index";
 /** Products smaller than this many multiply-adds stay on the calling thread: waking another costs more. */
 export const splitAbove = 1 << 19;
 
-// state: [generation, threads still working, stop, a thread failed]; job: m, n, k, a, b, c, alpha, ldb, rows per thread
+// state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length
+const stateWords = 8;
+// job (Float64): m, n, k, a, b, c, alpha, ldb, rows per thread
+const jobAt = stateWords * 4;
+const reasonAt = jobAt + 9 * 8;
+const reasonBytes = 512;
+const failed = 1;
+const died = 2;
+
+// Records the first failure: its kind in state[3], its text in the reason bytes, then wakes the caller.
+const reportSource = `
+function report(state, reason, kind, text) {
+  if (Atomics.compareExchange(state, 3, 0, kind) !== 0) return;
+  const bytes = new TextEncoder().encode(text).subarray(0, reason.length);
+  reason.set(bytes);
+  Atomics.store(state, 4, bytes.length);
+  Atomics.store(state, 1, -1);
+  Atomics.notify(state, 1);
+}
+`;
+
+// NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product: how the tests kill one
 const threadSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
+${reportSource}
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
-const state = new Int32Array(control, 0, 4);
-const job = new Float64Array(control, 16, 9);
+const state = new Int32Array(control, 0, ${stateWords});
+const job = new Float64Array(control, ${jobAt}, 9);
+const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
+const fault = process.env.NNET_TEST_MULTIPLY_THREAD;
 let seen = 0;
 for (;;) {
   Atomics.wait(state, 0, seen);
   seen = Atomics.load(state, 0);
   if (Atomics.load(state, 2) !== 0) break;
+  if (fault === "exit") process.exit(3);
+  if (fault === "throw") throw new Error("a fault made for a test");
   try {
     const [m, n, k, a, b, c, alpha, ldb, per] = job;
     const from = index * per, to = Math.min(m, from + per);
     if (from < to) gemm(to - from, n, k, a + from * k * 8, b, c + from * n * 8, alpha, ldb);
-  } catch {
-    Atomics.store(state, 3, 1);
+  } catch (error) {
+    report(state, reason, ${failed}, error instanceof Error ? error.message : String(error));
   }
   if (Atomics.sub(state, 1, 1) === 1) Atomics.notify(state, 1);
+}
+`;
+
+// The supervisor: starts the threads and tells the caller when one stops before close() asked it to.
+const supervisorSource = `
+const { Worker, workerData } = require("node:worker_threads");
+const { module, memory, control, threads, threadSource } = workerData;
+${reportSource}
+const state = new Int32Array(control, 0, ${stateWords});
+const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
+const stopped = (text) => { if (Atomics.load(state, 2) === 0) report(state, reason, ${died}, text); };
+for (let index = 1; index < threads; index++) {
+  const thread = new Worker(threadSource, { eval: true, workerData: { module, memory, control, index } });
+  thread.on("error", (error) => stopped(error instanceof Error ? error.message : String(error)));
+  thread.on("exit", (code) => stopped("it exited with code " + code));
 }
 `;
 
@@ -45,18 +95,21 @@ export interface GemmThreads {
 
 /** `threads` − 1 helper threads for products above `splitAbove` (none when threads is 1). */
 export function gemmThreads(threads: number): GemmThreads {
-  const workers: Worker[] = [];
-  const control = new SharedArrayBuffer(16 + 9 * 8);
-  const state = new Int32Array(control, 0, 4);
-  const job = new Float64Array(control, 16, 9);
+  let supervisor: Worker | undefined;
+  const control = new SharedArrayBuffer(reasonAt + reasonBytes);
+  const state = new Int32Array(control, 0, stateWords);
+  const job = new Float64Array(control, jobAt, 9);
+  const reason = new Uint8Array(control, reasonAt, reasonBytes);
   let closed = false;
   // started on the first product that is split, so that a small network never starts a thread
   const start = (compiled: CompiledGemm): void => {
-    for (let index = 1; index < threads; index++) {
-      const worker = new Worker(threadSource, { eval: true, workerData: { module: compiled.module, memory: compiled.memory, control, index } });
-      worker.unref(); // a run that ends without close() must not keep the process alive
-      workers.push(worker);
-    }
+    supervisor = new Worker(supervisorSource, { eval: true, workerData: { module: compiled.module, memory: compiled.memory, control, threads, threadSource } });
+    supervisor.unref(); // a run that ends without close() must not keep the process alive
+  };
+  // TextDecoder reads no shared memory: the reason is copied out first
+  const problem = (): Error => {
+    const text = new TextDecoder().decode(reason.slice(0, Atomics.load(state, 4)));
+    return new Error(`a multiply thread ${Atomics.load(state, 3) === died ? "stopped" : "failed"}: ${text}`);
   };
   const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
     if (threads < 2) return local;
@@ -65,15 +118,17 @@ export function gemmThreads(threads: number): GemmThreads {
         local(m, n, k, a, b, c, alpha, ldb);
         return;
       }
-      if (workers.length === 0) start(compiled);
+      if (Atomics.load(state, 3) !== 0) throw problem();
+      if (!supervisor) start(compiled);
       const per = Math.ceil(m / 4 / threads) * 4;
       job.set([m, n, k, a, b, c, alpha, ldb, per]);
       Atomics.store(state, 1, threads - 1);
       Atomics.add(state, 0, 1);
       Atomics.notify(state, 0);
       local(Math.min(per, m), n, k, a, b, c, alpha, ldb);
-      for (let left = Atomics.load(state, 1); left !== 0; left = Atomics.load(state, 1)) Atomics.wait(state, 1, left);
-      if (Atomics.load(state, 3) !== 0) throw new Error("a thread of the matrix multiply failed");
+      // a failure sets the counter to −1, which ends the wait whatever the other threads do
+      for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) Atomics.wait(state, 1, left);
+      if (Atomics.load(state, 3) !== 0) throw problem();
     };
   };
   const close = (): void => {
@@ -82,7 +137,7 @@ export function gemmThreads(threads: number): GemmThreads {
     Atomics.store(state, 2, 1);
     Atomics.add(state, 0, 1);
     Atomics.notify(state, 0);
-    for (const worker of workers) void worker.terminate();
+    void supervisor?.terminate();
   };
-  return { split, started: () => workers.length, close };
+  return { split, started: () => (supervisor ? threads - 1 : 0), close };
 }

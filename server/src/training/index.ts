@@ -8,7 +8,7 @@ export { compileJob, ambiguousNetwork, type CompileInput, type Compiled, type Ch
 export {
   checkDataFile, readDataFile, guardedFiles, maxDataFileBytes, DataFileError, type DataFileOptions, type WorkspaceFiles,
 } from "./data-files";
-export { LoadCancelled } from "./csv-rows";
+export { LoadCancelled, type FillOptions } from "./csv-rows";
 export { csvDataset, csvDatasetFromBytes, decodeUtf8, headerWidth, widthProblem, maxDataColumns, CsvDataError, type Batch, type CsvRequest } from "./csv-data";
 export { csvSample, sampleAbove, sampleOfFile } from "./csv-sample";
 export { firstInvalidUtf8 } from "./utf8";

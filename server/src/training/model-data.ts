@@ -4,7 +4,7 @@
  * relative to the model file, and read under the same workspace rule.
  */
 import { dirname, resolve } from "node:path";
-import { splitDataset, targetColumnsOf, type Dataset } from "../engine/index";
+import { exampleCount, splitIndices, targetColumnsOf, type Dataset } from "../engine/index";
 import type { TrainedModel } from "../model/index";
 import type { DataFileOptions } from "./data-files";
 import type { FillOptions } from "./csv-rows";
@@ -38,9 +38,14 @@ export function modelDatasetAsync(model: TrainedModel, modelPath: string, files?
   return loadDatasetAsync(modelDataRequest(model, modelPath, files), model.train.seed, options);
 }
 
-/** The model's validation rows, raw (the same split as its run), or all its rows when it had no validation split. */
-export async function modelEvaluationRows(model: TrainedModel, modelPath: string, files?: DataFileOptions, options: FillOptions = {}): Promise<{ rows: Dataset; part: "validation" | "all" }> {
+/**
+ * The model's rows, raw, and which of them to evaluate: its validation split (the same as its
+ * run's, by index, so the rows are not copied) or all of them when it had none.
+ */
+export async function modelEvaluationRows(
+  model: TrainedModel, modelPath: string, files?: DataFileOptions, options: FillOptions = {},
+): Promise<{ rows: Dataset; examples?: Int32Array; part: "validation" | "all" }> {
   const dataset = await modelDatasetAsync(model, modelPath, files, options);
-  const split = splitDataset(dataset, model.train.validation, model.train.seed);
-  return split.validation ? { rows: split.validation, part: "validation" } : { rows: dataset, part: "all" };
+  const split = splitIndices(exampleCount(dataset), model.train.validation, model.train.seed);
+  return split.validation ? { rows: dataset, examples: split.validation, part: "validation" } : { rows: dataset, part: "all" };
 }

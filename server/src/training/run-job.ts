@@ -44,7 +44,8 @@ export function prepareJob(request: JobRequest, shouldStop: () => boolean = () =
   const dataset = loadDataset(request.data, request.train.seed, { shouldStop, ...(post ? { onProgress: loadProgress(post) } : {}) });
   if (exampleCount(dataset) === 0) throw new Error("the data source gives no rows; training needs at least one");
   const standardised = shouldStandardise(request.data);
-  const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: standardised });
+  // a CSV's arrays were made for this job alone
+  const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: standardised, inPlace: request.data.spec.kind === "csv" });
   const summary: DataSummary = {
     rows: exampleCount(dataset), train: exampleCount(data.train), validation: data.validation ? exampleCount(data.validation) : 0,
     features: dataset.x.rows, targets: dataset.y.rows, standardised,

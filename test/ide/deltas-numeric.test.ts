@@ -107,34 +107,17 @@ function averageOverColumns(expr: Expr, pass: Pass): Matrix {
   return { rows: parts[0]!.rows, cols: parts[0]!.cols, data };
 }
 
-/** The examples whose outputs all lie strictly inside (0, 1), where a cross-entropy is defined (the engine clips outside). */
-function definedColumns(spec: NetworkSpec, env: FormulaEnvironment): Set<number> {
-  const output = env.activation(spec.layers[spec.layers.length - 1]!.name);
-  const columns = new Set<number>();
-  for (let column = 0; column < output.cols; column++) {
-    let inside = true;
-    for (let row = 0; row < output.rows; row++) {
-      const a = output.data[row * output.cols + column]!;
-      inside &&= a > 1e-9 && a < 1 - 1e-9;
-    }
-    if (inside) columns.add(column);
-  }
-  return columns;
-}
-
-function checkNetwork(spec: NetworkSpec, random: Random, partialRange = false, targets = anyTargets): number {
+// Every column, also where an output leaves (0, 1) and a cross-entropy's clip zeroes ∇ₐC: the tree says so too.
+function checkNetwork(spec: NetworkSpec, random: Random, targets = anyTargets): number {
   const pass = run(spec, random, 5, targets);
   const { env, gradients } = pass;
-  const columns = partialRange ? definedColumns(spec, env) : undefined;
-  const wholeBatch = !columns || columns.size === env.batchSize;
-  if (columns?.size === 0) return 0;
   let checked = 0;
   for (const layer of networkDeltas(spec)) {
     const where = `${spec.loss}/${spec.layers[spec.layers.length - 1]!.kind} layer ${layer.layer} of ${JSON.stringify(spec.layers)}`;
     const delta = env.delta(layer.layer);
-    expectClose(value(layer.delta, pass), delta, `${layer.rule} ${where}`, columns);
-    expectClose(value(layer.unrolled, pass), delta, `unrolled ${where}`, columns);
-    if (layer.bp3 && layer.bp4 && wholeBatch) {
+    expectClose(value(layer.delta, pass), delta, `${layer.rule} ${where}`);
+    expectClose(value(layer.unrolled, pass), delta, `unrolled ${where}`);
+    if (layer.bp3 && layer.bp4) {
       const gradient = gradients.get(layer.layer)!;
       expectClose(value(layer.bp3.batched, pass), gradient.db, `BP3 batched ${where}`);
       expectClose(value(layer.bp4.batched, pass), gradient.dW, `BP4 batched ${where}`);
@@ -148,11 +131,11 @@ function checkNetwork(spec: NetworkSpec, random: Random, partialRange = false, t
 
 describe("symbolic deltas evaluate to the engine's δ and gradients", () => {
   for (const pair of outputPairs) {
-    it(`${pair.activation.name} + ${pair.loss}: random chains and DAGs${pair.partialRange ? " (where 0 < a < 1)" : ""}`, () => {
+    it(`${pair.activation.name} + ${pair.loss}: random chains and DAGs${pair.partialRange ? " (outputs also outside (0, 1))" : ""}`, () => {
       const random = new Random(pair.activation.name.length * 7919 + pair.loss.length);
       let layers = 0;
       const trials = pair.partialRange ? 100 : 25;
-      for (let trial = 0; trial < trials; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 6)), random, pair.partialRange);
+      for (let trial = 0; trial < trials; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 6)), random);
       expect(layers).toBeGreaterThan(25);
     });
   }
@@ -169,7 +152,7 @@ describe("symbolic deltas evaluate to the engine's δ and gradients", () => {
     const random = new Random(11);
     let layers = 0;
     for (const targets of kinds) {
-      for (let trial = 0; trial < 5; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 4)), random, false, targets);
+      for (let trial = 0; trial < 5; trial++) layers += checkNetwork(randomNetwork(random, pair, random.int(1, 4)), random, targets);
     }
     expect(layers).toBeGreaterThan(20);
   });

@@ -4,7 +4,7 @@
  * multiply with the caller's kernel (the debugger passes the run's), so a
  * tree that states what the engine computes gives the engine's bits.
  */
-import { activationOf, type Kernel, type Matrix } from "../../engine/index";
+import { activationOf, CLIP, type Kernel, type Matrix } from "../../engine/index";
 import { lossGradientDefinition } from "./build";
 import { ExprError } from "./errors";
 import type { Expr, RunScalar } from "./expr";
@@ -70,7 +70,7 @@ class Evaluator {
         return sums;
       }
       case "scaled": return this.scaled(this.matrix(expr.of), this.matrix(expr.by));
-      case "lossGradient": return this.value(lossGradientDefinition(expr.loss, expr.output, expr.delta));
+      case "lossGradient": return this.lossGradient(expr);
       case "slope": return slopeOf(activationOf(expr.activation), env.weightedInput(expr.layer));
       case "sign": return map(this.value(expr.of), Math.sign);
       case "clip": return map(this.value(expr.of), (x) => Math.min(expr.bound, Math.max(-expr.bound, x)));
@@ -119,6 +119,16 @@ class Evaluator {
 
   private zip(expr: Expr & { left: Expr; right: Expr }, f: (x: number, y: number) => number): Value {
     return zip(symbols[expr.op] ?? expr.op, this.value(expr.left), this.value(expr.right), f);
+  }
+
+  // Outside (CLIP, 1 − CLIP) the engine clips a cross-entropy's aᴸ, where the loss is flat: ∇ₐC = 0 there, as the hover says.
+  private lossGradient(expr: Expr & { op: "lossGradient" }): Value {
+    const gradient = this.value(lossGradientDefinition(expr.loss, expr.output, expr.delta));
+    if (expr.loss !== "cross_entropy" && expr.loss !== "binary_cross_entropy") return gradient;
+    const a = this.env.activation(expr.output).data;
+    const upper = expr.loss === "binary_cross_entropy" ? 1 - CLIP : Infinity;
+    const g = asMatrix(gradient);
+    return matrix(g.rows, g.cols, g.data.map((x, i) => (a[i]! > CLIP && a[i]! < upper ? x : 0)));
   }
 
   // (1/m) e as the engine's BP3 and BP4 round it: the kernel scales Δ Aᵀ's sums by 1/m, and Δ 𝟏's row sums are divided by m

@@ -62,12 +62,19 @@ function successorNote(graph: LayerGraph, layer: LayerSpec): string {
   return `the sum over its ${edges.length} outgoing edges, to ${edges.map((edge) => code(edge.to.name)).join(", ")}`;
 }
 
+// The engine takes log aᴸ only inside the clip; outside it the loss is flat, so its gradient is 0 (engine/losses.ts).
+function clipNote(loss: "cross_entropy" | "binary_cross_entropy", a: string): string {
+  const range = loss === "cross_entropy" ? "below 10⁻¹²" : "outside (10⁻¹², 1 − 10⁻¹²)";
+  return `where ${a} is ${range}, the loss clips it and is flat there, so ∇ₐC = 0 (an activation that stays inside (0, 1) never reaches the clip)`;
+}
+
 function backwardLines(graph: LayerGraph, layer: LayerSpec, deltas: LayerDeltas): string[] {
   const lines = [`${math(layer.name, "δ")} = ${renderExpr(deltas.delta, HOVER_OPTIONS)}`];
   if (deltas.lossGradient) lines.push(`∇ₐC = ${renderExpr(deltas.lossGradient)}`);
   if (mentions(deltas.delta, "softmaxJacobianT")) lines.push(`${math(layer.name, "J")} = diag(${math(layer.name, "a")}) − ${math(layer.name, "a")} (${math(layer.name, "a")})ᵀ, the softmax Jacobian`);
   if (mentions(deltas.delta, "rows")) lines.push("[i..j]: the rows of a concatenation's δ that belong to this operand");
   if (mentions(deltas.delta, "mask")) lines.push(`${math(layer.name, "m")}: the same mask as the forward pass, so δ flows only through the units that were kept (scaled by 1/(1 − p)); 1 at evaluation`);
+  if (deltas.lossGradient && (graph.spec.loss === "cross_entropy" || graph.spec.loss === "binary_cross_entropy")) lines.push(clipNote(graph.spec.loss, math(layer.name, "a")));
   if (deltas.lossGradient && mentions(deltas.lossGradient, "sign")) lines.push("sign(0) = 0: at aᴸ = y the loss has a kink and this is a subgradient (the gradient check flags it)");
   if (mentions(deltas.delta, "targetSum")) lines.push(targetSumNote(layer.name));
   if (!deltas.output) lines.push(`_${successorNote(graph, layer)}_`);

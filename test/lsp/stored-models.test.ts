@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { SaveModelRequest, type DoneParams, type HistoryRun, type RunsResult, type SaveModelResult } from "../../server/src/protocol/index";
+import { ExportRequest, SaveModelRequest, type DoneParams, type ExportResult, type HistoryRun, type RunsResult, type SaveModelResult } from "../../server/src/protocol/index";
 import { open, serverPath, startClient, type TestClient } from "./client";
 
 const repo = resolve(__dirname, "../..");
@@ -95,6 +95,14 @@ describe.skipIf(!existsSync(serverPath))("stored runs keep their trained model",
     expect(fromDeeper.status, fromDeeper.stdout).toBe(0);
     expect(JSON.parse(fromDeeper.stdout)).toEqual(JSON.parse(fromBefore.stdout));
     expect(JSON.parse(fromDeeper.stdout)).toHaveProperty("loss");
+
+    // the exports read the same stored model
+    const onnx = join(dir, "out", "fruit.onnx");
+    expect(await second.connection.sendRequest<ExportResult>(ExportRequest.method, { uri, network: "fruit", to: "onnx", out: onnx })).toEqual({ out: onnx, files: [onnx] });
+    const onnxBefore = join(dir, "out", "before.onnx");
+    const cli = spawnSync(process.execPath, [join(repo, "out", "cli.js"), "export", before, "--to", "onnx", "--out", onnxBefore], { encoding: "utf8" });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(readFileSync(onnx).equals(readFileSync(onnxBefore)), "the same graph and weights as the model saved before").toBe(true);
 
     await second.connection.sendRequest("nnet/editRun", { id: run!.id, remove: true });
     expect(storedModels()).toEqual([]);

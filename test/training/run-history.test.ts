@@ -92,6 +92,15 @@ describe("the trained models kept with the runs", () => {
     expect(Object.fromEntries(reopened.list("file:///a.nnet").map((r) => [r.startedAt, r.model]))).toEqual({ 3: "dropped", 4: "dropped" });
     expect(warnings).toEqual([`the model of run ${fourth.id} is missing from ${join(dir, "models", `${fourth.id}.nnetmodel`)}; that run can no longer be saved as a model`]);
     expect(models(), "a file no run names is removed").toEqual([]);
+
+    // a history that cannot be read goes aside with its models, out of the new history's way
+    reopened.add(run(5), build);
+    writeFileSync(file, "{ not json");
+    const said: string[] = [];
+    expect(new RunHistory({ file, warn: (message) => said.push(message) }).list("file:///a.nnet")).toEqual([]);
+    expect(said[0]).toContain(`it was moved to ${file}.unreadable (its models to ${join(dir, "models")}.unreadable) and a new history started`);
+    expect(readdirSync(join(dir, "models.unreadable"))).toHaveLength(1);
+    expect(existsSync(join(dir, "models"))).toBe(false);
   });
 
   it("keeps them in memory for a session without a storage folder", async () => {

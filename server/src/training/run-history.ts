@@ -8,7 +8,7 @@
  * a run's model goes with the run. A file that cannot be read is set aside
  * under another name and said, never silently lost or half used.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { TrainedModel } from "../model/index";
@@ -117,11 +117,33 @@ export class RunHistory {
       const bad = runs.filter((run) => run === undefined).length;
       if (bad > 0) throw new Error(`${bad} of its ${runs.length} runs are malformed`);
       this.runs = runs as HistoryRun[];
-      this.checkModels();
     } catch (error) {
       const aside = `${file}.unreadable`;
       renameSync(file, aside);
-      this.options.warn?.(`the run history ${file} could not be read (${error instanceof Error ? error.message : String(error)}); it was moved to ${aside} and a new history started`);
+      // its models go aside with it, out of the way of the new history's
+      const also = this.setModelsAside();
+      this.options.warn?.(`the run history ${file} could not be read (${error instanceof Error ? error.message : String(error)}); it was moved to ${aside}${also} and a new history started`);
+      return;
+    }
+    // a problem with the models folder is said, and never costs the runs
+    try {
+      this.checkModels();
+    } catch (error) {
+      this.options.warn?.(`the runs' models beside ${file} could not be checked: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Moves the models folder aside with an unreadable history; answers what to add to the message. */
+  private setModelsAside(): string {
+    const models = this.modelsFolder()!;
+    if (!existsSync(models)) return "";
+    const aside = `${models}.unreadable`;
+    try {
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(models, aside);
+      return ` (its models to ${aside})`;
+    } catch (error) {
+      return ` (its models could not be moved aside from ${models}: ${error instanceof Error ? error.message : String(error)})`;
     }
   }
 

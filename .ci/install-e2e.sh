@@ -3,6 +3,7 @@
 # Debian's Chromium (Playwright's own browser download is unreachable), the
 # kerberos headers code-server's native addon builds against, ripgrep (so
 # @vscode/ripgrep need not download rg from GitHub), neovim (a second LSP client),
+# fonts-symbola (the code lens's ⏯, U+23EF, has no glyph in the default fonts),
 # and code-server@4.100.3 (VS Code 1.100.3, the newest release that runs on Node 20)
 # in an ignored folder of its own, never in the repository's node_modules.
 # Idempotent: work already done is skipped. See docs in test/e2e/README.md.
@@ -19,7 +20,7 @@ started=$(date +%s)
 step() { echo "install-e2e: $* (+$(($(date +%s) - started))s)"; }
 
 install_debian_packages() {
-  local packages=(chromium libkrb5-dev ripgrep neovim) missing=()
+  local packages=(chromium libkrb5-dev ripgrep neovim fonts-symbola) missing=()
   for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done

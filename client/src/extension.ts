@@ -12,7 +12,7 @@ import { Notices, type Notice } from "./notices";
 import { PublishedDiagnostics } from "./published-diagnostics";
 import { RunView } from "./run-view";
 import { SummaryProvider, summaryScheme } from "./summary";
-import { askServerWith } from "./target";
+import { askServerWith, onDidShowNetworkPick } from "./target";
 import { ModelCommands } from "./models/commands";
 import { ModelViewer } from "./models/viewer";
 
@@ -48,6 +48,8 @@ export interface NNetLabApi {
   readonly notices: { readonly onDidShow: vscode.Event<Notice> };
   /** the server's diagnostics as they arrive, empty ones included */
   readonly diagnostics: { published(uri: vscode.Uri): boolean; readonly onDidPublish: vscode.Event<vscode.Uri> };
+  /** each "which network?" quick pick, as it is handed to the editor */
+  readonly networkPick: { readonly onDidShow: vscode.Event<vscode.Uri> };
 }
 
 /** Saved models as the editor tests see them. */
@@ -106,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): NNetLabApi {
     },
     notices: { onDidShow: notices.onDidShow },
     diagnostics: { published: (uri) => published.has(uri), onDidPublish: published.onDidPublish },
+    networkPick: { onDidShow: onDidShowNetworkPick },
     panel: { state: () => TrainingPanel.currentPanel?.panelState, onDidListRuns: panel.onDidListRuns },
     models: { page: (uri) => viewer.page(uri), onDidDraw: viewer.onDidDraw, onDidRefuse: models.onDidRefuse },
   };

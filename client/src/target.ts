@@ -8,7 +8,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { SummaryRequest, type SummaryResult } from "../../server/src/protocol";
 import { sendRequest } from "./messages";
-import { networkPickItems } from "./network-pick";
+import { networkPickItems, type NetworkPickItem } from "./network-pick";
 
 export interface NetworkTarget {
   document: vscode.TextDocument;
@@ -61,6 +61,12 @@ async function topSymbols(uri: vscode.Uri, names: readonly string[]): Promise<vs
   return (symbols ?? []).filter((symbol): symbol is vscode.DocumentSymbol => "children" in symbol && names.includes(symbol.name));
 }
 
+// made on first use: importing this module needs no editor
+let shownPicks: vscode.EventEmitter<vscode.Uri> | undefined;
+const picksShown = (): vscode.EventEmitter<vscode.Uri> => (shownPicks ??= new vscode.EventEmitter<vscode.Uri>());
+/** A "which network?" pick shows its items, for the document (the editor tests answer it then). */
+export const onDidShowNetworkPick: vscode.Event<vscode.Uri> = (listener, thisArgs, disposables) => picksShown().event(listener, thisArgs, disposables);
+
 async function pickNetwork(document: vscode.TextDocument, networks: string[]): Promise<string | undefined> {
   const editor = vscode.window.visibleTextEditors.find((each) => each.document === document);
   const cursor = editor?.selection.active;
@@ -68,11 +74,27 @@ async function pickNetwork(document: vscode.TextDocument, networks: string[]): P
   const underCursor = cursor ? symbols.find((symbol) => symbol.range.contains(cursor)) : undefined;
   if (underCursor) return underCursor.name;
   const described = await Promise.all(networks.map((name) => summaries(document.uri, name)));
-  const picked = await vscode.window.showQuickPick(
-    networkPickItems(networks, described),
-    { title: "NNet: which network?", placeHolder: `${document.fileName.split(/[\\/]/).pop()} declares ${networks.length} networks` },
-  );
-  return picked?.label;
+  const pick = vscode.window.createQuickPick<NetworkPickItem>();
+  pick.title = "NNet: which network?";
+  pick.placeholder = `${document.fileName.split(/[\\/]/).pop()} declares ${networks.length} networks`;
+  pick.items = networkPickItems(networks, described);
+  return new Promise((resolve) => {
+    // the editor reports the first active item once the list is drawn
+    const shown = pick.onDidChangeActive(() => {
+      shown.dispose();
+      picksShown().fire(document.uri);
+    });
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.label ?? pick.activeItems[0]?.label);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      shown.dispose();
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
 }
 
 /**

@@ -5,18 +5,9 @@
 // Usage: npm run test:e2e (builds first). NNET_E2E_KEEP=1 keeps the profile folder.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser } from "./lib/browser.mjs";
-import {
-  createProfile,
-  ensureCodeServer,
-  killCodeServerNow,
-  removeProfile,
-  repoRoot,
-  startCodeServer,
-  stopCodeServer,
-  tail,
-} from "./lib/code-server.mjs";
+import { repoRoot, tail } from "./lib/code-server.mjs";
 import { runExtensionTests } from "./lib/extension-tests.mjs";
+import { startEditor } from "./ui/editor.mjs";
 import { runUiSession } from "./ui/session.mjs";
 
 const budgetMs = Number(process.env.NNET_E2E_BUDGET_MS ?? 300_000);
@@ -24,15 +15,8 @@ const resultsDir = join(repoRoot, "test-results/e2e");
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 
-let server;
-let browser;
-let profile;
-
-// Whatever happens, the code-server process group must not outlive the run.
-process.on("exit", () => {
-  killCodeServerNow(server);
-  removeProfile(profile);
-});
+// startEditor ends the code-server process group however the run ends
+let editor;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     console.error(`e2e: ${signal}, stopping`);
@@ -42,7 +26,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 const watchdog = setTimeout(() => {
   console.error(`e2e: FAILED, the run exceeded its ${budgetMs / 1000} s budget`);
   const grace = new Promise((resolve) => setTimeout(resolve, 3_000));
-  Promise.race([browser?.close(), grace]).finally(() => process.exit(1));
+  Promise.race([editor?.browser?.close(), grace]).finally(() => process.exit(1));
 }, budgetMs);
 watchdog.unref();
 
@@ -52,11 +36,9 @@ async function main() {
   }
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
-  ensureCodeServer();
-  profile = createProfile(["suite", "ui"]);
-  server = await startCodeServer(profile);
+  editor = await startEditor(["suite", "ui"]);
+  const { browser, server, profile } = editor;
   console.log(`e2e: code-server on ${server.url} (${seconds()} s)`);
-  browser = await launchBrowser(profile.dir);
 
   console.log("e2e: phase A, the extension test suite in the extension host");
   const suite = await runExtensionTests({
@@ -92,12 +74,10 @@ try {
   outcome = await main();
 } catch (error) {
   console.error(`e2e: ${error.stack ?? error}`);
-  if (server) console.error(`e2e: code-server log tail:\n${tail(server.log)}`);
+  if (editor?.server) console.error(`e2e: code-server log tail:\n${tail(editor.server.log)}`);
   outcome = { passed: 0, failed: 1, crashed: true };
 } finally {
-  await browser?.close().catch(() => {});
-  await stopCodeServer(server);
-  server = undefined;
+  await editor?.close();
 }
 const note = outcome.crashed ? " (the run could not complete)" : "";
 console.log(`e2e: ${outcome.passed} passed, ${outcome.failed} failed in ${seconds()} s${note}`);

@@ -388,6 +388,42 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect(await evaluate("document.querySelector('.run-end-card').hidden"), "a new run hides it until it ends").toBe(true);
   });
 
+  it("disables Save and Export, saying why, for a stored run whose model is not kept", async () => {
+    const stored = (id: string, model?: "kept" | "dropped") => ({
+      id, uri: "file:///w/circle.nnet", network: "circle", kind: "train" as const, status: "completed" as const, startedAt: 1000,
+      settings: { lr: "0.1" }, textHash: "abc", history: [epochMetrics(1), epochMetrics(2)], final: { epoch: 2, loss: 0.5 }, ...(model ? { model } : {}),
+    });
+    const drawn = (id: string, model?: "kept" | "dropped"): HostMessage[] => [
+      { ...runMessage(2), jobId: id } as HostMessage,
+      { type: "done", params: { jobId: id, uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed", history: [epochMetrics(1), epochMetrics(2)] } },
+      { type: "runs", runs: [stored(id, model), stored("other", "kept")] },
+    ];
+    const card = () => evaluate<{ hidden: boolean; disabled: boolean[]; note: string; noteHidden: boolean; title: string }>(`({
+      hidden: document.querySelector(".run-end-card").hidden,
+      disabled: [...document.querySelectorAll(".run-end-actions button")].map((b) => b.disabled),
+      note: document.querySelector(".run-end-missing").textContent,
+      noteHidden: document.querySelector(".run-end-missing").hidden,
+      title: document.querySelector(".save-model").title })`);
+    await send(...drawn("s-old"));
+    expect(await card()).toEqual({
+      hidden: false, disabled: [true, true, true], noteHidden: false,
+      note: "This run cannot be saved or exported: the run was stored without its model, by an earlier version. Train again to save a model.",
+      title: "Not available: the run was stored without its model, by an earlier version",
+    });
+    const before = (await posted()).length;
+    await page.click(".save-model", { force: true });
+    expect((await posted()).length, "a disabled button posts nothing").toBe(before);
+    await send(...drawn("s-dropped", "dropped"));
+    expect((await card()).note).toMatch(/^This run cannot be saved or exported: its model was dropped: the run store keeps the models of the newest runs, and of pinned ones\./);
+    await send(...drawn("s-kept", "kept"));
+    expect(await card()).toMatchObject({ disabled: [false, false, false], noteHidden: true, title: "Save this run's weights as a .nnetmodel file" });
+    await page.click(".save-model");
+    expect((await posted()).at(-1)).toEqual({ type: "saveModel" });
+    // a run followed live is the server's own: its Save stays offered whatever the history lists
+    await send(...run(2), { type: "done", params: { jobId: "job-1", uri: "file:///w/circle.nnet", network: "circle", kind: "train", status: "completed" } }, { type: "runs", runs: [stored("s-old")] });
+    expect((await card()).disabled).toEqual([false, false, false]);
+  });
+
   it("plots the schedule's learning rate, and says where and why stop_early ended the run", async () => {
     await send(...run(30));
     expect((await chartData("learning-rate")).visible, "a constant rate (here: none reported) draws no chart").toBe(false);

@@ -8,11 +8,12 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import {
-  ExportRequest, PredictRequest, SaveModelRequest,
+  ExportRequest, PredictRequest, RunsRequest, SaveModelRequest, storedModelMissing,
   type ExportParams, type ExportResult, type ExportTarget, type PredictResult, type RequestType,
 } from "../../../server/src/protocol";
 import type { JobTracker } from "../jobs";
 import type { PanelLink } from "../panel-link";
+import { sendRequest } from "../messages";
 import { resolveTarget, type NetworkTarget } from "../target";
 import { diskPath, offer, RequestRefused, revealOrOpen, withProgress } from "./request";
 import { pickModel } from "./pick";
@@ -133,12 +134,22 @@ export class ModelCommands implements vscode.Disposable {
     // a hint only: the server owns the runs and has the last word
     const uri = target.document.uri.toString();
     const known = this.deps.jobs.all().some((job) => job.uri === uri && job.kind === "train" && (!target.network || job.network === target.network));
-    if (!known) {
-      this.refused.fire({ method: "", message: `'${stem(target)}' has not been trained yet`, noRun: true });
-      this.noRun(`NNet: '${stem(target)}' has not been trained yet; train it first, then save or export the run.`, target);
+    const why = known ? undefined : await this.storedRunProblem(uri, target);
+    if (why) {
+      this.refused.fire({ method: "", message: why, noRun: true });
+      this.noRun(`NNet: ${why}; train it first, then save or export the run.`, target);
       return undefined;
     }
     return target;
+  }
+
+  /** Nothing trained in this window (it was reopened): why the newest stored training run cannot be saved, if it cannot. */
+  private async storedRunProblem(uri: string, target: NetworkTarget): Promise<string | undefined> {
+    const { runs } = await sendRequest(this.deps.client, RunsRequest, { uri, ...(target.network ? { network: target.network } : {}) });
+    const newest = runs.find((run) => run.kind === "train");
+    if (!newest) return `'${stem(target)}' has not been trained yet`;
+    const missing = storedModelMissing(newest);
+    return missing ? `'${newest.network}' has no trained weights to save: ${missing}` : undefined;
   }
 
   private async send<P, R>(title: string, type: RequestType<P, R>, params: P, target?: NetworkTarget, cancellable = false): Promise<R | undefined> {

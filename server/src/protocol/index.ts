@@ -136,6 +136,12 @@ export interface HistoryRun {
   history: EpochMetrics[];
   final?: { epoch: number; loss: number; accuracy?: number; valLoss?: number; valAccuracy?: number };
   gradcheck?: { passed: boolean; maxRelError: number };
+  /**
+   * the run's trained model: "kept" beside the history (Save Model… and the
+   * exports work after a reopen), "dropped" past the store's bound of models;
+   * absent when the run left none, or an earlier version stored it
+   */
+  model?: "kept" | "dropped";
 }
 /** At most this many epochs of a run are kept in the history. */
 export const historyRunPoints = 1_000;
@@ -345,6 +351,8 @@ export type WebviewMessage =
 
 /** What the panel keeps to redraw itself after a reload. */
 export interface PanelState {
+  /** the job shown, or the id of the history's run when a stored run is drawn */
+  jobId?: string;
   /** the document the run came from, so a layer can still be revealed after a window reload */
   uri?: string;
   network?: string;
@@ -377,3 +385,4 @@ export { applyHostMessage, emptyPanelState } from "./panel-state";
 export { networkDetail } from "./network-detail";
 export { runDifferences, differenceLine, runLabel, type RunDifference } from "./run-compare";
 export { validateHistoryRun } from "./validate-runs";
+export { storedModelMissing } from "./run-model";

@@ -28,7 +28,7 @@ export function applyHostMessage(state: PanelState, message: HostMessage): Panel
       const network = state.network === message.network && state.uri === message.uri;
       const same = message.kind === "gradcheck" && network;
       return {
-        uri: message.uri, network: message.network, kind: message.kind, epochs: same ? state.epochs : message.epochs,
+        jobId: message.jobId, uri: message.uri, network: message.network, kind: message.kind, epochs: same ? state.epochs : message.epochs,
         summary: message.summary, history: same ? state.history : [],
         ...(same && state.grid ? { grid: state.grid } : {}),
         ...(same && state.grids ? { grids: state.grids } : {}),

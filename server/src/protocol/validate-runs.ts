@@ -4,7 +4,7 @@
  * person) may have written.
  */
 import type { HistoryRun } from "./index";
-import { count, doneStatus, finite, flag, jobKind, list, messageLimits, metric, name, optional, shape, text, uri, validateEpochMetrics, type Check } from "./validate";
+import { choice, count, doneStatus, finite, flag, jobKind, list, messageLimits, metric, name, optional, shape, text, uri, validateEpochMetrics, type Check } from "./validate";
 
 // built on first use: validate.ts and this module import each other
 let check: Check<HistoryRun> | undefined;
@@ -26,5 +26,6 @@ function historyRunCheck(): Check<HistoryRun> {
     id: name, uri, network: name, kind: jobKind, status: doneStatus, startedAt: finite, name: optional(name), pinned: optional(flag),
     settings, textHash: text(128), matchesText: optional(flag), history: list(validateEpochMetrics, 10_000),
     final: optional(final), gradcheck: optional(shape<NonNullable<HistoryRun["gradcheck"]>>({ passed: flag, maxRelError: metric })),
+    model: optional(choice<NonNullable<HistoryRun["model"]>>({ kept: true, dropped: true })),
   });
 }

@@ -223,7 +223,7 @@ export const validatePredictResult: Check<PredictResult> = (value) => {
 const historyRuns: Check<HistoryRun[]> = (value) => list(validateHistoryRun, messageLimits.runs)(value);
 
 export const validatePanelState: Check<PanelState> = shape<PanelState>({
-  uri: optional(uri), network: optional(name), kind: optional(jobKind), epochs: optional(count), summary: optional(validateNetworkSummary), history,
+  jobId: optional(name), uri: optional(uri), network: optional(name), kind: optional(jobKind), epochs: optional(count), summary: optional(validateNetworkSummary), history,
   grid: optional(validateDecisionGrid), gradcheck: optional(validateGradcheckReport), status: optional(doneStatus),
   message: optional(text(messageLimits.message)), stopped: optional(stopped), predictions: optional(validatePredictResult), report: optional(validateRunReport),
   runs: optional(historyRuns), selected: optional(list(name, messageLimits.runs)),

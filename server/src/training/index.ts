@@ -21,10 +21,10 @@ export { modelDataRequest, modelDataset, modelDatasetAsync, modelEvaluationRows 
 export { startJob, defaultWorkerPath, type HostOptions, type JobHandle, type JobOutcome } from "./host";
 export { TrainingRunner, JobRefusedError, type JobEnd, type RunnerContext, type RunnerOptions } from "./runner";
 export { RunStore, NoRunError, type StoredRun, type SaveableRun, type JobRecord } from "./run-store";
-export { RunHistory, runSettings, defaultRunLimit, type RunHistoryOptions } from "./run-history";
+export { RunHistory, runSettings, defaultRunLimit, defaultModelLimit, type ModelBuilder, type RunHistoryOptions } from "./run-history";
 export { writeFileAtomic, openAtomic, removeTemporaries, targetProblem, type AtomicFile, type TargetRule, type WriteHooks } from "./save";
 export {
-  writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, sha256, ModelTargetError, type ModelParts, type RunSource,
+  writeModelFile, readModelFile, isModelFile, checkModelTarget, modelFromRun, retargetModel, modelPaths, sha256, ModelTargetError, type ModelParts, type RunSource,
 } from "./model-file";
 export type {
   CheckpointMessage, DataRequest, DataSummary, DoneMessage, ResumeState, EpochMessage, FailedMessage, JobFailure, JobKind, JobRequest, JobResult, Standardisation, WorkerMessage,

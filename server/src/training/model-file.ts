@@ -151,6 +151,38 @@ export function modelFromRun(parts: ModelParts): TrainedModel {
   };
 }
 
+/**
+ * A model written for `from`, as modelFromRun would have built it for `to`:
+ * its source and CSV paths (kept relative to the model's folder) point to the
+ * same files from the new folder, and it is saved now.
+ */
+export function retargetModel(model: TrainedModel, from: string, to: string): TrainedModel {
+  const was = dirname(resolve(from));
+  const folder = dirname(resolve(to));
+  const moved = (path: string): string => {
+    const absolute = resolve(was, path);
+    return relative(folder, absolute) || basename(absolute);
+  };
+  const { data, source } = model;
+  return {
+    ...model,
+    ...(data ? { data: data.spec.kind === "csv" ? { ...data, spec: { ...data.spec, path: moved(data.spec.path) } } : data } : {}),
+    // "untitled" stands for a document without a file; a stored model's folder holds no such file
+    ...(source ? { source: { ...source, file: source.file === "untitled" ? source.file : moved(source.file) } } : {}),
+    savedAt: new Date().toISOString(),
+  };
+}
+
+/** The .nnet source and the CSV a model names, as paths, for checkModelTarget. */
+export function modelPaths(model: TrainedModel, at: string): { source?: string; data: string[] } {
+  const folder = dirname(resolve(at));
+  const spec = model.data?.spec;
+  return {
+    ...(model.source && model.source.file !== "untitled" ? { source: resolve(folder, model.source.file) } : {}),
+    data: spec?.kind === "csv" ? [resolve(folder, spec.path)] : [],
+  };
+}
+
 function pick(m: { accuracy?: number; valLoss?: number; valAccuracy?: number }): Partial<{ accuracy: number; valLoss: number; valAccuracy: number }> {
   return {
     ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}),

@@ -1,15 +1,19 @@
 /**
  * Every run and gradient check of the workspace's networks, kept across
  * sessions in one JSON file in the workspace's storage (the editor names the
- * folder). Bounded: past `limit` runs the oldest unpinned one is dropped
- * first. A file that cannot be read is set aside under another name and
- * said, never silently lost or half used.
+ * folder), with the trained model of each training run beside it in
+ * `models/<id>.nnetmodel` (the file Save Model writes). Bounded: past `limit`
+ * runs the oldest unpinned one is dropped first, and past `modelLimit`
+ * models the oldest unpinned run's model is dropped (the run stays listed);
+ * a run's model goes with the run. A file that cannot be read is set aside
+ * under another name and said, never silently lost or half used.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
+import type { TrainedModel } from "../model/index";
 import type { JobRequest } from "./messages";
-import { sha256 } from "./model-file";
+import { readModelFile, retargetModel, sha256, writeModelFile } from "./model-file";
 import { writeFileAtomic } from "./save";
 import {
   historyRunPoints, validateHistoryRun, type DoneParams, type EditRunParams, type EpochMetrics, type HistoryRun,
@@ -17,11 +21,18 @@ import {
 
 /** Runs kept per workspace when none is said. */
 export const defaultRunLimit = 100;
+/** Trained models kept per workspace when none is said (each as large as a saved model of its network). */
+export const defaultModelLimit = 20;
+
+/** A run's model as it would be written to a target path. */
+export type ModelBuilder = (target: string) => TrainedModel;
 
 export interface RunHistoryOptions {
   /** the JSON file; without one, runs are kept for this session only */
   file?: string;
   limit?: number;
+  /** how many runs keep their trained model */
+  modelLimit?: number;
   /** a problem with the file, for the server's log */
   warn?(message: string): void;
 }
@@ -29,9 +40,13 @@ export interface RunHistoryOptions {
 export class RunHistory {
   private runs: HistoryRun[] = [];
   private readonly limit: number;
+  private readonly modelLimit: number;
+  /** without a file, the models stay in memory for the session */
+  private readonly builders = new Map<string, ModelBuilder>();
 
   constructor(private readonly options: RunHistoryOptions = {}) {
     this.limit = options.limit ?? defaultRunLimit;
+    this.modelLimit = options.modelLimit ?? defaultModelLimit;
     if (options.file) this.load(options.file);
   }
 
@@ -44,24 +59,45 @@ export class RunHistory {
       .map((run) => (hash !== undefined ? { ...run, matchesText: run.textHash === hash } : run));
   }
 
-  /** Keeps a run that ended. */
-  add(run: Omit<HistoryRun, "id">): HistoryRun {
+  /** Keeps a run that ended, and its trained model when it has one. */
+  add(run: Omit<HistoryRun, "id">, model?: ModelBuilder): HistoryRun {
     const kept: HistoryRun = { id: randomUUID(), ...run, history: thinned(run.history) };
+    if (model && this.keepModel(kept.id, model)) kept.model = "kept";
     this.runs.push(kept);
     while (this.runs.length > this.limit) {
-      const oldest = this.runs.filter((each) => !each.pinned).sort((a, b) => a.startedAt - b.startedAt)[0];
+      const oldest = this.oldestUnpinned(this.runs);
       if (!oldest) break;
       this.runs = this.runs.filter((each) => each !== oldest);
+      this.dropModel(oldest);
+    }
+    while (this.runs.filter((each) => each.model === "kept").length > this.modelLimit) {
+      const oldest = this.oldestUnpinned(this.runs.filter((each) => each.model === "kept"));
+      if (!oldest) break;
+      this.dropModel(oldest);
+      oldest.model = "dropped";
     }
     this.save();
     return kept;
+  }
+
+  /** The run's kept model as it would be written to `target`, or undefined when it has none. */
+  model(id: string, target: string): TrainedModel | undefined {
+    const run = this.runs.find((each) => each.id === id);
+    if (run?.model !== "kept") return undefined;
+    const builder = this.builders.get(id);
+    if (builder) return builder(target);
+    const stored = this.modelFile(id);
+    return stored ? retargetModel(readModelFile(stored), stored, target) : undefined;
   }
 
   /** Renames, pins or deletes a run; false when there is no such run. */
   edit(change: EditRunParams): boolean {
     const run = this.runs.find((each) => each.id === change.id);
     if (!run) return false;
-    if (change.remove) this.runs = this.runs.filter((each) => each !== run);
+    if (change.remove) {
+      this.runs = this.runs.filter((each) => each !== run);
+      this.dropModel(run);
+    }
     if (change.name !== undefined) {
       const name = change.name.trim();
       if (name) run.name = name;
@@ -84,7 +120,89 @@ export class RunHistory {
     } catch (error) {
       const aside = `${file}.unreadable`;
       renameSync(file, aside);
-      this.options.warn?.(`the run history ${file} could not be read (${error instanceof Error ? error.message : String(error)}); it was moved to ${aside} and a new history started`);
+      // its models go aside with it, out of the way of the new history's
+      const also = this.setModelsAside();
+      this.options.warn?.(`the run history ${file} could not be read (${error instanceof Error ? error.message : String(error)}); it was moved to ${aside}${also} and a new history started`);
+      return;
+    }
+    // a problem with the models folder is said, and never costs the runs
+    try {
+      this.checkModels();
+    } catch (error) {
+      this.options.warn?.(`the runs' models beside ${file} could not be checked: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Moves the models folder aside with an unreadable history; answers what to add to the message. */
+  private setModelsAside(): string {
+    const models = this.modelsFolder()!;
+    if (!existsSync(models)) return "";
+    const aside = `${models}.unreadable`;
+    try {
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(models, aside);
+      return ` (its models to ${aside})`;
+    } catch (error) {
+      return ` (its models could not be moved aside from ${models}: ${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+
+  private oldestUnpinned(runs: HistoryRun[]): HistoryRun | undefined {
+    return runs.filter((each) => !each.pinned).sort((a, b) => a.startedAt - b.startedAt)[0];
+  }
+
+  /** Where the runs' models live beside a history file; undefined for a session-only history. */
+  private modelsFolder(): string | undefined {
+    return this.options.file ? join(dirname(this.options.file), "models") : undefined;
+  }
+
+  private modelFile(id: string): string | undefined {
+    const folder = this.modelsFolder();
+    return folder ? join(folder, `${id}.nnetmodel`) : undefined;
+  }
+
+  // written before the history names it, so a crash leaves at most a file that no run names (removed on the next load)
+  private keepModel(id: string, build: ModelBuilder): boolean {
+    const file = this.modelFile(id);
+    if (!file) {
+      this.builders.set(id, build);
+      return true;
+    }
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeModelFile(file, build(file));
+      return true;
+    } catch (error) {
+      this.options.warn?.(`the run's model could not be kept at ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
+
+  private dropModel(run: HistoryRun): void {
+    this.builders.delete(run.id);
+    const file = run.model === "kept" ? this.modelFile(run.id) : undefined;
+    if (!file) return;
+    try { unlinkSync(file); } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.options.warn?.(`the model ${file} of a dropped run could not be removed: ${(error as Error).message}`);
+    }
+  }
+
+  /** A kept model whose file is gone is said and marked dropped; a model file no run names is removed. */
+  private checkModels(): void {
+    for (const run of this.runs) {
+      const file = run.model === "kept" ? this.modelFile(run.id) : undefined;
+      if (file && !existsSync(file)) {
+        this.options.warn?.(`the model of run ${run.id} is missing from ${file}; that run can no longer be saved as a model`);
+        run.model = "dropped";
+      }
+    }
+    const folder = this.modelsFolder();
+    if (!folder || !existsSync(folder)) return;
+    const named = new Set(this.runs.filter((run) => run.model === "kept").map((run) => `${run.id}.nnetmodel`));
+    for (const entry of readdirSync(folder)) {
+      if (entry.endsWith(".nnetmodel") && !named.has(entry)) {
+        try { unlinkSync(join(folder, entry)); } catch { /* left for the next load */ }
+      }
     }
   }
 

@@ -9,7 +9,8 @@ import type { DocumentRuns, RunRecord } from "../language/ide/index";
 import type { TrainedModel } from "../model/index";
 import type { DecisionGrid, DoneParams, GradcheckReport, EpochMetrics, JobStarted, ProgressParams } from "../protocol/index";
 import type { JobRequest, JobResult } from "./messages";
-import { checkModelTarget, modelFromRun, writeModelFile, type RunSource } from "./model-file";
+import { storedModelMissing } from "../protocol/index";
+import { checkModelTarget, modelFromRun, modelPaths, writeModelFile, type RunSource } from "./model-file";
 import { historyRun, RunHistory } from "./run-history";
 
 /** A training run that ended (completed or stopped) with weights: what its model is built from. */
@@ -119,8 +120,13 @@ export class RunStore {
     if (params.gradcheck) run.gradcheck = params.gradcheck;
     if (params.grid) run.grid = params.grid;
     if (saveable) run.saveable = saveable;
-    // a gradient check's history entry has no epochs of its own
-    if (job.request && job.text !== undefined) this.history.add(historyRun(params, job.request, job.text, run.startedAt, params.kind === "train" ? run.history : []));
+    // a gradient check's history entry has no epochs of its own; a training run's keeps its model
+    if (job.request && job.text !== undefined) {
+      this.history.add(
+        historyRun(params, job.request, job.text, run.startedAt, params.kind === "train" ? run.history : []),
+        saveable ? (target) => modelFromRun({ ...saveable, target }) : undefined,
+      );
+    }
   }
 
   forget(uri: string): void {
@@ -134,8 +140,7 @@ export class RunStore {
    */
   modelOf(uri: string, network: string | undefined, target: string): TrainedModel {
     const run = this.lastRun(uri, network);
-    const what = network ? `'${network}'` : "this document";
-    if (!run) throw new NoRunError(network, `${what} has not been trained in this session; train it first`);
+    if (!run) return this.storedModel(uri, network, target);
     if (run.kind === "gradcheck" && run.saveable) return modelFromRun({ ...run.saveable, target });
     if (run.status === "running") throw new NoRunError(run.network, `'${run.network}' is still training; save it when the run ends (or stop it)`);
     if (!run.saveable) {
@@ -152,10 +157,19 @@ export class RunStore {
    */
   saveRun(uri: string, network: string | undefined, target: string): { path: string; network: string; epochs: number } {
     const model = this.modelOf(uri, network, target);
-    const run = this.lastRun(uri, model.network.name)!.saveable!;
-    const spec = run.request.data.spec;
-    checkModelTarget(target, { ...(run.source.path ? { source: run.source.path } : {}), data: spec.kind === "csv" ? [spec.path] : [] });
+    checkModelTarget(target, modelPaths(model, target));
     writeModelFile(target, model);
     return { path: target, network: model.network.name, epochs: model.epochs };
   }
+
+  /** Nothing ran this session (the editor was reopened): the newest stored training run's kept model. */
+  private storedModel(uri: string, network: string | undefined, target: string): TrainedModel {
+    const what = network ? `'${network}'` : "this document";
+    const stored = this.history.list(uri, network).find((each) => each.kind === "train");
+    if (!stored) throw new NoRunError(network, `${what} has not been trained in this session; train it first`);
+    const model = this.history.model(stored.id, target);
+    if (!model) throw new NoRunError(stored.network, `'${stored.network}' has no trained weights to save: ${storedModelMissing(stored) ?? "its model is gone"}; train it again`);
+    return model;
+  }
 }
+

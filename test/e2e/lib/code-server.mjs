@@ -2,7 +2,7 @@
 // throwaway profile. code-server is installed by .ci/install-e2e.sh into the
 // ignored .cache/code-server/, never into the repository's node_modules.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,20 +43,45 @@ const quietSettings = {
   "chat.commandCenter.enabled": false,
 };
 
+/** Workspace trust left on, the workspace untrusted, and no prompt or banner about it: Restricted Mode. */
+const trustSettings = {
+  "security.workspace.trust.enabled": true,
+  "security.workspace.trust.banner": "never",
+};
+
 /**
  * A fresh profile folder: user data, extensions, XDG dirs, config.yaml, and
  * one copy of the example workspace per test phase (so one phase's editor
- * state is never restored into the next).
+ * state is never restored into the next). `trust`: workspace trust stays on.
  */
-export function createProfile(phases) {
+export function createProfile(phases, { trust = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "nnet-e2e-"));
   for (const sub of ["user/User", "ext", "xdg/config", "xdg/data", "xdg/cache", "tmp"]) {
     mkdirSync(join(dir, sub), { recursive: true });
   }
-  writeFileSync(join(dir, "user/User/settings.json"), JSON.stringify(quietSettings, null, 2));
+  const settings = trust ? { ...quietSettings, ...trustSettings } : quietSettings;
+  writeFileSync(join(dir, "user/User/settings.json"), JSON.stringify(settings, null, 2));
   writeFileSync(join(dir, "config.yaml"), "auth: none\ncert: false\n");
   const workspaces = Object.fromEntries(phases.map((phase) => [phase, createWorkspace(join(dir, "ws", phase))]));
-  return { dir, workspaces };
+  return { dir, workspaces, trust };
+}
+
+/** code-server's own command line on the profile; `extra` arguments after it. */
+export function codeServerCommand(profile, extra = []) {
+  const args = [
+    "--config", join(profile.dir, "config.yaml"),
+    "--user-data-dir", join(profile.dir, "user"),
+    "--extensions-dir", join(profile.dir, "ext"),
+    ...extra,
+  ];
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(profile.dir, "xdg/config"),
+    XDG_DATA_HOME: join(profile.dir, "xdg/data"),
+    XDG_CACHE_HOME: join(profile.dir, "xdg/cache"),
+    TMPDIR: join(profile.dir, "tmp"),
+  };
+  return { binary, args, env };
 }
 
 /** The fixtures, with the project's examples copied over them: examples win. */
@@ -85,46 +110,46 @@ export function freePort() {
 export async function startCodeServer(profile, { port: reuse } = {}) {
   const port = reuse ?? (await freePort());
   const log = join(profile.dir, "code-server.log");
-  const output = openSync(log, "a");
-  const args = [
+  const { args, env } = codeServerCommand(profile, [
     "--bind-addr", `127.0.0.1:${port}`,
     "--auth", "none",
-    "--config", join(profile.dir, "config.yaml"),
-    "--user-data-dir", join(profile.dir, "user"),
-    "--extensions-dir", join(profile.dir, "ext"),
     "--disable-telemetry",
     "--disable-update-check",
-    "--disable-workspace-trust",
+    ...(profile.trust ? [] : ["--disable-workspace-trust"]),
     "--disable-getting-started-override",
     "--ignore-last-opened",
-  ];
-  const env = {
-    ...process.env,
-    XDG_CONFIG_HOME: join(profile.dir, "xdg/config"),
-    XDG_DATA_HOME: join(profile.dir, "xdg/data"),
-    XDG_CACHE_HOME: join(profile.dir, "xdg/cache"),
-    TMPDIR: join(profile.dir, "tmp"),
-  };
-  const child = spawn(binary, args, { detached: true, stdio: ["ignore", output, output], env });
+  ]);
+  // its output goes to the log as it comes; the line that says it listens (after its routes are up) ends the start-up
+  const child = spawn(binary, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env });
   const server = { port, log, pid: child.pid, exited: false, url: `http://127.0.0.1:${port}` };
-  child.once("exit", () => (server.exited = true));
-  await waitForHealth(server, 30_000);
-  return server;
-}
-
-async function waitForHealth(server, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exited) throw new Error(`code-server exited during start-up:\n${tail(server.log)}`);
-    try {
-      const response = await fetch(`${server.url}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  const output = openSync(log, "a");
+  const limit = 30_000;
+  let timer;
+  const started = new Promise((resolve, reject) => {
+    let seen = "";
+    const onData = (chunk) => {
+      writeSync(output, chunk);
+      seen = (seen + chunk.toString()).slice(-4096);
+      if (seen.includes("HTTP server listening on")) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      server.exited = true;
+      reject(new Error(`code-server exited during start-up (${signal ?? `code ${code}`}):\n${tail(log)}`));
+    });
+    timer = setTimeout(() => reject(new Error(`code-server did not say it listens within ${limit / 1000} s:\n${tail(log)}`)), limit);
+  });
+  try {
+    await started;
+  } catch (error) {
+    signalGroup(child.pid, "SIGKILL");
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s:\n${tail(server.log)}`);
+  return server;
 }
 
 /** Ends the whole process group: the file watcher outlives the main process otherwise. */

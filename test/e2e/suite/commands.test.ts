@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { suite, suiteSetup, teardown, test } from "mocha";
 import * as vscode from "vscode";
 import {
-  closeAllEditors, codeOf, extension, hoverText, openNNet, openWorkspaceFile, positionOf, whenChecked, whenDiagnostics, whenTrue, workspaceUri, writeWorkspaceFile,
+  closeAllEditors, codeOf, extension, hoverText, nextEvent, openNNet, openWorkspaceFile, positionOf, whenChecked, whenDiagnostics, whenTrue, workspaceUri, writeWorkspaceFile,
 } from "./workspace";
 
 interface ManifestCommand { command: string; title: string; category?: string }
@@ -162,9 +162,10 @@ suite("commands, settings and the model summary", () => {
     const editor = await openWorkspaceFile("two.nnet");
     const end = new vscode.Position(editor.document.lineCount - 1, 0);
     editor.selection = new vscode.Selection(end, end);
+    const pick = nextEvent(extension().exports.networkPick.onDidShow, (uri) => uri.toString() === editor.document.uri.toString(), "the network pick");
     const shown = vscode.commands.executeCommand<vscode.Uri | undefined>("nnet.summary");
-    // The quick pick lists the networks in file order; move to the second and accept it.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The quick pick lists the networks in file order; once it is handed to the editor, move to the second and accept it.
+    await pick;
     await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
     await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
     const uri = await shown;

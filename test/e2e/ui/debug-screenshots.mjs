@@ -6,21 +6,11 @@
 // Writes docs/images/debugger-*.png; each wait is on what the page shows.
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser, openPage } from "../lib/browser.mjs";
-import {
-  createProfile, ensureCodeServer, killCodeServerNow, removeProfile, repoRoot, startCodeServer, stopCodeServer, workbenchUrl,
-} from "../lib/code-server.mjs";
-import { Workbench } from "./workbench.mjs";
+import { repoRoot } from "../lib/code-server.mjs";
+import { startEditor } from "./editor.mjs";
 
 const imagesDir = join(repoRoot, "docs/images");
 const limit = 300 * 1024;
-
-let server;
-let profile;
-process.on("exit", () => {
-  killCodeServerNow(server);
-  removeProfile(profile);
-});
 
 /** The row of a debug view (call stack, variables, watch) that shows `text`. */
 const row = (page, view, text) => page.locator(`${view} .monaco-list-row`, { hasText: text }).first();
@@ -38,15 +28,9 @@ async function shoot(page, name) {
 }
 
 async function main() {
-  ensureCodeServer();
-  profile = createProfile(["shots"]);
-  server = await startCodeServer(profile);
-  const browser = await launchBrowser(profile.dir);
-  const { context, page } = await openPage(browser);
-  page.setDefaultTimeout(30_000);
-  const workbench = new Workbench(page, imagesDir);
+  const editor = await startEditor(["shots"]);
+  const { context, page, workbench } = await editor.open("shots", { resultsDir: imagesDir });
   try {
-    await page.goto(workbenchUrl(server, profile.workspaces.shots));
     await workbench.waitUntilReady();
     await workbench.openFromExplorer("spiral.nnet");
     // a breakpoint on h1's line: it stops when forward reaches h1 and again when backward does
@@ -95,8 +79,7 @@ async function main() {
     throw error;
   } finally {
     await context.close().catch(() => {});
-    await browser.close().catch(() => {});
-    await stopCodeServer(server).catch(() => {});
+    await editor.close();
   }
 }
 

@@ -5,17 +5,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { launchBrowser, openPage } from "../lib/browser.mjs";
-import {
-  createProfile, ensureCodeServer, killCodeServerNow, removeProfile, repoRoot, startCodeServer, stopCodeServer, tail,
-} from "../lib/code-server.mjs";
+import { codeServerCommand, repoRoot, tail } from "../lib/code-server.mjs";
+import { startEditor } from "./editor.mjs";
 import { steps } from "./steps.mjs";
-import { Workbench } from "./workbench.mjs";
 
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 const resultsDir = join(repoRoot, "test-results/e2e-vsix");
-const codeServer = join(process.env.NNET_CODE_SERVER_DIR ?? join(repoRoot, ".cache/code-server"), "node_modules/.bin/code-server");
 
 function newestVsix() {
   const found = readdirSync(repoRoot).filter((file) => /^nnet-lab-.*\.vsix$/.test(file))
@@ -25,10 +21,8 @@ function newestVsix() {
 }
 
 function install(profile, vsix) {
-  const result = spawnSync(codeServer, [
-    "--config", join(profile.dir, "config.yaml"), "--user-data-dir", join(profile.dir, "user"),
-    "--extensions-dir", join(profile.dir, "ext"), "--install-extension", vsix,
-  ], { encoding: "utf8", env: { ...process.env, XDG_CONFIG_HOME: join(profile.dir, "xdg/config"), XDG_DATA_HOME: join(profile.dir, "xdg/data") } });
+  const { binary, args, env } = codeServerCommand(profile, ["--install-extension", vsix]);
+  const result = spawnSync(binary, args, { encoding: "utf8", env });
   const installed = readdirSync(join(profile.dir, "ext")).filter((name) => name.startsWith("nnet-lab.nnet-lab-"));
   if (result.status !== 0 || installed.length === 0) throw new Error(`--install-extension failed:\n${result.stdout}${result.stderr}`);
   console.log(`vsix: installed ${installed[0]} (${seconds()} s)`);
@@ -38,22 +32,10 @@ async function main() {
   const vsix = resolve(process.argv[2] ?? newestVsix());
   if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
   mkdirSync(resultsDir, { recursive: true });
-  ensureCodeServer();
-  const profile = createProfile(["ui"]);
-  let server;
-  let browser;
-  process.on("exit", () => {
-    killCodeServerNow(server);
-    removeProfile(profile);
-  });
+  let editor;
   try {
-    install(profile, vsix);
-    server = await startCodeServer(profile);
-    browser = await launchBrowser(profile.dir);
-    const { context, page, problems } = await openPage(browser);
-    page.setDefaultTimeout(30_000);
-    const workbench = new Workbench(page, resultsDir);
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(profile.workspaces.ui)}`);
+    editor = await startEditor(["ui"], { beforeStart: (profile) => install(profile, vsix) });
+    const { context, workbench, problems } = await editor.open("ui", { resultsDir, development: false });
     let failed = 0;
     let passed = 0;
     for (const [index, step] of steps.entries()) {
@@ -76,12 +58,10 @@ async function main() {
     return failed === 0 && passed === steps.length;
   } catch (error) {
     console.error(`vsix: ${error.stack ?? error}`);
-    if (server) console.error(tail(server.log));
+    if (editor?.server) console.error(tail(editor.server.log));
     return false;
   } finally {
-    await browser?.close().catch(() => {});
-    await stopCodeServer(server);
-    server = undefined;
+    await editor?.close();
   }
 }
 

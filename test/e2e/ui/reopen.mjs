@@ -1,15 +1,16 @@
-// The run history outlives VS Code: train xor.nnet twice, close the window and
-// stop code-server, start it again on the same profile, workspace and address,
-// open the training panel: both runs are listed and the newest is drawn.
+// The run history outlives VS Code: train xor.nnet twice and save the model
+// from the panel, close the window and stop code-server, start it again on
+// the same profile, workspace and address, open the training panel: both
+// runs are listed, the newest is drawn, and its Save Model… writes the same
+// model as before the reopen (the same bytes but the time of saving, and the
+// same predictions from `nnet predict`).
 // Usage: node test/e2e/ui/reopen.mjs (after npm run build); screenshots in test-results/e2e-reopen/.
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser, openPage } from "../lib/browser.mjs";
-import {
-  createProfile, ensureCodeServer, killCodeServerNow, removeProfile, repoRoot, startCodeServer, stopCodeServer, workbenchUrl,
-} from "../lib/code-server.mjs";
-import { Workbench } from "./workbench.mjs";
+import { repoRoot } from "../lib/code-server.mjs";
+import { startEditor } from "./editor.mjs";
 
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
@@ -24,14 +25,21 @@ async function train(workbench, count) {
   assert.equal(await rows.count(), count, `the panel lists ${count} run(s)`);
 }
 
+/** The panel's Save Model… button, then the save dialog: the offered xor.nnetmodel, or `name` typed over it. */
+async function saveFromPanel(workbench, name) {
+  await workbench.webview().locator(".run-end-card .save-model:not([disabled])").click();
+  const input = ".quick-input-widget .quick-input-box input";
+  const offered = await workbench.waitForInputValue(input, /\/xor\.nnetmodel$/);
+  await workbench.page.locator(input).fill(offered.replace(/xor\.nnetmodel$/, name));
+  await workbench.page.keyboard.press("Enter");
+  await workbench.page.locator(".notifications-toasts", { hasText: `NNet: saved 'xor' (500 epochs) to ${name}` }).first().waitFor();
+}
+
 /** One window on the profile: open it, run `act`, leave a screenshot, close it. */
-async function window(browser, server, workspace, name, act) {
-  const { context, page } = await openPage(browser);
-  page.setDefaultTimeout(30_000);
-  const workbench = new Workbench(page, resultsDir);
+async function window(editor, name, act) {
+  // a workbench loading on a busy machine can take longer than a step
+  const { context, workbench } = await editor.open("reopen", { resultsDir, loadTimeout: 120_000 });
   try {
-    // a workbench loading on a busy machine can take longer than a step
-    await page.goto(workbenchUrl(server, workspace), { timeout: 120_000 });
     await workbench.waitUntilReady();
     await workbench.openFromExplorer("xor.nnet");
     await workbench.focusEditorArea();
@@ -42,30 +50,25 @@ async function window(browser, server, workspace, name, act) {
   }
 }
 
+/** A model file with its time of saving blanked: an ISO time, the same length in every save. */
+const withoutSavedAt = (path) => readFileSync(path, "latin1").replace(/savedAt\\":\\"[^\\"]+\\"/, "savedAt\\\":\\\"\\\"");
+const predict = (model) => execFileSync(process.execPath, [join(repoRoot, "out/cli.js"), "predict", model, "--rows", "0 0; 0 1; 1 0; 1 1", "--json"], { encoding: "utf8" });
+
 async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
-  ensureCodeServer();
-  const profile = createProfile(["reopen"]);
-  let server;
-  let browser;
-  process.on("exit", () => {
-    killCodeServerNow(server);
-    removeProfile(profile);
-  });
-  const workspace = profile.workspaces.reopen;
+  let editor;
   try {
-    server = await startCodeServer(profile);
-    const { port } = server;
-    browser = await launchBrowser(profile.dir);
-    await window(browser, server, workspace, "01-two-runs", async (workbench) => {
+    editor = await startEditor(["reopen"]);
+    const workspace = editor.profile.workspaces.reopen;
+    await window(editor, "01-two-runs", async (workbench) => {
       await train(workbench, 1);
       await train(workbench, 2);
+      await saveFromPanel(workbench, "before.nnetmodel");
     });
-    console.log(`  ✓ 01-two-runs, then code-server stopped (${seconds()} s)`);
-    await stopCodeServer(server);
-    server = await startCodeServer(profile, { port });
-    await window(browser, server, workspace, "02-reopened", async (workbench) => {
+    console.log(`  ✓ 01-two-runs, saved, then code-server stopped (${seconds()} s)`);
+    await editor.restart();
+    await window(editor, "02-reopened", async (workbench) => {
       await workbench.runCommand("NNet: Open Training Panel");
       const panel = workbench.webview();
       const rows = panel.locator(".runs-card .run-row");
@@ -74,16 +77,21 @@ async function main() {
       // the newest run is drawn again: xor.nnet trains for 500 epochs
       await panel.locator(".chart-loss .chart[data-points='500']").waitFor();
       await panel.locator(".status", { hasText: "Training of xor completed" }).waitFor();
+      await saveFromPanel(workbench, "after.nnetmodel");
     });
-    console.log(`  ✓ 02-reopened: both runs listed (${seconds()} s)`);
+    const [before, after] = ["before.nnetmodel", "after.nnetmodel"].map((name) => join(workspace, name));
+    assert.notEqual(readFileSync(after, "latin1"), readFileSync(before, "latin1"), "each save has its own time");
+    assert.ok(withoutSavedAt(after) === withoutSavedAt(before), "the model saved after the reopen is the one saved before it");
+    const predictions = predict(after);
+    assert.equal(predictions.trim().split("\n").length, 4, "four rows predicted");
+    assert.equal(predictions, predict(before));
+    console.log(`  ✓ 02-reopened: both runs listed, the newest saved as before (${seconds()} s)`);
     return true;
   } catch (error) {
     console.log(`  ✗ ${String(error.message ?? error).split("\n")[0]}`);
     return false;
   } finally {
-    await browser?.close().catch(() => {});
-    await stopCodeServer(server);
-    server = undefined;
+    await editor?.close();
   }
 }
 

@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser, openPage } from "../lib/browser.mjs";
-import { createProfile, ensureCodeServer, killCodeServerNow, removeProfile, repoRoot, startCodeServer, stopCodeServer, workbenchUrl } from "../lib/code-server.mjs";
-import { Workbench } from "./workbench.mjs";
+import { repoRoot } from "../lib/code-server.mjs";
+import { startEditor } from "./editor.mjs";
 
 const imagesDir = join(repoRoot, "docs/images");
 const maxBytes = 300 * 1024;
@@ -75,22 +74,11 @@ const scenes = [
 
 async function main() {
   mkdirSync(imagesDir, { recursive: true });
-  ensureCodeServer();
-  const profile = createProfile(["screenshots"]);
-  let server;
-  let browser;
-  process.on("exit", () => {
-    killCodeServerNow(server);
-    removeProfile(profile);
-  });
+  let editor;
   try {
-    server = await startCodeServer(profile);
-    browser = await launchBrowser(profile.dir);
-    const { context, page } = await openPage(browser);
+    editor = await startEditor(["screenshots"]);
     // generous: screenshots are taken on demand, often on a busy machine
-    page.setDefaultTimeout(60_000);
-    const workbench = new Workbench(page, join(repoRoot, "test-results"));
-    await page.goto(workbenchUrl(server, profile.workspaces.screenshots), { timeout: 120_000 });
+    const { context, workbench } = await editor.open("screenshots", { resultsDir: join(repoRoot, "test-results"), timeout: 60_000, loadTimeout: 120_000 });
     await workbench.waitUntilReady();
     for (const [name, set] of scenes) {
       await set(workbench);
@@ -102,9 +90,7 @@ async function main() {
     console.error(`screenshots: ${error.stack ?? error}`);
     return false;
   } finally {
-    await browser?.close().catch(() => {});
-    await stopCodeServer(server);
-    server = undefined;
+    await editor?.close();
   }
 }
 

@@ -34,12 +34,8 @@ export const steps = [
     name: "syntax-colouring",
     async run(workbench) {
       // Keyword, network name, activation, number and comment each get their own colour.
-      const words = ["network", "spiral", "tanh", "16", "//"];
-      const classes = {};
-      await waitUntil(async () => {
-        for (const word of words) classes[word] = await workbench.tokenClass(word, { prefix: word === "//" });
-        return new Set(Object.values(classes)).size === words.length && !Object.values(classes).includes(null);
-      }, () => `the grammar colours keywords, names, activations, numbers and comments differently: ${JSON.stringify(classes)}`);
+      const classes = await workbench.waitForDistinctColours(["network", "spiral", "tanh", "16", "//"], ["//"]);
+      assert.equal(new Set(classes).size, 5, `the grammar colours keywords, names, activations, numbers and comments differently: ${classes}`);
     },
   },
   {
@@ -163,8 +159,7 @@ export const steps = [
       // the trained xor run (the gradient check since leaves it saveable): Save Model…, accept the dialog's NETWORK.nnetmodel
       await workbench.clickWord("hidden");
       await workbench.runCommand("NNet: Save Model…");
-      const path = workbench.page.locator(".quick-input-widget .quick-input-box input");
-      await waitUntil(async () => /xor\.nnetmodel$/.test(await path.inputValue().catch(() => "")), async () => `the save dialog offers xor.nnetmodel (has ${await path.inputValue().catch(() => "?")})`);
+      await workbench.waitForInputValue(".quick-input-widget .quick-input-box input", /\/xor\.nnetmodel$/);
       await workbench.page.keyboard.press("Enter");
       await workbench.page.locator(".notifications-toasts", { hasText: "NNet: saved 'xor' (500 epochs) to xor.nnetmodel" }).first().waitFor();
       // Quick Open the file: it opens in the model viewer, not as bytes

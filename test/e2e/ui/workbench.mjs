@@ -43,17 +43,29 @@ export class Workbench {
    * (or starts with it, with `prefix`: the editor merges neighbours of one colour).
    */
   async tokenClass(text, { prefix = false } = {}) {
-    return this.page.evaluate(
-      ({ wanted, prefix }) => {
-        const spans = document.querySelectorAll(".editor-instance .monaco-editor .view-lines .view-line span span");
-        const span = [...spans].find((candidate) => {
-          const shown = candidate.textContent.replace(/\u00a0/g, " ").trim();
-          return prefix ? shown.startsWith(wanted) : shown === wanted;
-        });
-        return span ? ([...span.classList].find((name) => /^mtk\d+$/.test(name)) ?? null) : null;
-      },
-      { wanted: text, prefix },
+    return (await this.page.evaluate(tokenClasses, [{ text, prefix }]))[0];
+  }
+
+  /**
+   * Waits until each of `words` is rendered in a colour of its own (`//` and
+   * other `prefixes` may be merged with what follows them); answers the classes.
+   */
+  async waitForDistinctColours(words, prefixes = []) {
+    const wanted = words.map((text) => ({ text, prefix: prefixes.includes(text) }));
+    await this.page.waitForFunction(`(() => {
+      const classes = (${tokenClasses})(${JSON.stringify(wanted)});
+      return !classes.includes(null) && new Set(classes).size === classes.length;
+    })()`);
+    return this.page.evaluate(tokenClasses, wanted);
+  }
+
+  /** Waits until the input's value matches `pattern` (a dialog fills it in after it shows); answers the value. */
+  async waitForInputValue(selector, pattern) {
+    await this.page.waitForFunction(
+      ([selector, source, flags]) => new RegExp(source, flags).test(document.querySelector(selector)?.value ?? ""),
+      [selector, pattern.source, pattern.flags],
     );
+    return this.page.locator(selector).inputValue();
   }
 
   /** F1, the title, Enter: what a user does to run a command from the palette. */
@@ -192,4 +204,16 @@ export class Workbench {
     await this.page.screenshot({ path });
     return path;
   }
+}
+
+/** In the page: the `mtk` class of each wanted token, or null where it is not rendered. */
+function tokenClasses(wanted) {
+  const spans = [...document.querySelectorAll(".editor-instance .monaco-editor .view-lines .view-line span span")];
+  return wanted.map(({ text, prefix }) => {
+    const span = spans.find((candidate) => {
+      const shown = candidate.textContent.replace(/\u00a0/g, " ").trim();
+      return prefix ? shown.startsWith(text) : shown === text;
+    });
+    return span ? ([...span.classList].find((name) => /^mtk\d+$/.test(name)) ?? null) : null;
+  });
 }

@@ -13,6 +13,12 @@ export interface Kernel {
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array,
   ): void;
+  /**
+   * A zeroed array that `gemm` reads and writes where it lies, with no copy
+   * in or out (a WebAssembly kernel's own memory); it lives as long as the
+   * kernel. Absent where every array is alike (the JavaScript kernels).
+   */
+  allocate?(length: number): Float64Array;
 }
 
 // op(A)(i, p) lives at a[i·asi + p·asp] and op(B)(p, j) at b[p·bsp + j·bsj]; passing the

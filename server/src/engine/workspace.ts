@@ -27,21 +27,21 @@ export function buildWorkspace(network: Network, m: number): Workspace {
   const delta: (Float64Array | null)[] = [];
   const mask: (Float64Array | null)[] = [];
   for (const node of network.plan.nodes) {
-    mask.push(node.kind === "dropout" ? new Float64Array(node.units * m).fill(1) : null);
+    mask.push(node.kind === "dropout" ? network.allocate(node.units * m).fill(1) : null);
     const size = node.units * m;
     if (node.kind === "dense") {
-      const weighted = new Float64Array(size);
+      const weighted = network.allocate(size);
       z.push(weighted);
-      a.push(node.cachesZ ? new Float64Array(size) : weighted);
+      a.push(node.cachesZ ? network.allocate(size) : weighted);
     } else {
       z.push(null);
-      a.push(new Float64Array(size));
+      a.push(network.allocate(size));
     }
-    delta.push(node.kind === "input" ? null : new Float64Array(size));
+    delta.push(node.kind === "input" ? null : network.allocate(size));
   }
   const edgeDelta = network.incoming.map((edges) =>
     edges.map((edge) => (delta[edge.successor] as Float64Array).subarray(edge.start * m, edge.end * m)),
   );
-  const targets = new Float64Array(network.nodes[network.output].units * m);
+  const targets = network.allocate(network.nodes[network.output].units * m);
   return { batch: m, z, a, delta, mask, edgeDelta, targets };
 }

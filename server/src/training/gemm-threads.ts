@@ -12,22 +12,22 @@ import type { CompiledGemm, Multiply, Split } from "../engine/index";
 /** Products smaller than this many multiply-adds stay on the calling thread: waking another costs more. */
 export const splitAbove = 1 << 19;
 
-// state: [generation, threads still working, stop, a thread failed]; job: m, n, k, a, b, c, alpha, ldb, rows per thread
+// state: [generation, threads still working, stop, a thread failed]; job: Multiply's arguments, then rows per thread
 const threadSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 const state = new Int32Array(control, 0, 4);
-const job = new Float64Array(control, 16, 9);
+const job = new Float64Array(control, 16, 13);
 let seen = 0;
 for (;;) {
   Atomics.wait(state, 0, seen);
   seen = Atomics.load(state, 0);
   if (Atomics.load(state, 2) !== 0) break;
   try {
-    const [m, n, k, a, b, c, alpha, ldb, per] = job;
+    const [m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, per] = job;
     const from = index * per, to = Math.min(m, from + per);
-    if (from < to) gemm(to - from, n, k, a + from * k * 8, b, c + from * n * 8, alpha, ldb);
+    if (from < to) gemm(to - from, n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
   } catch {
     Atomics.store(state, 3, 1);
   }
@@ -46,9 +46,9 @@ export interface GemmThreads {
 /** `threads` − 1 helper threads for products above `splitAbove` (none when threads is 1). */
 export function gemmThreads(threads: number): GemmThreads {
   const workers: Worker[] = [];
-  const control = new SharedArrayBuffer(16 + 9 * 8);
+  const control = new SharedArrayBuffer(16 + 13 * 8);
   const state = new Int32Array(control, 0, 4);
-  const job = new Float64Array(control, 16, 9);
+  const job = new Float64Array(control, 16, 13);
   let closed = false;
   // started on the first product that is split, so that a small network never starts a thread
   const start = (compiled: CompiledGemm): void => {
@@ -60,18 +60,18 @@ export function gemmThreads(threads: number): GemmThreads {
   };
   const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
     if (threads < 2) return local;
-    return (m, n, k, a, b, c, alpha, ldb) => {
+    return (m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta) => {
       if (closed || m < 8 || m * n * k < splitAbove) {
-        local(m, n, k, a, b, c, alpha, ldb);
+        local(m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta);
         return;
       }
       if (workers.length === 0) start(compiled);
       const per = Math.ceil(m / 4 / threads) * 4;
-      job.set([m, n, k, a, b, c, alpha, ldb, per]);
+      job.set([m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, per]);
       Atomics.store(state, 1, threads - 1);
       Atomics.add(state, 0, 1);
       Atomics.notify(state, 0);
-      local(Math.min(per, m), n, k, a, b, c, alpha, ldb);
+      local(Math.min(per, m), n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta);
       for (let left = Atomics.load(state, 1); left !== 0; left = Atomics.load(state, 1)) Atomics.wait(state, 1, left);
       if (Atomics.load(state, 3) !== 0) throw new Error("a thread of the matrix multiply failed");
     };

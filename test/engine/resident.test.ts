@@ -1,0 +1,71 @@
+// A run's arrays kept in the WebAssembly kernel's memory: products read and
+// write them in place (edges through scratch space) and give the same bits
+// as the same kernel copying plain arrays in and out, so a network trains to
+// the same weights wherever its arrays live.
+import { describe, expect, it } from "vitest";
+import { weightsTrainedWith } from "./helpers";
+import { Rng, availableWasmKernels, createNetwork, createWasmKernel, jsKernel, type Kernel } from "../../server/src/engine/index";
+import { workspaceFor } from "../../server/src/engine/network";
+import { enableRelaxedSimd } from "../../server/src/training/index";
+
+enableRelaxedSimd();
+
+const shapes = [[1, 1, 1], [4, 4, 4], [5, 7, 3], [30, 10, 784], [10, 30, 10], [13, 6, 2], [64, 10, 64], [8, 9, 5], [3, 12, 7]];
+
+// the same kernel without its memory: every product copies its operands in and C out
+const copying = (kernel: Kernel): Kernel => ({ name: kernel.name, gemm: kernel.gemm.bind(kernel) });
+
+function filled(length: number, rng: Rng, into?: (length: number) => Float64Array): Float64Array {
+  const array = into ? into(length) : new Float64Array(length);
+  for (let i = 0; i < length; i++) array[i] = rng.normal();
+  return array;
+}
+
+describe("arrays resident in the WebAssembly kernel's memory", () => {
+  for (const name of availableWasmKernels()) {
+    it(`${name}: multiplies them in place with the bits of its copying path, for every transpose, α, β and edge size`, () => {
+      const kernel = createWasmKernel(name)!;
+      const allocate = kernel.allocate!.bind(kernel);
+      const rng = new Rng(5);
+      for (const [m, n, k] of shapes) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            for (const [alpha, beta] of [[1, 0], [0.1, 1], [-2, 0.5]]) {
+              const a = filled(m * k, rng, allocate), b = filled(k * n, rng, allocate), c = filled(m * n, rng, allocate);
+              const copied = c.slice(), viaJs = c.slice();
+              copying(kernel).gemm(transA, transB, m, n, k, alpha, a.slice(), b.slice(), beta, copied);
+              kernel.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+              expect(c).toEqual(copied);
+              // plain SIMD sums in the JavaScript kernel's order
+              if (name === "wasm-simd-4x4") {
+                jsKernel.gemm(transA, transB, m, n, k, alpha, a, b, beta, viaJs);
+                expect(c).toEqual(viaJs);
+              }
+            }
+          }
+        }
+      }
+    });
+
+    it(`${name}: a network built on it keeps its parameters and workspaces there, and trains to the weights of plain arrays`, () => {
+      const kernel = createWasmKernel(name)!;
+      const network = createNetwork({
+        name: "r", input: { name: "x", units: 3 }, loss: "mse",
+        layers: [{ kind: "dense", name: "h", units: 5, from: "x", activation: { name: "relu" }, init: { name: "xavier" } }],
+      }, { kernel });
+      const ws = workspaceFor(network, 6);
+      for (const array of [network.dense[0].weights.data, network.dense[0].biasGradient, ws.a[0], ws.delta[1]!, ws.targets]) {
+        expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+      }
+      expect(weightsTrainedWith(createWasmKernel(name)!)).toEqual(weightsTrainedWith(copying(createWasmKernel(name)!)));
+    });
+  }
+
+  it("keeps the shared default kernel's memory out of networks that did not choose a kernel", () => {
+    const network = createNetwork({
+      name: "d", input: { name: "x", units: 2 }, loss: "mse",
+      layers: [{ kind: "dense", name: "h", units: 1, from: "x", activation: { name: "identity" }, init: { name: "xavier" } }],
+    });
+    expect(network.dense[0].weights.data.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+});

@@ -4,7 +4,7 @@
 // the same weights wherever its arrays live.
 import { describe, expect, it } from "vitest";
 import { weightsTrainedWith } from "./helpers";
-import { Rng, availableWasmKernels, createNetwork, createWasmKernel, jsKernel, type Kernel } from "../../server/src/engine/index";
+import { Rng, availableWasmKernels, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, jsKernel, squaredNorm, train, type Kernel } from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
 import { enableRelaxedSimd } from "../../server/src/training/index";
 
@@ -58,6 +58,45 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
         expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
       }
       expect(weightsTrainedWith(createWasmKernel(name)!)).toEqual(weightsTrainedWith(copying(createWasmKernel(name)!)));
+    });
+  }
+
+  it("steps plain sgd in WebAssembly with the JavaScript update's bits and squaredNorm's Σg², for every length", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(2);
+    for (let n = 0; n <= 13; n++) {
+      const values = filled(n, rng, kernel.allocate), gradient = filled(n, rng, kernel.allocate);
+      const expected = values.map((v, i) => v - 0.3 * gradient[i]);
+      const squared = kernel.vector!.sgd(values, gradient, 0.3);
+      expect(values).toEqual(expected);
+      expect(squared).toBe(squaredNorm(gradient));
+      // and it is Σg²: against a sum in another order, to rounding
+      const sum = gradient.reduce((s, g) => s + g * g, 0);
+      expect(Math.abs((squared as number) - sum)).toBeLessThanOrEqual(n * Number.EPSILON * sum);
+    }
+    // arrays elsewhere are left alone
+    const plain = Float64Array.of(1, 2), g = kernel.allocate!(2).fill(1);
+    expect(kernel.vector!.sgd(plain, g, 1)).toBeUndefined();
+    expect(plain).toEqual(Float64Array.of(1, 2));
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: plain sgd trains to the same weights and gradient norms in its memory as on plain arrays`, () => {
+      const run = (kernel: Kernel) => {
+        const network = createNetwork({
+          name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
+          layers: [
+            { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+          ],
+        }, { seed: 4, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 1);
+        const result = train(network, data, { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
+        return { weights: exportWeights(network), norms: result.history.map((e) => e.layers.map((l) => l.gradNorm)) };
+      };
+      const resident = run(createWasmKernel(name)!), plain = run(copying(createWasmKernel(name)!));
+      expect(resident).toEqual(plain);
+      expect(resident.norms.flat().every((g) => g >= 0 && Number.isFinite(g))).toBe(true);
     });
   }
 

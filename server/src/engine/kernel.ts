@@ -19,6 +19,14 @@ export interface Kernel {
    * kernel. Absent where every array is alike (the JavaScript kernels).
    */
   allocate?(length: number): Float64Array;
+  /** element-wise steps in the kernel's own code, on arrays from `allocate` */
+  readonly vector?: VectorOps;
+}
+
+/** Each step answers undefined, having done nothing, when an array lies outside the kernel's memory. */
+export interface VectorOps {
+  /** θ ← θ − η·g, returning Σg² summed as squaredNorm (epoch-totals.ts) sums it */
+  sgd(values: Float64Array, gradient: Float64Array, lr: number): number | undefined;
 }
 
 // op(A)(i, p) lives at a[i·asi + p·asp] and op(B)(p, j) at b[p·bsp + j·bsj]; passing the

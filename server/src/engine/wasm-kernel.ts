@@ -17,9 +17,10 @@
  * The memory is shared, so that a `Split` (the training layer's threads) can
  * give rows of C to other threads instantiating the same module on it.
  */
+import { elementwiseWasmBytes } from "./elementwise-wasm";
 import { gemmFmaWasmBytes } from "./gemm-fma-wasm";
 import { gemmWasmBytes } from "./gemm-wasm";
-import type { Kernel } from "./kernel";
+import type { Kernel, VectorOps } from "./kernel";
 import { Arena, type SharedMemory } from "./wasm-arena";
 
 export type WasmKernelName = "wasm-fma-4x4" | "wasm-simd-4x4";
@@ -114,6 +115,7 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
   const local = (instance.exports as { gemm: Multiply }).gemm;
   const multiply = split ? split(compiled, local) : local;
   const arena = new Arena(compiled.memory);
+  const vector = vectorOps(arena, compiled.memory);
 
   // Everything through scratch: op(A) and op(B) padded to multiples of 4, C copied out.
   const copied = (transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void => {
@@ -166,6 +168,7 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
   return {
     name: compiled.name,
     allocate: (length) => arena.allocate(length),
+    vector,
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
       if (k === 0) {
@@ -175,6 +178,25 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
       }
       const resident = arena.offsetOf(a) >= 0 && arena.offsetOf(b) >= 0 && arena.offsetOf(c) >= 0;
       (resident ? inPlace : copied)(transA, transB, m, n, k, alpha, a, b, beta, c);
+    },
+  };
+}
+
+let elementwise: object | undefined;
+
+interface ElementwiseExports {
+  sgd(v: number, g: number, n: number, lr: number): number;
+}
+
+// elementwise.wat on the kernel's memory, for the arrays that live there
+function vectorOps(arena: Arena, memory: SharedMemory): VectorOps {
+  const wasm = runtime() as WasmRuntime;
+  elementwise ??= new wasm.Module(elementwiseWasmBytes);
+  const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
+  return {
+    sgd(values, gradient, lr) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
+      return v < 0 || g < 0 || values.length !== gradient.length ? undefined : ops.sgd(v, g, values.length, lr);
     },
   };
 }

@@ -4,7 +4,10 @@
 // the same weights wherever its arrays live.
 import { describe, expect, it } from "vitest";
 import { weightsTrainedWith } from "./helpers";
-import { Rng, availableWasmKernels, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, jsKernel, squaredNorm, train, type Kernel } from "../../server/src/engine/index";
+import {
+  Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, squaredNorm, train, zeros,
+  type Kernel, type NetworkSpec,
+} from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
 import { enableRelaxedSimd } from "../../server/src/training/index";
 
@@ -99,6 +102,27 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       expect(resident.norms.flat().every((g) => g >= 0 && Number.isFinite(g))).toBe(true);
     });
   }
+
+  it("after training, ∂C/∂W of another batch of the same size is that batch's, not the loader's last rows'", () => {
+    const spec: NetworkSpec = {
+      name: "g", input: { name: "x", units: 2 }, loss: "mse",
+      layers: [
+        { kind: "dense", name: "h", units: 3, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
+        { kind: "dense", name: "out", units: 1, from: "h", activation: { name: "identity" }, init: { name: "xavier" } },
+      ],
+    };
+    const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 20, noise: 0.1, classes: 2 }, 1);
+    const trained = createNetwork(spec, { kernel: createWasmKernel("wasm-simd-4x4")! });
+    train(trained, data, { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, epochs: 1, batch: 5, validation: 0, seed: 1, shuffle: true, l2: 0 });
+    const fresh = createNetwork(spec, { kernel: jsKernel });
+    importWeights(fresh, exportWeights(trained));
+    const rng = new Rng(9);
+    const x = zeros(2, 5), y = zeros(1, 5);
+    x.data.forEach((_, i) => (x.data[i] = rng.normal()));
+    y.data.forEach((_, i) => (y.data[i] = rng.normal()));
+    expect(computeGradients(trained, x, y)).toBe(computeGradients(fresh, x, y));
+    expect(trained.dense[0].weightGradient.data).toEqual(fresh.dense[0].weightGradient.data);
+  });
 
   it("keeps the shared default kernel's memory out of networks that did not choose a kernel", () => {
     const network = createNetwork({

@@ -78,6 +78,7 @@ function evaluateChunks(network: Network, data: Dataset, chunk: number): Evaluat
     const m = Math.min(chunk, n - start);
     const ws = workspaceFor(network, m);
     gatherExamples(xByExample, order, start, m, ws.a[0]);
+    ws.inputRowsCurrent = false;
     gatherExamples(yByExample, order, start, m, ws.targets);
     forwardPass(network, ws);
     loss += batchLoss(network, ws) * m;

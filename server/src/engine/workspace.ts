@@ -19,6 +19,14 @@ export interface Workspace {
   /** per node and incoming edge: the rows of the successor's δ that edge carries */
   edgeDelta: Float64Array[][];
   targets: Float64Array;
+  /**
+   * The input batch as rows (example × feature), a[0] transposed, as the batch
+   * loader gathers it: BP4 of a layer on the input reads it as it is rather
+   * than transposing a[0]. Only while `inputRowsCurrent`: whatever else writes
+   * a[0] clears that.
+   */
+  inputRows: Float64Array;
+  inputRowsCurrent: boolean;
 }
 
 export function buildWorkspace(network: Network, m: number): Workspace {
@@ -43,5 +51,6 @@ export function buildWorkspace(network: Network, m: number): Workspace {
     edges.map((edge) => (delta[edge.successor] as Float64Array).subarray(edge.start * m, edge.end * m)),
   );
   const targets = network.allocate(network.nodes[network.output].units * m);
-  return { batch: m, z, a, delta, mask, edgeDelta, targets };
+  const inputRows = network.allocate(network.nodes[0].units * m);
+  return { batch: m, z, a, delta, mask, edgeDelta, targets, inputRows, inputRowsCurrent: false };
 }

@@ -103,6 +103,19 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     });
   }
 
+  it("transposes a batch in WebAssembly as a plain loop does, for odd and even sizes", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(6);
+    for (const [rows, cols] of [[1, 1], [1, 5], [5, 1], [2, 2], [3, 4], [10, 784], [7, 9], [64, 33]]) {
+      const src = filled(rows * cols, rng, kernel.allocate), dst = kernel.allocate!(rows * cols);
+      expect(kernel.vector!.transpose(src, rows, cols, dst)).toBe(true);
+      const expected = new Float64Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expected[j * rows + i] = src[i * cols + j];
+      expect(dst).toEqual(expected);
+    }
+    expect(kernel.vector!.transpose(new Float64Array(4), 2, 2, kernel.allocate!(4))).toBe(false);
+  });
+
   it("after training, ∂C/∂W of another batch of the same size is that batch's, not the loader's last rows'", () => {
     const spec: NetworkSpec = {
       name: "g", input: { name: "x", units: 2 }, loss: "mse",

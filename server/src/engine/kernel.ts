@@ -27,6 +27,8 @@ export interface Kernel {
 export interface VectorOps {
   /** θ ← θ − η·g, returning Σg² summed as squaredNorm (epoch-totals.ts) sums it */
   sgd(values: Float64Array, gradient: Float64Array, lr: number): number | undefined;
+  /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
+  transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
 }
 
 // op(A)(i, p) lives at a[i·asi + p·asp] and op(B)(p, j) at b[p·bsp + j·bsj]; passing the

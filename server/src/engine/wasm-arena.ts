@@ -23,10 +23,13 @@ export class Arena {
   top = 0;
   // every buffer object the memory has had: a view is resident if its buffer is one of them
   private readonly buffers = new Set<ArrayBufferLike>();
+  // the buffer of the last resident view asked about: small products ask several times per call
+  private recent: ArrayBufferLike;
 
   constructor(private readonly memory: SharedMemory) {
     this.heap = new Float64Array(memory.buffer);
-    this.buffers.add(memory.buffer);
+    this.buffers.add(this.heap.buffer);
+    this.recent = this.heap.buffer;
   }
 
   /**
@@ -60,6 +63,10 @@ export class Arena {
 
   /** The byte offset of `array` in the memory, or −1 when it lives elsewhere. */
   offsetOf(array: Float64Array): number {
-    return this.buffers.has(array.buffer) ? array.byteOffset : -1;
+    const buffer = array.buffer;
+    if (buffer === this.recent) return array.byteOffset;
+    if (!this.buffers.has(buffer)) return -1;
+    this.recent = buffer;
+    return array.byteOffset;
   }
 }

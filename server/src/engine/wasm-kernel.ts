@@ -186,6 +186,7 @@ let elementwise: object | undefined;
 
 interface ElementwiseExports {
   sgd(v: number, g: number, n: number, lr: number): number;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
 }
 
 // elementwise.wat on the kernel's memory, for the arrays that live there
@@ -197,6 +198,12 @@ function vectorOps(arena: Arena, memory: SharedMemory): VectorOps {
     sgd(values, gradient, lr) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
       return v < 0 || g < 0 || values.length !== gradient.length ? undefined : ops.sgd(v, g, values.length, lr);
+    },
+    transpose(src, rows, cols, dst) {
+      const from = arena.offsetOf(src), to = arena.offsetOf(dst);
+      if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;
+      ops.transpose(from, rows, cols, to);
+      return true;
     },
   };
 }

@@ -83,9 +83,30 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(plain).toEqual(Float64Array.of(1, 2));
   });
 
+  it("steps sgd with momentum in WebAssembly with the general update's bits, signed zeros included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(3);
+    for (const nesterov of [false, true]) {
+      for (let n = 0; n <= 9; n++) {
+        const values = filled(n, rng, kernel.allocate), gradient = filled(n, rng, kernel.allocate), buffer = filled(n, rng, kernel.allocate);
+        if (n > 2) { values[0] = -0; gradient[0] = -0; gradient[1] = -0; buffer[1] = 0; }
+        const [v, b] = [values.slice(), buffer.slice()];
+        for (let i = 0; i < n; i++) {
+          const g = gradient[i] + 0 * v[i] + 0 * Math.sign(v[i]);
+          b[i] = 0.9 * b[i] + g;
+          v[i] = v[i] + -0.05 * (nesterov ? g + 0.9 * b[i] : b[i]);
+        }
+        expect(kernel.vector!.momentum(values, gradient, buffer, 0.05, 0.9, nesterov)).toBe(squaredNorm(gradient));
+        expect(values).toEqual(v);
+        expect(buffer).toEqual(b);
+        values.forEach((x, i) => expect(Object.is(x, v[i])).toBe(true));
+      }
+    }
+  });
+
   for (const name of availableWasmKernels()) {
-    it(`${name}: plain sgd trains to the same weights and gradient norms in its memory as on plain arrays`, () => {
-      const run = (kernel: Kernel) => {
+    it(`${name}: sgd, with and without momentum, trains to the same weights and gradient norms in its memory as on plain arrays`, () => {
+      const run = (kernel: Kernel, optimizer: { name: "sgd"; lr: number; momentum: number; nesterov?: boolean }) => {
         const network = createNetwork({
           name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
           layers: [
@@ -94,12 +115,14 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
           ],
         }, { seed: 4, kernel });
         const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 1);
-        const result = train(network, data, { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
-        return { weights: exportWeights(network), norms: result.history.map((e) => e.layers.map((l) => l.gradNorm)) };
+        const result = train(network, data, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
+        return { weights: exportWeights(network), norms: result.history.map((e) => e.layers.map((l) => l.gradNorm)), state: result.optimizer.state() };
       };
-      const resident = run(createWasmKernel(name)!), plain = run(copying(createWasmKernel(name)!));
-      expect(resident).toEqual(plain);
-      expect(resident.norms.flat().every((g) => g >= 0 && Number.isFinite(g))).toBe(true);
+      for (const optimizer of [{ name: "sgd", lr: 0.1, momentum: 0 }, { name: "sgd", lr: 0.05, momentum: 0.9 }, { name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true }] as const) {
+        const resident = run(createWasmKernel(name)!, optimizer), plain = run(copying(createWasmKernel(name)!), optimizer);
+        expect(resident).toEqual(plain);
+        expect(resident.norms.flat().every((g) => g >= 0 && Number.isFinite(g))).toBe(true);
+      }
     });
   }
 

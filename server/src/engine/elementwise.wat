@@ -42,6 +42,63 @@
     (f64.add
       (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
       (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+;; sgd with momentum μ on buffer b, without weight decay: g′ = g + 0·θ + 0·θ (the general
+  ;; update's g + λθ + λ₁sign(θ) at λ = λ₁ = 0, signed zeros and NaN alike), b ← μb + g′,
+  ;; d = g′ + μb with nesterov else b, θ ← θ + (−η)d; returns Σg² of the raw g
+  (func (export "momentum") (param $v i32) (param $g i32) (param $b i32) (param $n i32) (param $lr f64) (param $mu f64) (param $nesterov i32) (result f64)
+    (local $i i32) (local $x v128) (local $y v128) (local $s01 v128) (local $s23 v128) (local $rate v128) (local $keep v128)
+    (local.set $rate (f64x2.splat (f64.neg (local.get $lr))))
+    (local.set $keep (f64x2.splat (local.get $mu)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $step (local.get $v) (local.get $b) (local.get $x) (local.get $rate) (local.get $keep) (local.get $nesterov))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    ;; an odd last element: lane 0 alone, loaded and stored as one double
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (local.set $y (call $stepped (v128.load64_zero (local.get $v)) (v128.load64_zero (local.get $b)) (local.get $x) (local.get $rate) (local.get $keep) (local.get $nesterov)))
+        (f64.store (local.get $v) (f64x2.extract_lane 0 (local.get $y)))
+        (f64.store (local.get $b) (f64x2.extract_lane 1 (local.get $y)))))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  ;; two lanes of the momentum step in place
+  (func $step (param $v i32) (param $b i32) (param $g v128) (param $rate v128) (param $keep v128) (param $nesterov i32)
+    (local $theta v128) (local $zero v128) (local $buffer v128) (local $direction v128)
+    (local.set $theta (v128.load (local.get $v)))
+    (local.set $zero (f64x2.mul (v128.const f64x2 0 0) (local.get $theta)))
+    (local.set $g (f64x2.add (f64x2.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $buffer (f64x2.add (f64x2.mul (local.get $keep) (v128.load (local.get $b))) (local.get $g)))
+    (v128.store (local.get $b) (local.get $buffer))
+    (local.set $direction (if (result v128) (local.get $nesterov)
+      (then (f64x2.add (local.get $g) (f64x2.mul (local.get $keep) (local.get $buffer))))
+      (else (local.get $buffer))))
+    (v128.store (local.get $v) (f64x2.add (local.get $theta) (f64x2.mul (local.get $rate) (local.get $direction)))))
+  ;; lane 0 of the same step: θ′ in lane 0 and b′ in lane 1 of the result
+  (func $stepped (param $theta v128) (param $old v128) (param $g v128) (param $rate v128) (param $keep v128) (param $nesterov i32) (result v128)
+    (local $zero v128) (local $buffer v128) (local $direction v128)
+    (local.set $zero (f64x2.mul (v128.const f64x2 0 0) (local.get $theta)))
+    (local.set $g (f64x2.add (f64x2.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $buffer (f64x2.add (f64x2.mul (local.get $keep) (local.get $old)) (local.get $g)))
+    (local.set $direction (if (result v128) (local.get $nesterov)
+      (then (f64x2.add (local.get $g) (f64x2.mul (local.get $keep) (local.get $buffer))))
+      (else (local.get $buffer))))
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f64x2.add (local.get $theta) (f64x2.mul (local.get $rate) (local.get $direction))) (local.get $buffer)))
   ;; dst (cols × rows) = srcᵀ for src (rows × cols), both row-major: 2×2 blocks by two shuffles, then the odd row and column
   (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
     (local $i i32) (local $j i32) (local $x v128) (local $y v128) (local $from i32) (local $to i32) (local $rowBytes i32) (local $colBytes i32)

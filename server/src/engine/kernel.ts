@@ -27,6 +27,8 @@ export interface Kernel {
 export interface VectorOps {
   /** θ ← θ − η·g, returning Σg² summed as squaredNorm (epoch-totals.ts) sums it */
   sgd(values: Float64Array, gradient: Float64Array, lr: number): number | undefined;
+  /** sgd's momentum step without weight decay, as optimizers.ts writes it, on `buffer`; Σg² as `sgd` */
+  momentum(values: Float64Array, gradient: Float64Array, buffer: Float64Array, lr: number, mu: number, nesterov: boolean): number | undefined;
   /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
   transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
 }

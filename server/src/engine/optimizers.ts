@@ -63,11 +63,11 @@ export interface OptimizerState {
 /** Whether the optimizer keeps a second moment per parameter. */
 export const hasSecondMoment = (name: OptimizerName): boolean => name !== "sgd";
 
-function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
+function statesOf(layer: DenseNode, adam: boolean, allocate: (length: number) => Float64Array): ParameterState[] {
   const make = (values: Float64Array, gradient: Float64Array, decays: boolean): ParameterState => ({
     values, gradient, decays,
-    first: new Float64Array(values.length),
-    second: adam ? new Float64Array(values.length) : new Float64Array(0),
+    first: allocate(values.length),
+    second: adam ? allocate(values.length) : new Float64Array(0),
     movedSquared: 0, normSquared: 0, gradientSquared: 0,
   });
   return [make(layer.weights.data, layer.weightGradient.data, true), make(layer.bias, layer.biasGradient, false)];
@@ -75,7 +75,7 @@ function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
 
 export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number, l1 = 0): Optimizer {
   const second = hasSecondMoment(spec.name);
-  const layers = network.dense.map((layer) => statesOf(layer, second));
+  const layers = network.dense.map((layer) => statesOf(layer, second, network.allocate));
   const updateRatios = new Float64Array(layers.length);
   const gradientNorms = new Float64Array(layers.length);
   let t = 0;
@@ -165,6 +165,13 @@ function sgdUpdate(
     for (let i = 0; i < size; i++) values[i] -= lr * gradient[i];
     p.gradientSquared = squaredNorm(gradient);
     return;
+  }
+  if (decay === 0 && sparse === 0 && !measure) {
+    const squared = vector?.momentum(values, gradient, buffer, lr, momentum, nesterov);
+    if (squared !== undefined) {
+      p.gradientSquared = squared;
+      return;
+    }
   }
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;

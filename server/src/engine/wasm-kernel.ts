@@ -186,6 +186,7 @@ let elementwise: object | undefined;
 
 interface ElementwiseExports {
   sgd(v: number, g: number, n: number, lr: number): number;
+  momentum(v: number, g: number, b: number, n: number, lr: number, mu: number, nesterov: number): number;
   transpose(src: number, rows: number, cols: number, dst: number): void;
 }
 
@@ -198,6 +199,11 @@ function vectorOps(arena: Arena, memory: SharedMemory): VectorOps {
     sgd(values, gradient, lr) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
       return v < 0 || g < 0 || values.length !== gradient.length ? undefined : ops.sgd(v, g, values.length, lr);
+    },
+    momentum(values, gradient, buffer, lr, mu, nesterov) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
+      const n = values.length;
+      return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
     },
     transpose(src, rows, cols, dst) {
       const from = arena.offsetOf(src), to = arena.offsetOf(dst);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { weightsTrainedWith } from "./helpers";
 import {
   Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, squaredNorm, train, zeros,
-  type Kernel, type NetworkSpec,
+  type Kernel, type NetworkSpec, type OptimizerSpec,
 } from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
 import { enableRelaxedSimd } from "../../server/src/training/index";
@@ -105,8 +105,8 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   });
 
   for (const name of availableWasmKernels()) {
-    it(`${name}: sgd, with and without momentum, trains to the same weights and gradient norms in its memory as on plain arrays`, () => {
-      const run = (kernel: Kernel, optimizer: { name: "sgd"; lr: number; momentum: number; nesterov?: boolean }) => {
+    it(`${name}: sgd (with and without momentum), adam and adamw train to the same weights, state and gradient norms in its memory as on plain arrays`, () => {
+      const run = (kernel: Kernel, optimizer: OptimizerSpec) => {
         const network = createNetwork({
           name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
           layers: [
@@ -118,7 +118,11 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
         const result = train(network, data, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
         return { weights: exportWeights(network), norms: result.history.map((e) => e.layers.map((l) => l.gradNorm)), state: result.optimizer.state() };
       };
-      for (const optimizer of [{ name: "sgd", lr: 0.1, momentum: 0 }, { name: "sgd", lr: 0.05, momentum: 0.9 }, { name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true }] as const) {
+      const optimizers: OptimizerSpec[] = [
+        { name: "sgd", lr: 0.1, momentum: 0 }, { name: "sgd", lr: 0.05, momentum: 0.9 }, { name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true },
+        { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, { name: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 },
+      ];
+      for (const optimizer of optimizers) {
         const resident = run(createWasmKernel(name)!, optimizer), plain = run(copying(createWasmKernel(name)!), optimizer);
         expect(resident).toEqual(plain);
         expect(resident.norms.flat().every((g) => g >= 0 && Number.isFinite(g))).toBe(true);

@@ -99,6 +99,76 @@
       (else (local.get $buffer))))
     (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f64x2.add (local.get $theta) (f64x2.mul (local.get $rate) (local.get $direction))) (local.get $buffer)))
+;; Adam (AdamW with shrink ≠ 1) without λ or λ₁, in torch's order as optimizers.ts writes it:
+  ;; g′ as in momentum, m ← β₁m + (1 − β₁)g′, s ← β₂s + ((1 − β₂)g′)g′,
+  ;; θ ← θ·shrink − step·(m / (√s / root2 + ε)); returns Σg² of the raw g
+  (func (export "adam") (param $v i32) (param $g i32) (param $m i32) (param $s i32) (param $n i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64) (result f64)
+    (local $i i32) (local $x v128) (local $y v128) (local $s01 v128) (local $s23 v128)
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (local.set $y (call $moments (v128.load (local.get $v)) (local.get $x) (local.get $m) (local.get $s)
+          (local.get $beta1) (local.get $beta2) (local.get $step) (local.get $root2) (local.get $eps) (local.get $shrink)))
+        (v128.store (local.get $v) (local.get $y))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    ;; an odd last element: the same step in scalar arithmetic
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $last (local.get $v) (f64.load (local.get $g)) (local.get $m) (local.get $s)
+          (local.get $beta1) (local.get $beta2) (local.get $step) (local.get $root2) (local.get $eps) (local.get $shrink))))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  ;; two lanes of Adam's moments, stored at m and s; returns the new θ
+  (func $moments (param $theta v128) (param $g v128) (param $m i32) (param $s i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64) (result v128)
+    (local $zero v128) (local $first v128) (local $second v128)
+    (local.set $zero (f64x2.mul (v128.const f64x2 0 0) (local.get $theta)))
+    (local.set $g (f64x2.add (f64x2.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $first (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $beta1)) (v128.load (local.get $m)))
+      (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $beta1))) (local.get $g))))
+    (local.set $second (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $beta2)) (v128.load (local.get $s)))
+      (f64x2.mul (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $beta2))) (local.get $g)) (local.get $g))))
+    (v128.store (local.get $m) (local.get $first))
+    (v128.store (local.get $s) (local.get $second))
+    (f64x2.sub
+      (f64x2.mul (local.get $theta) (f64x2.splat (local.get $shrink)))
+      (f64x2.mul (f64x2.splat (local.get $step))
+        (f64x2.div (local.get $first)
+          (f64x2.add (f64x2.div (f64x2.sqrt (local.get $second)) (f64x2.splat (local.get $root2))) (f64x2.splat (local.get $eps)))))))
+;; one element of Adam's step, as $moments computes each lane
+  (func $last (param $v i32) (param $g f64) (param $m i32) (param $s i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64)
+    (local $theta f64) (local $zero f64) (local $first f64) (local $second f64)
+    (local.set $theta (f64.load (local.get $v)))
+    (local.set $zero (f64.mul (f64.const 0) (local.get $theta)))
+    (local.set $g (f64.add (f64.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $first (f64.add (f64.mul (local.get $beta1) (f64.load (local.get $m))) (f64.mul (f64.sub (f64.const 1) (local.get $beta1)) (local.get $g))))
+    (local.set $second (f64.add (f64.mul (local.get $beta2) (f64.load (local.get $s)))
+      (f64.mul (f64.mul (f64.sub (f64.const 1) (local.get $beta2)) (local.get $g)) (local.get $g))))
+    (f64.store (local.get $m) (local.get $first))
+    (f64.store (local.get $s) (local.get $second))
+    (f64.store (local.get $v) (f64.sub
+      (f64.mul (local.get $theta) (local.get $shrink))
+      (f64.mul (local.get $step)
+        (f64.div (local.get $first) (f64.add (f64.div (f64.sqrt (local.get $second)) (local.get $root2)) (local.get $eps)))))))
   ;; dst (cols × rows) = srcᵀ for src (rows × cols), both row-major: 2×2 blocks by two shuffles, then the odd row and column
   (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
     (local $i i32) (local $j i32) (local $x v128) (local $y v128) (local $from i32) (local $to i32) (local $rowBytes i32) (local $colBytes i32)

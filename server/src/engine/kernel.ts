@@ -24,11 +24,23 @@ export interface Kernel {
 }
 
 /** Each step answers undefined, having done nothing, when an array lies outside the kernel's memory. */
+/** The constants of one Adam step: θ·shrink − step·(m / (√s / root2 + ε)). */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  step: number;
+  root2: number;
+  eps: number;
+  shrink: number;
+}
+
 export interface VectorOps {
   /** θ ← θ − η·g, returning Σg² summed as squaredNorm (epoch-totals.ts) sums it */
   sgd(values: Float64Array, gradient: Float64Array, lr: number): number | undefined;
   /** sgd's momentum step without weight decay, as optimizers.ts writes it, on `buffer`; Σg² as `sgd` */
   momentum(values: Float64Array, gradient: Float64Array, buffer: Float64Array, lr: number, mu: number, nesterov: boolean): number | undefined;
+  /** Adam's step (AdamW's with `shrink` ≠ 1) without λ or λ₁, as optimizers.ts writes it; Σg² as `sgd` */
+  adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
   /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
   transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
 }

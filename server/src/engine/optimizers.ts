@@ -131,7 +131,7 @@ function updateOf(spec: OptimizerSpec, t: number, lr: number, vector: VectorOps 
     default: {
       const moments = { ...spec, correction1: 1 - Math.pow(spec.beta1, t), correction2: 1 - Math.pow(spec.beta2, t) };
       const shrink = spec.name === "adamw" ? 1 - lr * spec.weightDecay : 1;
-      return (p, decay, sparse, measure) => adamUpdate(p, decay, sparse, lr, moments, p.decays ? shrink : 1, measure);
+      return (p, decay, sparse, measure) => adamUpdate(p, decay, sparse, lr, moments, p.decays ? shrink : 1, measure, vector);
     }
   }
 }
@@ -203,11 +203,20 @@ interface Moments {
 }
 
 // torch's order: (√v / √(1 − β₂ᵗ) + ε), then θ − (η / (1 − β₁ᵗ))·m / that
-function adamUpdate(p: ParameterState, decay: number, sparse: number, lr: number, m: Moments, shrink: number, measure: boolean): void {
+function adamUpdate(
+  p: ParameterState, decay: number, sparse: number, lr: number, m: Moments, shrink: number, measure: boolean, vector: VectorOps | undefined,
+): void {
   const { values, gradient, first, second } = p;
   const { beta1, beta2, eps } = m;
   const stepSize = lr / m.correction1;
   const root2 = Math.sqrt(m.correction2);
+  if (decay === 0 && sparse === 0 && !measure) {
+    const squared = vector?.adam(values, gradient, first, second, { beta1, beta2, step: stepSize, root2, eps, shrink });
+    if (squared !== undefined) {
+      p.gradientSquared = squared;
+      return;
+    }
+  }
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
   for (let i = 0; i < values.length; i++) {

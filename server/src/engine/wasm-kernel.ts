@@ -188,6 +188,7 @@ interface ElementwiseExports {
   sgd(v: number, g: number, n: number, lr: number): number;
   momentum(v: number, g: number, b: number, n: number, lr: number, mu: number, nesterov: number): number;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
 }
 
 // elementwise.wat on the kernel's memory, for the arrays that live there
@@ -204,6 +205,12 @@ function vectorOps(arena: Arena, memory: SharedMemory): VectorOps {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
       const n = values.length;
       return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
+    },
+    adam(values, gradient, first, second, k) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
+      const n = values.length;
+      if (v < 0 || g < 0 || m < 0 || s < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
+      return ops.adam(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
     },
     transpose(src, rows, cols, dst) {
       const from = arena.offsetOf(src), to = arena.offsetOf(dst);

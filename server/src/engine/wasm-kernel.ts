@@ -112,7 +112,7 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
   const compiled = name ? compileGemm(name) : compileGemm("wasm-fma-4x4") ?? compileGemm("wasm-simd-4x4");
   if (!compiled) return undefined;
   const instance = new (runtime() as WasmRuntime).Instance(compiled.module, { env: { memory: compiled.memory } });
-  const local = (instance.exports as { gemm: Multiply }).gemm;
+  const { gemm: local, gemm2: twoWide } = instance.exports as { gemm: Multiply; gemm2: Multiply };
   const multiply = split ? split(compiled, local) : local;
   const arena = new Arena(compiled.memory);
   const vector = vectorOps(arena, compiled.memory);
@@ -146,7 +146,10 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
       at += k * np + 8;
     }
     if (m4 > 0 && n4 > 0) multiply(m4, n4, k, oa, asi, asp, ob, ldb, oc, n, alpha, beta);
-    if (m4 > 0 && n4 < n) {
+    if (m4 > 0 && n - n4 === 2) {
+      // a batch of 10: the last two columns in place, two wide
+      twoWide(m4, 2, k, oa, asi, asp, ob + n4 * 8, ldb, oc + n4 * 8, n, alpha, beta);
+    } else if (m4 > 0 && n4 < n) {
       const h = arena.reserve(at + m4 * 4);
       multiply(m4, 4, k, oa, asi, asp, ob + n4 * 8, ldb, at * 8, 4, alpha, 0);
       copyOut(h, at, 4, c, n, 0, m4, n4, n, beta);

@@ -9,6 +9,7 @@ import {
   type Kernel, type NetworkSpec, type OptimizerSpec,
 } from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
+import { activationOf } from "../../server/src/engine/activations";
 import { enableRelaxedSimd } from "../../server/src/training/index";
 
 enableRelaxedSimd();
@@ -129,6 +130,25 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       }
     });
   }
+
+  it("applies relu and its slope in WebAssembly with the JavaScript activation's bits, NaN and signed zeros included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const relu = activationOf({ name: "relu" });
+    const rng = new Rng(4);
+    for (let n = 1; n <= 9; n++) {
+      const z = filled(n, rng, kernel.allocate), g = filled(n, rng, kernel.allocate);
+      z[0] = -0; if (n > 1) z[1] = Number.NaN; if (n > 2) { z[2] = 0; g[2] = -3; } if (n > 3) g[3] = Number.NaN;
+      const a = kernel.allocate!(n), expectedA = new Float64Array(n);
+      relu.forward(z, expectedA, 1, n);
+      expect(kernel.vector!.relu(z, a)).toBe(true);
+      const delta = kernel.allocate!(n), expectedDelta = new Float64Array(n);
+      relu.backward(z, expectedA, g, expectedDelta, 1, n);
+      expect(kernel.vector!.reluSlope(z, g, delta)).toBe(true);
+      a.forEach((v, i) => expect(Object.is(v, expectedA[i])).toBe(true));
+      delta.forEach((v, i) => expect(Object.is(v, expectedDelta[i])).toBe(true));
+    }
+    expect(kernel.vector!.relu(new Float64Array(2), kernel.allocate!(2))).toBe(false);
+  });
 
   it("transposes a batch in WebAssembly as a plain loop does, for odd and even sizes", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;

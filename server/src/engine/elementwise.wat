@@ -169,6 +169,41 @@
       (f64.mul (local.get $theta) (local.get $shrink))
       (f64.mul (local.get $step)
         (f64.div (local.get $first) (f64.add (f64.div (f64.sqrt (local.get $second)) (local.get $root2)) (local.get $eps)))))))
+;; relu over n doubles: a = z where z > 0, else +0 (NaN too), as reluLoop
+  (func (export "relu") (param $z i32) (param $a i32) (param $n i32)
+    (local $i i32) (local $x v128)
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $z)))
+        (v128.store (local.get $a) (v128.and (local.get $x) (f64x2.gt (local.get $x) (v128.const f64x2 0 0))))
+        (local.set $z (i32.add (local.get $z) (i32.const 16)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $z)))
+        (f64.store (local.get $a) (f64x2.extract_lane 0 (v128.and (local.get $x) (f64x2.gt (local.get $x) (v128.const f64x2 0 0))))))))
+  ;; δ = g ⊙ relu′(z) with relu′ = 1 where z > 0, else 0, as reluSlopeLoop
+  (func (export "reluSlope") (param $z i32) (param $g i32) (param $d i32) (param $n i32)
+    (local $i i32)
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (v128.store (local.get $d) (f64x2.mul (v128.load (local.get $g))
+          (v128.and (f64x2.gt (v128.load (local.get $z)) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))))
+        (local.set $z (i32.add (local.get $z) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (f64.store (local.get $d) (f64x2.extract_lane 0 (f64x2.mul (v128.load64_zero (local.get $g))
+          (v128.and (f64x2.gt (v128.load64_zero (local.get $z)) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))))))))
   ;; dst (cols × rows) = srcᵀ for src (rows × cols), both row-major: 2×2 blocks by two shuffles, then the odd row and column
   (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
     (local $i i32) (local $j i32) (local $x v128) (local $y v128) (local $from i32) (local $to i32) (local $rowBytes i32) (local $colBytes i32)

@@ -41,6 +41,10 @@ export interface VectorOps {
   momentum(values: Float64Array, gradient: Float64Array, buffer: Float64Array, lr: number, mu: number, nesterov: boolean): number | undefined;
   /** Adam's step (AdamW's with `shrink` ≠ 1) without λ or λ₁, as optimizers.ts writes it; Σg² as `sgd` */
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
+  /** a = relu(z) over the whole arrays (equal lengths; a may be z); true when done */
+  relu(z: Float64Array, a: Float64Array): boolean;
+  /** δ = g ⊙ relu′(z) over the whole arrays (δ may be g); true when done */
+  reluSlope(z: Float64Array, g: Float64Array, delta: Float64Array): boolean;
   /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
   transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
 }

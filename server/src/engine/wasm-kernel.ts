@@ -191,6 +191,8 @@ interface ElementwiseExports {
   sgd(v: number, g: number, n: number, lr: number): number;
   momentum(v: number, g: number, b: number, n: number, lr: number, mu: number, nesterov: number): number;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  relu(z: number, a: number, n: number): void;
+  reluSlope(z: number, g: number, d: number, n: number): void;
   adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
 }
 
@@ -214,6 +216,18 @@ function vectorOps(arena: Arena, memory: SharedMemory): VectorOps {
       const n = values.length;
       if (v < 0 || g < 0 || m < 0 || s < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
       return ops.adam(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
+    },
+    relu(z, a) {
+      const from = arena.offsetOf(z), to = arena.offsetOf(a);
+      if (from < 0 || to < 0 || z.length !== a.length) return false;
+      ops.relu(from, to, z.length);
+      return true;
+    },
+    reluSlope(z, g, delta) {
+      const at = arena.offsetOf(z), from = arena.offsetOf(g), to = arena.offsetOf(delta);
+      if (at < 0 || from < 0 || to < 0 || z.length !== g.length || g.length !== delta.length) return false;
+      ops.reluSlope(at, from, to, z.length);
+      return true;
     },
     transpose(src, rows, cols, dst) {
       const from = arena.offsetOf(src), to = arena.offsetOf(dst);

@@ -17,17 +17,15 @@
  * The memory is shared, so that a `Split` (the training layer's threads) can
  * give rows of C to other threads instantiating the same module on it.
  */
-import { elementwiseWasmBytes } from "./elementwise-wasm";
 import { gemmFmaWasmBytes } from "./gemm-fma-wasm";
 import { gemmWasmBytes } from "./gemm-wasm";
-import type { Kernel, VectorOps } from "./kernel";
+import type { Kernel } from "./kernel";
 import { Arena, type SharedMemory } from "./wasm-arena";
+import { vectorOps, type Instantiate } from "./wasm-vector";
 
 export type WasmKernelName = "wasm-fma-4x4" | "wasm-simd-4x4";
 
-interface WasmRuntime {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
+interface WasmRuntime extends Instantiate {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
   validate(bytes: Uint8Array): boolean;
 }
@@ -115,7 +113,7 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
   const { gemm: local, gemm2: twoWide } = instance.exports as { gemm: Multiply; gemm2: Multiply };
   const multiply = split ? split(compiled, local) : local;
   const arena = new Arena(compiled.memory);
-  const vector = vectorOps(arena, compiled.memory);
+  const vector = vectorOps(arena, compiled.memory, runtime() as WasmRuntime);
 
   // Everything through scratch: op(A) and op(B) padded to multiples of 4, C copied out.
   const copied = (transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void => {
@@ -181,59 +179,6 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
       }
       const resident = arena.offsetOf(a) >= 0 && arena.offsetOf(b) >= 0 && arena.offsetOf(c) >= 0;
       (resident ? inPlace : copied)(transA, transB, m, n, k, alpha, a, b, beta, c);
-    },
-  };
-}
-
-let elementwise: object | undefined;
-
-interface ElementwiseExports {
-  sgd(v: number, g: number, n: number, lr: number): number;
-  momentum(v: number, g: number, b: number, n: number, lr: number, mu: number, nesterov: number): number;
-  transpose(src: number, rows: number, cols: number, dst: number): void;
-  relu(z: number, a: number, n: number): void;
-  reluSlope(z: number, g: number, d: number, n: number): void;
-  adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
-}
-
-// elementwise.wat on the kernel's memory, for the arrays that live there
-function vectorOps(arena: Arena, memory: SharedMemory): VectorOps {
-  const wasm = runtime() as WasmRuntime;
-  elementwise ??= new wasm.Module(elementwiseWasmBytes);
-  const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
-  return {
-    sgd(values, gradient, lr) {
-      const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
-      return v < 0 || g < 0 || values.length !== gradient.length ? undefined : ops.sgd(v, g, values.length, lr);
-    },
-    momentum(values, gradient, buffer, lr, mu, nesterov) {
-      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
-      const n = values.length;
-      return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
-    },
-    adam(values, gradient, first, second, k) {
-      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
-      const n = values.length;
-      if (v < 0 || g < 0 || m < 0 || s < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
-      return ops.adam(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
-    },
-    relu(z, a) {
-      const from = arena.offsetOf(z), to = arena.offsetOf(a);
-      if (from < 0 || to < 0 || z.length !== a.length) return false;
-      ops.relu(from, to, z.length);
-      return true;
-    },
-    reluSlope(z, g, delta) {
-      const at = arena.offsetOf(z), from = arena.offsetOf(g), to = arena.offsetOf(delta);
-      if (at < 0 || from < 0 || to < 0 || z.length !== g.length || g.length !== delta.length) return false;
-      ops.reluSlope(at, from, to, z.length);
-      return true;
-    },
-    transpose(src, rows, cols, dst) {
-      const from = arena.offsetOf(src), to = arena.offsetOf(dst);
-      if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;
-      ops.transpose(from, rows, cols, to);
-      return true;
     },
   };
 }

@@ -146,8 +146,7 @@ export function backwardDelta(network: Network, n: number, ws: Workspace): void 
     if (node.kind === "dense") {
       const z = ws.z[n] as Float64Array;
       if (!(node.activation.name === "relu" && network.kernel.vector?.reluSlope(z, delta, delta))) node.activation.backward(z, ws.a[n], delta, delta, node.units, ws.batch);
-    }
-    else if (node.kind === "dropout") {
+    } else if (node.kind === "dropout") {
       const mask = ws.mask[n] as Float64Array;
       for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];
     }

@@ -14,10 +14,12 @@ function weightedInput(network: Network, node: DenseNode, ws: Workspace): void {
   network.kernel.gemm(false, false, node.units, m, node.fanIn, 1, node.weights.data, ws.a[node.from], 1, z);
 }
 
-function activate(node: DenseNode, ws: Workspace): void {
+function activate(network: Network, node: DenseNode, ws: Workspace): void {
   const z = ws.z[node.index] as Float64Array;
   const a = ws.a[node.index];
-  if (a !== z) node.activation.forward(z, a, node.units, ws.batch);
+  if (a === z) return;
+  if (node.activation.name === "relu" && network.kernel.vector?.relu(z, a)) return;
+  node.activation.forward(z, a, node.units, ws.batch);
 }
 
 function forwardJoin(node: JoinNode, ws: Workspace): void {
@@ -61,7 +63,7 @@ export function forwardWeighted(network: Network, n: number, ws: Workspace): voi
 /** The second half (n ≥ 1): a = σ(z) for dense, the sum or stack of the operands for add and concat, m ⊙ a_from for dropout. */
 export function forwardActivation(network: Network, n: number, ws: Workspace): void {
   const node = network.nodes[n];
-  if (node.kind === "dense") activate(node, ws);
+  if (node.kind === "dense") activate(network, node, ws);
   else if (node.kind === "dropout") forwardDropout(network, node, ws);
   else if (node.kind !== "input") forwardJoin(node, ws);
 }
@@ -120,7 +122,9 @@ function gatherSuccessors(network: Network, n: number, ws: Workspace): void {
 function parameterGradients(network: Network, node: DenseNode, ws: Workspace): void {
   const m = ws.batch;
   const delta = ws.delta[node.index] as Float64Array;
-  network.kernel.gemm(false, true, node.units, node.fanIn, m, 1 / m, delta, ws.a[node.from], 0, node.weightGradient.data);
+  // a[0]ᵀ is already at hand as the loader's rows: the same numbers in the same order, with nothing to transpose
+  if (node.from === 0 && ws.inputRowsCurrent) network.kernel.gemm(false, false, node.units, node.fanIn, m, 1 / m, delta, ws.inputRows, 0, node.weightGradient.data);
+  else network.kernel.gemm(false, true, node.units, node.fanIn, m, 1 / m, delta, ws.a[node.from], 0, node.weightGradient.data);
   for (let j = 0; j < node.units; j++) {
     let sum = 0;
     for (let c = j * m, end = c + m; c < end; c++) sum += delta[c];
@@ -139,8 +143,10 @@ export function backwardDelta(network: Network, n: number, ws: Workspace): void 
   } else {
     gatherSuccessors(network, n, ws);
     // δ = (Σ contributions) ⊙ σ′(z); through dropout, ⊙ its mask
-    if (node.kind === "dense") node.activation.backward(ws.z[n] as Float64Array, ws.a[n], delta, delta, node.units, ws.batch);
-    else if (node.kind === "dropout") {
+    if (node.kind === "dense") {
+      const z = ws.z[n] as Float64Array;
+      if (!(node.activation.name === "relu" && network.kernel.vector?.reluSlope(z, delta, delta))) node.activation.backward(z, ws.a[n], delta, delta, node.units, ws.batch);
+    } else if (node.kind === "dropout") {
       const mask = ws.mask[n] as Float64Array;
       for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];
     }

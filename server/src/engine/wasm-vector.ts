@@ -1,0 +1,67 @@
+/**
+ * The element-wise steps of a run (optimizer updates, relu, the input's
+ * transpose) in WebAssembly SIMD on the arrays of a kernel's arena; each
+ * answers that it did nothing when an array lies elsewhere, and the caller
+ * runs its JavaScript loop, which gives the same bits.
+ */
+import { elementwiseWasmBytes } from "./elementwise-wasm";
+import type { VectorOps } from "./kernel";
+import type { Arena, SharedMemory } from "./wasm-arena";
+
+/** What this file needs of the WebAssembly namespace. */
+export interface Instantiate {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+let elementwise: object | undefined;
+
+interface ElementwiseExports {
+  sgd(v: number, g: number, n: number, lr: number): number;
+  momentum(v: number, g: number, b: number, n: number, lr: number, mu: number, nesterov: number): number;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  relu(z: number, a: number, n: number): void;
+  reluSlope(z: number, g: number, d: number, n: number): void;
+  adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
+}
+
+/** elementwise.wat on a kernel's memory, for the arrays that live in its arena. */
+export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate): VectorOps {
+  elementwise ??= new wasm.Module(elementwiseWasmBytes);
+  const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
+  return {
+    sgd(values, gradient, lr) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
+      return v < 0 || g < 0 || values.length !== gradient.length ? undefined : ops.sgd(v, g, values.length, lr);
+    },
+    momentum(values, gradient, buffer, lr, mu, nesterov) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
+      const n = values.length;
+      return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
+    },
+    adam(values, gradient, first, second, k) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
+      const n = values.length;
+      if (v < 0 || g < 0 || m < 0 || s < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
+      return ops.adam(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
+    },
+    relu(z, a) {
+      const from = arena.offsetOf(z), to = arena.offsetOf(a);
+      if (from < 0 || to < 0 || z.length !== a.length) return false;
+      ops.relu(from, to, z.length);
+      return true;
+    },
+    reluSlope(z, g, delta) {
+      const at = arena.offsetOf(z), from = arena.offsetOf(g), to = arena.offsetOf(delta);
+      if (at < 0 || from < 0 || to < 0 || z.length !== g.length || g.length !== delta.length) return false;
+      ops.reluSlope(at, from, to, z.length);
+      return true;
+    },
+    transpose(src, rows, cols, dst) {
+      const from = arena.offsetOf(src), to = arena.offsetOf(dst);
+      if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;
+      ops.transpose(from, rows, cols, to);
+      return true;
+    },
+  };
+}

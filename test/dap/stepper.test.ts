@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  Rng, Stepper, computeGradients, createNetwork, datasetFromRows, lastCaches, train, type Dataset, type NetworkSpec, type TrainSpec,
+  Rng, Stepper, computeGradients, createWasmKernel, type Kernel, createNetwork, datasetFromRows, lastCaches, train, type Dataset, type NetworkSpec, type TrainSpec,
 } from "../../server/src/engine/index";
 import { selectExamples } from "../../server/src/engine/index";
 import { dagSpec } from "../engine/helpers";
@@ -110,6 +110,25 @@ describe("Stepper", () => {
     expect(again.position).toBe(stepper.position);
     expect(weightsOf(again.network)).toEqual(weightsOf(stepper.network));
     expect(lastCaches(again.network)).toEqual(lastCaches(stepper.network));
+  });
+
+  it("gives each replay a fresh resident kernel, so Step Back does not pile arrays into one memory", () => {
+    const ts = trainSpec({ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+    const made: Kernel[] = [];
+    const fresh = (): Kernel => { const kernel = createWasmKernel("wasm-simd-4x4")!; made.push(kernel); return kernel; };
+    const stepper = new Stepper({ spec, train: ts, data, kernel: fresh });
+    for (let i = 0; i < 2 * stepper.plan.length + 5; i++) stepper.advance();
+    const back = stepper.replay(stepper.position - 3);
+    const again = back.replay(back.position - 3);
+    expect(made).toHaveLength(3);
+    expect(new Set([stepper, back, again].map((s) => s.network.kernel)).size).toBe(3);
+    // each network's weights live in its own kernel's memory, not in the first one's
+    const buffers = [stepper, back, again].map((s) => s.network.dense[0].weights.data.buffer);
+    expect(buffers.every((buffer) => buffer instanceof SharedArrayBuffer)).toBe(true);
+    expect(new Set(buffers).size).toBe(3);
+    const reference = new Stepper({ spec, train: ts, data, kernel: createWasmKernel("wasm-simd-4x4")! });
+    while (reference.position < again.position) reference.advance();
+    expect(weightsOf(again.network)).toEqual(weightsOf(reference.network));
   });
 
   it("runs whole steps with the same bits as their points, dropout masks included", () => {

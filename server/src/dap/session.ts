@@ -101,8 +101,8 @@ export class NnetDebugSession extends DebugSession {
     const program = loaded.program;
     let stepper: Stepper;
     try {
-      // the kernel `nnet train` uses, so the debugger shows that run's bits
-      stepper = new Stepper({ ...program.config, kernel: runKernel(1).kernel });
+      // the kernel `nnet train` uses, so the debugger shows that run's bits; a fresh one per replay, whose arrays it keeps
+      stepper = new Stepper({ ...program.config, kernel: () => runKernel(1).kernel });
     } catch (failure) {
       return this.fail(response, 1002, failure instanceof Error ? failure.message : String(failure));
     }

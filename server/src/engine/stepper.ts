@@ -40,7 +40,12 @@ export interface StepperConfig {
   train: TrainSpec;
   /** the prepared training set, as `train` receives it */
   data: Dataset;
-  kernel?: Kernel;
+  /**
+   * The run's kernel, or a maker of one: a resident kernel keeps a network's
+   * arrays for as long as it lives, so replays (Step Back, restart) that each
+   * build a network need a fresh kernel each, freed with the stepper.
+   */
+  kernel?: Kernel | (() => Kernel);
 }
 
 /** A quantity that is NaN or infinite, and where. */
@@ -94,7 +99,8 @@ export class Stepper {
 
   constructor(private readonly config: StepperConfig) {
     const { spec, train, data } = config;
-    this.network = createNetwork(spec, { seed: train.seed, ...(config.kernel ? { kernel: config.kernel } : {}) });
+    const kernel = typeof config.kernel === "function" ? config.kernel() : config.kernel;
+    this.network = createNetwork(spec, { seed: train.seed, ...(kernel ? { kernel } : {}) });
     this.plan = stepPlan(this.network);
     this.plan.forEach((p, i) => this.index.set(`${p.kind}:${p.node}`, i));
     this.lastBackward = this.plan.map((p) => p.phase).lastIndexOf("backward");

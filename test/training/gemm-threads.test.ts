@@ -52,6 +52,29 @@ describe("the multiply on several threads", () => {
     });
   }
 
+  for (const name of availableWasmKernels()) {
+    it(`${name}: 2 threads multiply operands resident in the kernel's memory with one thread's bits`, () => {
+      const one = createWasmKernel(name)!;
+      const pool = gemmThreads(2);
+      const many = createWasmKernel(name, pool.split)!;
+      try {
+        for (const [m, n, k] of shapes) {
+          for (const [transA, transB, beta] of [[false, false, 1], [true, false, 0], [false, true, 0.5]] as const) {
+            const { a, b, c } = operands(m, n, k, m * n + k);
+            const resident = (kernel: typeof one, values: Float64Array) => { const array = kernel.allocate!(values.length); array.set(values); return array; };
+            const single = resident(one, c), split = resident(many, c);
+            one.gemm(transA, transB, m, n, k, 0.25, resident(one, a), resident(one, b), beta, single);
+            many.gemm(transA, transB, m, n, k, 0.25, resident(many, a), resident(many, b), beta, split);
+            expect(split).toEqual(single);
+          }
+        }
+        expect(pool.started()).toBe(1);
+      } finally {
+        pool.close();
+      }
+    });
+  }
+
   it("starts its threads on the first product large enough to split, not before", () => {
     const pool = gemmThreads(3);
     try {

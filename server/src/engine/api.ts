@@ -22,6 +22,7 @@ function loaded(network: Network, x: Matrix, y?: Matrix): Workspace {
   checkBatchShape(network, x, y);
   const ws = workspaceFor(network, x.cols);
   ws.a[0].set(x.data);
+  ws.inputRowsCurrent = false;
   if (y) ws.targets.set(y.data);
   return ws;
 }
@@ -74,6 +75,7 @@ export function predict(network: Network, x: Matrix, chunk = 256): Matrix {
       const m = Math.min(chunk, n - start);
       const ws = workspaceFor(network, m);
       for (let r = 0; r < x.rows; r++) ws.a[0].set(x.data.subarray(r * n + start, r * n + start + m), r * m);
+      ws.inputRowsCurrent = false;
       forwardPass(network, ws);
       const a = ws.a[network.output];
       for (let r = 0; r < outUnits; r++) result.data.set(a.subarray(r * m, (r + 1) * m), r * n + start);

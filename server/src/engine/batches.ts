@@ -5,7 +5,7 @@
  * network's workspace. Both loops draw their batches here, so both see the
  * same examples in the same order and make the same optimizer calls.
  */
-import { examplesOf, gatherExamples, type Matrix } from "./matrix";
+import { examplesOf, gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import type { Optimizer } from "./optimizers";
 import { Rng } from "./rng";
@@ -55,7 +55,10 @@ export class Batches {
     const start = this.start(k);
     const m = this.count(k);
     const ws = workspaceFor(network, m);
-    gatherExamples(this.xByExample, this.order, start, m, ws.a[0]);
+    gatherRows(this.xByExample, this.order, start, m, ws.inputRows);
+    const features = this.xByExample.cols;
+    if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
+    ws.inputRowsCurrent = true;
     gatherExamples(this.yByExample, this.order, start, m, ws.targets);
     return ws;
   }

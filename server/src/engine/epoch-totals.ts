@@ -7,11 +7,27 @@
  */
 import type { Network } from "./network";
 
-/** ‖g‖ summed in the order the optimizer sums it while it updates (optimizers.ts), so the bits agree with it. */
+/**
+ * Σg² in four running sums, element i into sum i mod 4, then (s0 + s1) + (s2 + s3):
+ * the order of the optimizer's SIMD lanes (elementwise.wat), so that every path
+ * gives the same bits, and four chains of additions rather than one.
+ */
+export function squaredNorm(g: Float64Array): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = g.length, n4 = n - (n % 4);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    s0 += g[i] * g[i]; s1 += g[i + 1] * g[i + 1]; s2 += g[i + 2] * g[i + 2]; s3 += g[i + 3] * g[i + 3];
+  }
+  if (i < n) s0 += g[i] * g[i];
+  if (i + 1 < n) s1 += g[i + 1] * g[i + 1];
+  if (i + 2 < n) s2 += g[i + 2] * g[i + 2];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/** ‖g‖ as the optimizer measures it while it updates (optimizers.ts), so the bits agree with it. */
 export function gradientNorm(gradient: Float64Array): number {
-  let squared = 0;
-  for (let i = 0; i < gradient.length; i++) squared += gradient[i] * gradient[i];
-  return Math.sqrt(squared);
+  return Math.sqrt(squaredNorm(gradient));
 }
 
 export class EpochTotals {

@@ -111,6 +111,7 @@ function evaluateChunks(network: Network, data: Dataset, chunk: number, options:
     const m = Math.min(chunk, n - start);
     const ws = workspaceFor(network, m);
     gatherColumns(data.x, examples, start, m, ws.a[0]);
+    ws.inputRowsCurrent = false;
     if (standardiser) standardiseColumns(ws.a[0], standardiser, data.x.rows, m);
     gatherColumns(data.y, examples, start, m, ws.targets);
     forwardPass(network, ws);

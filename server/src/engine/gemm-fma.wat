@@ -1,25 +1,31 @@
+;; The 4×4 micro-kernel of the engine's WASM SIMD matrix multiply:
+;; C = alpha·op(A)·B + beta·C at byte offsets a, b, c of the imported shared
+;; memory (worker threads may each take rows of C). op(A)(i, p) is the double
+;; at a + 8·(i·asi + p·asp), so one loop reads A plain (asi = k, asp = 1) or
+;; transposed (asi = 1, asp = m) where it lies; B's rows are ldb doubles apart
+;; and C's ldc. m and n are multiples of 4 (the caller does the edges), k ≥ 1.
+;; beta = 0 writes C without reading it.
 ;; gemm.wat with fused multiply-add (f64x2.relaxed_madd) in the inner loop:
-;; C = alpha·A·B for row-major A (m×k), B (k×n) and C (m×n) at byte offsets a, b, c
-;; of the imported shared memory (worker threads may each take rows of C).
-;; m and n are multiples of 4 (the caller pads), k ≥ 1. B's rows are ldb
-;; doubles apart: with ldb < n the last columns read past each row into the
-;; next (and past B's end into memory the caller reserves), which only the
-;; padding columns of C see, and the caller drops them.
-;; Each C entry is summed over p in order, but each step is one fused
+;; each C entry is summed over p in order, but each step is one fused
 ;; multiply-add (relaxed SIMD), rounded once: results differ from the plain
-;; kernel's in the last bits, and are the same on every run.
+;; kernel's in the last bits, and are the same on every run. alpha and beta·C
+;; are applied as in gemm.wat.
 (module
   (import "env" "memory" (memory 1 32768 shared))
-  (func (export "gemm") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $c i32) (param $alpha f64) (param $ldb i32)
+  (func (export "gemm")
+    (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $asi i32) (param $asp i32)
+    (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $alpha f64) (param $beta f64)
     (local $i i32) (local $j i32) (local $p i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)
-    (local $rowB i32) (local $rowA i32) (local $rowC i32)
+    (local $rowA i32) (local $stepA i32) (local $rowB i32) (local $rowC i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $b0 v128) (local $b1 v128) (local $x v128) (local $scale v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128) (local $scale v128) (local $keep v128)
     (local.set $scale (f64x2.splat (local.get $alpha)))
+    (local.set $keep (f64x2.splat (local.get $beta)))
+    (local.set $rowA (i32.shl (local.get $asi) (i32.const 3)))
+    (local.set $stepA (i32.shl (local.get $asp) (i32.const 3)))
     (local.set $rowB (i32.shl (local.get $ldb) (i32.const 3)))
-    (local.set $rowC (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $rowA (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $rowC (i32.shl (local.get $ldc) (i32.const 3)))
     (local.set $i (i32.const 0))
     (loop $rows
       (local.set $j (i32.const 0))
@@ -53,25 +59,48 @@
           (local.set $x (f64x2.splat (f64.load (local.get $pa3))))
           (local.set $c30 (f64x2.relaxed_madd (local.get $x) (local.get $b0) (local.get $c30)))
           (local.set $c31 (f64x2.relaxed_madd (local.get $x) (local.get $b1) (local.get $c31)))
-          (local.set $pa0 (i32.add (local.get $pa0) (i32.const 8)))
-          (local.set $pa1 (i32.add (local.get $pa1) (i32.const 8)))
-          (local.set $pa2 (i32.add (local.get $pa2) (i32.const 8)))
-          (local.set $pa3 (i32.add (local.get $pa3) (i32.const 8)))
+          (local.set $pa0 (i32.add (local.get $pa0) (local.get $stepA)))
+          (local.set $pa1 (i32.add (local.get $pa1) (local.get $stepA)))
+          (local.set $pa2 (i32.add (local.get $pa2) (local.get $stepA)))
+          (local.set $pa3 (i32.add (local.get $pa3) (local.get $stepA)))
           (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
           (local.set $p (i32.sub (local.get $p) (i32.const 1)))
           (br_if $inner (local.get $p)))
-        (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
-        (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c00)))
-        (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c01)))
+        ;; alpha first, then beta·C added: the JavaScript kernel's alpha·sum + beta·c
+        (local.set $c00 (f64x2.mul (local.get $scale) (local.get $c00)))
+        (local.set $c01 (f64x2.mul (local.get $scale) (local.get $c01)))
+        (local.set $c10 (f64x2.mul (local.get $scale) (local.get $c10)))
+        (local.set $c11 (f64x2.mul (local.get $scale) (local.get $c11)))
+        (local.set $c20 (f64x2.mul (local.get $scale) (local.get $c20)))
+        (local.set $c21 (f64x2.mul (local.get $scale) (local.get $c21)))
+        (local.set $c30 (f64x2.mul (local.get $scale) (local.get $c30)))
+        (local.set $c31 (f64x2.mul (local.get $scale) (local.get $c31)))
+        (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 3))))
+        (if (f64.ne (local.get $beta) (f64.const 0))
+          (then
+            (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $keep) (v128.load (local.get $pc)))))
+            (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $keep) (v128.load offset=16 (local.get $pc)))))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
+            (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $keep) (v128.load (local.get $pc)))))
+            (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $keep) (v128.load offset=16 (local.get $pc)))))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
+            (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $keep) (v128.load (local.get $pc)))))
+            (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $keep) (v128.load offset=16 (local.get $pc)))))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
+            (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $keep) (v128.load (local.get $pc)))))
+            (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $keep) (v128.load offset=16 (local.get $pc)))))
+            (local.set $pc (i32.sub (local.get $pc) (i32.mul (local.get $rowC) (i32.const 3))))))
+        (v128.store (local.get $pc) (local.get $c00))
+        (v128.store offset=16 (local.get $pc) (local.get $c01))
         (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
-        (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c10)))
-        (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c11)))
+        (v128.store (local.get $pc) (local.get $c10))
+        (v128.store offset=16 (local.get $pc) (local.get $c11))
         (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
-        (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c20)))
-        (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c21)))
+        (v128.store (local.get $pc) (local.get $c20))
+        (v128.store offset=16 (local.get $pc) (local.get $c21))
         (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
-        (v128.store (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c30)))
-        (v128.store offset=16 (local.get $pc) (f64x2.mul (local.get $scale) (local.get $c31)))
+        (v128.store (local.get $pc) (local.get $c30))
+        (v128.store offset=16 (local.get $pc) (local.get $c31))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br_if $cols (i32.lt_u (local.get $j) (local.get $n))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))

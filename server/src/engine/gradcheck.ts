@@ -275,6 +275,7 @@ function checkAll(network: Network, x: Matrix, y: Matrix, options: GradcheckOpti
   const m = x.cols;
   const ws = workspaceFor(network, m);
   ws.a[0].set(x.data);
+  ws.inputRowsCurrent = false;
   ws.targets.set(y.data);
   if (network.hasDropout) {
     network.dropoutRng = Rng.derive(options.seed ?? 1, "dropout");

@@ -49,4 +49,4 @@ export { classificationReport, regressionReport, classIndices, outputKind, runMe
 export type { OutputKind, RunMetrics } from "./metrics";
 export type { Phase, PointKind, PlanPoint, StepperConfig, NonFinite } from "./stepper";
 export { Stepper, stepPlan } from "./stepper";
-export { EpochTotals, gradientNorm } from "./epoch-totals";
+export { EpochTotals, gradientNorm, squaredNorm } from "./epoch-totals";

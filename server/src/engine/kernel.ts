@@ -13,6 +13,36 @@ export interface Kernel {
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array,
   ): void;
+  /**
+   * A zeroed array that `gemm` reads and writes where it lies, with no copy
+   * in or out (a WebAssembly kernel's own memory); it lives as long as the
+   * kernel. Absent where every array is alike (the JavaScript kernels).
+   */
+  allocate?(length: number): Float64Array;
+  /** element-wise steps in the kernel's own code, on arrays from `allocate` */
+  readonly vector?: VectorOps;
+}
+
+/** Each step answers undefined, having done nothing, when an array lies outside the kernel's memory. */
+/** The constants of one Adam step: θ·shrink − step·(m / (√s / root2 + ε)). */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  step: number;
+  root2: number;
+  eps: number;
+  shrink: number;
+}
+
+export interface VectorOps {
+  /** θ ← θ − η·g, returning Σg² summed as squaredNorm (epoch-totals.ts) sums it */
+  sgd(values: Float64Array, gradient: Float64Array, lr: number): number | undefined;
+  /** sgd's momentum step without weight decay, as optimizers.ts writes it, on `buffer`; Σg² as `sgd` */
+  momentum(values: Float64Array, gradient: Float64Array, buffer: Float64Array, lr: number, mu: number, nesterov: boolean): number | undefined;
+  /** Adam's step (AdamW's with `shrink` ≠ 1) without λ or λ₁, as optimizers.ts writes it; Σg² as `sgd` */
+  adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
+  /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
+  transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
 }
 
 // op(A)(i, p) lives at a[i·asi + p·asp] and op(B)(p, j) at b[p·bsp + j·bsj]; passing the

@@ -92,6 +92,27 @@ export function gatherExamples(byExample: Matrix, indices: ArrayLike<number>, st
   }
 }
 
+/** Examples indices[start…start+count) as the rows of `rows` (count × features), one copy each from `byExample`. */
+export function gatherRows(byExample: Matrix, indices: ArrayLike<number>, start: number, count: number, rows: Float64Array): void {
+  const features = byExample.cols;
+  const data = byExample.data;
+  for (let c = 0; c < count; c++) {
+    const from = indices[start + c] * features;
+    rows.set(data.subarray(from, from + features), c * features);
+  }
+}
+
+/** dst (cols × rows) = srcᵀ for src (rows × cols), in blocks of columns while they are in cache. */
+export function transposeInto(src: Float64Array, rows: number, cols: number, dst: Float64Array): void {
+  for (let j0 = 0; j0 < cols; j0 += 16) {
+    const j1 = Math.min(cols, j0 + 16);
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = j0; j < j1; j++) dst[j * rows + i] = src[row + j];
+    }
+  }
+}
+
 export function allFinite(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
   return true;

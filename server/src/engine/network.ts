@@ -8,7 +8,7 @@ import { activationOf, type Activation } from "./activations";
 import { initialiseWeights } from "./init";
 import { jsKernel, type Kernel } from "./kernel";
 import { outputRule, type OutputRule } from "./losses";
-import { zeros, type Matrix } from "./matrix";
+import type { Matrix } from "./matrix";
 import { networkPlan, type BackwardEdge, type NetworkPlan } from "./plan";
 import { defaultKernel } from "./wasm-kernel";
 import { Rng } from "./rng";
@@ -94,6 +94,8 @@ export interface Network {
   dropoutRng: Rng;
   /** huber's δ (spec.huberDelta, default 1) */
   huberDelta: number;
+  /** where parameters and workspaces live: in the kernel's memory when it has one of its own (Kernel.allocate) */
+  allocate: (length: number) => Float64Array;
 }
 
 export interface NetworkOptions {
@@ -105,7 +107,8 @@ export interface NetworkOptions {
 
 // Parameters and sizes that must agree for the passes to run; the plan has
 // already resolved every name.
-function buildNodes(spec: NetworkSpec, plan: NetworkPlan, rng: Rng, initialise: boolean): NetworkNode[] {
+function buildNodes(spec: NetworkSpec, plan: NetworkPlan, rng: Rng, initialise: boolean, allocate: (length: number) => Float64Array): NetworkNode[] {
+  const zeros = (rows: number, cols: number): Matrix => ({ rows, cols, data: allocate(rows * cols) });
   return plan.nodes.map((step): NetworkNode => {
     if (step.kind === "input") return { kind: "input", index: 0, name: step.name, units: step.units };
     const layer = spec.layers[step.index - 1]!;
@@ -114,8 +117,8 @@ function buildNodes(spec: NetworkSpec, plan: NetworkPlan, rng: Rng, initialise: 
       if (initialise) initialiseWeights(layer.init, weights.data, step.units, step.fanIn, rng);
       return {
         kind: "dense", index: step.index, name: step.name, units: step.units, from: step.from[0]!, fanIn: step.fanIn,
-        activation: activationOf(layer.activation), spec: layer, weights, bias: new Float64Array(step.units),
-        weightGradient: zeros(step.units, step.fanIn), biasGradient: new Float64Array(step.units),
+        activation: activationOf(layer.activation), spec: layer, weights, bias: allocate(step.units),
+        weightGradient: zeros(step.units, step.fanIn), biasGradient: allocate(step.units),
       };
     }
     if (layer.kind === "dropout") {
@@ -143,7 +146,9 @@ export function sources(node: NetworkNode): number[] {
 
 export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): Network {
   const plan = networkPlan(spec);
-  const nodes = buildNodes(spec, plan, Rng.derive(options.seed ?? 1, "weights"), options.initialise ?? true);
+  // only a kernel the caller chose holds the arrays: the shared default kernel's memory would only grow
+  const allocate = options.kernel?.allocate?.bind(options.kernel) ?? ((length: number) => new Float64Array(length));
+  const nodes = buildNodes(spec, plan, Rng.derive(options.seed ?? 1, "weights"), options.initialise ?? true, allocate);
   const output = plan.output;
   const outputNode = nodes[output];
   const outputActivation = outputNode.kind === "dense" ? outputNode.activation : activationOf({ name: "identity" });
@@ -160,7 +165,7 @@ export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): 
     plan, incoming: plan.nodes.map((node) => node.backward), reachesOutput: plan.nodes.map((node) => node.reachesOutput),
     workspaces: new Map(),
     hasDropout: nodes.some((n) => n.kind === "dropout"), dropoutMode: "off", dropoutRng: Rng.derive(options.seed ?? 1, "dropout"),
-    huberDelta: spec.huberDelta ?? 1,
+    huberDelta: spec.huberDelta ?? 1, allocate,
   };
 }
 

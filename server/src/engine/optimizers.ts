@@ -11,6 +11,8 @@
  *   C + λ₁ Σ|W| with sign(0) = 0 (a weight at exactly 0 stays put by it).
  * The learning rate is set per epoch by the schedule (setLearningRate).
  */
+import { squaredNorm } from "./epoch-totals";
+import type { VectorOps } from "./kernel";
 import type { DenseNode, Network } from "./network";
 import type { OptimizerName, OptimizerSpec } from "./spec";
 
@@ -61,11 +63,11 @@ export interface OptimizerState {
 /** Whether the optimizer keeps a second moment per parameter. */
 export const hasSecondMoment = (name: OptimizerName): boolean => name !== "sgd";
 
-function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
+function statesOf(layer: DenseNode, adam: boolean, allocate: (length: number) => Float64Array): ParameterState[] {
   const make = (values: Float64Array, gradient: Float64Array, decays: boolean): ParameterState => ({
     values, gradient, decays,
-    first: new Float64Array(values.length),
-    second: adam ? new Float64Array(values.length) : new Float64Array(0),
+    first: allocate(values.length),
+    second: adam ? allocate(values.length) : new Float64Array(0),
     movedSquared: 0, normSquared: 0, gradientSquared: 0,
   });
   return [make(layer.weights.data, layer.weightGradient.data, true), make(layer.bias, layer.biasGradient, false)];
@@ -73,14 +75,14 @@ function statesOf(layer: DenseNode, adam: boolean): ParameterState[] {
 
 export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number, l1 = 0): Optimizer {
   const second = hasSecondMoment(spec.name);
-  const layers = network.dense.map((layer) => statesOf(layer, second));
+  const layers = network.dense.map((layer) => statesOf(layer, second, network.allocate));
   const updateRatios = new Float64Array(layers.length);
   const gradientNorms = new Float64Array(layers.length);
   let t = 0;
   let lr = spec.lr;
   const step = (measure: boolean): void => {
     t++;
-    const update = updateOf(spec, t, lr);
+    const update = updateOf(spec, t, lr, network.kernel.vector);
     for (let l = 0; l < layers.length; l++) {
       let updateSquared = 0;
       let weightSquared = 0;
@@ -122,14 +124,14 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
 type Update = (p: ParameterState, decay: number, sparse: number, measure: boolean) => void;
 
 // One parameter's update at step t with learning rate lr.
-function updateOf(spec: OptimizerSpec, t: number, lr: number): Update {
+function updateOf(spec: OptimizerSpec, t: number, lr: number, vector: VectorOps | undefined): Update {
   switch (spec.name) {
-    case "sgd": return (p, decay, sparse, measure) => sgdUpdate(p, decay, sparse, lr, spec.momentum, spec.nesterov === true, measure);
+    case "sgd": return (p, decay, sparse, measure) => sgdUpdate(p, decay, sparse, lr, spec.momentum, spec.nesterov === true, measure, vector);
     case "rmsprop": return (p, decay, sparse, measure) => rmspropUpdate(p, decay, sparse, lr, spec, measure);
     default: {
       const moments = { ...spec, correction1: 1 - Math.pow(spec.beta1, t), correction2: 1 - Math.pow(spec.beta2, t) };
       const shrink = spec.name === "adamw" ? 1 - lr * spec.weightDecay : 1;
-      return (p, decay, sparse, measure) => adamUpdate(p, decay, sparse, lr, moments, p.decays ? shrink : 1, measure);
+      return (p, decay, sparse, measure) => adamUpdate(p, decay, sparse, lr, moments, p.decays ? shrink : 1, measure, vector);
     }
   }
 }
@@ -149,22 +151,31 @@ function checkState(network: Network, spec: OptimizerSpec, saved: OptimizerState
 }
 
 // Stores the step −η·d in `change` for measuring; torch's p.add_(d, alpha=−η) rounds the same.
-function sgdUpdate(p: ParameterState, decay: number, sparse: number, lr: number, momentum: number, nesterov: boolean, measure: boolean): void {
+function sgdUpdate(
+  p: ParameterState, decay: number, sparse: number, lr: number, momentum: number, nesterov: boolean, measure: boolean, vector: VectorOps | undefined,
+): void {
   const { values, gradient, first: buffer } = p;
   const size = values.length;
-  let squared = 0;
   if (momentum === 0 && decay === 0 && sparse === 0 && !measure) {
-    for (let i = 0; i < size; i++) {
-      const g = gradient[i];
-      values[i] -= lr * g;
-      squared += g * g;
+    const squared = vector?.sgd(values, gradient, lr);
+    if (squared !== undefined) {
+      p.gradientSquared = squared;
+      return;
     }
-    p.gradientSquared = squared;
+    for (let i = 0; i < size; i++) values[i] -= lr * gradient[i];
+    p.gradientSquared = squaredNorm(gradient);
     return;
   }
+  if (decay === 0 && sparse === 0 && !measure) {
+    const squared = vector?.momentum(values, gradient, buffer, lr, momentum, nesterov);
+    if (squared !== undefined) {
+      p.gradientSquared = squared;
+      return;
+    }
+  }
+  p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
   for (let i = 0; i < size; i++) {
-    squared += gradient[i] * gradient[i];
     const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     let direction = g;
     if (momentum !== 0) {
@@ -181,7 +192,6 @@ function sgdUpdate(p: ParameterState, decay: number, sparse: number, lr: number,
   }
   p.movedSquared = moved;
   p.normSquared = norm;
-  p.gradientSquared = squared;
 }
 
 interface Moments {
@@ -193,14 +203,23 @@ interface Moments {
 }
 
 // torch's order: (√v / √(1 − β₂ᵗ) + ε), then θ − (η / (1 − β₁ᵗ))·m / that
-function adamUpdate(p: ParameterState, decay: number, sparse: number, lr: number, m: Moments, shrink: number, measure: boolean): void {
+function adamUpdate(
+  p: ParameterState, decay: number, sparse: number, lr: number, m: Moments, shrink: number, measure: boolean, vector: VectorOps | undefined,
+): void {
   const { values, gradient, first, second } = p;
   const { beta1, beta2, eps } = m;
   const stepSize = lr / m.correction1;
   const root2 = Math.sqrt(m.correction2);
-  let moved = 0, norm = 0, squared = 0;
+  if (decay === 0 && sparse === 0 && !measure) {
+    const squared = vector?.adam(values, gradient, first, second, { beta1, beta2, step: stepSize, root2, eps, shrink });
+    if (squared !== undefined) {
+      p.gradientSquared = squared;
+      return;
+    }
+  }
+  p.gradientSquared = squaredNorm(gradient);
+  let moved = 0, norm = 0;
   for (let i = 0; i < values.length; i++) {
-    squared += gradient[i] * gradient[i];
     const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     first[i] = beta1 * first[i] + (1 - beta1) * g;
     second[i] = beta2 * second[i] + (1 - beta2) * g * g;
@@ -215,15 +234,14 @@ function adamUpdate(p: ParameterState, decay: number, sparse: number, lr: number
   }
   p.movedSquared = moved;
   p.normSquared = norm;
-  p.gradientSquared = squared;
 }
 
 function rmspropUpdate(p: ParameterState, decay: number, sparse: number, lr: number, spec: { rho: number; eps: number; momentum: number }, measure: boolean): void {
   const { values, gradient, first: buffer, second: meanSquare } = p;
   const { rho, eps, momentum } = spec;
-  let moved = 0, norm = 0, squared = 0;
+  p.gradientSquared = squaredNorm(gradient);
+  let moved = 0, norm = 0;
   for (let i = 0; i < values.length; i++) {
-    squared += gradient[i] * gradient[i];
     const g = gradient[i] + decay * values[i] + sparse * Math.sign(values[i]);
     meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g * g;
     const scaled = g / (Math.sqrt(meanSquare[i]) + eps);
@@ -238,5 +256,4 @@ function rmspropUpdate(p: ParameterState, decay: number, sparse: number, lr: num
   }
   p.movedSquared = moved;
   p.normSquared = norm;
-  p.gradientSquared = squared;
 }

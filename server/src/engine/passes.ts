@@ -120,7 +120,9 @@ function gatherSuccessors(network: Network, n: number, ws: Workspace): void {
 function parameterGradients(network: Network, node: DenseNode, ws: Workspace): void {
   const m = ws.batch;
   const delta = ws.delta[node.index] as Float64Array;
-  network.kernel.gemm(false, true, node.units, node.fanIn, m, 1 / m, delta, ws.a[node.from], 0, node.weightGradient.data);
+  // a[0]ᵀ is already at hand as the loader's rows: the same numbers in the same order, with nothing to transpose
+  if (node.from === 0 && ws.inputRowsCurrent) network.kernel.gemm(false, false, node.units, node.fanIn, m, 1 / m, delta, ws.inputRows, 0, node.weightGradient.data);
+  else network.kernel.gemm(false, true, node.units, node.fanIn, m, 1 / m, delta, ws.a[node.from], 0, node.weightGradient.data);
   for (let j = 0; j < node.units; j++) {
     let sum = 0;
     for (let c = j * m, end = c + m; c < end; c++) sum += delta[c];

@@ -1,27 +1,29 @@
 /**
  * A matrix multiply in WebAssembly SIMD (f64x2), behind the same Kernel
- * interface as the JavaScript one. Operands are copied into the module's
- * memory as op(A) and op(B), padded with zeros to multiples of 4, multiplied
- * by a 4×4 micro-kernel that also applies alpha, and beta·C is added on the
- * way out. Two micro-kernels:
+ * interface as the JavaScript one, multiplying with a 4×4 micro-kernel that
+ * also applies alpha and beta. Operands that live in the kernel's memory
+ * (`allocate`: a run's weights, gradients and workspaces) are read and
+ * written where they are; the micro-kernel reads A plain or transposed in
+ * place, and only a transposed B, the last rows of a product that is not a
+ * multiple of 4 and its last columns go through scratch space. Other operands
+ * are copied in, padded with zeros to multiples of 4, and C copied out.
+ * Two micro-kernels:
  * - `wasm-simd-4x4` (gemm.wat): separate multiply and add, summed in the
  *   JavaScript kernel's order, so both give the same bits;
  * - `wasm-fma-4x4` (gemm-fma.wat): fused multiply-add from relaxed SIMD, where
  *   the runtime validates it; same order, one rounding per step, so its bits
  *   differ from the others' in the last places (and are the same on every run).
+ * Either way each entry of C is computed alike in place and through scratch.
  * The memory is shared, so that a `Split` (the training layer's threads) can
  * give rows of C to other threads instantiating the same module on it.
  */
+import { elementwiseWasmBytes } from "./elementwise-wasm";
 import { gemmFmaWasmBytes } from "./gemm-fma-wasm";
 import { gemmWasmBytes } from "./gemm-wasm";
-import type { Kernel } from "./kernel";
+import type { Kernel, VectorOps } from "./kernel";
+import { Arena, type SharedMemory } from "./wasm-arena";
 
 export type WasmKernelName = "wasm-fma-4x4" | "wasm-simd-4x4";
-
-interface SharedMemory {
-  readonly buffer: ArrayBufferLike;
-  grow(pages: number): number;
-}
 
 interface WasmRuntime {
   Module: new (bytes: Uint8Array) => object;
@@ -37,13 +39,19 @@ export interface CompiledGemm {
   memory: SharedMemory;
 }
 
-/** C = alpha·A·B on padded operands at byte offsets of the memory, B's rows ldb apart (gemm.wat's contract). */
-export type Multiply = (m: number, n: number, k: number, a: number, b: number, c: number, alpha: number, ldb: number) => void;
+/**
+ * C = alpha·op(A)·B + beta·C (gemm.wat's contract): m and n multiples of 4;
+ * a, b, c byte offsets; op(A)(i, p) at a + 8(i·asi + p·asp); B's rows ldb and
+ * C's ldc doubles apart.
+ */
+export type Multiply = (
+  m: number, n: number, k: number, a: number, asi: number, asp: number, b: number, ldb: number, c: number, ldc: number, alpha: number, beta: number,
+) => void;
 
 /** Makes the calling thread's multiply one that may hand rows of C to other threads. */
 export type Split = (compiled: CompiledGemm, local: Multiply) => Multiply;
 
-const maxPages = 32768; // 2 GiB of operands
+const maxPages = 32768; // 2 GiB
 
 const runtime = (): WasmRuntime | undefined => (globalThis as { WebAssembly?: WasmRuntime }).WebAssembly;
 
@@ -69,7 +77,8 @@ export function availableWasmKernels(): WasmKernelName[] {
   return (["wasm-fma-4x4", "wasm-simd-4x4"] as const).filter((name) => compileGemm(name) !== undefined);
 }
 
-function copyOperand(
+/** rows × cols of op(source) into heap[at…] as rows paddedCols apart, zeros after each row's end. */
+export function copyOperand(
   heap: Float64Array, at: number, source: Float64Array, transposed: boolean, rows: number, cols: number, paddedCols: number,
 ): void {
   if (!transposed && paddedCols === cols) {
@@ -85,6 +94,15 @@ function copyOperand(
   }
 }
 
+/** Rows [r0, r1) and columns [c0, c1) of a result ldh apart in heap[from…] into C (n wide), adding beta·C. */
+export function copyOut(heap: Float64Array, from: number, ldh: number, c: Float64Array, n: number, r0: number, r1: number, c0: number, c1: number, beta: number): void {
+  for (let i = r0; i < r1; i++) {
+    const h = from + (i - r0) * ldh - c0, row = i * n;
+    if (beta === 0) for (let j = c0; j < c1; j++) c[row + j] = heap[h + j];
+    else for (let j = c0; j < c1; j++) c[row + j] = heap[h + j] + beta * c[row + j];
+  }
+}
+
 /**
  * The kernel on `name`'s micro-kernel (default: fused multiply-add where the
  * runtime has it, else plain SIMD), multiplying on this thread unless `split`
@@ -96,40 +114,109 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
   const instance = new (runtime() as WasmRuntime).Instance(compiled.module, { env: { memory: compiled.memory } });
   const local = (instance.exports as { gemm: Multiply }).gemm;
   const multiply = split ? split(compiled, local) : local;
-  const memory = compiled.memory;
-  let heap = new Float64Array(memory.buffer);
-  const reserve = (doubles: number): Float64Array => {
-    const missing = doubles * 8 - heap.byteLength;
-    if (missing > 0) {
-      memory.grow(Math.ceil(missing / 65536));
-      heap = new Float64Array(memory.buffer);
-    }
-    return heap;
+  const arena = new Arena(compiled.memory);
+  const vector = vectorOps(arena, compiled.memory);
+
+  // Everything through scratch: op(A) and op(B) padded to multiples of 4, C copied out.
+  const copied = (transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void => {
+    const mp = (m + 3) & ~3, np = (n + 3) & ~3;
+    // k·np doubles hold B either way; past an unpadded B's end, the last panel reads up to 3 more
+    const aAt = arena.top, bAt = aAt + mp * k, cAt = bAt + k * np + 4;
+    const h = arena.reserve(cAt + mp * np);
+    copyOperand(h, aAt, a, transA, m, k, k);
+    h.fill(0, aAt + m * k, aAt + mp * k);
+    const ldb = transB ? np : n;
+    copyOperand(h, bAt, b, transB, k, n, ldb);
+    multiply(mp, np, k, aAt * 8, k, 1, bAt * 8, ldb, cAt * 8, np, alpha, 0);
+    if (beta === 0 && np === n) c.set(h.subarray(cAt, cAt + m * n));
+    else copyOut(h, cAt, np, c, n, 0, m, 0, n, beta);
   };
+
+  // Resident operands: the whole 4×4 tiles straight into C; the edges through scratch.
+  const inPlace = (transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void => {
+    const m4 = m & ~3, n4 = n & ~3, np = (n + 3) & ~3;
+    const oa = a.byteOffset, oc = c.byteOffset;
+    const asi = transA ? 1 : k, asp = transA ? m : 1;
+    let at = arena.top, ob = b.byteOffset, ldb = n;
+    if (transB) {
+      // Bᵀ packed as rows: the micro-kernel streams B's rows
+      copyOperand(arena.reserve(at + k * np + 4), at, b, true, k, n, np);
+      ob = at * 8;
+      ldb = np;
+      at += k * np + 8;
+    }
+    if (m4 > 0 && n4 > 0) multiply(m4, n4, k, oa, asi, asp, ob, ldb, oc, n, alpha, beta);
+    if (m4 > 0 && n4 < n) {
+      const h = arena.reserve(at + m4 * 4);
+      multiply(m4, 4, k, oa, asi, asp, ob + n4 * 8, ldb, at * 8, 4, alpha, 0);
+      copyOut(h, at, 4, c, n, 0, m4, n4, n, beta);
+    }
+    if (m4 < m) {
+      const cAt = at + 4 * k;
+      const h = arena.reserve(cAt + 4 * np);
+      for (let r = 0; r < 4; r++) {
+        const row = at + r * k, i = m4 + r;
+        if (i >= m) h.fill(0, row, row + k);
+        else if (transA) for (let p = 0; p < k; p++) h[row + p] = a[p * m + i];
+        else h.set(a.subarray(i * k, i * k + k), row);
+      }
+      multiply(4, np, k, at * 8, k, 1, ob, ldb, cAt * 8, np, alpha, 0);
+      copyOut(h, cAt, np, c, n, m4, m, 0, n, beta);
+    }
+  };
+
   return {
     name: compiled.name,
+    allocate: (length) => arena.allocate(length),
+    vector,
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      const mp = (m + 3) & ~3, np = (n + 3) & ~3;
-      // k·np doubles hold B either way; past an unpadded B's end, the last panel reads up to 3 more
-      const bAt = mp * k, cAt = bAt + k * np + 4;
-      const h = reserve(cAt + mp * np);
-      // op(A) as m×k rows (stored k×m when transposed), zero rows up to mp
-      copyOperand(h, 0, a, transA, m, k, k);
-      h.fill(0, m * k, mp * k);
-      // op(B) as k×n rows (stored n×k when transposed): a plain B is copied whole, unpadded
-      const ldb = transB ? np : n;
-      copyOperand(h, bAt, b, transB, k, n, ldb);
-      multiply(mp, np, k, 0, bAt * 8, cAt * 8, alpha, ldb);
-      // the module has applied alpha; what is left is the copy out and beta·C
-      if (beta === 0 && np === n) {
-        c.set(h.subarray(cAt, cAt + m * n));
+      if (m === 0 || n === 0) return;
+      if (k === 0) {
+        // an empty sum: the micro-kernel needs k ≥ 1
+        for (let i = 0; i < m * n; i++) c[i] = beta === 0 ? alpha * 0 : alpha * 0 + beta * c[i];
         return;
       }
-      for (let i = 0; i < m; i++) {
-        const from = cAt + i * np, to = i * n;
-        if (beta === 0) for (let j = 0; j < n; j++) c[to + j] = h[from + j];
-        else for (let j = 0; j < n; j++) c[to + j] = h[from + j] + beta * c[to + j];
-      }
+      const resident = arena.offsetOf(a) >= 0 && arena.offsetOf(b) >= 0 && arena.offsetOf(c) >= 0;
+      (resident ? inPlace : copied)(transA, transB, m, n, k, alpha, a, b, beta, c);
+    },
+  };
+}
+
+let elementwise: object | undefined;
+
+interface ElementwiseExports {
+  sgd(v: number, g: number, n: number, lr: number): number;
+  momentum(v: number, g: number, b: number, n: number, lr: number, mu: number, nesterov: number): number;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
+}
+
+// elementwise.wat on the kernel's memory, for the arrays that live there
+function vectorOps(arena: Arena, memory: SharedMemory): VectorOps {
+  const wasm = runtime() as WasmRuntime;
+  elementwise ??= new wasm.Module(elementwiseWasmBytes);
+  const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
+  return {
+    sgd(values, gradient, lr) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
+      return v < 0 || g < 0 || values.length !== gradient.length ? undefined : ops.sgd(v, g, values.length, lr);
+    },
+    momentum(values, gradient, buffer, lr, mu, nesterov) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
+      const n = values.length;
+      return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
+    },
+    adam(values, gradient, first, second, k) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
+      const n = values.length;
+      if (v < 0 || g < 0 || m < 0 || s < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
+      return ops.adam(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
+    },
+    transpose(src, rows, cols, dst) {
+      const from = arena.offsetOf(src), to = arena.offsetOf(dst);
+      if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;
+      ops.transpose(from, rows, cols, to);
+      return true;
     },
   };
 }

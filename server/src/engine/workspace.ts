@@ -19,6 +19,14 @@ export interface Workspace {
   /** per node and incoming edge: the rows of the successor's δ that edge carries */
   edgeDelta: Float64Array[][];
   targets: Float64Array;
+  /**
+   * The input batch as rows (example × feature), a[0] transposed, as the batch
+   * loader gathers it: BP4 of a layer on the input reads it as it is rather
+   * than transposing a[0]. Only while `inputRowsCurrent`: whatever else writes
+   * a[0] clears that.
+   */
+  inputRows: Float64Array;
+  inputRowsCurrent: boolean;
 }
 
 export function buildWorkspace(network: Network, m: number): Workspace {
@@ -27,21 +35,22 @@ export function buildWorkspace(network: Network, m: number): Workspace {
   const delta: (Float64Array | null)[] = [];
   const mask: (Float64Array | null)[] = [];
   for (const node of network.plan.nodes) {
-    mask.push(node.kind === "dropout" ? new Float64Array(node.units * m).fill(1) : null);
+    mask.push(node.kind === "dropout" ? network.allocate(node.units * m).fill(1) : null);
     const size = node.units * m;
     if (node.kind === "dense") {
-      const weighted = new Float64Array(size);
+      const weighted = network.allocate(size);
       z.push(weighted);
-      a.push(node.cachesZ ? new Float64Array(size) : weighted);
+      a.push(node.cachesZ ? network.allocate(size) : weighted);
     } else {
       z.push(null);
-      a.push(new Float64Array(size));
+      a.push(network.allocate(size));
     }
-    delta.push(node.kind === "input" ? null : new Float64Array(size));
+    delta.push(node.kind === "input" ? null : network.allocate(size));
   }
   const edgeDelta = network.incoming.map((edges) =>
     edges.map((edge) => (delta[edge.successor] as Float64Array).subarray(edge.start * m, edge.end * m)),
   );
-  const targets = new Float64Array(network.nodes[network.output].units * m);
-  return { batch: m, z, a, delta, mask, edgeDelta, targets };
+  const targets = network.allocate(network.nodes[network.output].units * m);
+  const inputRows = network.allocate(network.nodes[0].units * m);
+  return { batch: m, z, a, delta, mask, edgeDelta, targets, inputRows, inputRowsCurrent: false };
 }

@@ -23,9 +23,10 @@ export const splitAbove = 1 << 19;
 
 // state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length
 const stateWords = 8;
-// job (Float64): m, n, k, a, b, c, alpha, ldb, rows per thread
+// job (Float64): Multiply's arguments, then rows per thread
 const jobAt = stateWords * 4;
-const reasonAt = jobAt + 9 * 8;
+const jobWords = 13;
+const reasonAt = jobAt + jobWords * 8;
 const reasonBytes = 512;
 const failed = 1;
 const died = 2;
@@ -49,7 +50,7 @@ const { module, memory, control, index } = workerData;
 ${reportSource}
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 const state = new Int32Array(control, 0, ${stateWords});
-const job = new Float64Array(control, ${jobAt}, 9);
+const job = new Float64Array(control, ${jobAt}, ${jobWords});
 const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
 const fault = process.env.NNET_TEST_MULTIPLY_THREAD;
 let seen = 0;
@@ -60,9 +61,9 @@ for (;;) {
   if (fault === "exit") process.exit(3);
   if (fault === "throw") throw new Error("a fault made for a test");
   try {
-    const [m, n, k, a, b, c, alpha, ldb, per] = job;
+    const [m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, per] = job;
     const from = index * per, to = Math.min(m, from + per);
-    if (from < to) gemm(to - from, n, k, a + from * k * 8, b, c + from * n * 8, alpha, ldb);
+    if (from < to) gemm(to - from, n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
   } catch (error) {
     report(state, reason, ${failed}, error instanceof Error ? error.message : String(error));
   }
@@ -98,7 +99,7 @@ export function gemmThreads(threads: number): GemmThreads {
   let supervisor: Worker | undefined;
   const control = new SharedArrayBuffer(reasonAt + reasonBytes);
   const state = new Int32Array(control, 0, stateWords);
-  const job = new Float64Array(control, jobAt, 9);
+  const job = new Float64Array(control, jobAt, jobWords);
   const reason = new Uint8Array(control, reasonAt, reasonBytes);
   let closed = false;
   // started on the first product that is split, so that a small network never starts a thread
@@ -113,19 +114,19 @@ export function gemmThreads(threads: number): GemmThreads {
   };
   const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
     if (threads < 2) return local;
-    return (m, n, k, a, b, c, alpha, ldb) => {
+    return (m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta) => {
       if (closed || m < 8 || m * n * k < splitAbove) {
-        local(m, n, k, a, b, c, alpha, ldb);
+        local(m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta);
         return;
       }
       if (Atomics.load(state, 3) !== 0) throw problem();
       if (!supervisor) start(compiled);
       const per = Math.ceil(m / 4 / threads) * 4;
-      job.set([m, n, k, a, b, c, alpha, ldb, per]);
+      job.set([m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, per]);
       Atomics.store(state, 1, threads - 1);
       Atomics.add(state, 0, 1);
       Atomics.notify(state, 0);
-      local(Math.min(per, m), n, k, a, b, c, alpha, ldb);
+      local(Math.min(per, m), n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta);
       // a failure sets the counter to −1, which ends the wait whatever the other threads do
       for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) Atomics.wait(state, 1, left);
       if (Atomics.load(state, 3) !== 0) throw problem();

@@ -1,0 +1,211 @@
+;; Element-wise steps of a training run on arrays resident in the kernel's
+;; shared memory (byte offsets), in f64x2 lanes, and the input batch's transpose. Each lane's arithmetic is the
+;; JavaScript code's, so the results are its bits; a sum of squares is summed
+;; in the order squaredNorm (epoch-totals.ts) sums it: four running sums,
+;; element i into sum i mod 4, then (s0 + s1) + (s2 + s3).
+(module
+  (import "env" "memory" (memory 1 32768 shared))
+  ;; θ ← θ − η·g over n doubles; returns Σg²
+  (func (export "sgd") (param $v i32) (param $g i32) (param $n i32) (param $lr f64) (result f64)
+    (local $end i32) (local $x v128) (local $y v128) (local $s01 v128) (local $s23 v128) (local $rate v128)
+    (local.set $rate (f64x2.splat (local.get $lr)))
+    (local.set $end (i32.add (local.get $v) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (if (i32.lt_u (local.get $v) (local.get $end))
+      (then
+        (loop $quads
+          (local.set $x (v128.load (local.get $g)))
+          (local.set $y (v128.load offset=16 (local.get $g)))
+          (v128.store (local.get $v) (f64x2.sub (v128.load (local.get $v)) (f64x2.mul (local.get $rate) (local.get $x))))
+          (v128.store offset=16 (local.get $v) (f64x2.sub (v128.load offset=16 (local.get $v)) (f64x2.mul (local.get $rate) (local.get $y))))
+          (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))
+          (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $y) (local.get $y))))
+          (local.set $v (i32.add (local.get $v) (i32.const 32)))
+          (local.set $g (i32.add (local.get $g) (i32.const 32)))
+          (br_if $quads (i32.lt_u (local.get $v) (local.get $end))))))
+    ;; the last n mod 4 elements go to sums 0, 1 and 2; a zero lane adds +0, which leaves a sum of squares as it is
+    (local.set $n (i32.and (local.get $n) (i32.const 3)))
+    (if (i32.ge_u (local.get $n) (i32.const 1))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (f64.store (local.get $v) (f64.sub (f64.load (local.get $v)) (f64.mul (local.get $lr) (f64.load (local.get $g)))))))
+    (if (i32.ge_u (local.get $n) (i32.const 2))
+      (then
+        (local.set $x (v128.load (local.get $g)))
+        (f64.store offset=8 (local.get $v) (f64.sub (f64.load offset=8 (local.get $v)) (f64.mul (local.get $lr) (f64.load offset=8 (local.get $g)))))))
+    (if (i32.ge_u (local.get $n) (i32.const 3))
+      (then
+        (local.set $y (v128.load64_zero offset=16 (local.get $g)))
+        (f64.store offset=16 (local.get $v) (f64.sub (f64.load offset=16 (local.get $v)) (f64.mul (local.get $lr) (f64.load offset=16 (local.get $g)))))
+        (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $y) (local.get $y))))))
+    (if (i32.ge_u (local.get $n) (i32.const 1))
+      (then (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+;; sgd with momentum μ on buffer b, without weight decay: g′ = g + 0·θ + 0·θ (the general
+  ;; update's g + λθ + λ₁sign(θ) at λ = λ₁ = 0, signed zeros and NaN alike), b ← μb + g′,
+  ;; d = g′ + μb with nesterov else b, θ ← θ + (−η)d; returns Σg² of the raw g
+  (func (export "momentum") (param $v i32) (param $g i32) (param $b i32) (param $n i32) (param $lr f64) (param $mu f64) (param $nesterov i32) (result f64)
+    (local $i i32) (local $x v128) (local $y v128) (local $s01 v128) (local $s23 v128) (local $rate v128) (local $keep v128)
+    (local.set $rate (f64x2.splat (f64.neg (local.get $lr))))
+    (local.set $keep (f64x2.splat (local.get $mu)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $step (local.get $v) (local.get $b) (local.get $x) (local.get $rate) (local.get $keep) (local.get $nesterov))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    ;; an odd last element: lane 0 alone, loaded and stored as one double
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (local.set $y (call $stepped (v128.load64_zero (local.get $v)) (v128.load64_zero (local.get $b)) (local.get $x) (local.get $rate) (local.get $keep) (local.get $nesterov)))
+        (f64.store (local.get $v) (f64x2.extract_lane 0 (local.get $y)))
+        (f64.store (local.get $b) (f64x2.extract_lane 1 (local.get $y)))))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  ;; two lanes of the momentum step in place
+  (func $step (param $v i32) (param $b i32) (param $g v128) (param $rate v128) (param $keep v128) (param $nesterov i32)
+    (local $theta v128) (local $zero v128) (local $buffer v128) (local $direction v128)
+    (local.set $theta (v128.load (local.get $v)))
+    (local.set $zero (f64x2.mul (v128.const f64x2 0 0) (local.get $theta)))
+    (local.set $g (f64x2.add (f64x2.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $buffer (f64x2.add (f64x2.mul (local.get $keep) (v128.load (local.get $b))) (local.get $g)))
+    (v128.store (local.get $b) (local.get $buffer))
+    (local.set $direction (if (result v128) (local.get $nesterov)
+      (then (f64x2.add (local.get $g) (f64x2.mul (local.get $keep) (local.get $buffer))))
+      (else (local.get $buffer))))
+    (v128.store (local.get $v) (f64x2.add (local.get $theta) (f64x2.mul (local.get $rate) (local.get $direction)))))
+  ;; lane 0 of the same step: θ′ in lane 0 and b′ in lane 1 of the result
+  (func $stepped (param $theta v128) (param $old v128) (param $g v128) (param $rate v128) (param $keep v128) (param $nesterov i32) (result v128)
+    (local $zero v128) (local $buffer v128) (local $direction v128)
+    (local.set $zero (f64x2.mul (v128.const f64x2 0 0) (local.get $theta)))
+    (local.set $g (f64x2.add (f64x2.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $buffer (f64x2.add (f64x2.mul (local.get $keep) (local.get $old)) (local.get $g)))
+    (local.set $direction (if (result v128) (local.get $nesterov)
+      (then (f64x2.add (local.get $g) (f64x2.mul (local.get $keep) (local.get $buffer))))
+      (else (local.get $buffer))))
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f64x2.add (local.get $theta) (f64x2.mul (local.get $rate) (local.get $direction))) (local.get $buffer)))
+;; Adam (AdamW with shrink ≠ 1) without λ or λ₁, in torch's order as optimizers.ts writes it:
+  ;; g′ as in momentum, m ← β₁m + (1 − β₁)g′, s ← β₂s + ((1 − β₂)g′)g′,
+  ;; θ ← θ·shrink − step·(m / (√s / root2 + ε)); returns Σg² of the raw g
+  (func (export "adam") (param $v i32) (param $g i32) (param $m i32) (param $s i32) (param $n i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64) (result f64)
+    (local $i i32) (local $x v128) (local $y v128) (local $s01 v128) (local $s23 v128)
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (local.set $y (call $moments (v128.load (local.get $v)) (local.get $x) (local.get $m) (local.get $s)
+          (local.get $beta1) (local.get $beta2) (local.get $step) (local.get $root2) (local.get $eps) (local.get $shrink)))
+        (v128.store (local.get $v) (local.get $y))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    ;; an odd last element: the same step in scalar arithmetic
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $last (local.get $v) (f64.load (local.get $g)) (local.get $m) (local.get $s)
+          (local.get $beta1) (local.get $beta2) (local.get $step) (local.get $root2) (local.get $eps) (local.get $shrink))))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  ;; two lanes of Adam's moments, stored at m and s; returns the new θ
+  (func $moments (param $theta v128) (param $g v128) (param $m i32) (param $s i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64) (result v128)
+    (local $zero v128) (local $first v128) (local $second v128)
+    (local.set $zero (f64x2.mul (v128.const f64x2 0 0) (local.get $theta)))
+    (local.set $g (f64x2.add (f64x2.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $first (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $beta1)) (v128.load (local.get $m)))
+      (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $beta1))) (local.get $g))))
+    (local.set $second (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $beta2)) (v128.load (local.get $s)))
+      (f64x2.mul (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $beta2))) (local.get $g)) (local.get $g))))
+    (v128.store (local.get $m) (local.get $first))
+    (v128.store (local.get $s) (local.get $second))
+    (f64x2.sub
+      (f64x2.mul (local.get $theta) (f64x2.splat (local.get $shrink)))
+      (f64x2.mul (f64x2.splat (local.get $step))
+        (f64x2.div (local.get $first)
+          (f64x2.add (f64x2.div (f64x2.sqrt (local.get $second)) (f64x2.splat (local.get $root2))) (f64x2.splat (local.get $eps)))))))
+;; one element of Adam's step, as $moments computes each lane
+  (func $last (param $v i32) (param $g f64) (param $m i32) (param $s i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64)
+    (local $theta f64) (local $zero f64) (local $first f64) (local $second f64)
+    (local.set $theta (f64.load (local.get $v)))
+    (local.set $zero (f64.mul (f64.const 0) (local.get $theta)))
+    (local.set $g (f64.add (f64.add (local.get $g) (local.get $zero)) (local.get $zero)))
+    (local.set $first (f64.add (f64.mul (local.get $beta1) (f64.load (local.get $m))) (f64.mul (f64.sub (f64.const 1) (local.get $beta1)) (local.get $g))))
+    (local.set $second (f64.add (f64.mul (local.get $beta2) (f64.load (local.get $s)))
+      (f64.mul (f64.mul (f64.sub (f64.const 1) (local.get $beta2)) (local.get $g)) (local.get $g))))
+    (f64.store (local.get $m) (local.get $first))
+    (f64.store (local.get $s) (local.get $second))
+    (f64.store (local.get $v) (f64.sub
+      (f64.mul (local.get $theta) (local.get $shrink))
+      (f64.mul (local.get $step)
+        (f64.div (local.get $first) (f64.add (f64.div (f64.sqrt (local.get $second)) (local.get $root2)) (local.get $eps)))))))
+  ;; dst (cols × rows) = srcᵀ for src (rows × cols), both row-major: 2×2 blocks by two shuffles, then the odd row and column
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $i i32) (local $j i32) (local $x v128) (local $y v128) (local $from i32) (local $to i32) (local $rowBytes i32) (local $colBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 3)))
+    (local.set $i (i32.const 0))
+    (block $doneRows
+      (loop $pairs
+        (br_if $doneRows (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $doneCols
+          (loop $blocks
+            (br_if $doneCols (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $cols)))
+            (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3))))
+            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3))))
+            (local.set $x (v128.load (local.get $from)))
+            (local.set $y (v128.load (i32.add (local.get $from) (local.get $rowBytes))))
+            (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y)))
+            (v128.store (i32.add (local.get $to) (local.get $colBytes)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x) (local.get $y)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $blocks)))
+        (if (i32.lt_u (local.get $j) (local.get $cols))
+          (then
+            (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3))))
+            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3))))
+            (f64.store (local.get $to) (f64.load (local.get $from)))
+            (f64.store offset=8 (local.get $to) (f64.load (i32.add (local.get $from) (local.get $rowBytes))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $rows))
+      (then
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $last
+            (br_if $done (i32.ge_u (local.get $j) (local.get $cols)))
+            (f64.store
+              (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3)))
+              (f64.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $last)))))))

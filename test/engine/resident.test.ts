@@ -1,0 +1,174 @@
+// A run's arrays kept in the WebAssembly kernel's memory: products read and
+// write them in place (edges through scratch space) and give the same bits
+// as the same kernel copying plain arrays in and out, so a network trains to
+// the same weights wherever its arrays live.
+import { describe, expect, it } from "vitest";
+import { weightsTrainedWith } from "./helpers";
+import {
+  Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, squaredNorm, train, zeros,
+  type Kernel, type NetworkSpec, type OptimizerSpec,
+} from "../../server/src/engine/index";
+import { workspaceFor } from "../../server/src/engine/network";
+import { enableRelaxedSimd } from "../../server/src/training/index";
+
+enableRelaxedSimd();
+
+const shapes = [[1, 1, 1], [4, 4, 4], [5, 7, 3], [30, 10, 784], [10, 30, 10], [13, 6, 2], [64, 10, 64], [8, 9, 5], [3, 12, 7]];
+
+// the same kernel without its memory: every product copies its operands in and C out
+const copying = (kernel: Kernel): Kernel => ({ name: kernel.name, gemm: kernel.gemm.bind(kernel) });
+
+function filled(length: number, rng: Rng, into?: (length: number) => Float64Array): Float64Array {
+  const array = into ? into(length) : new Float64Array(length);
+  for (let i = 0; i < length; i++) array[i] = rng.normal();
+  return array;
+}
+
+describe("arrays resident in the WebAssembly kernel's memory", () => {
+  for (const name of availableWasmKernels()) {
+    it(`${name}: multiplies them in place with the bits of its copying path, for every transpose, α, β and edge size`, () => {
+      const kernel = createWasmKernel(name)!;
+      const allocate = kernel.allocate!.bind(kernel);
+      const rng = new Rng(5);
+      for (const [m, n, k] of shapes) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            for (const [alpha, beta] of [[1, 0], [0.1, 1], [-2, 0.5]]) {
+              const a = filled(m * k, rng, allocate), b = filled(k * n, rng, allocate), c = filled(m * n, rng, allocate);
+              const copied = c.slice(), viaJs = c.slice();
+              copying(kernel).gemm(transA, transB, m, n, k, alpha, a.slice(), b.slice(), beta, copied);
+              kernel.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+              expect(c).toEqual(copied);
+              // plain SIMD sums in the JavaScript kernel's order
+              if (name === "wasm-simd-4x4") {
+                jsKernel.gemm(transA, transB, m, n, k, alpha, a, b, beta, viaJs);
+                expect(c).toEqual(viaJs);
+              }
+            }
+          }
+        }
+      }
+    });
+
+    it(`${name}: a network built on it keeps its parameters and workspaces there, and trains to the weights of plain arrays`, () => {
+      const kernel = createWasmKernel(name)!;
+      const network = createNetwork({
+        name: "r", input: { name: "x", units: 3 }, loss: "mse",
+        layers: [{ kind: "dense", name: "h", units: 5, from: "x", activation: { name: "relu" }, init: { name: "xavier" } }],
+      }, { kernel });
+      const ws = workspaceFor(network, 6);
+      for (const array of [network.dense[0].weights.data, network.dense[0].biasGradient, ws.a[0], ws.delta[1]!, ws.targets]) {
+        expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+      }
+      expect(weightsTrainedWith(createWasmKernel(name)!)).toEqual(weightsTrainedWith(copying(createWasmKernel(name)!)));
+    });
+  }
+
+  it("steps plain sgd in WebAssembly with the JavaScript update's bits and squaredNorm's Σg², for every length", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(2);
+    for (let n = 0; n <= 13; n++) {
+      const values = filled(n, rng, kernel.allocate), gradient = filled(n, rng, kernel.allocate);
+      const expected = values.map((v, i) => v - 0.3 * gradient[i]);
+      const squared = kernel.vector!.sgd(values, gradient, 0.3);
+      expect(values).toEqual(expected);
+      expect(squared).toBe(squaredNorm(gradient));
+      // and it is Σg²: against a sum in another order, to rounding
+      const sum = gradient.reduce((s, g) => s + g * g, 0);
+      expect(Math.abs((squared as number) - sum)).toBeLessThanOrEqual(n * Number.EPSILON * sum);
+    }
+    // arrays elsewhere are left alone
+    const plain = Float64Array.of(1, 2), g = kernel.allocate!(2).fill(1);
+    expect(kernel.vector!.sgd(plain, g, 1)).toBeUndefined();
+    expect(plain).toEqual(Float64Array.of(1, 2));
+  });
+
+  it("steps sgd with momentum in WebAssembly with the general update's bits, signed zeros included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(3);
+    for (const nesterov of [false, true]) {
+      for (let n = 0; n <= 9; n++) {
+        const values = filled(n, rng, kernel.allocate), gradient = filled(n, rng, kernel.allocate), buffer = filled(n, rng, kernel.allocate);
+        if (n > 2) { values[0] = -0; gradient[0] = -0; gradient[1] = -0; buffer[1] = 0; }
+        const [v, b] = [values.slice(), buffer.slice()];
+        for (let i = 0; i < n; i++) {
+          const g = gradient[i] + 0 * v[i] + 0 * Math.sign(v[i]);
+          b[i] = 0.9 * b[i] + g;
+          v[i] = v[i] + -0.05 * (nesterov ? g + 0.9 * b[i] : b[i]);
+        }
+        expect(kernel.vector!.momentum(values, gradient, buffer, 0.05, 0.9, nesterov)).toBe(squaredNorm(gradient));
+        expect(values).toEqual(v);
+        expect(buffer).toEqual(b);
+        values.forEach((x, i) => expect(Object.is(x, v[i])).toBe(true));
+      }
+    }
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: sgd (with and without momentum), adam and adamw train to the same weights, state and gradient norms in its memory as on plain arrays`, () => {
+      const run = (kernel: Kernel, optimizer: OptimizerSpec) => {
+        const network = createNetwork({
+          name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
+          layers: [
+            { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+          ],
+        }, { seed: 4, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 1);
+        const result = train(network, data, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
+        return { weights: exportWeights(network), norms: result.history.map((e) => e.layers.map((l) => l.gradNorm)), state: result.optimizer.state() };
+      };
+      const optimizers: OptimizerSpec[] = [
+        { name: "sgd", lr: 0.1, momentum: 0 }, { name: "sgd", lr: 0.05, momentum: 0.9 }, { name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true },
+        { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, { name: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 },
+      ];
+      for (const optimizer of optimizers) {
+        const resident = run(createWasmKernel(name)!, optimizer), plain = run(copying(createWasmKernel(name)!), optimizer);
+        expect(resident).toEqual(plain);
+        expect(resident.norms.flat().every((g) => g >= 0 && Number.isFinite(g))).toBe(true);
+      }
+    });
+  }
+
+  it("transposes a batch in WebAssembly as a plain loop does, for odd and even sizes", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(6);
+    for (const [rows, cols] of [[1, 1], [1, 5], [5, 1], [2, 2], [3, 4], [10, 784], [7, 9], [64, 33]]) {
+      const src = filled(rows * cols, rng, kernel.allocate), dst = kernel.allocate!(rows * cols);
+      expect(kernel.vector!.transpose(src, rows, cols, dst)).toBe(true);
+      const expected = new Float64Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expected[j * rows + i] = src[i * cols + j];
+      expect(dst).toEqual(expected);
+    }
+    expect(kernel.vector!.transpose(new Float64Array(4), 2, 2, kernel.allocate!(4))).toBe(false);
+  });
+
+  it("after training, ∂C/∂W of another batch of the same size is that batch's, not the loader's last rows'", () => {
+    const spec: NetworkSpec = {
+      name: "g", input: { name: "x", units: 2 }, loss: "mse",
+      layers: [
+        { kind: "dense", name: "h", units: 3, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
+        { kind: "dense", name: "out", units: 1, from: "h", activation: { name: "identity" }, init: { name: "xavier" } },
+      ],
+    };
+    const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 20, noise: 0.1, classes: 2 }, 1);
+    const trained = createNetwork(spec, { kernel: createWasmKernel("wasm-simd-4x4")! });
+    train(trained, data, { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, epochs: 1, batch: 5, validation: 0, seed: 1, shuffle: true, l2: 0 });
+    const fresh = createNetwork(spec, { kernel: jsKernel });
+    importWeights(fresh, exportWeights(trained));
+    const rng = new Rng(9);
+    const x = zeros(2, 5), y = zeros(1, 5);
+    x.data.forEach((_, i) => (x.data[i] = rng.normal()));
+    y.data.forEach((_, i) => (y.data[i] = rng.normal()));
+    expect(computeGradients(trained, x, y)).toBe(computeGradients(fresh, x, y));
+    expect(trained.dense[0].weightGradient.data).toEqual(fresh.dense[0].weightGradient.data);
+  });
+
+  it("keeps the shared default kernel's memory out of networks that did not choose a kernel", () => {
+    const network = createNetwork({
+      name: "d", input: { name: "x", units: 2 }, loss: "mse",
+      layers: [{ kind: "dense", name: "h", units: 1, from: "x", activation: { name: "identity" }, init: { name: "xavier" } }],
+    });
+    expect(network.dense[0].weights.data.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+});

@@ -104,7 +104,7 @@ function child(path: string): void {
   const data = csvDatasetFrom(fileSource(path, statSync(path).size), { shown: "mnist.csv", targets: ["label"], targetKind: "classes" });
   const ms = performance.now() - start;
   const arraysMb = (data.x.data.byteLength + data.y.data.byteLength) / 2 ** 20;
-  process.stdout.write(JSON.stringify({ ms, peak: peakMb(), before, arraysMb, rows: data.x.cols }));
+  process.stdout.write(JSON.stringify({ ms, peak: peakMb(), before, arraysMb, rows: data.x.rows }));
 }
 
 const numpy = `

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  applyStandardiser, createNetwork, datasetFromSpec, evaluateDataset, fitStandardiser, predict, selectExamples, splitIndices, zeros, type NetworkSpec,
+  applyStandardiser, createNetwork, datasetFromSpec, evaluateDataset, fitStandardiser, predict, selectExamples, splitIndices, transpose, zeros, type NetworkSpec,
 } from "../../server/src/engine/index";
 
 const spec: NetworkSpec = {
@@ -21,12 +21,12 @@ describe("evaluateDataset in place", () => {
     const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 700, noise: 0.2, classes: 3 }, 4);
     const network = createNetwork(spec, { seed: 9 });
     const standardiser = fitStandardiser(data);
-    const examples = splitIndices(data.x.cols, 0.3, 5).validation!;
+    const examples = splitIndices(data.x.rows, 0.3, 5).validation!;
     const copy = applyStandardiser(selectExamples(data, examples), standardiser);
     const outputs = zeros(3, examples.length);
     const inPlace = evaluateDataset(network, data, 64, { examples, standardiser, outputs });
     expect(inPlace).toEqual(evaluateDataset(network, copy, 64));
-    expect(outputs).toEqual(predict(network, copy.x, 64));
+    expect(outputs).toEqual(predict(network, transpose(copy.x), 64));
     expect(inPlace.accuracy).toBeGreaterThan(0);
     const before = data.x.data.slice();
     evaluateDataset(network, data, 64, { standardiser });

@@ -27,11 +27,11 @@ function outcome(job: JobRequest): WorkerMessage {
 }
 
 describe("CSV content", () => {
-  it("reads a well-formed file into features × examples, with BOM and CRLF", () => {
+  it("reads a well-formed file into examples × features, with BOM and CRLF", () => {
     for (const text of [good, "\uFEFF" + good, good.replace(/\n/g, "\r\n")]) {
       const data = csvDataset(text, { shown: "d.csv", targets: ["label"] });
-      expect(data.x.rows).toBe(2);
-      expect(Array.from(data.x.data)).toEqual([0, 0, 1, 1, 0, 1, 0, 1]);
+      expect(data.x.cols).toBe(2);
+      expect(Array.from(data.x.data)).toEqual([0, 0, 0, 1, 1, 0, 1, 1]);
       expect(Array.from(data.y.data)).toEqual([0, 1, 1, 0]);
       expect(data.featureNames).toEqual(["x1", "x2"]);
     }
@@ -40,8 +40,8 @@ describe("CSV content", () => {
   it("one-hot encodes a text target in order of first appearance; quoted cells with commas are one cell", () => {
     const data = csvDataset('a,"b, quoted",kind\n1,2,cat\n3,4,dog\n5,6,cat\n', { shown: "d.csv", targets: ["kind"] });
     expect(data.classNames).toEqual(["cat", "dog"]);
-    expect(data.y.rows).toBe(2);
-    expect(Array.from(data.y.data)).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(data.y.cols).toBe(2);
+    expect(Array.from(data.y.data)).toEqual([1, 0, 0, 1, 1, 0]);
     expect(data.featureNames).toEqual(["a", "b, quoted"]);
   });
 

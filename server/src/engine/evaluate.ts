@@ -7,10 +7,11 @@
  * decision per example: the largest output is the target's largest (argmax
  * of one-hot); a single output is a label decision at 0.5.
  */
-import { exampleCount, type Dataset, type Standardiser } from "./dataset";
-import type { Matrix } from "./matrix";
+import { exampleCount, standardiseRows, type Dataset, type Standardiser } from "./dataset";
+import { transposeInto, type Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import { batchLoss, forwardPass } from "./passes";
+import { checkDatasetShape } from "./api";
 
 /** The losses of a regression: the others are classifications. */
 export const regressionLosses: ReadonlySet<string> = new Set(["mse", "mae", "huber"]);
@@ -75,26 +76,24 @@ export function evaluateDataset(network: Network, data: Dataset, chunk = 256, op
 }
 
 /**
- * Examples [start, start+count) of `order` (all examples when absent) into the columns of `target`.
- * Read from the features × n matrix itself, not its transpose: evaluation goes through the
- * examples once, so a transposed copy would cost the data set's size again for nothing.
+ * Examples [start, start+count) of `order` (all examples when absent) as the rows of `target`
+ * (count × cols), read from the data set's rows: no copy of the data set is made.
  */
-function gatherColumns(source: Matrix, order: ArrayLike<number> | undefined, start: number, count: number, target: Float64Array): void {
-  const { rows, cols, data } = source;
-  for (let r = 0; r < rows; r++) {
-    const from = r * cols;
-    if (!order) {
-      target.set(data.subarray(from + start, from + start + count), r * count);
-      continue;
-    }
-    for (let c = 0; c < count; c++) target[r * count + c] = data[from + order[start + c]];
+function gatherChunk(source: Matrix, order: ArrayLike<number> | undefined, start: number, count: number, target: Float64Array): void {
+  const { cols, data } = source;
+  if (!order) {
+    target.set(data.subarray(start * cols, (start + count) * cols));
+    return;
   }
+  for (let i = 0; i < count; i++) target.set(data.subarray(order[start + i] * cols, (order[start + i] + 1) * cols), i * cols);
 }
 
-// the formula of applyStandardiser, on one chunk in place
-function standardiseColumns(target: Float64Array, s: Standardiser, rows: number, count: number): void {
-  for (let r = 0; r < rows; r++) {
-    for (let c = r * count; c < (r + 1) * count; c++) target[c] = (target[c] - s.mean[r]) / s.std[r];
+// the same examples' targets as the columns of `target` (targets × count), as the loss reads them
+function gatherTargets(source: Matrix, order: ArrayLike<number> | undefined, start: number, count: number, target: Float64Array): void {
+  const { cols, data } = source;
+  for (let c = 0; c < count; c++) {
+    const from = (order ? order[start + c] : start + c) * cols;
+    for (let t = 0; t < cols; t++) target[t * count + c] = data[from + t];
   }
 }
 
@@ -104,16 +103,19 @@ function evaluateChunks(network: Network, data: Dataset, chunk: number, options:
   if (n === 0) throw new Error("cannot evaluate an empty dataset");
   const units = network.nodes[network.output].units;
   if (outputs && (outputs.rows !== units || outputs.cols !== n)) throw new Error(`the outputs matrix is ${outputs.rows}×${outputs.cols}; evaluating needs ${units}×${n}`);
+  checkDatasetShape(network, data);
   const classify = isClassification(network, data);
   let loss = 0;
   let correct = 0;
   for (let start = 0; start < n; start += chunk) {
     const m = Math.min(chunk, n - start);
     const ws = workspaceFor(network, m);
-    gatherColumns(data.x, examples, start, m, ws.a[0]);
-    ws.inputRowsCurrent = false;
-    if (standardiser) standardiseColumns(ws.a[0], standardiser, data.x.rows, m);
-    gatherColumns(data.y, examples, start, m, ws.targets);
+    const features = data.x.cols;
+    gatherChunk(data.x, examples, start, m, ws.inputRows);
+    if (standardiser) standardiseRows(ws.inputRows, standardiser, features, 0, m);
+    if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
+    ws.inputRowsCurrent = true;
+    gatherTargets(data.y, examples, start, m, ws.targets);
     forwardPass(network, ws);
     loss += batchLoss(network, ws) * m;
     const a = ws.a[network.output];

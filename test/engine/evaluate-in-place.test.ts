@@ -33,6 +33,13 @@ describe("evaluateDataset in place", () => {
     expect(data.x.data).toEqual(before);
   });
 
+  it("refuses a data set that is not one example per row of the network's width", () => {
+    const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 30, noise: 0.2, classes: 3 }, 4);
+    const network = createNetwork(spec, { seed: 9 });
+    expect(() => evaluateDataset(network, { ...data, x: transpose(data.x) })).toThrow("network 'n' takes 2 features per example, the data has 30");
+    expect(() => evaluateDataset(network, { ...data, y: transpose(data.y) })).toThrow("network 'n' has 3 outputs, the data has 30 targets");
+  });
+
   it("refuses an outputs matrix of the wrong shape", () => {
     const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 30, noise: 0.2, classes: 3 }, 4);
     const network = createNetwork(spec, { seed: 9 });

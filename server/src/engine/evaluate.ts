@@ -8,7 +8,8 @@
  * of one-hot); a single output is a label decision at 0.5.
  */
 import { exampleCount, standardiseRows, type Dataset, type Standardiser } from "./dataset";
-import { transposeInto, type Matrix } from "./matrix";
+import { gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
+import type { Workspace } from "./workspace";
 import { workspaceFor, type Network } from "./network";
 import { batchLoss, forwardPass } from "./passes";
 import { checkDatasetShape } from "./api";
@@ -76,25 +77,19 @@ export function evaluateDataset(network: Network, data: Dataset, chunk = 256, op
 }
 
 /**
- * Examples [start, start+count) of `order` (all examples when absent) as the rows of `target`
- * (count × cols), read from the data set's rows: no copy of the data set is made.
+ * Examples [start, start+count) of `order` (the data set's own order when absent) as a mini-batch
+ * takes them: x's rows into the input rows, y's into the targets' columns. Read from the data set's
+ * rows in place: evaluation makes no copy of the data set.
  */
-function gatherChunk(source: Matrix, order: ArrayLike<number> | undefined, start: number, count: number, target: Float64Array): void {
-  const { cols, data } = source;
-  if (!order) {
-    target.set(data.subarray(start * cols, (start + count) * cols));
+function loadChunk(ws: Workspace, data: Dataset, order: ArrayLike<number> | undefined, start: number, count: number): void {
+  const { x, y } = data;
+  if (order) {
+    gatherRows(x, order, start, count, ws.inputRows);
+    gatherExamples(y, order, start, count, ws.targets);
     return;
   }
-  for (let i = 0; i < count; i++) target.set(data.subarray(order[start + i] * cols, (order[start + i] + 1) * cols), i * cols);
-}
-
-// the same examples' targets as the columns of `target` (targets × count), as the loss reads them
-function gatherTargets(source: Matrix, order: ArrayLike<number> | undefined, start: number, count: number, target: Float64Array): void {
-  const { cols, data } = source;
-  for (let c = 0; c < count; c++) {
-    const from = (order ? order[start + c] : start + c) * cols;
-    for (let t = 0; t < cols; t++) target[t * count + c] = data[from + t];
-  }
+  ws.inputRows.set(x.data.subarray(start * x.cols, (start + count) * x.cols));
+  transposeInto(y.data.subarray(start * y.cols, (start + count) * y.cols), count, y.cols, ws.targets);
 }
 
 function evaluateChunks(network: Network, data: Dataset, chunk: number, options: EvaluateOptions): Evaluation {
@@ -111,11 +106,10 @@ function evaluateChunks(network: Network, data: Dataset, chunk: number, options:
     const m = Math.min(chunk, n - start);
     const ws = workspaceFor(network, m);
     const features = data.x.cols;
-    gatherChunk(data.x, examples, start, m, ws.inputRows);
+    loadChunk(ws, data, examples, start, m);
     if (standardiser) standardiseRows(ws.inputRows, standardiser, features, 0, m);
     if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
     ws.inputRowsCurrent = true;
-    gatherTargets(data.y, examples, start, m, ws.targets);
     forwardPass(network, ws);
     loss += batchLoss(network, ws) * m;
     const a = ws.a[network.output];

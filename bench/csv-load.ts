@@ -3,7 +3,8 @@
  * about 100 MB) as training does, against numpy.loadtxt on the same file:
  * the time of each and the peak memory of the process that does it, with
  * ratios as medians over interleaved rounds (min–max); and `nnet evaluate`
- * on the same file, whose peak memory must stay within 1.3× the arrays too.
+ * and `nnet train` (a few epochs) on the same file, whose peak memory must
+ * stay within 1.3× the arrays too.
  * Each measurement runs in a fresh process. The files are generated in a
  * temporary folder and deleted after.
  */
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { csvDatasetFrom } from "../server/src/training/csv-data";
 import { fileSource } from "../server/src/training/csv-source";
 import { runEvaluate } from "../server/src/cli/evaluate";
+import { runTrain } from "../server/src/cli/train";
 import { spread, type Spread } from "./timing";
 
 const rows = Number(process.env.NNET_BENCH_CSV_ROWS ?? 60_000);
@@ -52,6 +54,32 @@ async function evaluateChild(model: string, path: string): Promise<void> {
   process.stdout.write(JSON.stringify({ ms, peak: peakMb(), before, arraysMb, rows: evaluated.rows }));
 }
 
+// `nnet train` as the CLI runs it, worker thread included, in this process, so that its peak memory is measured alone
+async function trainChild(dir: string): Promise<void> {
+  process.chdir(dir);
+  const before = process.memoryUsage().rss / 2 ** 20;
+  const start = performance.now();
+  let out = "";
+  const code = await runTrain(["big.nnet", "--json"], { out: (text) => (out += text), err: (text) => (out += text) }, join(__dirname, "..", "worker.js"));
+  const ms = performance.now() - start;
+  if (code !== 0) throw new Error(`nnet train failed (${code}): ${out}`);
+  const arraysMb = (rows * (pixels + classes) * 8) / 2 ** 20;
+  process.stdout.write(JSON.stringify({ ms, peak: peakMb(), before, arraysMb, rows }));
+}
+
+// the whole file, a tenth held out for validation, standardised, a few epochs of a small network so that the data dominates
+function writeTrainingJob(dir: string, epochs: number): void {
+  writeFileSync(join(dir, "big.nnet"), `network big {
+  input x: ${pixels}
+  layer h: dense 32 relu
+  layer out: dense ${classes} softmax
+  loss cross_entropy
+  data csv("mnist.csv", target: "label", classes: ${classes})
+  train { epochs ${epochs}, batch 64, seed 1, validation 0.1 }
+}
+`);
+}
+
 // a 784-64-10 model trained briefly on a few rows of the same shape, for evaluate to read the file with
 function trainModel(dir: string): string {
   writeMnistShaped(join(dir, "few.csv"), 500);
@@ -76,7 +104,7 @@ function child(path: string): void {
   const data = csvDatasetFrom(fileSource(path, statSync(path).size), { shown: "mnist.csv", targets: ["label"], targetKind: "classes" });
   const ms = performance.now() - start;
   const arraysMb = (data.x.data.byteLength + data.y.data.byteLength) / 2 ** 20;
-  process.stdout.write(JSON.stringify({ ms, peak: peakMb(), before, arraysMb, rows: data.x.cols }));
+  process.stdout.write(JSON.stringify({ ms, peak: peakMb(), before, arraysMb, rows: data.x.rows }));
 }
 
 const numpy = `
@@ -106,17 +134,20 @@ function main(): void {
     const path = join(dir, "mnist.csv");
     writeMnistShaped(path, rows);
     const model = trainModel(dir);
+    writeTrainingJob(dir, Number(process.env.NNET_BENCH_TRAIN_EPOCHS ?? 2));
     const mb = statSync(path).size / 2 ** 20;
     console.log(`CSV load: ${rows.toLocaleString("en-US")} × ${pixels + 1}, ${mb.toFixed(0)} MB, ${rounds} interleaved rounds, a fresh process per measurement`);
     const ours: Measured[] = [];
     const theirs: Measured[] = [];
     const evaluated: Measured[] = [];
+    const trained: Measured[] = [];
     for (let r = 0; r < rounds; r++) {
       ours.push(run(process.execPath, [__filename, "child", path]));
       theirs.push(run("/usr/bin/python3", ["-c", numpy, path]));
       evaluated.push(run(process.execPath, [__filename, "evaluate", model, path]));
+      trained.push(run(process.execPath, [__filename, "train", dir]));
     }
-    if ([...ours, ...theirs, ...evaluated].some((m) => m.rows !== rows)) throw new Error("a loader read the wrong number of rows");
+    if ([...ours, ...theirs, ...evaluated, ...trained].some((m) => m.rows !== rows)) throw new Error("a loader read the wrong number of rows");
     const arrays = ours[0].arraysMb;
     console.log(`  nnet           ${show(spread(ours.map((m) => m.ms)), 0)} ms, peak RSS ${show(spread(ours.map((m) => m.peak)), 0)} MB (Node alone ${ours[0].before.toFixed(0)} MB)`);
     console.log(`  numpy.loadtxt  ${show(spread(theirs.map((m) => m.ms)), 0)} ms, peak RSS ${show(spread(theirs.map((m) => m.peak)), 0)} MB (Python and numpy alone ${theirs[0].before.toFixed(0)} MB)`);
@@ -135,6 +166,13 @@ function main(): void {
       console.log("  FAILED: evaluate's memory exceeded 1.3× its arrays");
       process.exitCode = 1;
     }
+    const trainGrowth = spread(trained.map((m) => (m.peak - m.before) / m.arraysMb));
+    console.log(`  nnet train (784-32-10, validation 0.1, standardised, ${process.env.NNET_BENCH_TRAIN_EPOCHS ?? 2} epochs): ${show(spread(trained.map((m) => m.ms)), 0)} ms, peak RSS ${show(spread(trained.map((m) => m.peak)), 0)} MB`);
+    console.log(`  growth of RSS while training ÷ the float64 arrays (${trained[0].arraysMb.toFixed(0)} MB): ${show(trainGrowth)} (target ≤ 1.3)`);
+    if (trainGrowth.max > 1.3) {
+      console.log("  FAILED: training's memory exceeded 1.3× its arrays");
+      process.exitCode = 1;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -142,4 +180,5 @@ function main(): void {
 
 if (process.argv[2] === "child") child(process.argv[3]);
 else if (process.argv[2] === "evaluate") void evaluateChild(process.argv[3], process.argv[4]);
+else if (process.argv[2] === "train") void trainChild(process.argv[3]);
 else main();

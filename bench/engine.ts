@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import {
-  Rng, computeGradients, createNetwork, datasetFromSpec, gradcheck, train, zeros,
+  Rng, computeGradients, createNetwork, datasetFromSpec, gradcheck, train, transpose, zeros,
   type ActivationName, type Dataset, type LossName, type NetworkSpec, type TrainSpec,
 } from "../server/src/engine/index";
 import { defaultThreads, enableRelaxedSimd, runKernel, type RunKernel } from "../server/src/training/index";
@@ -39,10 +39,10 @@ interface Workload {
 
 function synthetic(n: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);
-  const x = zeros(features, n);
-  const y = zeros(classes, n);
+  const x = zeros(n, features);
+  const y = zeros(n, classes);
   for (let i = 0; i < x.data.length; i++) x.data[i] = rng.next();
-  for (let c = 0; c < n; c++) y.data[rng.int(classes) * n + c] = 1;
+  for (let c = 0; c < n; c++) y.data[c * classes + rng.int(classes)] = 1;
   return { x, y };
 }
 
@@ -104,7 +104,7 @@ interface Rates {
 // take turns round by round, each round starting one system later, so that a
 // burst of load from the machine's other users falls on all of them alike.
 async function measure(w: Workload, systems: Map<string, () => Promise<Runner>>): Promise<Map<string, Rates>> {
-  const perRun = (epochs: number): number => (w.unit === "epochs/s" ? epochs : epochs * w.data.x.cols);
+  const perRun = (epochs: number): number => (w.unit === "epochs/s" ? epochs : epochs * w.data.x.rows);
   const prepared: { name: string; run: Runner; epochs: number; rates: Rates }[] = [];
   for (const [name, make] of systems) {
     const run = await make();
@@ -166,7 +166,7 @@ function systemsFor(w: Workload, k: number, torch: TorchPeer[] | string, dir: st
   for (const peer of torch) {
     let load: ReturnType<TorchPeer["load"]> | undefined; // loaded on first use, once for both dtypes
     for (const dtype of ["float64", "float32"] as const) {
-      const make = async () => (await (load ??= peer.load({ ...w, examples: w.data.x.cols, x, y })))(dtype);
+      const make = async () => (await (load ??= peer.load({ ...w, examples: w.data.x.rows, x, y })))(dtype);
       systems.set(`torch ${dtype === "float64" ? "f64" : "f32"} ${peer.threads}T`, make);
     }
   }
@@ -199,7 +199,7 @@ async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
     for (const [k, w] of workloads.entries()) {
       const rates = await measure(w, systemsFor(w, k, torch, dir));
       const single = rates.get(engineName(1))!;
-      const examplesPerSecond = (w.unit === "epochs/s" ? w.data.x.cols : 1) * median(single.cpu);
+      const examplesPerSecond = (w.unit === "epochs/s" ? w.data.x.rows : 1) * median(single.cpu);
       const systems: Record<string, unknown> = {};
       let first = true;
       for (const [name, r] of rates) {
@@ -215,7 +215,7 @@ async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
         first = false;
       }
       report.push({
-        name: w.name, unit: w.unit, examples: w.data.x.cols, engineThreads, gflopsByCpuTime: (examplesPerSecond * flopsPerExample(w)) / 1e9, systems,
+        name: w.name, unit: w.unit, examples: w.data.x.rows, engineThreads, gflopsByCpuTime: (examplesPerSecond * flopsPerExample(w)) / 1e9, systems,
       });
       console.log(`  measured ${w.name}`);
     }
@@ -238,10 +238,9 @@ function gradcheckGroup(): unknown[] {
   return [workloads[2], workloads[1]].map((w) => {
     const network = createNetwork(specOf(w), { seed: 1 });
     const m = 4;
-    const x = zeros(w.widths[0], m);
-    const y = zeros(w.widths[w.widths.length - 1], m);
-    for (let r = 0; r < x.rows; r++) for (let c = 0; c < m; c++) x.data[r * m + c] = w.data.x.data[r * w.data.x.cols + c];
-    for (let r = 0; r < y.rows; r++) for (let c = 0; c < m; c++) y.data[r * m + c] = w.data.y.data[r * w.data.y.cols + c];
+    // the first m examples as a batch's columns
+    const x = transpose({ ...w.data.x, rows: m, data: w.data.x.data.subarray(0, m * w.data.x.cols) });
+    const y = transpose({ ...w.data.y, rows: m, data: w.data.y.data.subarray(0, m * w.data.y.cols) });
     const reps = 2000;
     for (let i = 0; i < 200; i++) computeGradients(network, x, y);
     const passes: number[] = [];

@@ -14,6 +14,7 @@ export interface TfJob {
   loss: LossName;
   lr: number;
   batch: number;
+  /** one example per row, as the data set holds them */
   x: Matrix;
   y: Matrix;
 }
@@ -30,8 +31,8 @@ async function use(backend: TfBackend): Promise<void> {
 
 export async function tfRunner(backend: TfBackend, w: TfJob): Promise<Runner> {
   await use(backend);
-  const n = w.x.cols;
-  const rows = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]).transpose();
+  const n = w.x.rows;
+  const rows = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
   const x = rows(w.x);
   const y = rows(w.y);
   const batches: [tf.Tensor2D, tf.Tensor2D][] = [];

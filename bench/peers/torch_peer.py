@@ -65,8 +65,8 @@ class Workload:
     def __init__(self, job):
         self.job = job
         n, widths = job["examples"], job["widths"]
-        x = np.fromfile(job["x"], dtype="<f8").reshape(widths[0], n).T
-        y = np.fromfile(job["y"], dtype="<f8").reshape(widths[-1], n).T
+        x = np.fromfile(job["x"], dtype="<f8").reshape(n, widths[0])
+        y = np.fromfile(job["y"], dtype="<f8").reshape(n, widths[-1])
         self.x64 = torch.from_numpy(np.ascontiguousarray(x))
         self.y64 = torch.from_numpy(np.ascontiguousarray(y))
         self.labels = self.y64.argmax(dim=1)

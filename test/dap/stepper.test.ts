@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   Rng, Stepper, computeGradients, createWasmKernel, type Kernel, createNetwork, datasetFromRows, lastCaches, train, type Dataset, type NetworkSpec, type TrainSpec,
 } from "../../server/src/engine/index";
-import { selectExamples } from "../../server/src/engine/index";
+import { selectExamples, transpose } from "../../server/src/engine/index";
 import { dagSpec } from "../engine/helpers";
 
 const spec: NetworkSpec = dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3);
@@ -92,7 +92,7 @@ describe("Stepper", () => {
       d.bias.set(stepper.network.dense[i].bias);
     });
     const batch = selectExamples(data, Array.from(stepper.batchExamples()));
-    const loss = computeGradients(reference, batch.x, batch.y);
+    const loss = computeGradients(reference, transpose(batch.x), transpose(batch.y));
     expect(stepper.loss).toBe(loss);
     const ours = lastCaches(stepper.network);
     expect(ours).toEqual(lastCaches(reference));

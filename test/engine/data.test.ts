@@ -7,11 +7,12 @@ import { batchFor, build, dagSpec } from "./helpers";
 
 describe("iris", () => {
   const iris = irisDataset();
-  const n = iris.x.cols;
-  const columnSum = (r: number) => iris.x.data.subarray(r * n, (r + 1) * n).reduce((s, v) => s + v, 0);
+  const n = iris.x.rows;
+  const at = (m: { cols: number; data: Float64Array }, i: number, f: number): number => m.data[i * m.cols + f];
+  const columnSum = (f: number) => Array.from({ length: n }, (_, i) => at(iris.x, i, f)).reduce((s, v) => s + v, 0);
   it("has 150 rows, 50 per class, in one-hot form", () => {
     expect(n).toBe(150);
-    for (let c = 0; c < 3; c++) expect(iris.y.data.subarray(c * n, (c + 1) * n).reduce((s, v) => s + v, 0)).toBe(50);
+    for (let c = 0; c < 3; c++) expect(Array.from({ length: n }, (_, i) => at(iris.y, i, c)).reduce((s, v) => s + v, 0)).toBe(50);
     expect(iris.classNames).toEqual(["setosa", "versicolor", "virginica"]);
   });
   it("has the known column sums and means (Fisher's corrected table)", () => {
@@ -21,7 +22,7 @@ describe("iris", () => {
   it("has the known per-class means of petal length", () => {
     const means = [0, 1, 2].map((c) => {
       let sum = 0;
-      for (let i = 0; i < n; i++) if (iris.y.data[c * n + i] === 1) sum += iris.x.data[2 * n + i];
+      for (let i = 0; i < n; i++) if (at(iris.y, i, c) === 1) sum += at(iris.x, i, 2);
       return Number((sum / 50).toFixed(3));
     });
     expect(means).toEqual([1.462, 4.26, 5.552]);
@@ -34,7 +35,7 @@ describe("generators", () => {
     it(`${name}: shape, seeded, finite`, () => {
       const spec = { kind: "generator" as const, name, samples: 40, noise: 0.1, classes: 2 };
       const a = datasetFromSpec(spec, 5);
-      expect([a.x.rows, a.y.rows, a.x.cols]).toEqual([features, targets, 40]);
+      expect([a.x.cols, a.y.cols, a.x.rows]).toEqual([features, targets, 40]);
       expect(datasetFromSpec(spec, 5)).toEqual(a);
       expect(a.x.data.every(Number.isFinite)).toBe(true);
       if (name !== "sine") expect(new Set(a.y.data)).toEqual(new Set([0, 1]));
@@ -42,12 +43,12 @@ describe("generators", () => {
   }
   it("xor without noise is the four corners", () => {
     const d = datasetFromSpec({ kind: "generator", name: "xor", samples: 4, noise: 0, classes: 2 }, 1);
-    expect(Array.from(d.x.data)).toEqual([0, 0, 1, 1, 0, 1, 0, 1]);
+    expect(Array.from(d.x.data)).toEqual([0, 0, 0, 1, 1, 0, 1, 1]);
     expect(Array.from(d.y.data)).toEqual([0, 1, 1, 0]);
   });
   it("spiral with 3 classes is one-hot", () => {
     const d = datasetFromSpec({ kind: "generator", name: "spiral", samples: 30, noise: 0, classes: 3 }, 1);
-    expect(d.y.rows).toBe(3);
+    expect(d.y.cols).toBe(3);
     expect(d.classes).toBe(3);
   });
 });
@@ -56,13 +57,13 @@ describe("split and standardisation", () => {
   it("splits reproducibly and fits the standardiser on the training part only", () => {
     const iris = irisDataset();
     const { train, validation } = splitDataset(iris, 0.2, 4);
-    expect([train.x.cols, validation!.x.cols]).toEqual([120, 30]);
+    expect([train.x.rows, validation!.x.rows]).toEqual([120, 30]);
     expect(splitDataset(iris, 0.2, 4).validation).toEqual(validation);
     const prepared = prepareData(iris, { validation: 0.2, seed: 4, standardise: true });
     const s = fitStandardiser(train);
     expect(prepared.validation).toEqual(applyStandardiser(validation!, s));
-    const m = prepared.train.x.cols;
-    const mean = prepared.train.x.data.subarray(0, m).reduce((p, v) => p + v, 0) / m;
+    const m = prepared.train.x.rows;
+    const mean = Array.from({ length: m }, (_, i) => prepared.train.x.data[i * 4]).reduce((p, v) => p + v, 0) / m;
     expect(Math.abs(mean)).toBeLessThan(1e-12);
     expect(() => splitDataset(iris, 1, 1)).toThrow(/outside \[0, 1\)/);
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  Rng, createNetwork, datasetFromRows, evaluateDataset, exportWeights, importWeights, predict, train, type Dataset, type NetworkSpec, type TrainSpec,
+  Rng, createNetwork, datasetFromRows, evaluateDataset, exportWeights, importWeights, predict, train, transpose, type Dataset, type NetworkSpec, type TrainSpec,
 } from "../../server/src/engine/index";
 
 const withDropout: NetworkSpec = {
@@ -40,7 +40,7 @@ describe("dropout in training", () => {
     train(network, data, spec(3));
     const plain = createNetwork(withoutDropout, { seed: 2 });
     importWeights(plain, exportWeights(network));
-    expect(predict(network, data.x).data).toEqual(predict(plain, data.x).data);
+    expect(predict(network, transpose(data.x)).data).toEqual(predict(plain, transpose(data.x)).data);
     expect(evaluateDataset(network, data)).toEqual(evaluateDataset(plain, data));
   });
 
@@ -61,7 +61,7 @@ describe("dropout in training", () => {
     const seen = train(watched, data, spec(3), {
       onEpoch: () => {
         importWeights(plain, exportWeights(watched));
-        expect(predict(watched, data.x).data).toEqual(predict(plain, data.x).data);
+        expect(predict(watched, transpose(data.x)).data).toEqual(predict(plain, transpose(data.x)).data);
         expect(watched.dropoutMode).toBe("draw");
       },
     }).history;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  applyStandardiser, createNetwork, datasetFromSpec, evaluateDataset, fitStandardiser, predict, selectExamples, splitIndices, zeros, type NetworkSpec,
+  applyStandardiser, createNetwork, datasetFromSpec, evaluateDataset, fitStandardiser, predict, selectExamples, splitIndices, transpose, zeros, type NetworkSpec,
 } from "../../server/src/engine/index";
 
 const spec: NetworkSpec = {
@@ -21,16 +21,23 @@ describe("evaluateDataset in place", () => {
     const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 700, noise: 0.2, classes: 3 }, 4);
     const network = createNetwork(spec, { seed: 9 });
     const standardiser = fitStandardiser(data);
-    const examples = splitIndices(data.x.cols, 0.3, 5).validation!;
+    const examples = splitIndices(data.x.rows, 0.3, 5).validation!;
     const copy = applyStandardiser(selectExamples(data, examples), standardiser);
     const outputs = zeros(3, examples.length);
     const inPlace = evaluateDataset(network, data, 64, { examples, standardiser, outputs });
     expect(inPlace).toEqual(evaluateDataset(network, copy, 64));
-    expect(outputs).toEqual(predict(network, copy.x, 64));
+    expect(outputs).toEqual(predict(network, transpose(copy.x), 64));
     expect(inPlace.accuracy).toBeGreaterThan(0);
     const before = data.x.data.slice();
     evaluateDataset(network, data, 64, { standardiser });
     expect(data.x.data).toEqual(before);
+  });
+
+  it("refuses a data set that is not one example per row of the network's width", () => {
+    const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 30, noise: 0.2, classes: 3 }, 4);
+    const network = createNetwork(spec, { seed: 9 });
+    expect(() => evaluateDataset(network, { ...data, x: transpose(data.x) })).toThrow("network 'n' takes 2 features per example, the data has 30");
+    expect(() => evaluateDataset(network, { ...data, y: transpose(data.y) })).toThrow("network 'n' has 3 outputs, the data has 30 targets");
   });
 
   it("refuses an outputs matrix of the wrong shape", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  TrainingDivergedError, computeGradients, createNetwork, lastCaches, datasetFromRows, datasetFromSpec, exportWeights, importWeights, predict, train,
+  TrainingDivergedError, computeGradients, createNetwork, lastCaches, datasetFromRows, datasetFromSpec, exportWeights, importWeights, predict, train, transpose,
   type NetworkSpec, type TrainSpec,
 } from "../../server/src/engine/index";
 
@@ -36,7 +36,7 @@ describe("reproducibility", () => {
     train(a, moons(1), ts);
     const b = createNetwork(spec, { seed: 99 });
     importWeights(b, structuredClone(exportWeights(a)));
-    const x = moons(2).x;
+    const x = transpose(moons(2).x);
     expect(predict(b, x).data).toEqual(predict(a, x).data);
     expect(() => importWeights(b, { network: "moons", layers: [] })).toThrow(/no layer 'h1'/);
     // a bad layer leaves every weight as it was
@@ -52,7 +52,7 @@ describe("epoch metrics", () => {
   it("gradNorm, meanAbsDelta and updateRatio are those of the batch's gradients and update", () => {
     const data = moons(5);
     const probe = createNetwork(spec, { seed: 5 });
-    computeGradients(probe, data.x, data.y);
+    computeGradients(probe, transpose(data.x), transpose(data.y));
     const caches = lastCaches(probe);
     const net = createNetwork(spec, { seed: 5 });
     const before = Array.from(net.dense[0].weights.data);
@@ -117,7 +117,7 @@ describe("failures are reported clearly", () => {
   it("an empty dataset is a clear error", () => {
     expect(() => datasetFromRows([])).toThrow("the dataset has no rows");
     const net = createNetwork(spec, { seed: 1 });
-    expect(() => train(net, { x: { rows: 2, cols: 0, data: new Float64Array(0) }, y: { rows: 1, cols: 0, data: new Float64Array(0) } }, ts)).toThrow("the training set is empty");
+    expect(() => train(net, { x: { rows: 0, cols: 2, data: new Float64Array(0) }, y: { rows: 0, cols: 1, data: new Float64Array(0) } }, ts)).toThrow("the training set is empty");
   });
 
   it("a batch of the wrong width is refused", () => {

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  activationOf, computeGradients, createNetwork, lastCaches, setDropout, train, type LossName, type Matrix, type Network, type NetworkSpec,
+  activationOf, computeGradients, createNetwork, lastCaches, setDropout, train, transpose, type LossName, type Matrix, type Network, type NetworkSpec,
 } from "../../server/src/engine/index";
 import { Random, newActivations, randomNetwork, randomTargets, hiddenActivations, type OutputPair } from "../ide/random-networks";
 
@@ -104,7 +104,7 @@ beforeAll(() => {
       network.dense[0]!.weights.data[0] = 0;
       const { x, y } = batch(random, spec, 8);
       const before = paramsOf(network);
-      train(network, { x, y }, trainSpec(l1, l2));
+      train(network, { x: transpose(x), y: transpose(y) }, trainSpec(l1, l2));
       trainCases.push({ spec, network, before, l1, l2 });
       cases.push({ kind: "train", spec, params: before, x: rowsOf(x), y: rowsOf(y), lr: 0.05, l1, l2, steps: 6, masks: {} });
     }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { geluOf, predict, type Matrix } from "../../server/src/engine/index";
+import { geluOf, predict, transpose, type Matrix } from "../../server/src/engine/index";
 import { ExportError } from "../../server/src/export/index";
 import { exportOnnx } from "../../server/src/export/onnx/index";
 import { networkOf, type TrainedModel } from "../../server/src/model/index";
@@ -64,7 +64,7 @@ function engineOutputs(model: TrainedModel, x: Matrix): Matrix {
 
 /** Raw features, one example per column: the model's data, then the same examples pushed 3× further out to reach the activations' tails. */
 function rawColumns(model: TrainedModel, path: string): Matrix {
-  const x = modelDataset(model, path).x;
+  const x = transpose(modelDataset(model, path).x);
   const data = new Float64Array(x.rows * x.cols * 2);
   for (let r = 0; r < x.rows; r++) {
     for (let c = 0; c < x.cols; c++) {

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyStandardiser, createNetwork, importWeights, predict, zeros } from "../../server/src/engine/index";
+import { applyStandardiser, createNetwork, importWeights, predict, transpose, zeros } from "../../server/src/engine/index";
 import { exportPytorch, ExportError } from "../../server/src/export/index";
 import { decodeContainer, type TrainedModel } from "../../server/src/model/index";
 import { modelDataset, readModelFile } from "../../server/src/training/index";
@@ -78,7 +78,7 @@ describe.skipIf(!hasTorch)("the exported module predicts what the engine predict
       importWeights(network, trained.weights);
       const raw = modelDataset(trained, model);
       const x = trained.standardiser ? applyStandardiser(raw, trained.standardiser).x : raw.x;
-      const engine = predict(network, x);
+      const engine = predict(network, transpose(x));
       expect(outputs.length).toBe(engine.cols);
       let worst = 0;
       outputs.forEach((row, c) => row.forEach((v, r) => { worst = Math.max(worst, relative(v, engine.data[r * engine.cols + c])); }));
@@ -244,7 +244,7 @@ describe.skipIf(!hasTorch)("torchrun", () => {
 });
 
 describe("what the PyTorch export refuses", () => {
-  const dataset = { x: zeros(2, 4), y: zeros(1, 4) };
+  const dataset = { x: zeros(4, 2), y: zeros(4, 1) };
   let model: TrainedModel;
   beforeAll(() => {
     const dir = workspace();

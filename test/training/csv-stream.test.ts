@@ -46,10 +46,11 @@ function reference(text: string, target: string): Expected {
 function loaded(text: string, target: string): Expected {
   try {
     const data = csvDataset(text, { shown: "d.csv", targets: [target], targetKind: "classes" });
-    const n = data.x.cols;
-    const x = Array.from({ length: data.x.rows }, (_, f) => Array.from(data.x.data.subarray(f * n, (f + 1) * n)));
-    const classes = data.y.rows;
-    const targets = Array.from({ length: n }, (_, i) => data.classNames![Array.from({ length: classes }, (_, k) => data.y.data[k * n + i]).indexOf(1)]);
+    const n = data.x.rows;
+    const features = data.x.cols;
+    const x = Array.from({ length: features }, (_, f) => Array.from({ length: n }, (_, i) => data.x.data[i * features + f]));
+    const classes = data.y.cols;
+    const targets = Array.from({ length: n }, (_, i) => data.classNames![Array.from(data.y.data.subarray(i * classes, (i + 1) * classes)).indexOf(1)]);
     return { x, targets };
   } catch (failure) {
     if (!(failure instanceof CsvDataError)) throw failure;
@@ -116,7 +117,7 @@ describe("the streaming CSV loader", () => {
     const data = { spec: { kind: "csv", path: join(dir, "d.csv"), target: "label" } as const, files: { root: dir } };
     const progress: number[] = [];
     const loadedData = loadDataset(data, 1, { onProgress: (done, total) => progress.push(done / total) });
-    expect(loadedData.x.cols).toBe(300_000);
+    expect(loadedData.x.rows).toBe(300_000);
     expect(progress.length).toBeGreaterThan(2);
     expect(progress[progress.length - 1]).toBe(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));

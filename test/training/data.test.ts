@@ -10,9 +10,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  csvDataset, csvDatasetFromBytes, firstInvalidUtf8, runJob, type JobRequest, type WorkerMessage,
+  csvDataset, csvDatasetFromBytes, firstInvalidUtf8, loadDataset, prepareJob, runJob, type JobRequest, type WorkerMessage,
 } from "../../server/src/training/index";
 import { bundles, csvNetwork, problems, request, workspace, removeWorkspaces } from "./helpers";
+import { prepareData } from "../../server/src/engine/index";
 
 const { cli } = bundles();
 afterAll(removeWorkspaces);
@@ -27,11 +28,11 @@ function outcome(job: JobRequest): WorkerMessage {
 }
 
 describe("CSV content", () => {
-  it("reads a well-formed file into features × examples, with BOM and CRLF", () => {
+  it("reads a well-formed file into examples × features, with BOM and CRLF", () => {
     for (const text of [good, "\uFEFF" + good, good.replace(/\n/g, "\r\n")]) {
       const data = csvDataset(text, { shown: "d.csv", targets: ["label"] });
-      expect(data.x.rows).toBe(2);
-      expect(Array.from(data.x.data)).toEqual([0, 0, 1, 1, 0, 1, 0, 1]);
+      expect(data.x.cols).toBe(2);
+      expect(Array.from(data.x.data)).toEqual([0, 0, 0, 1, 1, 0, 1, 1]);
       expect(Array.from(data.y.data)).toEqual([0, 1, 1, 0]);
       expect(data.featureNames).toEqual(["x1", "x2"]);
     }
@@ -40,8 +41,8 @@ describe("CSV content", () => {
   it("one-hot encodes a text target in order of first appearance; quoted cells with commas are one cell", () => {
     const data = csvDataset('a,"b, quoted",kind\n1,2,cat\n3,4,dog\n5,6,cat\n', { shown: "d.csv", targets: ["kind"] });
     expect(data.classNames).toEqual(["cat", "dog"]);
-    expect(data.y.rows).toBe(2);
-    expect(Array.from(data.y.data)).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(data.y.cols).toBe(2);
+    expect(Array.from(data.y.data)).toEqual([1, 0, 0, 1, 1, 0]);
     expect(data.featureNames).toEqual(["a", "b, quoted"]);
   });
 
@@ -123,6 +124,24 @@ describe("CSV data through compile and the job", () => {
     writeFileSync(join(dir, "data.csv"), Buffer.from([...Buffer.from("x1,x2,label\n0,0,0\n"), 0xff, 0x0a]));
     const bytes = outcome(job);
     expect(bytes.type === "failed" && bytes.failure.message).toBe("data.csv: not valid UTF-8: byte 0xFF at offset 18 (row 3); save the file as UTF-8");
+  });
+
+  it("holds a file's rows once: the job's split puts them in order, its parts share them, with the copying path's values", () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i * 7) % 11},${(i * 3) % 5 - 2},${i % 3 === 0 ? "a" : i % 3 === 1 ? "b" : "c"}`);
+    const dir = workspace({ "data.csv": ["x1,x2,label", ...rows].join("\n") + "\n" });
+    const text = csvNetwork("data.csv", "label", "dense 3 softmax", "cross_entropy").replace("train { epochs 3, batch 4 }", "train { epochs 3, batch 4, validation 0.25, seed 6 }");
+    const job = request({ kind: "train", text, path: join(dir, "model.nnet") });
+    const { data, summary } = prepareJob(job);
+    const copied = prepareData(loadDataset(job.data, job.train.seed), { validation: 0.25, seed: 6, standardise: true });
+    expect(summary).toMatchObject({ rows: 40, train: 30, validation: 10, features: 2, targets: 3 });
+    for (const part of ["train", "validation"] as const) {
+      expect(data[part]!.x).toEqual(copied[part]!.x);
+      expect(data[part]!.y).toEqual(copied[part]!.y);
+    }
+    expect(data.standardiser).toEqual(copied.standardiser);
+    expect(data.train.x.data.buffer).toBe(data.validation!.x.data.buffer);
+    expect(data.train.x.data.byteOffset).toBe(10 * 2 * 8);
+    expect(data.train.y.data.buffer).toBe(data.validation!.y.data.buffer);
   });
 
   it("trains on a file with a BOM and CRLF line ends", () => {

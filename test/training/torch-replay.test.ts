@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  createNetwork, exportWeights, learningRateAt, Rng, train, type Matrix, type NetworkSpec, type SavedWeights, type ScheduleSpec, type TrainSpec,
+  createNetwork, exportWeights, learningRateAt, Rng, train, transpose, type Matrix, type NetworkSpec, type SavedWeights, type ScheduleSpec, type TrainSpec,
 } from "../../server/src/engine/index";
 import { prepareJob, runJob, type JobRequest, type JobResult, type WorkerMessage } from "../../server/src/training/index";
 import { hiddenActivations, newActivations, Random, randomNetwork, randomTargets, type OutputPair } from "../ide/random-networks";
@@ -65,7 +65,7 @@ function engineRun(job: JobRequest): JobResult {
 function replayInput(job: JobRequest, initial: SavedWeights): Record<string, unknown> {
   const { train } = prepareJob(job).data;
   const rows = (m: { rows: number; cols: number; data: Float64Array }): number[][] =>
-    Array.from({ length: m.cols }, (_, c) => Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]));
+    Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   const activations = new Map(job.network.layers.map((l) => [l.name, l.kind === "dense" ? l.activation.name : "identity"]));
   return {
     layers: initial.layers.map((l) => ({ units: l.units, fanIn: l.fanIn, W: Array.from(l.W), b: Array.from(l.b), activation: activations.get(l.name) })),
@@ -120,7 +120,7 @@ function dagRuns(): DagRun[] {
       const order = Array.from({ length: dagExamples }, (_, i) => i);
       const orders = Array.from({ length: dagEpochs }, () => { shuffler.shuffle(order); return [...order]; });
       expect(orders.some((o) => o.some((v, i) => v !== i)), "the batches are shuffled").toBe(true);
-      const result = train(network, { x, y }, trainSpec);
+      const result = train(network, { x: transpose(x), y: transpose(y) }, trainSpec);
       const params = initial.layers.map((l) => ({ layer: l.name, b: Array.from(l.b), W: Array.from({ length: l.units }, (_, r) => Array.from(l.W.subarray(r * l.fanIn, (r + 1) * l.fanIn))) }));
       runs.push({
         name: `${o.name}, ${pair.loss} (DAG ${p + 1})`, spec, initial, final: exportWeights(network), lrs: result.history.map((m) => m.lr!),
@@ -216,5 +216,5 @@ describe.skipIf(!hasTorch)("optimizers and schedules replayed by torch.optim", (
 });
 
 const smallNet: NetworkSpec = { name: "small", input: { name: "x", units: 1 }, layers: [{ kind: "dense", name: "out", units: 1, from: "x", activation: { name: "identity" }, init: { name: "xavier" } }], loss: "mse" };
-const smallData = { x: { rows: 1, cols: 4, data: Float64Array.of(0, 1, 2, 3) }, y: { rows: 1, cols: 4, data: Float64Array.of(1, 0, 1, 0) } };
+const smallData = { x: { rows: 4, cols: 1, data: Float64Array.of(0, 1, 2, 3) }, y: { rows: 4, cols: 1, data: Float64Array.of(1, 0, 1, 0) } };
 const cosineTrain: TrainSpec = { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, schedule: cosine, epochs: 10, batch: 2, validation: 0, seed: 1, shuffle: false, l2: 0 };

@@ -1,7 +1,7 @@
 /** `nnet evaluate MODEL [--data FILE.csv]`: the loss and the metrics of a saved model on labelled rows. */
 import { parseArgs } from "node:util";
 import {
-  outputKind, runMetrics, selectColumns, type ClassificationReport, type Matrix, type RegressionReport, type RunMetrics,
+  outputKind, runMetrics, selectRows, transpose, type ClassificationReport, type Matrix, type RegressionReport, type RunMetrics,
 } from "../engine/index";
 import { evaluateRaw, networkOf, type TrainedModel } from "../model/index";
 import { DataFileError, modelEvaluationRows, readFeatureTable, TableError } from "../training/index";
@@ -64,7 +64,8 @@ async function labelledRows(model: TrainedModel, path: string, values: { data?: 
 export function evaluateModel(model: TrainedModel, rows: LabelledRows): Evaluated {
   const { x, y, examples, source } = rows;
   const { loss, outputs } = evaluateRaw(model, networkOf(model), x, y, examples);
-  const metrics = runMetrics(outputKind(model.network), outputs, examples ? selectColumns(y, examples) : y, "validation");
+  // the targets (a few per row) as the outputs' columns: the only copy made
+  const metrics = runMetrics(outputKind(model.network), outputs, transpose(examples ? selectRows(y, examples) : y), "validation");
   return {
     rows: outputs.cols, source, loss, metrics,
     ...(metrics.kind === "classes" ? { classification: metrics.report } : metrics.kind === "labels" ? { perLabel: metrics.perLabel } : { regression: metrics.report }),

@@ -3,6 +3,7 @@
  * and the caches (z, a, δ per node) and gradients of the last pass, which
  * the IDE's hovers and the tests read.
  */
+import type { Dataset } from "./dataset";
 import { zeros, type Matrix } from "./matrix";
 import { workspaceFor, type DropoutMode, type Network } from "./network";
 import { Rng } from "./rng";
@@ -16,6 +17,15 @@ export function checkBatchShape(network: Network, x: Matrix, y?: Matrix): void {
   if (y && y.rows !== outputs) throw new Error(`network '${network.name}' has ${outputs} outputs, the data has ${y.rows} targets`);
   if (y && y.cols !== x.cols) throw new Error(`the batch has ${x.cols} inputs but ${y.cols} targets`);
   if (x.cols === 0) throw new Error("the batch has no examples");
+}
+
+/** The same for a data set, one example per row. */
+export function checkDatasetShape(network: Network, data: Dataset): void {
+  const inputs = network.nodes[0].units;
+  const outputs = network.nodes[network.output].units;
+  if (data.x.cols !== inputs) throw new Error(`network '${network.name}' takes ${inputs} features per example, the data has ${data.x.cols}`);
+  if (data.y.cols !== outputs) throw new Error(`network '${network.name}' has ${outputs} outputs, the data has ${data.y.cols} targets`);
+  if (data.y.rows !== data.x.rows) throw new Error(`the data has ${data.x.rows} inputs but ${data.y.rows} targets`);
 }
 
 function loaded(network: Network, x: Matrix, y?: Matrix): Workspace {

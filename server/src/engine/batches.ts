@@ -5,7 +5,7 @@
  * network's workspace. Both loops draw their batches here, so both see the
  * same examples in the same order and make the same optimizer calls.
  */
-import { examplesOf, gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
+import { gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import type { Optimizer } from "./optimizers";
 import { Rng } from "./rng";
@@ -32,8 +32,9 @@ export class Batches {
     this.perEpoch = Math.ceil(this.examples / this.size);
     this.rng = Rng.derive(spec.seed, "shuffle");
     this.order = new Int32Array(this.examples).map((_, i) => i);
-    this.xByExample = examplesOf(data.x);
-    this.yByExample = examplesOf(data.y);
+    // the data set's own rows: one example per row is the layout a batch gathers from
+    this.xByExample = data.x;
+    this.yByExample = data.y;
   }
 
   /** Call once at the start of every epoch (and once per epoch skipped when resuming). */

@@ -1,8 +1,10 @@
 /**
- * Datasets as matrices with one example per column (backprop §6.4):
- * x is features × n and y is targets × n.
+ * Datasets with one example per row, as a CSV file holds them: x is
+ * n × features and y is n × targets. A mini-batch gathers whole rows and the
+ * network then reads it with one example per column (backprop §6.4); the
+ * data set itself is never held a second time in that layout.
  */
-import { zeros, type Matrix } from "./matrix";
+import { cloneMatrix, zeros, type Matrix } from "./matrix";
 import { Rng } from "./rng";
 
 export interface Dataset {
@@ -39,34 +41,33 @@ export function datasetFromRows(rows: readonly Row[], options: RowOptions = {}):
   if (features === 0) throw new Error("row 1 has no feature values");
   if (targets === 0) throw new Error("row 1 has no target values");
   const n = rows.length;
-  const x = zeros(features, n);
-  const y = zeros(targets, n);
+  const x = zeros(n, features);
+  const y = zeros(n, targets);
   rows.forEach((row, i) => {
     if (row.x.length !== features || row.y.length !== targets) {
       throw new Error(`row ${i + 1} has ${row.x.length} features and ${row.y.length} targets; row 1 has ${features} and ${targets}`);
     }
-    row.x.forEach((v, f) => { checkValue(v, i, f, "feature"); x.data[f * n + i] = v; });
-    row.y.forEach((v, t) => { checkValue(v, i, t, "target"); y.data[t * n + i] = v; });
+    row.x.forEach((v, f) => { checkValue(v, i, f, "feature"); x.data[i * features + f] = v; });
+    row.y.forEach((v, t) => { checkValue(v, i, t, "target"); y.data[i * targets + t] = v; });
   });
   return { x, y, ...options };
 }
 
 export function exampleCount(data: Dataset): number {
-  return data.x.cols;
+  return data.x.rows;
 }
 
-/** The columns at the given indices, in that order. */
-export function selectColumns(source: Matrix, indices: ArrayLike<number>): Matrix {
-  const out = zeros(source.rows, indices.length);
-  for (let r = 0; r < source.rows; r++) {
-    for (let c = 0; c < indices.length; c++) out.data[r * indices.length + c] = source.data[r * source.cols + indices[c]];
-  }
+/** The rows at the given indices, in that order. */
+export function selectRows(source: Matrix, indices: ArrayLike<number>): Matrix {
+  const { cols } = source;
+  const out = zeros(indices.length, cols);
+  for (let i = 0; i < indices.length; i++) out.data.set(source.data.subarray(indices[i] * cols, (indices[i] + 1) * cols), i * cols);
   return out;
 }
 
 /** The examples at the given indices, in that order. */
 export function selectExamples(data: Dataset, indices: ArrayLike<number>): Dataset {
-  return { ...data, x: selectColumns(data.x, indices), y: selectColumns(data.y, indices) };
+  return { ...data, x: selectRows(data.x, indices), y: selectRows(data.y, indices) };
 }
 
 /** A seeded permutation of 0…n−1. */
@@ -94,11 +95,47 @@ export function splitIndices(n: number, fraction: number, seed: number): { train
   return { train: order.subarray(held), validation: order.subarray(0, held) };
 }
 
-/** A seeded split (see splitIndices). */
-export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; validation?: Dataset } {
+/**
+ * A seeded split (see splitIndices). With `inPlace` the data set's own rows are put in the split's
+ * order, validation first, and the parts are views of them: the same examples in the same order
+ * as the copies, for arrays no one else reads.
+ */
+export function splitDataset(data: Dataset, fraction: number, seed: number, inPlace = false): { train: Dataset; validation?: Dataset } {
   if (fraction === 0) return { train: data };
   const split = splitIndices(exampleCount(data), fraction, seed);
-  return { train: selectExamples(data, split.train), validation: selectExamples(data, split.validation!) };
+  if (!inPlace) return { train: selectExamples(data, split.train), validation: selectExamples(data, split.validation!) };
+  const order = new Int32Array(exampleCount(data));
+  order.set(split.validation!);
+  order.set(split.train, split.validation!.length);
+  permuteRows(data.x, order);
+  permuteRows(data.y, order);
+  const held = split.validation!.length;
+  return { train: rowRange(data, held, exampleCount(data)), validation: rowRange(data, 0, held) };
+}
+
+/** Row i becomes the row that was at order[i], following each cycle of the permutation with one row put aside. */
+function permuteRows(m: Matrix, order: Int32Array): void {
+  const { cols, data } = m;
+  const done = new Uint8Array(order.length);
+  const aside = new Float64Array(cols);
+  for (let start = 0; start < order.length; start++) {
+    if (done[start]) continue;
+    aside.set(data.subarray(start * cols, (start + 1) * cols));
+    let i = start;
+    while (order[i] !== start) {
+      data.copyWithin(i * cols, order[i] * cols, (order[i] + 1) * cols);
+      done[i] = 1;
+      i = order[i];
+    }
+    data.set(aside, i * cols);
+    done[i] = 1;
+  }
+}
+
+// rows [from, to) as a data set that shares their memory
+function rowRange(data: Dataset, from: number, to: number): Dataset {
+  const rows = (m: Matrix): Matrix => ({ rows: to - from, cols: m.cols, data: m.data.subarray(from * m.cols, to * m.cols) });
+  return { ...data, x: rows(data.x), y: rows(data.y) };
 }
 
 export interface Standardiser {
@@ -106,37 +143,43 @@ export interface Standardiser {
   std: Float64Array;
 }
 
-/** Per-feature mean and standard deviation of the training features (std 1 for a constant feature). */
+/**
+ * Per-feature mean and standard deviation of the training features (std 1 for a constant feature).
+ * Each feature's sums run over the examples in their order, row by row through memory.
+ */
 export function fitStandardiser(data: Dataset): Standardiser {
-  const { rows, cols, data: values } = data.x;
-  const mean = new Float64Array(rows);
-  const std = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let sum = 0;
-    for (let c = 0; c < cols; c++) sum += values[r * cols + c];
-    mean[r] = sum / cols;
-    let squares = 0;
-    for (let c = 0; c < cols; c++) squares += (values[r * cols + c] - mean[r]) ** 2;
-    const deviation = Math.sqrt(squares / cols);
-    std[r] = deviation > 0 ? deviation : 1;
+  const { rows: n, cols: features, data: values } = data.x;
+  const sum = new Float64Array(features);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0, k = i * features; f < features; f++, k++) sum[f] += values[k];
   }
+  const mean = sum.map((s) => s / n);
+  const squares = new Float64Array(features);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0, k = i * features; f < features; f++, k++) squares[f] += (values[k] - mean[f]) ** 2;
+  }
+  const std = squares.map((s) => {
+    const deviation = Math.sqrt(s / n);
+    return deviation > 0 ? deviation : 1;
+  });
   return { mean, std };
+}
+
+/** Standardises `count` rows of `features` values in place, starting at `from`. */
+export function standardiseRows(values: Float64Array, s: Standardiser, features: number, from = 0, count = values.length / features): void {
+  for (let i = 0, k = from; i < count; i++) {
+    for (let f = 0; f < features; f++, k++) values[k] = (values[k] - s.mean[f]) / s.std[f];
+  }
 }
 
 /** The same on the dataset's own features, for arrays no one else reads: no copy is made. */
 export function standardiseInPlace(data: Dataset, s: Standardiser): Dataset {
-  const { rows, cols, data: values } = data.x;
-  for (let r = 0; r < rows; r++) {
-    for (let c = r * cols; c < (r + 1) * cols; c++) values[c] = (values[c] - s.mean[r]) / s.std[r];
-  }
+  standardiseRows(data.x.data, s, data.x.cols);
   return data;
 }
 
 export function applyStandardiser(data: Dataset, s: Standardiser): Dataset {
-  const { rows, cols } = data.x;
-  const x = zeros(rows, cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) x.data[r * cols + c] = (data.x.data[r * cols + c] - s.mean[r]) / s.std[r];
-  }
+  const x = cloneMatrix(data.x);
+  standardiseRows(x.data, s, x.cols);
   return { ...data, x };
 }

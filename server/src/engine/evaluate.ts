@@ -7,10 +7,12 @@
  * decision per example: the largest output is the target's largest (argmax
  * of one-hot); a single output is a label decision at 0.5.
  */
-import { exampleCount, type Dataset, type Standardiser } from "./dataset";
-import type { Matrix } from "./matrix";
+import { exampleCount, standardiseRows, type Dataset, type Standardiser } from "./dataset";
+import { gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
+import type { Workspace } from "./workspace";
 import { workspaceFor, type Network } from "./network";
 import { batchLoss, forwardPass } from "./passes";
+import { checkDatasetShape } from "./api";
 
 /** The losses of a regression: the others are classifications. */
 export const regressionLosses: ReadonlySet<string> = new Set(["mse", "mae", "huber"]);
@@ -75,27 +77,19 @@ export function evaluateDataset(network: Network, data: Dataset, chunk = 256, op
 }
 
 /**
- * Examples [start, start+count) of `order` (all examples when absent) into the columns of `target`.
- * Read from the features × n matrix itself, not its transpose: evaluation goes through the
- * examples once, so a transposed copy would cost the data set's size again for nothing.
+ * Examples [start, start+count) of `order` (the data set's own order when absent) as a mini-batch
+ * takes them: x's rows into the input rows, y's into the targets' columns. Read from the data set's
+ * rows in place: evaluation makes no copy of the data set.
  */
-function gatherColumns(source: Matrix, order: ArrayLike<number> | undefined, start: number, count: number, target: Float64Array): void {
-  const { rows, cols, data } = source;
-  for (let r = 0; r < rows; r++) {
-    const from = r * cols;
-    if (!order) {
-      target.set(data.subarray(from + start, from + start + count), r * count);
-      continue;
-    }
-    for (let c = 0; c < count; c++) target[r * count + c] = data[from + order[start + c]];
+function loadChunk(ws: Workspace, data: Dataset, order: ArrayLike<number> | undefined, start: number, count: number): void {
+  const { x, y } = data;
+  if (order) {
+    gatherRows(x, order, start, count, ws.inputRows);
+    gatherExamples(y, order, start, count, ws.targets);
+    return;
   }
-}
-
-// the formula of applyStandardiser, on one chunk in place
-function standardiseColumns(target: Float64Array, s: Standardiser, rows: number, count: number): void {
-  for (let r = 0; r < rows; r++) {
-    for (let c = r * count; c < (r + 1) * count; c++) target[c] = (target[c] - s.mean[r]) / s.std[r];
-  }
+  ws.inputRows.set(x.data.subarray(start * x.cols, (start + count) * x.cols));
+  transposeInto(y.data.subarray(start * y.cols, (start + count) * y.cols), count, y.cols, ws.targets);
 }
 
 function evaluateChunks(network: Network, data: Dataset, chunk: number, options: EvaluateOptions): Evaluation {
@@ -104,16 +98,18 @@ function evaluateChunks(network: Network, data: Dataset, chunk: number, options:
   if (n === 0) throw new Error("cannot evaluate an empty dataset");
   const units = network.nodes[network.output].units;
   if (outputs && (outputs.rows !== units || outputs.cols !== n)) throw new Error(`the outputs matrix is ${outputs.rows}×${outputs.cols}; evaluating needs ${units}×${n}`);
+  checkDatasetShape(network, data);
   const classify = isClassification(network, data);
   let loss = 0;
   let correct = 0;
   for (let start = 0; start < n; start += chunk) {
     const m = Math.min(chunk, n - start);
     const ws = workspaceFor(network, m);
-    gatherColumns(data.x, examples, start, m, ws.a[0]);
-    ws.inputRowsCurrent = false;
-    if (standardiser) standardiseColumns(ws.a[0], standardiser, data.x.rows, m);
-    gatherColumns(data.y, examples, start, m, ws.targets);
+    const features = data.x.cols;
+    loadChunk(ws, data, examples, start, m);
+    if (standardiser) standardiseRows(ws.inputRows, standardiser, features, 0, m);
+    if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
+    ws.inputRowsCurrent = true;
     forwardPass(network, ws);
     loss += batchLoss(network, ws) * m;
     const a = ws.a[network.output];

@@ -5,7 +5,7 @@
  */
 import { predict } from "./api";
 import { exampleCount, type Dataset } from "./dataset";
-import { zeros } from "./matrix";
+import { zeros, type Matrix } from "./matrix";
 import type { Network } from "./network";
 
 /** Network outputs over the grid, with the data points; the protocol sends it as it is. */
@@ -20,15 +20,17 @@ export interface DecisionGrid {
   points: { x: number; y: number; label: number }[];
 }
 
-function argmax(values: Float64Array, c: number, rows: number, cols: number): number {
+// the index of the largest of `count` values from `first`, `stride` apart
+function argmax(values: Float64Array, first: number, count: number, stride: number): number {
   let best = 0;
-  for (let r = 1; r < rows; r++) if (values[r * cols + c] > values[best * cols + c]) best = r;
+  for (let k = 1; k < count; k++) if (values[first + k * stride] > values[first + best * stride]) best = k;
   return best;
 }
 
-function bounds(values: Float64Array, margin: number): [number, number] {
+// feature f's range over the examples (rows of x), widened by the margin
+function bounds(x: Matrix, f: number, margin: number): [number, number] {
   let low = Infinity, high = -Infinity;
-  for (const v of values) { low = Math.min(low, v); high = Math.max(high, v); }
+  for (let k = f; k < x.data.length; k += x.cols) { low = Math.min(low, x.data[k]); high = Math.max(high, x.data[k]); }
   const pad = Math.max(high - low, 1e-9) * margin;
   return [low - pad, high + pad];
 }
@@ -38,12 +40,12 @@ function bounds(values: Float64Array, margin: number): [number, number] {
  * the argmax class index divided by the number of classes.
  */
 export function decisionGrid(network: Network, data: Dataset, resolution = 50, margin = 0.1, maxPoints = 1000): DecisionGrid {
-  if (data.x.rows !== 2) throw new Error(`a decision grid needs 2 input features, the data has ${data.x.rows}`);
+  if (data.x.cols !== 2) throw new Error(`a decision grid needs 2 input features, the data has ${data.x.cols}`);
   const n = exampleCount(data);
   if (n === 0) throw new Error("a decision grid needs at least one example");
   if (!(resolution >= 2)) throw new Error(`the grid resolution must be at least 2, got ${resolution}`);
-  const [xMin, xMax] = bounds(data.x.data.subarray(0, n), margin);
-  const [yMin, yMax] = bounds(data.x.data.subarray(n, 2 * n), margin);
+  const [xMin, xMax] = bounds(data.x, 0, margin);
+  const [yMin, yMax] = bounds(data.x, 1, margin);
   const cells = resolution * resolution;
   const inputs = zeros(2, cells);
   for (let r = 0; r < resolution; r++) {
@@ -57,8 +59,9 @@ export function decisionGrid(network: Network, data: Dataset, resolution = 50, m
   const step = Math.max(1, Math.ceil(n / maxPoints));
   const points: DecisionGrid["points"] = [];
   for (let i = 0; i < n; i += step) {
-    const label = data.y.rows === 1 ? data.y.data[i] : argmax(data.y.data, i, data.y.rows, n);
-    points.push({ x: data.x.data[i], y: data.x.data[n + i], label });
+    const targets = data.y.cols;
+    const label = targets === 1 ? data.y.data[i] : argmax(data.y.data, i * targets, targets, 1);
+    points.push({ x: data.x.data[2 * i], y: data.x.data[2 * i + 1], label });
   }
   return { xMin, xMax, yMin, yMax, resolution, values, points };
 }

@@ -4,7 +4,7 @@
  */
 export * from "./spec";
 export type { Matrix } from "./matrix";
-export { zeros, fromRows, toRows, toColumns, cloneMatrix } from "./matrix";
+export { zeros, fromRows, toRows, toColumns, cloneMatrix, transpose, transposeInto } from "./matrix";
 export type { Kernel } from "./kernel";
 export { jsKernel, referenceKernel } from "./kernel";
 export { availableWasmKernels, compileGemm, createWasmKernel, defaultKernel, hasRelaxedSimd } from "./wasm-kernel";
@@ -36,7 +36,7 @@ export type { EvaluateOptions, Evaluation } from "./evaluate";
 export { evaluateDataset, isClassification, regressionLosses } from "./evaluate";
 export type { Dataset, Row, RowOptions, Standardiser } from "./dataset";
 export {
-  datasetFromRows, exampleCount, selectColumns, selectExamples, shuffleDataset, splitDataset, splitIndices, fitStandardiser, applyStandardiser, standardiseInPlace,
+  datasetFromRows, exampleCount, selectRows, selectExamples, shuffleDataset, splitDataset, splitIndices, fitStandardiser, applyStandardiser, standardiseInPlace, standardiseRows,
 } from "./dataset";
 export type { PreparedData, PrepareOptions } from "./prepare";
 export { prepareData } from "./prepare";

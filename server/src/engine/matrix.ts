@@ -47,7 +47,7 @@ export function cloneMatrix(m: Matrix): Matrix {
   return { rows: m.rows, cols: m.cols, data: m.data.slice() };
 }
 
-/** The transpose, one example per row: gathering a mini-batch from it reads memory in order. */
+/** The transpose: a batch's rows as the network's columns, or the reverse. */
 export function transpose(m: Matrix): Matrix {
   const { rows, cols, data } = m;
   const t = zeros(cols, rows);
@@ -63,25 +63,9 @@ export function transpose(m: Matrix): Matrix {
   return t;
 }
 
-const byExample = new WeakMap<Float64Array, Matrix>();
-
-/**
- * The transpose of a data set's matrix, kept while its data lives, so that
- * every train() on the same data reuses one copy (evaluation reads the
- * columns in place and needs none).
- * A data set's matrices are not changed after they are built.
- */
-export function examplesOf(m: Matrix): Matrix {
-  const kept = byExample.get(m.data);
-  if (kept && kept.cols === m.rows && kept.rows === m.cols) return kept;
-  const t = transpose(m);
-  byExample.set(m.data, t);
-  return t;
-}
-
 /**
  * Writes examples indices[start…start+count) into columns 0… of `target`
- * (rows × count), reading them from `byExample`, the transposed data set.
+ * (rows × count), reading them from `byExample`, a data set's rows.
  */
 export function gatherExamples(byExample: Matrix, indices: ArrayLike<number>, start: number, count: number, target: Float64Array): void {
   const rows = byExample.cols;

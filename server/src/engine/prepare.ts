@@ -16,18 +16,20 @@ export interface PrepareOptions {
   validation: number;
   seed: number;
   standardise: boolean;
-  /** the dataset's arrays are the caller's to overwrite (a CSV just loaded): standardised in place, not copied */
+  /** the dataset's arrays are the caller's to overwrite (a CSV just loaded): split and standardised in place, not copied */
   inPlace?: boolean;
 }
 
 export function prepareData(data: Dataset, options: PrepareOptions): PreparedData {
   if (exampleCount(data) === 0) throw new Error("the dataset has no rows");
-  const split = splitDataset(data, options.validation, options.seed);
+  const ours = options.inPlace === true;
+  // the caller's own arrays are split by putting their rows in order, not copied
+  const split = splitDataset(data, options.validation, options.seed, ours);
   if (!options.standardise) return split;
   const standardiser = fitStandardiser(split.train);
-  // a split's parts are copies of its own, so they too are standardised without another copy
-  const ours = options.inPlace === true || split.train !== data;
-  const standardise = (part: Dataset): Dataset => (ours ? standardiseInPlace(part, standardiser) : applyStandardiser(part, standardiser));
+  // a split's parts are either views of the caller's own arrays or copies of their own: either way standardised without another copy
+  const inPlace = ours || split.train !== data;
+  const standardise = (part: Dataset): Dataset => (inPlace ? standardiseInPlace(part, standardiser) : applyStandardiser(part, standardiser));
   return {
     train: standardise(split.train),
     ...(split.validation ? { validation: standardise(split.validation) } : {}),

@@ -3,7 +3,7 @@
  * BP1–BP4 and one optimizer step, with per-epoch metrics, cancellation
  * between batches and a clear stop when anything becomes NaN or infinite.
  */
-import { checkBatchShape } from "./api";
+import { checkDatasetShape } from "./api";
 import { allFinite } from "./matrix";
 import type { Network } from "./network";
 import { Batches } from "./batches";
@@ -127,8 +127,8 @@ function epochMetrics(network: Network, epoch: number, lr: number, n: number, to
 // The run's batches, after checking the data and the spec.
 function checkedBatches(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): Batches {
   if (exampleCount(data) === 0) throw new Error("the training set is empty");
-  checkBatchShape(network, data.x, data.y);
-  if (options.validation) checkBatchShape(network, options.validation.x, options.validation.y);
+  checkDatasetShape(network, data);
+  if (options.validation) checkDatasetShape(network, options.validation);
   const batches = new Batches(data, spec);
   if (!(spec.epochs >= 0)) throw new Error(`epochs must be non-negative, got ${spec.epochs}`);
   return batches;

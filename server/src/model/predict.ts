@@ -1,7 +1,8 @@
 /**
- * Using a model: raw features in (features × n), the standardisation the
- * model was trained with, the network, and the outputs read as the model's
- * classes or named values.
+ * Using a model: raw features in (features × n for predictions, a data set's
+ * n × features rows for evaluation), the standardisation the model was
+ * trained with, the network, and the outputs read as the model's classes or
+ * named values.
  */
 import { classIndices, evaluateDataset, predict, zeros, type Matrix, type Network } from "../engine/index";
 import type { TrainedModel } from "./types";
@@ -22,11 +23,11 @@ export function predictRaw(model: TrainedModel, network: Network, raw: Matrix): 
 }
 
 /**
- * The loss and aᴸ of raw labelled rows (`examples` of them, default all), standardised a chunk
+ * The loss and aᴸ of raw labelled rows, n × features and n × targets (`examples` of them, default all), standardised a chunk
  * at a time: memory beyond the rows themselves is that of the outputs.
  */
 export function evaluateRaw(model: TrainedModel, network: Network, x: Matrix, y: Matrix, examples?: ArrayLike<number>): { loss: number; outputs: Matrix } {
-  const outputs = zeros(network.nodes[network.output].units, examples ? examples.length : x.cols);
+  const outputs = zeros(network.nodes[network.output].units, examples ? examples.length : x.rows);
   const { loss } = evaluateDataset(network, { x, y }, undefined, {
     outputs, ...(examples ? { examples } : {}), ...(model.standardiser ? { standardiser: model.standardiser } : {}),
   });

@@ -1,7 +1,7 @@
 /**
  * A CSV file to a dataset, streamed: the header first, then a pass that
  * counts the rows, then one that parses each cell into the final
- * features × rows Float64Array, so memory at peak is that of the arrays
+ * rows × features Float64Array, one CSV row after another, so memory at peak is that of the arrays
  * themselves plus a buffer of about a megabyte. Files without quotes take
  * the byte parser of csv-rows.ts; files with quotes go through csv-parse's
  * incremental parser, chunk by chunk (quotes, embedded commas and newlines).

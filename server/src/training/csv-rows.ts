@@ -84,7 +84,6 @@ export function* fillRows(table: Table, source: ByteSource, start: number, line:
         makeRoom(table);
         fillRow(table, b, i, stop, line);
         table.rows++;
-        table.inBlock++;
         if ((table.rows & 4095) === 0 && options.shouldStop?.()) throw new LoadCancelled("cancelled while reading the data");
       }
       i = next + 1;
@@ -108,8 +107,8 @@ function countCells(b: Buffer, from: number, stop: number): number {
 function fillRow(table: Table, b: Buffer, from: number, stop: number, line: number): void {
   const { feature, target } = table;
   const width = feature.length;
-  const x = table.block;
-  const at = table.inBlock * table.featureIndices.length;
+  const x = table.x.data;
+  const at = table.rows * table.featureIndices.length;
   let p = from;
   for (let c = 0; ; c++) {
     if (c === width) throw raggedRow(table, line, countCells(b, from, stop));

@@ -1,10 +1,11 @@
 /**
  * The arrays a CSV loads into, allocated once at their final size (the
- * loader counts the rows first): the features × rows matrix the engine
- * trains on and one target value per row. Rows are named as the checker
+ * loader counts the rows first): the rows × features matrix the engine
+ * trains on, each CSV row one contiguous row of it as the file is read, and
+ * one target value per row. Rows are named as the checker
  * names them: the line in the file, the header being 1.
  */
-import { zeros, type Dataset, type Matrix } from "../engine/index";
+import { transposeInto, zeros, type Dataset, type Matrix } from "../engine/index";
 import { columnProblemMessage, selectColumns } from "../language/index";
 
 export interface CsvRequest {
@@ -50,21 +51,15 @@ export interface Table {
   total: number;
   /** rows handed to onBatch before this batch */
   before: number;
-  /** batch mode: takes each full batch; x is reused for the next one */
+  /** batch mode: takes each full batch; x and columns are reused for the next one */
   onBatch?: (batch: Batch) => void;
+  /** n × features: row i is data row i's features */
   x: Matrix;
-  /** per header column: its feature (row of x), -1 for a target or an unused column */
+  /** batch mode: a batch's features × rows, as predictions read them */
+  columns?: Matrix;
+  /** per header column: its feature (column of x), -1 for a target or an unused column */
   feature: Int32Array;
-  /**
-   * The byte reader's rows, row-major, until a block of them is moved into x
-   * feature by feature: writing x a row at a time strides across every one
-   * of its pages for each row, which costs more than the parsing.
-   */
-  block: Float64Array;
-  /** rows the block holds, and holds now (the last rows filled) */
-  blockRows: number;
-  inBlock: number;
-  /** one label index per row, or for regression target t of row i at t·n + i */
+  /** one label index per row, or for regression target t of row i at i·targets + t */
   targets: Float64Array;
   labels: Map<string, number>;
   kind?: "regression" | "classes";
@@ -101,17 +96,15 @@ export interface BatchOptions {
 export function newTable(request: CsvRequest, header: string[], columns: { features: number[]; targets: number[] }, total: number, batch?: BatchOptions): Table {
   const n = batch ? Math.min(batch.size, total) : total;
   const features = columns.features.length;
-  const x = allocate(() => zeros(features, n), request, features * n);
+  const x = allocate(() => zeros(n, features), request, features * n);
   const targets = allocate(() => new Float64Array(n * columns.targets.length), request, n * columns.targets.length);
   const feature = new Int32Array(header.length).fill(-1);
   columns.features.forEach((c, f) => { feature[c] = f; });
-  const blockRows = Math.max(1, Math.min(n, Math.floor(blockBytes / (8 * Math.max(1, features)))));
   const target = header.map(() => -1);
   columns.targets.forEach((c, t) => { target[c] = t; });
   const table: Table = {
     request, header, featureIndices: columns.features, targetIndices: columns.targets, target, n, rows: 0, total, before: 0, x, feature, targets, labels: new Map(),
-    block: new Float64Array(blockRows * features), blockRows, inBlock: 0,
-    ...(batch ? { onBatch: batch.onBatch } : {}),
+    ...(batch ? { onBatch: batch.onBatch, columns: zeros(features, n) } : {}),
   };
   table.kind = request.targetKind ?? (request.classes !== undefined ? "classes" : columns.targets.length > 1 ? "regression" : undefined);
   request.labels?.forEach((label, i) => table.labels.set(label, i));
@@ -132,7 +125,8 @@ export function cellValue(table: Table, cell: string, row: number, column: numbe
 /** Target `t`'s cell of one row, stored in place. */
 export function putTarget(table: Table, t: number, cell: string, row: number): void {
   const i = table.rows;
-  if (table.targetIndices.length > 1) table.targets[t * table.n + i] = cellValue(table, cell, row, table.targetIndices[t]);
+  const count = table.targetIndices.length;
+  if (count > 1) table.targets[i * count + t] = cellValue(table, cell, row, table.targetIndices[t]);
   else table.targets[i] = targetValue(table, cell, row);
 }
 
@@ -158,28 +152,12 @@ function targetValue(table: Table, cell: string, row: number): number {
 export const raggedRow = (table: Table, row: number, cells: number): CsvDataError =>
   new CsvDataError(`${table.request.shown}: row ${row} has ${cells} cells; the header has ${table.header.length}`, row);
 
-/** About 8 MiB: the block stays a small part of the arrays, and each feature's run in x spans pages. */
-const blockBytes = 8 * 2 ** 20;
-
-/** Moves the block's rows into x, each feature's run written in one pass. */
-export function flushBlock(table: Table): void {
-  const { block, inBlock, n } = table;
-  if (inBlock === 0) return;
-  const features = table.featureIndices.length;
-  const x = table.x.data;
-  const first = table.rows - inBlock;
-  for (let f = 0; f < features; f++) {
-    const to = f * n + first;
-    for (let r = 0, k = f; r < inBlock; r++, k += features) x[to + r] = block[k];
-  }
-  table.inBlock = 0;
-}
-
+// The batch's rows as the columns of a features × rows matrix, handed on; the table's arrays are then reused.
 function handOn(table: Table): void {
-  flushBlock(table);
-  const { x, rows, n } = table;
-  const shown = rows === n ? x : { rows: x.rows, cols: rows, data: new Float64Array(x.rows * rows) };
-  if (shown !== x) for (let f = 0; f < x.rows; f++) shown.data.set(x.data.subarray(f * n, f * n + rows), f * rows);
+  const { x, rows, columns } = table;
+  const features = x.cols;
+  const shown = { rows: features, cols: rows, data: columns!.data.subarray(0, features * rows) };
+  transposeInto(x.data, rows, features, shown.data);
   table.onBatch!({ x: shown, first: table.before });
   table.before += rows;
   table.rows = 0;
@@ -189,7 +167,6 @@ function handOn(table: Table): void {
 export function makeRoom(table: Table): void {
   if (table.before + table.rows >= table.total) throw changedWhileRead(table.request.shown);
   if (table.rows === table.n) handOn(table);
-  else if (table.inBlock === table.blockRows) flushBlock(table);
 }
 
 /** Batch mode's end: the last, partial batch; answers the rows read. */
@@ -203,22 +180,21 @@ export function finishBatches(table: Table): number {
 export function putRecord(table: Table, record: string[], row: number): void {
   if (record.length !== table.header.length) throw raggedRow(table, row, record.length);
   makeRoom(table);
-  const i = table.rows;
+  const at = table.rows * table.x.cols;
   for (let c = 0; c < record.length; c++) {
     if (table.target[c] >= 0) putTarget(table, table.target[c], record[c], row);
-    else if (table.feature[c] >= 0) table.x.data[table.feature[c] * table.n + i] = cellValue(table, record[c], row, c);
+    else if (table.feature[c] >= 0) table.x.data[at + table.feature[c]] = cellValue(table, record[c], row, c);
   }
   table.rows++;
 }
 
 export function toDataset(table: Table): Dataset {
-  flushBlock(table);
   const { n, request } = table;
   if (table.rows !== n) throw changedWhileRead(request.shown);
   const featureNames = table.featureIndices.map((c) => table.header[c]);
-  if (table.kind === "regression") return { x: table.x, y: { rows: table.targetIndices.length, cols: n, data: table.targets }, featureNames };
+  if (table.kind === "regression") return { x: table.x, y: { rows: n, cols: table.targetIndices.length, data: table.targets }, featureNames };
   const classes = request.classes ?? table.labels.size;
-  const y = allocate(() => zeros(classes, n), request, classes * n);
-  for (let i = 0; i < n; i++) y.data[table.targets[i] * n + i] = 1;
+  const y = allocate(() => zeros(n, classes), request, classes * n);
+  for (let i = 0; i < n; i++) y.data[i * classes + table.targets[i]] = 1;
   return { x: table.x, y, classes, classNames: [...table.labels.keys()], featureNames };
 }

@@ -16,9 +16,9 @@ import { checkDataFile, DataFileError } from "./data-files";
 export class TableError extends Error {}
 
 export interface FeatureTable {
-  /** raw features × n, in the model's order */
+  /** raw n × features, one row per data row, in the model's order */
   x: Matrix;
-  /** targets × n as training encodes them, when asked for */
+  /** n × targets as training encodes them, when asked for */
   y?: Matrix;
 }
 
@@ -85,9 +85,9 @@ async function asTable<T>(work: () => Promise<T>): Promise<T> {
 function targetsOf(model: TrainedModel, data: Dataset): Matrix {
   const single = model.outputs.kind === "classes" && model.network.layers[model.network.layers.length - 1].units === 1;
   if (!single) return data.y;
-  const n = data.y.cols;
-  const y = zeros(1, n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < data.y.rows; k++) if (data.y.data[k * n + i] === 1) y.data[i] = k;
+  const { rows: n, cols: classes } = data.y;
+  const y = zeros(n, 1);
+  for (let i = 0; i < n; i++) for (let k = 0; k < classes; k++) if (data.y.data[i * classes + k] === 1) y.data[i] = k;
   return y;
 }
 

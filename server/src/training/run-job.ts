@@ -4,8 +4,8 @@
  * check the gradients, reporting through `post`.
  */
 import {
-  createNetwork, decisionGrid, exampleCount, explainDivergence, exportWeights, gradcheck, GradcheckStopped, importWeights, outputKind, predict, prepareData, runMetrics,
-  selectExamples, train,
+  createNetwork, decisionGrid, evaluateDataset, exampleCount, explainDivergence, exportWeights, gradcheck, GradcheckStopped, importWeights, outputKind, prepareData, runMetrics,
+  selectExamples, train, transpose, zeros,
   TrainingDivergedError, type Dataset, type DecisionGrid, type Network, type PreparedData, type TrainOptions, type TrainResult,
 } from "../engine/index";
 import { CsvDataError, LoadCancelled } from "./csv-data";
@@ -48,7 +48,7 @@ export function prepareJob(request: JobRequest, shouldStop: () => boolean = () =
   const data = prepareData(dataset, { validation: request.train.validation, seed: request.train.seed, standardise: standardised, inPlace: request.data.spec.kind === "csv" });
   const summary: DataSummary = {
     rows: exampleCount(dataset), train: exampleCount(data.train), validation: data.validation ? exampleCount(data.validation) : 0,
-    features: dataset.x.rows, targets: dataset.y.rows, standardised,
+    features: dataset.x.cols, targets: dataset.y.cols, standardised,
   };
   const names = { ...(dataset.featureNames ? { features: dataset.featureNames } : {}), ...(dataset.classNames ? { classes: dataset.classNames } : {}) };
   return { data, summary, names };
@@ -77,7 +77,7 @@ function checkGradients(network: Network, request: JobRequest, train: Dataset, i
   const m = Math.max(1, Math.min(request.gradcheck.samples, exampleCount(train)));
   const batch = selectExamples(train, Array.from({ length: m }, (_, i) => i));
   const { epsilon, tolerance, maxParams } = request.gradcheck;
-  return gradcheck(network, batch.x, batch.y, {
+  return gradcheck(network, transpose(batch.x), transpose(batch.y), {
     epsilon, tolerance, maxParams, seed: request.train.seed,
     onProgress: (progress) => io.post({ type: "gradcheck-progress", progress }), shouldStop: io.shouldStop,
   });
@@ -103,7 +103,10 @@ function metricsOf(request: JobRequest, prepared: Prepared, network: Network): J
   const rows = prepared.data.validation ?? prepared.data.train;
   const outputs = outputsOf(request, prepared.names.classes);
   const names = outputs.kind === "classes" ? outputs.labels : outputs.names;
-  return { ...runMetrics(outputKind(request.network), predict(network, rows.x), rows.y, part), names };
+  // aᴸ from evaluate's passes, which read the rows in place; only the targets are turned into columns
+  const a = zeros(network.nodes[network.output].units, exampleCount(rows));
+  evaluateDataset(network, rows, undefined, { outputs: a });
+  return { ...runMetrics(outputKind(request.network), a, transpose(rows.y), part), names };
 }
 
 function runTraining(request: JobRequest, prepared: Prepared, network: Network, io: JobIo): JobResult {

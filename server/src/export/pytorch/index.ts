@@ -52,9 +52,9 @@ function projectFiles(model: TrainedModel, options: PytorchOptions): Map<string,
   const spec = model.network;
   checkExportable(spec);
   const { dataset } = options;
-  if (dataset.x.rows !== spec.input.units) throw new ExportError(`the data has ${dataset.x.rows} features; the network reads ${spec.input.units}`);
-  const n = dataset.x.cols;
-  const targets = targetNames(model, dataset.y.rows);
+  if (dataset.x.cols !== spec.input.units) throw new ExportError(`the data has ${dataset.x.cols} features; the network reads ${spec.input.units}`);
+  const n = dataset.x.rows;
+  const targets = targetNames(model, dataset.y.cols);
   const split = splitIndices(n, model.train.validation, model.train.seed);
   const from = model.source?.file ? basename(model.source.file) : `the model of ${spec.name}`;
   const files = new Map<string, string | Uint8Array[]>([

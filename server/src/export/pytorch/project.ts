@@ -35,12 +35,9 @@ export function targetNames(model: TrainedModel, targets: number): string[] {
 
 export function dataCsv(dataset: Dataset, features: string[], targets: string[]): string {
   const { x, y } = dataset;
-  const n = x.cols;
   const lines = [[...features, ...targets].map(csvField).join(",")];
-  for (let c = 0; c < n; c++) {
-    const row: number[] = [];
-    for (let r = 0; r < x.rows; r++) row.push(x.data[r * n + c]);
-    for (let r = 0; r < y.rows; r++) row.push(y.data[r * n + c]);
+  for (let i = 0; i < x.rows; i++) {
+    const row = [...x.data.subarray(i * x.cols, (i + 1) * x.cols), ...y.data.subarray(i * y.cols, (i + 1) * y.cols)];
     lines.push(row.map(String).join(","));
   }
   return lines.join("\n") + "\n";
@@ -48,7 +45,7 @@ export function dataCsv(dataset: Dataset, features: string[], targets: string[])
 
 /** The engine's split of n rows, as row indices in the engine's order (its own splitDataset run on the indices). */
 export function splitIndices(n: number, fraction: number, seed: number): { train: number[]; validation: number[] } {
-  const index = zeros(1, n);
+  const index = zeros(n, 1);
   for (let i = 0; i < n; i++) index.data[i] = i;
   const split = splitDataset({ x: index, y: index }, fraction, seed);
   return { train: Array.from(split.train.x.data), validation: split.validation ? Array.from(split.validation.x.data) : [] };

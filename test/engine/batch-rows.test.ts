@@ -1,12 +1,15 @@
 /**
- * train() reads a data set through one transposed copy, kept for as long as
- * the data lives (evaluateDataset reads the columns in place): training again
- * on the same data set gives the bits a fresh copy of it gives, and the copy
- * is the transpose.
+ * train() gathers its batches from the data set's own rows, one example per
+ * row, without a copy of the data set: a batch is the examples of the
+ * epoch's order as the network's columns, and training again on the same
+ * data set gives the bits a fresh copy of it gives.
  */
 import { describe, expect, it } from "vitest";
-import { cloneMatrix, createNetwork, datasetFromSpec, evaluateDataset, exportWeights, prepareData, train, type Dataset, type NetworkSpec, type TrainSpec } from "../../server/src/engine/index";
-import { examplesOf, transpose } from "../../server/src/engine/matrix";
+import {
+  cloneMatrix, createNetwork, datasetFromSpec, evaluateDataset, exportWeights, prepareData, selectExamples, train, transpose,
+  type Dataset, type NetworkSpec, type TrainSpec,
+} from "../../server/src/engine/index";
+import { Batches } from "../../server/src/engine/batches";
 
 const spec: NetworkSpec = {
   name: "n", input: { name: "x", units: 2 }, loss: "binary_cross_entropy",
@@ -25,13 +28,22 @@ function run(data: { train: Dataset; validation?: Dataset }): { history: unknown
 
 const copy = (d: Dataset): Dataset => ({ ...d, x: cloneMatrix(d.x), y: cloneMatrix(d.y) });
 
-describe("the transposed data set", () => {
-  it("is the transpose, built once per matrix", () => {
-    const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 50, noise: 0.1, classes: 2 }, 1);
-    const t = examplesOf(data.x);
-    expect(t).toEqual(transpose(data.x));
-    expect(examplesOf(data.x)).toBe(t);
-    expect(examplesOf(cloneMatrix(data.x))).not.toBe(t);
+describe("the batches of a data set", () => {
+  it("are its rows in the epoch's order, as the network's columns, the last batch short", () => {
+    const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 53, noise: 0.1, classes: 2 }, 1);
+    const network = createNetwork(spec, { seed: 3 });
+    const batches = new Batches(data, settings);
+    batches.beginEpoch();
+    batches.beginEpoch();
+    expect(batches.perEpoch).toBe(6);
+    for (let k = 0; k < batches.perEpoch; k++) {
+      const ws = batches.load(network, k);
+      const m = batches.count(k);
+      const expected = selectExamples(data, batches.order.slice(batches.start(k), batches.start(k) + m));
+      expect(ws.a[0]).toEqual(transpose(expected.x).data);
+      expect(ws.inputRows.subarray(0, m * 2)).toEqual(expected.x.data);
+      expect(ws.targets).toEqual(transpose(expected.y).data);
+    }
   });
 
   it("training twice on the same data set gives the bits of training on fresh copies", () => {

@@ -184,6 +184,47 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(trained.dense[0].weightGradient.data).toEqual(fresh.dense[0].weightGradient.data);
   });
 
+  it("trains one network again and again without taking more of its kernel's memory, which is never freed", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const network = createNetwork({
+      name: "again", input: { name: "x", units: 2 }, loss: "cross_entropy",
+      layers: [
+        { kind: "dense", name: "h", units: 16, from: "x", activation: { name: "relu" }, init: { name: "he" } },
+        { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+      ],
+    }, { seed: 3, kernel });
+    const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 40, noise: 0.1, classes: 3 }, 1);
+    const run = (optimizer: OptimizerSpec) => train(network, data, { optimizer, epochs: 2, batch: 8, validation: 0, seed: 1, shuffle: true, l2: 0 });
+    const adam: OptimizerSpec = { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    run(adam);
+    // where the arena's top is: two probes in a row tell how much one probe takes
+    const first = kernel.allocate!(1), second = kernel.allocate!(1);
+    const probe = second.byteOffset - first.byteOffset;
+    for (let again = 0; again < 3; again++) run(again === 1 ? { name: "sgd", lr: 0.1, momentum: 0.9 } : adam);
+    expect(kernel.allocate!(1).byteOffset - second.byteOffset).toBe(probe);
+  });
+
+  it("a later run's optimizer starts from zero moments, and the earlier run's optimizer says it was replaced", () => {
+    const spec: NetworkSpec = {
+      name: "twice", input: { name: "x", units: 2 }, loss: "mse",
+      layers: [{ kind: "dense", name: "out", units: 1, from: "x", activation: { name: "identity" }, init: { name: "xavier" } }],
+    };
+    const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 12, noise: 0.1, classes: 2 }, 1);
+    const ts = { optimizer: { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as OptimizerSpec, epochs: 2, batch: 4, validation: 0, seed: 1, shuffle: true, l2: 0 };
+    const reused = createNetwork(spec, { seed: 2, kernel: createWasmKernel("wasm-simd-4x4")! });
+    const earlier = train(reused, data, ts);
+    const start = exportWeights(reused);
+    const later = train(reused, data, ts);
+    // the same second run on a network that never trained before
+    const fresh = createNetwork(spec, { seed: 2, kernel: createWasmKernel("wasm-simd-4x4")! });
+    importWeights(fresh, start);
+    const alone = train(fresh, data, ts);
+    expect(exportWeights(reused)).toEqual(exportWeights(fresh));
+    expect(later.optimizer.state()).toEqual(alone.optimizer.state());
+    expect(() => earlier.optimizer.state()).toThrow(/a later optimizer of network 'twice' has taken over its moments/);
+    expect(() => earlier.optimizer.step(false)).toThrow(/a later optimizer of network 'twice'/);
+  });
+
   it("keeps the shared default kernel's memory out of networks that did not choose a kernel", () => {
     const network = createNetwork({
       name: "d", input: { name: "x", units: 2 }, loss: "mse",

@@ -225,6 +225,21 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(() => earlier.optimizer.step(false)).toThrow(/a later optimizer of network 'twice'/);
   });
 
+  it("multiplies arrays that no longer fit once the arena has taken the whole memory, with the JavaScript kernel's bits", { timeout: 120_000 }, () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    // a run larger than the memory: the arena takes all it can, down to the last MiB
+    for (let chunk = 2 ** 25; chunk >= 2 ** 17; chunk /= 2) {
+      while (kernel.allocate!(chunk).buffer instanceof SharedArrayBuffer);
+    }
+    const rng = new Rng(12);
+    const [m, n, k] = [300, 200, 250];
+    const a = filled(m * k, rng), b = filled(k * n, rng), c = filled(m * n, rng);
+    const viaJs = c.slice();
+    kernel.gemm(false, true, m, n, k, 0.5, a, b, 1, c);
+    jsKernel.gemm(false, true, m, n, k, 0.5, a, b, 1, viaJs);
+    expect(c).toEqual(viaJs);
+  });
+
   it("keeps the shared default kernel's memory out of networks that did not choose a kernel", () => {
     const network = createNetwork({
       name: "d", input: { name: "x", units: 2 }, loss: "mse",

@@ -19,6 +19,16 @@ const shapes = [[1, 1, 1], [4, 4, 4], [5, 7, 3], [30, 10, 784], [10, 30, 10], [1
 // the same kernel without its memory: every product copies its operands in and C out
 const copying = (kernel: Kernel): Kernel => ({ name: kernel.name, gemm: kernel.gemm.bind(kernel) });
 
+// a small classifier with a hidden relu layer, and the data it trains on
+const spiralNetwork = (kernel: Kernel) => createNetwork({
+  name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
+  layers: [
+    { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
+    { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+  ],
+}, { seed: 4, kernel });
+const spiral = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 1);
+
 function filled(length: number, rng: Rng, into?: (length: number) => Float64Array): Float64Array {
   const array = into ? into(length) : new Float64Array(length);
   for (let i = 0; i < length; i++) array[i] = rng.normal();
@@ -108,15 +118,8 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   for (const name of availableWasmKernels()) {
     it(`${name}: sgd (with and without momentum), adam and adamw train to the same weights, state and gradient norms in its memory as on plain arrays`, () => {
       const run = (kernel: Kernel, optimizer: OptimizerSpec) => {
-        const network = createNetwork({
-          name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
-          layers: [
-            { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
-            { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
-          ],
-        }, { seed: 4, kernel });
-        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 1);
-        const result = train(network, data, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
+        const network = spiralNetwork(kernel);
+        const result = train(network, spiral, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
         return { weights: exportWeights(network), norms: result.history.map((e) => e.layers.map((l) => l.gradNorm)), state: result.optimizer.state() };
       };
       const optimizers: OptimizerSpec[] = [
@@ -186,15 +189,8 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
 
   it("trains one network again and again without taking more of its kernel's memory, which is never freed", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
-    const network = createNetwork({
-      name: "again", input: { name: "x", units: 2 }, loss: "cross_entropy",
-      layers: [
-        { kind: "dense", name: "h", units: 16, from: "x", activation: { name: "relu" }, init: { name: "he" } },
-        { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
-      ],
-    }, { seed: 3, kernel });
-    const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 40, noise: 0.1, classes: 3 }, 1);
-    const run = (optimizer: OptimizerSpec) => train(network, data, { optimizer, epochs: 2, batch: 8, validation: 0, seed: 1, shuffle: true, l2: 0 });
+    const network = spiralNetwork(kernel);
+    const run = (optimizer: OptimizerSpec) => train(network, spiral, { optimizer, epochs: 2, batch: 8, validation: 0, seed: 1, shuffle: true, l2: 0 });
     const adam: OptimizerSpec = { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     run(adam);
     // where the arena's top is: two probes in a row tell how much one probe takes

@@ -19,6 +19,16 @@ const shapes = [[1, 1, 1], [4, 4, 4], [5, 7, 3], [30, 10, 784], [10, 30, 10], [1
 // the same kernel without its memory: every product copies its operands in and C out
 const copying = (kernel: Kernel): Kernel => ({ name: kernel.name, gemm: kernel.gemm.bind(kernel) });
 
+// a small classifier with a hidden relu layer, and the data it trains on
+const spiralNetwork = (kernel: Kernel) => createNetwork({
+  name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
+  layers: [
+    { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
+    { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+  ],
+}, { seed: 4, kernel });
+const spiral = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 1);
+
 function filled(length: number, rng: Rng, into?: (length: number) => Float64Array): Float64Array {
   const array = into ? into(length) : new Float64Array(length);
   for (let i = 0; i < length; i++) array[i] = rng.normal();
@@ -108,15 +118,8 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   for (const name of availableWasmKernels()) {
     it(`${name}: sgd (with and without momentum), adam and adamw train to the same weights, state and gradient norms in its memory as on plain arrays`, () => {
       const run = (kernel: Kernel, optimizer: OptimizerSpec) => {
-        const network = createNetwork({
-          name: "s", input: { name: "x", units: 2 }, loss: "cross_entropy",
-          layers: [
-            { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
-            { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
-          ],
-        }, { seed: 4, kernel });
-        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 1);
-        const result = train(network, data, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
+        const network = spiralNetwork(kernel);
+        const result = train(network, spiral, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2: 0 });
         return { weights: exportWeights(network), norms: result.history.map((e) => e.layers.map((l) => l.gradNorm)), state: result.optimizer.state() };
       };
       const optimizers: OptimizerSpec[] = [
@@ -182,6 +185,55 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     y.data.forEach((_, i) => (y.data[i] = rng.normal()));
     expect(computeGradients(trained, x, y)).toBe(computeGradients(fresh, x, y));
     expect(trained.dense[0].weightGradient.data).toEqual(fresh.dense[0].weightGradient.data);
+  });
+
+  it("trains one network again and again without taking more of its kernel's memory, which is never freed", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const network = spiralNetwork(kernel);
+    const run = (optimizer: OptimizerSpec) => train(network, spiral, { optimizer, epochs: 2, batch: 8, validation: 0, seed: 1, shuffle: true, l2: 0 });
+    const adam: OptimizerSpec = { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    run(adam);
+    // where the arena's top is: two probes in a row tell how much one probe takes
+    const first = kernel.allocate!(1), second = kernel.allocate!(1);
+    const probe = second.byteOffset - first.byteOffset;
+    for (let again = 0; again < 3; again++) run(again === 1 ? { name: "sgd", lr: 0.1, momentum: 0.9 } : adam);
+    expect(kernel.allocate!(1).byteOffset - second.byteOffset).toBe(probe);
+  });
+
+  it("a later run's optimizer starts from zero moments, and the earlier run's optimizer says it was replaced", () => {
+    const spec: NetworkSpec = {
+      name: "twice", input: { name: "x", units: 2 }, loss: "mse",
+      layers: [{ kind: "dense", name: "out", units: 1, from: "x", activation: { name: "identity" }, init: { name: "xavier" } }],
+    };
+    const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 12, noise: 0.1, classes: 2 }, 1);
+    const ts = { optimizer: { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as OptimizerSpec, epochs: 2, batch: 4, validation: 0, seed: 1, shuffle: true, l2: 0 };
+    const reused = createNetwork(spec, { seed: 2, kernel: createWasmKernel("wasm-simd-4x4")! });
+    const earlier = train(reused, data, ts);
+    const start = exportWeights(reused);
+    const later = train(reused, data, ts);
+    // the same second run on a network that never trained before
+    const fresh = createNetwork(spec, { seed: 2, kernel: createWasmKernel("wasm-simd-4x4")! });
+    importWeights(fresh, start);
+    const alone = train(fresh, data, ts);
+    expect(exportWeights(reused)).toEqual(exportWeights(fresh));
+    expect(later.optimizer.state()).toEqual(alone.optimizer.state());
+    expect(() => earlier.optimizer.state()).toThrow(/a later optimizer of network 'twice' has taken over its moments/);
+    expect(() => earlier.optimizer.step(false)).toThrow(/a later optimizer of network 'twice'/);
+  });
+
+  it("multiplies arrays that no longer fit once the arena has taken the whole memory, with the JavaScript kernel's bits", { timeout: 120_000 }, () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    // a run larger than the memory: the arena takes all it can, down to the last MiB
+    for (let chunk = 2 ** 25; chunk >= 2 ** 17; chunk /= 2) {
+      while (kernel.allocate!(chunk).buffer instanceof SharedArrayBuffer);
+    }
+    const rng = new Rng(12);
+    const [m, n, k] = [300, 200, 250];
+    const a = filled(m * k, rng), b = filled(k * n, rng), c = filled(m * n, rng);
+    const viaJs = c.slice();
+    kernel.gemm(false, true, m, n, k, 0.5, a, b, 1, c);
+    jsKernel.gemm(false, true, m, n, k, 0.5, a, b, 1, viaJs);
+    expect(c).toEqual(viaJs);
   });
 
   it("keeps the shared default kernel's memory out of networks that did not choose a kernel", () => {

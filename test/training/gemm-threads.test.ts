@@ -111,6 +111,20 @@ describe("the multiply on several threads", () => {
     }
   });
 
+  it("a thread that cannot be started makes the product throw, instead of waiting forever", () => {
+    // the supervisor reads this when it starts the threads: starting the first one fails
+    process.env.NNET_TEST_MULTIPLY_THREAD = "start";
+    const pool = gemmThreads(3);
+    try {
+      const kernel = createWasmKernel("wasm-simd-4x4", pool.split)!;
+      const { a, b, c } = operands(128, 64, 784, 6);
+      expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: it could not be started: a fault made for a test");
+    } finally {
+      delete process.env.NNET_TEST_MULTIPLY_THREAD;
+      pool.close();
+    }
+  });
+
   it("plain SIMD on 2 threads still gives the JavaScript kernel's bits", () => {
     const run = runKernel(2, "wasm-simd-4x4");
     try {

@@ -63,24 +63,54 @@ export interface OptimizerState {
 /** Whether the optimizer keeps a second moment per parameter. */
 export const hasSecondMoment = (name: OptimizerName): boolean => name !== "sgd";
 
-function statesOf(layer: DenseNode, adam: boolean, allocate: (length: number) => Float64Array): ParameterState[] {
-  const make = (values: Float64Array, gradient: Float64Array, decays: boolean): ParameterState => ({
+/**
+ * Each network's moment arrays, taken over by every optimizer made for it:
+ * a resident kernel's memory is never freed, so a network trained again and
+ * again must not allocate them anew. The optimizer that holds them is the owner.
+ */
+interface HeldMoments {
+  arrays: Map<string, Float64Array>;
+  owner: object;
+}
+const momentsOf = new WeakMap<Network, HeldMoments>();
+
+function takeMoments(network: Network, owner: object): (key: string, length: number) => Float64Array {
+  const held = momentsOf.get(network) ?? { arrays: new Map<string, Float64Array>(), owner };
+  held.owner = owner;
+  momentsOf.set(network, held);
+  const { arrays } = held;
+  return (key, length) => {
+    let array = arrays.get(key);
+    if (!array) arrays.set(key, (array = network.allocate(length)));
+    return array.fill(0);
+  };
+}
+
+function statesOf(layer: DenseNode, adam: boolean, moments: (key: string, length: number) => Float64Array): ParameterState[] {
+  const make = (param: string, values: Float64Array, gradient: Float64Array, decays: boolean): ParameterState => ({
     values, gradient, decays,
-    first: allocate(values.length),
-    second: adam ? allocate(values.length) : new Float64Array(0),
+    first: moments(`${layer.index} ${param} first`, values.length),
+    second: adam ? moments(`${layer.index} ${param} second`, values.length) : new Float64Array(0),
     movedSquared: 0, normSquared: 0, gradientSquared: 0,
   });
-  return [make(layer.weights.data, layer.weightGradient.data, true), make(layer.bias, layer.biasGradient, false)];
+  return [make("W", layer.weights.data, layer.weightGradient.data, true), make("b", layer.bias, layer.biasGradient, false)];
 }
 
 export function createOptimizer(network: Network, spec: OptimizerSpec, l2: number, l1 = 0): Optimizer {
   const second = hasSecondMoment(spec.name);
-  const layers = network.dense.map((layer) => statesOf(layer, second, network.allocate));
+  const owner = {};
+  const moments = takeMoments(network, owner);
+  const layers = network.dense.map((layer) => statesOf(layer, second, moments));
+  // an earlier optimizer's moments are now the later one's: reading or stepping them would be a silent wrong answer
+  const current = (): void => {
+    if (momentsOf.get(network)?.owner !== owner) throw new Error(`a later optimizer of network '${network.name}' has taken over its moments; use that one`);
+  };
   const updateRatios = new Float64Array(layers.length);
   const gradientNorms = new Float64Array(layers.length);
   let t = 0;
   let lr = spec.lr;
   const step = (measure: boolean): void => {
+    current();
     t++;
     const update = updateOf(spec, t, lr, network.kernel.vector);
     for (let l = 0; l < layers.length; l++) {
@@ -97,7 +127,11 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
       if (measure) updateRatios[l] = weightSquared > 0 ? Math.sqrt(updateSquared / weightSquared) : 0;
     }
   };
-  const state = (): OptimizerState => ({
+  const state = (): OptimizerState => {
+    current();
+    return stateOf();
+  };
+  const stateOf = (): OptimizerState => ({
     optimizer: spec.name, step: t,
     layers: network.dense.map((layer, l) => {
       const [w, b] = layers[l];
@@ -105,6 +139,7 @@ export function createOptimizer(network: Network, spec: OptimizerSpec, l2: numbe
     }),
   });
   const restore = (saved: OptimizerState): void => {
+    current();
     checkState(network, spec, saved, layers);
     t = saved.step;
     saved.layers.forEach((moments, l) => {

@@ -7,6 +7,8 @@
  * place, and only a transposed B, the last rows of a product that is not a
  * multiple of 4 and its last columns go through scratch space. Other operands
  * are copied in, padded with zeros to multiples of 4, and C copied out.
+ * A product whose scratch space the memory can no longer hold (the arena took
+ * it all) runs in the JavaScript kernel instead.
  * Two micro-kernels:
  * - `wasm-simd-4x4` (gemm.wat): separate multiply and add, summed in the
  *   JavaScript kernel's order, so both give the same bits;
@@ -19,7 +21,7 @@
  */
 import { gemmFmaWasmBytes } from "./gemm-fma-wasm";
 import { gemmWasmBytes } from "./gemm-wasm";
-import type { Kernel } from "./kernel";
+import { jsKernel, type Kernel } from "./kernel";
 import { Arena, type SharedMemory } from "./wasm-arena";
 import { vectorOps, type Instantiate } from "./wasm-vector";
 
@@ -178,9 +180,27 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
         return;
       }
       const resident = arena.offsetOf(a) >= 0 && arena.offsetOf(b) >= 0 && arena.offsetOf(c) >= 0;
+      // an arena that took the whole memory leaves no scratch: such a product runs in JavaScript rather than failing halfway
+      if (!scratchFits(arena, scratchOf(resident, transB, m, n, k))) return jsKernel.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
       (resident ? inPlace : copied)(transA, transB, m, n, k, alpha, a, b, beta, c);
     },
   };
+}
+
+// The most scratch space (doubles) `copied` or `inPlace` takes above the arena for one product.
+function scratchOf(resident: boolean, transB: boolean, m: number, n: number, k: number): number {
+  const mp = (m + 3) & ~3, np = (n + 3) & ~3;
+  if (!resident) return mp * k + k * np + 4 + mp * np;
+  return (transB ? k * np + 8 : 0) + Math.max((m & ~3) * 4, 4 * k + 4 * np);
+}
+
+function scratchFits(arena: Arena, doubles: number): boolean {
+  try {
+    arena.reserve(arena.top + doubles);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let chosen: Kernel | undefined;

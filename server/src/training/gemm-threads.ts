@@ -43,7 +43,7 @@ function report(state, reason, kind, text) {
 }
 `;
 
-// NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product: how the tests kill one
+// NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product, and (start) the supervisor fail to start one: how the tests kill one
 const threadSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
@@ -79,10 +79,17 @@ ${reportSource}
 const state = new Int32Array(control, 0, ${stateWords});
 const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
 const stopped = (text) => { if (Atomics.load(state, 2) === 0) report(state, reason, ${died}, text); };
-for (let index = 1; index < threads; index++) {
-  const thread = new Worker(threadSource, { eval: true, workerData: { module, memory, control, index } });
-  thread.on("error", (error) => stopped(error instanceof Error ? error.message : String(error)));
-  thread.on("exit", (code) => stopped("it exited with code " + code));
+const reasonOf = (error) => (error instanceof Error ? error.message : String(error));
+// a thread that never starts never counts itself done: the caller must hear of it, as of one that dies
+try {
+  for (let index = 1; index < threads; index++) {
+    if (process.env.NNET_TEST_MULTIPLY_THREAD === "start") throw new Error("a fault made for a test");
+    const thread = new Worker(threadSource, { eval: true, workerData: { module, memory, control, index } });
+    thread.on("error", (error) => stopped(reasonOf(error)));
+    thread.on("exit", (code) => stopped("it exited with code " + code));
+  }
+} catch (error) {
+  stopped("it could not be started: " + reasonOf(error));
 }
 `;
 

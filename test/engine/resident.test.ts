@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { weightsTrainedWith } from "./helpers";
 import {
-  Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, squaredNorm, train, zeros,
+  Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, outputDelta, squaredNorm, train, zeros,
   type Kernel, type NetworkSpec, type OptimizerSpec,
 } from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
@@ -149,6 +149,87 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     }
     expect(kernel.vector!.relu(new Float64Array(2), kernel.allocate!(2))).toBe(false);
   });
+
+  // NaN, ±0 and ±∞ among the normals, so that a sum's order and a lane's signs show in the bits
+  const special = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308, -1e308];
+  const sprinkled = (length: number, rng: Rng, allocate: (length: number) => Float64Array, odds = 0.15): Float64Array => {
+    const array = filled(length, rng, allocate);
+    for (let i = 0; i < length; i++) if (rng.next() < odds) array[i] = special[Math.floor(rng.next() * special.length)];
+    return array;
+  };
+  const sameBits = (actual: Float64Array, expected: Float64Array) => {
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((v, i) => expect(Object.is(v, expected[i]), `at ${i}: ${v} against ${expected[i]}`).toBe(true));
+  };
+
+  it("sums a batch's δ into the bias gradient in WebAssembly with the JavaScript loop's bits, for odd and even sizes", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(7);
+    for (const [rows, m] of [[1, 1], [2, 1], [3, 5], [4, 64], [5, 10], [9, 7], [128, 64], [1, 3]]) {
+      for (const odds of [0, 0.2]) {
+        const delta = sprinkled(rows * m, rng, kernel.allocate!, odds), out = kernel.allocate!(rows);
+        if (odds === 0 && m > 1) { delta.fill(-0, 0, m); }
+        const expected = new Float64Array(rows);
+        for (let j = 0; j < rows; j++) {
+          let sum = 0;
+          for (let c = j * m; c < (j + 1) * m; c++) sum += delta[c];
+          expected[j] = sum / m;
+        }
+        expect(kernel.vector!.rowMeans(delta, m, out)).toBe(true);
+        sameBits(out, expected);
+        // against the mean in another order, to rounding, where every entry is finite
+        if (odds === 0) for (let j = 0; j < rows; j++) {
+          const row = Array.from(delta.subarray(j * m, (j + 1) * m)).reverse();
+          expect(out[j]).toBeCloseTo(row.reduce((s, x) => s + x, 0) / m, 12);
+        }
+      }
+    }
+    expect(kernel.vector!.rowMeans(new Float64Array(4), 2, kernel.allocate!(2))).toBe(false);
+    expect(kernel.vector!.rowMeans(kernel.allocate!(5), 2, kernel.allocate!(2))).toBe(false);
+  });
+
+  it("seeds BP1 of the fused pairs and of mse in WebAssembly with outputDelta's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(8);
+    for (const [rows, cols] of [[1, 1], [3, 1], [1, 4], [10, 10], [10, 64], [3, 7], [2, 9]]) {
+      const n = rows * cols;
+      const a = sprinkled(n, rng, kernel.allocate!), y = sprinkled(n, rng, kernel.allocate!);
+      const viaJs = new Float64Array(n), delta = kernel.allocate!(n);
+      outputDelta("cross_entropy", "fused-softmax-cross-entropy", activationOf({ name: "softmax" }), a, a, y, viaJs, rows, cols);
+      expect(kernel.vector!.softmaxDelta(a, y, delta, rows, cols)).toBe(true);
+      sameBits(delta, viaJs);
+      outputDelta("binary_cross_entropy", "fused-sigmoid-binary-cross-entropy", activationOf({ name: "sigmoid" }), a, a, y, viaJs, rows, cols);
+      expect(kernel.vector!.difference(a, y, delta)).toBe(true);
+      sameBits(delta, viaJs);
+    }
+    expect(kernel.vector!.difference(new Float64Array(2), kernel.allocate!(2), kernel.allocate!(2))).toBe(false);
+    expect(kernel.vector!.softmaxDelta(kernel.allocate!(6), kernel.allocate!(6), kernel.allocate!(4), 2, 3)).toBe(false);
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: every output rule (softmax and cross-entropy, sigmoid and binary cross-entropy, mse after identity, sigmoid and relu) trains to the weights of plain arrays`, () => {
+      const run = (kernel: Kernel, loss: NetworkSpec["loss"], activation: string, units: number) => {
+        const network = createNetwork({
+          name: "o", input: { name: "x", units: 2 }, loss,
+          layers: [
+            { kind: "dense", name: "h", units: 5, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units, from: "h", activation: { name: activation }, init: { name: "xavier" } },
+          ],
+        } as NetworkSpec, { seed: 6, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 45, noise: 0.1, classes: units === 1 ? 2 : units }, 1);
+        const result = train(network, data, { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, epochs: 3, batch: 8, validation: 0, seed: 1, shuffle: true, l2: 0 });
+        return { weights: exportWeights(network), losses: result.history.map((e) => e.loss) };
+      };
+      const cases: [NetworkSpec["loss"], string, number][] = [
+        ["cross_entropy", "softmax", 3], ["binary_cross_entropy", "sigmoid", 1], ["mse", "identity", 3], ["mse", "sigmoid", 3], ["mse", "relu", 3],
+      ];
+      for (const [loss, activation, units] of cases) {
+        const resident = run(createWasmKernel(name)!, loss, activation, units), plain = run(copying(createWasmKernel(name)!), loss, activation, units);
+        expect(resident).toEqual(plain);
+        expect(resident.losses.every(Number.isFinite)).toBe(true);
+      }
+    });
+  }
 
   it("transposes a batch in WebAssembly as a plain loop does, for odd and even sizes", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;

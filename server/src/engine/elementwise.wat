@@ -243,4 +243,104 @@
               (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3)))
               (f64.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $last)))))))
+            (br $last))))))
+  ;; b_j = (Σ_c δ[j·m + c]) / m for `rows` rows of m doubles (BP4 over a batch): each row summed from +0 in
+  ;; column order as the JavaScript loop sums it, rows j and j + 1 in the two lanes of one f64x2
+  (func (export "rowMeans") (param $d i32) (param $rows i32) (param $m i32) (param $out i32)
+    (local $j i32) (local $c i32) (local $p i32) (local $q i32) (local $s v128) (local $rowBytes i32) (local $count v128)
+    (local.set $rowBytes (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $count (f64x2.splat (f64.convert_i32_u (local.get $m))))
+    (local.set $j (i32.const 0))
+    (block $doneRows
+      (loop $pairs
+        (br_if $doneRows (i32.ge_u (local.get $j) (local.get $rows)))
+        (local.set $p (i32.add (local.get $d) (i32.mul (local.get $j) (local.get $rowBytes))))
+        ;; an odd last row reads itself in lane 1 too, and only lane 0 is stored
+        (local.set $q (select (i32.add (local.get $p) (local.get $rowBytes)) (local.get $p)
+          (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $rows))))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $c (i32.const 0))
+        (block $done
+          (loop $columns
+            (br_if $done (i32.ge_u (local.get $c) (local.get $m)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load64_lane 1 (local.get $q) (v128.load64_zero (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (local.set $q (i32.add (local.get $q) (i32.const 8)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $columns)))
+        (local.set $s (f64x2.div (local.get $s) (local.get $count)))
+        (f64.store (local.get $out) (f64x2.extract_lane 0 (local.get $s)))
+        (if (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $rows))
+          (then (f64.store offset=8 (local.get $out) (f64x2.extract_lane 1 (local.get $s)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairs))))
+  ;; δ = a − y over n doubles: BP1 for sigmoid with binary cross-entropy, fused
+  (func (export "difference") (param $a i32) (param $y i32) (param $d i32) (param $n i32)
+    (local $i i32)
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (v128.store (local.get $d) (f64x2.sub (v128.load (local.get $a)) (v128.load (local.get $y))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then (f64.store (local.get $d) (f64.sub (f64.load (local.get $a)) (f64.load (local.get $y)))))))
+  ;; δ = a·(Σ_r y) − y per column of rows × cols (BP1 for softmax with cross-entropy, fused): each column's
+  ;; targets summed from +0 in row order, as the JavaScript loop sums them, columns c and c + 1 in the two lanes
+  (func (export "softmaxDelta") (param $a i32) (param $y i32) (param $d i32) (param $rows i32) (param $cols i32)
+    (local $c i32) (local $r i32) (local $at i32) (local $s v128) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $c (i32.const 0))
+    (block $donePairs
+      (loop $pairs
+        (br_if $donePairs (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cols)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $r (i32.const 0))
+        (block $summed
+          (loop $sum
+            (br_if $summed (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $sum)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $stored
+          (loop $store
+            (br_if $stored (i32.ge_u (local.get $r) (local.get $rows)))
+            (v128.store (i32.add (local.get $d) (local.get $at))
+              (f64x2.sub (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $at))) (local.get $s)) (v128.load (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $store)))
+        (local.set $c (i32.add (local.get $c) (i32.const 2)))
+        (br $pairs)))
+    ;; an odd last column in lane 0 alone
+    (if (i32.lt_u (local.get $c) (local.get $cols))
+      (then
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $r (i32.const 0))
+        (block $summed
+          (loop $sum
+            (br_if $summed (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load64_zero (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $sum)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $stored
+          (loop $store
+            (br_if $stored (i32.ge_u (local.get $r) (local.get $rows)))
+            (f64.store (i32.add (local.get $d) (local.get $at))
+              (f64.sub (f64.mul (f64.load (i32.add (local.get $a) (local.get $at))) (f64x2.extract_lane 0 (local.get $s))) (f64.load (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $store)))))))

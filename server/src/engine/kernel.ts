@@ -47,6 +47,12 @@ export interface VectorOps {
   reluSlope(z: Float64Array, g: Float64Array, delta: Float64Array): boolean;
   /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
   transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
+  /** out[j] = (Σ_c d[j·m + c]) / m for each of out.length rows of d (length out.length·m), summed in column order; true when done */
+  rowMeans(d: Float64Array, m: number, out: Float64Array): boolean;
+  /** δ = a − y over the whole arrays; true when done */
+  difference(a: Float64Array, y: Float64Array, delta: Float64Array): boolean;
+  /** δ = a·(Σ_r y) − y per column of rows × cols, each column's y summed in row order; true when done */
+  softmaxDelta(a: Float64Array, y: Float64Array, delta: Float64Array, rows: number, cols: number): boolean;
 }
 
 // op(A)(i, p) lives at a[i·asi + p·asp] and op(B)(p, j) at b[p·bsp + j·bsj]; passing the

@@ -1,6 +1,6 @@
 /**
- * The element-wise steps of a run (optimizer updates, relu, the input's
- * transpose) in WebAssembly SIMD on the arrays of a kernel's arena; each
+ * The element-wise steps of a run (optimizer updates, relu, the bias
+ * gradients, the fused output deltas, the input's transpose) in WebAssembly SIMD on the arrays of a kernel's arena; each
  * answers that it did nothing when an array lies elsewhere, and the caller
  * runs its JavaScript loop, which gives the same bits.
  */
@@ -22,6 +22,9 @@ interface ElementwiseExports {
   transpose(src: number, rows: number, cols: number, dst: number): void;
   relu(z: number, a: number, n: number): void;
   reluSlope(z: number, g: number, d: number, n: number): void;
+  rowMeans(d: number, rows: number, m: number, out: number): void;
+  difference(a: number, y: number, d: number, n: number): void;
+  softmaxDelta(a: number, y: number, d: number, rows: number, cols: number): void;
   adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
 }
 
@@ -61,6 +64,25 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       const from = arena.offsetOf(src), to = arena.offsetOf(dst);
       if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;
       ops.transpose(from, rows, cols, to);
+      return true;
+    },
+    rowMeans(d, m, out) {
+      const from = arena.offsetOf(d), to = arena.offsetOf(out);
+      if (from < 0 || to < 0 || d.length !== out.length * m) return false;
+      ops.rowMeans(from, out.length, m, to);
+      return true;
+    },
+    difference(a, y, delta) {
+      const p = arena.offsetOf(a), q = arena.offsetOf(y), d = arena.offsetOf(delta);
+      if (p < 0 || q < 0 || d < 0 || y.length !== a.length || delta.length !== a.length) return false;
+      ops.difference(p, q, d, a.length);
+      return true;
+    },
+    softmaxDelta(a, y, delta, rows, cols) {
+      const p = arena.offsetOf(a), q = arena.offsetOf(y), d = arena.offsetOf(delta);
+      const n = rows * cols;
+      if (p < 0 || q < 0 || d < 0 || a.length < n || y.length < n || delta.length < n) return false;
+      ops.softmaxDelta(p, q, d, rows, cols);
       return true;
     },
   };

@@ -231,6 +231,65 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     });
   }
 
+  it("steps sgd with λ, λ₁, momentum and measuring in WebAssembly with the general update's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(10);
+    for (const [decay, sparse, momentum, nesterov] of [[0.01, 0, 0, false], [0, 0.003, 0, false], [0.01, 0.003, 0.9, false], [0.02, 0.001, 0.8, true], [0, 0, 0, false], [0, 0, 0.9, true]] as const) {
+      for (const measure of [false, true]) {
+        for (let n = 0; n <= 9; n++) {
+          const values = sprinkled(n, rng, kernel.allocate!), gradient = sprinkled(n, rng, kernel.allocate!), buffer = sprinkled(n, rng, kernel.allocate!, 0.1);
+          const [v, b] = [values.slice(), buffer.slice()];
+          let moved = 0, norm = 0;
+          for (let i = 0; i < n; i++) {
+            const g = gradient[i] + decay * v[i] + sparse * Math.sign(v[i]);
+            let direction = g;
+            if (momentum !== 0) {
+              b[i] = momentum * b[i] + g;
+              direction = nesterov ? g + momentum * b[i] : b[i];
+            }
+            const change = -0.05 * direction;
+            v[i] = v[i] + change;
+            moved += change * change;
+            norm += v[i] * v[i];
+          }
+          const step = { lr: 0.05, decay, sparse, momentum, nesterov, measure, moved: -1, norm: -1 };
+          expect(Object.is(kernel.vector!.sgdStep(values, gradient, buffer, step), squaredNorm(gradient))).toBe(true);
+          sameBits(values, v);
+          sameBits(buffer, b);
+          expect([step.moved, step.norm]).toEqual(measure ? [moved, norm] : [0, 0]);
+        }
+      }
+    }
+    const plain = Float64Array.of(1, 2);
+    expect(kernel.vector!.sgdStep(plain, kernel.allocate!(2), kernel.allocate!(2), { lr: 1, decay: 0.1, sparse: 0, momentum: 0, nesterov: false, measure: true, moved: 0, norm: 0 })).toBeUndefined();
+    expect(plain).toEqual(Float64Array.of(1, 2));
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: sgd with l2, l1 and momentum trains to the weights, update ratios and gradient norms of plain arrays`, () => {
+      const run = (kernel: Kernel, optimizer: OptimizerSpec, l2: number, l1: number) => {
+        const network = createNetwork({
+          name: "w", input: { name: "x", units: 2 }, loss: "cross_entropy",
+          layers: [
+            { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+          ],
+        }, { seed: 5, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 50, noise: 0.1, classes: 3 }, 1);
+        const result = train(network, data, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2, l1 });
+        return { weights: exportWeights(network), epochs: result.history.map((e) => e.layers.map((l) => [l.gradNorm, l.updateRatio])), state: result.optimizer.state() };
+      };
+      for (const [optimizer, l2, l1] of [
+        [{ name: "sgd", lr: 0.1, momentum: 0 }, 0.01, 0], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0.002], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0],
+        [{ name: "sgd", lr: 0.05, momentum: 0.9 }, 0.01, 0.002], [{ name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true }, 0.003, 0],
+      ] as [OptimizerSpec, number, number][]) {
+        const resident = run(createWasmKernel(name)!, optimizer, l2, l1), plain = run(copying(createWasmKernel(name)!), optimizer, l2, l1);
+        expect(resident).toEqual(plain);
+        expect(resident.epochs.flat(2).every((x) => Number.isFinite(x) && x > 0)).toBe(true);
+      }
+    });
+  }
+
   it("transposes a batch in WebAssembly as a plain loop does, for odd and even sizes", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(6);

@@ -343,4 +343,80 @@
               (f64.sub (f64.mul (f64.load (i32.add (local.get $a) (local.get $at))) (f64x2.extract_lane 0 (local.get $s))) (f64.load (i32.add (local.get $y) (local.get $at)))))
             (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
             (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br $store)))))))
+            (br $store))))))
+  ;; sgd's general step as optimizers.ts writes it, for any λ, λ₁, μ (flags: 1 momentum, 2 nesterov, 4 measure):
+  ;; g′ = g + λθ + λ₁·sign θ, b ← μb + g′ and d = g′ + μb with nesterov else b (d = g′ without momentum),
+  ;; c = (−η)·d, θ ← θ + c; with measure, Σc² and Σθ′² summed in index order into out[0] and out[1];
+  ;; returns Σg² of the raw g in sgd's four sums
+  (global $moved (mut f64) (f64.const 0))
+  (global $norm (mut f64) (f64.const 0))
+  (func (export "sgdStep") (param $v i32) (param $g i32) (param $b i32) (param $n i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $mu f64) (param $flags i32) (param $out i32) (result f64)
+    (local $i i32) (local $x v128) (local $s01 v128) (local $s23 v128)
+    (global.set $moved (f64.const 0))
+    (global.set $norm (f64.const 0))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $general (local.get $v) (local.get $b) (local.get $x) (i32.const 1) (local.get $lr) (local.get $decay) (local.get $sparse) (local.get $mu) (local.get $flags))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $general (local.get $v) (local.get $b) (local.get $x) (i32.const 0) (local.get $lr) (local.get $decay) (local.get $sparse) (local.get $mu) (local.get $flags))))
+    (f64.store (local.get $out) (global.get $moved))
+    (f64.store offset=8 (local.get $out) (global.get $norm))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  ;; the general step on two lanes ($both) or on lane 0 alone, loading and storing only what it steps
+  (func $general (param $v i32) (param $b i32) (param $g v128) (param $both i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $mu f64) (param $flags i32)
+    (local $theta v128) (local $sign v128) (local $buffer v128) (local $direction v128) (local $change v128) (local $keep v128)
+    (local.set $theta (if (result v128) (local.get $both) (then (v128.load (local.get $v))) (else (v128.load64_zero (local.get $v)))))
+    ;; Math.sign: ±1 by θ's sign bit, θ itself for ±0 and NaN
+    (local.set $sign (v128.bitselect
+      (v128.or (v128.and (local.get $theta) (v128.const i64x2 0x8000000000000000 0x8000000000000000)) (v128.const f64x2 1 1))
+      (local.get $theta)
+      (v128.and (f64x2.ne (local.get $theta) (v128.const f64x2 0 0)) (f64x2.eq (local.get $theta) (local.get $theta)))))
+    (local.set $g (f64x2.add
+      (f64x2.add (local.get $g) (f64x2.mul (f64x2.splat (local.get $decay)) (local.get $theta)))
+      (f64x2.mul (f64x2.splat (local.get $sparse)) (local.get $sign))))
+    (local.set $direction (local.get $g))
+    (if (i32.and (local.get $flags) (i32.const 1))
+      (then
+        (local.set $keep (f64x2.splat (local.get $mu)))
+        (local.set $buffer (f64x2.add
+          (f64x2.mul (local.get $keep) (if (result v128) (local.get $both) (then (v128.load (local.get $b))) (else (v128.load64_zero (local.get $b)))))
+          (local.get $g)))
+        (if (local.get $both)
+          (then (v128.store (local.get $b) (local.get $buffer)))
+          (else (f64.store (local.get $b) (f64x2.extract_lane 0 (local.get $buffer)))))
+        (local.set $direction (if (result v128) (i32.and (local.get $flags) (i32.const 2))
+          (then (f64x2.add (local.get $g) (f64x2.mul (local.get $keep) (local.get $buffer))))
+          (else (local.get $buffer))))))
+    (local.set $change (f64x2.mul (f64x2.splat (f64.neg (local.get $lr))) (local.get $direction)))
+    (local.set $theta (f64x2.add (local.get $theta) (local.get $change)))
+    (if (local.get $both)
+      (then (v128.store (local.get $v) (local.get $theta)))
+      (else (f64.store (local.get $v) (f64x2.extract_lane 0 (local.get $theta)))))
+    (if (i32.and (local.get $flags) (i32.const 4))
+      (then
+        (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 0 (local.get $change)) (f64x2.extract_lane 0 (local.get $change)))))
+        (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 0 (local.get $theta)) (f64x2.extract_lane 0 (local.get $theta)))))
+        (if (local.get $both)
+          (then
+            (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 1 (local.get $change)) (f64x2.extract_lane 1 (local.get $change)))))
+            (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 1 (local.get $theta)) (f64x2.extract_lane 1 (local.get $theta)))))))))))

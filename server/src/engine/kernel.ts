@@ -34,11 +34,25 @@ export interface AdamStep {
   shrink: number;
 }
 
+/** sgd's general step's settings, and what a measured step measured: Σ(−ηd)² and Σθ′², summed in index order */
+export interface SgdStep {
+  lr: number;
+  decay: number;
+  sparse: number;
+  momentum: number;
+  nesterov: boolean;
+  measure: boolean;
+  moved: number;
+  norm: number;
+}
+
 export interface VectorOps {
   /** θ ← θ − η·g, returning Σg² summed as squaredNorm (epoch-totals.ts) sums it */
   sgd(values: Float64Array, gradient: Float64Array, lr: number): number | undefined;
   /** sgd's momentum step without weight decay, as optimizers.ts writes it, on `buffer`; Σg² as `sgd` */
   momentum(values: Float64Array, gradient: Float64Array, buffer: Float64Array, lr: number, mu: number, nesterov: boolean): number | undefined;
+  /** sgd's step as optimizers.ts writes it for any λ, λ₁ and momentum (buffer unused without), measured or not; Σg² as `sgd` */
+  sgdStep(values: Float64Array, gradient: Float64Array, buffer: Float64Array, step: SgdStep): number | undefined;
   /** Adam's step (AdamW's with `shrink` ≠ 1) without λ or λ₁, as optimizers.ts writes it; Σg² as `sgd` */
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
   /** a = relu(z) over the whole arrays (equal lengths; a may be z); true when done */

@@ -173,6 +173,14 @@ function sgdUpdate(
       return;
     }
   }
+  const general = { lr, decay, sparse, momentum, nesterov, measure, moved: 0, norm: 0 };
+  const squared = vector?.sgdStep(values, gradient, buffer, general);
+  if (squared !== undefined) {
+    p.gradientSquared = squared;
+    p.movedSquared = general.moved;
+    p.normSquared = general.norm;
+    return;
+  }
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
   for (let i = 0; i < size; i++) {

@@ -5,7 +5,7 @@
  * runs its JavaScript loop, which gives the same bits.
  */
 import { elementwiseWasmBytes } from "./elementwise-wasm";
-import type { VectorOps } from "./kernel";
+import type { SgdStep, VectorOps } from "./kernel";
 import type { Arena, SharedMemory } from "./wasm-arena";
 
 /** What this file needs of the WebAssembly namespace. */
@@ -22,6 +22,7 @@ interface ElementwiseExports {
   transpose(src: number, rows: number, cols: number, dst: number): void;
   relu(z: number, a: number, n: number): void;
   reluSlope(z: number, g: number, d: number, n: number): void;
+  sgdStep(v: number, g: number, b: number, n: number, lr: number, decay: number, sparse: number, mu: number, flags: number, out: number): number;
   rowMeans(d: number, rows: number, m: number, out: number): void;
   difference(a: number, y: number, d: number, n: number): void;
   softmaxDelta(a: number, y: number, d: number, rows: number, cols: number): void;
@@ -32,6 +33,7 @@ interface ElementwiseExports {
 export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate): VectorOps {
   elementwise ??= new wasm.Module(elementwiseWasmBytes);
   const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
+  let measured: Float64Array | undefined;
   return {
     sgd(values, gradient, lr) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
@@ -41,6 +43,19 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
       const n = values.length;
       return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
+    },
+    sgdStep(values, gradient, buffer, s: SgdStep) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
+      const n = values.length;
+      if (v < 0 || g < 0 || gradient.length !== n || (s.momentum !== 0 && (b < 0 || buffer.length !== n))) return undefined;
+      measured ??= arena.allocate(2);
+      const out = arena.offsetOf(measured);
+      if (out < 0) return undefined;
+      const flags = (s.momentum !== 0 ? 1 : 0) | (s.nesterov ? 2 : 0) | (s.measure ? 4 : 0);
+      const squared = ops.sgdStep(v, g, b, n, s.lr, s.decay, s.sparse, s.momentum, flags, out);
+      s.moved = measured[0];
+      s.norm = measured[1];
+      return squared;
     },
     adam(values, gradient, first, second, k) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);

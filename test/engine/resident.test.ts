@@ -265,8 +265,41 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(plain).toEqual(Float64Array.of(1, 2));
   });
 
+  it("steps RMSprop with λ, λ₁, momentum and measuring in WebAssembly with the JavaScript update's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(11);
+    for (const [decay, sparse, momentum] of [[0, 0, 0], [0.01, 0, 0], [0, 0.003, 0.9], [0.02, 0.001, 0.5]]) {
+      for (const measure of [false, true]) {
+        for (let n = 0; n <= 9; n++) {
+          const values = sprinkled(n, rng, kernel.allocate!), gradient = sprinkled(n, rng, kernel.allocate!);
+          const buffer = sprinkled(n, rng, kernel.allocate!, 0.1), meanSquare = filled(n, rng, kernel.allocate!);
+          meanSquare.forEach((x, i) => (meanSquare[i] = Math.abs(x)));
+          if (n > 3) meanSquare[3] = Number.POSITIVE_INFINITY;
+          const [v, b, q] = [values.slice(), buffer.slice(), meanSquare.slice()];
+          let moved = 0, norm = 0;
+          for (let i = 0; i < n; i++) {
+            const g = gradient[i] + decay * v[i] + sparse * Math.sign(v[i]);
+            q[i] = 0.9 * q[i] + (1 - 0.9) * g * g;
+            const scaled = g / (Math.sqrt(q[i]) + 1e-8);
+            const direction = momentum > 0 ? (b[i] = momentum * b[i] + scaled) : scaled;
+            const change = -0.01 * direction;
+            v[i] = v[i] + change;
+            moved += change * change;
+            norm += v[i] * v[i];
+          }
+          const step = { lr: 0.01, decay, sparse, momentum, nesterov: false, measure, moved: -1, norm: -1 };
+          expect(Object.is(kernel.vector!.rmspropStep(values, gradient, buffer, meanSquare, 0.9, 1e-8, step), squaredNorm(gradient))).toBe(true);
+          sameBits(values, v);
+          sameBits(buffer, b);
+          sameBits(meanSquare, q);
+          expect([step.moved, step.norm]).toEqual(measure ? [moved, norm] : [0, 0]);
+        }
+      }
+    }
+  });
+
   for (const name of availableWasmKernels()) {
-    it(`${name}: sgd with l2, l1 and momentum trains to the weights, update ratios and gradient norms of plain arrays`, () => {
+    it(`${name}: sgd and RMSprop with l2, l1 and momentum train to the weights, update ratios and gradient norms of plain arrays`, () => {
       const run = (kernel: Kernel, optimizer: OptimizerSpec, l2: number, l1: number) => {
         const network = createNetwork({
           name: "w", input: { name: "x", units: 2 }, loss: "cross_entropy",
@@ -282,6 +315,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       for (const [optimizer, l2, l1] of [
         [{ name: "sgd", lr: 0.1, momentum: 0 }, 0.01, 0], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0.002], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0],
         [{ name: "sgd", lr: 0.05, momentum: 0.9 }, 0.01, 0.002], [{ name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true }, 0.003, 0],
+        [{ name: "rmsprop", lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0 }, 0, 0], [{ name: "rmsprop", lr: 0.005, rho: 0.99, eps: 1e-8, momentum: 0.9 }, 0.01, 0.002],
       ] as [OptimizerSpec, number, number][]) {
         const resident = run(createWasmKernel(name)!, optimizer, l2, l1), plain = run(copying(createWasmKernel(name)!), optimizer, l2, l1);
         expect(resident).toEqual(plain);

@@ -384,34 +384,73 @@
   ;; the general step on two lanes ($both) or on lane 0 alone, loading and storing only what it steps
   (func $general (param $v i32) (param $b i32) (param $g v128) (param $both i32) (param $lr f64) (param $decay f64) (param $sparse f64)
     (param $mu f64) (param $flags i32)
-    (local $theta v128) (local $sign v128) (local $buffer v128) (local $direction v128) (local $change v128) (local $keep v128)
-    (local.set $theta (if (result v128) (local.get $both) (then (v128.load (local.get $v))) (else (v128.load64_zero (local.get $v)))))
-    ;; Math.sign: ±1 by θ's sign bit, θ itself for ±0 and NaN
-    (local.set $sign (v128.bitselect
-      (v128.or (v128.and (local.get $theta) (v128.const i64x2 0x8000000000000000 0x8000000000000000)) (v128.const f64x2 1 1))
-      (local.get $theta)
-      (v128.and (f64x2.ne (local.get $theta) (v128.const f64x2 0 0)) (f64x2.eq (local.get $theta) (local.get $theta)))))
-    (local.set $g (f64x2.add
-      (f64x2.add (local.get $g) (f64x2.mul (f64x2.splat (local.get $decay)) (local.get $theta)))
-      (f64x2.mul (f64x2.splat (local.get $sparse)) (local.get $sign))))
+    (local $theta v128) (local $buffer v128) (local $direction v128) (local $keep v128)
+    (local.set $theta (call $load (local.get $v) (local.get $both)))
+    (local.set $g (call $decayed (local.get $g) (local.get $theta) (local.get $decay) (local.get $sparse)))
     (local.set $direction (local.get $g))
     (if (i32.and (local.get $flags) (i32.const 1))
       (then
         (local.set $keep (f64x2.splat (local.get $mu)))
-        (local.set $buffer (f64x2.add
-          (f64x2.mul (local.get $keep) (if (result v128) (local.get $both) (then (v128.load (local.get $b))) (else (v128.load64_zero (local.get $b)))))
-          (local.get $g)))
-        (if (local.get $both)
-          (then (v128.store (local.get $b) (local.get $buffer)))
-          (else (f64.store (local.get $b) (f64x2.extract_lane 0 (local.get $buffer)))))
+        (local.set $buffer (f64x2.add (f64x2.mul (local.get $keep) (call $load (local.get $b) (local.get $both))) (local.get $g)))
+        (call $store (local.get $b) (local.get $both) (local.get $buffer))
         (local.set $direction (if (result v128) (i32.and (local.get $flags) (i32.const 2))
           (then (f64x2.add (local.get $g) (f64x2.mul (local.get $keep) (local.get $buffer))))
           (else (local.get $buffer))))))
-    (local.set $change (f64x2.mul (f64x2.splat (f64.neg (local.get $lr))) (local.get $direction)))
+    (call $move (local.get $v) (local.get $both) (local.get $theta)
+      (f64x2.mul (f64x2.splat (f64.neg (local.get $lr))) (local.get $direction)) (local.get $flags)))
+  ;; RMSprop's step as optimizers.ts writes it (flags: 1 momentum, 4 measure): g′ as in sgdStep,
+  ;; s ← ρs + ((1 − ρ)g′)g′, u = g′ / (√s + ε), b ← μb + u and d = b with momentum else u,
+  ;; c = (−η)·d, θ ← θ + c; measuring and the result as sgdStep
+  (func (export "rmspropStep") (param $v i32) (param $g i32) (param $b i32) (param $s i32) (param $n i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $rho f64) (param $eps f64) (param $mu f64) (param $flags i32) (param $out i32) (result f64)
+    (local $i i32) (local $x v128) (local $s01 v128) (local $s23 v128)
+    (global.set $moved (f64.const 0))
+    (global.set $norm (f64.const 0))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $rms (local.get $v) (local.get $b) (local.get $s) (local.get $x) (i32.const 1) (local.get $lr) (local.get $decay) (local.get $sparse)
+          (local.get $rho) (local.get $eps) (local.get $mu) (local.get $flags))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $rms (local.get $v) (local.get $b) (local.get $s) (local.get $x) (i32.const 0) (local.get $lr) (local.get $decay) (local.get $sparse)
+          (local.get $rho) (local.get $eps) (local.get $mu) (local.get $flags))))
+    (f64.store (local.get $out) (global.get $moved))
+    (f64.store offset=8 (local.get $out) (global.get $norm))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  (func $load (param $at i32) (param $both i32) (result v128)
+    (if (result v128) (local.get $both) (then (v128.load (local.get $at))) (else (v128.load64_zero (local.get $at)))))
+  (func $store (param $at i32) (param $both i32) (param $x v128)
+    (if (local.get $both) (then (v128.store (local.get $at) (local.get $x))) (else (f64.store (local.get $at) (f64x2.extract_lane 0 (local.get $x))))))
+  ;; g′ = g + λθ + λ₁·sign θ, Math.sign's ±1, with θ itself for ±0 and NaN
+  (func $decayed (param $g v128) (param $theta v128) (param $decay f64) (param $sparse f64) (result v128)
+    (f64x2.add
+      (f64x2.add (local.get $g) (f64x2.mul (f64x2.splat (local.get $decay)) (local.get $theta)))
+      (f64x2.mul (f64x2.splat (local.get $sparse)) (v128.bitselect
+        (v128.or (v128.and (local.get $theta) (v128.const i64x2 0x8000000000000000 0x8000000000000000)) (v128.const f64x2 1 1))
+        (local.get $theta)
+        (v128.and (f64x2.ne (local.get $theta) (v128.const f64x2 0 0)) (f64x2.eq (local.get $theta) (local.get $theta)))))))
+  ;; θ ← θ + c, and with measure Σc² and Σθ′² in index order: lane 0, then lane 1 when both
+  (func $move (param $v i32) (param $both i32) (param $theta v128) (param $change v128) (param $flags i32)
     (local.set $theta (f64x2.add (local.get $theta) (local.get $change)))
-    (if (local.get $both)
-      (then (v128.store (local.get $v) (local.get $theta)))
-      (else (f64.store (local.get $v) (f64x2.extract_lane 0 (local.get $theta)))))
+    (call $store (local.get $v) (local.get $both) (local.get $theta))
     (if (i32.and (local.get $flags) (i32.const 4))
       (then
         (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 0 (local.get $change)) (f64x2.extract_lane 0 (local.get $change)))))
@@ -419,4 +458,20 @@
         (if (local.get $both)
           (then
             (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 1 (local.get $change)) (f64x2.extract_lane 1 (local.get $change)))))
-            (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 1 (local.get $theta)) (f64x2.extract_lane 1 (local.get $theta)))))))))))
+            (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 1 (local.get $theta)) (f64x2.extract_lane 1 (local.get $theta))))))))))
+  (func $rms (param $v i32) (param $b i32) (param $s i32) (param $g v128) (param $both i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $rho f64) (param $eps f64) (param $mu f64) (param $flags i32)
+    (local $theta v128) (local $square v128) (local $direction v128)
+    (local.set $theta (call $load (local.get $v) (local.get $both)))
+    (local.set $g (call $decayed (local.get $g) (local.get $theta) (local.get $decay) (local.get $sparse)))
+    (local.set $square (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $rho)) (call $load (local.get $s) (local.get $both)))
+      (f64x2.mul (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $rho))) (local.get $g)) (local.get $g))))
+    (call $store (local.get $s) (local.get $both) (local.get $square))
+    (local.set $direction (f64x2.div (local.get $g) (f64x2.add (f64x2.sqrt (local.get $square)) (f64x2.splat (local.get $eps)))))
+    (if (i32.and (local.get $flags) (i32.const 1))
+      (then
+        (local.set $direction (f64x2.add (f64x2.mul (f64x2.splat (local.get $mu)) (call $load (local.get $b) (local.get $both))) (local.get $direction)))
+        (call $store (local.get $b) (local.get $both) (local.get $direction))))
+    (call $move (local.get $v) (local.get $both) (local.get $theta)
+      (f64x2.mul (f64x2.splat (f64.neg (local.get $lr))) (local.get $direction)) (local.get $flags))))

@@ -53,6 +53,8 @@ export interface VectorOps {
   momentum(values: Float64Array, gradient: Float64Array, buffer: Float64Array, lr: number, mu: number, nesterov: boolean): number | undefined;
   /** sgd's step as optimizers.ts writes it for any λ, λ₁ and momentum (buffer unused without), measured or not; Σg² as `sgd` */
   sgdStep(values: Float64Array, gradient: Float64Array, buffer: Float64Array, step: SgdStep): number | undefined;
+  /** RMSprop's step as optimizers.ts writes it (step.momentum > 0 uses buffer), measured or not; Σg² as `sgd` */
+  rmspropStep(values: Float64Array, gradient: Float64Array, buffer: Float64Array, meanSquare: Float64Array, rho: number, eps: number, step: SgdStep): number | undefined;
   /** Adam's step (AdamW's with `shrink` ≠ 1) without λ or λ₁, as optimizers.ts writes it; Σg² as `sgd` */
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
   /** a = relu(z) over the whole arrays (equal lengths; a may be z); true when done */

@@ -23,6 +23,7 @@ interface ElementwiseExports {
   relu(z: number, a: number, n: number): void;
   reluSlope(z: number, g: number, d: number, n: number): void;
   sgdStep(v: number, g: number, b: number, n: number, lr: number, decay: number, sparse: number, mu: number, flags: number, out: number): number;
+  rmspropStep(v: number, g: number, b: number, s: number, n: number, lr: number, decay: number, sparse: number, rho: number, eps: number, mu: number, flags: number, out: number): number;
   rowMeans(d: number, rows: number, m: number, out: number): void;
   difference(a: number, y: number, d: number, n: number): void;
   softmaxDelta(a: number, y: number, d: number, rows: number, cols: number): void;
@@ -33,7 +34,14 @@ interface ElementwiseExports {
 export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate): VectorOps {
   elementwise ??= new wasm.Module(elementwiseWasmBytes);
   const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
+  // where a step writes Σc² and Σθ′², two doubles in the arena made on first use
   let measured: Float64Array | undefined;
+  const measuredAt = (): number => arena.offsetOf((measured ??= arena.allocate(2)));
+  const readMeasured = (squared: number, s: SgdStep): number => {
+    s.moved = (measured as Float64Array)[0];
+    s.norm = (measured as Float64Array)[1];
+    return squared;
+  };
   return {
     sgd(values, gradient, lr) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
@@ -48,14 +56,19 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
       const n = values.length;
       if (v < 0 || g < 0 || gradient.length !== n || (s.momentum !== 0 && (b < 0 || buffer.length !== n))) return undefined;
-      measured ??= arena.allocate(2);
-      const out = arena.offsetOf(measured);
+      const out = measuredAt();
       if (out < 0) return undefined;
       const flags = (s.momentum !== 0 ? 1 : 0) | (s.nesterov ? 2 : 0) | (s.measure ? 4 : 0);
-      const squared = ops.sgdStep(v, g, b, n, s.lr, s.decay, s.sparse, s.momentum, flags, out);
-      s.moved = measured[0];
-      s.norm = measured[1];
-      return squared;
+      return readMeasured(ops.sgdStep(v, g, b, n, s.lr, s.decay, s.sparse, s.momentum, flags, out), s);
+    },
+    rmspropStep(values, gradient, buffer, meanSquare, rho, eps, s: SgdStep) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer), q = arena.offsetOf(meanSquare);
+      const n = values.length;
+      if (v < 0 || g < 0 || q < 0 || gradient.length !== n || meanSquare.length !== n || (s.momentum > 0 && (b < 0 || buffer.length !== n))) return undefined;
+      const out = measuredAt();
+      if (out < 0) return undefined;
+      const flags = (s.momentum > 0 ? 1 : 0) | (s.measure ? 4 : 0);
+      return readMeasured(ops.rmspropStep(v, g, b, q, n, s.lr, s.decay, s.sparse, rho, eps, s.momentum, flags, out), s);
     },
     adam(values, gradient, first, second, k) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { weightsTrainedWith } from "./helpers";
 import {
-  Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, squaredNorm, train, zeros,
+  Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, outputDelta, squaredNorm, train, zeros,
   type Kernel, type NetworkSpec, type OptimizerSpec,
 } from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
@@ -152,6 +152,180 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     }
     expect(kernel.vector!.relu(new Float64Array(2), kernel.allocate!(2))).toBe(false);
   });
+
+  // NaN, ±0 and ±∞ among the normals, so that a sum's order and a lane's signs show in the bits
+  const special = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308, -1e308];
+  const sprinkled = (length: number, rng: Rng, allocate: (length: number) => Float64Array, odds = 0.15): Float64Array => {
+    const array = filled(length, rng, allocate);
+    for (let i = 0; i < length; i++) if (rng.next() < odds) array[i] = special[Math.floor(rng.next() * special.length)];
+    return array;
+  };
+  const sameBits = (actual: Float64Array, expected: Float64Array) => {
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((v, i) => expect(Object.is(v, expected[i]), `at ${i}: ${v} against ${expected[i]}`).toBe(true));
+  };
+
+  it("sums a batch's δ into the bias gradient in WebAssembly with the JavaScript loop's bits, for odd and even sizes", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(7);
+    for (const [rows, m] of [[1, 1], [2, 1], [3, 5], [4, 64], [5, 10], [9, 7], [128, 64], [1, 3]]) {
+      for (const odds of [0, 0.2]) {
+        const delta = sprinkled(rows * m, rng, kernel.allocate!, odds), out = kernel.allocate!(rows);
+        if (odds === 0 && m > 1) { delta.fill(-0, 0, m); }
+        const expected = new Float64Array(rows);
+        for (let j = 0; j < rows; j++) {
+          let sum = 0;
+          for (let c = j * m; c < (j + 1) * m; c++) sum += delta[c];
+          expected[j] = sum / m;
+        }
+        expect(kernel.vector!.rowMeans(delta, m, out)).toBe(true);
+        sameBits(out, expected);
+        // against the mean in another order, to rounding, where every entry is finite
+        if (odds === 0) for (let j = 0; j < rows; j++) {
+          const row = Array.from(delta.subarray(j * m, (j + 1) * m)).reverse();
+          expect(out[j]).toBeCloseTo(row.reduce((s, x) => s + x, 0) / m, 12);
+        }
+      }
+    }
+    expect(kernel.vector!.rowMeans(new Float64Array(4), 2, kernel.allocate!(2))).toBe(false);
+    expect(kernel.vector!.rowMeans(kernel.allocate!(5), 2, kernel.allocate!(2))).toBe(false);
+  });
+
+  it("seeds BP1 of the fused pairs and of mse in WebAssembly with outputDelta's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(8);
+    for (const [rows, cols] of [[1, 1], [3, 1], [1, 4], [10, 10], [10, 64], [3, 7], [2, 9]]) {
+      const n = rows * cols;
+      const a = sprinkled(n, rng, kernel.allocate!), y = sprinkled(n, rng, kernel.allocate!);
+      const viaJs = new Float64Array(n), delta = kernel.allocate!(n);
+      outputDelta("cross_entropy", "fused-softmax-cross-entropy", activationOf({ name: "softmax" }), a, a, y, viaJs, rows, cols);
+      expect(kernel.vector!.softmaxDelta(a, y, delta, rows, cols)).toBe(true);
+      sameBits(delta, viaJs);
+      outputDelta("binary_cross_entropy", "fused-sigmoid-binary-cross-entropy", activationOf({ name: "sigmoid" }), a, a, y, viaJs, rows, cols);
+      expect(kernel.vector!.difference(a, y, delta)).toBe(true);
+      sameBits(delta, viaJs);
+    }
+    expect(kernel.vector!.difference(new Float64Array(2), kernel.allocate!(2), kernel.allocate!(2))).toBe(false);
+    expect(kernel.vector!.softmaxDelta(kernel.allocate!(6), kernel.allocate!(6), kernel.allocate!(4), 2, 3)).toBe(false);
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: every output rule (softmax and cross-entropy, sigmoid and binary cross-entropy, mse after identity, sigmoid and relu) trains to the weights of plain arrays`, () => {
+      const run = (kernel: Kernel, loss: NetworkSpec["loss"], activation: string, units: number) => {
+        const network = createNetwork({
+          name: "o", input: { name: "x", units: 2 }, loss,
+          layers: [
+            { kind: "dense", name: "h", units: 5, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units, from: "h", activation: { name: activation }, init: { name: "xavier" } },
+          ],
+        } as NetworkSpec, { seed: 6, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 45, noise: 0.1, classes: units === 1 ? 2 : units }, 1);
+        const result = train(network, data, { optimizer: { name: "sgd", lr: 0.1, momentum: 0 }, epochs: 3, batch: 8, validation: 0, seed: 1, shuffle: true, l2: 0 });
+        return { weights: exportWeights(network), losses: result.history.map((e) => e.loss) };
+      };
+      const cases: [NetworkSpec["loss"], string, number][] = [
+        ["cross_entropy", "softmax", 3], ["binary_cross_entropy", "sigmoid", 1], ["mse", "identity", 3], ["mse", "sigmoid", 3], ["mse", "relu", 3],
+      ];
+      for (const [loss, activation, units] of cases) {
+        const resident = run(createWasmKernel(name)!, loss, activation, units), plain = run(copying(createWasmKernel(name)!), loss, activation, units);
+        expect(resident).toEqual(plain);
+        expect(resident.losses.every(Number.isFinite)).toBe(true);
+      }
+    });
+  }
+
+  it("steps sgd with λ, λ₁, momentum and measuring in WebAssembly with the general update's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(10);
+    for (const [decay, sparse, momentum, nesterov] of [[0.01, 0, 0, false], [0, 0.003, 0, false], [0.01, 0.003, 0.9, false], [0.02, 0.001, 0.8, true], [0, 0, 0, false], [0, 0, 0.9, true]] as const) {
+      for (const measure of [false, true]) {
+        for (let n = 0; n <= 9; n++) {
+          const values = sprinkled(n, rng, kernel.allocate!), gradient = sprinkled(n, rng, kernel.allocate!), buffer = sprinkled(n, rng, kernel.allocate!, 0.1);
+          const [v, b] = [values.slice(), buffer.slice()];
+          let moved = 0, norm = 0;
+          for (let i = 0; i < n; i++) {
+            const g = gradient[i] + decay * v[i] + sparse * Math.sign(v[i]);
+            let direction = g;
+            if (momentum !== 0) {
+              b[i] = momentum * b[i] + g;
+              direction = nesterov ? g + momentum * b[i] : b[i];
+            }
+            const change = -0.05 * direction;
+            v[i] = v[i] + change;
+            moved += change * change;
+            norm += v[i] * v[i];
+          }
+          const step = { lr: 0.05, decay, sparse, momentum, nesterov, measure, moved: -1, norm: -1 };
+          expect(Object.is(kernel.vector!.sgdStep(values, gradient, buffer, step), squaredNorm(gradient))).toBe(true);
+          sameBits(values, v);
+          sameBits(buffer, b);
+          expect([step.moved, step.norm]).toEqual(measure ? [moved, norm] : [0, 0]);
+        }
+      }
+    }
+    const plain = Float64Array.of(1, 2);
+    expect(kernel.vector!.sgdStep(plain, kernel.allocate!(2), kernel.allocate!(2), { lr: 1, decay: 0.1, sparse: 0, momentum: 0, nesterov: false, measure: true, moved: 0, norm: 0 })).toBeUndefined();
+    expect(plain).toEqual(Float64Array.of(1, 2));
+  });
+
+  it("steps RMSprop with λ, λ₁, momentum and measuring in WebAssembly with the JavaScript update's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(11);
+    for (const [decay, sparse, momentum] of [[0, 0, 0], [0.01, 0, 0], [0, 0.003, 0.9], [0.02, 0.001, 0.5]]) {
+      for (const measure of [false, true]) {
+        for (let n = 0; n <= 9; n++) {
+          const values = sprinkled(n, rng, kernel.allocate!), gradient = sprinkled(n, rng, kernel.allocate!);
+          const buffer = sprinkled(n, rng, kernel.allocate!, 0.1), meanSquare = filled(n, rng, kernel.allocate!);
+          meanSquare.forEach((x, i) => (meanSquare[i] = Math.abs(x)));
+          if (n > 3) meanSquare[3] = Number.POSITIVE_INFINITY;
+          const [v, b, q] = [values.slice(), buffer.slice(), meanSquare.slice()];
+          let moved = 0, norm = 0;
+          for (let i = 0; i < n; i++) {
+            const g = gradient[i] + decay * v[i] + sparse * Math.sign(v[i]);
+            q[i] = 0.9 * q[i] + (1 - 0.9) * g * g;
+            const scaled = g / (Math.sqrt(q[i]) + 1e-8);
+            const direction = momentum > 0 ? (b[i] = momentum * b[i] + scaled) : scaled;
+            const change = -0.01 * direction;
+            v[i] = v[i] + change;
+            moved += change * change;
+            norm += v[i] * v[i];
+          }
+          const step = { lr: 0.01, decay, sparse, momentum, nesterov: false, measure, moved: -1, norm: -1 };
+          expect(Object.is(kernel.vector!.rmspropStep(values, gradient, buffer, meanSquare, 0.9, 1e-8, step), squaredNorm(gradient))).toBe(true);
+          sameBits(values, v);
+          sameBits(buffer, b);
+          sameBits(meanSquare, q);
+          expect([step.moved, step.norm]).toEqual(measure ? [moved, norm] : [0, 0]);
+        }
+      }
+    }
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: sgd and RMSprop with l2, l1 and momentum train to the weights, update ratios and gradient norms of plain arrays`, () => {
+      const run = (kernel: Kernel, optimizer: OptimizerSpec, l2: number, l1: number) => {
+        const network = createNetwork({
+          name: "w", input: { name: "x", units: 2 }, loss: "cross_entropy",
+          layers: [
+            { kind: "dense", name: "h", units: 7, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+          ],
+        }, { seed: 5, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 50, noise: 0.1, classes: 3 }, 1);
+        const result = train(network, data, { optimizer, epochs: 4, batch: 9, validation: 0, seed: 1, shuffle: true, l2, l1 });
+        return { weights: exportWeights(network), epochs: result.history.map((e) => e.layers.map((l) => [l.gradNorm, l.updateRatio])), state: result.optimizer.state() };
+      };
+      for (const [optimizer, l2, l1] of [
+        [{ name: "sgd", lr: 0.1, momentum: 0 }, 0.01, 0], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0.002], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0],
+        [{ name: "sgd", lr: 0.05, momentum: 0.9 }, 0.01, 0.002], [{ name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true }, 0.003, 0],
+        [{ name: "rmsprop", lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0 }, 0, 0], [{ name: "rmsprop", lr: 0.005, rho: 0.99, eps: 1e-8, momentum: 0.9 }, 0.01, 0.002],
+      ] as [OptimizerSpec, number, number][]) {
+        const resident = run(createWasmKernel(name)!, optimizer, l2, l1), plain = run(copying(createWasmKernel(name)!), optimizer, l2, l1);
+        expect(resident).toEqual(plain);
+        expect(resident.epochs.flat(2).every((x) => Number.isFinite(x) && x > 0)).toBe(true);
+      }
+    });
+  }
 
   it("transposes a batch in WebAssembly as a plain loop does, for odd and even sizes", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;

@@ -243,4 +243,235 @@
               (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3)))
               (f64.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $last)))))))
+            (br $last))))))
+  ;; b_j = (Σ_c δ[j·m + c]) / m for `rows` rows of m doubles (BP3 over a batch): each row summed from +0 in
+  ;; column order as the JavaScript loop sums it, rows j and j + 1 in the two lanes of one f64x2
+  (func (export "rowMeans") (param $d i32) (param $rows i32) (param $m i32) (param $out i32)
+    (local $j i32) (local $c i32) (local $p i32) (local $q i32) (local $s v128) (local $rowBytes i32) (local $count v128)
+    (local.set $rowBytes (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $count (f64x2.splat (f64.convert_i32_u (local.get $m))))
+    (local.set $j (i32.const 0))
+    (block $doneRows
+      (loop $pairs
+        (br_if $doneRows (i32.ge_u (local.get $j) (local.get $rows)))
+        (local.set $p (i32.add (local.get $d) (i32.mul (local.get $j) (local.get $rowBytes))))
+        ;; an odd last row reads itself in lane 1 too, and only lane 0 is stored
+        (local.set $q (select (i32.add (local.get $p) (local.get $rowBytes)) (local.get $p)
+          (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $rows))))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $c (i32.const 0))
+        (block $done
+          (loop $columns
+            (br_if $done (i32.ge_u (local.get $c) (local.get $m)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load64_lane 1 (local.get $q) (v128.load64_zero (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (local.set $q (i32.add (local.get $q) (i32.const 8)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $columns)))
+        (local.set $s (f64x2.div (local.get $s) (local.get $count)))
+        (f64.store (local.get $out) (f64x2.extract_lane 0 (local.get $s)))
+        (if (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $rows))
+          (then (f64.store offset=8 (local.get $out) (f64x2.extract_lane 1 (local.get $s)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairs))))
+  ;; δ = a − y over n doubles: BP1 for sigmoid with binary cross-entropy, fused
+  (func (export "difference") (param $a i32) (param $y i32) (param $d i32) (param $n i32)
+    (local $i i32)
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (v128.store (local.get $d) (f64x2.sub (v128.load (local.get $a)) (v128.load (local.get $y))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then (f64.store (local.get $d) (f64.sub (f64.load (local.get $a)) (f64.load (local.get $y)))))))
+  ;; δ = a·(Σ_r y) − y per column of rows × cols (BP1 for softmax with cross-entropy, fused): each column's
+  ;; targets summed from +0 in row order, as the JavaScript loop sums them, columns c and c + 1 in the two lanes
+  (func (export "softmaxDelta") (param $a i32) (param $y i32) (param $d i32) (param $rows i32) (param $cols i32)
+    (local $c i32) (local $r i32) (local $at i32) (local $s v128) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $c (i32.const 0))
+    (block $donePairs
+      (loop $pairs
+        (br_if $donePairs (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cols)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $r (i32.const 0))
+        (block $summed
+          (loop $sum
+            (br_if $summed (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $sum)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $stored
+          (loop $store
+            (br_if $stored (i32.ge_u (local.get $r) (local.get $rows)))
+            (v128.store (i32.add (local.get $d) (local.get $at))
+              (f64x2.sub (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $at))) (local.get $s)) (v128.load (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $store)))
+        (local.set $c (i32.add (local.get $c) (i32.const 2)))
+        (br $pairs)))
+    ;; an odd last column in lane 0 alone
+    (if (i32.lt_u (local.get $c) (local.get $cols))
+      (then
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $r (i32.const 0))
+        (block $summed
+          (loop $sum
+            (br_if $summed (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load64_zero (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $sum)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $stored
+          (loop $store
+            (br_if $stored (i32.ge_u (local.get $r) (local.get $rows)))
+            (f64.store (i32.add (local.get $d) (local.get $at))
+              (f64.sub (f64.mul (f64.load (i32.add (local.get $a) (local.get $at))) (f64x2.extract_lane 0 (local.get $s))) (f64.load (i32.add (local.get $y) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $store))))))
+  ;; sgd's general step as optimizers.ts writes it, for any λ, λ₁, μ (flags: 1 momentum, 2 nesterov, 4 measure):
+  ;; g′ = g + λθ + λ₁·sign θ, b ← μb + g′ and d = g′ + μb with nesterov else b (d = g′ without momentum),
+  ;; c = (−η)·d, θ ← θ + c; with measure, Σc² and Σθ′² summed in index order into out[0] and out[1];
+  ;; returns Σg² of the raw g in sgd's four sums
+  (global $moved (mut f64) (f64.const 0))
+  (global $norm (mut f64) (f64.const 0))
+  (func (export "sgdStep") (param $v i32) (param $g i32) (param $b i32) (param $n i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $mu f64) (param $flags i32) (param $out i32) (result f64)
+    (local $i i32) (local $x v128) (local $s01 v128) (local $s23 v128)
+    (global.set $moved (f64.const 0))
+    (global.set $norm (f64.const 0))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $general (local.get $v) (local.get $b) (local.get $x) (i32.const 1) (local.get $lr) (local.get $decay) (local.get $sparse) (local.get $mu) (local.get $flags))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $general (local.get $v) (local.get $b) (local.get $x) (i32.const 0) (local.get $lr) (local.get $decay) (local.get $sparse) (local.get $mu) (local.get $flags))))
+    (f64.store (local.get $out) (global.get $moved))
+    (f64.store offset=8 (local.get $out) (global.get $norm))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  ;; the general step on two lanes ($both) or on lane 0 alone, loading and storing only what it steps
+  (func $general (param $v i32) (param $b i32) (param $g v128) (param $both i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $mu f64) (param $flags i32)
+    (local $theta v128) (local $buffer v128) (local $direction v128) (local $keep v128)
+    (local.set $theta (call $load (local.get $v) (local.get $both)))
+    (local.set $g (call $decayed (local.get $g) (local.get $theta) (local.get $decay) (local.get $sparse)))
+    (local.set $direction (local.get $g))
+    (if (i32.and (local.get $flags) (i32.const 1))
+      (then
+        (local.set $keep (f64x2.splat (local.get $mu)))
+        (local.set $buffer (f64x2.add (f64x2.mul (local.get $keep) (call $load (local.get $b) (local.get $both))) (local.get $g)))
+        (call $store (local.get $b) (local.get $both) (local.get $buffer))
+        (local.set $direction (if (result v128) (i32.and (local.get $flags) (i32.const 2))
+          (then (f64x2.add (local.get $g) (f64x2.mul (local.get $keep) (local.get $buffer))))
+          (else (local.get $buffer))))))
+    (call $move (local.get $v) (local.get $both) (local.get $theta)
+      (f64x2.mul (f64x2.splat (f64.neg (local.get $lr))) (local.get $direction)) (local.get $flags)))
+  ;; RMSprop's step as optimizers.ts writes it (flags: 1 momentum, 4 measure): g′ as in sgdStep,
+  ;; s ← ρs + ((1 − ρ)g′)g′, u = g′ / (√s + ε), b ← μb + u and d = b with momentum else u,
+  ;; c = (−η)·d, θ ← θ + c; measuring and the result as sgdStep
+  (func (export "rmspropStep") (param $v i32) (param $g i32) (param $b i32) (param $s i32) (param $n i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $rho f64) (param $eps f64) (param $mu f64) (param $flags i32) (param $out i32) (result f64)
+    (local $i i32) (local $x v128) (local $s01 v128) (local $s23 v128)
+    (global.set $moved (f64.const 0))
+    (global.set $norm (f64.const 0))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (v128.load (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $rms (local.get $v) (local.get $b) (local.get $s) (local.get $x) (i32.const 1) (local.get $lr) (local.get $decay) (local.get $sparse)
+          (local.get $rho) (local.get $eps) (local.get $mu) (local.get $flags))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x (v128.load64_zero (local.get $g)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $rms (local.get $v) (local.get $b) (local.get $s) (local.get $x) (i32.const 0) (local.get $lr) (local.get $decay) (local.get $sparse)
+          (local.get $rho) (local.get $eps) (local.get $mu) (local.get $flags))))
+    (f64.store (local.get $out) (global.get $moved))
+    (f64.store offset=8 (local.get $out) (global.get $norm))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  (func $load (param $at i32) (param $both i32) (result v128)
+    (if (result v128) (local.get $both) (then (v128.load (local.get $at))) (else (v128.load64_zero (local.get $at)))))
+  (func $store (param $at i32) (param $both i32) (param $x v128)
+    (if (local.get $both) (then (v128.store (local.get $at) (local.get $x))) (else (f64.store (local.get $at) (f64x2.extract_lane 0 (local.get $x))))))
+  ;; g′ = g + λθ + λ₁·sign θ, Math.sign's ±1, with θ itself for ±0 and NaN
+  (func $decayed (param $g v128) (param $theta v128) (param $decay f64) (param $sparse f64) (result v128)
+    (f64x2.add
+      (f64x2.add (local.get $g) (f64x2.mul (f64x2.splat (local.get $decay)) (local.get $theta)))
+      (f64x2.mul (f64x2.splat (local.get $sparse)) (v128.bitselect
+        (v128.or (v128.and (local.get $theta) (v128.const i64x2 0x8000000000000000 0x8000000000000000)) (v128.const f64x2 1 1))
+        (local.get $theta)
+        (v128.and (f64x2.ne (local.get $theta) (v128.const f64x2 0 0)) (f64x2.eq (local.get $theta) (local.get $theta)))))))
+  ;; θ ← θ + c, and with measure Σc² and Σθ′² in index order: lane 0, then lane 1 when both
+  (func $move (param $v i32) (param $both i32) (param $theta v128) (param $change v128) (param $flags i32)
+    (local.set $theta (f64x2.add (local.get $theta) (local.get $change)))
+    (call $store (local.get $v) (local.get $both) (local.get $theta))
+    (if (i32.and (local.get $flags) (i32.const 4))
+      (then
+        (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 0 (local.get $change)) (f64x2.extract_lane 0 (local.get $change)))))
+        (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 0 (local.get $theta)) (f64x2.extract_lane 0 (local.get $theta)))))
+        (if (local.get $both)
+          (then
+            (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 1 (local.get $change)) (f64x2.extract_lane 1 (local.get $change)))))
+            (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 1 (local.get $theta)) (f64x2.extract_lane 1 (local.get $theta))))))))))
+  (func $rms (param $v i32) (param $b i32) (param $s i32) (param $g v128) (param $both i32) (param $lr f64) (param $decay f64) (param $sparse f64)
+    (param $rho f64) (param $eps f64) (param $mu f64) (param $flags i32)
+    (local $theta v128) (local $square v128) (local $direction v128)
+    (local.set $theta (call $load (local.get $v) (local.get $both)))
+    (local.set $g (call $decayed (local.get $g) (local.get $theta) (local.get $decay) (local.get $sparse)))
+    (local.set $square (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $rho)) (call $load (local.get $s) (local.get $both)))
+      (f64x2.mul (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $rho))) (local.get $g)) (local.get $g))))
+    (call $store (local.get $s) (local.get $both) (local.get $square))
+    (local.set $direction (f64x2.div (local.get $g) (f64x2.add (f64x2.sqrt (local.get $square)) (f64x2.splat (local.get $eps)))))
+    (if (i32.and (local.get $flags) (i32.const 1))
+      (then
+        (local.set $direction (f64x2.add (f64x2.mul (f64x2.splat (local.get $mu)) (call $load (local.get $b) (local.get $both))) (local.get $direction)))
+        (call $store (local.get $b) (local.get $both) (local.get $direction))))
+    (call $move (local.get $v) (local.get $both) (local.get $theta)
+      (f64x2.mul (f64x2.splat (f64.neg (local.get $lr))) (local.get $direction)) (local.get $flags))))

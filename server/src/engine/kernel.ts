@@ -34,11 +34,27 @@ export interface AdamStep {
   shrink: number;
 }
 
+/** sgd's general step's settings, and what a measured step measured: Σ(−ηd)² and Σθ′², summed in index order */
+export interface SgdStep {
+  lr: number;
+  decay: number;
+  sparse: number;
+  momentum: number;
+  nesterov: boolean;
+  measure: boolean;
+  moved: number;
+  norm: number;
+}
+
 export interface VectorOps {
   /** θ ← θ − η·g, returning Σg² summed as squaredNorm (epoch-totals.ts) sums it */
   sgd(values: Float64Array, gradient: Float64Array, lr: number): number | undefined;
   /** sgd's momentum step without weight decay, as optimizers.ts writes it, on `buffer`; Σg² as `sgd` */
   momentum(values: Float64Array, gradient: Float64Array, buffer: Float64Array, lr: number, mu: number, nesterov: boolean): number | undefined;
+  /** sgd's step as optimizers.ts writes it for any λ, λ₁ and momentum (buffer unused without), measured or not; Σg² as `sgd` */
+  sgdStep(values: Float64Array, gradient: Float64Array, buffer: Float64Array, step: SgdStep): number | undefined;
+  /** RMSprop's step as optimizers.ts writes it (step.momentum > 0 uses buffer), measured or not; Σg² as `sgd` */
+  rmspropStep(values: Float64Array, gradient: Float64Array, buffer: Float64Array, meanSquare: Float64Array, rho: number, eps: number, step: SgdStep): number | undefined;
   /** Adam's step (AdamW's with `shrink` ≠ 1) without λ or λ₁, as optimizers.ts writes it; Σg² as `sgd` */
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
   /** a = relu(z) over the whole arrays (equal lengths; a may be z); true when done */
@@ -47,6 +63,12 @@ export interface VectorOps {
   reluSlope(z: Float64Array, g: Float64Array, delta: Float64Array): boolean;
   /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
   transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
+  /** out[j] = (Σ_c d[j·m + c]) / m for each of out.length rows of d (length out.length·m), summed in column order; true when done */
+  rowMeans(d: Float64Array, m: number, out: Float64Array): boolean;
+  /** δ = a − y over the whole arrays; true when done */
+  difference(a: Float64Array, y: Float64Array, delta: Float64Array): boolean;
+  /** δ = a·(Σ_r y) − y per column of rows × cols, each column's y summed in row order; true when done */
+  softmaxDelta(a: Float64Array, y: Float64Array, delta: Float64Array, rows: number, cols: number): boolean;
 }
 
 // op(A)(i, p) lives at a[i·asi + p·asp] and op(B)(p, j) at b[p·bsp + j·bsj]; passing the

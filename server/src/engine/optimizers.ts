@@ -162,7 +162,7 @@ type Update = (p: ParameterState, decay: number, sparse: number, measure: boolea
 function updateOf(spec: OptimizerSpec, t: number, lr: number, vector: VectorOps | undefined): Update {
   switch (spec.name) {
     case "sgd": return (p, decay, sparse, measure) => sgdUpdate(p, decay, sparse, lr, spec.momentum, spec.nesterov === true, measure, vector);
-    case "rmsprop": return (p, decay, sparse, measure) => rmspropUpdate(p, decay, sparse, lr, spec, measure);
+    case "rmsprop": return (p, decay, sparse, measure) => rmspropUpdate(p, decay, sparse, lr, spec, measure, vector);
     default: {
       const moments = { ...spec, correction1: 1 - Math.pow(spec.beta1, t), correction2: 1 - Math.pow(spec.beta2, t) };
       const shrink = spec.name === "adamw" ? 1 - lr * spec.weightDecay : 1;
@@ -207,6 +207,14 @@ function sgdUpdate(
       p.gradientSquared = squared;
       return;
     }
+  }
+  const general = { lr, decay, sparse, momentum, nesterov, measure, moved: 0, norm: 0 };
+  const squared = vector?.sgdStep(values, gradient, buffer, general);
+  if (squared !== undefined) {
+    p.gradientSquared = squared;
+    p.movedSquared = general.moved;
+    p.normSquared = general.norm;
+    return;
   }
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
@@ -271,9 +279,19 @@ function adamUpdate(
   p.normSquared = norm;
 }
 
-function rmspropUpdate(p: ParameterState, decay: number, sparse: number, lr: number, spec: { rho: number; eps: number; momentum: number }, measure: boolean): void {
+function rmspropUpdate(
+  p: ParameterState, decay: number, sparse: number, lr: number, spec: { rho: number; eps: number; momentum: number }, measure: boolean, vector: VectorOps | undefined,
+): void {
   const { values, gradient, first: buffer, second: meanSquare } = p;
   const { rho, eps, momentum } = spec;
+  const general = { lr, decay, sparse, momentum, nesterov: false, measure, moved: 0, norm: 0 };
+  const squared = vector?.rmspropStep(values, gradient, buffer, meanSquare, rho, eps, general);
+  if (squared !== undefined) {
+    p.gradientSquared = squared;
+    p.movedSquared = general.moved;
+    p.normSquared = general.norm;
+    return;
+  }
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
   for (let i = 0; i < values.length; i++) {

@@ -88,11 +88,24 @@ export function batchLoss(network: Network, ws: Workspace): number {
   return lossValue(network.loss, network.rule, z, a, ws.targets, network.nodes[out].units, ws.batch, network.huberDelta);
 }
 
+// BP1 in WebAssembly where the kernel holds the arrays: the fused pairs, and mse's a − y before σ′; false leaves it to outputDelta
+function vectorOutputDelta(network: Network, node: DenseNode, z: Float64Array, ws: Workspace, delta: Float64Array): boolean {
+  const vector = network.kernel.vector;
+  const a = ws.a[node.index];
+  if (!vector) return false;
+  if (network.rule === "fused-softmax-cross-entropy") return vector.softmaxDelta(a, ws.targets, delta, node.units, ws.batch);
+  if (network.rule === "fused-sigmoid-binary-cross-entropy") return vector.difference(a, ws.targets, delta);
+  if (network.loss !== "mse" || !vector.difference(a, ws.targets, delta)) return false;
+  if (!(node.activation.name === "relu" && vector.reluSlope(z, delta, delta))) node.activation.backward(z, a, delta, delta, node.units, ws.batch);
+  return true;
+}
+
 function seedOutputDelta(network: Network, ws: Workspace): void {
   const node = network.nodes[network.output];
   const delta = ws.delta[node.index] as Float64Array;
   if (node.kind === "dense") {
     const z = ws.z[node.index] as Float64Array;
+    if (vectorOutputDelta(network, node, z, ws, delta)) return;
     outputDelta(network.loss, network.rule, node.activation, z, ws.a[node.index], ws.targets, delta, node.units, ws.batch, network.huberDelta);
   } else {
     lossGradient(network.loss, ws.a[node.index], ws.targets, delta, delta.length, network.huberDelta);
@@ -125,6 +138,7 @@ function parameterGradients(network: Network, node: DenseNode, ws: Workspace): v
   // a[0]ᵀ is already at hand as the loader's rows: the same numbers in the same order, with nothing to transpose
   if (node.from === 0 && ws.inputRowsCurrent) network.kernel.gemm(false, false, node.units, node.fanIn, m, 1 / m, delta, ws.inputRows, 0, node.weightGradient.data);
   else network.kernel.gemm(false, true, node.units, node.fanIn, m, 1 / m, delta, ws.a[node.from], 0, node.weightGradient.data);
+  if (network.kernel.vector?.rowMeans(delta, m, node.biasGradient)) return;
   for (let j = 0; j < node.units; j++) {
     let sum = 0;
     for (let c = j * m, end = c + m; c < end; c++) sum += delta[c];

@@ -1,11 +1,11 @@
 /**
- * The element-wise steps of a run (optimizer updates, relu, the input's
- * transpose) in WebAssembly SIMD on the arrays of a kernel's arena; each
+ * The element-wise steps of a run (optimizer updates, relu, the bias
+ * gradients, the fused output deltas, the input's transpose) in WebAssembly SIMD on the arrays of a kernel's arena; each
  * answers that it did nothing when an array lies elsewhere, and the caller
  * runs its JavaScript loop, which gives the same bits.
  */
 import { elementwiseWasmBytes } from "./elementwise-wasm";
-import type { VectorOps } from "./kernel";
+import type { SgdStep, VectorOps } from "./kernel";
 import type { Arena, SharedMemory } from "./wasm-arena";
 
 /** What this file needs of the WebAssembly namespace. */
@@ -22,6 +22,11 @@ interface ElementwiseExports {
   transpose(src: number, rows: number, cols: number, dst: number): void;
   relu(z: number, a: number, n: number): void;
   reluSlope(z: number, g: number, d: number, n: number): void;
+  sgdStep(v: number, g: number, b: number, n: number, lr: number, decay: number, sparse: number, mu: number, flags: number, out: number): number;
+  rmspropStep(v: number, g: number, b: number, s: number, n: number, lr: number, decay: number, sparse: number, rho: number, eps: number, mu: number, flags: number, out: number): number;
+  rowMeans(d: number, rows: number, m: number, out: number): void;
+  difference(a: number, y: number, d: number, n: number): void;
+  softmaxDelta(a: number, y: number, d: number, rows: number, cols: number): void;
   adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
 }
 
@@ -29,6 +34,14 @@ interface ElementwiseExports {
 export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate): VectorOps {
   elementwise ??= new wasm.Module(elementwiseWasmBytes);
   const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
+  // where a step writes Σc² and Σθ′², two doubles in the arena made on first use
+  let measured: Float64Array | undefined;
+  const measuredAt = (): number => arena.offsetOf((measured ??= arena.allocate(2)));
+  const readMeasured = (squared: number, s: SgdStep): number => {
+    s.moved = (measured as Float64Array)[0];
+    s.norm = (measured as Float64Array)[1];
+    return squared;
+  };
   return {
     sgd(values, gradient, lr) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
@@ -38,6 +51,24 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
       const n = values.length;
       return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
+    },
+    sgdStep(values, gradient, buffer, s: SgdStep) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
+      const n = values.length;
+      if (v < 0 || g < 0 || gradient.length !== n || (s.momentum !== 0 && (b < 0 || buffer.length !== n))) return undefined;
+      const out = measuredAt();
+      if (out < 0) return undefined;
+      const flags = (s.momentum !== 0 ? 1 : 0) | (s.nesterov ? 2 : 0) | (s.measure ? 4 : 0);
+      return readMeasured(ops.sgdStep(v, g, b, n, s.lr, s.decay, s.sparse, s.momentum, flags, out), s);
+    },
+    rmspropStep(values, gradient, buffer, meanSquare, rho, eps, s: SgdStep) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer), q = arena.offsetOf(meanSquare);
+      const n = values.length;
+      if (v < 0 || g < 0 || q < 0 || gradient.length !== n || meanSquare.length !== n || (s.momentum > 0 && (b < 0 || buffer.length !== n))) return undefined;
+      const out = measuredAt();
+      if (out < 0) return undefined;
+      const flags = (s.momentum > 0 ? 1 : 0) | (s.measure ? 4 : 0);
+      return readMeasured(ops.rmspropStep(v, g, b, q, n, s.lr, s.decay, s.sparse, rho, eps, s.momentum, flags, out), s);
     },
     adam(values, gradient, first, second, k) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
@@ -61,6 +92,25 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       const from = arena.offsetOf(src), to = arena.offsetOf(dst);
       if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;
       ops.transpose(from, rows, cols, to);
+      return true;
+    },
+    rowMeans(d, m, out) {
+      const from = arena.offsetOf(d), to = arena.offsetOf(out);
+      if (from < 0 || to < 0 || d.length !== out.length * m) return false;
+      ops.rowMeans(from, out.length, m, to);
+      return true;
+    },
+    difference(a, y, delta) {
+      const p = arena.offsetOf(a), q = arena.offsetOf(y), d = arena.offsetOf(delta);
+      if (p < 0 || q < 0 || d < 0 || y.length !== a.length || delta.length !== a.length) return false;
+      ops.difference(p, q, d, a.length);
+      return true;
+    },
+    softmaxDelta(a, y, delta, rows, cols) {
+      const p = arena.offsetOf(a), q = arena.offsetOf(y), d = arena.offsetOf(delta);
+      const n = rows * cols;
+      if (p < 0 || q < 0 || d < 0 || a.length < n || y.length < n || delta.length < n) return false;
+      ops.softmaxDelta(p, q, d, rows, cols);
       return true;
     },
   };

@@ -210,12 +210,7 @@ function sgdUpdate(
   }
   const general = { lr, decay, sparse, momentum, nesterov, measure, moved: 0, norm: 0 };
   const squared = vector?.sgdStep(values, gradient, buffer, general);
-  if (squared !== undefined) {
-    p.gradientSquared = squared;
-    p.movedSquared = general.moved;
-    p.normSquared = general.norm;
-    return;
-  }
+  if (squared !== undefined) return recordStep(p, squared, general);
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
   for (let i = 0; i < size; i++) {
@@ -279,6 +274,13 @@ function adamUpdate(
   p.normSquared = norm;
 }
 
+// what a SIMD step measured: the squared norms of the gradient, of the change and of the values
+function recordStep(p: ParameterState, gradientSquared: number, measured: { moved: number; norm: number }): void {
+  p.gradientSquared = gradientSquared;
+  p.movedSquared = measured.moved;
+  p.normSquared = measured.norm;
+}
+
 function rmspropUpdate(
   p: ParameterState, decay: number, sparse: number, lr: number, spec: { rho: number; eps: number; momentum: number }, measure: boolean, vector: VectorOps | undefined,
 ): void {
@@ -286,12 +288,7 @@ function rmspropUpdate(
   const { rho, eps, momentum } = spec;
   const general = { lr, decay, sparse, momentum, nesterov: false, measure, moved: 0, norm: 0 };
   const squared = vector?.rmspropStep(values, gradient, buffer, meanSquare, rho, eps, general);
-  if (squared !== undefined) {
-    p.gradientSquared = squared;
-    p.movedSquared = general.moved;
-    p.normSquared = general.norm;
-    return;
-  }
+  if (squared !== undefined) return recordStep(p, squared, general);
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
   for (let i = 0; i < values.length; i++) {

@@ -34,12 +34,12 @@ interface ElementwiseExports {
 export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate): VectorOps {
   elementwise ??= new wasm.Module(elementwiseWasmBytes);
   const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
-  // where a step writes Σc² and Σθ′², two doubles in the arena made on first use
-  let measured: Float64Array | undefined;
-  const measuredAt = (): number => arena.offsetOf((measured ??= arena.allocate(2)));
+  // where a step writes Σc² and Σθ′²: two doubles made with the kernel, so that no later run takes more of its memory
+  const measured = arena.allocate(2);
+  const measuredAt = (): number => arena.offsetOf(measured);
   const readMeasured = (squared: number, s: SgdStep): number => {
-    s.moved = (measured as Float64Array)[0];
-    s.norm = (measured as Float64Array)[1];
+    s.moved = measured[0];
+    s.norm = measured[1];
     return squared;
   };
   return {

@@ -2,7 +2,7 @@
 // same bits as one thread, for each WebAssembly kernel; bad thread counts and
 // kernel names are refused with a message that says what to give.
 import { describe, expect, it } from "vitest";
-import { Rng, availableWasmKernels, createWasmKernel, jsKernel } from "../../server/src/engine/index";
+import { Rng, availableWasmKernels, createWasmKernel, jsKernel, type Kernel } from "../../server/src/engine/index";
 import { enableRelaxedSimd, gemmThreads, runKernel, splitAbove } from "../../server/src/training/index";
 
 enableRelaxedSimd();
@@ -15,6 +15,18 @@ function operands(m: number, n: number, k: number, seed: number) {
 
 // above the split size, with row counts that do not divide evenly among the threads
 const shapes = [[128, 64, 784], [130, 33, 200], [64, 784, 64], [9, 300, 300], [30, 10, 20]];
+
+/** A 3-thread plain-SIMD kernel whose helper threads carry `fault` (NNET_TEST_MULTIPLY_THREAD), closed afterwards. */
+function withFault(fault: "exit" | "start", check: (kernel: Kernel) => void): void {
+  process.env.NNET_TEST_MULTIPLY_THREAD = fault;
+  const pool = gemmThreads(3);
+  try {
+    check(createWasmKernel("wasm-simd-4x4", pool.split)!);
+  } finally {
+    delete process.env.NNET_TEST_MULTIPLY_THREAD;
+    pool.close();
+  }
+}
 
 describe("the multiply on several threads", () => {
   it("splits the large products here", () => {
@@ -92,10 +104,7 @@ describe("the multiply on several threads", () => {
 
   it("a thread that dies makes this product and every later one throw, instead of waiting forever", () => {
     // the threads copy the environment when they start; only they read this variable
-    process.env.NNET_TEST_MULTIPLY_THREAD = "exit";
-    const pool = gemmThreads(3);
-    try {
-      const kernel = createWasmKernel("wasm-simd-4x4", pool.split)!;
+    withFault("exit", (kernel) => {
       const { a, b, c } = operands(128, 64, 784, 3);
       expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: it exited with code 3");
       expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: it exited with code 3");
@@ -105,24 +114,15 @@ describe("the multiply on several threads", () => {
       kernel.gemm(false, false, 30, 10, 20, 1, small.a, small.b, 0, small.c);
       jsKernel.gemm(false, false, 30, 10, 20, 1, small.a, small.b, 0, single);
       expect(small.c).toEqual(single);
-    } finally {
-      delete process.env.NNET_TEST_MULTIPLY_THREAD;
-      pool.close();
-    }
+    });
   });
 
   it("a thread that cannot be started makes the product throw, instead of waiting forever", () => {
     // the supervisor reads this when it starts the threads: starting the first one fails
-    process.env.NNET_TEST_MULTIPLY_THREAD = "start";
-    const pool = gemmThreads(3);
-    try {
-      const kernel = createWasmKernel("wasm-simd-4x4", pool.split)!;
+    withFault("start", (kernel) => {
       const { a, b, c } = operands(128, 64, 784, 6);
       expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: it could not be started: a fault made for a test");
-    } finally {
-      delete process.env.NNET_TEST_MULTIPLY_THREAD;
-      pool.close();
-    }
+    });
   });
 
   it("plain SIMD on 2 threads still gives the JavaScript kernel's bits", () => {

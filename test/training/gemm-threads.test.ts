@@ -17,7 +17,7 @@ function operands(m: number, n: number, k: number, seed: number) {
 const shapes = [[128, 64, 784], [130, 33, 200], [64, 784, 64], [9, 300, 300], [30, 10, 20]];
 
 /** A 3-thread plain-SIMD kernel whose helper threads carry `fault` (NNET_TEST_MULTIPLY_THREAD), closed afterwards. */
-function withFault(fault: "exit" | "start", check: (kernel: Kernel) => void): void {
+function withFault(fault: "exit" | "start" | "supervisor", check: (kernel: Kernel) => void): void {
   process.env.NNET_TEST_MULTIPLY_THREAD = fault;
   const pool = gemmThreads(3);
   try {
@@ -122,6 +122,13 @@ describe("the multiply on several threads", () => {
     withFault("start", (kernel) => {
       const { a, b, c } = operands(128, 64, 784, 6);
       expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: it could not be started: a fault made for a test");
+    });
+  });
+
+  it("a supervisor that fails makes the product throw, instead of waiting forever on threads that went with it", () => {
+    withFault("supervisor", (kernel) => {
+      const { a, b, c } = operands(128, 64, 784, 7);
+      expect(() => kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c)).toThrow("a multiply thread stopped: its supervisor failed: a fault made for a test");
     });
   });
 

@@ -43,7 +43,7 @@ function report(state, reason, kind, text) {
 }
 `;
 
-// NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product, and (start) the supervisor fail to start one: how the tests kill one
+// NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product, (start) the supervisor fail to start one and (supervisor) the supervisor itself throw: how the tests kill one
 const threadSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
@@ -80,6 +80,12 @@ const state = new Int32Array(control, 0, ${stateWords});
 const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
 const stopped = (text) => { if (Atomics.load(state, 2) === 0) report(state, reason, ${died}, text); };
 const reasonOf = (error) => (error instanceof Error ? error.message : String(error));
+// the supervisor's own end would take its threads with it: the caller must hear of that too
+process.on("uncaughtException", (error) => {
+  stopped("its supervisor failed: " + reasonOf(error));
+  process.exit(1);
+});
+if (process.env.NNET_TEST_MULTIPLY_THREAD === "supervisor") throw new Error("a fault made for a test");
 // a thread that never starts never counts itself done: the caller must hear of it, as of one that dies
 try {
   for (let index = 1; index < threads; index++) {
@@ -131,6 +137,8 @@ export function gemmThreads(threads: number): GemmThreads {
       const per = Math.ceil(m / 4 / threads) * 4;
       job.set([m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, per]);
       Atomics.store(state, 1, threads - 1);
+      // a failure reported before that store had its −1 overwritten: its kind, written first, still shows
+      if (Atomics.load(state, 3) !== 0) throw problem();
       Atomics.add(state, 0, 1);
       Atomics.notify(state, 0);
       local(Math.min(per, m), n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta);

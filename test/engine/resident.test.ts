@@ -301,8 +301,44 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     }
   });
 
+  it("steps Adam and AdamW with λ, λ₁ and measuring in WebAssembly with the JavaScript update's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(12);
+    for (const [decay, sparse, shrink] of [[0, 0, 1], [0.01, 0, 1], [0, 0.003, 0.999], [0.02, 0.001, 0.99]]) {
+      for (const measure of [false, true]) {
+        for (let n = 0; n <= 9; n++) {
+          const values = sprinkled(n, rng, kernel.allocate!), gradient = sprinkled(n, rng, kernel.allocate!);
+          const first = sprinkled(n, rng, kernel.allocate!, 0.1), second = filled(n, rng, kernel.allocate!);
+          second.forEach((x, i) => (second[i] = Math.abs(x)));
+          if (n > 3) second[3] = Number.POSITIVE_INFINITY;
+          const [v, m, q] = [values.slice(), first.slice(), second.slice()];
+          const moments = { beta1: 0.9, beta2: 0.999, step: 0.001 / 0.19, root2: Math.sqrt(0.002), eps: 1e-8, shrink };
+          let moved = 0, norm = 0;
+          for (let i = 0; i < n; i++) {
+            const g = gradient[i] + decay * v[i] + sparse * Math.sign(v[i]);
+            m[i] = 0.9 * m[i] + (1 - 0.9) * g;
+            q[i] = 0.999 * q[i] + (1 - 0.999) * g * g;
+            const before = v[i];
+            v[i] = before * shrink - moments.step * (m[i] / (Math.sqrt(q[i]) / moments.root2 + 1e-8));
+            moved += (v[i] - before) * (v[i] - before);
+            norm += v[i] * v[i];
+          }
+          const general = { decay, sparse, measure, moved: -1, norm: -1 };
+          expect(Object.is(kernel.vector!.adamStep(values, gradient, first, second, moments, general), squaredNorm(gradient))).toBe(true);
+          sameBits(values, v);
+          sameBits(first, m);
+          sameBits(second, q);
+          expect([general.moved, general.norm]).toEqual(measure ? [moved, norm] : [0, 0]);
+        }
+      }
+    }
+    const plain = Float64Array.of(1, 2), held = kernel.allocate!(2);
+    expect(kernel.vector!.adamStep(plain, held, held, held, { beta1: 0.9, beta2: 0.999, step: 1, root2: 1, eps: 1e-8, shrink: 1 }, { decay: 0.1, sparse: 0, measure: true, moved: 0, norm: 0 })).toBeUndefined();
+    expect(plain).toEqual(Float64Array.of(1, 2));
+  });
+
   for (const name of availableWasmKernels()) {
-    it(`${name}: sgd and RMSprop with l2, l1 and momentum train to the weights, update ratios and gradient norms of plain arrays`, () => {
+    it(`${name}: sgd, RMSprop, Adam and AdamW with l2, l1 and momentum train to the weights, update ratios and gradient norms of plain arrays`, () => {
       const run = (kernel: Kernel, optimizer: OptimizerSpec, l2: number, l1: number) => {
         const network = createNetwork({
           name: "w", input: { name: "x", units: 2 }, loss: "cross_entropy",
@@ -319,6 +355,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
         [{ name: "sgd", lr: 0.1, momentum: 0 }, 0.01, 0], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0.002], [{ name: "sgd", lr: 0.1, momentum: 0 }, 0, 0],
         [{ name: "sgd", lr: 0.05, momentum: 0.9 }, 0.01, 0.002], [{ name: "sgd", lr: 0.05, momentum: 0.9, nesterov: true }, 0.003, 0],
         [{ name: "rmsprop", lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0 }, 0, 0], [{ name: "rmsprop", lr: 0.005, rho: 0.99, eps: 1e-8, momentum: 0.9 }, 0.01, 0.002],
+        [{ name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, 0.01, 0.002], [{ name: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 }, 0, 0.001],
       ] as [OptimizerSpec, number, number][]) {
         const resident = run(createWasmKernel(name)!, optimizer, l2, l1), plain = run(copying(createWasmKernel(name)!), optimizer, l2, l1);
         expect(resident).toEqual(plain);

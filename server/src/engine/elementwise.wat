@@ -169,6 +169,68 @@
       (f64.mul (local.get $theta) (local.get $shrink))
       (f64.mul (local.get $step)
         (f64.div (local.get $first) (f64.add (f64.div (f64.sqrt (local.get $second)) (local.get $root2)) (local.get $eps)))))))
+;; Adam's step for any λ and λ₁, measured or not (flags: 4 measure), as optimizers.ts writes it: g′ as in
+  ;; sgdStep, the moments and θ′ as in adam, c = θ′ − θ; with measure, Σc² and Σθ′² summed in index order
+  ;; into out[0] and out[1]; returns Σg² of the raw g in sgd's four sums
+  (func (export "adamStep") (param $v i32) (param $g i32) (param $m i32) (param $s i32) (param $n i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64)
+    (param $decay f64) (param $sparse f64) (param $flags i32) (param $out i32) (result f64)
+    (local $i i32) (local $x v128) (local $s01 v128) (local $s23 v128) (local $both i32)
+    (global.set $moved (f64.const 0))
+    (global.set $norm (f64.const 0))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; two lanes while two are left, then lane 0 alone
+        (local.set $both (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $x (call $load (local.get $g) (local.get $both)))
+        (if (i32.and (local.get $i) (i32.const 2))
+          (then (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x) (local.get $x)))))
+          (else (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $x))))))
+        (call $adamLanes (local.get $v) (local.get $m) (local.get $s) (local.get $x) (local.get $both)
+          (local.get $beta1) (local.get $beta2) (local.get $step) (local.get $root2) (local.get $eps) (local.get $shrink)
+          (local.get $decay) (local.get $sparse) (local.get $flags))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $each)))
+    (f64.store (local.get $out) (global.get $moved))
+    (f64.store offset=8 (local.get $out) (global.get $norm))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+  (func $adamLanes (param $v i32) (param $m i32) (param $s i32) (param $g v128) (param $both i32)
+    (param $beta1 f64) (param $beta2 f64) (param $step f64) (param $root2 f64) (param $eps f64) (param $shrink f64)
+    (param $decay f64) (param $sparse f64) (param $flags i32)
+    (local $theta v128) (local $first v128) (local $second v128) (local $value v128) (local $change v128)
+    (local.set $theta (call $load (local.get $v) (local.get $both)))
+    (local.set $g (call $decayed (local.get $g) (local.get $theta) (local.get $decay) (local.get $sparse)))
+    (local.set $first (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $beta1)) (call $load (local.get $m) (local.get $both)))
+      (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $beta1))) (local.get $g))))
+    (local.set $second (f64x2.add
+      (f64x2.mul (f64x2.splat (local.get $beta2)) (call $load (local.get $s) (local.get $both)))
+      (f64x2.mul (f64x2.mul (f64x2.splat (f64.sub (f64.const 1) (local.get $beta2))) (local.get $g)) (local.get $g))))
+    (call $store (local.get $m) (local.get $both) (local.get $first))
+    (call $store (local.get $s) (local.get $both) (local.get $second))
+    (local.set $value (f64x2.sub
+      (f64x2.mul (local.get $theta) (f64x2.splat (local.get $shrink)))
+      (f64x2.mul (f64x2.splat (local.get $step))
+        (f64x2.div (local.get $first)
+          (f64x2.add (f64x2.div (f64x2.sqrt (local.get $second)) (f64x2.splat (local.get $root2))) (f64x2.splat (local.get $eps)))))))
+    (call $store (local.get $v) (local.get $both) (local.get $value))
+    (if (i32.and (local.get $flags) (i32.const 4))
+      (then
+        (local.set $change (f64x2.sub (local.get $value) (local.get $theta)))
+        (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 0 (local.get $change)) (f64x2.extract_lane 0 (local.get $change)))))
+        (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 0 (local.get $value)) (f64x2.extract_lane 0 (local.get $value)))))
+        (if (local.get $both)
+          (then
+            (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 1 (local.get $change)) (f64x2.extract_lane 1 (local.get $change)))))
+            (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 1 (local.get $value)) (f64x2.extract_lane 1 (local.get $value))))))))))
 ;; relu over n doubles: a = z where z > 0, else +0 (NaN too), as reluLoop
   (func (export "relu") (param $z i32) (param $a i32) (param $n i32)
     (local $i i32) (local $x v128)

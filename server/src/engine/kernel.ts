@@ -34,16 +34,20 @@ export interface AdamStep {
   shrink: number;
 }
 
-/** sgd's general step's settings, and what a measured step measured: Σ(−ηd)² and Σθ′², summed in index order */
-export interface SgdStep {
-  lr: number;
+/** A general step's penalties λ and λ₁, and what a measured step measured: Σc² of the change c and Σθ′², summed in index order */
+export interface MeasuredStep {
   decay: number;
   sparse: number;
-  momentum: number;
-  nesterov: boolean;
   measure: boolean;
   moved: number;
   norm: number;
+}
+
+/** sgd's general step's settings (its change is c = −ηd) */
+export interface SgdStep extends MeasuredStep {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
 }
 
 export interface VectorOps {
@@ -57,6 +61,8 @@ export interface VectorOps {
   rmspropStep(values: Float64Array, gradient: Float64Array, buffer: Float64Array, meanSquare: Float64Array, rho: number, eps: number, step: SgdStep): number | undefined;
   /** Adam's step (AdamW's with `shrink` ≠ 1) without λ or λ₁, as optimizers.ts writes it; Σg² as `sgd` */
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
+  /** Adam's step as optimizers.ts writes it for any λ and λ₁, measured or not (c = θ′ − θ); Σg² as `sgd` */
+  adamStep(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep, general: MeasuredStep): number | undefined;
   /** a = relu(z) over the whole arrays (equal lengths; a may be z); true when done */
   relu(z: Float64Array, a: Float64Array): boolean;
   /** δ = g ⊙ relu′(z) over the whole arrays (δ may be g); true when done */

@@ -248,13 +248,17 @@ function adamUpdate(
   const { beta1, beta2, eps } = m;
   const stepSize = lr / m.correction1;
   const root2 = Math.sqrt(m.correction2);
+  const moments = { beta1, beta2, step: stepSize, root2, eps, shrink };
   if (decay === 0 && sparse === 0 && !measure) {
-    const squared = vector?.adam(values, gradient, first, second, { beta1, beta2, step: stepSize, root2, eps, shrink });
+    const squared = vector?.adam(values, gradient, first, second, moments);
     if (squared !== undefined) {
       p.gradientSquared = squared;
       return;
     }
   }
+  const general = { decay, sparse, measure, moved: 0, norm: 0 };
+  const squared = vector?.adamStep(values, gradient, first, second, moments, general);
+  if (squared !== undefined) return recordStep(p, squared, general);
   p.gradientSquared = squaredNorm(gradient);
   let moved = 0, norm = 0;
   for (let i = 0; i < values.length; i++) {

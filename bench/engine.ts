@@ -127,11 +127,19 @@ const fmt = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString("en-
 const fmtSpread = (s: Spread): string => `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`;
 const fmtRatio = (s: Spread): string => `${s.median.toFixed(2)}× [${s.min.toFixed(2)}–${s.max.toFixed(2)}]`;
 
-/** Starts the PyTorch peers (1 thread and all cores), or says why there are none. */
+/**
+ * Starts the PyTorch peers, or says why there are none: 1 thread, and all
+ * cores two ways, torch and its BLAS both on every core, and torch on one
+ * thread with only its BLAS on every core. Here the first oversubscribes
+ * (torch's threads and OpenBLAS's spin against each other) and runs slower
+ * than one thread; the second is PyTorch's fastest use of the cores, so the
+ * engine on all cores is set against the faster of the two.
+ */
 async function startTorch(): Promise<TorchPeer[] | string> {
   if (!torchAvailable()) return "PyTorch is not installed (/usr/bin/python3 -c 'import torch' failed); skipped";
-  const counts = [...new Set([1, cpus().length])];
-  return Promise.all(counts.map((t) => TorchPeer.start(t)));
+  const all = cpus().length;
+  const configs: [number, number][] = all > 1 ? [[1, 1], [all, all], [1, all]] : [[1, 1]];
+  return Promise.all(configs.map(([threads, blas]) => TorchPeer.start(threads, blas)));
 }
 
 function describeTorch(peers: TorchPeer[]): void {
@@ -139,7 +147,7 @@ function describeTorch(peers: TorchPeer[]): void {
   console.log(`PyTorch ${info.torch}, BLAS mapped: ${info.blas.join(", ") || "none found"}`);
   for (const p of peers) {
     const ob = p.info.openblas;
-    console.log(`  ${p.threads} thread(s): ${ob ? `OpenBLAS core ${ob.corename}, ${ob.threads} thread(s) (${ob.config})` : "not OpenBLAS"}`);
+    console.log(`  ${p.label("f64")}: torch ${p.threads} thread(s), ${ob ? `OpenBLAS core ${ob.corename}, ${ob.threads} thread(s) (${ob.config})` : "not OpenBLAS"}`);
   }
   if (!info.openblas) console.log("  WARNING: torch is not on OpenBLAS (reference BLAS?); run `sh bench/setup.sh` as root for a fair peer");
 }
@@ -167,7 +175,7 @@ function systemsFor(w: Workload, k: number, torch: TorchPeer[] | string, dir: st
     let load: ReturnType<TorchPeer["load"]> | undefined; // loaded on first use, once for both dtypes
     for (const dtype of ["float64", "float32"] as const) {
       const make = async () => (await (load ??= peer.load({ ...w, examples: w.data.x.rows, x, y })))(dtype);
-      systems.set(`torch ${dtype === "float64" ? "f64" : "f32"} ${peer.threads}T`, make);
+      systems.set(peer.label(dtype === "float64" ? "f64" : "f32"), make);
     }
   }
   return systems;
@@ -181,6 +189,15 @@ const engineName = (threads: number): string => `engine f64 ${threads}T`;
 function counterpart(peer: string): number {
   const threads = Number(/(\d+)T$/.exec(peer)?.[1] ?? 1);
   return engineThreads.includes(threads) ? threads : 1;
+}
+
+/** PyTorch float64's fastest configuration on all cores (by median wall rate), and the engine set against it. */
+function fastestTorch(rates: Map<string, Rates>): { peer: string; engine: string } | undefined {
+  const threads = Math.max(...engineThreads);
+  if (threads < 2) return undefined;
+  const peers = [...rates.keys()].filter((name) => name.startsWith("torch f64") && counterpart(name) === threads);
+  const peer = peers.sort((a, b) => median(rates.get(b)!.wall) - median(rates.get(a)!.wall))[0];
+  return peer ? { peer, engine: engineName(threads) } : undefined;
 }
 
 // Group: training throughput of the engine and every peer, one interleaved run per workload.
@@ -214,8 +231,10 @@ async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
         if (name.startsWith("torch f64")) targets.push(`  ${w.name}: ${against} ÷ ${name} = ${fmtRatio(ratio.sameThreads)} (wall)`);
         first = false;
       }
+      const fastest = fastestTorch(rates);
+      if (fastest) targets.push(`  ${w.name}: ${fastest.engine} ÷ PyTorch's fastest use of the cores (${fastest.peer}) = ${fmtRatio(ratioOf(rates.get(fastest.engine)!.wall, rates.get(fastest.peer)!.wall))} (wall)`);
       report.push({
-        name: w.name, unit: w.unit, examples: w.data.x.rows, engineThreads, gflopsByCpuTime: (examplesPerSecond * flopsPerExample(w)) / 1e9, systems,
+        name: w.name, unit: w.unit, examples: w.data.x.rows, engineThreads, fastestTorch: fastest, gflopsByCpuTime: (examplesPerSecond * flopsPerExample(w)) / 1e9, systems,
       });
       console.log(`  measured ${w.name}`);
     }

@@ -33,8 +33,8 @@ export function torchAvailable(): boolean {
 // The environment exports OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) for other
 // tools; they would pin OpenBLAS to a core it did not detect, so the peer, and
 // only the peer, runs without them and lets OpenBLAS pick its kernels.
-function peerEnv(threads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+function peerEnv(threads: number, blasThreads: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: String(threads) };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;
@@ -46,15 +46,16 @@ export class TorchPeer {
   private stderr = "";
   info!: TorchInfo;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly threads: number) {
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly threads: number, readonly blasThreads: number) {
     createInterface({ input: child.stdout }).on("line", (line) => this.replies.shift()?.(line));
     child.stderr.on("data", (chunk: Buffer) => { this.stderr = (this.stderr + chunk.toString()).slice(-4000); });
     child.on("exit", () => { for (const reply of this.replies.splice(0)) reply(""); });
   }
 
-  static async start(threads: number): Promise<TorchPeer> {
+  /** torch on `threads` threads, its BLAS on `blasThreads` (the cores it may use: the larger of the two) */
+  static async start(threads: number, blasThreads = threads): Promise<TorchPeer> {
     const script = join(process.cwd(), "bench/peers/torch_peer.py");
-    const peer = new TorchPeer(spawn(python, [script, String(threads)], { env: peerEnv(threads) }), threads);
+    const peer = new TorchPeer(spawn(python, [script, String(threads)], { env: peerEnv(threads, blasThreads) }), threads, blasThreads);
     peer.info = (await peer.reply()) as TorchInfo;
     return peer;
   }
@@ -79,6 +80,11 @@ export class TorchPeer {
     const id = this.nextId++;
     await this.request({ op: "load", id, ...job });
     return (dtype) => async (epochs) => (await this.request({ op: "run", id, dtype, epochs })) as Took;
+  }
+
+  /** how the results name it: `torch f64 2T`, or `torch f64 blas 2T` for one torch thread and a BLAS on 2 */
+  label(dtype: "f64" | "f32"): string {
+    return this.threads === this.blasThreads ? `torch ${dtype} ${this.threads}T` : `torch ${dtype} blas ${this.blasThreads}T`;
   }
 
   close(): void {

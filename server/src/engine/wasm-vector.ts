@@ -5,7 +5,7 @@
  * runs its JavaScript loop, which gives the same bits.
  */
 import { elementwiseWasmBytes } from "./elementwise-wasm";
-import type { SgdStep, VectorOps } from "./kernel";
+import type { MeasuredStep, SgdStep, VectorOps } from "./kernel";
 import type { Arena, SharedMemory } from "./wasm-arena";
 
 /** What this file needs of the WebAssembly namespace. */
@@ -28,6 +28,8 @@ interface ElementwiseExports {
   difference(a: number, y: number, d: number, n: number): void;
   softmaxDelta(a: number, y: number, d: number, rows: number, cols: number): void;
   adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
+  adamStep(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number,
+    decay: number, sparse: number, flags: number, out: number): number;
 }
 
 /** elementwise.wat on a kernel's memory, for the arrays that live in its arena. */
@@ -37,7 +39,7 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
   // where a step writes Σc² and Σθ′²: two doubles made with the kernel, so that no later run takes more of its memory
   const measured = arena.allocate(2);
   const measuredAt = (): number => arena.offsetOf(measured);
-  const readMeasured = (squared: number, s: SgdStep): number => {
+  const readMeasured = (squared: number, s: MeasuredStep): number => {
     s.moved = measured[0];
     s.norm = measured[1];
     return squared;
@@ -75,6 +77,13 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       const n = values.length;
       if (v < 0 || g < 0 || m < 0 || s < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
       return ops.adam(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
+    },
+    adamStep(values, gradient, first, second, k, general) {
+      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
+      const n = values.length, out = measuredAt();
+      if (v < 0 || g < 0 || m < 0 || s < 0 || out < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
+      const flags = general.measure ? 4 : 0;
+      return readMeasured(ops.adamStep(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink, general.decay, general.sparse, flags, out), general);
     },
     relu(z, a) {
       const from = arena.offsetOf(z), to = arena.offsetOf(a);

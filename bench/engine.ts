@@ -7,7 +7,7 @@
 //
 // Each workload group is one function returning its part of the report; add
 // a group by writing another and calling it from main().
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import {
@@ -100,6 +100,11 @@ interface Rates {
   cpu: number[];
 }
 
+// OpenBLAS's and OpenMP's threads spin for a while after a multi-threaded
+// peer's run before they sleep; a pause before each run keeps that spinning
+// off the next system's clock.
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300));
+
 // Warm-up sizes each system's round to at least minSeconds. Then the systems
 // take turns round by round, each round starting one system later, so that a
 // burst of load from the machine's other users falls on all of them alike.
@@ -115,6 +120,7 @@ async function measure(w: Workload, systems: Map<string, () => Promise<Runner>>)
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[(i + r) % prepared.length];
+      await settle();
       const took = await p.run(p.epochs);
       p.rates.wall.push(perRun(p.epochs) / took.wall);
       p.rates.cpu.push(perRun(p.epochs) / took.cpu);
@@ -279,6 +285,17 @@ function gradcheckGroup(): unknown[] {
   });
 }
 
+// Which generation of core: the ratios to PyTorch's AVX-512 kernels differ from one to the next (docs/performance.md)
+function cpuKind(): string {
+  try {
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    const field = (name: string): string => new RegExp(`^${name}\\s*: (.*)$`, "m").exec(info)?.[1] ?? "?";
+    return ` (family ${field("cpu family")}, model ${field("model")}, ${field("cpu MHz")} MHz${/\bavx512f\b/.test(info) ? ", AVX-512" : ""})`;
+  } catch {
+    return "";
+  }
+}
+
 function kernelName(): string {
   const multiply = runKernel(1);
   multiply.close();
@@ -286,7 +303,7 @@ function kernelName(): string {
 }
 
 async function main(): Promise<void> {
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}${cpuKind()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const report: Record<string, unknown> = {
     date: new Date().toISOString(), machine, loadAverageStart: loadavg(), quick, rounds,
     kernel: kernelName(), engineThreads, ratiosBy: "wall clock and CPU time, interleaved rounds",

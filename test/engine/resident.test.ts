@@ -10,6 +10,8 @@ import {
 } from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
 import { activationOf } from "../../server/src/engine/activations";
+import { lossValue } from "../../server/src/engine/losses";
+import { transcendentalMath } from "../../server/src/engine/wasm-activations";
 import { enableRelaxedSimd } from "../../server/src/training/index";
 
 enableRelaxedSimd();
@@ -134,23 +136,72 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     });
   }
 
-  it("applies relu and its slope in WebAssembly with the JavaScript activation's bits, NaN and signed zeros included", () => {
-    const kernel = createWasmKernel("wasm-simd-4x4")!;
-    const relu = activationOf({ name: "relu" });
-    const rng = new Rng(4);
-    for (let n = 1; n <= 9; n++) {
-      const z = filled(n, rng, kernel.allocate), g = filled(n, rng, kernel.allocate);
-      z[0] = -0; if (n > 1) z[1] = Number.NaN; if (n > 2) { z[2] = 0; g[2] = -3; } if (n > 3) g[3] = Number.NaN;
-      const a = kernel.allocate!(n), expectedA = new Float64Array(n);
-      relu.forward(z, expectedA, 1, n);
-      expect(kernel.vector!.relu(z, a)).toBe(true);
-      const delta = kernel.allocate!(n), expectedDelta = new Float64Array(n);
-      relu.backward(z, expectedA, g, expectedDelta, 1, n);
-      expect(kernel.vector!.reluSlope(z, g, delta)).toBe(true);
-      a.forEach((v, i) => expect(Object.is(v, expectedA[i])).toBe(true));
-      delta.forEach((v, i) => expect(Object.is(v, expectedDelta[i])).toBe(true));
+  it("computes exp, log and tanh in WebAssembly with Math's bits, on 600,000 values over every range", () => {
+    const math = transcendentalMath((globalThis as { WebAssembly?: unknown }).WebAssembly as never);
+    const rng = new Rng(13);
+    const bits = new DataView(new ArrayBuffer(8));
+    const values = [0, -0, 1, -1, Infinity, -Infinity, NaN, 709.78, 709.7827128933841, -745.1332191019411, -745.14, 5e-324, 1e-310, 22, -22, 2 ** -28, 2 ** -55, Math.LN2 / 2, 1.5 * Math.LN2];
+    for (let i = 0; i < 100_000; i++) values.push((rng.next() - 0.5) * 1500, (rng.next() - 0.5) * 50, (rng.next() - 0.5) * 4, (rng.next() - 0.5) * 2 ** -(rng.next() * 60), 1 + (rng.next() - 0.5) * 2 ** -(rng.next() * 40));
+    for (let i = 0; i < 100_000; i++) {
+      bits.setUint32(0, Math.floor(rng.next() * 2 ** 32));
+      bits.setUint32(4, Math.floor(rng.next() * 2 ** 32));
+      values.push(bits.getFloat64(0));
     }
-    expect(kernel.vector!.relu(new Float64Array(2), kernel.allocate!(2))).toBe(false);
+    const differ = (f: (x: number) => number, g: (x: number) => number) => values.filter((x) => !Object.is(f(x), g(x)));
+    expect(differ(math.exp, Math.exp)).toEqual([]);
+    expect(differ(math.log, Math.log)).toEqual([]);
+    expect(differ(math.tanh, Math.tanh)).toEqual([]);
+  });
+
+  it("applies relu, sigmoid, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(4);
+    for (const name of ["relu", "sigmoid", "tanh", "softmax"] as const) {
+      const activation = activationOf({ name });
+      for (const [rows, cols] of [[1, 1], [1, 9], [3, 1], [10, 7], [4, 64]]) {
+        const n = rows * cols;
+        const z = sprinkled(n, rng, kernel.allocate!), g = sprinkled(n, rng, kernel.allocate!);
+        for (let i = 0; i < n; i++) if (rng.next() < 0.2) z[i] *= 40; // saturated sigmoids, tanh ±1, softmax's tiny shares
+        const a = kernel.allocate!(n), expectedA = new Float64Array(n);
+        activation.forward(z, expectedA, rows, cols);
+        expect(kernel.vector!.activate(name, z, a, rows, cols)).toBe(true);
+        sameBits(a, expectedA);
+        if (name === "softmax") continue;
+        const delta = kernel.allocate!(n), expectedDelta = new Float64Array(n);
+        activation.backward(z, expectedA, g, expectedDelta, rows, cols);
+        expect(kernel.vector!.slope(name, z, a, g, delta)).toBe(true);
+        sameBits(delta, expectedDelta);
+      }
+    }
+    expect(kernel.vector!.activate("sigmoid", new Float64Array(2), kernel.allocate!(2), 1, 2)).toBe(false);
+    expect(kernel.vector!.activate("gelu", kernel.allocate!(2), kernel.allocate!(2), 1, 2)).toBe(false);
+    expect(kernel.vector!.slope("softmax", kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2))).toBe(false);
+  });
+
+  it("sums the mse and softmax cross-entropy losses, Σ|δ| and broadcasts the bias in WebAssembly with the JavaScript loops' bits", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(14);
+    const softmax = activationOf({ name: "softmax" });
+    for (const [rows, cols] of [[1, 1], [10, 7], [3, 64]]) {
+      const n = rows * cols;
+      const z = sprinkled(n, rng, kernel.allocate!, 0.05), a = kernel.allocate!(n), y = kernel.allocate!(n);
+      softmax.forward(z, a, rows, cols);
+      for (let c = 0; c < cols; c++) y[Math.floor(rng.next() * rows) * cols + c] = 1;
+      for (const rule of ["chain", "fused-softmax-cross-entropy"] as const) {
+        const loss = rule === "chain" ? "mse" : "cross_entropy";
+        const viaWasm = lossValue(loss, rule, z, a, y, rows, cols, 1, kernel.vector);
+        expect(Object.is(viaWasm, lossValue(loss, rule, z, a, y, rows, cols))).toBe(true);
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += Math.abs(z[i]);
+      expect(Object.is(kernel.vector!.absSum(z), sum)).toBe(true);
+      const bias = sprinkled(rows, rng, kernel.allocate!), filledRows = kernel.allocate!(n);
+      expect(kernel.vector!.fillRows(bias, cols, filledRows)).toBe(true);
+      const expected = new Float64Array(n);
+      for (let j = 0; j < rows; j++) expected.fill(bias[j], j * cols, (j + 1) * cols);
+      sameBits(filledRows, expected);
+    }
+    expect(kernel.vector!.squaredError(new Float64Array(2), kernel.allocate!(2))).toBeUndefined();
   });
 
   // NaN, ±0 and ±∞ among the normals, so that a sum's order and a lane's signs show in the bits

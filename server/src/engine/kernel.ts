@@ -2,6 +2,8 @@
  * The matrix multiply every layer uses, behind one small interface so that a
  * faster kernel (WASM SIMD, say) can replace it without touching the layers.
  */
+import type { ActivationName } from "./spec";
+
 export interface Kernel {
   readonly name: string;
   /**
@@ -63,10 +65,18 @@ export interface VectorOps {
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
   /** Adam's step as optimizers.ts writes it for any λ and λ₁, measured or not (c = θ′ − θ); Σg² as `sgd` */
   adamStep(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep, general: MeasuredStep): number | undefined;
-  /** a = relu(z) over the whole arrays (equal lengths; a may be z); true when done */
-  relu(z: Float64Array, a: Float64Array): boolean;
-  /** δ = g ⊙ relu′(z) over the whole arrays (δ may be g); true when done */
-  reluSlope(z: Float64Array, g: Float64Array, delta: Float64Array): boolean;
+  /** a = σ(z) for relu, sigmoid, tanh and softmax (rows × cols, per column), as activations.ts computes it; true when done */
+  activate(name: ActivationName, z: Float64Array, a: Float64Array, rows: number, cols: number): boolean;
+  /** δ = g ⊙ σ′ for relu (from z), sigmoid and tanh (from a = σ(z)), as activations.ts computes it (δ may be g); true when done */
+  slope(name: ActivationName, z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array): boolean;
+  /** Σ(a − y)² summed in index order, as lossValue sums mse before its ½ */
+  squaredError(a: Float64Array, y: Float64Array): number | undefined;
+  /** Σ_c Σ_r y·(lse(z_c) − z) over rows × cols, as lossValue sums the fused softmax cross-entropy */
+  softmaxCrossEntropy(z: Float64Array, y: Float64Array, rows: number, cols: number): number | undefined;
+  /** Σ|d| summed in index order */
+  absSum(d: Float64Array): number | undefined;
+  /** row j of z (bias.length rows of m) = bias[j]; true when done */
+  fillRows(bias: Float64Array, m: number, z: Float64Array): boolean;
   /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */
   transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean;
   /** out[j] = (Σ_c d[j·m + c]) / m for each of out.length rows of d (length out.length·m), summed in column order; true when done */

@@ -15,6 +15,7 @@
  * activation that can leave that interval (identity, relu, …) is clipped to
  * [CLIP, 1 − CLIP], where the loss is flat and its gradient is 0.
  */
+import type { VectorOps } from "./kernel";
 import type { Activation } from "./activations";
 import type { LossName } from "./spec";
 
@@ -54,12 +55,14 @@ function logSumExpColumn(z: Float64Array, c: number, rows: number, cols: number)
 
 /** C = (1/m) Σ_examples C_x for the output's z, a and targets y (all n×m); `delta` is huber's δ. */
 export function lossValue(
-  loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, rows: number, cols: number, delta = 1,
+  loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, rows: number, cols: number, delta = 1, vector?: VectorOps,
 ): number {
   const size = rows * cols;
   let total = 0;
   if (loss === "mse") {
-    for (let i = 0; i < size; i++) { const d = a[i] - y[i]; total += d * d; }
+    const summed = size === a.length ? vector?.squaredError(a, y) : undefined;
+    if (summed !== undefined) total = summed;
+    else for (let i = 0; i < size; i++) { const d = a[i] - y[i]; total += d * d; }
     total *= 0.5;
   } else if (loss === "mae") {
     for (let i = 0; i < size; i++) total += Math.abs(a[i] - y[i]);
@@ -78,6 +81,8 @@ export function lossValue(
     }
   } else if (rule === "fused-softmax-cross-entropy") {
     // −Σ y log softmax(z) = Σ y·(lse(z) − z)
+    const summed = vector?.softmaxCrossEntropy(z, y, rows, cols);
+    if (summed !== undefined) return summed / cols;
     for (let c = 0; c < cols; c++) {
       const lse = logSumExpColumn(z, c, rows, cols);
       for (let r = 0; r < rows; r++) total += y[r * cols + c] * (lse - z[r * cols + c]);

@@ -9,7 +9,7 @@ import type { Workspace } from "./workspace";
 function weightedInput(network: Network, node: DenseNode, ws: Workspace): void {
   const m = ws.batch;
   const z = ws.z[node.index] as Float64Array;
-  for (let j = 0; j < node.units; j++) z.fill(node.bias[j], j * m, (j + 1) * m);
+  if (!network.kernel.vector?.fillRows(node.bias, m, z)) for (let j = 0; j < node.units; j++) z.fill(node.bias[j], j * m, (j + 1) * m);
   // z = W a_from + b 𝟏ᵀ
   network.kernel.gemm(false, false, node.units, m, node.fanIn, 1, node.weights.data, ws.a[node.from], 1, z);
 }
@@ -18,7 +18,7 @@ function activate(network: Network, node: DenseNode, ws: Workspace): void {
   const z = ws.z[node.index] as Float64Array;
   const a = ws.a[node.index];
   if (a === z) return;
-  if (node.activation.name === "relu" && network.kernel.vector?.relu(z, a)) return;
+  if (network.kernel.vector?.activate(node.activation.name, z, a, node.units, ws.batch)) return;
   node.activation.forward(z, a, node.units, ws.batch);
 }
 
@@ -85,7 +85,7 @@ export function batchLoss(network: Network, ws: Workspace): number {
   const out = network.output;
   const a = ws.a[out];
   const z = ws.z[out] ?? a;
-  return lossValue(network.loss, network.rule, z, a, ws.targets, network.nodes[out].units, ws.batch, network.huberDelta);
+  return lossValue(network.loss, network.rule, z, a, ws.targets, network.nodes[out].units, ws.batch, network.huberDelta, network.kernel.vector);
 }
 
 // BP1 in WebAssembly where the kernel holds the arrays: the fused pairs, and mse's a − y before σ′; false leaves it to outputDelta
@@ -96,7 +96,7 @@ function vectorOutputDelta(network: Network, node: DenseNode, z: Float64Array, w
   if (network.rule === "fused-softmax-cross-entropy") return vector.softmaxDelta(a, ws.targets, delta, node.units, ws.batch);
   if (network.rule === "fused-sigmoid-binary-cross-entropy") return vector.difference(a, ws.targets, delta);
   if (network.loss !== "mse" || !vector.difference(a, ws.targets, delta)) return false;
-  if (!(node.activation.name === "relu" && vector.reluSlope(z, delta, delta))) node.activation.backward(z, a, delta, delta, node.units, ws.batch);
+  if (!vector.slope(node.activation.name, z, a, delta, delta)) node.activation.backward(z, a, delta, delta, node.units, ws.batch);
   return true;
 }
 
@@ -159,7 +159,7 @@ export function backwardDelta(network: Network, n: number, ws: Workspace): void 
     // δ = (Σ contributions) ⊙ σ′(z); through dropout, ⊙ its mask
     if (node.kind === "dense") {
       const z = ws.z[n] as Float64Array;
-      if (!(node.activation.name === "relu" && network.kernel.vector?.reluSlope(z, delta, delta))) node.activation.backward(z, ws.a[n], delta, delta, node.units, ws.batch);
+      if (!network.kernel.vector?.slope(node.activation.name, z, ws.a[n], delta, delta)) node.activation.backward(z, ws.a[n], delta, delta, node.units, ws.batch);
     } else if (node.kind === "dropout") {
       const mask = ws.mask[n] as Float64Array;
       for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];

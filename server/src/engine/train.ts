@@ -97,8 +97,11 @@ function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: n
   backwardPass(network, ws);
   for (let n = network.output; n > 0; n--) {
     const delta = ws.delta[n] as Float64Array;
-    let sum = 0;
-    for (let i = 0; i < delta.length; i++) sum += Math.abs(delta[i]);
+    let sum = network.kernel.vector?.absSum(delta);
+    if (sum === undefined) {
+      sum = 0;
+      for (let i = 0; i < delta.length; i++) sum += Math.abs(delta[i]);
+    }
     totals.absDelta[n] += sum;
   }
   totals.batches++;

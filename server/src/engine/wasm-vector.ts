@@ -1,5 +1,6 @@
 /**
- * The element-wise steps of a run (optimizer updates, relu, the bias
+ * The element-wise steps of a run (optimizer updates, the activations and loss
+ * sums of wasm-activations.ts, the bias
  * gradients, the fused output deltas, the input's transpose) in WebAssembly SIMD on the arrays of a kernel's arena; each
  * answers that it did nothing when an array lies elsewhere, and the caller
  * runs its JavaScript loop, which gives the same bits.
@@ -7,6 +8,7 @@
 import { elementwiseWasmBytes } from "./elementwise-wasm";
 import type { MeasuredStep, SgdStep, VectorOps } from "./kernel";
 import type { Arena, SharedMemory } from "./wasm-arena";
+import { activationOps } from "./wasm-activations";
 
 /** What this file needs of the WebAssembly namespace. */
 export interface Instantiate {
@@ -85,18 +87,7 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       const flags = general.measure ? 4 : 0;
       return readMeasured(ops.adamStep(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink, general.decay, general.sparse, flags, out), general);
     },
-    relu(z, a) {
-      const from = arena.offsetOf(z), to = arena.offsetOf(a);
-      if (from < 0 || to < 0 || z.length !== a.length) return false;
-      ops.relu(from, to, z.length);
-      return true;
-    },
-    reluSlope(z, g, delta) {
-      const at = arena.offsetOf(z), from = arena.offsetOf(g), to = arena.offsetOf(delta);
-      if (at < 0 || from < 0 || to < 0 || z.length !== g.length || g.length !== delta.length) return false;
-      ops.reluSlope(at, from, to, z.length);
-      return true;
-    },
+    ...activationOps(arena, memory, wasm, ops),
     transpose(src, rows, cols, dst) {
       const from = arena.offsetOf(src), to = arena.offsetOf(dst);
       if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;

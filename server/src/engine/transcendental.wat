@@ -1,0 +1,390 @@
+;; The exp-based activations, their slopes, the loss sums and the bias
+;; broadcast of a training run, on arrays resident in the kernel's shared
+;; memory (byte offsets). exp, log and tanh are the fdlibm algorithms that
+;; V8's Math.exp, Math.log and Math.tanh run (V8's exp(1) returns Math.E), so
+;; each value is Math's, bit for bit; each loop takes the elements in the
+;; JavaScript loop's order, so each sum is the JavaScript sum.
+(module
+  (import "env" "memory" (memory 1 32768 shared))
+  (func $high (param $x f64) (result i32)
+    (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+  (func $low (param $x f64) (result i32)
+    (i32.wrap_i64 (i64.reinterpret_f64 (local.get $x))))
+  ;; x with its high word h and its low word kept
+  (func $withHigh (param $x f64) (param $h i32) (result f64)
+    (f64.reinterpret_i64 (i64.or
+      (i64.and (i64.reinterpret_f64 (local.get $x)) (i64.const 0xffffffff))
+      (i64.shl (i64.extend_i32_u (local.get $h)) (i64.const 32)))))
+  ;; k added to y's exponent field: fdlibm's __HI(y) += k << 20
+  (func $scaled (param $y f64) (param $k i32) (result f64)
+    (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $y)) (i64.shl (i64.extend_i32_s (local.get $k)) (i64.const 52)))))
+
+  (func $exp (export "exp") (param $x f64) (result f64)
+    (local $h i32) (local $xsb i32) (local $k i32) (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64)
+    (local.set $h (call $high (local.get $x)))
+    (local.set $xsb (i32.shr_u (local.get $h) (i32.const 31)))
+    (local.set $h (i32.and (local.get $h) (i32.const 0x7fffffff)))
+    (if (i32.ge_u (local.get $h) (i32.const 0x40862E42))
+      (then
+        (if (i32.ge_u (local.get $h) (i32.const 0x7ff00000))
+          (then
+            (if (i32.or (i32.and (local.get $h) (i32.const 0xfffff)) (call $low (local.get $x)))
+              (then (return (f64.add (local.get $x) (local.get $x)))))
+            (return (select (local.get $x) (f64.const 0) (i32.eqz (local.get $xsb))))))
+        (if (f64.gt (local.get $x) (f64.const 7.09782712893383973096e+02))
+          (then (return (f64.mul (f64.const 1e300) (f64.const 1e300)))))
+        (if (f64.lt (local.get $x) (f64.const -7.45133219101941108420e+02))
+          (then (return (f64.mul (f64.const 9.33263618503218878990e-302) (f64.const 9.33263618503218878990e-302)))))))
+    (if (i32.gt_u (local.get $h) (i32.const 0x3fd62e42))
+      (then
+        (if (i32.lt_u (local.get $h) (i32.const 0x3FF0A2B2))
+          (then
+            (if (f64.eq (local.get $x) (f64.const 1)) (then (return (f64.const 2.718281828459045))))
+            (if (local.get $xsb)
+              (then
+                (local.set $hi (f64.add (local.get $x) (f64.const 6.93147180369123816490e-01)))
+                (local.set $lo (f64.const -1.90821492927058770002e-10))
+                (local.set $k (i32.const -1)))
+              (else
+                (local.set $hi (f64.sub (local.get $x) (f64.const 6.93147180369123816490e-01)))
+                (local.set $lo (f64.const 1.90821492927058770002e-10))
+                (local.set $k (i32.const 1)))))
+          (else
+            (local.set $k (i32.trunc_sat_f64_s (f64.add
+              (f64.mul (f64.const 1.44269504088896338700e+00) (local.get $x))
+              (select (f64.const -0.5) (f64.const 0.5) (local.get $xsb)))))
+            (local.set $t (f64.convert_i32_s (local.get $k)))
+            (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.const 6.93147180369123816490e-01))))
+            (local.set $lo (f64.mul (local.get $t) (f64.const 1.90821492927058770002e-10)))))
+        (local.set $x (f64.sub (local.get $hi) (local.get $lo))))
+      (else
+        (if (i32.lt_u (local.get $h) (i32.const 0x3e300000))
+          (then (return (f64.add (f64.const 1) (local.get $x)))))))
+    (local.set $t (f64.mul (local.get $x) (local.get $x)))
+    (local.set $c (f64.sub (local.get $x) (f64.mul (local.get $t)
+      (f64.add (f64.const 1.66666666666666019037e-01) (f64.mul (local.get $t)
+      (f64.add (f64.const -2.77777777770155933842e-03) (f64.mul (local.get $t)
+      (f64.add (f64.const 6.61375632143793436117e-05) (f64.mul (local.get $t)
+      (f64.add (f64.const -1.65339022054652515390e-06) (f64.mul (local.get $t) (f64.const 4.13813679705723846039e-08))))))))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (f64.const 1)
+        (f64.sub (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $x))))))
+    (local.set $y (f64.sub (f64.const 1)
+      (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c)))) (local.get $hi))))
+    (if (i32.ge_s (local.get $k) (i32.const -1021)) (then (return (call $scaled (local.get $y) (local.get $k)))))
+    (f64.mul (call $scaled (local.get $y) (i32.add (local.get $k) (i32.const 1000))) (f64.const 9.33263618503218878990e-302)))
+
+  ;; fdlibm's expm1 for the arguments tanh gives it (|x| < 44): no overflow to handle
+  (func $expm1 (param $x f64) (result f64)
+    (local $h i32) (local $xsb i32) (local $k i32) (local $y f64) (local $hi f64) (local $lo f64) (local $c f64)
+    (local $t f64) (local $e f64) (local $hfx f64) (local $hxs f64) (local $r1 f64)
+    (local.set $h (call $high (local.get $x)))
+    (local.set $xsb (i32.and (local.get $h) (i32.const 0x80000000)))
+    (local.set $h (i32.and (local.get $h) (i32.const 0x7fffffff)))
+    (if (i32.ge_u (local.get $h) (i32.const 0x4043687A))
+      (then (if (local.get $xsb) (then (return (f64.sub (f64.const 1e-300) (f64.const 1)))))))
+    (if (i32.gt_u (local.get $h) (i32.const 0x3fd62e42))
+      (then
+        (if (i32.lt_u (local.get $h) (i32.const 0x3FF0A2B2))
+          (then
+            (if (i32.eqz (local.get $xsb))
+              (then
+                (local.set $hi (f64.sub (local.get $x) (f64.const 6.93147180369123816490e-01)))
+                (local.set $lo (f64.const 1.90821492927058770002e-10))
+                (local.set $k (i32.const 1)))
+              (else
+                (local.set $hi (f64.add (local.get $x) (f64.const 6.93147180369123816490e-01)))
+                (local.set $lo (f64.const -1.90821492927058770002e-10))
+                (local.set $k (i32.const -1)))))
+          (else
+            (local.set $k (i32.trunc_sat_f64_s (f64.add
+              (f64.mul (f64.const 1.44269504088896338700e+00) (local.get $x))
+              (select (f64.const 0.5) (f64.const -0.5) (i32.eqz (local.get $xsb))))))
+            (local.set $t (f64.convert_i32_s (local.get $k)))
+            (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.const 6.93147180369123816490e-01))))
+            (local.set $lo (f64.mul (local.get $t) (f64.const 1.90821492927058770002e-10)))))
+        (local.set $x (f64.sub (local.get $hi) (local.get $lo)))
+        (local.set $c (f64.sub (f64.sub (local.get $hi) (local.get $x)) (local.get $lo))))
+      (else
+        (if (i32.lt_u (local.get $h) (i32.const 0x3c900000))
+          (then
+            (local.set $t (f64.add (f64.const 1e300) (local.get $x)))
+            (return (f64.sub (local.get $x) (f64.sub (local.get $t) (f64.add (f64.const 1e300) (local.get $x)))))))))
+    (local.set $hfx (f64.mul (f64.const 0.5) (local.get $x)))
+    (local.set $hxs (f64.mul (local.get $x) (local.get $hfx)))
+    (local.set $r1 (f64.add (f64.const 1) (f64.mul (local.get $hxs)
+      (f64.add (f64.const -3.33333333333331316428e-02) (f64.mul (local.get $hxs)
+      (f64.add (f64.const 1.58730158725481460165e-03) (f64.mul (local.get $hxs)
+      (f64.add (f64.const -7.93650757867487942473e-05) (f64.mul (local.get $hxs)
+      (f64.add (f64.const 4.00821782732936239552e-06) (f64.mul (local.get $hxs) (f64.const -2.01099218183624371326e-07))))))))))))
+    (local.set $t (f64.sub (f64.const 3) (f64.mul (local.get $r1) (local.get $hfx))))
+    (local.set $e (f64.mul (local.get $hxs)
+      (f64.div (f64.sub (local.get $r1) (local.get $t)) (f64.sub (f64.const 6) (f64.mul (local.get $x) (local.get $t))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (local.get $x) (f64.sub (f64.mul (local.get $x) (local.get $e)) (local.get $hxs))))))
+    (local.set $e (f64.sub (f64.mul (local.get $x) (f64.sub (local.get $e) (local.get $c))) (local.get $c)))
+    (local.set $e (f64.sub (local.get $e) (local.get $hxs)))
+    (if (i32.eq (local.get $k) (i32.const -1))
+      (then (return (f64.sub (f64.mul (f64.const 0.5) (f64.sub (local.get $x) (local.get $e))) (f64.const 0.5)))))
+    (if (i32.eq (local.get $k) (i32.const 1))
+      (then
+        (if (f64.lt (local.get $x) (f64.const -0.25))
+          (then (return (f64.mul (f64.const -2) (f64.sub (local.get $e) (f64.add (local.get $x) (f64.const 0.5)))))))
+        (return (f64.add (f64.const 1) (f64.mul (f64.const 2) (f64.sub (local.get $x) (local.get $e)))))))
+    (if (i32.or (i32.le_s (local.get $k) (i32.const -2)) (i32.gt_s (local.get $k) (i32.const 56)))
+      (then
+        (local.set $y (f64.sub (f64.const 1) (f64.sub (local.get $e) (local.get $x))))
+        (return (f64.sub (call $scaled (local.get $y) (local.get $k)) (f64.const 1)))))
+    (if (i32.lt_s (local.get $k) (i32.const 20))
+      (then
+        (local.set $t (call $withHigh (f64.const 0) (i32.sub (i32.const 0x3ff00000) (i32.shr_s (i32.const 0x200000) (local.get $k)))))
+        (local.set $y (f64.sub (local.get $t) (f64.sub (local.get $e) (local.get $x)))))
+      (else
+        (local.set $t (call $withHigh (f64.const 0) (i32.shl (i32.sub (i32.const 0x3ff) (local.get $k)) (i32.const 20))))
+        (local.set $y (f64.add (f64.sub (local.get $x) (f64.add (local.get $e) (local.get $t))) (f64.const 1)))))
+    (call $scaled (local.get $y) (local.get $k)))
+
+  (func $tanh (export "tanh") (param $x f64) (result f64)
+    (local $jx i32) (local $ix i32) (local $t f64) (local $z f64)
+    (local.set $jx (call $high (local.get $x)))
+    (local.set $ix (i32.and (local.get $jx) (i32.const 0x7fffffff)))
+    (if (i32.ge_u (local.get $ix) (i32.const 0x7ff00000))
+      (then (return (select
+        (f64.add (f64.div (f64.const 1) (local.get $x)) (f64.const 1))
+        (f64.sub (f64.div (f64.const 1) (local.get $x)) (f64.const 1))
+        (i32.ge_s (local.get $jx) (i32.const 0))))))
+    (if (i32.lt_u (local.get $ix) (i32.const 0x40360000))
+      (then
+        (if (i32.lt_u (local.get $ix) (i32.const 0x3e300000)) (then (return (local.get $x))))
+        (if (i32.ge_u (local.get $ix) (i32.const 0x3ff00000))
+          (then
+            (local.set $t (call $expm1 (f64.mul (f64.const 2) (f64.abs (local.get $x)))))
+            (local.set $z (f64.sub (f64.const 1) (f64.div (f64.const 2) (f64.add (local.get $t) (f64.const 2))))))
+          (else
+            (local.set $t (call $expm1 (f64.mul (f64.const -2) (f64.abs (local.get $x)))))
+            (local.set $z (f64.div (f64.neg (local.get $t)) (f64.add (local.get $t) (f64.const 2)))))))
+      (else (local.set $z (f64.sub (f64.const 1) (f64.const 1e-300)))))
+    (select (local.get $z) (f64.neg (local.get $z)) (i32.ge_s (local.get $jx) (i32.const 0))))
+
+  (func $log (export "log") (param $x f64) (result f64)
+    (local $hx i32) (local $lx i32) (local $k i32) (local $i i32) (local $j i32)
+    (local $f f64) (local $dk f64) (local $s f64) (local $z f64) (local $w f64) (local $r f64) (local $hfsq f64)
+    (local.set $hx (call $high (local.get $x)))
+    (local.set $lx (call $low (local.get $x)))
+    (if (i32.lt_s (local.get $hx) (i32.const 0x00100000))
+      (then
+        (if (i32.eqz (i32.or (i32.and (local.get $hx) (i32.const 0x7fffffff)) (local.get $lx)))
+          (then (return (f64.const -inf))))
+        (if (i32.lt_s (local.get $hx) (i32.const 0))
+          (then (return (f64.div (f64.sub (local.get $x) (local.get $x)) (f64.const 0)))))
+        (local.set $k (i32.const -54))
+        (local.set $x (f64.mul (local.get $x) (f64.const 1.80143985094819840000e+16)))
+        (local.set $hx (call $high (local.get $x)))))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (local.set $k (i32.add (local.get $k) (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023))))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x000fffff)))
+    (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
+    (local.set $x (call $withHigh (local.get $x) (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))))
+    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
+    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (if (i32.lt_s (i32.and (i32.const 0x000fffff) (i32.add (i32.const 2) (local.get $hx))) (i32.const 3))
+      (then
+        (if (f64.eq (local.get $f) (f64.const 0))
+          (then
+            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+            (return (f64.add (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01)) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))))))
+        (local.set $r (f64.mul (f64.mul (local.get $f) (local.get $f)) (f64.sub (f64.const 0.5) (f64.mul (f64.const 0.33333333333333333) (local.get $f)))))
+        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $r)))))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+          (f64.sub (f64.sub (local.get $r) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $i (i32.sub (local.get $hx) (i32.const 0x6147a)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    (local.set $j (i32.sub (i32.const 0x6b851) (local.get $hx)))
+    ;; R = t2 + t1
+    (local.set $r (f64.add
+      (f64.mul (local.get $z) (f64.add (f64.const 6.666666666666735130e-01) (f64.mul (local.get $w)
+        (f64.add (f64.const 2.857142874366239149e-01) (f64.mul (local.get $w)
+        (f64.add (f64.const 1.818357216161805012e-01) (f64.mul (local.get $w) (f64.const 1.479819860511658591e-01))))))))
+      (f64.mul (local.get $w) (f64.add (f64.const 3.999999999940941908e-01) (f64.mul (local.get $w)
+        (f64.add (f64.const 2.222219843214978396e-01) (f64.mul (local.get $w) (f64.const 1.531383769920937332e-01))))))))
+    (local.set $i (i32.or (local.get $i) (local.get $j)))
+    (if (i32.gt_s (local.get $i) (i32.const 0))
+      (then
+        (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+        (if (i32.eqz (local.get $k))
+          (then (return (f64.sub (local.get $f) (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r))))))))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+          (f64.sub
+            (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r))) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))))
+            (local.get $f))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $r)))))))
+    (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+      (f64.sub (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $r))) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))
+
+  ;; a = σ(z) over n doubles, as sigmoidLoop: 1 / (1 + e^−z) for z ≥ 0, else eᶻ / (1 + eᶻ)
+  (func (export "sigmoid") (param $z i32) (param $a i32) (param $n i32)
+    (local $end i32) (local $v f64) (local $e f64)
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+        (local.set $v (f64.load (local.get $z)))
+        (if (f64.ge (local.get $v) (f64.const 0))
+          (then (f64.store (local.get $a) (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $v)))))))
+          (else
+            (local.set $e (call $exp (local.get $v)))
+            (f64.store (local.get $a) (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))))
+        (local.set $z (i32.add (local.get $z) (i32.const 8)))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (br $each))))
+  ;; a = tanh(z) over n doubles
+  (func (export "tanhAll") (param $z i32) (param $a i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+        (f64.store (local.get $a) (call $tanh (f64.load (local.get $z))))
+        (local.set $z (i32.add (local.get $z) (i32.const 8)))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (br $each))))
+  ;; δ = g ⊙ σ′ from a = σ(z): g·(a·(1 − a)) for sigmoid (kind 0), g·(1 − a·a) for tanh (kind 1)
+  (func (export "slopeFromA") (param $kind i32) (param $a i32) (param $g i32) (param $d i32) (param $n i32)
+    (local $end i32) (local $v f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $v (f64.load (local.get $a)))
+        (f64.store (local.get $d) (f64.mul (f64.load (local.get $g))
+          (if (result f64) (local.get $kind)
+            (then (f64.sub (f64.const 1) (f64.mul (local.get $v) (local.get $v))))
+            (else (f64.mul (local.get $v) (f64.sub (f64.const 1) (local.get $v)))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))
+        (br $each))))
+  ;; the largest of column c of rows × cols doubles at z, from −∞ in row order as Math.max takes it
+  (func $columnMax (param $z i32) (param $c i32) (param $rows i32) (param $cols i32) (result f64)
+    (local $r i32) (local $max f64)
+    (local.set $max (f64.const -inf))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $max (f64.max (local.get $max)
+          (f64.load (i32.add (local.get $z) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 3))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each)))
+    (local.get $max))
+  ;; a = softmax(z) per column of rows × cols, as activations.ts: e = exp(z − max) in row order, summed, then a = e / sum
+  (func (export "softmax") (param $z i32) (param $a i32) (param $rows i32) (param $cols i32)
+    (local $c i32) (local $r i32) (local $max f64) (local $sum f64) (local $e f64) (local $at i32) (local $step i32)
+    (local.set $step (i32.shl (local.get $cols) (i32.const 3)))
+    (block $columns
+      (loop $column
+        (br_if $columns (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $max (call $columnMax (local.get $z) (local.get $c) (local.get $rows) (local.get $cols)))
+        (local.set $sum (f64.const 0))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $e (call $exp (f64.sub (f64.load (i32.add (local.get $z) (local.get $at))) (local.get $max))))
+            (f64.store (i32.add (local.get $a) (local.get $at)) (local.get $e))
+            (local.set $sum (f64.add (local.get $sum) (local.get $e)))
+            (local.set $at (i32.add (local.get $at) (local.get $step)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $each)))
+        (local.set $at (i32.add (local.get $a) (i32.shl (local.get $c) (i32.const 3))))
+        (local.set $r (i32.const 0))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+            (f64.store (local.get $at) (f64.div (f64.load (local.get $at)) (local.get $sum)))
+            (local.set $at (i32.add (local.get $at) (local.get $step)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $each)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $column))))
+  ;; Σ(a − y)² over n doubles from +0 in index order (mse's sum before its ½)
+  (func (export "squaredError") (param $a i32) (param $y i32) (param $n i32) (result f64)
+    (local $end i32) (local $d f64) (local $total f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $d (f64.sub (f64.load (local.get $a)) (f64.load (local.get $y))))
+        (local.set $total (f64.add (local.get $total) (f64.mul (local.get $d) (local.get $d))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (br $each)))
+    (local.get $total))
+  ;; Σ_c Σ_r y·(lse_c − z) over rows × cols, lse_c = max + log Σ_r exp(z − max), as losses.ts sums it
+  (func (export "softmaxCrossEntropy") (param $z i32) (param $y i32) (param $rows i32) (param $cols i32) (result f64)
+    (local $c i32) (local $r i32) (local $max f64) (local $sum f64) (local $lse f64) (local $total f64) (local $at i32) (local $step i32)
+    (local.set $step (i32.shl (local.get $cols) (i32.const 3)))
+    (block $columns
+      (loop $column
+        (br_if $columns (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $max (call $columnMax (local.get $z) (local.get $c) (local.get $rows) (local.get $cols)))
+        (local.set $sum (f64.const 0))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $sum (f64.add (local.get $sum) (call $exp (f64.sub (f64.load (i32.add (local.get $z) (local.get $at))) (local.get $max)))))
+            (local.set $at (i32.add (local.get $at) (local.get $step)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $each)))
+        (local.set $lse (f64.add (local.get $max) (call $log (local.get $sum))))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $total (f64.add (local.get $total) (f64.mul (f64.load (i32.add (local.get $y) (local.get $at)))
+              (f64.sub (local.get $lse) (f64.load (i32.add (local.get $z) (local.get $at)))))))
+            (local.set $at (i32.add (local.get $at) (local.get $step)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $each)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $column)))
+    (local.get $total))
+  ;; Σ|d| over n doubles from +0 in index order
+  (func (export "absSum") (param $d i32) (param $n i32) (result f64)
+    (local $end i32) (local $total f64)
+    (local.set $end (i32.add (local.get $d) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+        (local.set $total (f64.add (local.get $total) (f64.abs (f64.load (local.get $d)))))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))
+        (br $each)))
+    (local.get $total))
+  ;; row j of z (m doubles) = bias[j], for `rows` rows: z = b 𝟏ᵀ before W a is added
+  (func (export "fillRows") (param $bias i32) (param $rows i32) (param $m i32) (param $z i32)
+    (local $j i32) (local $end i32) (local $b v128)
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $j) (local.get $rows)))
+        (local.set $b (v128.load64_splat (local.get $bias)))
+        (local.set $end (i32.add (local.get $z) (i32.shl (local.get $m) (i32.const 3))))
+        (block $pairs
+          (loop $pair
+            (br_if $pairs (i32.gt_u (i32.add (local.get $z) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $z) (local.get $b))
+            (local.set $z (i32.add (local.get $z) (i32.const 16)))
+            (br $pair)))
+        (if (i32.lt_u (local.get $z) (local.get $end))
+          (then
+            (f64.store (local.get $z) (f64.load (local.get $bias)))
+            (local.set $z (local.get $end))))
+        (local.set $bias (i32.add (local.get $bias) (i32.const 8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $row)))))

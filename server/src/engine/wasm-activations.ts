@@ -1,0 +1,90 @@
+/**
+ * The activations and their slopes (relu from elementwise.wat; sigmoid, tanh
+ * and softmax from transcendental.wat, whose exp, log and tanh give Math's
+ * bits), the loss sums and the bias broadcast, on the arrays of a kernel's
+ * arena. Each answers that it did nothing when an array lies elsewhere, and
+ * the caller runs its JavaScript loop, which gives the same bits.
+ */
+import type { VectorOps } from "./kernel";
+import { transcendentalWasmBytes } from "./transcendental-wasm";
+import type { Arena, SharedMemory } from "./wasm-arena";
+import type { Instantiate } from "./wasm-vector";
+
+interface TranscendentalExports {
+  sigmoid(z: number, a: number, n: number): void;
+  tanhAll(z: number, a: number, n: number): void;
+  slopeFromA(kind: number, a: number, g: number, d: number, n: number): void;
+  softmax(z: number, a: number, rows: number, cols: number): void;
+  squaredError(a: number, y: number, n: number): number;
+  softmaxCrossEntropy(z: number, y: number, rows: number, cols: number): number;
+  absSum(d: number, n: number): number;
+  fillRows(bias: number, rows: number, m: number, z: number): void;
+}
+
+/** elementwise.wat's relu and its slope, over n doubles at byte offsets */
+export interface Relu {
+  relu(z: number, a: number, n: number): void;
+  reluSlope(z: number, g: number, d: number, n: number): void;
+}
+
+export type ActivationOps = Pick<VectorOps, "activate" | "slope" | "squaredError" | "softmaxCrossEntropy" | "absSum" | "fillRows">;
+
+let compiled: object | undefined;
+
+export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instantiate, relu: Relu): ActivationOps {
+  compiled ??= new wasm.Module(transcendentalWasmBytes);
+  const ops = new wasm.Instance(compiled, { env: { memory } }).exports as TranscendentalExports;
+  // the byte offsets of arrays that all lie in the arena, or undefined
+  const offsets = (...arrays: Float64Array[]): number[] | undefined => {
+    const at = arrays.map((array) => arena.offsetOf(array));
+    return at.some((offset) => offset < 0) ? undefined : at;
+  };
+  return {
+    activate(name, z, a, rows, cols) {
+      const n = rows * cols;
+      const at = z.length >= n && a.length >= n ? offsets(z, a) : undefined;
+      if (!at) return false;
+      if (name === "relu") relu.relu(at[0], at[1], n);
+      else if (name === "sigmoid") ops.sigmoid(at[0], at[1], n);
+      else if (name === "tanh") ops.tanhAll(at[0], at[1], n);
+      else if (name === "softmax") ops.softmax(at[0], at[1], rows, cols);
+      else return false;
+      return true;
+    },
+    slope(name, z, a, g, delta) {
+      const n = delta.length;
+      const at = z.length === n && a.length === n && g.length === n ? offsets(z, a, g, delta) : undefined;
+      if (!at) return false;
+      if (name === "relu") relu.reluSlope(at[0], at[2], at[3], n);
+      else if (name === "sigmoid" || name === "tanh") ops.slopeFromA(name === "tanh" ? 1 : 0, at[1], at[2], at[3], n);
+      else return false;
+      return true;
+    },
+    squaredError(a, y) {
+      const at = a.length === y.length ? offsets(a, y) : undefined;
+      return at && ops.squaredError(at[0], at[1], a.length);
+    },
+    softmaxCrossEntropy(z, y, rows, cols) {
+      const n = rows * cols;
+      const at = z.length >= n && y.length >= n ? offsets(z, y) : undefined;
+      return at && ops.softmaxCrossEntropy(at[0], at[1], rows, cols);
+    },
+    absSum(d) {
+      const at = offsets(d);
+      return at && ops.absSum(at[0], d.length);
+    },
+    fillRows(bias, m, z) {
+      const at = z.length === bias.length * m ? offsets(bias, z) : undefined;
+      if (!at) return false;
+      ops.fillRows(at[0], bias.length, m, at[1]);
+      return true;
+    },
+  };
+}
+
+/** exp, log and tanh as transcendental.wat computes them, on a memory of their own: the tests hold them to Math's bits. */
+export function transcendentalMath(wasm: Instantiate & { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => SharedMemory }) {
+  compiled ??= new wasm.Module(transcendentalWasmBytes);
+  const memory = new wasm.Memory({ initial: 1, maximum: 1, shared: true });
+  return new wasm.Instance(compiled, { env: { memory } }).exports as { exp(x: number): number; log(x: number): number; tanh(x: number): number };
+}

@@ -178,6 +178,43 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(kernel.vector!.slope("softmax", kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2))).toBe(false);
   });
 
+  it("draws dropout masks in WebAssembly as Rng.next draws them, leaving the generator where the JavaScript loop leaves it", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    for (const [n, rate] of [[1, 0.5], [7, 0.1], [640, 0.3], [333, 0.9]] as const) {
+      const viaWasm = new Rng(n), viaJs = new Rng(n);
+      const mask = kernel.allocate!(n), expected = new Float64Array(n);
+      const keep = 1 / (1 - rate);
+      expect(kernel.vector!.dropoutMask(viaWasm, mask, rate, keep)).toBe(true);
+      for (let i = 0; i < n; i++) expected[i] = viaJs.next() < rate ? 0 : keep;
+      sameBits(mask, expected);
+      expect([viaWasm.next(), viaWasm.normal(), viaWasm.nextUint32()]).toEqual([viaJs.next(), viaJs.normal(), viaJs.nextUint32()]);
+      const x = sprinkled(n, rng15, kernel.allocate!), out = kernel.allocate!(n);
+      expect(kernel.vector!.product(mask, x, out)).toBe(true);
+      sameBits(out, Float64Array.from(x, (v, i) => mask[i] * v));
+    }
+    expect(kernel.vector!.dropoutMask(new Rng(1), new Float64Array(3), 0.5, 2)).toBe(false);
+  });
+  const rng15 = new Rng(15);
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: a sigmoid, tanh and dropout network with mse trains to the weights, metrics and losses of plain arrays`, () => {
+      const run = (kernel: Kernel) => {
+        const network = createNetwork({
+          name: "d", input: { name: "x", units: 2 }, loss: "mse",
+          layers: [
+            { kind: "dense", name: "h", units: 9, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
+            { kind: "dropout", name: "d", units: 9, from: "h", rate: 0.3 },
+            { kind: "dense", name: "out", units: 1, from: "d", activation: { name: "sigmoid" }, init: { name: "xavier" } },
+          ],
+        }, { seed: 3, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 60, noise: 0.1, classes: 2 }, 2);
+        const result = train(network, data, { optimizer: { name: "sgd", lr: 0.5, momentum: 0 }, epochs: 3, batch: 8, validation: 0, seed: 4, shuffle: true, l2: 0 });
+        return { weights: exportWeights(network), history: result.history };
+      };
+      expect(run(createWasmKernel(name)!)).toEqual(run(copying(createWasmKernel(name)!)));
+    });
+  }
+
   it("sums the mse and softmax cross-entropy losses, Σ|δ| and broadcasts the bias in WebAssembly with the JavaScript loops' bits", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(14);

@@ -231,6 +231,63 @@
           (then
             (global.set $moved (f64.add (global.get $moved) (f64.mul (f64x2.extract_lane 1 (local.get $change)) (f64x2.extract_lane 1 (local.get $change)))))
             (global.set $norm (f64.add (global.get $norm) (f64.mul (f64x2.extract_lane 1 (local.get $value)) (f64x2.extract_lane 1 (local.get $value))))))))))
+;; dropout's mask over n doubles: mask = 0 where the next uniform u < rate, else keep; u drawn as
+  ;; Rng.next draws it (xoshiro128**, two 32-bit outputs, (r₁ >>> 5)·2²⁶ + (r₂ >>> 6) over 2⁵³)
+  ;; from the four state words at `state`, which move on as far
+  (func (export "dropoutMask") (param $state i32) (param $mask i32) (param $n i32) (param $rate f64) (param $keep f64)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $t i32) (local $r1 i32) (local $r2 i32) (local $end i32)
+    (local.set $s0 (i32.load (local.get $state)))
+    (local.set $s1 (i32.load offset=4 (local.get $state)))
+    (local.set $s2 (i32.load offset=8 (local.get $state)))
+    (local.set $s3 (i32.load offset=12 (local.get $state)))
+    (local.set $end (i32.add (local.get $mask) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $mask) (local.get $end)))
+        (local.set $r1 (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+        (local.set $r2 (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+        (f64.store (local.get $mask) (select (f64.const 0) (local.get $keep)
+          (f64.lt
+            (f64.div
+              (f64.add
+                (f64.mul (f64.convert_i32_u (i32.shr_u (local.get $r1) (i32.const 5))) (f64.const 67108864))
+                (f64.convert_i32_u (i32.shr_u (local.get $r2) (i32.const 6))))
+              (f64.const 9007199254740992))
+            (local.get $rate))))
+        (local.set $mask (i32.add (local.get $mask) (i32.const 8)))
+        (br $each)))
+    (i32.store (local.get $state) (local.get $s0))
+    (i32.store offset=4 (local.get $state) (local.get $s1))
+    (i32.store offset=8 (local.get $state) (local.get $s2))
+    (i32.store offset=12 (local.get $state) (local.get $s3)))
+  ;; out = m ⊙ x over n doubles (out may be x): dropout's mask on a forward activation or a backward δ
+  (func (export "product") (param $m i32) (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $out) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $out) (f64x2.mul (v128.load (local.get $m)) (v128.load (local.get $x))))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $out) (local.get $end))
+      (then (f64.store (local.get $out) (f64.mul (f64.load (local.get $m)) (f64.load (local.get $x)))))))
 ;; relu over n doubles: a = z where z > 0, else +0 (NaN too), as reluLoop
   (func (export "relu") (param $z i32) (param $a i32) (param $n i32)
     (local $i i32) (local $x v128)

@@ -2,6 +2,7 @@
  * The matrix multiply every layer uses, behind one small interface so that a
  * faster kernel (WASM SIMD, say) can replace it without touching the layers.
  */
+import type { Rng } from "./rng";
 import type { ActivationName } from "./spec";
 
 export interface Kernel {
@@ -75,6 +76,10 @@ export interface VectorOps {
   softmaxCrossEntropy(z: Float64Array, y: Float64Array, rows: number, cols: number): number | undefined;
   /** Σ|d| summed in index order */
   absSum(d: Float64Array): number | undefined;
+  /** mask = 0 where rng's next draw (Rng.next) is below rate, else keep, the generator moving on as far; true when done */
+  dropoutMask(rng: Rng, mask: Float64Array, rate: number, keep: number): boolean;
+  /** out = m ⊙ x over the whole arrays (out may be x); true when done */
+  product(m: Float64Array, x: Float64Array, out: Float64Array): boolean;
   /** row j of z (bias.length rows of m) = bias[j]; true when done */
   fillRows(bias: Float64Array, m: number, z: Float64Array): boolean;
   /** dst (cols × rows) = srcᵀ for src (rows × cols); true when done */

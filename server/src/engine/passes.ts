@@ -47,11 +47,14 @@ function forwardDropout(network: Network, node: DropoutNode, ws: Workspace): voi
     a.set(source);
     return;
   }
+  const vector = network.kernel.vector;
   if (network.dropoutMode === "draw") {
     const keep = 1 / (1 - node.rate);
-    for (let i = 0; i < mask.length; i++) mask[i] = network.dropoutRng.next() < node.rate ? 0 : keep;
+    if (!vector?.dropoutMask(network.dropoutRng, mask, node.rate, keep)) {
+      for (let i = 0; i < mask.length; i++) mask[i] = network.dropoutRng.next() < node.rate ? 0 : keep;
+    }
   }
-  for (let i = 0; i < a.length; i++) a[i] = mask[i] * source[i];
+  if (!vector?.product(mask, source, a)) for (let i = 0; i < a.length; i++) a[i] = mask[i] * source[i];
 }
 
 /** The first half of a dense node's forward step (n ≥ 1): z = W a + b. Nothing for other nodes. */
@@ -162,7 +165,7 @@ export function backwardDelta(network: Network, n: number, ws: Workspace): void 
       if (!network.kernel.vector?.slope(node.activation.name, z, ws.a[n], delta, delta)) node.activation.backward(z, ws.a[n], delta, delta, node.units, ws.batch);
     } else if (node.kind === "dropout") {
       const mask = ws.mask[n] as Float64Array;
-      for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];
+      if (!network.kernel.vector?.product(mask, delta, delta)) for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];
     }
   }
 }

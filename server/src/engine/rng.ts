@@ -44,6 +44,22 @@ export class Rng {
     return result;
   }
 
+  /** The four state words, for a generator elsewhere (the WebAssembly dropout mask) to go on from. */
+  saveState(into: Int32Array): void {
+    into[0] = this.s0;
+    into[1] = this.s1;
+    into[2] = this.s2;
+    into[3] = this.s3;
+  }
+
+  /** Goes on from where such a generator left the state. */
+  loadState(from: Int32Array): void {
+    this.s0 = from[0];
+    this.s1 = from[1];
+    this.s2 = from[2];
+    this.s3 = from[3];
+  }
+
   /** Uniform in [0, 1) with 53 random bits. */
   next(): number {
     const high = this.nextUint32() >>> 5;

@@ -30,6 +30,8 @@ interface ElementwiseExports {
   difference(a: number, y: number, d: number, n: number): void;
   softmaxDelta(a: number, y: number, d: number, rows: number, cols: number): void;
   adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
+  dropoutMask(state: number, mask: number, n: number, rate: number, keep: number): void;
+  product(m: number, x: number, out: number, n: number): void;
   adamStep(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number,
     decay: number, sparse: number, flags: number, out: number): number;
 }
@@ -41,6 +43,9 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
   // where a step writes Σc² and Σθ′²: two doubles made with the kernel, so that no later run takes more of its memory
   const measured = arena.allocate(2);
   const measuredAt = (): number => arena.offsetOf(measured);
+  // where the dropout mask's generator state passes between JavaScript and WebAssembly
+  const rngState = arena.allocate(2);
+  const rngWords = new Int32Array(rngState.buffer, rngState.byteOffset, 4);
   const readMeasured = (squared: number, s: MeasuredStep): number => {
     s.moved = measured[0];
     s.norm = measured[1];
@@ -86,6 +91,20 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       if (v < 0 || g < 0 || m < 0 || s < 0 || out < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
       const flags = general.measure ? 4 : 0;
       return readMeasured(ops.adamStep(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink, general.decay, general.sparse, flags, out), general);
+    },
+    dropoutMask(rng, mask, rate, keep) {
+      const at = arena.offsetOf(mask), state = arena.offsetOf(rngState);
+      if (at < 0 || state < 0) return false;
+      rng.saveState(rngWords);
+      ops.dropoutMask(state, at, mask.length, rate, keep);
+      rng.loadState(rngWords);
+      return true;
+    },
+    product(m, x, out) {
+      const p = arena.offsetOf(m), q = arena.offsetOf(x), r = arena.offsetOf(out);
+      if (p < 0 || q < 0 || r < 0 || x.length !== m.length || out.length !== m.length) return false;
+      ops.product(p, q, r, m.length);
+      return true;
     },
     ...activationOps(arena, memory, wasm, ops),
     transpose(src, rows, cols, dst) {

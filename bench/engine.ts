@@ -15,7 +15,7 @@ import {
   type ActivationName, type Dataset, type LossName, type NetworkSpec, type TrainSpec,
 } from "../server/src/engine/index";
 import { defaultThreads, enableRelaxedSimd, runKernel, type RunKernel } from "../server/src/training/index";
-import { tfRunner } from "./peers/tfjs";
+import { TfjsPeer } from "./peers/tfjs";
 import { TorchPeer, torchAvailable } from "./peers/torch";
 import { median, spread, timed, type Runner, type Spread } from "./timing";
 
@@ -102,8 +102,12 @@ interface Rates {
 
 // OpenBLAS's and OpenMP's threads spin for a while after a multi-threaded
 // peer's run before they sleep; a pause before each run keeps that spinning
-// off the next system's clock.
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300));
+// off the next system's clock, and a collection (with --expose-gc) keeps the
+// garbage of one in-process system (TensorFlow.js) off the next one's.
+const settle = async (): Promise<void> => {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+};
 
 // Warm-up sizes each system's round to at least minSeconds. Then the systems
 // take turns round by round, each round starting one system later, so that a
@@ -165,22 +169,20 @@ function ratioOf(engine: number[], peer: number[]): Spread {
 }
 
 /** The engine, both TensorFlow.js backends and, where there is one, each PyTorch config, for one workload. */
-function systemsFor(w: Workload, k: number, torch: TorchPeer[] | string, dir: string): Map<string, () => Promise<Runner>> {
+function systemsFor(w: Workload, k: number, tfjs: TfjsPeer, torch: TorchPeer[] | string, dir: string): Map<string, () => Promise<Runner>> {
   const systems = new Map<string, () => Promise<Runner>>(engineThreads.map((t) => [`engine f64 ${t}T`, async () => engineRunner(w, t)]));
-  for (const [name, make] of [
-
-    ["tfjs-cpu f32", () => tfRunner("cpu", { ...w, x: w.data.x, y: w.data.y })],
-    ["tfjs-wasm f32", () => tfRunner("wasm", { ...w, x: w.data.x, y: w.data.y })],
-  ] as const) systems.set(name, make);
-  if (typeof torch === "string") return systems;
+  // the peers read the data from files, one example per row
   const x = join(dir, `x${k}.bin`);
   const y = join(dir, `y${k}.bin`);
   writeFileSync(x, w.data.x.data);
   writeFileSync(y, w.data.y.data);
+  const job = { widths: w.widths, activations: w.activations, loss: w.loss, lr: w.lr, batch: w.batch, examples: w.data.x.rows, x, y };
+  for (const backend of ["cpu", "wasm"] as const) systems.set(`tfjs-${backend} f32`, () => tfjs.load(backend, job));
+  if (typeof torch === "string") return systems;
   for (const peer of torch) {
     let load: ReturnType<TorchPeer["load"]> | undefined; // loaded on first use, once for both dtypes
     for (const dtype of ["float64", "float32"] as const) {
-      const make = async () => (await (load ??= peer.load({ ...w, examples: w.data.x.rows, x, y })))(dtype);
+      const make = async () => (await (load ??= peer.load(job)))(dtype);
       systems.set(peer.label(dtype === "float64" ? "f64" : "f32"), make);
     }
   }
@@ -218,9 +220,10 @@ async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
   ];
   const targets: string[] = [];
   const report: unknown[] = [];
+  const tfjs = new TfjsPeer();
   try {
     for (const [k, w] of workloads.entries()) {
-      const rates = await measure(w, systemsFor(w, k, torch, dir));
+      const rates = await measure(w, systemsFor(w, k, tfjs, torch, dir));
       const single = rates.get(engineName(1))!;
       const examplesPerSecond = (w.unit === "epochs/s" ? w.data.x.rows : 1) * median(single.cpu);
       const systems: Record<string, unknown> = {};
@@ -245,6 +248,7 @@ async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
       console.log(`  measured ${w.name}`);
     }
   } finally {
+    tfjs.close();
     rmSync(dir, { recursive: true, force: true });
     for (const kernel of kernels.splice(0)) kernel.close();
   }

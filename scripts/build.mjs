@@ -14,7 +14,7 @@ const common = {
 const node = { ...common, platform: "node", target: "node20", format: "cjs" };
 
 const present = (options) => options.entryPoints.every((entry) => existsSync(entry));
-const bench = ["language", "engine", "lsp", "fuzz", "model-file", "csv-load", "debugger"].map((name) => ({
+const bench = ["language", "engine", "lsp", "fuzz", "model-file", "csv-load", "debugger", "peers/tfjs-peer"].map((name) => ({
   ...node,
   entryPoints: [`bench/${name}.ts`],
   outfile: `out/bench/${name}.js`,

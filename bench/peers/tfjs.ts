@@ -2,9 +2,11 @@
 // once, before timing. Each runner switches to its backend before it runs.
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { dirname } from "node:path";
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
 import type { ActivationName, LossName, Matrix } from "../../server/src/engine/index";
-import { timed, type Runner } from "../timing";
+import { timed, type Runner, type Took } from "../timing";
+import { LinePeer } from "./line-peer";
 
 export type TfBackend = "cpu" | "wasm";
 
@@ -64,4 +66,25 @@ export async function tfRunner(backend: TfBackend, w: TfJob): Promise<Runner> {
       vars[0][0].dataSync();
     });
   };
+}
+
+/** The same runners in a process of their own (tfjs-peer.ts), so that TensorFlow.js's heap and garbage stay off the other systems' clocks. */
+export class TfjsPeer {
+  private readonly peer: LinePeer;
+  private nextId = 0;
+
+  constructor() {
+    this.peer = new LinePeer(spawn(process.execPath, [join(__dirname, "peers/tfjs-peer.js")]), "TensorFlow.js");
+  }
+
+  /** Loads a workload for `backend` from float64 files (one example per row); returns its runner. */
+  async load(backend: TfBackend, job: Omit<TfJob, "x" | "y"> & { examples: number; x: string; y: string }): Promise<Runner> {
+    const id = this.nextId++;
+    await this.peer.request({ op: "load", id, backend, ...job });
+    return async (epochs) => (await this.peer.request({ op: "run", id, epochs })) as Took;
+  }
+
+  close(): void {
+    this.peer.close();
+  }
 }

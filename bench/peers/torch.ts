@@ -1,9 +1,9 @@
 // The node side of the PyTorch peer: one long-lived /usr/bin/python3 process
-// per thread count, so the peer's rounds interleave with the engine's.
+// per thread configuration, so the peer's rounds interleave with the engine's.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createInterface } from "node:readline";
 import { join } from "node:path";
 import type { Runner, Took } from "../timing";
+import { LinePeer } from "./line-peer";
 
 const python = "/usr/bin/python3"; // Debian's python3-torch; the pyenv python3 on PATH has no torch
 
@@ -41,45 +41,27 @@ function peerEnv(threads: number, blasThreads: number): NodeJS.ProcessEnv {
 }
 
 export class TorchPeer {
-  private readonly replies: ((line: string) => void)[] = [];
+  private readonly peer: LinePeer;
   private nextId = 0;
-  private stderr = "";
   info!: TorchInfo;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly threads: number, readonly blasThreads: number) {
-    createInterface({ input: child.stdout }).on("line", (line) => this.replies.shift()?.(line));
-    child.stderr.on("data", (chunk: Buffer) => { this.stderr = (this.stderr + chunk.toString()).slice(-4000); });
-    child.on("exit", () => { for (const reply of this.replies.splice(0)) reply(""); });
+  private constructor(child: ChildProcessWithoutNullStreams, readonly threads: number, readonly blasThreads: number) {
+    this.peer = new LinePeer(child, "torch");
   }
 
   /** torch on `threads` threads, its BLAS on `blasThreads` (the cores it may use: the larger of the two) */
   static async start(threads: number, blasThreads = threads): Promise<TorchPeer> {
     const script = join(process.cwd(), "bench/peers/torch_peer.py");
     const peer = new TorchPeer(spawn(python, [script, String(threads)], { env: peerEnv(threads, blasThreads) }), threads, blasThreads);
-    peer.info = (await peer.reply()) as TorchInfo;
+    peer.info = (await peer.peer.reply()) as TorchInfo;
     return peer;
-  }
-
-  private reply(): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.replies.push((line) => {
-        if (line) resolve(JSON.parse(line));
-        else reject(new Error(`torch peer exited: ${this.stderr.trim().split("\n").pop() ?? ""}`));
-      });
-    });
-  }
-
-  private request(message: object): Promise<unknown> {
-    const answer = this.reply();
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
-    return answer;
   }
 
   /** Loads a workload; returns a runner per dtype. */
   async load(job: TorchJob): Promise<(dtype: "float64" | "float32") => Runner> {
     const id = this.nextId++;
-    await this.request({ op: "load", id, ...job });
-    return (dtype) => async (epochs) => (await this.request({ op: "run", id, dtype, epochs })) as Took;
+    await this.peer.request({ op: "load", id, ...job });
+    return (dtype) => async (epochs) => (await this.peer.request({ op: "run", id, dtype, epochs })) as Took;
   }
 
   /** how the results name it: `torch f64 2T`, or `torch f64 blas 2T` for one torch thread and a BLAS on 2 */
@@ -88,6 +70,6 @@ export class TorchPeer {
   }
 
   close(): void {
-    this.child.stdin.end();
+    this.peer.close();
   }
 }

@@ -153,29 +153,29 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(differ(math.tanh, Math.tanh)).toEqual([]);
   });
 
-  it("applies relu, sigmoid, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
+  it("applies relu, leaky_relu, sigmoid, silu, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(4);
-    for (const name of ["relu", "sigmoid", "tanh", "softmax"] as const) {
-      const activation = activationOf({ name });
+    for (const spec of [{ name: "relu" }, { name: "sigmoid" }, { name: "tanh" }, { name: "softmax" }, { name: "silu" }, { name: "leaky_relu" }, { name: "leaky_relu", alpha: 0.2 }] as const) {
+      const activation = activationOf(spec);
       for (const [rows, cols] of [[1, 1], [1, 9], [3, 1], [10, 7], [4, 64]]) {
         const n = rows * cols;
         const z = sprinkled(n, rng, kernel.allocate!), g = sprinkled(n, rng, kernel.allocate!);
         for (let i = 0; i < n; i++) if (rng.next() < 0.2) z[i] *= 40; // saturated sigmoids, tanh ±1, softmax's tiny shares
         const a = kernel.allocate!(n), expectedA = new Float64Array(n);
         activation.forward(z, expectedA, rows, cols);
-        expect(kernel.vector!.activate(name, z, a, rows, cols)).toBe(true);
+        expect(kernel.vector!.activate(activation, z, a, rows, cols)).toBe(true);
         sameBits(a, expectedA);
-        if (name === "softmax") continue;
+        if (spec.name === "softmax") continue;
         const delta = kernel.allocate!(n), expectedDelta = new Float64Array(n);
         activation.backward(z, expectedA, g, expectedDelta, rows, cols);
-        expect(kernel.vector!.slope(name, z, a, g, delta)).toBe(true);
+        expect(kernel.vector!.slope(activation, z, a, g, delta)).toBe(true);
         sameBits(delta, expectedDelta);
       }
     }
-    expect(kernel.vector!.activate("sigmoid", new Float64Array(2), kernel.allocate!(2), 1, 2)).toBe(false);
-    expect(kernel.vector!.activate("gelu", kernel.allocate!(2), kernel.allocate!(2), 1, 2)).toBe(false);
-    expect(kernel.vector!.slope("softmax", kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2))).toBe(false);
+    expect(kernel.vector!.activate(activationOf({ name: "sigmoid" }), new Float64Array(2), kernel.allocate!(2), 1, 2)).toBe(false);
+    expect(kernel.vector!.activate(activationOf({ name: "gelu" }), kernel.allocate!(2), kernel.allocate!(2), 1, 2)).toBe(false);
+    expect(kernel.vector!.slope(activationOf({ name: "softmax" }), kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2))).toBe(false);
   });
 
   it("draws dropout masks in WebAssembly as Rng.next draws them, leaving the generator where the JavaScript loop leaves it", () => {
@@ -197,14 +197,16 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   const rng15 = new Rng(15);
 
   for (const name of availableWasmKernels()) {
-    it(`${name}: a sigmoid, tanh and dropout network with mse trains to the weights, metrics and losses of plain arrays`, () => {
+    it(`${name}: a tanh, dropout, silu, leaky_relu and sigmoid network with mse trains to the weights, metrics and losses of plain arrays`, () => {
       const run = (kernel: Kernel) => {
         const network = createNetwork({
           name: "d", input: { name: "x", units: 2 }, loss: "mse",
           layers: [
             { kind: "dense", name: "h", units: 9, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
             { kind: "dropout", name: "d", units: 9, from: "h", rate: 0.3 },
-            { kind: "dense", name: "out", units: 1, from: "d", activation: { name: "sigmoid" }, init: { name: "xavier" } },
+            { kind: "dense", name: "s", units: 6, from: "d", activation: { name: "silu" }, init: { name: "xavier" } },
+            { kind: "dense", name: "l", units: 5, from: "s", activation: { name: "leaky_relu", alpha: 0.1 }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 1, from: "l", activation: { name: "sigmoid" }, init: { name: "xavier" } },
           ],
         }, { seed: 3, kernel });
         const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 60, noise: 0.1, classes: 2 }, 2);

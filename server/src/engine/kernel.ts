@@ -5,6 +5,12 @@
 import type { Rng } from "./rng";
 import type { ActivationName } from "./spec";
 
+/** An activation as the element-wise steps need it: its name and leaky_relu's or elu's α. */
+export interface ActivationKind {
+  readonly name: ActivationName;
+  readonly alpha: number;
+}
+
 export interface Kernel {
   readonly name: string;
   /**
@@ -66,10 +72,10 @@ export interface VectorOps {
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
   /** Adam's step as optimizers.ts writes it for any λ and λ₁, measured or not (c = θ′ − θ); Σg² as `sgd` */
   adamStep(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep, general: MeasuredStep): number | undefined;
-  /** a = σ(z) for relu, sigmoid, tanh and softmax (rows × cols, per column), as activations.ts computes it; true when done */
-  activate(name: ActivationName, z: Float64Array, a: Float64Array, rows: number, cols: number): boolean;
-  /** δ = g ⊙ σ′ for relu (from z), sigmoid and tanh (from a = σ(z)), as activations.ts computes it (δ may be g); true when done */
-  slope(name: ActivationName, z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array): boolean;
+  /** a = σ(z) for relu, leaky_relu, sigmoid, silu, tanh and softmax (rows × cols, per column), as activations.ts computes it; true when done */
+  activate(activation: ActivationKind, z: Float64Array, a: Float64Array, rows: number, cols: number): boolean;
+  /** δ = g ⊙ σ′ for relu, leaky_relu, silu (from z), sigmoid and tanh (from a = σ(z)), as activations.ts computes it (δ may be g); true when done */
+  slope(activation: ActivationKind, z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array): boolean;
   /** Σ(a − y)² summed in index order, as lossValue sums mse before its ½ */
   squaredError(a: Float64Array, y: Float64Array): number | undefined;
   /** Σ_c Σ_r y·(lse(z_c) − z) over rows × cols, as lossValue sums the fused softmax cross-entropy */

@@ -1,7 +1,7 @@
 /**
- * The activations and their slopes (relu from elementwise.wat; sigmoid, tanh
- * and softmax from transcendental.wat, whose exp, log and tanh give Math's
- * bits), the loss sums and the bias broadcast, on the arrays of a kernel's
+ * The activations and their slopes (relu from elementwise.wat; sigmoid,
+ * silu, leaky_relu, tanh and softmax from transcendental.wat, whose exp, log
+ * and tanh give Math's bits), the loss sums and the bias broadcast, on the arrays of a kernel's
  * arena. Each answers that it did nothing when an array lies elsewhere, and
  * the caller runs its JavaScript loop, which gives the same bits.
  */
@@ -11,7 +11,8 @@ import type { Arena, SharedMemory } from "./wasm-arena";
 import type { Instantiate } from "./wasm-vector";
 
 interface TranscendentalExports {
-  sigmoid(z: number, a: number, n: number): void;
+  activate(kind: number, z: number, a: number, n: number, alpha: number): void;
+  slopeFromZ(kind: number, z: number, g: number, d: number, n: number, alpha: number): void;
   tanhAll(z: number, a: number, n: number): void;
   slopeFromA(kind: number, a: number, g: number, d: number, n: number): void;
   softmax(z: number, a: number, rows: number, cols: number): void;
@@ -31,6 +32,9 @@ export type ActivationOps = Pick<VectorOps, "activate" | "slope" | "squaredError
 
 let compiled: object | undefined;
 
+// transcendental.wat's `activate` kinds, in order
+const fromZ = ["sigmoid", "silu", "leaky_relu"];
+
 export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instantiate, relu: Relu): ActivationOps {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
   const ops = new wasm.Instance(compiled, { env: { memory } }).exports as TranscendentalExports;
@@ -40,23 +44,25 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
     return at.some((offset) => offset < 0) ? undefined : at;
   };
   return {
-    activate(name, z, a, rows, cols) {
+    activate({ name, alpha }, z, a, rows, cols) {
       const n = rows * cols;
       const at = z.length >= n && a.length >= n ? offsets(z, a) : undefined;
       if (!at) return false;
+      const kind = fromZ.indexOf(name);
       if (name === "relu") relu.relu(at[0], at[1], n);
-      else if (name === "sigmoid") ops.sigmoid(at[0], at[1], n);
+      else if (kind >= 0) ops.activate(kind, at[0], at[1], n, alpha);
       else if (name === "tanh") ops.tanhAll(at[0], at[1], n);
       else if (name === "softmax") ops.softmax(at[0], at[1], rows, cols);
       else return false;
       return true;
     },
-    slope(name, z, a, g, delta) {
+    slope({ name, alpha }, z, a, g, delta) {
       const n = delta.length;
       const at = z.length === n && a.length === n && g.length === n ? offsets(z, a, g, delta) : undefined;
       if (!at) return false;
       if (name === "relu") relu.reluSlope(at[0], at[2], at[3], n);
       else if (name === "sigmoid" || name === "tanh") ops.slopeFromA(name === "tanh" ? 1 : 0, at[1], at[2], at[3], n);
+      else if (name === "silu" || name === "leaky_relu") ops.slopeFromZ(fromZ.indexOf(name), at[0], at[2], at[3], n, alpha);
       else return false;
       return true;
     },

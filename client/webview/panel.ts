@@ -117,7 +117,8 @@ export class Panel {
     this.state = applyHostMessage(this.state, message);
     if (message.type === "progress") this.schedule("charts", "status", ...(message.grid ? ["grid" as const] : []));
     else if (message.type === "predictions") this.schedule("predictions");
-    else if (message.type === "runs" || message.type === "select") this.schedule("runs");
+    // the run-end card says, from the runs list, whether the shown run's model is still kept
+    else if (message.type === "runs" || message.type === "select") this.schedule("runs", "status");
     else this.schedule(...allParts);
     this.requestSave(message.type !== "progress");
   }

@@ -417,6 +417,12 @@ describe.skipIf(!hasChromium)("training panel in Chromium", () => {
     expect((await card()).note).toMatch(/^This run cannot be saved or exported: its model was dropped: the run store keeps the models of the newest runs, and of pinned ones\./);
     await send(...drawn("s-kept", "kept"));
     expect(await card()).toMatchObject({ disabled: [false, false, false], noteHidden: true, title: "Save this run's weights as a .nnetmodel file" });
+    // a runs list that arrives after the run has been drawn (a later frame) still decides the card
+    const [drawnRun, ended, listed] = drawn("s-late", "dropped");
+    await send(drawnRun, ended);
+    await send(listed);
+    expect((await card()).note).toMatch(/^This run cannot be saved or exported: its model was dropped:/);
+    await send(...drawn("s-kept", "kept"));
     await page.click(".save-model");
     expect((await posted()).at(-1)).toEqual({ type: "saveModel" });
     // a run followed live is the server's own: its Save stays offered whatever the history lists

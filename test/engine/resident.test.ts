@@ -136,11 +136,11 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     });
   }
 
-  it("computes exp, log and tanh in WebAssembly with Math's bits, on 600,000 values over every range", () => {
+  it("computes exp, expm1, log and tanh in WebAssembly with Math's bits, on 600,000 values over every range", () => {
     const math = transcendentalMath((globalThis as { WebAssembly?: unknown }).WebAssembly as never);
     const rng = new Rng(13);
     const bits = new DataView(new ArrayBuffer(8));
-    const values = [0, -0, 1, -1, Infinity, -Infinity, NaN, 709.78, 709.7827128933841, -745.1332191019411, -745.14, 5e-324, 1e-310, 22, -22, 2 ** -28, 2 ** -55, Math.LN2 / 2, 1.5 * Math.LN2];
+    const values = [0, -0, 1, -1, Infinity, -Infinity, NaN, 709.78, 709.7827128933841, 709.5, 709.6, 38.82, -38.82, -745.1332191019411, -745.14, 5e-324, 1e-310, 22, -22, 2 ** -28, 2 ** -54, 2 ** -55, 1e-17, Math.LN2 / 2, 1.5 * Math.LN2];
     for (let i = 0; i < 100_000; i++) values.push((rng.next() - 0.5) * 1500, (rng.next() - 0.5) * 50, (rng.next() - 0.5) * 4, (rng.next() - 0.5) * 2 ** -(rng.next() * 60), 1 + (rng.next() - 0.5) * 2 ** -(rng.next() * 40));
     for (let i = 0; i < 100_000; i++) {
       bits.setUint32(0, Math.floor(rng.next() * 2 ** 32));
@@ -151,12 +151,13 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(differ(math.exp, Math.exp)).toEqual([]);
     expect(differ(math.log, Math.log)).toEqual([]);
     expect(differ(math.tanh, Math.tanh)).toEqual([]);
+    expect(differ(math.expm1, Math.expm1)).toEqual([]);
   });
 
-  it("applies relu, leaky_relu, sigmoid, silu, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
+  it("applies relu, leaky_relu, elu, selu, sigmoid, silu, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(4);
-    for (const spec of [{ name: "relu" }, { name: "sigmoid" }, { name: "tanh" }, { name: "softmax" }, { name: "silu" }, { name: "leaky_relu" }, { name: "leaky_relu", alpha: 0.2 }] as const) {
+    for (const spec of [{ name: "relu" }, { name: "sigmoid" }, { name: "tanh" }, { name: "softmax" }, { name: "silu" }, { name: "leaky_relu" }, { name: "leaky_relu", alpha: 0.2 }, { name: "elu" }, { name: "elu", alpha: 0.5 }, { name: "selu" }] as const) {
       const activation = activationOf(spec);
       for (const [rows, cols] of [[1, 1], [1, 9], [3, 1], [10, 7], [4, 64]]) {
         const n = rows * cols;
@@ -197,7 +198,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   const rng15 = new Rng(15);
 
   for (const name of availableWasmKernels()) {
-    it(`${name}: a tanh, dropout, silu, leaky_relu and sigmoid network with mse trains to the weights, metrics and losses of plain arrays`, () => {
+    it(`${name}: a tanh, dropout, silu, leaky_relu, elu, selu and sigmoid network with mse trains to the weights, metrics and losses of plain arrays`, () => {
       const run = (kernel: Kernel) => {
         const network = createNetwork({
           name: "d", input: { name: "x", units: 2 }, loss: "mse",
@@ -206,7 +207,9 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
             { kind: "dropout", name: "d", units: 9, from: "h", rate: 0.3 },
             { kind: "dense", name: "s", units: 6, from: "d", activation: { name: "silu" }, init: { name: "xavier" } },
             { kind: "dense", name: "l", units: 5, from: "s", activation: { name: "leaky_relu", alpha: 0.1 }, init: { name: "xavier" } },
-            { kind: "dense", name: "out", units: 1, from: "l", activation: { name: "sigmoid" }, init: { name: "xavier" } },
+            { kind: "dense", name: "e", units: 5, from: "l", activation: { name: "elu", alpha: 0.7 }, init: { name: "xavier" } },
+            { kind: "dense", name: "u", units: 4, from: "e", activation: { name: "selu" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 1, from: "u", activation: { name: "sigmoid" }, init: { name: "xavier" } },
           ],
         }, { seed: 3, kernel });
         const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 60, noise: 0.1, classes: 2 }, 2);

@@ -74,15 +74,25 @@
     (if (i32.ge_s (local.get $k) (i32.const -1021)) (then (return (call $scaled (local.get $y) (local.get $k)))))
     (f64.mul (call $scaled (local.get $y) (i32.add (local.get $k) (i32.const 1000))) (f64.const 9.33263618503218878990e-302)))
 
-  ;; fdlibm's expm1 for the arguments tanh gives it (|x| < 44): no overflow to handle
-  (func $expm1 (param $x f64) (result f64)
+  ;; fdlibm's expm1, with V8's case for k = 1024 (y·2·2¹⁰²³ rather than an exponent past the top)
+  (func $expm1 (export "expm1") (param $x f64) (result f64)
     (local $h i32) (local $xsb i32) (local $k i32) (local $y f64) (local $hi f64) (local $lo f64) (local $c f64)
     (local $t f64) (local $e f64) (local $hfx f64) (local $hxs f64) (local $r1 f64)
     (local.set $h (call $high (local.get $x)))
     (local.set $xsb (i32.and (local.get $h) (i32.const 0x80000000)))
     (local.set $h (i32.and (local.get $h) (i32.const 0x7fffffff)))
     (if (i32.ge_u (local.get $h) (i32.const 0x4043687A))
-      (then (if (local.get $xsb) (then (return (f64.sub (f64.const 1e-300) (f64.const 1)))))))
+      (then
+        (if (i32.ge_u (local.get $h) (i32.const 0x40862E42))
+          (then
+            (if (i32.ge_u (local.get $h) (i32.const 0x7ff00000))
+              (then
+                (if (i32.or (i32.and (local.get $h) (i32.const 0xfffff)) (call $low (local.get $x)))
+                  (then (return (f64.add (local.get $x) (local.get $x)))))
+                (return (select (local.get $x) (f64.const -1) (i32.eqz (local.get $xsb))))))
+            (if (f64.gt (local.get $x) (f64.const 7.09782712893383973096e+02))
+              (then (return (f64.mul (f64.const 1e300) (f64.const 1e300)))))))
+        (if (local.get $xsb) (then (return (f64.sub (f64.const 1e-300) (f64.const 1)))))))
     (if (i32.gt_u (local.get $h) (i32.const 0x3fd62e42))
       (then
         (if (i32.lt_u (local.get $h) (i32.const 0x3FF0A2B2))
@@ -134,6 +144,8 @@
     (if (i32.or (i32.le_s (local.get $k) (i32.const -2)) (i32.gt_s (local.get $k) (i32.const 56)))
       (then
         (local.set $y (f64.sub (f64.const 1) (f64.sub (local.get $e) (local.get $x))))
+        (if (i32.eq (local.get $k) (i32.const 1024))
+          (then (return (f64.sub (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 8.98846567431158e307)) (f64.const 1)))))
         (return (f64.sub (call $scaled (local.get $y) (local.get $k)) (f64.const 1)))))
     (if (i32.lt_s (local.get $k) (i32.const 20))
       (then
@@ -233,7 +245,43 @@
       (else
         (local.set $e (call $exp (local.get $v)))
         (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))))
-  ;; a = f(z) over n doubles for kind 0 sigmoid, 1 silu (z·σ(z)), 2 leaky_relu (z where z > 0, else α·z)
+  ;; f(v) for kind 0 sigmoid, 1 silu (v·σ(v)), 2 leaky_relu (v where v > 0, else α·v), 3 elu (v where v > 0,
+  ;; else α·(eᵛ − 1)), 4 selu (λv where v > 0, else (λ·α₀)·(eᵛ − 1)), as activations.ts writes each
+  (func $fromZ (param $kind i32) (param $v f64) (param $alpha f64) (result f64)
+    (block $other
+      (block $selu
+        (block $elu
+          (block $leaky
+            (block $silu
+              (block $sigmoid
+                (br_table $sigmoid $silu $leaky $elu $selu $other (local.get $kind)))
+              (return (call $sigmoidOf (local.get $v))))
+            (return (f64.mul (local.get $v) (call $sigmoidOf (local.get $v)))))
+          (return (select (local.get $v) (f64.mul (local.get $alpha) (local.get $v)) (f64.gt (local.get $v) (f64.const 0)))))
+        (if (f64.gt (local.get $v) (f64.const 0)) (then (return (local.get $v))))
+        (return (f64.mul (local.get $alpha) (call $expm1 (local.get $v)))))
+      (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.mul (f64.const 1.0507009873554804934193349852946) (local.get $v)))))
+      (return (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $expm1 (local.get $v)))))
+    (unreachable))
+  ;; f′(v) for kind 1 silu (s·(1 + v·(1 − s)), s = σ(v)), 2 leaky_relu (1 where v > 0, else α), 3 elu (1, else α·eᵛ),
+  ;; 4 selu (λ, else (λ·α₀)·eᵛ)
+  (func $slopeOf (param $kind i32) (param $v f64) (param $alpha f64) (result f64)
+    (local $s f64)
+    (block $other
+      (block $selu
+        (block $elu
+          (block $leaky
+            (block $silu
+              (br_table $other $silu $leaky $elu $selu $other (local.get $kind)))
+            (local.set $s (call $sigmoidOf (local.get $v)))
+            (return (f64.mul (local.get $s) (f64.add (f64.const 1) (f64.mul (local.get $v) (f64.sub (f64.const 1) (local.get $s)))))))
+          (return (select (f64.const 1) (local.get $alpha) (f64.gt (local.get $v) (f64.const 0)))))
+        (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.const 1))))
+        (return (f64.mul (local.get $alpha) (call $exp (local.get $v)))))
+      (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.const 1.0507009873554804934193349852946))))
+      (return (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $exp (local.get $v)))))
+    (unreachable))
+  ;; a = f(z) over n doubles for $fromZ's kinds
   (func (export "activate") (param $kind i32) (param $z i32) (param $a i32) (param $n i32) (param $alpha f64)
     (local $end i32) (local $v f64)
     (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
@@ -241,29 +289,18 @@
       (loop $each
         (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
         (local.set $v (f64.load (local.get $z)))
-        (f64.store (local.get $a)
-          (if (result f64) (i32.eqz (local.get $kind))
-            (then (call $sigmoidOf (local.get $v)))
-            (else (if (result f64) (i32.eq (local.get $kind) (i32.const 1))
-              (then (f64.mul (local.get $v) (call $sigmoidOf (local.get $v))))
-              (else (select (local.get $v) (f64.mul (local.get $alpha) (local.get $v)) (f64.gt (local.get $v) (f64.const 0))))))))
+        (f64.store (local.get $a) (call $fromZ (local.get $kind) (local.get $v) (local.get $alpha)))
         (local.set $z (i32.add (local.get $z) (i32.const 8)))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (br $each))))
-  ;; δ = g ⊙ f′(z) over n doubles for kind 1 silu (s·(1 + z·(1 − s)), s = σ(z)), 2 leaky_relu (1 where z > 0, else α)
+  ;; δ = g ⊙ f′(z) over n doubles for $slopeOf's kinds
   (func (export "slopeFromZ") (param $kind i32) (param $z i32) (param $g i32) (param $d i32) (param $n i32) (param $alpha f64)
-    (local $end i32) (local $v f64) (local $s f64)
+    (local $end i32)
     (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
-        (local.set $v (f64.load (local.get $z)))
-        (if (i32.eq (local.get $kind) (i32.const 1))
-          (then
-            (local.set $s (call $sigmoidOf (local.get $v)))
-            (local.set $s (f64.mul (local.get $s) (f64.add (f64.const 1) (f64.mul (local.get $v) (f64.sub (f64.const 1) (local.get $s)))))))
-          (else (local.set $s (select (f64.const 1) (local.get $alpha) (f64.gt (local.get $v) (f64.const 0))))))
-        (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (local.get $s)))
+        (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (call $slopeOf (local.get $kind) (f64.load (local.get $z)) (local.get $alpha))))
         (local.set $z (i32.add (local.get $z) (i32.const 8)))
         (local.set $g (i32.add (local.get $g) (i32.const 8)))
         (local.set $d (i32.add (local.get $d) (i32.const 8)))

@@ -1,7 +1,7 @@
 /**
  * The activations and their slopes (relu from elementwise.wat; sigmoid,
- * silu, leaky_relu, tanh and softmax from transcendental.wat, whose exp, log
- * and tanh give Math's bits), the loss sums and the bias broadcast, on the arrays of a kernel's
+ * silu, leaky_relu, elu, selu, tanh and softmax from transcendental.wat, whose
+ * exp, expm1, log and tanh give Math's bits), the loss sums and the bias broadcast, on the arrays of a kernel's
  * arena. Each answers that it did nothing when an array lies elsewhere, and
  * the caller runs its JavaScript loop, which gives the same bits.
  */
@@ -33,7 +33,7 @@ export type ActivationOps = Pick<VectorOps, "activate" | "slope" | "squaredError
 let compiled: object | undefined;
 
 // transcendental.wat's `activate` kinds, in order
-const fromZ = ["sigmoid", "silu", "leaky_relu"];
+const fromZ = ["sigmoid", "silu", "leaky_relu", "elu", "selu"];
 
 export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instantiate, relu: Relu): ActivationOps {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
@@ -62,7 +62,7 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       if (!at) return false;
       if (name === "relu") relu.reluSlope(at[0], at[2], at[3], n);
       else if (name === "sigmoid" || name === "tanh") ops.slopeFromA(name === "tanh" ? 1 : 0, at[1], at[2], at[3], n);
-      else if (name === "silu" || name === "leaky_relu") ops.slopeFromZ(fromZ.indexOf(name), at[0], at[2], at[3], n, alpha);
+      else if (fromZ.indexOf(name) > 0) ops.slopeFromZ(fromZ.indexOf(name), at[0], at[2], at[3], n, alpha);
       else return false;
       return true;
     },
@@ -88,9 +88,9 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
   };
 }
 
-/** exp, log and tanh as transcendental.wat computes them, on a memory of their own: the tests hold them to Math's bits. */
+/** exp, expm1, log and tanh as transcendental.wat computes them, on a memory of their own: the tests hold them to Math's bits. */
 export function transcendentalMath(wasm: Instantiate & { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => SharedMemory }) {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
   const memory = new wasm.Memory({ initial: 1, maximum: 1, shared: true });
-  return new wasm.Instance(compiled, { env: { memory } }).exports as { exp(x: number): number; log(x: number): number; tanh(x: number): number };
+  return new wasm.Instance(compiled, { env: { memory } }).exports as { exp(x: number): number; expm1(x: number): number; log(x: number): number; tanh(x: number): number };
 }

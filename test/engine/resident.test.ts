@@ -10,7 +10,7 @@ import {
 } from "../../server/src/engine/index";
 import { workspaceFor } from "../../server/src/engine/network";
 import { activationOf } from "../../server/src/engine/activations";
-import { lossValue } from "../../server/src/engine/losses";
+import { lossGradient, lossValue } from "../../server/src/engine/losses";
 import { transcendentalMath } from "../../server/src/engine/wasm-activations";
 import { enableRelaxedSimd } from "../../server/src/training/index";
 
@@ -136,7 +136,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     });
   }
 
-  it("computes exp, expm1, log and tanh in WebAssembly with Math's bits, on 600,000 values over every range", () => {
+  it("computes exp, expm1, log, log1p and tanh in WebAssembly with Math's bits, on 600,000 values over every range", () => {
     const math = transcendentalMath((globalThis as { WebAssembly?: unknown }).WebAssembly as never);
     const rng = new Rng(13);
     const bits = new DataView(new ArrayBuffer(8));
@@ -152,12 +152,13 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(differ(math.log, Math.log)).toEqual([]);
     expect(differ(math.tanh, Math.tanh)).toEqual([]);
     expect(differ(math.expm1, Math.expm1)).toEqual([]);
+    expect(differ(math.log1p, Math.log1p)).toEqual([]);
   });
 
-  it("applies relu, leaky_relu, elu, selu, sigmoid, silu, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
+  it("applies relu, leaky_relu, elu, selu, softplus, sigmoid, silu, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(4);
-    for (const spec of [{ name: "relu" }, { name: "sigmoid" }, { name: "tanh" }, { name: "softmax" }, { name: "silu" }, { name: "leaky_relu" }, { name: "leaky_relu", alpha: 0.2 }, { name: "elu" }, { name: "elu", alpha: 0.5 }, { name: "selu" }] as const) {
+    for (const spec of [{ name: "relu" }, { name: "sigmoid" }, { name: "tanh" }, { name: "softmax" }, { name: "silu" }, { name: "leaky_relu" }, { name: "leaky_relu", alpha: 0.2 }, { name: "elu" }, { name: "elu", alpha: 0.5 }, { name: "selu" }, { name: "softplus" }] as const) {
       const activation = activationOf(spec);
       for (const [rows, cols] of [[1, 1], [1, 9], [3, 1], [10, 7], [4, 64]]) {
         const n = rows * cols;
@@ -198,10 +199,10 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   const rng15 = new Rng(15);
 
   for (const name of availableWasmKernels()) {
-    it(`${name}: a tanh, dropout, silu, leaky_relu, elu, selu and sigmoid network with mse trains to the weights, metrics and losses of plain arrays`, () => {
-      const run = (kernel: Kernel) => {
+    it(`${name}: a tanh, dropout, silu, leaky_relu, elu, selu, softplus and sigmoid network with mse, mae and huber trains to the weights, metrics and losses of plain arrays`, () => {
+      const run = (kernel: Kernel, loss: "mse" | "mae" | "huber") => {
         const network = createNetwork({
-          name: "d", input: { name: "x", units: 2 }, loss: "mse",
+          name: "d", input: { name: "x", units: 2 }, loss,
           layers: [
             { kind: "dense", name: "h", units: 9, from: "x", activation: { name: "tanh" }, init: { name: "xavier" } },
             { kind: "dropout", name: "d", units: 9, from: "h", rate: 0.3 },
@@ -209,18 +210,19 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
             { kind: "dense", name: "l", units: 5, from: "s", activation: { name: "leaky_relu", alpha: 0.1 }, init: { name: "xavier" } },
             { kind: "dense", name: "e", units: 5, from: "l", activation: { name: "elu", alpha: 0.7 }, init: { name: "xavier" } },
             { kind: "dense", name: "u", units: 4, from: "e", activation: { name: "selu" }, init: { name: "xavier" } },
-            { kind: "dense", name: "out", units: 1, from: "u", activation: { name: "sigmoid" }, init: { name: "xavier" } },
+            { kind: "dense", name: "p", units: 4, from: "u", activation: { name: "softplus" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 1, from: "p", activation: { name: "sigmoid" }, init: { name: "xavier" } },
           ],
         }, { seed: 3, kernel });
         const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 60, noise: 0.1, classes: 2 }, 2);
         const result = train(network, data, { optimizer: { name: "sgd", lr: 0.5, momentum: 0 }, epochs: 3, batch: 8, validation: 0, seed: 4, shuffle: true, l2: 0 });
         return { weights: exportWeights(network), history: result.history };
       };
-      expect(run(createWasmKernel(name)!)).toEqual(run(copying(createWasmKernel(name)!)));
+      for (const loss of ["mse", "mae", "huber"] as const) expect(run(createWasmKernel(name)!, loss)).toEqual(run(copying(createWasmKernel(name)!), loss));
     });
   }
 
-  it("sums the mse and softmax cross-entropy losses, Σ|δ| and broadcasts the bias in WebAssembly with the JavaScript loops' bits", () => {
+  it("sums the mse, mae, huber and fused cross-entropy losses, writes ∇ₐC of the first three, sums Σ|δ| and broadcasts the bias in WebAssembly with the JavaScript loops' bits", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(14);
     const softmax = activationOf({ name: "softmax" });
@@ -229,10 +231,18 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       const z = sprinkled(n, rng, kernel.allocate!, 0.05), a = kernel.allocate!(n), y = kernel.allocate!(n);
       softmax.forward(z, a, rows, cols);
       for (let c = 0; c < cols; c++) y[Math.floor(rng.next() * rows) * cols + c] = 1;
-      for (const rule of ["chain", "fused-softmax-cross-entropy"] as const) {
-        const loss = rule === "chain" ? "mse" : "cross_entropy";
-        const viaWasm = lossValue(loss, rule, z, a, y, rows, cols, 1, kernel.vector);
-        expect(Object.is(viaWasm, lossValue(loss, rule, z, a, y, rows, cols))).toBe(true);
+      const pairs = [["mse", "chain"], ["mae", "chain"], ["huber", "chain"], ["cross_entropy", "fused-softmax-cross-entropy"], ["binary_cross_entropy", "fused-sigmoid-binary-cross-entropy"]] as const;
+      for (const [loss, rule] of pairs) {
+        for (const delta of [1, 0.7]) {
+          const viaWasm = lossValue(loss, rule, z, a, y, rows, cols, delta, kernel.vector);
+          expect(Object.is(viaWasm, lossValue(loss, rule, z, a, y, rows, cols, delta)), `${loss} δ ${delta}`).toBe(true);
+        }
+      }
+      for (const loss of ["mse", "mae", "huber"] as const) {
+        const g = kernel.allocate!(n), expected = new Float64Array(n);
+        expect(kernel.vector!.lossGradient(loss, z, y, g, 0.7)).toBe(true);
+        lossGradient(loss, z, y, expected, n, 0.7);
+        sameBits(g, expected);
       }
       let sum = 0;
       for (let i = 0; i < n; i++) sum += Math.abs(z[i]);
@@ -243,7 +253,8 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       for (let j = 0; j < rows; j++) expected.fill(bias[j], j * cols, (j + 1) * cols);
       sameBits(filledRows, expected);
     }
-    expect(kernel.vector!.squaredError(new Float64Array(2), kernel.allocate!(2))).toBeUndefined();
+    expect(kernel.vector!.lossSum("mse", "chain", kernel.allocate!(2), new Float64Array(2), kernel.allocate!(2), 1)).toBeUndefined();
+    expect(kernel.vector!.lossSum("binary_cross_entropy", "chain", kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), 1)).toBeUndefined();
   });
 
   // NaN, ±0 and ±∞ among the normals, so that a sum's order and a lane's signs show in the bits

@@ -3,7 +3,8 @@
  * faster kernel (WASM SIMD, say) can replace it without touching the layers.
  */
 import type { Rng } from "./rng";
-import type { ActivationName } from "./spec";
+import type { OutputRule } from "./losses";
+import type { ActivationName, LossName } from "./spec";
 
 /** An activation as the element-wise steps need it: its name and leaky_relu's or elu's α. */
 export interface ActivationKind {
@@ -72,12 +73,14 @@ export interface VectorOps {
   adam(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep): number | undefined;
   /** Adam's step as optimizers.ts writes it for any λ and λ₁, measured or not (c = θ′ − θ); Σg² as `sgd` */
   adamStep(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep, general: MeasuredStep): number | undefined;
-  /** a = σ(z) for relu, leaky_relu, sigmoid, silu, tanh and softmax (rows × cols, per column), as activations.ts computes it; true when done */
+  /** a = σ(z) for every activation but gelu (softmax per column of rows × cols), as activations.ts computes it; true when done */
   activate(activation: ActivationKind, z: Float64Array, a: Float64Array, rows: number, cols: number): boolean;
-  /** δ = g ⊙ σ′ for relu, leaky_relu, silu (from z), sigmoid and tanh (from a = σ(z)), as activations.ts computes it (δ may be g); true when done */
+  /** δ = g ⊙ σ′ for the elementwise activations but identity and gelu (sigmoid and tanh from a = σ(z), the others from z), as activations.ts computes it (δ may be g); true when done */
   slope(activation: ActivationKind, z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array): boolean;
-  /** Σ(a − y)² summed in index order, as lossValue sums mse before its ½ */
-  squaredError(a: Float64Array, y: Float64Array): number | undefined;
+  /** lossValue's sum before its ½ (mse) and its division by m, for mse, mae, huber (δ) and the fused sigmoid binary cross-entropy (from z) */
+  lossSum(loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, delta: number): number | undefined;
+  /** ∇ₐC as lossGradient writes it, for mse, mae and huber (δ); true when done */
+  lossGradient(loss: LossName, a: Float64Array, y: Float64Array, g: Float64Array, delta: number): boolean;
   /** Σ_c Σ_r y·(lse(z_c) − z) over rows × cols, as lossValue sums the fused softmax cross-entropy */
   softmaxCrossEntropy(z: Float64Array, y: Float64Array, rows: number, cols: number): number | undefined;
   /** Σ|d| summed in index order */

@@ -58,11 +58,11 @@ export function lossValue(
   loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, rows: number, cols: number, delta = 1, vector?: VectorOps,
 ): number {
   const size = rows * cols;
+  const summed = size === y.length ? vector?.lossSum(loss, rule, z, a, y, delta) : undefined;
+  if (summed !== undefined) return (loss === "mse" ? summed * 0.5 : summed) / cols;
   let total = 0;
   if (loss === "mse") {
-    const summed = size === a.length ? vector?.squaredError(a, y) : undefined;
-    if (summed !== undefined) total = summed;
-    else for (let i = 0; i < size; i++) { const d = a[i] - y[i]; total += d * d; }
+    for (let i = 0; i < size; i++) { const d = a[i] - y[i]; total += d * d; }
     total *= 0.5;
   } else if (loss === "mae") {
     for (let i = 0; i < size; i++) total += Math.abs(a[i] - y[i]);

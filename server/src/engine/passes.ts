@@ -91,14 +91,14 @@ export function batchLoss(network: Network, ws: Workspace): number {
   return lossValue(network.loss, network.rule, z, a, ws.targets, network.nodes[out].units, ws.batch, network.huberDelta, network.kernel.vector);
 }
 
-// BP1 in WebAssembly where the kernel holds the arrays: the fused pairs, and mse's a − y before σ′; false leaves it to outputDelta
+// BP1 in WebAssembly where the kernel holds the arrays: the fused pairs, and ∇ₐC of mse, mae and huber before σ′; false leaves it to outputDelta
 function vectorOutputDelta(network: Network, node: DenseNode, z: Float64Array, ws: Workspace, delta: Float64Array): boolean {
   const vector = network.kernel.vector;
   const a = ws.a[node.index];
   if (!vector) return false;
   if (network.rule === "fused-softmax-cross-entropy") return vector.softmaxDelta(a, ws.targets, delta, node.units, ws.batch);
   if (network.rule === "fused-sigmoid-binary-cross-entropy") return vector.difference(a, ws.targets, delta);
-  if (network.loss !== "mse" || !vector.difference(a, ws.targets, delta)) return false;
+  if (!vector.lossGradient(network.loss, a, ws.targets, delta, network.huberDelta)) return false;
   if (!vector.slope(node.activation, z, a, delta, delta)) node.activation.backward(z, a, delta, delta, node.units, ws.batch);
   return true;
 }

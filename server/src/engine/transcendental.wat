@@ -237,6 +237,86 @@
     (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
       (f64.sub (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $r))) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))
 
+  ;; fdlibm's log1p as V8 (after FreeBSD) has it
+  (func $log1p (export "log1p") (param $x f64) (result f64)
+    (local $hx i32) (local $ax i32) (local $k i32) (local $hu i32)
+    (local $f f64) (local $c f64) (local $u f64) (local $hfsq f64) (local $dk f64) (local $s f64) (local $z f64) (local $r f64)
+    (local.set $hx (call $high (local.get $x)))
+    (local.set $ax (i32.and (local.get $hx) (i32.const 0x7fffffff)))
+    (local.set $k (i32.const 1))
+    (if (i32.lt_s (local.get $hx) (i32.const 0x3FDA827A))
+      (then
+        (if (i32.ge_u (local.get $ax) (i32.const 0x3ff00000))
+          (then
+            (if (f64.eq (local.get $x) (f64.const -1)) (then (return (f64.const -inf))))
+            (return (f64.div (f64.sub (local.get $x) (local.get $x)) (f64.sub (local.get $x) (local.get $x))))))
+        (if (i32.lt_u (local.get $ax) (i32.const 0x3e200000))
+          (then
+            (if (i32.lt_u (local.get $ax) (i32.const 0x3c900000)) (then (return (local.get $x))))
+            (return (f64.sub (local.get $x) (f64.mul (f64.mul (local.get $x) (local.get $x)) (f64.const 0.5))))))
+        (if (i32.or (i32.gt_s (local.get $hx) (i32.const 0)) (i32.le_s (local.get $hx) (i32.const 0xbfd2bec4)))
+          (then
+            (local.set $k (i32.const 0))
+            (local.set $f (local.get $x))
+            (local.set $hu (i32.const 1))))))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (if (local.get $k)
+      (then
+        (if (i32.lt_s (local.get $hx) (i32.const 0x43400000))
+          (then
+            (local.set $u (f64.add (f64.const 1) (local.get $x)))
+            (local.set $hu (call $high (local.get $u)))
+            (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
+            (local.set $c (select
+              (f64.sub (f64.const 1) (f64.sub (local.get $u) (local.get $x)))
+              (f64.sub (local.get $x) (f64.sub (local.get $u) (f64.const 1)))
+              (i32.gt_s (local.get $k) (i32.const 0))))
+            (local.set $c (f64.div (local.get $c) (local.get $u))))
+          (else
+            (local.set $u (local.get $x))
+            (local.set $hu (call $high (local.get $u)))
+            (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
+            (local.set $c (f64.const 0))))
+        (local.set $hu (i32.and (local.get $hu) (i32.const 0x000fffff)))
+        (if (i32.lt_s (local.get $hu) (i32.const 0x6a09e))
+          (then (local.set $u (call $withHigh (local.get $u) (i32.or (local.get $hu) (i32.const 0x3ff00000)))))
+          (else
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $u (call $withHigh (local.get $u) (i32.or (local.get $hu) (i32.const 0x3fe00000))))
+            (local.set $hu (i32.shr_s (i32.sub (i32.const 0x00100000) (local.get $hu)) (i32.const 2)))))
+        (local.set $f (f64.sub (local.get $u) (f64.const 1)))))
+    (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (if (i32.eqz (local.get $hu))
+      (then
+        (if (f64.eq (local.get $f) (f64.const 0))
+          (then
+            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+            (local.set $c (f64.add (local.get $c) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))))
+            (return (f64.add (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01)) (local.get $c)))))
+        (local.set $r (f64.mul (local.get $hfsq) (f64.sub (f64.const 1) (f64.mul (f64.const 0.66666666666666666) (local.get $f)))))
+        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $r)))))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+          (f64.sub (f64.sub (local.get $r) (f64.add (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)) (local.get $c))) (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $r (f64.mul (local.get $z)
+      (f64.add (f64.const 6.666666666666735130e-01) (f64.mul (local.get $z)
+      (f64.add (f64.const 3.999999999940941908e-01) (f64.mul (local.get $z)
+      (f64.add (f64.const 2.857142874366239149e-01) (f64.mul (local.get $z)
+      (f64.add (f64.const 2.222219843214978396e-01) (f64.mul (local.get $z)
+      (f64.add (f64.const 1.818357216161805012e-01) (f64.mul (local.get $z)
+      (f64.add (f64.const 1.531383769920937332e-01) (f64.mul (local.get $z) (f64.const 1.479819860511658591e-01)))))))))))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (local.get $f) (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r))))))))
+    (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+      (f64.sub
+        (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r)))
+          (f64.add (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)) (local.get $c))))
+        (local.get $f))))
+  ;; softplus as softplusOf: max(v, 0) + log1p(e^−|v|)
+  (func $softplusOf (param $v f64) (result f64)
+    (f64.add (f64.max (local.get $v) (f64.const 0)) (call $log1p (call $exp (f64.neg (f64.abs (local.get $v)))))))
   ;; σ(v) as sigmoidOf: 1 / (1 + e^−v) for v ≥ 0, else eᵛ / (1 + eᵛ)
   (func $sigmoidOf (param $v f64) (result f64)
     (local $e f64)
@@ -246,15 +326,16 @@
         (local.set $e (call $exp (local.get $v)))
         (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))))
   ;; f(v) for kind 0 sigmoid, 1 silu (v·σ(v)), 2 leaky_relu (v where v > 0, else α·v), 3 elu (v where v > 0,
-  ;; else α·(eᵛ − 1)), 4 selu (λv where v > 0, else (λ·α₀)·(eᵛ − 1)), as activations.ts writes each
+  ;; else α·(eᵛ − 1)), 4 selu (λv where v > 0, else (λ·α₀)·(eᵛ − 1)), 5 softplus, as activations.ts writes each
   (func $fromZ (param $kind i32) (param $v f64) (param $alpha f64) (result f64)
     (block $other
+      (block $softplus
       (block $selu
         (block $elu
           (block $leaky
             (block $silu
               (block $sigmoid
-                (br_table $sigmoid $silu $leaky $elu $selu $other (local.get $kind)))
+                (br_table $sigmoid $silu $leaky $elu $selu $softplus $other (local.get $kind)))
               (return (call $sigmoidOf (local.get $v))))
             (return (f64.mul (local.get $v) (call $sigmoidOf (local.get $v)))))
           (return (select (local.get $v) (f64.mul (local.get $alpha) (local.get $v)) (f64.gt (local.get $v) (f64.const 0)))))
@@ -262,17 +343,19 @@
         (return (f64.mul (local.get $alpha) (call $expm1 (local.get $v)))))
       (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.mul (f64.const 1.0507009873554804934193349852946) (local.get $v)))))
       (return (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $expm1 (local.get $v)))))
+      (return (call $softplusOf (local.get $v))))
     (unreachable))
   ;; f′(v) for kind 1 silu (s·(1 + v·(1 − s)), s = σ(v)), 2 leaky_relu (1 where v > 0, else α), 3 elu (1, else α·eᵛ),
-  ;; 4 selu (λ, else (λ·α₀)·eᵛ)
+  ;; 4 selu (λ, else (λ·α₀)·eᵛ), 5 softplus (σ(v))
   (func $slopeOf (param $kind i32) (param $v f64) (param $alpha f64) (result f64)
     (local $s f64)
     (block $other
+      (block $softplus
       (block $selu
         (block $elu
           (block $leaky
             (block $silu
-              (br_table $other $silu $leaky $elu $selu $other (local.get $kind)))
+              (br_table $other $silu $leaky $elu $selu $softplus $other (local.get $kind)))
             (local.set $s (call $sigmoidOf (local.get $v)))
             (return (f64.mul (local.get $s) (f64.add (f64.const 1) (f64.mul (local.get $v) (f64.sub (f64.const 1) (local.get $s)))))))
           (return (select (f64.const 1) (local.get $alpha) (f64.gt (local.get $v) (f64.const 0)))))
@@ -280,6 +363,7 @@
         (return (f64.mul (local.get $alpha) (call $exp (local.get $v)))))
       (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.const 1.0507009873554804934193349852946))))
       (return (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $exp (local.get $v)))))
+      (return (call $sigmoidOf (local.get $v))))
     (unreachable))
   ;; a = f(z) over n doubles for $fromZ's kinds
   (func (export "activate") (param $kind i32) (param $z i32) (param $a i32) (param $n i32) (param $alpha f64)
@@ -375,19 +459,56 @@
             (br $each)))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $column))))
-  ;; Σ(a − y)² over n doubles from +0 in index order (mse's sum before its ½)
-  (func (export "squaredError") (param $a i32) (param $y i32) (param $n i32) (result f64)
-    (local $end i32) (local $d f64) (local $total f64)
+  ;; Σ over n doubles from +0 in index order, as lossValue sums each: kind 0 mse's (a − y)² (before its ½),
+  ;; 1 mae's |a − y|, 2 huber's ½d² where d = |a − y| ≤ δ else δ(d − ½δ), 3 the fused sigmoid binary
+  ;; cross-entropy's max(z, 0) − z·y + log1p(e^−|z|) (a is then z)
+  (func (export "lossSum") (param $kind i32) (param $a i32) (param $y i32) (param $n i32) (param $delta f64) (result f64)
+    (local $end i32) (local $d f64) (local $v f64) (local $total f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $v (f64.load (local.get $a)))
+        (local.set $d (f64.sub (local.get $v) (f64.load (local.get $y))))
+        (local.set $total (f64.add (local.get $total)
+          (if (result f64) (i32.eqz (local.get $kind))
+            (then (f64.mul (local.get $d) (local.get $d)))
+            (else (if (result f64) (i32.eq (local.get $kind) (i32.const 1))
+              (then (f64.abs (local.get $d)))
+              (else (if (result f64) (i32.eq (local.get $kind) (i32.const 2))
+                (then
+                  (local.set $d (f64.abs (local.get $d)))
+                  (if (result f64) (f64.le (local.get $d) (local.get $delta))
+                    (then (f64.mul (f64.mul (f64.const 0.5) (local.get $d)) (local.get $d)))
+                    (else (f64.mul (local.get $delta) (f64.sub (local.get $d) (f64.mul (f64.const 0.5) (local.get $delta)))))))
+                (else (f64.add
+                  (f64.sub (f64.max (local.get $v) (f64.const 0)) (f64.mul (local.get $v) (f64.load (local.get $y))))
+                  (call $log1p (call $exp (f64.neg (f64.abs (local.get $v))))))))))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (br $each)))
+    (local.get $total))
+  ;; ∇ₐC per element as lossGradient writes it: kind 0 mse's a − y, 1 mae's sign(a − y) (Math.sign: ±0 and NaN
+  ;; kept), 2 huber's a − y clamped to [−δ, δ]
+  (func (export "lossGradient") (param $kind i32) (param $a i32) (param $y i32) (param $g i32) (param $n i32) (param $delta f64)
+    (local $end i32) (local $d f64)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
         (local.set $d (f64.sub (f64.load (local.get $a)) (f64.load (local.get $y))))
-        (local.set $total (f64.add (local.get $total) (f64.mul (local.get $d) (local.get $d))))
+        (f64.store (local.get $g)
+          (if (result f64) (i32.eqz (local.get $kind))
+            (then (local.get $d))
+            (else (if (result f64) (i32.eq (local.get $kind) (i32.const 1))
+              (then (select (f64.const 1) (select (f64.const -1) (local.get $d) (f64.lt (local.get $d) (f64.const 0))) (f64.gt (local.get $d) (f64.const 0))))
+              (else (select (local.get $delta)
+                (select (f64.neg (local.get $delta)) (local.get $d) (f64.lt (local.get $d) (f64.neg (local.get $delta))))
+                (f64.gt (local.get $d) (local.get $delta))))))))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (local.set $y (i32.add (local.get $y) (i32.const 8)))
-        (br $each)))
-    (local.get $total))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (br $each))))
   ;; Σ_c Σ_r y·(lse_c − z) over rows × cols, lse_c = max + log Σ_r exp(z − max), as losses.ts sums it
   (func (export "softmaxCrossEntropy") (param $z i32) (param $y i32) (param $rows i32) (param $cols i32) (result f64)
     (local $c i32) (local $r i32) (local $max f64) (local $sum f64) (local $lse f64) (local $total f64) (local $at i32) (local $step i32)

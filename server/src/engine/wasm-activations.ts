@@ -1,7 +1,7 @@
 /**
  * The activations and their slopes (relu from elementwise.wat; sigmoid,
- * silu, leaky_relu, elu, selu, tanh and softmax from transcendental.wat, whose
- * exp, expm1, log and tanh give Math's bits), the loss sums and the bias broadcast, on the arrays of a kernel's
+ * silu, leaky_relu, elu, selu, softplus, tanh and softmax from
+ * transcendental.wat, whose exp, expm1, log, log1p and tanh give Math's bits), the loss sums and the bias broadcast, on the arrays of a kernel's
  * arena. Each answers that it did nothing when an array lies elsewhere, and
  * the caller runs its JavaScript loop, which gives the same bits.
  */
@@ -16,7 +16,8 @@ interface TranscendentalExports {
   tanhAll(z: number, a: number, n: number): void;
   slopeFromA(kind: number, a: number, g: number, d: number, n: number): void;
   softmax(z: number, a: number, rows: number, cols: number): void;
-  squaredError(a: number, y: number, n: number): number;
+  lossSum(kind: number, a: number, y: number, n: number, delta: number): number;
+  lossGradient(kind: number, a: number, y: number, g: number, n: number, delta: number): void;
   softmaxCrossEntropy(z: number, y: number, rows: number, cols: number): number;
   absSum(d: number, n: number): number;
   fillRows(bias: number, rows: number, m: number, z: number): void;
@@ -28,12 +29,14 @@ export interface Relu {
   reluSlope(z: number, g: number, d: number, n: number): void;
 }
 
-export type ActivationOps = Pick<VectorOps, "activate" | "slope" | "squaredError" | "softmaxCrossEntropy" | "absSum" | "fillRows">;
+export type ActivationOps = Pick<VectorOps, "activate" | "slope" | "lossSum" | "lossGradient" | "softmaxCrossEntropy" | "absSum" | "fillRows">;
 
 let compiled: object | undefined;
 
 // transcendental.wat's `activate` kinds, in order
-const fromZ = ["sigmoid", "silu", "leaky_relu", "elu", "selu"];
+const fromZ = ["sigmoid", "silu", "leaky_relu", "elu", "selu", "softplus"];
+// transcendental.wat's `lossSum` and `lossGradient` kinds, in order
+const errors = ["mse", "mae", "huber"];
 
 export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instantiate, relu: Relu): ActivationOps {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
@@ -66,9 +69,18 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       else return false;
       return true;
     },
-    squaredError(a, y) {
-      const at = a.length === y.length ? offsets(a, y) : undefined;
-      return at && ops.squaredError(at[0], at[1], a.length);
+    lossSum(loss, rule, z, a, y, delta) {
+      const kind = rule === "fused-sigmoid-binary-cross-entropy" ? 3 : errors.indexOf(loss);
+      const from = kind === 3 ? z : a;
+      const at = kind >= 0 && from.length === y.length ? offsets(from, y) : undefined;
+      return at && ops.lossSum(kind, at[0], at[1], y.length, delta);
+    },
+    lossGradient(loss, a, y, g, delta) {
+      const kind = errors.indexOf(loss);
+      const at = kind >= 0 && a.length === y.length && g.length === y.length ? offsets(a, y, g) : undefined;
+      if (!at) return false;
+      ops.lossGradient(kind, at[0], at[1], at[2], y.length, delta);
+      return true;
     },
     softmaxCrossEntropy(z, y, rows, cols) {
       const n = rows * cols;
@@ -88,9 +100,9 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
   };
 }
 
-/** exp, expm1, log and tanh as transcendental.wat computes them, on a memory of their own: the tests hold them to Math's bits. */
+/** exp, expm1, log, log1p and tanh as transcendental.wat computes them, on a memory of their own: the tests hold them to Math's bits. */
 export function transcendentalMath(wasm: Instantiate & { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => SharedMemory }) {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
   const memory = new wasm.Memory({ initial: 1, maximum: 1, shared: true });
-  return new wasm.Instance(compiled, { env: { memory } }).exports as { exp(x: number): number; expm1(x: number): number; log(x: number): number; tanh(x: number): number };
+  return new wasm.Instance(compiled, { env: { memory } }).exports as { exp(x: number): number; expm1(x: number): number; log(x: number): number; log1p(x: number): number; tanh(x: number): number };
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  Rng, Stepper, computeGradients, createWasmKernel, type Kernel, createNetwork, datasetFromRows, lastCaches, train, type Dataset, type NetworkSpec, type TrainSpec,
+  Rng, Stepper, computeGradients, createWasmKernel, jsKernel, type Kernel, createNetwork, datasetFromRows, lastCaches, train, type Dataset, type NetworkSpec, type TrainSpec,
 } from "../../server/src/engine/index";
 import { selectExamples, transpose } from "../../server/src/engine/index";
 import { dagSpec } from "../engine/helpers";
@@ -100,6 +100,28 @@ describe("Stepper", () => {
       expect(stepper.network.dense[i].weightGradient.data).toEqual(d.weightGradient.data);
       expect(stepper.network.dense[i].biasGradient).toEqual(d.biasGradient);
     });
+  });
+
+  it("on a resident kernel, holds the JavaScript loss and weights of sigmoid with binary cross-entropy", () => {
+    const bce = dagSpec({ name: "tanh" }, { name: "sigmoid" }, "binary_cross_entropy", 3);
+    // batches of one: a sum of three terms, whose last bits a loss sum of many would round away
+    const ts: TrainSpec = { ...trainSpec({ name: "sgd", lr: 0.1, momentum: 0.9 }), batch: 1 };
+    const stepper = new Stepper({ spec: bce, train: ts, data, kernel: () => createWasmKernel("wasm-simd-4x4")! });
+    const reference = createNetwork(bce, { seed: 99, kernel: jsKernel });
+    const lastBackward = stepper.plan.map((p) => p.phase).lastIndexOf("backward");
+    for (let step = 0; step < 60; step++) {
+      while (stepper.position < step * stepper.plan.length + lastBackward + 1) stepper.advance();
+      reference.dense.forEach((d, i) => {
+        d.weights.data.set(stepper.network.dense[i].weights.data);
+        d.bias.set(stepper.network.dense[i].bias);
+      });
+      const batch = selectExamples(data, Array.from(stepper.batchExamples()));
+      expect(stepper.loss).toBe(computeGradients(reference, transpose(batch.x), transpose(batch.y)));
+    }
+    while (stepper.advance());
+    const trained = createNetwork(bce, { seed: ts.seed, kernel: jsKernel });
+    train(trained, data, ts);
+    expect(weightsOf(stepper.network)).toEqual(weightsOf(trained));
   });
 
   it("replays to a position with the same bits", () => {

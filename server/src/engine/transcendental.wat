@@ -6,29 +6,18 @@
 ;; JavaScript loop's order, so each sum is the JavaScript sum.
 (module
   (import "env" "memory" (memory 1 32768 shared))
-  (func $high (param $x f64) (result i32)
-    (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
-  (func $low (param $x f64) (result i32)
-    (i32.wrap_i64 (i64.reinterpret_f64 (local.get $x))))
-  ;; x with its high word h and its low word kept
-  (func $withHigh (param $x f64) (param $h i32) (result f64)
-    (f64.reinterpret_i64 (i64.or
-      (i64.and (i64.reinterpret_f64 (local.get $x)) (i64.const 0xffffffff))
-      (i64.shl (i64.extend_i32_u (local.get $h)) (i64.const 32)))))
-  ;; k added to y's exponent field: fdlibm's __HI(y) += k << 20
-  (func $scaled (param $y f64) (param $k i32) (result f64)
-    (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $y)) (i64.shl (i64.extend_i32_s (local.get $k)) (i64.const 52)))))
-
+  ;; fdlibm's word access (__HI, __LO, __HI(y) += k << 20) is written out where it is used: V8 here does not
+  ;; inline calls between WebAssembly functions, and calling it cost a fifth of sigmoid's time
   (func $exp (export "exp") (param $x f64) (result f64)
     (local $h i32) (local $xsb i32) (local $k i32) (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64)
-    (local.set $h (call $high (local.get $x)))
+    (local.set $h (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
     (local.set $xsb (i32.shr_u (local.get $h) (i32.const 31)))
     (local.set $h (i32.and (local.get $h) (i32.const 0x7fffffff)))
     (if (i32.ge_u (local.get $h) (i32.const 0x40862E42))
       (then
         (if (i32.ge_u (local.get $h) (i32.const 0x7ff00000))
           (then
-            (if (i32.or (i32.and (local.get $h) (i32.const 0xfffff)) (call $low (local.get $x)))
+            (if (i32.or (i32.and (local.get $h) (i32.const 0xfffff)) (i32.wrap_i64 (i64.reinterpret_f64 (local.get $x))))
               (then (return (f64.add (local.get $x) (local.get $x)))))
             (return (select (local.get $x) (f64.const 0) (i32.eqz (local.get $xsb))))))
         (if (f64.gt (local.get $x) (f64.const 7.09782712893383973096e+02))
@@ -71,14 +60,14 @@
         (f64.sub (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $x))))))
     (local.set $y (f64.sub (f64.const 1)
       (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c)))) (local.get $hi))))
-    (if (i32.ge_s (local.get $k) (i32.const -1021)) (then (return (call $scaled (local.get $y) (local.get $k)))))
-    (f64.mul (call $scaled (local.get $y) (i32.add (local.get $k) (i32.const 1000))) (f64.const 9.33263618503218878990e-302)))
+    (if (i32.ge_s (local.get $k) (i32.const -1021)) (then (return (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $y)) (i64.shl (i64.extend_i32_s (local.get $k)) (i64.const 52)))))))
+    (f64.mul (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $y)) (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1000))) (i64.const 52)))) (f64.const 9.33263618503218878990e-302)))
 
   ;; fdlibm's expm1, with V8's case for k = 1024 (y·2·2¹⁰²³ rather than an exponent past the top)
   (func $expm1 (export "expm1") (param $x f64) (result f64)
     (local $h i32) (local $xsb i32) (local $k i32) (local $y f64) (local $hi f64) (local $lo f64) (local $c f64)
     (local $t f64) (local $e f64) (local $hfx f64) (local $hxs f64) (local $r1 f64)
-    (local.set $h (call $high (local.get $x)))
+    (local.set $h (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
     (local.set $xsb (i32.and (local.get $h) (i32.const 0x80000000)))
     (local.set $h (i32.and (local.get $h) (i32.const 0x7fffffff)))
     (if (i32.ge_u (local.get $h) (i32.const 0x4043687A))
@@ -87,7 +76,7 @@
           (then
             (if (i32.ge_u (local.get $h) (i32.const 0x7ff00000))
               (then
-                (if (i32.or (i32.and (local.get $h) (i32.const 0xfffff)) (call $low (local.get $x)))
+                (if (i32.or (i32.and (local.get $h) (i32.const 0xfffff)) (i32.wrap_i64 (i64.reinterpret_f64 (local.get $x))))
                   (then (return (f64.add (local.get $x) (local.get $x)))))
                 (return (select (local.get $x) (f64.const -1) (i32.eqz (local.get $xsb))))))
             (if (f64.gt (local.get $x) (f64.const 7.09782712893383973096e+02))
@@ -146,19 +135,19 @@
         (local.set $y (f64.sub (f64.const 1) (f64.sub (local.get $e) (local.get $x))))
         (if (i32.eq (local.get $k) (i32.const 1024))
           (then (return (f64.sub (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 8.98846567431158e307)) (f64.const 1)))))
-        (return (f64.sub (call $scaled (local.get $y) (local.get $k)) (f64.const 1)))))
+        (return (f64.sub (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $y)) (i64.shl (i64.extend_i32_s (local.get $k)) (i64.const 52)))) (f64.const 1)))))
     (if (i32.lt_s (local.get $k) (i32.const 20))
       (then
-        (local.set $t (call $withHigh (f64.const 0) (i32.sub (i32.const 0x3ff00000) (i32.shr_s (i32.const 0x200000) (local.get $k)))))
+        (local.set $t (f64.reinterpret_i64 (i64.or (i64.and (i64.reinterpret_f64 (f64.const 0)) (i64.const 0xffffffff)) (i64.shl (i64.extend_i32_u (i32.sub (i32.const 0x3ff00000) (i32.shr_s (i32.const 0x200000) (local.get $k)))) (i64.const 32)))))
         (local.set $y (f64.sub (local.get $t) (f64.sub (local.get $e) (local.get $x)))))
       (else
-        (local.set $t (call $withHigh (f64.const 0) (i32.shl (i32.sub (i32.const 0x3ff) (local.get $k)) (i32.const 20))))
+        (local.set $t (f64.reinterpret_i64 (i64.or (i64.and (i64.reinterpret_f64 (f64.const 0)) (i64.const 0xffffffff)) (i64.shl (i64.extend_i32_u (i32.shl (i32.sub (i32.const 0x3ff) (local.get $k)) (i32.const 20))) (i64.const 32)))))
         (local.set $y (f64.add (f64.sub (local.get $x) (f64.add (local.get $e) (local.get $t))) (f64.const 1)))))
-    (call $scaled (local.get $y) (local.get $k)))
+    (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $y)) (i64.shl (i64.extend_i32_s (local.get $k)) (i64.const 52)))))
 
   (func $tanh (export "tanh") (param $x f64) (result f64)
     (local $jx i32) (local $ix i32) (local $t f64) (local $z f64)
-    (local.set $jx (call $high (local.get $x)))
+    (local.set $jx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
     (local.set $ix (i32.and (local.get $jx) (i32.const 0x7fffffff)))
     (if (i32.ge_u (local.get $ix) (i32.const 0x7ff00000))
       (then (return (select
@@ -181,8 +170,8 @@
   (func $log (export "log") (param $x f64) (result f64)
     (local $hx i32) (local $lx i32) (local $k i32) (local $i i32) (local $j i32)
     (local $f f64) (local $dk f64) (local $s f64) (local $z f64) (local $w f64) (local $r f64) (local $hfsq f64)
-    (local.set $hx (call $high (local.get $x)))
-    (local.set $lx (call $low (local.get $x)))
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+    (local.set $lx (i32.wrap_i64 (i64.reinterpret_f64 (local.get $x))))
     (if (i32.lt_s (local.get $hx) (i32.const 0x00100000))
       (then
         (if (i32.eqz (i32.or (i32.and (local.get $hx) (i32.const 0x7fffffff)) (local.get $lx)))
@@ -191,12 +180,12 @@
           (then (return (f64.div (f64.sub (local.get $x) (local.get $x)) (f64.const 0)))))
         (local.set $k (i32.const -54))
         (local.set $x (f64.mul (local.get $x) (f64.const 1.80143985094819840000e+16)))
-        (local.set $hx (call $high (local.get $x)))))
+        (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))))
     (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
     (local.set $k (i32.add (local.get $k) (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023))))
     (local.set $hx (i32.and (local.get $hx) (i32.const 0x000fffff)))
     (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
-    (local.set $x (call $withHigh (local.get $x) (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))))
+    (local.set $x (f64.reinterpret_i64 (i64.or (i64.and (i64.reinterpret_f64 (local.get $x)) (i64.const 0xffffffff)) (i64.shl (i64.extend_i32_u (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))) (i64.const 32)))))
     (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
     (local.set $f (f64.sub (local.get $x) (f64.const 1)))
     (local.set $dk (f64.convert_i32_s (local.get $k)))
@@ -241,7 +230,7 @@
   (func $log1p (export "log1p") (param $x f64) (result f64)
     (local $hx i32) (local $ax i32) (local $k i32) (local $hu i32)
     (local $f f64) (local $c f64) (local $u f64) (local $hfsq f64) (local $dk f64) (local $s f64) (local $z f64) (local $r f64)
-    (local.set $hx (call $high (local.get $x)))
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
     (local.set $ax (i32.and (local.get $hx) (i32.const 0x7fffffff)))
     (local.set $k (i32.const 1))
     (if (i32.lt_s (local.get $hx) (i32.const 0x3FDA827A))
@@ -265,7 +254,7 @@
         (if (i32.lt_s (local.get $hx) (i32.const 0x43400000))
           (then
             (local.set $u (f64.add (f64.const 1) (local.get $x)))
-            (local.set $hu (call $high (local.get $u)))
+            (local.set $hu (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $u)) (i64.const 32))))
             (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
             (local.set $c (select
               (f64.sub (f64.const 1) (f64.sub (local.get $u) (local.get $x)))
@@ -274,15 +263,15 @@
             (local.set $c (f64.div (local.get $c) (local.get $u))))
           (else
             (local.set $u (local.get $x))
-            (local.set $hu (call $high (local.get $u)))
+            (local.set $hu (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $u)) (i64.const 32))))
             (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
             (local.set $c (f64.const 0))))
         (local.set $hu (i32.and (local.get $hu) (i32.const 0x000fffff)))
         (if (i32.lt_s (local.get $hu) (i32.const 0x6a09e))
-          (then (local.set $u (call $withHigh (local.get $u) (i32.or (local.get $hu) (i32.const 0x3ff00000)))))
+          (then (local.set $u (f64.reinterpret_i64 (i64.or (i64.and (i64.reinterpret_f64 (local.get $u)) (i64.const 0xffffffff)) (i64.shl (i64.extend_i32_u (i32.or (local.get $hu) (i32.const 0x3ff00000))) (i64.const 32))))))
           (else
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (local.set $u (call $withHigh (local.get $u) (i32.or (local.get $hu) (i32.const 0x3fe00000))))
+            (local.set $u (f64.reinterpret_i64 (i64.or (i64.and (i64.reinterpret_f64 (local.get $u)) (i64.const 0xffffffff)) (i64.shl (i64.extend_i32_u (i32.or (local.get $hu) (i32.const 0x3fe00000))) (i64.const 32)))))
             (local.set $hu (i32.shr_s (i32.sub (i32.const 0x00100000) (local.get $hu)) (i32.const 2)))))
         (local.set $f (f64.sub (local.get $u) (f64.const 1)))))
     (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
@@ -314,89 +303,175 @@
         (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r)))
           (f64.add (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)) (local.get $c))))
         (local.get $f))))
-  ;; softplus as softplusOf: max(v, 0) + log1p(e^−|v|)
-  (func $softplusOf (param $v f64) (result f64)
-    (f64.add (f64.max (local.get $v) (f64.const 0)) (call $log1p (call $exp (f64.neg (f64.abs (local.get $v)))))))
-  ;; σ(v) as sigmoidOf: 1 / (1 + e^−v) for v ≥ 0, else eᵛ / (1 + eᵛ)
-  (func $sigmoidOf (param $v f64) (result f64)
-    (local $e f64)
-    (if (result f64) (f64.ge (local.get $v) (f64.const 0))
-      (then (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $v))))))
-      (else
-        (local.set $e (call $exp (local.get $v)))
-        (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))))
-  ;; f(v) for kind 0 sigmoid, 1 silu (v·σ(v)), 2 leaky_relu (v where v > 0, else α·v), 3 elu (v where v > 0,
-  ;; else α·(eᵛ − 1)), 4 selu (λv where v > 0, else (λ·α₀)·(eᵛ − 1)), 5 softplus, as activations.ts writes each
-  (func $fromZ (param $kind i32) (param $v f64) (param $alpha f64) (result f64)
-    (block $other
-      (block $softplus
-      (block $selu
-        (block $elu
-          (block $leaky
-            (block $silu
-              (block $sigmoid
-                (br_table $sigmoid $silu $leaky $elu $selu $softplus $other (local.get $kind)))
-              (return (call $sigmoidOf (local.get $v))))
-            (return (f64.mul (local.get $v) (call $sigmoidOf (local.get $v)))))
-          (return (select (local.get $v) (f64.mul (local.get $alpha) (local.get $v)) (f64.gt (local.get $v) (f64.const 0)))))
-        (if (f64.gt (local.get $v) (f64.const 0)) (then (return (local.get $v))))
-        (return (f64.mul (local.get $alpha) (call $expm1 (local.get $v)))))
-      (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.mul (f64.const 1.0507009873554804934193349852946) (local.get $v)))))
-      (return (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $expm1 (local.get $v)))))
-      (return (call $softplusOf (local.get $v))))
-    (unreachable))
-  ;; f′(v) for kind 1 silu (s·(1 + v·(1 − s)), s = σ(v)), 2 leaky_relu (1 where v > 0, else α), 3 elu (1, else α·eᵛ),
-  ;; 4 selu (λ, else (λ·α₀)·eᵛ), 5 softplus (σ(v))
-  (func $slopeOf (param $kind i32) (param $v f64) (param $alpha f64) (result f64)
-    (local $s f64)
-    (block $other
-      (block $softplus
-      (block $selu
-        (block $elu
-          (block $leaky
-            (block $silu
-              (br_table $other $silu $leaky $elu $selu $softplus $other (local.get $kind)))
-            (local.set $s (call $sigmoidOf (local.get $v)))
-            (return (f64.mul (local.get $s) (f64.add (f64.const 1) (f64.mul (local.get $v) (f64.sub (f64.const 1) (local.get $s)))))))
-          (return (select (f64.const 1) (local.get $alpha) (f64.gt (local.get $v) (f64.const 0)))))
-        (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.const 1))))
-        (return (f64.mul (local.get $alpha) (call $exp (local.get $v)))))
-      (if (f64.gt (local.get $v) (f64.const 0)) (then (return (f64.const 1.0507009873554804934193349852946))))
-      (return (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $exp (local.get $v)))))
-      (return (call $sigmoidOf (local.get $v))))
-    (unreachable))
-  ;; a = f(z) over n doubles for $fromZ's kinds
+  ;; a = f(z) over n doubles, as activations.ts writes each f: kind 0 sigmoid (1 / (1 + e^−v) for v ≥ 0, else
+  ;; eᵛ / (1 + eᵛ)), 1 silu (v·σ(v)), 2 leaky_relu (v where v > 0, else α·v), 3 elu (v, else α·(eᵛ − 1)), 4 selu
+  ;; (λv, else (λ·α₀)·(eᵛ − 1)), 5 softplus (max(v, 0) + log1p(e^−|v|)); one loop per kind, each written out,
+  ;; since V8 here calls rather than inlines a WebAssembly function
   (func (export "activate") (param $kind i32) (param $z i32) (param $a i32) (param $n i32) (param $alpha f64)
-    (local $end i32) (local $v f64)
+    (local $end i32) (local $v f64) (local $e f64)
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
+    (block $softplus
+    (block $selu
+    (block $elu
+    (block $leaky
+    (block $silu
+    (block $sigmoid
+      (br_table $sigmoid $silu $leaky $elu $selu $softplus $softplus (local.get $kind)))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $a) (if (result f64) (f64.ge (local.get $v) (f64.const 0)) (then (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $v)))))) (else (local.set $e (call $exp (local.get $v))) (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $a (i32.add (local.get $a) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $a) (f64.mul (local.get $v) (if (result f64) (f64.ge (local.get $v) (f64.const 0)) (then (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $v)))))) (else (local.set $e (call $exp (local.get $v))) (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e)))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $a (i32.add (local.get $a) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $a) (select (local.get $v) (f64.mul (local.get $alpha) (local.get $v)) (f64.gt (local.get $v) (f64.const 0))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $a (i32.add (local.get $a) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $a) (if (result f64) (f64.gt (local.get $v) (f64.const 0)) (then (local.get $v)) (else (f64.mul (local.get $alpha) (call $expm1 (local.get $v))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $a (i32.add (local.get $a) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $a) (if (result f64) (f64.gt (local.get $v) (f64.const 0)) (then (f64.mul (f64.const 1.0507009873554804934193349852946) (local.get $v))) (else (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $expm1 (local.get $v))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $a (i32.add (local.get $a) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $a) (f64.add (f64.max (local.get $v) (f64.const 0)) (call $log1p (call $exp (f64.neg (f64.abs (local.get $v)))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $a (i32.add (local.get $a) (i32.const 8)))
+          (br $each))))
+  ;; δ = g ⊙ f′(z) over n doubles for the same kinds: 1 silu (s·(1 + v·(1 − s)), s = σ(v)), 2 leaky_relu (1, else
+  ;; α), 3 elu (1, else α·eᵛ), 4 selu (λ, else (λ·α₀)·eᵛ), 5 softplus (σ(v)); sigmoid's is slopeFromA's
+  (func (export "slopeFromZ") (param $kind i32) (param $z i32) (param $g i32) (param $d i32) (param $n i32) (param $alpha f64)
+    (local $end i32) (local $v f64) (local $e f64) (local $s f64)
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
+    (block $softplus
+    (block $selu
+    (block $elu
+    (block $leaky
+    (block $silu
+    (block $sigmoid
+      (br_table $sigmoid $silu $leaky $elu $selu $softplus $softplus (local.get $kind)))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (f64.const 0)))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $g (i32.add (local.get $g) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (block (result f64) (local.set $s (if (result f64) (f64.ge (local.get $v) (f64.const 0)) (then (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $v)))))) (else (local.set $e (call $exp (local.get $v))) (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e)))))) (f64.mul (local.get $s) (f64.add (f64.const 1) (f64.mul (local.get $v) (f64.sub (f64.const 1) (local.get $s))))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $g (i32.add (local.get $g) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (select (f64.const 1) (local.get $alpha) (f64.gt (local.get $v) (f64.const 0)))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $g (i32.add (local.get $g) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (if (result f64) (f64.gt (local.get $v) (f64.const 0)) (then (f64.const 1)) (else (f64.mul (local.get $alpha) (call $exp (local.get $v)))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $g (i32.add (local.get $g) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (if (result f64) (f64.gt (local.get $v) (f64.const 0)) (then (f64.const 1.0507009873554804934193349852946)) (else (f64.mul (f64.mul (f64.const 1.0507009873554804934193349852946) (f64.const 1.6732632423543772848170429916717)) (call $exp (local.get $v)))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $g (i32.add (local.get $g) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (br $each)))
+      (return))
+      (block $done
+        (loop $each
+          (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+          (local.set $v (f64.load (local.get $z)))
+          (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (if (result f64) (f64.ge (local.get $v) (f64.const 0)) (then (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $v)))))) (else (local.set $e (call $exp (local.get $v))) (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e)))))))
+          (local.set $z (i32.add (local.get $z) (i32.const 8)))
+          (local.set $g (i32.add (local.get $g) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (br $each))))
+  ;; a = tanh(z) over n doubles
+  ;; ($tanh written out, as the other activations' loops are)
+  (func (export "tanhAll") (param $z i32) (param $a i32) (param $n i32)
+    (local $end i32) (local $v f64) (local $jx i32) (local $ix i32) (local $t f64) (local $w f64)
     (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
         (local.set $v (f64.load (local.get $z)))
-        (f64.store (local.get $a) (call $fromZ (local.get $kind) (local.get $v) (local.get $alpha)))
-        (local.set $z (i32.add (local.get $z) (i32.const 8)))
-        (local.set $a (i32.add (local.get $a) (i32.const 8)))
-        (br $each))))
-  ;; δ = g ⊙ f′(z) over n doubles for $slopeOf's kinds
-  (func (export "slopeFromZ") (param $kind i32) (param $z i32) (param $g i32) (param $d i32) (param $n i32) (param $alpha f64)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
-        (f64.store (local.get $d) (f64.mul (f64.load (local.get $g)) (call $slopeOf (local.get $kind) (f64.load (local.get $z)) (local.get $alpha))))
-        (local.set $z (i32.add (local.get $z) (i32.const 8)))
-        (local.set $g (i32.add (local.get $g) (i32.const 8)))
-        (local.set $d (i32.add (local.get $d) (i32.const 8)))
-        (br $each))))
-  ;; a = tanh(z) over n doubles
-  (func (export "tanhAll") (param $z i32) (param $a i32) (param $n i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
-        (f64.store (local.get $a) (call $tanh (f64.load (local.get $z))))
+        (local.set $jx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $v)) (i64.const 32))))
+        (local.set $ix (i32.and (local.get $jx) (i32.const 0x7fffffff)))
+        (f64.store (local.get $a)
+          (if (result f64) (i32.ge_u (local.get $ix) (i32.const 0x7ff00000))
+            (then (select
+              (f64.add (f64.div (f64.const 1) (local.get $v)) (f64.const 1))
+              (f64.sub (f64.div (f64.const 1) (local.get $v)) (f64.const 1))
+              (i32.ge_s (local.get $jx) (i32.const 0))))
+            (else (if (result f64) (i32.lt_u (local.get $ix) (i32.const 0x3e300000))
+              (then (local.get $v))
+              (else
+                (if (i32.lt_u (local.get $ix) (i32.const 0x40360000))
+                  (then
+                    (if (i32.ge_u (local.get $ix) (i32.const 0x3ff00000))
+                      (then
+                        (local.set $t (call $expm1 (f64.mul (f64.const 2) (f64.abs (local.get $v)))))
+                        (local.set $w (f64.sub (f64.const 1) (f64.div (f64.const 2) (f64.add (local.get $t) (f64.const 2))))))
+                      (else
+                        (local.set $t (call $expm1 (f64.mul (f64.const -2) (f64.abs (local.get $v)))))
+                        (local.set $w (f64.div (f64.neg (local.get $t)) (f64.add (local.get $t) (f64.const 2)))))))
+                  (else (local.set $w (f64.sub (f64.const 1) (f64.const 1e-300)))))
+                (select (local.get $w) (f64.neg (local.get $w)) (i32.ge_s (local.get $jx) (i32.const 0))))))))
         (local.set $z (i32.add (local.get $z) (i32.const 8)))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (br $each))))

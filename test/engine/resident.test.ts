@@ -3,7 +3,7 @@
 // as the same kernel copying plain arrays in and out, so a network trains to
 // the same weights wherever its arrays live.
 import { describe, expect, it } from "vitest";
-import { weightsTrainedWith } from "./helpers";
+import { dagSpec, weightsTrainedWith } from "./helpers";
 import {
   Rng, availableWasmKernels, computeGradients, createNetwork, createWasmKernel, datasetFromSpec, exportWeights, importWeights, jsKernel, outputDelta, squaredNorm, train, zeros,
   type Kernel, type NetworkSpec, type OptimizerSpec,
@@ -197,6 +197,50 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(kernel.vector!.dropoutMask(new Rng(1), new Float64Array(3), 0.5, 2)).toBe(false);
   });
   const rng15 = new Rng(15);
+
+  it("adds arrays and counts right decisions in WebAssembly as the JavaScript loops do", () => {
+    const kernel = createWasmKernel("wasm-simd-4x4")!;
+    const rng = new Rng(16);
+    for (const n of [1, 2, 7, 640]) {
+      const x = sprinkled(n, rng, kernel.allocate!), out = sprinkled(n, rng, kernel.allocate!);
+      const expected = Float64Array.from(out, (v, i) => v + x[i]);
+      expect(kernel.vector!.addInto(x, out)).toBe(true);
+      sameBits(out, expected);
+    }
+    for (const [rows, cols] of [[1, 5], [3, 64], [10, 7]]) {
+      const a = sprinkled(rows * cols, rng, kernel.allocate!, 0.1), y = kernel.allocate!(rows * cols);
+      for (let i = 0; i < y.length; i++) y[i] = rng.next() < 0.4 ? 1 : 0;
+      for (let i = 0; i < 5 && i < a.length; i++) a[i] = a[(i + rows) % a.length]; // ties: the first of equals wins
+      let argmaxRight = 0, labelRight = 0;
+      for (let c = 0; c < cols; c++) {
+        let bestA = 0, bestY = 0, right = 0;
+        for (let r = 1; r < rows; r++) {
+          if (a[r * cols + c] > a[bestA * cols + c]) bestA = r;
+          if (y[r * cols + c] > y[bestY * cols + c]) bestY = r;
+        }
+        for (let r = 0; r < rows; r++) right += (a[r * cols + c] >= 0.5) === (y[r * cols + c] >= 0.5) ? 1 : 0;
+        argmaxRight += bestA === bestY ? 1 : 0;
+        labelRight += right / rows;
+      }
+      expect(kernel.vector!.countCorrect(false, a, y, rows, cols)).toBe(argmaxRight);
+      expect(Object.is(kernel.vector!.countCorrect(true, a, y, rows, cols), labelRight)).toBe(true);
+    }
+    expect(kernel.vector!.addInto(new Float64Array(2), kernel.allocate!(2))).toBe(false);
+  });
+
+  for (const name of availableWasmKernels()) {
+    it(`${name}: a network with add and concat trains to the weights, losses and accuracies of plain arrays`, () => {
+      const run = (kernel: Kernel) => {
+        const network = createNetwork({ ...dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3), input: { name: "x", units: 2 } }, { seed: 6, kernel });
+        const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 2);
+        const result = train(network, data, { optimizer: { name: "sgd", lr: 0.2, momentum: 0 }, epochs: 3, batch: 8, validation: 0, seed: 5, shuffle: true, l2: 0 });
+        return { weights: exportWeights(network), history: result.history };
+      };
+      const resident = run(createWasmKernel(name)!);
+      expect(resident).toEqual(run(copying(createWasmKernel(name)!)));
+      expect(resident.history.every((e) => e.accuracy !== undefined && e.accuracy > 0)).toBe(true);
+    });
+  }
 
   for (const name of availableWasmKernels()) {
     it(`${name}: a tanh, dropout, silu, leaky_relu, elu, selu, softplus and sigmoid network with mse, mae and huber trains to the weights, metrics and losses of plain arrays`, () => {

@@ -288,6 +288,55 @@
         (br $pairs)))
     (if (i32.lt_u (local.get $out) (local.get $end))
       (then (f64.store (local.get $out) (f64.mul (f64.load (local.get $m)) (f64.load (local.get $x)))))))
+;; out = out + x over n doubles: an add node's sum and BP2's contributions through add and concat
+  (func (export "addInto") (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $out) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $out) (f64x2.add (v128.load (local.get $out)) (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $out) (local.get $end))
+      (then (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (f64.load (local.get $x)))))))
+  ;; the right decisions of rows × cols outputs a against targets y, as evaluate.ts counts them: with
+  ;; labelwise 0 one per column whose largest a (the first of equals) is where y's largest is; with
+  ;; labelwise 1 each column's share of units where a ≥ ½ matches y ≥ ½, summed from +0 in column order
+  (func (export "countCorrect") (param $labelwise i32) (param $a i32) (param $y i32) (param $rows i32) (param $cols i32) (result f64)
+    (local $c i32) (local $r i32) (local $at i32) (local $step i32) (local $right i32) (local $total f64)
+    (local $bestA i32) (local $bestY i32) (local $maxA f64) (local $maxY f64) (local $va f64) (local $vy f64)
+    (local.set $step (i32.shl (local.get $cols) (i32.const 3)))
+    (block $columns
+      (loop $column
+        (br_if $columns (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $maxA (f64.load (i32.add (local.get $a) (local.get $at))))
+        (local.set $maxY (f64.load (i32.add (local.get $y) (local.get $at))))
+        (local.set $bestA (i32.const 0))
+        (local.set $bestY (i32.const 0))
+        (local.set $right (i32.const 0))
+        (local.set $r (i32.const 0))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $va (f64.load (i32.add (local.get $a) (local.get $at))))
+            (local.set $vy (f64.load (i32.add (local.get $y) (local.get $at))))
+            (if (f64.gt (local.get $va) (local.get $maxA)) (then (local.set $maxA (local.get $va)) (local.set $bestA (local.get $r))))
+            (if (f64.gt (local.get $vy) (local.get $maxY)) (then (local.set $maxY (local.get $vy)) (local.set $bestY (local.get $r))))
+            (local.set $right (i32.add (local.get $right)
+              (i32.eq (f64.ge (local.get $va) (f64.const 0.5)) (f64.ge (local.get $vy) (f64.const 0.5)))))
+            (local.set $at (i32.add (local.get $at) (local.get $step)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $each)))
+        (local.set $total (f64.add (local.get $total)
+          (if (result f64) (local.get $labelwise)
+            (then (f64.div (f64.convert_i32_u (local.get $right)) (f64.convert_i32_u (local.get $rows))))
+            (else (f64.convert_i32_u (i32.eq (local.get $bestA) (local.get $bestY)))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $column)))
+    (local.get $total))
 ;; relu over n doubles: a = z where z > 0, else +0 (NaN too), as reluLoop
   (func (export "relu") (param $z i32) (param $a i32) (param $n i32)
     (local $i i32) (local $x v128)

@@ -43,6 +43,8 @@ function rightLabels(a: Float64Array, y: Float64Array, c: number, rows: number, 
 export function countCorrect(network: Network, a: Float64Array, y: Float64Array, cols: number): number {
   const rows = network.nodes[network.output].units;
   const perLabel = labelwise(network);
+  const counted = network.kernel.vector?.countCorrect(perLabel, a, y, rows, cols);
+  if (counted !== undefined) return counted;
   let correct = 0;
   for (let c = 0; c < cols; c++) {
     if (perLabel) correct += rightLabels(a, y, c, rows, cols);

@@ -87,6 +87,10 @@ export interface VectorOps {
   absSum(d: Float64Array): number | undefined;
   /** mask = 0 where rng's next draw (Rng.next) is below rate, else keep, the generator moving on as far; true when done */
   dropoutMask(rng: Rng, mask: Float64Array, rate: number, keep: number): boolean;
+  /** out = out + x over the whole arrays; true when done */
+  addInto(x: Float64Array, out: Float64Array): boolean;
+  /** the right decisions in rows × cols outputs a against targets y, counted as evaluate.ts counts them (labelwise: each unit a yes/no label) */
+  countCorrect(labelwise: boolean, a: Float64Array, y: Float64Array, rows: number, cols: number): number | undefined;
   /** out = m ⊙ x over the whole arrays (out may be x); true when done */
   product(m: Float64Array, x: Float64Array, out: Float64Array): boolean;
   /** row j of z (bias.length rows of m) = bias[j]; true when done */

@@ -22,7 +22,7 @@ function activate(network: Network, node: DenseNode, ws: Workspace): void {
   node.activation.forward(z, a, node.units, ws.batch);
 }
 
-function forwardJoin(node: JoinNode, ws: Workspace): void {
+function forwardJoin(network: Network, node: JoinNode, ws: Workspace): void {
   const a = ws.a[node.index];
   const m = ws.batch;
   if (node.kind === "concat") {
@@ -32,7 +32,7 @@ function forwardJoin(node: JoinNode, ws: Workspace): void {
   a.set(ws.a[node.from[0]]);
   for (let p = 1; p < node.from.length; p++) {
     const operand = ws.a[node.from[p]];
-    for (let i = 0; i < a.length; i++) a[i] += operand[i];
+    if (!network.kernel.vector?.addInto(operand, a)) for (let i = 0; i < a.length; i++) a[i] += operand[i];
   }
 }
 
@@ -68,7 +68,7 @@ export function forwardActivation(network: Network, n: number, ws: Workspace): v
   const node = network.nodes[n];
   if (node.kind === "dense") activate(network, node, ws);
   else if (node.kind === "dropout") forwardDropout(network, node, ws);
-  else if (node.kind !== "input") forwardJoin(node, ws);
+  else if (node.kind !== "input") forwardJoin(network, node, ws);
 }
 
 /** One node of the forward pass (n ≥ 1); the debugger runs the two halves as separate points. */
@@ -129,7 +129,7 @@ function gatherSuccessors(network: Network, n: number, ws: Workspace): void {
     } else {
       const carried = ws.edgeDelta[n][e];
       if (edge.overwrite) delta.set(carried);
-      else for (let i = 0; i < delta.length; i++) delta[i] += carried[i];
+      else if (!network.kernel.vector?.addInto(carried, delta)) for (let i = 0; i < delta.length; i++) delta[i] += carried[i];
     }
   }
 }

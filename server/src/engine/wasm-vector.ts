@@ -32,6 +32,8 @@ interface ElementwiseExports {
   adam(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number): number;
   dropoutMask(state: number, mask: number, n: number, rate: number, keep: number): void;
   product(m: number, x: number, out: number, n: number): void;
+  addInto(x: number, out: number, n: number): void;
+  countCorrect(labelwise: number, a: number, y: number, rows: number, cols: number): number;
   adamStep(v: number, g: number, m: number, s: number, n: number, beta1: number, beta2: number, step: number, root2: number, eps: number, shrink: number,
     decay: number, sparse: number, flags: number, out: number): number;
 }
@@ -105,6 +107,17 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       if (p < 0 || q < 0 || r < 0 || x.length !== m.length || out.length !== m.length) return false;
       ops.product(p, q, r, m.length);
       return true;
+    },
+    addInto(x, out) {
+      const p = arena.offsetOf(x), q = arena.offsetOf(out);
+      if (p < 0 || q < 0 || x.length !== out.length) return false;
+      ops.addInto(p, q, out.length);
+      return true;
+    },
+    countCorrect(labelwise, a, y, rows, cols) {
+      const p = arena.offsetOf(a), q = arena.offsetOf(y);
+      if (p < 0 || q < 0 || a.length < rows * cols || y.length < rows * cols) return undefined;
+      return ops.countCorrect(labelwise ? 1 : 0, p, q, rows, cols);
     },
     ...activationOps(arena, memory, wasm, ops),
     transpose(src, rows, cols, dst) {

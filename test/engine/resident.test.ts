@@ -229,16 +229,18 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   });
 
   for (const name of availableWasmKernels()) {
-    it(`${name}: a network with add and concat trains to the weights, losses and accuracies of plain arrays`, () => {
-      const run = (kernel: Kernel) => {
-        const network = createNetwork({ ...dagSpec({ name: "tanh" }, { name: "softmax" }, "cross_entropy", 3), input: { name: "x", units: 2 } }, { seed: 6, kernel });
+    it(`${name}: a network with add and concat trains to the weights, losses and accuracies of plain arrays, with fused and unfused cross-entropies`, () => {
+      const run = (kernel: Kernel, output: "softmax" | "sigmoid", loss: "cross_entropy" | "binary_cross_entropy") => {
+        const network = createNetwork({ ...dagSpec({ name: "tanh" }, { name: output }, loss, 3), input: { name: "x", units: 2 } }, { seed: 6, kernel });
         const data = datasetFromSpec({ kind: "generator", name: "spiral", samples: 60, noise: 0.1, classes: 3 }, 2);
         const result = train(network, data, { optimizer: { name: "sgd", lr: 0.2, momentum: 0 }, epochs: 3, batch: 8, validation: 0, seed: 5, shuffle: true, l2: 0 });
         return { weights: exportWeights(network), history: result.history };
       };
-      const resident = run(createWasmKernel(name)!);
-      expect(resident).toEqual(run(copying(createWasmKernel(name)!)));
-      expect(resident.history.every((e) => e.accuracy !== undefined && e.accuracy > 0)).toBe(true);
+      for (const [output, loss] of [["softmax", "cross_entropy"], ["sigmoid", "cross_entropy"], ["softmax", "binary_cross_entropy"]] as const) {
+        const resident = run(createWasmKernel(name)!, output, loss);
+        expect(resident).toEqual(run(copying(createWasmKernel(name)!), output, loss));
+        expect(resident.history.every((e) => e.accuracy !== undefined && e.accuracy > 0)).toBe(true);
+      }
     });
   }
 
@@ -266,7 +268,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     });
   }
 
-  it("sums the mse, mae, huber and fused cross-entropy losses, writes ∇ₐC of the first three, sums Σ|δ| and broadcasts the bias in WebAssembly with the JavaScript loops' bits", () => {
+  it("sums every loss, writes every ∇ₐC, sums Σ|δ| and broadcasts the bias in WebAssembly with the JavaScript loops' bits", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(14);
     const softmax = activationOf({ name: "softmax" });
@@ -275,18 +277,25 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       const z = sprinkled(n, rng, kernel.allocate!, 0.05), a = kernel.allocate!(n), y = kernel.allocate!(n);
       softmax.forward(z, a, rows, cols);
       for (let c = 0; c < cols; c++) y[Math.floor(rng.next() * rows) * cols + c] = 1;
-      const pairs = [["mse", "chain"], ["mae", "chain"], ["huber", "chain"], ["cross_entropy", "fused-softmax-cross-entropy"], ["binary_cross_entropy", "fused-sigmoid-binary-cross-entropy"]] as const;
+      // outputs at and past the clip, and an undefined one
+      [0, 1, 1e-13, 1 - 1e-13, Number.NaN].forEach((v, i) => { if (i * 3 < n) a[i * 3] = v; });
+      const pairs = [
+        ["mse", "chain"], ["mae", "chain"], ["huber", "chain"], ["binary_cross_entropy", "chain"], ["cross_entropy", "chain"],
+        ["cross_entropy", "fused-softmax-cross-entropy"], ["binary_cross_entropy", "fused-sigmoid-binary-cross-entropy"],
+      ] as const;
       for (const [loss, rule] of pairs) {
         for (const delta of [1, 0.7]) {
           const viaWasm = lossValue(loss, rule, z, a, y, rows, cols, delta, kernel.vector);
           expect(Object.is(viaWasm, lossValue(loss, rule, z, a, y, rows, cols, delta)), `${loss} δ ${delta}`).toBe(true);
         }
       }
-      for (const loss of ["mse", "mae", "huber"] as const) {
-        const g = kernel.allocate!(n), expected = new Float64Array(n);
-        expect(kernel.vector!.lossGradient(loss, z, y, g, 0.7)).toBe(true);
-        lossGradient(loss, z, y, expected, n, 0.7);
-        sameBits(g, expected);
+      for (const loss of ["mse", "mae", "huber", "binary_cross_entropy", "cross_entropy"] as const) {
+        for (const outputs of [z, a]) {
+          const g = kernel.allocate!(n), expected = new Float64Array(n);
+          expect(kernel.vector!.lossGradient(loss, outputs, y, g, 0.7)).toBe(true);
+          lossGradient(loss, outputs, y, expected, n, 0.7);
+          sameBits(g, expected);
+        }
       }
       let sum = 0;
       for (let i = 0; i < n; i++) sum += Math.abs(z[i]);
@@ -298,7 +307,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       sameBits(filledRows, expected);
     }
     expect(kernel.vector!.lossSum("mse", "chain", kernel.allocate!(2), new Float64Array(2), kernel.allocate!(2), 1)).toBeUndefined();
-    expect(kernel.vector!.lossSum("binary_cross_entropy", "chain", kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), 1)).toBeUndefined();
+    expect(kernel.vector!.lossSum("cross_entropy", "fused-softmax-cross-entropy", kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), 1)).toBeUndefined();
   });
 
   // NaN, ±0 and ±∞ among the normals, so that a sum's order and a lane's signs show in the bits

@@ -77,9 +77,9 @@ export interface VectorOps {
   activate(activation: ActivationKind, z: Float64Array, a: Float64Array, rows: number, cols: number): boolean;
   /** δ = g ⊙ σ′ for the elementwise activations but identity and gelu (sigmoid and tanh from a = σ(z), the others from z), as activations.ts computes it (δ may be g); true when done */
   slope(activation: ActivationKind, z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array): boolean;
-  /** lossValue's sum before its ½ (mse) and its division by m, for mse, mae, huber (δ) and the fused sigmoid binary cross-entropy (from z) */
+  /** lossValue's sum before its ½ (mse) and its division by m, for every loss but the fused softmax cross-entropy (softmaxCrossEntropy's); the fused sigmoid pair's from z */
   lossSum(loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, delta: number): number | undefined;
-  /** ∇ₐC as lossGradient writes it, for mse, mae and huber (δ); true when done */
+  /** ∇ₐC as lossGradient writes it, for every loss (huber's δ); true when done */
   lossGradient(loss: LossName, a: Float64Array, y: Float64Array, g: Float64Array, delta: number): boolean;
   /** Σ_c Σ_r y·(lse(z_c) − z) over rows × cols, as lossValue sums the fused softmax cross-entropy */
   softmaxCrossEntropy(z: Float64Array, y: Float64Array, rows: number, cols: number): number | undefined;

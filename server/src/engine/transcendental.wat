@@ -536,9 +536,11 @@
         (br $column))))
   ;; Σ over n doubles from +0 in index order, as lossValue sums each: kind 0 mse's (a − y)² (before its ½),
   ;; 1 mae's |a − y|, 2 huber's ½d² where d = |a − y| ≤ δ else δ(d − ½δ), 3 the fused sigmoid binary
-  ;; cross-entropy's max(z, 0) − z·y + log1p(e^−|z|) (a is then z)
+  ;; cross-entropy's max(z, 0) − z·y + log1p(e^−|z|) (a is then z), and the unfused losses on p, a clipped
+  ;; to [10⁻¹², 1 − 10⁻¹²]: 4 binary cross-entropy's −(y log p + (1 − y) log(1 − p)), 5 cross-entropy's
+  ;; −y log p where y ≠ 0 (−0 elsewhere, which leaves the sum as it is)
   (func (export "lossSum") (param $kind i32) (param $a i32) (param $y i32) (param $n i32) (param $delta f64) (result f64)
-    (local $end i32) (local $d f64) (local $v f64) (local $total f64)
+    (local $end i32) (local $d f64) (local $v f64) (local $total f64) (local $p f64) (local $t f64)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $each
@@ -556,17 +558,30 @@
                   (if (result f64) (f64.le (local.get $d) (local.get $delta))
                     (then (f64.mul (f64.mul (f64.const 0.5) (local.get $d)) (local.get $d)))
                     (else (f64.mul (local.get $delta) (f64.sub (local.get $d) (f64.mul (f64.const 0.5) (local.get $delta)))))))
-                (else (f64.add
-                  (f64.sub (f64.max (local.get $v) (f64.const 0)) (f64.mul (local.get $v) (f64.load (local.get $y))))
-                  (call $log1p (call $exp (f64.neg (f64.abs (local.get $v))))))))))))))
+                (else (if (result f64) (i32.eq (local.get $kind) (i32.const 3))
+                  (then (f64.add
+                    (f64.sub (f64.max (local.get $v) (f64.const 0)) (f64.mul (local.get $v) (f64.load (local.get $y))))
+                    (call $log1p (call $exp (f64.neg (f64.abs (local.get $v)))))))
+                  (else
+                    (local.set $p (select (f64.const 1e-12)
+                      (select (f64.sub (f64.const 1) (f64.const 1e-12)) (local.get $v) (f64.gt (local.get $v) (f64.sub (f64.const 1) (f64.const 1e-12))))
+                      (f64.lt (local.get $v) (f64.const 1e-12))))
+                    (local.set $t (f64.load (local.get $y)))
+                    (if (result f64) (i32.eq (local.get $kind) (i32.const 4))
+                      (then (f64.neg (f64.add (f64.mul (local.get $t) (call $log (local.get $p)))
+                        (f64.mul (f64.sub (f64.const 1) (local.get $t)) (call $log (f64.sub (f64.const 1) (local.get $p)))))))
+                      (else (if (result f64) (f64.ne (local.get $t) (f64.const 0))
+                        (then (f64.neg (f64.mul (local.get $t) (call $log (local.get $p)))))
+                        (else (f64.const -0)))))))))))))))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (local.set $y (i32.add (local.get $y) (i32.const 8)))
         (br $each)))
     (local.get $total))
   ;; ∇ₐC per element as lossGradient writes it: kind 0 mse's a − y, 1 mae's sign(a − y) (Math.sign: ±0 and NaN
-  ;; kept), 2 huber's a − y clamped to [−δ, δ]
+  ;; kept), 2 huber's a − y clamped to [−δ, δ], 3 binary cross-entropy's (a − y) / (a(1 − a)) inside the clip
+  ;; (else 0), 4 cross-entropy's −y / a above the clip (0 where y = 0 or below it)
   (func (export "lossGradient") (param $kind i32) (param $a i32) (param $y i32) (param $g i32) (param $n i32) (param $delta f64)
-    (local $end i32) (local $d f64)
+    (local $end i32) (local $d f64) (local $v f64) (local $t f64)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $each
@@ -577,9 +592,22 @@
             (then (local.get $d))
             (else (if (result f64) (i32.eq (local.get $kind) (i32.const 1))
               (then (select (f64.const 1) (select (f64.const -1) (local.get $d) (f64.lt (local.get $d) (f64.const 0))) (f64.gt (local.get $d) (f64.const 0))))
-              (else (select (local.get $delta)
-                (select (f64.neg (local.get $delta)) (local.get $d) (f64.lt (local.get $d) (f64.neg (local.get $delta))))
-                (f64.gt (local.get $d) (local.get $delta))))))))
+              (else (if (result f64) (i32.eq (local.get $kind) (i32.const 2))
+                (then (select (local.get $delta)
+                  (select (f64.neg (local.get $delta)) (local.get $d) (f64.lt (local.get $d) (f64.neg (local.get $delta))))
+                  (f64.gt (local.get $d) (local.get $delta))))
+                (else
+                  (local.set $v (f64.load (local.get $a)))
+                  (local.set $t (f64.load (local.get $y)))
+                  (if (result f64) (i32.eq (local.get $kind) (i32.const 3))
+                    (then (select
+                      (f64.div (f64.sub (local.get $v) (local.get $t)) (f64.mul (local.get $v) (f64.sub (f64.const 1) (local.get $v))))
+                      (f64.const 0)
+                      (i32.and (f64.gt (local.get $v) (f64.const 1e-12)) (f64.lt (local.get $v) (f64.sub (f64.const 1) (f64.const 1e-12))))))
+                    (else (select
+                      (select (f64.const 0) (f64.div (f64.neg (local.get $t)) (local.get $v)) (f64.eq (local.get $t) (f64.const 0)))
+                      (f64.const 0)
+                      (f64.gt (local.get $v) (f64.const 1e-12))))))))))))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (local.set $y (i32.add (local.get $y) (i32.const 8)))
         (local.set $g (i32.add (local.get $g) (i32.const 8)))

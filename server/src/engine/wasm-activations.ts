@@ -35,8 +35,9 @@ let compiled: object | undefined;
 
 // transcendental.wat's `activate` kinds, in order
 const fromZ = ["sigmoid", "silu", "leaky_relu", "elu", "selu", "softplus"];
-// transcendental.wat's `lossSum` and `lossGradient` kinds, in order
-const errors = ["mse", "mae", "huber"];
+// transcendental.wat's `lossSum` kinds of the chain rule's losses (3 is the fused sigmoid pair's), and `lossGradient`'s
+const sums = ["mse", "mae", "huber", "", "binary_cross_entropy", "cross_entropy"];
+const gradients = ["mse", "mae", "huber", "binary_cross_entropy", "cross_entropy"];
 
 export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instantiate, relu: Relu): ActivationOps {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
@@ -70,13 +71,13 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       return true;
     },
     lossSum(loss, rule, z, a, y, delta) {
-      const kind = rule === "fused-sigmoid-binary-cross-entropy" ? 3 : errors.indexOf(loss);
+      const kind = rule === "fused-sigmoid-binary-cross-entropy" ? 3 : rule === "chain" ? sums.indexOf(loss) : -1;
       const from = kind === 3 ? z : a;
       const at = kind >= 0 && from.length === y.length ? offsets(from, y) : undefined;
       return at && ops.lossSum(kind, at[0], at[1], y.length, delta);
     },
     lossGradient(loss, a, y, g, delta) {
-      const kind = errors.indexOf(loss);
+      const kind = gradients.indexOf(loss);
       const at = kind >= 0 && a.length === y.length && g.length === y.length ? offsets(a, y, g) : undefined;
       if (!at) return false;
       ops.lossGradient(kind, at[0], at[1], at[2], y.length, delta);

@@ -155,10 +155,10 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
     expect(differ(math.log1p, Math.log1p)).toEqual([]);
   });
 
-  it("applies relu, leaky_relu, elu, selu, softplus, sigmoid, silu, tanh and softmax and their slopes in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
+  it("applies every activation and its slope in WebAssembly with the JavaScript activation's bits, NaN, ±0 and ±∞ included", () => {
     const kernel = createWasmKernel("wasm-simd-4x4")!;
     const rng = new Rng(4);
-    for (const spec of [{ name: "relu" }, { name: "sigmoid" }, { name: "tanh" }, { name: "softmax" }, { name: "silu" }, { name: "leaky_relu" }, { name: "leaky_relu", alpha: 0.2 }, { name: "elu" }, { name: "elu", alpha: 0.5 }, { name: "selu" }, { name: "softplus" }] as const) {
+    for (const spec of [{ name: "relu" }, { name: "sigmoid" }, { name: "tanh" }, { name: "softmax" }, { name: "silu" }, { name: "leaky_relu" }, { name: "leaky_relu", alpha: 0.2 }, { name: "elu" }, { name: "elu", alpha: 0.5 }, { name: "selu" }, { name: "softplus" }, { name: "gelu" }] as const) {
       const activation = activationOf(spec);
       for (const [rows, cols] of [[1, 1], [1, 9], [3, 1], [10, 7], [4, 64]]) {
         const n = rows * cols;
@@ -176,7 +176,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
       }
     }
     expect(kernel.vector!.activate(activationOf({ name: "sigmoid" }), new Float64Array(2), kernel.allocate!(2), 1, 2)).toBe(false);
-    expect(kernel.vector!.activate(activationOf({ name: "gelu" }), kernel.allocate!(2), kernel.allocate!(2), 1, 2)).toBe(false);
+    expect(kernel.vector!.activate(activationOf({ name: "identity" }), kernel.allocate!(2), kernel.allocate!(2), 1, 2)).toBe(false);
     expect(kernel.vector!.slope(activationOf({ name: "softmax" }), kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2), kernel.allocate!(2))).toBe(false);
   });
 
@@ -245,7 +245,7 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
   }
 
   for (const name of availableWasmKernels()) {
-    it(`${name}: a tanh, dropout, silu, leaky_relu, elu, selu, softplus and sigmoid network with mse, mae and huber trains to the weights, metrics and losses of plain arrays`, () => {
+    it(`${name}: a tanh, dropout, silu, leaky_relu, elu, selu, softplus, gelu and sigmoid network with mse, mae and huber trains to the weights, metrics and losses of plain arrays`, () => {
       const run = (kernel: Kernel, loss: "mse" | "mae" | "huber") => {
         const network = createNetwork({
           name: "d", input: { name: "x", units: 2 }, loss,
@@ -257,7 +257,8 @@ describe("arrays resident in the WebAssembly kernel's memory", () => {
             { kind: "dense", name: "e", units: 5, from: "l", activation: { name: "elu", alpha: 0.7 }, init: { name: "xavier" } },
             { kind: "dense", name: "u", units: 4, from: "e", activation: { name: "selu" }, init: { name: "xavier" } },
             { kind: "dense", name: "p", units: 4, from: "u", activation: { name: "softplus" }, init: { name: "xavier" } },
-            { kind: "dense", name: "out", units: 1, from: "p", activation: { name: "sigmoid" }, init: { name: "xavier" } },
+            { kind: "dense", name: "q", units: 4, from: "p", activation: { name: "gelu" }, init: { name: "xavier" } },
+            { kind: "dense", name: "out", units: 1, from: "q", activation: { name: "sigmoid" }, init: { name: "xavier" } },
           ],
         }, { seed: 3, kernel });
         const data = datasetFromSpec({ kind: "generator", name: "circles", samples: 60, noise: 0.1, classes: 2 }, 2);

@@ -303,6 +303,80 @@
         (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r)))
           (f64.add (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)) (local.get $c))))
         (local.get $f))))
+  ;; erf.ts's erfc x for x ≥ 0, operation for operation: e^(−x²) split at x's float32 rounding h
+  ;; (e^(−h·h)·e^(−(x − h)(x + h))), times the series (x < 1) or the continued fraction (x ≤ 27.3)
+  (func $erfcPositive (param $x f64) (result f64)
+    (local $h f64) (local $e f64) (local $x2 f64) (local $term f64) (local $total f64) (local $n i32)
+    (local $f f64) (local $c f64) (local $d f64) (local $a f64) (local $step f64)
+    (if (f64.gt (local.get $x) (f64.const 27.3)) (then (return (f64.const 0))))
+    (local.set $h (f64.promote_f32 (f32.demote_f64 (local.get $x))))
+    (local.set $e (f64.mul
+      (call $exp (f64.mul (f64.neg (local.get $h)) (local.get $h)))
+      (call $exp (f64.mul (f64.neg (f64.sub (local.get $x) (local.get $h))) (f64.add (local.get $x) (local.get $h))))))
+    (if (f64.lt (local.get $x) (f64.const 1))
+      (then
+        ;; (2x/√π) Σ (2x²)ⁿ / (1·3·…·(2n+1)), to 1e-17 of the sum or 199 terms
+        (local.set $x2 (f64.mul (f64.mul (f64.const 2) (local.get $x)) (local.get $x)))
+        (local.set $term (f64.const 1))
+        (local.set $total (f64.const 1))
+        (local.set $n (i32.const 1))
+        (block $done
+          (loop $terms
+            (br_if $done (i32.ge_s (local.get $n) (i32.const 200)))
+            (local.set $term (f64.mul (local.get $term)
+              (f64.div (local.get $x2) (f64.convert_i32_s (i32.add (i32.shl (local.get $n) (i32.const 1)) (i32.const 1))))))
+            (local.set $total (f64.add (local.get $total) (local.get $term)))
+            (br_if $done (f64.lt (local.get $term) (f64.mul (local.get $total) (f64.const 1e-17))))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br $terms)))
+        (return (f64.sub (f64.const 1)
+          (f64.mul (f64.mul (f64.mul (f64.const 1.1283791670955126) (local.get $x)) (local.get $total)) (local.get $e))))))
+    ;; 1/(x + ½/(x + 1/(x + …))) by the modified Lentz method
+    (local.set $f (local.get $x))
+    (local.set $c (local.get $x))
+    (local.set $d (f64.const 0))
+    (local.set $n (i32.const 1))
+    (block $done
+      (loop $terms
+        (br_if $done (i32.ge_s (local.get $n) (i32.const 500)))
+        (local.set $a (f64.div (f64.convert_i32_s (local.get $n)) (f64.const 2)))
+        (local.set $d (f64.add (local.get $x) (f64.mul (local.get $a) (local.get $d))))
+        (local.set $d (select (f64.const 1e-300) (f64.div (f64.const 1) (local.get $d)) (f64.eq (local.get $d) (f64.const 0))))
+        (local.set $c (f64.add (local.get $x) (f64.div (local.get $a) (local.get $c))))
+        (if (f64.eq (local.get $c) (f64.const 0)) (then (local.set $c (f64.const 1e-300))))
+        (local.set $step (f64.mul (local.get $c) (local.get $d)))
+        (local.set $f (f64.mul (local.get $f) (local.get $step)))
+        (br_if $done (f64.lt (f64.abs (f64.sub (local.get $step) (f64.const 1))) (f64.const 1e-17)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $terms)))
+    (f64.mul (f64.mul (local.get $e) (f64.const 0.5641895835477563)) (f64.div (f64.const 1) (local.get $f))))
+  ;; Φ(z) = ½ erfc(−z/√2), as normalCdf
+  (func $normalCdf (param $z f64) (result f64)
+    (local $x f64)
+    (local.set $x (f64.mul (f64.neg (local.get $z)) (f64.const 0.7071067811865476)))
+    (if (f64.ne (local.get $x) (local.get $x)) (then (return (f64.mul (f64.const 0.5) (local.get $x)))))
+    (f64.mul (f64.const 0.5)
+      (if (result f64) (f64.ge (local.get $x) (f64.const 0))
+        (then (call $erfcPositive (local.get $x)))
+        (else (f64.sub (f64.const 2) (call $erfcPositive (f64.neg (local.get $x))))))))
+  ;; over n doubles, gelu's a = z·Φ(z) (kind 0) or δ = g ⊙ (Φ(z) + z·φ(z)), φ(z) = e^(−z²/2)/√(2π) (kind 1)
+  (func (export "gelu") (param $kind i32) (param $z i32) (param $g i32) (param $a i32) (param $n i32)
+    (local $end i32) (local $v f64)
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+        (local.set $v (f64.load (local.get $z)))
+        (f64.store (local.get $a)
+          (if (result f64) (local.get $kind)
+            (then (f64.mul (f64.load (local.get $g)) (f64.add (call $normalCdf (local.get $v))
+              (f64.mul (local.get $v)
+                (f64.mul (f64.const 0.3989422804014327) (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $v)) (local.get $v))))))))
+            (else (f64.mul (local.get $v) (call $normalCdf (local.get $v))))))
+        (local.set $z (i32.add (local.get $z) (i32.const 8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (br $each))))
   ;; a = f(z) over n doubles, as activations.ts writes each f: kind 0 sigmoid (1 / (1 + e^−v) for v ≥ 0, else
   ;; eᵛ / (1 + eᵛ)), 1 silu (v·σ(v)), 2 leaky_relu (v where v > 0, else α·v), 3 elu (v, else α·(eᵛ − 1)), 4 selu
   ;; (λv, else (λ·α₀)·(eᵛ − 1)), 5 softplus (max(v, 0) + log1p(e^−|v|)); one loop per kind, each written out,

@@ -1,6 +1,6 @@
 /**
  * The activations and their slopes (relu from elementwise.wat; sigmoid,
- * silu, leaky_relu, elu, selu, softplus, tanh and softmax from
+ * silu, leaky_relu, elu, selu, softplus, gelu, tanh and softmax from
  * transcendental.wat, whose exp, expm1, log, log1p and tanh give Math's bits), the loss sums and the bias broadcast, on the arrays of a kernel's
  * arena. Each answers that it did nothing when an array lies elsewhere, and
  * the caller runs its JavaScript loop, which gives the same bits.
@@ -14,6 +14,7 @@ interface TranscendentalExports {
   activate(kind: number, z: number, a: number, n: number, alpha: number): void;
   slopeFromZ(kind: number, z: number, g: number, d: number, n: number, alpha: number): void;
   tanhAll(z: number, a: number, n: number): void;
+  gelu(kind: number, z: number, g: number, a: number, n: number): void;
   slopeFromA(kind: number, a: number, g: number, d: number, n: number): void;
   softmax(z: number, a: number, rows: number, cols: number): void;
   lossSum(kind: number, a: number, y: number, n: number, delta: number): number;
@@ -56,6 +57,7 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       if (name === "relu") relu.relu(at[0], at[1], n);
       else if (kind >= 0) ops.activate(kind, at[0], at[1], n, alpha);
       else if (name === "tanh") ops.tanhAll(at[0], at[1], n);
+      else if (name === "gelu") ops.gelu(0, at[0], at[0], at[1], n);
       else if (name === "softmax") ops.softmax(at[0], at[1], rows, cols);
       else return false;
       return true;
@@ -67,6 +69,7 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       if (name === "relu") relu.reluSlope(at[0], at[2], at[3], n);
       else if (name === "sigmoid" || name === "tanh") ops.slopeFromA(name === "tanh" ? 1 : 0, at[1], at[2], at[3], n);
       else if (fromZ.indexOf(name) > 0) ops.slopeFromZ(fromZ.indexOf(name), at[0], at[2], at[3], n, alpha);
+      else if (name === "gelu") ops.gelu(1, at[0], at[2], at[3], n);
       else return false;
       return true;
     },

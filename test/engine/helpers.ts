@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import {
   Rng, createNetwork, datasetFromSpec, exportWeights, train, zeros, type ActivationSpec, type Kernel, type LayerSpec, type LossName, type Matrix, type Network, type NetworkSpec,
 } from "../../server/src/engine/index";
@@ -74,4 +75,27 @@ export function weightsTrainedWith(kernel: Kernel): ReturnType<typeof exportWeig
   const network = createNetwork(spec, { seed: 2, kernel });
   train(network, data, { optimizer: { name: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, epochs: 5, batch: 7, validation: 0, seed: 1, shuffle: true, l2: 0 });
   return exportWeights(network);
+}
+
+/** The same kernel without its memory: every product copies its operands in and C out, and the element-wise steps run in JavaScript. */
+export const copying = (kernel: Kernel): Kernel => ({ name: kernel.name, gemm: kernel.gemm.bind(kernel) });
+
+export function filled(length: number, rng: Rng, into?: (length: number) => Float64Array): Float64Array {
+  const array = into ? into(length) : new Float64Array(length);
+  for (let i = 0; i < length; i++) array[i] = rng.normal();
+  return array;
+}
+
+// NaN, ±0 and ±∞ among the normals, so that a sum's order and a lane's signs show in the bits
+const special = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308, -1e308];
+
+export function sprinkled(length: number, rng: Rng, allocate: (length: number) => Float64Array, odds = 0.15): Float64Array {
+  const array = filled(length, rng, allocate);
+  for (let i = 0; i < length; i++) if (rng.next() < odds) array[i] = special[Math.floor(rng.next() * special.length)];
+  return array;
+}
+
+export function sameBits(actual: Float64Array, expected: Float64Array): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((v, i) => expect(Object.is(v, expected[i]), `at ${i}: ${v} against ${expected[i]}`).toBe(true));
 }

@@ -75,8 +75,8 @@ export interface VectorOps {
   adamStep(values: Float64Array, gradient: Float64Array, first: Float64Array, second: Float64Array, moments: AdamStep, general: MeasuredStep): number | undefined;
   /** a = σ(z) for every activation (softmax per column of rows × cols; identity has nothing to do), as activations.ts computes it; true when done */
   activate(activation: ActivationKind, z: Float64Array, a: Float64Array, rows: number, cols: number): boolean;
-  /** δ = g ⊙ σ′ for the elementwise activations but identity (sigmoid and tanh from a = σ(z), the others from z), as activations.ts computes it (δ may be g); true when done */
-  slope(activation: ActivationKind, z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array): boolean;
+  /** δ = g ⊙ σ′ (softmax's Jacobian product per column of rows × cols) for every activation but identity, from a = σ(z) for sigmoid, tanh and softmax, else from z, as activations.ts computes it (δ may be g); true when done */
+  slope(activation: ActivationKind, z: Float64Array, a: Float64Array, g: Float64Array, delta: Float64Array, rows: number, cols: number): boolean;
   /** lossValue's sum before its ½ (mse) and its division by m, for every loss but the fused softmax cross-entropy (softmaxCrossEntropy's); the fused sigmoid pair's from z */
   lossSum(loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, delta: number): number | undefined;
   /** ∇ₐC as lossGradient writes it, for every loss (huber's δ); true when done */

@@ -99,7 +99,7 @@ function vectorOutputDelta(network: Network, node: DenseNode, z: Float64Array, w
   if (network.rule === "fused-softmax-cross-entropy") return vector.softmaxDelta(a, ws.targets, delta, node.units, ws.batch);
   if (network.rule === "fused-sigmoid-binary-cross-entropy") return vector.difference(a, ws.targets, delta);
   if (!vector.lossGradient(network.loss, a, ws.targets, delta, network.huberDelta)) return false;
-  if (!vector.slope(node.activation, z, a, delta, delta)) node.activation.backward(z, a, delta, delta, node.units, ws.batch);
+  if (!vector.slope(node.activation, z, a, delta, delta, node.units, ws.batch)) node.activation.backward(z, a, delta, delta, node.units, ws.batch);
   return true;
 }
 
@@ -110,7 +110,7 @@ function seedOutputDelta(network: Network, ws: Workspace): void {
     const z = ws.z[node.index] as Float64Array;
     if (vectorOutputDelta(network, node, z, ws, delta)) return;
     outputDelta(network.loss, network.rule, node.activation, z, ws.a[node.index], ws.targets, delta, node.units, ws.batch, network.huberDelta);
-  } else {
+  } else if (!network.kernel.vector?.lossGradient(network.loss, ws.a[node.index], ws.targets, delta, network.huberDelta)) {
     lossGradient(network.loss, ws.a[node.index], ws.targets, delta, delta.length, network.huberDelta);
   }
 }
@@ -162,7 +162,7 @@ export function backwardDelta(network: Network, n: number, ws: Workspace): void 
     // δ = (Σ contributions) ⊙ σ′(z); through dropout, ⊙ its mask
     if (node.kind === "dense") {
       const z = ws.z[n] as Float64Array;
-      if (!network.kernel.vector?.slope(node.activation, z, ws.a[n], delta, delta)) node.activation.backward(z, ws.a[n], delta, delta, node.units, ws.batch);
+      if (!network.kernel.vector?.slope(node.activation, z, ws.a[n], delta, delta, node.units, ws.batch)) node.activation.backward(z, ws.a[n], delta, delta, node.units, ws.batch);
     } else if (node.kind === "dropout") {
       const mask = ws.mask[n] as Float64Array;
       if (!network.kernel.vector?.product(mask, delta, delta)) for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];

@@ -608,6 +608,38 @@
             (br $each)))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $column))))
+  ;; δ = a ⊙ (g − Σ_r a·g) per column of rows × cols (softmax's backward product; δ may be g), the dot
+  ;; summed from +0 in row order, as activations.ts computes it
+  (func (export "softmaxSlope") (param $a i32) (param $g i32) (param $d i32) (param $rows i32) (param $cols i32)
+    (local $c i32) (local $r i32) (local $at i32) (local $step i32) (local $dot f64) (local $v f64)
+    (local.set $step (i32.shl (local.get $cols) (i32.const 3)))
+    (block $columns
+      (loop $column
+        (br_if $columns (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $dot (f64.const 0))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $dot (f64.add (local.get $dot)
+              (f64.mul (f64.load (i32.add (local.get $a) (local.get $at))) (f64.load (i32.add (local.get $g) (local.get $at))))))
+            (local.set $at (i32.add (local.get $at) (local.get $step)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $each)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $r (i32.const 0))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $v (f64.load (i32.add (local.get $a) (local.get $at))))
+            (f64.store (i32.add (local.get $d) (local.get $at))
+              (f64.mul (local.get $v) (f64.sub (f64.load (i32.add (local.get $g) (local.get $at))) (local.get $dot))))
+            (local.set $at (i32.add (local.get $at) (local.get $step)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $each)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $column))))
   ;; Σ over n doubles from +0 in index order, as lossValue sums each: kind 0 mse's (a − y)² (before its ½),
   ;; 1 mae's |a − y|, 2 huber's ½d² where d = |a − y| ≤ δ else δ(d − ½δ), 3 the fused sigmoid binary
   ;; cross-entropy's max(z, 0) − z·y + log1p(e^−|z|) (a is then z), and the unfused losses on p, a clipped

@@ -15,6 +15,7 @@ interface TranscendentalExports {
   slopeFromZ(kind: number, z: number, g: number, d: number, n: number, alpha: number): void;
   tanhAll(z: number, a: number, n: number): void;
   gelu(kind: number, z: number, g: number, a: number, n: number): void;
+  softmaxSlope(a: number, g: number, d: number, rows: number, cols: number): void;
   slopeFromA(kind: number, a: number, g: number, d: number, n: number): void;
   softmax(z: number, a: number, rows: number, cols: number): void;
   lossSum(kind: number, a: number, y: number, n: number, delta: number): number;
@@ -62,7 +63,7 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       else return false;
       return true;
     },
-    slope({ name, alpha }, z, a, g, delta) {
+    slope({ name, alpha }, z, a, g, delta, rows, cols) {
       const n = delta.length;
       const at = z.length === n && a.length === n && g.length === n ? offsets(z, a, g, delta) : undefined;
       if (!at) return false;
@@ -70,6 +71,7 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       else if (name === "sigmoid" || name === "tanh") ops.slopeFromA(name === "tanh" ? 1 : 0, at[1], at[2], at[3], n);
       else if (fromZ.indexOf(name) > 0) ops.slopeFromZ(fromZ.indexOf(name), at[0], at[2], at[3], n, alpha);
       else if (name === "gelu") ops.gelu(1, at[0], at[2], at[3], n);
+      else if (name === "softmax" && rows * cols === n) ops.softmaxSlope(at[1], at[2], at[3], rows, cols);
       else return false;
       return true;
     },

@@ -102,8 +102,8 @@ interface Rates {
 
 // OpenBLAS's and OpenMP's threads spin for a while after a multi-threaded
 // peer's run before they sleep; a pause before each run keeps that spinning
-// off the next system's clock, and a collection (with --expose-gc) keeps the
-// garbage of one in-process system (TensorFlow.js) off the next one's.
+// off the next system's clock, and a collection (with --expose-gc) keeps one
+// engine run's garbage off the next one's.
 const settle = async (): Promise<void> => {
   (globalThis as { gc?: () => void }).gc?.();
   await new Promise((resolve) => setTimeout(resolve, 300));

@@ -10,8 +10,8 @@ JSON lines on stdin/stdout:
    "examples", "x", "y"}                     -> {"ok": true}
   {"op": "run", "id", "dtype": "float64" | "float32", "epochs"}
                                              -> {"wall": s, "cpu": s}
-x and y name raw little-endian float64 files, features x n, one example per
-column (the engine's layout); they are transposed here, once, before timing.
+x and y name raw little-endian float64 files, n x features, one example per
+row (the engine's layout), read once before timing.
 """
 import ctypes
 import json

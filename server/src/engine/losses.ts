@@ -53,17 +53,25 @@ function logSumExpColumn(z: Float64Array, c: number, rows: number, cols: number)
   return max + Math.log(sum);
 }
 
-/** C = (1/m) Σ_examples C_x for the output's z, a and targets y (all n×m); `delta` is huber's δ. */
+/**
+ * C = (1/m) Σ_examples C_x for the output's z, a and targets y (all n×m); `delta` is huber's δ.
+ * The sum runs in the kernel's WebAssembly where its arrays lie there, with the same bits.
+ */
 export function lossValue(
   loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, rows: number, cols: number, delta = 1, vector?: VectorOps,
 ): number {
+  const summed = (rows * cols === y.length ? vector?.lossSum(loss, rule, z, a, y, delta) : undefined)
+    ?? (rule === "fused-softmax-cross-entropy" ? vector?.softmaxCrossEntropy(z, y, rows, cols) : undefined)
+    ?? lossSum(loss, rule, z, a, y, rows, cols, delta);
+  return (loss === "mse" ? summed * 0.5 : summed) / cols;
+}
+
+// lossValue's sum over the examples, before mse's ½ and the division by m
+function lossSum(loss: LossName, rule: OutputRule, z: Float64Array, a: Float64Array, y: Float64Array, rows: number, cols: number, delta: number): number {
   const size = rows * cols;
-  const summed = size === y.length ? vector?.lossSum(loss, rule, z, a, y, delta) : undefined;
-  if (summed !== undefined) return (loss === "mse" ? summed * 0.5 : summed) / cols;
   let total = 0;
   if (loss === "mse") {
     for (let i = 0; i < size; i++) { const d = a[i] - y[i]; total += d * d; }
-    total *= 0.5;
   } else if (loss === "mae") {
     for (let i = 0; i < size; i++) total += Math.abs(a[i] - y[i]);
   } else if (loss === "huber") {
@@ -81,8 +89,6 @@ export function lossValue(
     }
   } else if (rule === "fused-softmax-cross-entropy") {
     // −Σ y log softmax(z) = Σ y·(lse(z) − z)
-    const summed = vector?.softmaxCrossEntropy(z, y, rows, cols);
-    if (summed !== undefined) return summed / cols;
     for (let c = 0; c < cols; c++) {
       const lse = logSumExpColumn(z, c, rows, cols);
       for (let r = 0; r < rows; r++) total += y[r * cols + c] * (lse - z[r * cols + c]);
@@ -90,7 +96,7 @@ export function lossValue(
   } else {
     for (let i = 0; i < size; i++) if (y[i] !== 0) total -= y[i] * Math.log(clipped(a[i]));
   }
-  return total / cols;
+  return total;
 }
 
 /** ∇ₐC per example (not divided by m), written into g; `delta` is huber's δ. */

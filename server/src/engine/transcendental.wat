@@ -1,7 +1,7 @@
 ;; The exp-based activations, their slopes, the loss sums and the bias
 ;; broadcast of a training run, on arrays resident in the kernel's shared
-;; memory (byte offsets). exp, log and tanh are the fdlibm algorithms that
-;; V8's Math.exp, Math.log and Math.tanh run (V8's exp(1) returns Math.E), so
+;; memory (byte offsets). exp, expm1, log, log1p and tanh are the fdlibm
+;; algorithms that V8's Math runs (V8's exp(1) returns Math.E), so
 ;; each value is Math's, bit for bit; each loop takes the elements in the
 ;; JavaScript loop's order, so each sum is the JavaScript sum.
 (module
@@ -144,28 +144,6 @@
         (local.set $t (f64.reinterpret_i64 (i64.or (i64.and (i64.reinterpret_f64 (f64.const 0)) (i64.const 0xffffffff)) (i64.shl (i64.extend_i32_u (i32.shl (i32.sub (i32.const 0x3ff) (local.get $k)) (i32.const 20))) (i64.const 32)))))
         (local.set $y (f64.add (f64.sub (local.get $x) (f64.add (local.get $e) (local.get $t))) (f64.const 1)))))
     (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $y)) (i64.shl (i64.extend_i32_s (local.get $k)) (i64.const 52)))))
-
-  (func $tanh (export "tanh") (param $x f64) (result f64)
-    (local $jx i32) (local $ix i32) (local $t f64) (local $z f64)
-    (local.set $jx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
-    (local.set $ix (i32.and (local.get $jx) (i32.const 0x7fffffff)))
-    (if (i32.ge_u (local.get $ix) (i32.const 0x7ff00000))
-      (then (return (select
-        (f64.add (f64.div (f64.const 1) (local.get $x)) (f64.const 1))
-        (f64.sub (f64.div (f64.const 1) (local.get $x)) (f64.const 1))
-        (i32.ge_s (local.get $jx) (i32.const 0))))))
-    (if (i32.lt_u (local.get $ix) (i32.const 0x40360000))
-      (then
-        (if (i32.lt_u (local.get $ix) (i32.const 0x3e300000)) (then (return (local.get $x))))
-        (if (i32.ge_u (local.get $ix) (i32.const 0x3ff00000))
-          (then
-            (local.set $t (call $expm1 (f64.mul (f64.const 2) (f64.abs (local.get $x)))))
-            (local.set $z (f64.sub (f64.const 1) (f64.div (f64.const 2) (f64.add (local.get $t) (f64.const 2))))))
-          (else
-            (local.set $t (call $expm1 (f64.mul (f64.const -2) (f64.abs (local.get $x)))))
-            (local.set $z (f64.div (f64.neg (local.get $t)) (f64.add (local.get $t) (f64.const 2)))))))
-      (else (local.set $z (f64.sub (f64.const 1) (f64.const 1e-300)))))
-    (select (local.get $z) (f64.neg (local.get $z)) (i32.ge_s (local.get $jx) (i32.const 0))))
 
   (func $log (export "log") (param $x f64) (result f64)
     (local $hx i32) (local $lx i32) (local $k i32) (local $i i32) (local $j i32)
@@ -515,8 +493,7 @@
           (local.set $g (i32.add (local.get $g) (i32.const 8)))
           (local.set $d (i32.add (local.get $d) (i32.const 8)))
           (br $each))))
-  ;; a = tanh(z) over n doubles
-  ;; ($tanh written out, as the other activations' loops are)
+  ;; a = tanh(z) over n doubles, fdlibm's tanh as V8 runs it, written out as the other activations' loops are
   (func (export "tanhAll") (param $z i32) (param $a i32) (param $n i32)
     (local $end i32) (local $v f64) (local $jx i32) (local $ix i32) (local $t f64) (local $w f64)
     (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 3))))

@@ -1,9 +1,10 @@
 /**
- * The activations and their slopes (relu from elementwise.wat; sigmoid,
- * silu, leaky_relu, elu, selu, softplus, gelu, tanh and softmax from
- * transcendental.wat, whose exp, expm1, log, log1p and tanh give Math's bits), the loss sums and the bias broadcast, on the arrays of a kernel's
- * arena. Each answers that it did nothing when an array lies elsewhere, and
- * the caller runs its JavaScript loop, which gives the same bits.
+ * The activations and their slopes (relu from elementwise.wat, the others
+ * from transcendental.wat, whose exp, expm1, log, log1p and tanh give Math's
+ * bits), the losses' sums and gradients, Σ|δ| and the bias broadcast, on the
+ * arrays of a kernel's arena. Each answers that it did nothing when an array
+ * lies elsewhere, and the caller runs its JavaScript loop, which gives the
+ * same bits.
  */
 import type { VectorOps } from "./kernel";
 import { transcendentalWasmBytes } from "./transcendental-wasm";
@@ -67,9 +68,10 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
       const n = delta.length;
       const at = z.length === n && a.length === n && g.length === n ? offsets(z, a, g, delta) : undefined;
       if (!at) return false;
+      const kind = fromZ.indexOf(name);
       if (name === "relu") relu.reluSlope(at[0], at[2], at[3], n);
       else if (name === "sigmoid" || name === "tanh") ops.slopeFromA(name === "tanh" ? 1 : 0, at[1], at[2], at[3], n);
-      else if (fromZ.indexOf(name) > 0) ops.slopeFromZ(fromZ.indexOf(name), at[0], at[2], at[3], n, alpha);
+      else if (kind >= 0) ops.slopeFromZ(kind, at[0], at[2], at[3], n, alpha);
       else if (name === "gelu") ops.gelu(1, at[0], at[2], at[3], n);
       else if (name === "softmax" && rows * cols === n) ops.softmaxSlope(at[1], at[2], at[3], rows, cols);
       else return false;
@@ -106,9 +108,16 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
   };
 }
 
-/** exp, expm1, log, log1p and tanh as transcendental.wat computes them, on a memory of their own: the tests hold them to Math's bits. */
+/** exp, expm1, log, log1p and tanh (through its loop, one element) as transcendental.wat computes them, on a memory of their own: the tests hold them to Math's bits. */
 export function transcendentalMath(wasm: Instantiate & { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => SharedMemory }) {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
   const memory = new wasm.Memory({ initial: 1, maximum: 1, shared: true });
-  return new wasm.Instance(compiled, { env: { memory } }).exports as { exp(x: number): number; expm1(x: number): number; log(x: number): number; log1p(x: number): number; tanh(x: number): number };
+  const math = new wasm.Instance(compiled, { env: { memory } }).exports as TranscendentalExports & Record<"exp" | "expm1" | "log" | "log1p", (x: number) => number>;
+  const cell = new Float64Array(memory.buffer, 0, 2);
+  const tanh = (x: number): number => {
+    cell[0] = x;
+    math.tanhAll(0, 8, 1);
+    return cell[1];
+  };
+  return { exp: math.exp, expm1: math.expm1, log: math.log, log1p: math.log1p, tanh };
 }

@@ -2,7 +2,9 @@
  * The launch's read of a large CSV over the real `nnet dap` process: DAP
  * progress events for a client that shows them, and a disconnect, terminate
  * or cancel during the read ends it (and, for a disconnect, the adapter).
- * Every wait is on a DAP event, a response or the adapter's exit.
+ * Every wait is on a DAP event, a response or the adapter's exit; the
+ * adapter holds the read after its first progress report until it is stopped
+ * (NNET_TEST_HOLD_READ), so a stop always lands mid-read.
  */
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -29,7 +31,7 @@ const network = (file: string): string => `network m {
 let dir = "";
 beforeAll(() => {
   dir = workspace({ "big.nnet": network("big.csv"), "some.nnet": network("some.csv") });
-  writeCsvRows(join(dir, "big.csv"), `${features.join(",")},label`, 48 * 2 ** 20, cells);
+  writeCsvRows(join(dir, "big.csv"), `${features.join(",")},label`, 12 * 2 ** 20, cells);
   writeCsvRows(join(dir, "some.csv"), `${features.join(",")},label`, 6 * 2 ** 20, cells);
 });
 afterAll(removeWorkspaces);
@@ -37,7 +39,6 @@ afterAll(removeWorkspaces);
 let dc: DebugClient;
 /** the adapter has exited: a disconnect would get no answer */
 let gone = false;
-beforeEach(async () => { dc = await startClient(cli); gone = false; });
 afterEach(async () => { if (!gone) await dc.stop(); });
 
 type Progress = DebugProtocol.ProgressStartEvent | DebugProtocol.ProgressUpdateEvent | DebugProtocol.ProgressEndEvent;
@@ -59,6 +60,8 @@ const adapterClosed = (): Promise<number | null> => {
 };
 
 describe("the launch's read of a large CSV", () => {
+  beforeEach(async () => { dc = await startClient(cli); gone = false; });
+
   it("reports its progress by whole percent from start to end, then stops on entry", { timeout: 120_000 }, async () => {
     const { events, launched } = await launchShowingProgress("some.nnet");
     await dc.waitForEvent("initialized");
@@ -73,6 +76,11 @@ describe("the launch's read of a large CSV", () => {
     expect(percentages.every((p, i) => i === 0 || p > percentages[i - 1])).toBe(true);
     expect((events.at(-2)!.body as { message: string }).message).toBe("6 of 6 MiB");
   });
+});
+
+describe("the launch's read of a large CSV, stopped", () => {
+  const held = { NNET_TEST_HOLD_READ: "1" };
+  beforeEach(async () => { dc = await startClient(cli, held); gone = false; });
 
   it("a disconnect on the first progress event ends the read and the adapter, with exit status 0", { timeout: 120_000 }, async () => {
     const closed = adapterClosed();
@@ -93,7 +101,7 @@ describe("the launch's read of a large CSV", () => {
       await expect(launched).rejects.toThrow("the launch was stopped while it read the data");
       expect(events.at(-1)).toMatchObject({ event: "progressEnd", body: { message: "stopped" } });
       await dc.stop();
-      dc = await startClient(cli);
+      dc = await startClient(cli, held);
     }
   });
 });

@@ -11,7 +11,7 @@ import { readHeader, widthProblem } from "./csv-header";
 import { recordSteps } from "./csv-records";
 import { countRows, fillRows, LoadCancelled, type FillOptions } from "./csv-rows";
 import { memorySource, type ByteSource } from "./csv-source";
-import { runSteps, runStepsAsync, type Steps } from "./csv-steps";
+import { heldForTests, runSteps, runStepsAsync, type Steps } from "./csv-steps";
 import {
   chooseColumns, CsvDataError, finishBatches, newTable, putRecord, toDataset, type BatchOptions, type CsvRequest, type Table,
 } from "./csv-table";
@@ -141,7 +141,8 @@ export function csvDatasetFrom(source: ByteSource, request: CsvRequest, options:
 
 /** The same, giving way to the event loop after each chunk of the file. */
 export function csvDatasetAsync(source: ByteSource, request: CsvRequest, options: FillOptions = {}): Promise<Dataset> {
-  return runStepsAsync(closing(source, dataset(source, request, options)));
+  const held = heldForTests(options);
+  return runStepsAsync(closing(source, dataset(source, request, held.options)), held.pause);
 }
 
 /**
@@ -149,7 +150,8 @@ export function csvDatasetAsync(source: ByteSource, request: CsvRequest, options
  * memory stays that of one batch, whatever the file's size. Answers the number of rows.
  */
 export function csvBatchesAsync(source: ByteSource, request: CsvRequest, options: LoadOptions & { batch: BatchOptions }): Promise<number> {
-  return runStepsAsync(closing(source, batches(source, request, options)));
+  const held = heldForTests(options);
+  return runStepsAsync(closing(source, batches(source, request, held.options)), held.pause);
 }
 
 /** Parses CSV text (or UTF-8 bytes) with a header row. */

@@ -13,10 +13,36 @@ export function runSteps<T>(steps: Steps<T>): T {
   }
 }
 
-export async function runStepsAsync<T>(steps: Steps<T>): Promise<T> {
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function runStepsAsync<T>(steps: Steps<T>, pause: () => Promise<void> = nextTurn): Promise<T> {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await pause();
   }
+}
+
+export interface Watched {
+  shouldStop?: () => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * NNET_TEST_HOLD_READ=1 holds a read after its first progress report until
+ * it is told to stop (or the process ends), so that a test interrupts it at a
+ * known point instead of racing the rest of the file.
+ */
+export function heldForTests<O extends Watched>(options: O): { options: O; pause: () => Promise<void> } {
+  if (process.env.NNET_TEST_HOLD_READ !== "1") return { options, pause: nextTurn };
+  let reported = false;
+  const onProgress = (done: number, total: number): void => {
+    reported = true;
+    options.onProgress?.(done, total);
+  };
+  const pause = async (): Promise<void> => {
+    await nextTurn();
+    while (reported && !options.shouldStop?.()) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  return { options: { ...options, onProgress }, pause };
 }

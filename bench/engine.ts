@@ -8,15 +8,15 @@
 // Each workload group is one function returning its part of the report; add
 // a group by writing another and calling it from main().
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import {
   Rng, computeGradients, createNetwork, datasetFromSpec, gradcheck, train, transpose, zeros,
   type ActivationName, type Dataset, type LossName, type NetworkSpec, type TrainSpec,
 } from "../server/src/engine/index";
 import { defaultThreads, enableRelaxedSimd, runKernel, type RunKernel } from "../server/src/training/index";
-import { TfjsPeer } from "./peers/tfjs";
-import { TorchPeer, torchAvailable } from "./peers/torch";
+import { TfjsPeer, tfjsAvailable } from "./peers/tfjs";
+import { python, TorchPeer, torchAvailable } from "./peers/torch";
 import { median, spread, timed, type Runner, type Spread } from "./timing";
 
 enableRelaxedSimd(); // as the training worker does, before any WebAssembly is compiled
@@ -146,20 +146,22 @@ const fmtRatio = (s: Spread): string => `${s.median.toFixed(2)}× [${s.min.toFix
  * engine on all cores is set against the faster of the two.
  */
 async function startTorch(): Promise<TorchPeer[] | string> {
-  if (!torchAvailable()) return "PyTorch is not installed (/usr/bin/python3 -c 'import torch' failed); skipped";
-  const all = cpus().length;
+  if (!torchAvailable()) return `PyTorch is not installed (${python} -c 'import torch' failed); skipped`;
+  const all = cores;
   const configs: [number, number][] = all > 1 ? [[1, 1], [all, all], [1, all]] : [[1, 1]];
   return Promise.all(configs.map(([threads, blas]) => TorchPeer.start(threads, blas)));
 }
 
 function describeTorch(peers: TorchPeer[]): void {
   const info = peers[0].info;
-  console.log(`PyTorch ${info.torch}, BLAS mapped: ${info.blas.join(", ") || "none found"}`);
+  console.log(`PyTorch ${info.torch}, built with BLAS ${info.built}${info.mkl ? " (MKL)" : ""}, BLAS mapped: ${info.blas.join(", ") || "none found"}`);
   for (const p of peers) {
     const ob = p.info.openblas;
-    console.log(`  ${p.label("f64")}: torch ${p.threads} thread(s), ${ob ? `OpenBLAS core ${ob.corename}, ${ob.threads} thread(s) (${ob.config})` : "not OpenBLAS"}`);
+    const blas = ob ? `OpenBLAS core ${ob.corename}, ${ob.threads} thread(s) (${ob.config})` : info.built === "mkl" ? "MKL" : "not OpenBLAS";
+    console.log(`  ${p.label("f64")}: torch ${p.threads} thread(s), ${blas}`);
   }
-  if (!info.openblas) console.log("  WARNING: torch is not on OpenBLAS (reference BLAS?); run `sh bench/setup.sh` as root for a fair peer");
+  // Debian's torch (BLAS_INFO generic) runs whatever libblas.so.3 is: without OpenBLAS, the reference BLAS
+  if (!info.openblas && info.built !== "mkl") console.log("  WARNING: torch is not on OpenBLAS (reference BLAS?); run `sh bench/setup.sh` as root for a fair peer");
 }
 
 /** The engine ÷ peer ratio of medians, with the min–max of the per-round (paired) ratios. */
@@ -169,7 +171,7 @@ function ratioOf(engine: number[], peer: number[]): Spread {
 }
 
 /** The engine, both TensorFlow.js backends and, where there is one, each PyTorch config, for one workload. */
-function systemsFor(w: Workload, k: number, tfjs: TfjsPeer, torch: TorchPeer[] | string, dir: string): Map<string, () => Promise<Runner>> {
+function systemsFor(w: Workload, k: number, tfjs: TfjsPeer | undefined, torch: TorchPeer[] | string, dir: string): Map<string, () => Promise<Runner>> {
   const systems = new Map<string, () => Promise<Runner>>(engineThreads.map((t) => [`engine f64 ${t}T`, async () => engineRunner(w, t)]));
   // the peers read the data from files, one example per row
   const x = join(dir, `x${k}.bin`);
@@ -177,7 +179,7 @@ function systemsFor(w: Workload, k: number, tfjs: TfjsPeer, torch: TorchPeer[] |
   writeFileSync(x, w.data.x.data);
   writeFileSync(y, w.data.y.data);
   const job = { widths: w.widths, activations: w.activations, loss: w.loss, lr: w.lr, batch: w.batch, examples: w.data.x.rows, x, y };
-  for (const backend of ["cpu", "wasm"] as const) systems.set(`tfjs-${backend} f32`, () => tfjs.load(backend, job));
+  if (tfjs) for (const backend of ["cpu", "wasm"] as const) systems.set(`tfjs-${backend} f32`, () => tfjs.load(backend, job));
   if (typeof torch === "string") return systems;
   for (const peer of torch) {
     let load: ReturnType<TorchPeer["load"]> | undefined; // loaded on first use, once for both dtypes
@@ -190,7 +192,9 @@ function systemsFor(w: Workload, k: number, tfjs: TfjsPeer, torch: TorchPeer[] |
 }
 
 // The engine on one thread and on all cores (as the peers), and the ratios each target is stated in.
-const engineThreads = [...new Set([1, Math.min(cpus().length, defaultThreads())])];
+// the cores this process may run on (taskset, cgroups), not all the machine has
+const cores = availableParallelism();
+const engineThreads = [...new Set([1, Math.min(cores, defaultThreads())])];
 const engineName = (threads: number): string => `engine f64 ${threads}T`;
 
 /** Which engine configuration a peer is set against: the same thread count, where the engine has it. */
@@ -220,7 +224,8 @@ async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
   ];
   const targets: string[] = [];
   const report: unknown[] = [];
-  const tfjs = new TfjsPeer();
+  const tfjs = tfjsAvailable() ? new TfjsPeer() : undefined;
+  if (!tfjs) console.log("TensorFlow.js is not installed (npm ci installs it); skipped");
   try {
     for (const [k, w] of workloads.entries()) {
       const rates = await measure(w, systemsFor(w, k, tfjs, torch, dir));
@@ -248,7 +253,7 @@ async function trainingGroup(torch: TorchPeer[] | string): Promise<unknown[]> {
       console.log(`  measured ${w.name}`);
     }
   } finally {
-    tfjs.close();
+    tfjs?.close();
     rmSync(dir, { recursive: true, force: true });
     for (const kernel of kernels.splice(0)) kernel.close();
   }
@@ -307,7 +312,7 @@ function kernelName(): string {
 }
 
 async function main(): Promise<void> {
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}${cpuKind()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const machine = `${cores === cpus().length ? "" : `${cores} of `}${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}${cpuKind()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const report: Record<string, unknown> = {
     date: new Date().toISOString(), machine, loadAverageStart: loadavg(), quick, rounds,
     kernel: kernelName(), engineThreads, ratiosBy: "wall clock and CPU time, interleaved rounds",

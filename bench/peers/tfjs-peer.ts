@@ -4,23 +4,12 @@
 // x and y name raw little-endian float64 files, one example per row.
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import type { ActivationName, LossName, Matrix } from "../../server/src/engine/index";
+import type { Matrix } from "../../server/src/engine/index";
 import type { Runner } from "../timing";
-import { tfRunner, type TfBackend } from "./tfjs";
+import type { TfBackend, TfWork } from "./tfjs";
+import { tfRunner } from "./tfjs-runner";
 
-interface Load {
-  op: "load";
-  id: number;
-  backend: TfBackend;
-  widths: number[];
-  activations: ActivationName[];
-  loss: LossName;
-  lr: number;
-  batch: number;
-  examples: number;
-  x: string;
-  y: string;
-}
+type Load = TfWork & { op: "load"; id: number; backend: TfBackend; examples: number; x: string; y: string };
 
 interface Run {
   op: "run";

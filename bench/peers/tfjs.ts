@@ -1,74 +1,35 @@
-// The TensorFlow.js peer (float32), batch-major as it prefers; batches are cut
-// once, before timing. Each runner switches to its backend before it runs.
-import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+// The node side of the TensorFlow.js peer (float32): its runners live in a
+// process of their own (tfjs-peer.ts, tfjs-runner.ts), so this process never
+// loads TensorFlow.js.
 import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import type { ActivationName, LossName, Matrix } from "../../server/src/engine/index";
-import { timed, type Runner, type Took } from "../timing";
+import { join } from "node:path";
+import type { ActivationName, LossName } from "../../server/src/engine/index";
+import type { Runner, Took } from "../timing";
 import { LinePeer } from "./line-peer";
 
 export type TfBackend = "cpu" | "wasm";
 
-export interface TfJob {
+/** Whether TensorFlow.js is installed (a dev dependency), without loading it. */
+export function tfjsAvailable(): boolean {
+  try {
+    require.resolve("@tensorflow/tfjs");
+    require.resolve("@tensorflow/tfjs-backend-wasm");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What a runner trains: the workload's shape and hyperparameters. */
+export interface TfWork {
   widths: number[];
   activations: ActivationName[];
   loss: LossName;
   lr: number;
   batch: number;
-  /** one example per row, as the data set holds them */
-  x: Matrix;
-  y: Matrix;
 }
 
-let wasmPathsSet = false;
-
-async function use(backend: TfBackend): Promise<void> {
-  if (!wasmPathsSet) {
-    setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
-    wasmPathsSet = true;
-  }
-  if (tf.getBackend() !== backend) await tf.setBackend(backend);
-}
-
-export async function tfRunner(backend: TfBackend, w: TfJob): Promise<Runner> {
-  await use(backend);
-  const n = w.x.rows;
-  const rows = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
-  const x = rows(w.x);
-  const y = rows(w.y);
-  const batches: [tf.Tensor2D, tf.Tensor2D][] = [];
-  for (let s = 0; s < n; s += w.batch) {
-    const size = Math.min(w.batch, n - s);
-    batches.push([x.slice([s, 0], [size, -1]) as tf.Tensor2D, y.slice([s, 0], [size, -1]) as tf.Tensor2D]);
-  }
-  const vars = w.widths.slice(1).map((units, l) => {
-    const fanIn = w.widths[l];
-    const limit = Math.sqrt(6 / (fanIn + units));
-    return [tf.variable(tf.randomUniform([fanIn, units], -limit, limit)), tf.variable(tf.zeros([units]))] as const;
-  });
-  const optimizer = tf.train.sgd(w.lr);
-  const act = (name: ActivationName, z: tf.Tensor2D): tf.Tensor2D =>
-    name === "relu" ? tf.relu(z) : name === "sigmoid" ? tf.sigmoid(z) : name === "tanh" ? tf.tanh(z) : z;
-  const lossOf = (bx: tf.Tensor2D, by: tf.Tensor2D): tf.Scalar => {
-    let a = bx;
-    vars.forEach(([W, b], l) => {
-      const z = tf.add(tf.matMul(a, W), b) as tf.Tensor2D;
-      a = l === vars.length - 1 && w.loss === "cross_entropy" ? z : act(w.activations[l], z);
-    });
-    if (w.loss === "cross_entropy") return tf.losses.softmaxCrossEntropy(by, a) as tf.Scalar;
-    return tf.mul(0.5 / bx.shape[0], tf.sum(tf.squaredDifference(a, by)));
-  };
-  return async (epochs) => {
-    await use(backend);
-    return timed(() => {
-      for (let e = 0; e < epochs; e++) for (const [bx, by] of batches) optimizer.minimize(() => lossOf(bx, by));
-      vars[0][0].dataSync();
-    });
-  };
-}
-
-/** The same runners in a process of their own (tfjs-peer.ts), so that TensorFlow.js's heap and garbage stay off the other systems' clocks. */
+/** The runners in a process of their own, so that TensorFlow.js's heap and garbage stay off the other systems' clocks. */
 export class TfjsPeer {
   private readonly peer: LinePeer;
   private nextId = 0;
@@ -78,7 +39,7 @@ export class TfjsPeer {
   }
 
   /** Loads a workload for `backend` from float64 files (one example per row); returns its runner. */
-  async load(backend: TfBackend, job: Omit<TfJob, "x" | "y"> & { examples: number; x: string; y: string }): Promise<Runner> {
+  async load(backend: TfBackend, job: TfWork & { examples: number; x: string; y: string }): Promise<Runner> {
     const id = this.nextId++;
     await this.peer.request({ op: "load", id, backend, ...job });
     return async (epochs) => (await this.peer.request({ op: "run", id, epochs })) as Took;

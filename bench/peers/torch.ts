@@ -1,17 +1,21 @@
-// The node side of the PyTorch peer: one long-lived /usr/bin/python3 process
+// The node side of the PyTorch peer: one long-lived Python process
 // per thread configuration, so the peer's rounds interleave with the engine's.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import type { Runner, Took } from "../timing";
 import { LinePeer } from "./line-peer";
 
-const python = "/usr/bin/python3"; // Debian's python3-torch; the pyenv python3 on PATH has no torch
+/** Debian's python3-torch by default (the pyenv python3 on PATH has no torch); NNET_BENCH_PYTHON names another. */
+export const python = process.env.NNET_BENCH_PYTHON ?? "/usr/bin/python3";
 
 export interface TorchInfo {
   torch: string;
   threads: number;
   blas: string[];
   openblas: { corename: string; config: string; threads: number } | null;
+  /** the BLAS torch's build names (BLAS_INFO), and whether it has MKL */
+  built: string;
+  mkl: boolean;
 }
 
 /** The data and hyperparameters the peer needs, with x and y as float64 files (features × n). */

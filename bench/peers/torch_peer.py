@@ -5,7 +5,8 @@ gather per epoch and contiguous batch slices.
 Started once per thread count (argv[1]) with OPENBLAS_NUM_THREADS set by the
 caller, and kept alive so its rounds interleave with the engine's. Speaks
 JSON lines on stdin/stdout:
-  start  -> {"torch", "threads", "blas": [paths], "openblas": {...} | null}
+  start  -> {"torch", "threads", "blas": [paths], "openblas": {...} | null,
+             "built": BLAS_INFO from torch's build settings, "mkl": bool}
   {"op": "load", "id", "widths", "activations", "loss", "lr", "batch",
    "examples", "x", "y"}                     -> {"ok": true}
   {"op": "run", "id", "dtype": "float64" | "float32", "epochs"}
@@ -15,6 +16,7 @@ row (the engine's layout), read once before timing.
 """
 import ctypes
 import json
+import re
 import sys
 import time
 
@@ -43,6 +45,12 @@ def blas_info():
             info = {"corename": lib.openblas_get_corename().decode(), "config": lib.openblas_get_config().decode(),
                     "threads": lib.openblas_get_num_threads()}
     return libs, info
+
+
+def built_blas():
+    """The BLAS torch was built against (BLAS_INFO): generic for Debian's, which loads libblas.so.3; mkl for PyPI's wheels."""
+    found = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return found.group(1) if found else "unknown"
 
 
 def build(job, dtype):
@@ -106,7 +114,8 @@ class Workload:
 
 def main():
     libs, openblas = blas_info()
-    reply = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libs, "openblas": openblas}
+    reply = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libs, "openblas": openblas,
+             "built": built_blas(), "mkl": torch.backends.mkl.is_available()}
     print(json.dumps(reply), flush=True)
     workloads = {}
     for line in sys.stdin:

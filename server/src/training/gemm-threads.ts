@@ -1,10 +1,12 @@
 /**
  * Worker threads that share a WebAssembly kernel's memory and take rows of
  * C: every entry is still summed by one thread in the kernel's order, so the
- * bits do not depend on the thread count. The calling thread takes the first
- * rows itself, then waits on a shared counter (Atomics.wait); the threads
- * wait on a generation number between products. A thread started late sees
- * the generation already past its own and takes the product in hand.
+ * bits do not depend on the thread count. The rows come in blocks that each
+ * thread, the calling one too, claims from a shared counter until none are
+ * left, so a thread that wakes late or runs slower takes fewer; then the
+ * caller waits on a shared counter (Atomics.wait) for the blocks in hand. The
+ * threads wait on a generation number between products. A thread started
+ * late sees the generation already past its own and takes the product in hand.
  *
  * A thread that dies outright (it exits, throws, or runs out of memory) can
  * never count itself done, and the caller, blocked in Atomics.wait, cannot
@@ -27,9 +29,10 @@ export const splitAbove = 1 << 19;
 // (784-128-64-10 on 2 threads: 35k examples/s without polling, 48k with).
 const spinCount = 100_000;
 
-// state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length
+// state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length, blocks claimed
 const stateWords = 8;
-// job (Float64): Multiply's arguments, then rows per thread
+const claimed = 5;
+// job (Float64): Multiply's arguments, then rows per block
 const jobAt = stateWords * 4;
 const jobWords = 13;
 const reasonAt = jobAt + jobWords * 8;
@@ -68,9 +71,10 @@ for (;;) {
   if (fault === "exit") process.exit(3);
   if (fault === "throw") throw new Error("a fault made for a test");
   try {
-    const [m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, per] = job;
-    const from = index * per, to = Math.min(m, from + per);
-    if (from < to) gemm(to - from, n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
+    const [m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, block] = job;
+    for (let from = Atomics.add(state, ${claimed}, 1) * block; from < m; from = Atomics.add(state, ${claimed}, 1) * block) {
+      gemm(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
+    }
   } catch (error) {
     report(state, reason, ${failed}, error instanceof Error ? error.message : String(error));
   }
@@ -141,14 +145,18 @@ export function gemmThreads(threads: number): GemmThreads {
       }
       if (Atomics.load(state, 3) !== 0) throw problem();
       if (!supervisor) start(compiled);
-      const per = Math.ceil(m / 4 / threads) * 4;
-      job.set([m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, per]);
+      // about four blocks a thread, whole 4-row tiles
+      const block = Math.ceil(m / 16 / threads) * 4;
+      job.set([m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, block]);
+      Atomics.store(state, claimed, 0);
       Atomics.store(state, 1, threads - 1);
       // a failure reported before that store had its −1 overwritten: its kind, written first, still shows
       if (Atomics.load(state, 3) !== 0) throw problem();
       Atomics.add(state, 0, 1);
       Atomics.notify(state, 0);
-      local(Math.min(per, m), n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta);
+      for (let from = Atomics.add(state, claimed, 1) * block; from < m; from = Atomics.add(state, claimed, 1) * block) {
+        local(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
+      }
       // a failure sets the counter to −1, which ends the wait whatever the other threads do
       for (let spin = 0; spin < spinCount && Atomics.load(state, 1) > 0; spin++);
       for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) Atomics.wait(state, 1, left);

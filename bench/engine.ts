@@ -147,8 +147,7 @@ const fmtRatio = (s: Spread): string => `${s.median.toFixed(2)}× [${s.min.toFix
  */
 async function startTorch(): Promise<TorchPeer[] | string> {
   if (!torchAvailable()) return `PyTorch is not installed (${python} -c 'import torch' failed); skipped`;
-  const all = cores;
-  const configs: [number, number][] = all > 1 ? [[1, 1], [all, all], [1, all]] : [[1, 1]];
+  const configs: [number, number][] = cores > 1 ? [[1, 1], [cores, cores], [1, cores]] : [[1, 1]];
   return Promise.all(configs.map(([threads, blas]) => TorchPeer.start(threads, blas)));
 }
 

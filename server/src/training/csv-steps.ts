@@ -4,6 +4,8 @@
  * loop between chunks, so that Ctrl-C, a cancellation or another request is
  * heard while a large file loads.
  */
+import type { FillOptions } from "./csv-rows";
+
 export type Steps<T> = Generator<void, T, void>;
 
 export function runSteps<T>(steps: Steps<T>): T {
@@ -23,17 +25,12 @@ export async function runStepsAsync<T>(steps: Steps<T>, pause: () => Promise<voi
   }
 }
 
-export interface Watched {
-  shouldStop?: () => boolean;
-  onProgress?: (done: number, total: number) => void;
-}
-
 /**
  * NNET_TEST_HOLD_READ=1 holds a read after its first progress report until
  * it is told to stop (or the process ends), so that a test interrupts it at a
  * known point instead of racing the rest of the file.
  */
-export function heldForTests<O extends Watched>(options: O): { options: O; pause: () => Promise<void> } {
+export function heldForTests<O extends FillOptions>(options: O): { options: O; pause: () => Promise<void> } {
   if (process.env.NNET_TEST_HOLD_READ !== "1") return { options, pause: nextTurn };
   let reported = false;
   const onProgress = (done: number, total: number): void => {

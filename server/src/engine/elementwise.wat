@@ -244,6 +244,7 @@
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $mask) (local.get $end)))
+        ;; the generator's step written out for each of the two draws: V8 here does not inline calls between WebAssembly functions
         (local.set $r1 (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
         (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
         (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))

@@ -45,15 +45,10 @@ const gradients = ["mse", "mae", "huber", "binary_cross_entropy", "cross_entropy
 export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instantiate, relu: Relu): ActivationOps {
   compiled ??= new wasm.Module(transcendentalWasmBytes);
   const ops = new wasm.Instance(compiled, { env: { memory } }).exports as TranscendentalExports;
-  // the byte offsets of arrays that all lie in the arena, or undefined
-  const offsets = (...arrays: Float64Array[]): number[] | undefined => {
-    const at = arrays.map((array) => arena.offsetOf(array));
-    return at.some((offset) => offset < 0) ? undefined : at;
-  };
   return {
     activate({ name, alpha }, z, a, rows, cols) {
       const n = rows * cols;
-      const at = z.length >= n && a.length >= n ? offsets(z, a) : undefined;
+      const at = z.length >= n && a.length >= n ? arena.offsetsOf(z, a) : undefined;
       if (!at) return false;
       const kind = fromZ.indexOf(name);
       if (name === "relu") relu.relu(at[0], at[1], n);
@@ -66,7 +61,7 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
     },
     slope({ name, alpha }, z, a, g, delta, rows, cols) {
       const n = delta.length;
-      const at = z.length === n && a.length === n && g.length === n ? offsets(z, a, g, delta) : undefined;
+      const at = z.length === n && a.length === n && g.length === n ? arena.offsetsOf(z, a, g, delta) : undefined;
       if (!at) return false;
       const kind = fromZ.indexOf(name);
       if (name === "relu") relu.reluSlope(at[0], at[2], at[3], n);
@@ -80,27 +75,27 @@ export function activationOps(arena: Arena, memory: SharedMemory, wasm: Instanti
     lossSum(loss, rule, z, a, y, delta) {
       const kind = rule === "fused-sigmoid-binary-cross-entropy" ? 3 : rule === "chain" ? sums.indexOf(loss) : -1;
       const from = kind === 3 ? z : a;
-      const at = kind >= 0 && from.length === y.length ? offsets(from, y) : undefined;
+      const at = kind >= 0 && from.length === y.length ? arena.offsetsOf(from, y) : undefined;
       return at && ops.lossSum(kind, at[0], at[1], y.length, delta);
     },
     lossGradient(loss, a, y, g, delta) {
       const kind = gradients.indexOf(loss);
-      const at = kind >= 0 && a.length === y.length && g.length === y.length ? offsets(a, y, g) : undefined;
+      const at = kind >= 0 && a.length === y.length && g.length === y.length ? arena.offsetsOf(a, y, g) : undefined;
       if (!at) return false;
       ops.lossGradient(kind, at[0], at[1], at[2], y.length, delta);
       return true;
     },
     softmaxCrossEntropy(z, y, rows, cols) {
       const n = rows * cols;
-      const at = z.length >= n && y.length >= n ? offsets(z, y) : undefined;
+      const at = z.length >= n && y.length >= n ? arena.offsetsOf(z, y) : undefined;
       return at && ops.softmaxCrossEntropy(at[0], at[1], rows, cols);
     },
     absSum(d) {
-      const at = offsets(d);
+      const at = arena.offsetsOf(d);
       return at && ops.absSum(at[0], d.length);
     },
     fillRows(bias, m, z) {
-      const at = z.length === bias.length * m ? offsets(bias, z) : undefined;
+      const at = z.length === bias.length * m ? arena.offsetsOf(bias, z) : undefined;
       if (!at) return false;
       ops.fillRows(at[0], bias.length, m, at[1]);
       return true;

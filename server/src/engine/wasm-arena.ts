@@ -61,6 +61,12 @@ export class Arena {
     return this.heap;
   }
 
+  /** The byte offsets of arrays that all live in the memory, or undefined when one lives elsewhere. */
+  offsetsOf(...arrays: Float64Array[]): number[] | undefined {
+    const at = arrays.map((array) => this.offsetOf(array));
+    return at.some((offset) => offset < 0) ? undefined : at;
+  }
+
   /** The byte offset of `array` in the memory, or −1 when it lives elsewhere. */
   offsetOf(array: Float64Array): number {
     const buffer = array.buffer;

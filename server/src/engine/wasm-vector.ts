@@ -38,6 +38,8 @@ interface ElementwiseExports {
     decay: number, sparse: number, flags: number, out: number): number;
 }
 
+const sameLength = (first: Float64Array, ...others: Float64Array[]): boolean => others.every((array) => array.length === first.length);
+
 /** elementwise.wat on a kernel's memory, for the arrays that live in its arena. */
 export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate): VectorOps {
   elementwise ??= new wasm.Module(elementwiseWasmBytes);
@@ -55,13 +57,13 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
   };
   return {
     sgd(values, gradient, lr) {
-      const v = arena.offsetOf(values), g = arena.offsetOf(gradient);
-      return v < 0 || g < 0 || values.length !== gradient.length ? undefined : ops.sgd(v, g, values.length, lr);
+      const at = values.length === gradient.length ? arena.offsetsOf(values, gradient) : undefined;
+      return at && ops.sgd(at[0], at[1], values.length, lr);
     },
     momentum(values, gradient, buffer, lr, mu, nesterov) {
-      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
       const n = values.length;
-      return v < 0 || g < 0 || b < 0 || gradient.length !== n || buffer.length !== n ? undefined : ops.momentum(v, g, b, n, lr, mu, nesterov ? 1 : 0);
+      const at = gradient.length === n && buffer.length === n ? arena.offsetsOf(values, gradient, buffer) : undefined;
+      return at && ops.momentum(at[0], at[1], at[2], n, lr, mu, nesterov ? 1 : 0);
     },
     sgdStep(values, gradient, buffer, s: SgdStep) {
       const v = arena.offsetOf(values), g = arena.offsetOf(gradient), b = arena.offsetOf(buffer);
@@ -82,42 +84,39 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
       return readMeasured(ops.rmspropStep(v, g, b, q, n, s.lr, s.decay, s.sparse, rho, eps, s.momentum, flags, out), s);
     },
     adam(values, gradient, first, second, k) {
-      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
-      const n = values.length;
-      if (v < 0 || g < 0 || m < 0 || s < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
-      return ops.adam(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
+      const at = sameLength(values, gradient, first, second) ? arena.offsetsOf(values, gradient, first, second) : undefined;
+      return at && ops.adam(at[0], at[1], at[2], at[3], values.length, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink);
     },
     adamStep(values, gradient, first, second, k, general) {
-      const v = arena.offsetOf(values), g = arena.offsetOf(gradient), m = arena.offsetOf(first), s = arena.offsetOf(second);
-      const n = values.length, out = measuredAt();
-      if (v < 0 || g < 0 || m < 0 || s < 0 || out < 0 || gradient.length !== n || first.length !== n || second.length !== n) return undefined;
+      const at = sameLength(values, gradient, first, second) ? arena.offsetsOf(values, gradient, first, second, measured) : undefined;
+      if (!at) return undefined;
       const flags = general.measure ? 4 : 0;
-      return readMeasured(ops.adamStep(v, g, m, s, n, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink, general.decay, general.sparse, flags, out), general);
+      const squared = ops.adamStep(at[0], at[1], at[2], at[3], values.length, k.beta1, k.beta2, k.step, k.root2, k.eps, k.shrink, general.decay, general.sparse, flags, at[4]);
+      return readMeasured(squared, general);
     },
     dropoutMask(rng, mask, rate, keep) {
-      const at = arena.offsetOf(mask), state = arena.offsetOf(rngState);
-      if (at < 0 || state < 0) return false;
+      const at = arena.offsetsOf(mask, rngState);
+      if (!at) return false;
       rng.saveState(rngWords);
-      ops.dropoutMask(state, at, mask.length, rate, keep);
+      ops.dropoutMask(at[1], at[0], mask.length, rate, keep);
       rng.loadState(rngWords);
       return true;
     },
     product(m, x, out) {
-      const p = arena.offsetOf(m), q = arena.offsetOf(x), r = arena.offsetOf(out);
-      if (p < 0 || q < 0 || r < 0 || x.length !== m.length || out.length !== m.length) return false;
-      ops.product(p, q, r, m.length);
+      const at = sameLength(m, x, out) ? arena.offsetsOf(m, x, out) : undefined;
+      if (!at) return false;
+      ops.product(at[0], at[1], at[2], m.length);
       return true;
     },
     addInto(x, out) {
-      const p = arena.offsetOf(x), q = arena.offsetOf(out);
-      if (p < 0 || q < 0 || x.length !== out.length) return false;
-      ops.addInto(p, q, out.length);
+      const at = sameLength(x, out) ? arena.offsetsOf(x, out) : undefined;
+      if (!at) return false;
+      ops.addInto(at[0], at[1], out.length);
       return true;
     },
     countCorrect(labelwise, a, y, rows, cols) {
-      const p = arena.offsetOf(a), q = arena.offsetOf(y);
-      if (p < 0 || q < 0 || a.length < rows * cols || y.length < rows * cols) return undefined;
-      return ops.countCorrect(labelwise ? 1 : 0, p, q, rows, cols);
+      const at = a.length >= rows * cols && y.length >= rows * cols ? arena.offsetsOf(a, y) : undefined;
+      return at && ops.countCorrect(labelwise ? 1 : 0, at[0], at[1], rows, cols);
     },
     ...activationOps(arena, memory, wasm, ops),
     transpose(src, rows, cols, dst) {

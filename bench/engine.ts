@@ -17,6 +17,7 @@ import {
 import { defaultThreads, enableRelaxedSimd, runKernel, type RunKernel } from "../server/src/training/index";
 import { TfjsPeer, tfjsAvailable } from "./peers/tfjs";
 import { python, TorchPeer, torchAvailable } from "./peers/torch";
+import { coreLayout } from "./topology";
 import { median, spread, timed, type Runner, type Spread } from "./timing";
 
 enableRelaxedSimd(); // as the training worker does, before any WebAssembly is compiled
@@ -312,11 +313,13 @@ function kernelName(): string {
 
 async function main(): Promise<void> {
   const machine = `${cores === cpus().length ? "" : `${cores} of `}${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}${cpuKind()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const layout = coreLayout();
   const report: Record<string, unknown> = {
-    date: new Date().toISOString(), machine, loadAverageStart: loadavg(), quick, rounds,
+    date: new Date().toISOString(), machine, cores: layout, loadAverageStart: loadavg(), quick, rounds,
     kernel: kernelName(), engineThreads, ratiosBy: "wall clock and CPU time, interleaved rounds",
   };
   console.log(`${report.date}  ${machine}  engine kernel ${report.kernel}  load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  if (layout) console.log(`  ${layout}`);
   const torch = await startTorch();
   if (typeof torch !== "string") {
     describeTorch(torch);

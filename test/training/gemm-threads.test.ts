@@ -64,6 +64,29 @@ describe("the multiply on several threads", () => {
     });
   }
 
+  it("polls while it waits only when every thread has a core: with more threads than cores they sleep at once, with the same bits", () => {
+    const polling = gemmThreads(2, 2);
+    const sleeping = gemmThreads(3, 2);
+    try {
+      expect(polling.spins).toBeGreaterThan(0);
+      expect(sleeping.spins).toBe(0);
+      const one = createWasmKernel("wasm-simd-4x4")!;
+      const many = createWasmKernel("wasm-simd-4x4", sleeping.split)!;
+      for (const [m, n, k] of shapes) {
+        const { a, b, c } = operands(m, n, k, m * n);
+        const single = c.slice();
+        const split = c.slice();
+        one.gemm(false, true, m, n, k, 0.5, a, b, 1, single);
+        many.gemm(false, true, m, n, k, 0.5, a, b, 1, split);
+        expect(split).toEqual(single);
+      }
+      expect(sleeping.started()).toBe(2);
+    } finally {
+      polling.close();
+      sleeping.close();
+    }
+  });
+
   for (const name of availableWasmKernels()) {
     it(`${name}: 2 threads multiply operands resident in the kernel's memory with one thread's bits`, () => {
       const one = createWasmKernel(name)!;

@@ -1,4 +1,5 @@
 /** `nnet train FILE`: trains a network in a worker thread, with progress, Ctrl-C, model files, checkpoints and resuming. */
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { maxCount } from "../language/index";
@@ -107,6 +108,13 @@ function joinNegativeValues(args: string[]): string[] {
   return joined;
 }
 
+// more threads than cores still train, with the same bits, but slower: said here rather than left to be found
+function warnOversubscribed(threads: number | undefined, io: Io): void {
+  const cores = availableParallelism();
+  if (threads === undefined || threads <= cores) return;
+  io.err(`nnet: warning: --threads ${threads} is more than the ${cores} core${cores === 1 ? "" : "s"} this process may use; the extra threads wait for a core, so training is slower than with --threads ${cores}\n`);
+}
+
 export async function runTrain(args: string[], io: Io, workerPath?: string): Promise<number> {
   const { values, positionals } = parseArgs({
     args: joinNegativeValues(args), allowPositionals: true,
@@ -117,6 +125,7 @@ export async function runTrain(args: string[], io: Io, workerPath?: string): Pro
   const seed = integer(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER);
   const checkpointEvery = integer(values["checkpoint-every"], "checkpoint-every", 1, maxCount);
   const threads = integer(values.threads, "threads", 1, maxThreads);
+  warnOversubscribed(threads, io);
   if (checkpointEvery !== undefined && values.save === undefined) throw new UsageError("--checkpoint-every needs --save MODEL.nnetmodel to say where");
   const json = values.json ?? false;
   const plan = prepareSave({ file: positionals[0], values, epochs, seed, checkpointEvery, threads, json }, io);

@@ -20,18 +20,11 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CompiledGemm, Multiply, Split } from "../engine/index";
+import { pollFor, waitSource, waitWhile } from "./thread-wait";
 
 /** Products smaller than this many multiply-adds stay on the calling thread: waking another costs more. */
 export const splitAbove = 1 << 19;
 
-// Polls of a shared word (about 0.9 ms here) before sleeping on it: products
-// follow one another that closely while training, and waking a sleeping
-// thread through the kernel cost more than the second thread saved
-// (784-128-64-10 on 2 threads: 35k examples/s without polling, 48k with).
-// With more threads than cores, a polling thread holds a core that the one it
-// waits for needs: there they sleep at once (on 2 cores, 4 threads made 6k
-// examples/s polling and 40k sleeping; 8 threads, 2.6k and 27k).
-const spinCount = 100_000;
 
 // state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length, blocks claimed
 const stateWords = 8;
@@ -59,17 +52,18 @@ function report(state, reason, kind, text) {
 // NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product, (start) the supervisor fail to start one and (supervisor) the supervisor itself throw: how the tests kill one
 const threadSource = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, control, index, spins } = workerData;
+const { module, memory, control, index, pollMs } = workerData;
 ${reportSource}
+${waitSource}
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 const state = new Int32Array(control, 0, ${stateWords});
 const job = new Float64Array(control, ${jobAt}, ${jobWords});
 const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
 const fault = process.env.NNET_TEST_MULTIPLY_THREAD;
 let seen = 0;
+const poll = newPoll(pollMs);
 for (;;) {
-  for (let spin = 0; spin < spins && Atomics.load(state, 0) === seen; spin++);
-  Atomics.wait(state, 0, seen);
+  waitWhile(state, 0, seen, poll);
   seen = Atomics.load(state, 0);
   if (Atomics.load(state, 2) !== 0) break;
   if (fault === "exit") process.exit(3);
@@ -89,7 +83,7 @@ for (;;) {
 // The supervisor: starts the threads and tells the caller when one stops before close() asked it to.
 const supervisorSource = `
 const { Worker, workerData } = require("node:worker_threads");
-const { module, memory, control, threads, threadSource, spins } = workerData;
+const { module, memory, control, threads, threadSource, pollMs } = workerData;
 ${reportSource}
 const state = new Int32Array(control, 0, ${stateWords});
 const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
@@ -105,7 +99,7 @@ if (process.env.NNET_TEST_MULTIPLY_THREAD === "supervisor") throw new Error("a f
 try {
   for (let index = 1; index < threads; index++) {
     if (process.env.NNET_TEST_MULTIPLY_THREAD === "start") throw new Error("a fault made for a test");
-    const thread = new Worker(threadSource, { eval: true, workerData: { module, memory, control, index, spins } });
+    const thread = new Worker(threadSource, { eval: true, workerData: { module, memory, control, index, pollMs } });
     thread.on("error", (error) => stopped(reasonOf(error)));
     thread.on("exit", (code) => stopped("it exited with code " + code));
   }
@@ -116,8 +110,8 @@ try {
 
 export interface GemmThreads {
   split: Split;
-  /** how long a waiting thread polls before it sleeps: none when there are more threads than `cores` */
-  spins: number;
+  /** how long (ms) a waiting thread polls before it sleeps (thread-wait.ts): not at all when there are more threads than `cores` */
+  pollMs: number;
   /** helper threads started so far: none until a product is large enough to split */
   started(): number;
   /** Ends the threads; a later product runs on the calling thread. */
@@ -126,7 +120,7 @@ export interface GemmThreads {
 
 /** `threads` − 1 helper threads for products above `splitAbove` (none when threads is 1), on a machine that lets this process use `cores`. */
 export function gemmThreads(threads: number, cores = availableParallelism()): GemmThreads {
-  const spins = threads <= cores ? spinCount : 0;
+  const poll = pollFor(threads, cores);
   let supervisor: Worker | undefined;
   const control = new SharedArrayBuffer(reasonAt + reasonBytes);
   const state = new Int32Array(control, 0, stateWords);
@@ -135,7 +129,7 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
   let closed = false;
   // started on the first product that is split, so that a small network never starts a thread
   const start = (compiled: CompiledGemm): void => {
-    supervisor = new Worker(supervisorSource, { eval: true, workerData: { module: compiled.module, memory: compiled.memory, control, threads, threadSource, spins } });
+    supervisor = new Worker(supervisorSource, { eval: true, workerData: { module: compiled.module, memory: compiled.memory, control, threads, threadSource, pollMs: poll.ms } });
     supervisor.unref(); // a run that ends without close() must not keep the process alive
   };
   // TextDecoder reads no shared memory: the reason is copied out first
@@ -165,8 +159,7 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
         local(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
       }
       // a failure sets the counter to −1, which ends the wait whatever the other threads do
-      for (let spin = 0; spin < spins && Atomics.load(state, 1) > 0; spin++);
-      for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) Atomics.wait(state, 1, left);
+      for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) waitWhile(state, 1, left, poll);
       if (Atomics.load(state, 3) !== 0) throw problem();
     };
   };
@@ -178,5 +171,5 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
     Atomics.notify(state, 0);
     void supervisor?.terminate();
   };
-  return { split, spins, started: () => (supervisor ? threads - 1 : 0), close };
+  return { split, pollMs: poll.ms, started: () => (supervisor ? threads - 1 : 0), close };
 }

@@ -1,6 +1,6 @@
 // How a multiply thread waits: it polls for a while and then sleeps, stops
-// polling for a while once it finds that it lost its core while polling, and
-// never polls with more threads than cores. The clock is the test's: each
+// polling for a while once it finds twice in a short time that it lost its
+// core while polling, and never polls with more threads than cores. The clock is the test's: each
 // look at it may also be the moment another thread changes the word.
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";

@@ -4,6 +4,7 @@
  * network }`; from the palette or the editor title the cursor's network is
  * used, or the user picks one.
  */
+import { availableParallelism } from "node:os";
 import * as vscode from "vscode";
 import { ResponseError } from "vscode-languageclient/node";
 import type { JobRefusedData, JobStarted } from "../../server/src/protocol";
@@ -33,6 +34,18 @@ const restrictedMessage =
  */
 function tell(show: Thenable<string | undefined>, act: (choice: string) => unknown): void {
   void Promise.resolve(show).then((choice) => (choice ? act(choice) : undefined));
+}
+
+// the thread count last warned about: once per setting, not at every run
+let warnedThreads: number | undefined;
+
+/** More threads than cores still train, with the same bits, but slower: said once, as `nnet train` says it. */
+function warnOversubscribed(threads: number | undefined, notices: Notices): void {
+  const cores = availableParallelism();
+  if (threads === undefined || threads <= cores || threads === warnedThreads) return;
+  warnedThreads = threads;
+  const message = `NNet: nnet.train.threads is ${threads}, more than the ${cores} core${cores === 1 ? "" : "s"} the editor may use; the extra threads wait for a core, so training is slower than with ${cores}.`;
+  tell(notices.show("warning", message, "Open Settings"), () => vscode.commands.executeCommand("workbench.action.openSettings", "nnet.train.threads"));
 }
 
 /** Restricted Mode: explain, offer the trust editor, do nothing else. */
@@ -65,7 +78,9 @@ async function startJob(kind: "train" | "gradcheck", arg: unknown, deps: Command
   if (!target) return undefined;
   const what = `${kind === "train" ? "train" : "gradient-check"} ${target.network ? `'${target.network}'` : vscode.workspace.asRelativePath(target.document.uri)}`;
   try {
-    const job = await deps.jobs.start(jobRequest(kind, target));
+    const request = jobRequest(kind, target);
+    const job = await deps.jobs.start(request);
+    warnOversubscribed(request.params.threads, deps.notices);
     return { jobId: job.jobId, network: job.network, summary: job.summary, epochs: job.epochs };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

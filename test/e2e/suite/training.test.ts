@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import { suite, suiteSetup, suiteTeardown, teardown, test } from "mocha";
 import * as vscode from "vscode";
 import type { DoneParams, JobStarted } from "../../../server/src/protocol";
@@ -131,6 +132,31 @@ suite("training from the editor", function () {
     await config().update("train.maxEpochs", undefined, vscode.ConfigurationTarget.Global);
     assert.equal(started.epochs, 3);
     assert.equal(done.status, "completed", done.message);
+  });
+
+  test("nnet.train.threads above the cores warns once, with a way to the setting, and the run trains", async () => {
+    const editor = await openWorkspaceFile("spiral.nnet");
+    const cores = availableParallelism();
+    await config().update("train.threads", cores + 1, vscode.ConfigurationTarget.Global);
+    await config().update("train.maxEpochs", 2, vscode.ConfigurationTarget.Global);
+    const warnings: string[] = [];
+    const subscription = extension().exports.notices.onDidShow((notice) => {
+      if (notice.severity === "warning") warnings.push(`${notice.message} [${notice.actions.join(", ")}]`);
+    });
+    try {
+      const first = await runJob("nnet.train", lensArgument(editor, "spiral"));
+      assert.equal(first.done.status, "completed", first.done.message);
+      const second = await runJob("nnet.train", lensArgument(editor, "spiral"));
+      assert.equal(second.done.status, "completed", second.done.message);
+    } finally {
+      subscription.dispose();
+      await config().update("train.threads", undefined, vscode.ConfigurationTarget.Global);
+      await config().update("train.maxEpochs", undefined, vscode.ConfigurationTarget.Global);
+    }
+    // shown as the first run started, not again for the second
+    assert.deepEqual(warnings, [
+      `NNet: nnet.train.threads is ${cores + 1}, more than the ${cores} core${cores === 1 ? "" : "s"} the editor may use; the extra threads wait for a core, so training is slower than with ${cores}. [Open Settings]`,
+    ]);
   });
 
   test("Stop Training stops a running job and the run reports it was cancelled", async () => {

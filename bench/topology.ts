@@ -18,12 +18,12 @@ export function coreLayout(): string | undefined {
   try {
     const allowed = /^Cpus_allowed_list:\s*(.*)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
     if (!allowed) return undefined;
-    const cores = new Set(cpuList(allowed).map((c) => {
+    const cpus = cpuList(allowed);
+    const cores = new Set(cpus.map((c) => {
       const topology = (name: string): string => readFileSync(`/sys/devices/system/cpu/cpu${c}/topology/${name}`, "utf8").trim();
       return `${topology("physical_package_id")}:${topology("core_id")}`;
     }));
-    const count = cpuList(allowed).length;
-    const shared = cores.size < count ? ` (SMT siblings: ${count} threads share ${cores.size} cores' multiply-add units)` : "";
+    const shared = cores.size < cpus.length ? ` (SMT siblings: ${cpus.length} threads share ${cores.size} cores' multiply-add units)` : "";
     return `cpus ${allowed.trim()} on ${cores.size} physical core${cores.size === 1 ? "" : "s"}${shared}`;
   } catch {
     return undefined;

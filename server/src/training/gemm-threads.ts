@@ -25,7 +25,6 @@ import { pollFor, waitSource, waitWhile } from "./thread-wait";
 /** Products smaller than this many multiply-adds stay on the calling thread: waking another costs more. */
 export const splitAbove = 1 << 19;
 
-
 // state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length, blocks claimed
 const stateWords = 8;
 const claimed = 5;

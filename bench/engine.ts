@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import {
-  Rng, computeGradients, createNetwork, datasetFromSpec, gradcheck, train, transpose, zeros,
+  Rng, computeGradients, createNetwork, datasetFromSpec, gradcheck, sharedZeros, train, transpose, zeros,
   type ActivationName, type Dataset, type LossName, type NetworkSpec, type TrainSpec,
 } from "../server/src/engine/index";
 import { defaultThreads, enableRelaxedSimd, runKernel, type RunKernel } from "../server/src/training/index";
@@ -40,7 +40,8 @@ interface Workload {
 
 function synthetic(n: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);
-  const x = zeros(n, features);
+  // in shared memory, where the CSV loader puts a data set: the training threads gather batches from it
+  const x = sharedZeros(n, features);
   const y = zeros(n, classes);
   for (let i = 0; i < x.data.length; i++) x.data[i] = rng.next();
   for (let c = 0; c < n; c++) y.data[c * classes + rng.int(classes)] = 1;

@@ -126,7 +126,7 @@ describe("CSV data through compile and the job", () => {
     expect(bytes.type === "failed" && bytes.failure.message).toBe("data.csv: not valid UTF-8: byte 0xFF at offset 18 (row 3); save the file as UTF-8");
   });
 
-  it("holds a file's rows once: the job's split puts them in order, its parts share them, with the copying path's values", () => {
+  it("holds a file's rows once, in shared memory: the job's split puts them in order, its parts share them, with the copying path's values", () => {
     const rows = Array.from({ length: 40 }, (_, i) => `${(i * 7) % 11},${(i * 3) % 5 - 2},${i % 3 === 0 ? "a" : i % 3 === 1 ? "b" : "c"}`);
     const dir = workspace({ "data.csv": ["x1,x2,label", ...rows].join("\n") + "\n" });
     const text = csvNetwork("data.csv", "label", "dense 3 softmax", "cross_entropy").replace("train { epochs 3, batch 4 }", "train { epochs 3, batch 4, validation 0.25, seed 6 }");
@@ -140,6 +140,8 @@ describe("CSV data through compile and the job", () => {
     }
     expect(data.standardiser).toEqual(copied.standardiser);
     expect(data.train.x.data.buffer).toBe(data.validation!.x.data.buffer);
+    // the training threads gather batches from it without a copy
+    expect(data.train.x.data.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(data.train.x.data.byteOffset).toBe(10 * 2 * 8);
     expect(data.train.y.data.buffer).toBe(data.validation!.y.data.buffer);
   });

@@ -4,14 +4,21 @@
  * epoch from the run's seed, and batch k of an epoch gathered into the
  * network's workspace. Both loops draw their batches here, so both see the
  * same examples in the same order and make the same optimizer calls.
+ * A kernel with other threads copies the next batch's inputs on them while
+ * the calling thread updates the weights (prefetch): the same copies, so the
+ * same bits.
  */
 import { gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import type { Optimizer } from "./optimizers";
+import type { BatchGather } from "./kernel";
 import { Rng } from "./rng";
 import { exampleCount, type Dataset } from "./dataset";
 import type { TrainSpec } from "./spec";
 import type { Workspace } from "./workspace";
+
+/** The largest data set (bytes) copied into shared memory for other threads to gather from; the CSV loader's are there already. */
+export const copyLimit = 64 * 2 ** 20;
 
 export class Batches {
   readonly examples: number;
@@ -23,6 +30,10 @@ export class Batches {
   private readonly rng: Rng;
   private readonly xByExample: Matrix;
   private readonly yByExample: Matrix;
+  /** x's values copied into shared memory, where x's own are not */
+  private sharedX: Float64Array | undefined;
+  /** the batch being gathered on other threads, and by whom */
+  private pending: { k: number; gather: BatchGather } | undefined;
 
   constructor(data: Dataset, private readonly spec: Pick<TrainSpec, "batch" | "seed" | "shuffle">) {
     this.examples = exampleCount(data);
@@ -31,7 +42,9 @@ export class Batches {
     if (!(this.size > 0)) throw new Error(`batch size must be positive, got ${spec.batch}`);
     this.perEpoch = Math.ceil(this.examples / this.size);
     this.rng = Rng.derive(spec.seed, "shuffle");
-    this.order = new Int32Array(this.examples).map((_, i) => i);
+    // shared memory, so that other threads can gather by it
+    this.order = typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(4 * this.examples)) : new Int32Array(this.examples);
+    this.order.forEach((_, i) => { this.order[i] = i; });
     // the data set's own rows: one example per row is the layout a batch gathers from
     this.xByExample = data.x;
     this.yByExample = data.y;
@@ -39,6 +52,7 @@ export class Batches {
 
   /** Call once at the start of every epoch (and once per epoch skipped when resuming). */
   beginEpoch(): void {
+    this.settle();
     if (this.spec.shuffle) this.rng.shuffle(this.order);
   }
 
@@ -51,17 +65,55 @@ export class Batches {
     return Math.min(this.size, this.examples - this.start(k));
   }
 
+  /**
+   * Starts copying batch k's inputs on the kernel's other threads, where it
+   * has them; load(k) finishes. Nothing once the epoch's batches are done.
+   */
+  prefetch(network: Network, k: number): void {
+    const gather = network.kernel.gather;
+    if (!gather || k >= this.perEpoch || this.pending) return;
+    const x = this.shareableX();
+    if (!x) return;
+    const ws = workspaceFor(network, this.count(k));
+    const job = { x, features: this.xByExample.cols, order: this.order, start: this.start(k), count: this.count(k), rows: ws.inputRows, columns: ws.a[0] };
+    if (gather.begin(job)) this.pending = { k, gather };
+  }
+
+  /** Waits for a prefetch still in hand, so that no other thread writes into a workspace after this returns. */
+  settle(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.gather.finish();
+  }
+
   /** Batch k of this epoch in the network's workspace for its size: x into a⁰, y into the targets. */
   load(network: Network, k: number): Workspace {
     const start = this.start(k);
     const m = this.count(k);
     const ws = workspaceFor(network, m);
-    gatherRows(this.xByExample, this.order, start, m, ws.inputRows);
-    const features = this.xByExample.cols;
-    if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
+    if (this.pending?.k === k) {
+      this.settle();
+    } else {
+      this.settle();
+      gatherRows(this.xByExample, this.order, start, m, ws.inputRows);
+      const features = this.xByExample.cols;
+      if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
+    }
     ws.inputRowsCurrent = true;
     gatherExamples(this.yByExample, this.order, start, m, ws.targets);
     return ws;
+  }
+
+  // A data set outside shared memory is copied there once a run, up to copyLimit bytes; a larger one is gathered by the calling thread alone.
+  private shareableX(): Float64Array | undefined {
+    const data = this.xByExample.data;
+    if (data.buffer instanceof SharedArrayBuffer) return data;
+    if (typeof SharedArrayBuffer !== "function" || data.byteLength > copyLimit) return undefined;
+    if (!this.sharedX) {
+      this.sharedX = new Float64Array(new SharedArrayBuffer(data.byteLength));
+      this.sharedX.set(data);
+    }
+    return this.sharedX;
   }
 
   /** The optimizer's step after batch k's gradients; the epoch's last batch tells it so. */

@@ -373,11 +373,12 @@
       (then
         (f64.store (local.get $d) (f64x2.extract_lane 0 (f64x2.mul (v128.load64_zero (local.get $g))
           (v128.and (f64x2.gt (v128.load64_zero (local.get $z)) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))))))))
-  ;; dst (cols × rows) = srcᵀ for src (rows × cols), both row-major: 2×2 blocks by two shuffles, then the odd row and column
-  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+  ;; dst (cols × rows, its rows ldd doubles apart) = srcᵀ for src (rows × cols), both row-major: 2×2 blocks by two
+  ;; shuffles, then the odd row and column; ldd > rows writes a block of a wider matrix's columns
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $ldd i32)
     (local $i i32) (local $j i32) (local $x v128) (local $y v128) (local $from i32) (local $to i32) (local $rowBytes i32) (local $colBytes i32)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
-    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 3)))
+    (local.set $colBytes (i32.shl (local.get $ldd) (i32.const 3)))
     (local.set $i (i32.const 0))
     (block $doneRows
       (loop $pairs
@@ -387,7 +388,7 @@
           (loop $blocks
             (br_if $doneCols (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $cols)))
             (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3))))
-            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3))))
+            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldd)) (local.get $i)) (i32.const 3))))
             (local.set $x (v128.load (local.get $from)))
             (local.set $y (v128.load (i32.add (local.get $from) (local.get $rowBytes))))
             (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y)))
@@ -397,7 +398,7 @@
         (if (i32.lt_u (local.get $j) (local.get $cols))
           (then
             (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3))))
-            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3))))
+            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldd)) (local.get $i)) (i32.const 3))))
             (f64.store (local.get $to) (f64.load (local.get $from)))
             (f64.store offset=8 (local.get $to) (f64.load (i32.add (local.get $from) (local.get $rowBytes))))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
@@ -409,7 +410,7 @@
           (loop $last
             (br_if $done (i32.ge_u (local.get $j) (local.get $cols)))
             (f64.store
-              (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 3)))
+              (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldd)) (local.get $i)) (i32.const 3)))
               (f64.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 3)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $last))))))

@@ -4,11 +4,11 @@
  */
 export * from "./spec";
 export type { Matrix } from "./matrix";
-export { zeros, fromRows, toRows, toColumns, cloneMatrix, transpose, transposeInto } from "./matrix";
-export type { Kernel } from "./kernel";
+export { zeros, sharedZeros, fromRows, toRows, toColumns, cloneMatrix, transpose, transposeInto } from "./matrix";
+export type { BatchGather, GatherJob, Kernel } from "./kernel";
 export { jsKernel, referenceKernel } from "./kernel";
-export { availableWasmKernels, compileGemm, createWasmKernel, defaultKernel, hasRelaxedSimd } from "./wasm-kernel";
-export type { CompiledGemm, Multiply, Split, WasmKernelName } from "./wasm-kernel";
+export { availableWasmKernels, compileGemm, createWasmKernel, defaultKernel, hasRelaxedSimd, transposeIn } from "./wasm-kernel";
+export type { CompiledGemm, Multiply, Split, Transpose, WasmKernelName } from "./wasm-kernel";
 export type { Activation } from "./activations";
 export { activationOf, sigmoidOf, softplusOf, geluOf, siluOf, seluScale, seluAlpha } from "./activations";
 export { erf, erfc, normalCdf, normalPdf } from "./erf";

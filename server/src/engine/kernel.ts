@@ -31,6 +31,31 @@ export interface Kernel {
   allocate?(length: number): Float64Array;
   /** element-wise steps in the kernel's own code, on arrays from `allocate` */
   readonly vector?: VectorOps;
+  /** a batch's inputs gathered by the kernel's other threads (batches.ts); absent where it has none */
+  readonly gather?: BatchGather;
+}
+
+/**
+ * One batch's inputs: examples order[start…start+count) of x (one example of
+ * `features` values per row) as the rows of `rows` (count × features) and as
+ * the columns of `columns` (features × count).
+ */
+export interface GatherJob {
+  x: Float64Array;
+  features: number;
+  order: Int32Array;
+  start: number;
+  count: number;
+  rows: Float64Array;
+  columns: Float64Array;
+}
+
+/** Copies a batch's inputs on other threads while the calling one does other work; a copy has the same bits whoever makes it. */
+export interface BatchGather {
+  /** Hands the job to the other threads; false, having done nothing, where it cannot (x or order not in shared memory, rows or columns outside the kernel's memory, no thread started yet). */
+  begin(job: GatherJob): boolean;
+  /** Copies on this thread what the others have not taken of the job begun, and waits for theirs; nothing when none is begun. */
+  finish(): void;
 }
 
 /** Each step answers undefined, having done nothing, when an array lies outside the kernel's memory. */

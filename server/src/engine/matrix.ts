@@ -13,6 +13,12 @@ export function zeros(rows: number, cols: number): Matrix {
   return { rows, cols, data: new Float64Array(rows * cols) };
 }
 
+/** Zeros in shared memory where the runtime has it: a data set that a kernel's other threads gather batches from without a copy (batches.ts). */
+export function sharedZeros(rows: number, cols: number): Matrix {
+  if (typeof SharedArrayBuffer !== "function") return zeros(rows, cols);
+  return { rows, cols, data: new Float64Array(new SharedArrayBuffer(rows * cols * 8)) };
+}
+
 /** The matrix whose row r is values[r]; every row must have the same length. */
 export function fromRows(values: readonly (readonly number[])[]): Matrix {
   const rows = values.length;

@@ -172,6 +172,14 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
 
 function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): TrainResult {
   const batches = checkedBatches(network, data, spec, options);
+  try {
+    return batchLoop(network, batches, data, spec, options);
+  } finally {
+    batches.settle();
+  }
+}
+
+function batchLoop(network: Network, batches: Batches, data: Dataset, spec: TrainSpec, options: TrainOptions): TrainResult {
   const n = batches.examples;
   const classify = isClassification(network, data);
   const optimizer = createOptimizer(network, spec.optimizer, spec.l2, spec.l1 ?? 0);
@@ -201,6 +209,8 @@ function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: Tr
       }
       const ws = batches.load(network, k);
       runBatch(network, ws, totals, epoch, history, classify);
+      // the next inputs copy on the kernel's other threads while this one updates the weights
+      batches.prefetch(network, k + 1);
       batches.update(optimizer, k);
       recordGradients(network, optimizer.gradientNorms, totals, epoch, history);
     }

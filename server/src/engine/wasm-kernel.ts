@@ -21,9 +21,9 @@
  */
 import { gemmFmaWasmBytes } from "./gemm-fma-wasm";
 import { gemmWasmBytes } from "./gemm-wasm";
-import { jsKernel, type Kernel } from "./kernel";
+import { jsKernel, type BatchGather, type Kernel } from "./kernel";
 import { Arena, type SharedMemory } from "./wasm-arena";
-import { vectorOps, type Instantiate } from "./wasm-vector";
+import { elementwiseModule, vectorOps, type Instantiate } from "./wasm-vector";
 
 export type WasmKernelName = "wasm-fma-4x4" | "wasm-simd-4x4";
 
@@ -32,10 +32,11 @@ interface WasmRuntime extends Instantiate {
   validate(bytes: Uint8Array): boolean;
 }
 
-/** A compiled micro-kernel and the shared memory it multiplies in. */
+/** A compiled micro-kernel, the element-wise module (elementwise.wat) and the shared memory they work in. */
 export interface CompiledGemm {
   name: WasmKernelName;
   module: object;
+  elementwise: object;
   memory: SharedMemory;
 }
 
@@ -61,10 +62,18 @@ export function compileGemm(name: WasmKernelName): CompiledGemm | undefined {
   const bytes = name === "wasm-fma-4x4" ? gemmFmaWasmBytes : gemmWasmBytes;
   if (!wasm || !wasm.validate(bytes)) return undefined; // no (relaxed) SIMD or threads here
   try {
-    return { name, module: new wasm.Module(bytes), memory: new wasm.Memory({ initial: 1, maximum: maxPages, shared: true }) };
+    return { name, module: new wasm.Module(bytes), elementwise: elementwiseModule(wasm), memory: new wasm.Memory({ initial: 1, maximum: maxPages, shared: true }) };
   } catch {
     return undefined; // shared memory refused (no SharedArrayBuffer)
   }
+}
+
+/** elementwise.wat's transpose on a compiled kernel's memory (byte offsets; dst's rows ldd doubles apart), for a thread that gathers into it. */
+export type Transpose = (src: number, rows: number, cols: number, dst: number, ldd: number) => void;
+
+export function transposeIn(compiled: CompiledGemm): Transpose {
+  const instance = new (runtime() as WasmRuntime).Instance(compiled.elementwise, { env: { memory: compiled.memory } });
+  return (instance.exports as { transpose: Transpose }).transpose;
 }
 
 /** Whether this runtime validates relaxed SIMD (the fused multiply-add kernel). */
@@ -106,9 +115,10 @@ export function copyOut(heap: Float64Array, from: number, ldh: number, c: Float6
 /**
  * The kernel on `name`'s micro-kernel (default: fused multiply-add where the
  * runtime has it, else plain SIMD), multiplying on this thread unless `split`
- * shares the work; undefined where the runtime has neither.
+ * shares the work, and gathering batches on other threads where `gather`
+ * does; undefined where the runtime has neither.
  */
-export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel | undefined {
+export function createWasmKernel(name?: WasmKernelName, split?: Split, gather?: BatchGather): Kernel | undefined {
   const compiled = name ? compileGemm(name) : compileGemm("wasm-fma-4x4") ?? compileGemm("wasm-simd-4x4");
   if (!compiled) return undefined;
   const instance = new (runtime() as WasmRuntime).Instance(compiled.module, { env: { memory: compiled.memory } });
@@ -172,6 +182,7 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split): Kernel |
     name: compiled.name,
     allocate: (length) => arena.allocate(length),
     vector,
+    ...(gather ? { gather: { begin: (job) => arena.offsetOf(job.rows) >= 0 && arena.offsetOf(job.columns) >= 0 && gather.begin(job), finish: () => gather.finish() } } : {}),
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
       if (k === 0) {

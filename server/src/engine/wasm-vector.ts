@@ -21,7 +21,7 @@ let elementwise: object | undefined;
 interface ElementwiseExports {
   sgd(v: number, g: number, n: number, lr: number): number;
   momentum(v: number, g: number, b: number, n: number, lr: number, mu: number, nesterov: number): number;
-  transpose(src: number, rows: number, cols: number, dst: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number, ldd: number): void;
   relu(z: number, a: number, n: number): void;
   reluSlope(z: number, g: number, d: number, n: number): void;
   sgdStep(v: number, g: number, b: number, n: number, lr: number, decay: number, sparse: number, mu: number, flags: number, out: number): number;
@@ -40,10 +40,15 @@ interface ElementwiseExports {
 
 const sameLength = (first: Float64Array, ...others: Float64Array[]): boolean => others.every((array) => array.length === first.length);
 
+/** elementwise.wat compiled, once a process: threads that share a kernel's memory instantiate it too. */
+export function elementwiseModule(wasm: Instantiate): object {
+  elementwise ??= new wasm.Module(elementwiseWasmBytes);
+  return elementwise;
+}
+
 /** elementwise.wat on a kernel's memory, for the arrays that live in its arena. */
 export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate): VectorOps {
-  elementwise ??= new wasm.Module(elementwiseWasmBytes);
-  const ops = new wasm.Instance(elementwise, { env: { memory } }).exports as ElementwiseExports;
+  const ops = new wasm.Instance(elementwiseModule(wasm), { env: { memory } }).exports as ElementwiseExports;
   // where a step writes Σc² and Σθ′²: two doubles made with the kernel, so that no later run takes more of its memory
   const measured = arena.allocate(2);
   const measuredAt = (): number => arena.offsetOf(measured);
@@ -122,7 +127,7 @@ export function vectorOps(arena: Arena, memory: SharedMemory, wasm: Instantiate)
     transpose(src, rows, cols, dst) {
       const from = arena.offsetOf(src), to = arena.offsetOf(dst);
       if (from < 0 || to < 0 || src.length < rows * cols || dst.length < rows * cols) return false;
-      ops.transpose(from, rows, cols, to);
+      ops.transpose(from, rows, cols, to, rows);
       return true;
     },
     rowMeans(d, m, out) {

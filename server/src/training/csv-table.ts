@@ -5,7 +5,7 @@
  * one target value per row. Rows are named as the checker
  * names them: the line in the file, the header being 1.
  */
-import { transposeInto, zeros, type Dataset, type Matrix } from "../engine/index";
+import { sharedZeros, transposeInto, zeros, type Dataset, type Matrix } from "../engine/index";
 import { columnProblemMessage, selectColumns } from "../language/index";
 
 export interface CsvRequest {
@@ -96,7 +96,8 @@ export interface BatchOptions {
 export function newTable(request: CsvRequest, header: string[], columns: { features: number[]; targets: number[] }, total: number, batch?: BatchOptions): Table {
   const n = batch ? Math.min(batch.size, total) : total;
   const features = columns.features.length;
-  const x = allocate(() => zeros(n, features), request, features * n);
+  // shared, so that the training threads gather batches from it without a copy
+  const x = allocate(() => (batch ? zeros(n, features) : sharedZeros(n, features)), request, features * n);
   const targets = allocate(() => new Float64Array(n * columns.targets.length), request, n * columns.targets.length);
   const feature = new Int32Array(header.length).fill(-1);
   columns.features.forEach((c, f) => { feature[c] = f; });

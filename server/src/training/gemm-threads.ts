@@ -16,19 +16,28 @@
  * 'error' or 'exit' it writes the reason into the shared control block and
  * changes the counter the caller waits on, which wakes the caller, and the
  * caller throws "a multiply thread stopped: …".
+ *
+ * The same threads copy a batch's inputs (BatchGather) while the calling
+ * thread updates the weights, claiming blocks of examples the same way. The
+ * data set and the order of its examples reach them once, by message, as
+ * views of shared memory; the job says which of them to read.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import type { CompiledGemm, Multiply, Split } from "../engine/index";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { transposeIn, type BatchGather, type CompiledGemm, type GatherJob, type Multiply, type Split, type Transpose } from "../engine/index";
+import { gatherExamples, gatherSource } from "./thread-gather";
 import { pollFor, waitSource, waitWhile } from "./thread-wait";
 
 /** Products smaller than this many multiply-adds stay on the calling thread: waking another costs more. */
 export const splitAbove = 1 << 19;
 
-// state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length, blocks claimed
+// state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length, blocks claimed, the job's kind
 const stateWords = 8;
 const claimed = 5;
-// job (Float64): Multiply's arguments, then rows per block
+const kind = 6;
+const multiplying = 0;
+const gathering = 1;
+// job (Float64): Multiply's arguments, then rows per block; or a gather's start, count, features, rows and columns (byte offsets), examples per block and data
 const jobAt = stateWords * 4;
 const jobWords = 13;
 const reasonAt = jobAt + jobWords * 8;
@@ -48,19 +57,42 @@ function report(state, reason, kind, text) {
 }
 `;
 
-// NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product, (start) the supervisor fail to start one and (supervisor) the supervisor itself throw: how the tests kill one
+// NNET_TEST_MULTIPLY_THREAD (exit or throw) makes a thread die on its first product, (gather) fail on its first gather, (start) the supervisor fail to start one and (supervisor) the supervisor itself throw: how the tests kill one
 const threadSource = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, control, index, pollMs } = workerData;
+const { receiveMessageOnPort, workerData } = require("node:worker_threads");
+const { module, elementwise, memory, control, index, pollMs, port } = workerData;
 ${reportSource}
 ${waitSource}
+${gatherSource}
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+const transpose = new WebAssembly.Instance(elementwise, { env: { memory } }).exports.transpose;
 const state = new Int32Array(control, 0, ${stateWords});
 const job = new Float64Array(control, ${jobAt}, ${jobWords});
 const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
 const fault = process.env.NNET_TEST_MULTIPLY_THREAD;
 let seen = 0;
 const poll = newPoll(pollMs);
+// the data set and order a gather reads, as the caller last sent them
+let data = { id: 0 };
+function multiply() {
+  const [m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, block] = job;
+  for (let from = Atomics.add(state, ${claimed}, 1) * block; from < m; from = Atomics.add(state, ${claimed}, 1) * block) {
+    gemm(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
+  }
+}
+function gather() {
+  if (fault === "gather") throw new Error("a fault made for a test");
+  const [start, count, features, rowsAt, columnsAt, block, id] = job;
+  while (data.id !== id) {
+    const received = receiveMessageOnPort(port);
+    if (!received) throw new Error("the data set to gather from never arrived");
+    data = received.message;
+  }
+  const rows = new Float64Array(memory.buffer, rowsAt, count * features);
+  for (let from = Atomics.add(state, ${claimed}, 1) * block; from < count; from = Atomics.add(state, ${claimed}, 1) * block) {
+    gatherBlock(data.x, data.order, start, from, Math.min(from + block, count), features, rows, rowsAt, columnsAt, count, transpose);
+  }
+}
 for (;;) {
   waitWhile(state, 0, seen, poll);
   seen = Atomics.load(state, 0);
@@ -68,10 +100,8 @@ for (;;) {
   if (fault === "exit") process.exit(3);
   if (fault === "throw") throw new Error("a fault made for a test");
   try {
-    const [m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, block] = job;
-    for (let from = Atomics.add(state, ${claimed}, 1) * block; from < m; from = Atomics.add(state, ${claimed}, 1) * block) {
-      gemm(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
-    }
+    if (Atomics.load(state, ${kind}) === ${gathering}) gather();
+    else multiply();
   } catch (error) {
     report(state, reason, ${failed}, error instanceof Error ? error.message : String(error));
   }
@@ -82,7 +112,7 @@ for (;;) {
 // The supervisor: starts the threads and tells the caller when one stops before close() asked it to.
 const supervisorSource = `
 const { Worker, workerData } = require("node:worker_threads");
-const { module, memory, control, threads, threadSource, pollMs } = workerData;
+const { module, elementwise, memory, control, threads, threadSource, pollMs, ports } = workerData;
 ${reportSource}
 const state = new Int32Array(control, 0, ${stateWords});
 const reason = new Uint8Array(control, ${reasonAt}, ${reasonBytes});
@@ -98,7 +128,8 @@ if (process.env.NNET_TEST_MULTIPLY_THREAD === "supervisor") throw new Error("a f
 try {
   for (let index = 1; index < threads; index++) {
     if (process.env.NNET_TEST_MULTIPLY_THREAD === "start") throw new Error("a fault made for a test");
-    const thread = new Worker(threadSource, { eval: true, workerData: { module, memory, control, index, pollMs } });
+    const port = ports[index - 1];
+    const thread = new Worker(threadSource, { eval: true, workerData: { module, elementwise, memory, control, index, pollMs, port }, transferList: [port] });
     thread.on("error", (error) => stopped(reasonOf(error)));
     thread.on("exit", (code) => stopped("it exited with code " + code));
   }
@@ -109,6 +140,7 @@ try {
 
 export interface GemmThreads {
   split: Split;
+  gather: BatchGather;
   /** how long (ms) a waiting thread polls before it sleeps (thread-wait.ts): not at all when there are more threads than `cores` */
   pollMs: number;
   /** helper threads started so far: none until a product is large enough to split */
@@ -126,15 +158,70 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
   const job = new Float64Array(control, jobAt, jobWords);
   const reason = new Uint8Array(control, reasonAt, reasonBytes);
   let closed = false;
+  // one port to each thread, for the data sets it gathers from
+  let ports: MessagePort[] = [];
+  // the calling thread's own, for its blocks of a gather
+  let transpose: Transpose = () => {};
   // started on the first product that is split, so that a small network never starts a thread
   const start = (compiled: CompiledGemm): void => {
-    supervisor = new Worker(supervisorSource, { eval: true, workerData: { module: compiled.module, memory: compiled.memory, control, threads, threadSource, pollMs: poll.ms } });
+    const channels = Array.from({ length: threads - 1 }, () => new MessageChannel());
+    ports = channels.map((channel) => channel.port1);
+    const theirs = channels.map((channel) => channel.port2);
+    supervisor = new Worker(supervisorSource, {
+      eval: true,
+      workerData: { module: compiled.module, elementwise: compiled.elementwise, memory: compiled.memory, control, threads, threadSource, pollMs: poll.ms, ports: theirs },
+      transferList: theirs,
+    });
+    transpose = transposeIn(compiled);
     supervisor.unref(); // a run that ends without close() must not keep the process alive
   };
   // TextDecoder reads no shared memory: the reason is copied out first
   const problem = (): Error => {
     const text = new TextDecoder().decode(reason.slice(0, Atomics.load(state, 4)));
     return new Error(`a multiply thread ${Atomics.load(state, 3) === died ? "stopped" : "failed"}: ${text}`);
+  };
+  // Hands the job written in `job` to the threads.
+  const post = (what: number): void => {
+    Atomics.store(state, kind, what);
+    Atomics.store(state, claimed, 0);
+    Atomics.store(state, 1, threads - 1);
+    // a failure reported before that store had its −1 overwritten: its kind, written first, still shows
+    if (Atomics.load(state, 3) !== 0) throw problem();
+    Atomics.add(state, 0, 1);
+    Atomics.notify(state, 0);
+  };
+  // Waits for the threads' blocks of the job posted; a failure sets the counter to −1, which ends the wait whatever the other threads do.
+  const settle = (): void => {
+    for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) waitWhile(state, 1, left, poll);
+    if (Atomics.load(state, 3) !== 0) throw problem();
+  };
+  let sent: { x: Float64Array; order: Int32Array; id: number } | undefined;
+  let begun: GatherJob | undefined;
+  const examplesPerBlock = 8; // a cache line of each column
+  const gather: BatchGather = {
+    begin(task: GatherJob): boolean {
+      if (closed || !supervisor || begun || Atomics.load(state, 3) !== 0) return false;
+      if (!(task.x.buffer instanceof SharedArrayBuffer && task.order.buffer instanceof SharedArrayBuffer)) return false;
+      if (sent?.x !== task.x || sent.order !== task.order) {
+        const id = (sent?.id ?? 0) + 1;
+        for (const port of ports) port.postMessage({ id, x: task.x, order: task.order });
+        sent = { x: task.x, order: task.order, id };
+      }
+      job.set([task.start, task.count, task.features, task.rows.byteOffset, task.columns.byteOffset, examplesPerBlock, sent.id]);
+      post(gathering);
+      begun = task;
+      return true;
+    },
+    finish() {
+      const task = begun;
+      if (!task) return;
+      begun = undefined;
+      const { count } = task;
+      for (let from = Atomics.add(state, claimed, 1) * examplesPerBlock; from < count; from = Atomics.add(state, claimed, 1) * examplesPerBlock) {
+        gatherExamples(task, from, Math.min(from + examplesPerBlock, count), transpose);
+      }
+      settle();
+    },
   };
   const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
     if (threads < 2) return local;
@@ -143,32 +230,33 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
         local(m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta);
         return;
       }
+      gather.finish();
       if (Atomics.load(state, 3) !== 0) throw problem();
       if (!supervisor) start(compiled);
       // about four blocks a thread, whole 4-row tiles
       const block = Math.ceil(m / 16 / threads) * 4;
       job.set([m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, block]);
-      Atomics.store(state, claimed, 0);
-      Atomics.store(state, 1, threads - 1);
-      // a failure reported before that store had its −1 overwritten: its kind, written first, still shows
-      if (Atomics.load(state, 3) !== 0) throw problem();
-      Atomics.add(state, 0, 1);
-      Atomics.notify(state, 0);
+      post(multiplying);
       for (let from = Atomics.add(state, claimed, 1) * block; from < m; from = Atomics.add(state, claimed, 1) * block) {
         local(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
       }
-      // a failure sets the counter to −1, which ends the wait whatever the other threads do
-      for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) waitWhile(state, 1, left, poll);
-      if (Atomics.load(state, 3) !== 0) throw problem();
+      settle();
     };
   };
   const close = (): void => {
     if (closed) return;
+    // a thread still copying would write into a workspace that outlives the run
+    try {
+      gather.finish();
+    } catch {
+      // a thread that failed is ended below all the same
+    }
     closed = true;
     Atomics.store(state, 2, 1);
     Atomics.add(state, 0, 1);
     Atomics.notify(state, 0);
+    for (const port of ports) port.close();
     void supervisor?.terminate();
   };
-  return { split, pollMs: poll.ms, started: () => (supervisor ? threads - 1 : 0), close };
+  return { split, gather, pollMs: poll.ms, started: () => (supervisor ? threads - 1 : 0), close };
 }

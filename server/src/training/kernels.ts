@@ -48,7 +48,7 @@ export function runKernel(threads: number, name: string | undefined = process.en
   }
   if (name === "js-tiled") return { kernel: jsKernel, threads: 1, close: () => {} };
   const pool = gemmThreads(threads);
-  const wasm = createWasmKernel(name as WasmKernelName | undefined, pool.split);
+  const wasm = createWasmKernel(name as WasmKernelName | undefined, pool.split, pool.gather);
   if (!wasm) {
     pool.close();
     if (name) throw new Error(`this runtime has no ${name} kernel (${name === "wasm-fma-4x4" ? "relaxed SIMD" : "WebAssembly SIMD"} is missing)`);

@@ -1,0 +1,142 @@
+// The training threads copy a batch's inputs while the calling thread updates
+// the weights: the rows and columns they write are the calling thread's own
+// copy and transpose, training gives the same weights with and without them,
+// and what they cannot read is refused rather than read wrong.
+import { describe, expect, it } from "vitest";
+import {
+  Rng, createNetwork, createWasmKernel, exportWeights, sharedZeros, train, transposeInto, zeros, type GatherJob, type Kernel, type Matrix, type NetworkSpec,
+} from "../../server/src/engine/index";
+import { gatherRows } from "../../server/src/engine/matrix";
+import { enableRelaxedSimd, gemmThreads, runKernel } from "../../server/src/training/index";
+
+enableRelaxedSimd();
+
+/** A plain-SIMD kernel on `threads` threads, its threads started by one large product, closed afterwards. */
+function withThreads(threads: number, check: (kernel: Kernel) => void): void {
+  const pool = gemmThreads(threads);
+  try {
+    const kernel = createWasmKernel("wasm-simd-4x4", pool.split, pool.gather)!;
+    const [a, b, c] = [128 * 784, 784 * 64, 128 * 64].map((length) => kernel.allocate!(length));
+    kernel.gemm(false, false, 128, 64, 784, 1, a, b, 0, c);
+    expect(pool.started()).toBe(threads - 1);
+    check(kernel);
+  } finally {
+    pool.close();
+  }
+}
+
+function shuffled(n: number, seed: number): Int32Array {
+  const order = new Int32Array(new SharedArrayBuffer(4 * n));
+  order.forEach((_, i) => { order[i] = i; });
+  new Rng(seed).shuffle(order);
+  return order;
+}
+
+function randomShared(rows: number, cols: number, seed: number): Matrix {
+  const rng = new Rng(seed);
+  const x = sharedZeros(rows, cols);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.normal();
+  return x;
+}
+
+describe("a batch copied on the training threads", () => {
+  for (const threads of [2, 3]) {
+    it(`${threads} threads copy rows and columns as the calling thread alone does, for odd widths and batches`, () => {
+      withThreads(threads, (kernel) => {
+        const gather = kernel.gather!;
+        for (const [features, count] of [[784, 64], [13, 61], [1, 10], [7, 3]]) {
+          const whole = randomShared(300, features, features);
+          // a view that starts past its buffer's beginning, as a split data set's does
+          const x = { rows: 297, cols: features, data: whole.data.subarray(3 * features) };
+          const order = shuffled(x.rows, count);
+          const rows = kernel.allocate!(count * features), columns = kernel.allocate!(count * features);
+          for (let start = 0; start + count <= x.rows; start += 37) {
+            expect(gather.begin({ x: x.data, features, order, start, count, rows, columns })).toBe(true);
+            gather.finish();
+            const expectedRows = new Float64Array(count * features), expectedColumns = new Float64Array(count * features);
+            gatherRows(x, order, start, count, expectedRows);
+            transposeInto(expectedRows, count, features, expectedColumns);
+            expect(rows).toEqual(expectedRows);
+            expect(columns).toEqual(expectedColumns);
+          }
+        }
+      });
+    });
+  }
+
+  it("refuses a data set or order outside shared memory, arrays outside the kernel, and a kernel whose threads have not started", () => {
+    withThreads(2, (kernel) => {
+      const gather = kernel.gather!;
+      const x = randomShared(20, 4, 1);
+      const job: GatherJob = { x: x.data, features: 4, order: shuffled(20, 1), start: 0, count: 8, rows: kernel.allocate!(32), columns: kernel.allocate!(32) };
+      expect(gather.begin({ ...job, x: x.data.slice() })).toBe(false);
+      expect(gather.begin({ ...job, order: job.order.slice() })).toBe(false);
+      expect(gather.begin({ ...job, rows: new Float64Array(32) })).toBe(false);
+      expect(gather.begin({ ...job, columns: new Float64Array(32) })).toBe(false);
+      expect(gather.begin(job)).toBe(true);
+      gather.finish();
+    });
+    const pool = gemmThreads(2);
+    try {
+      const kernel = createWasmKernel("wasm-simd-4x4", pool.split, pool.gather)!;
+      const x = randomShared(20, 4, 2);
+      expect(kernel.gather!.begin({ x: x.data, features: 4, order: shuffled(20, 2), start: 0, count: 8, rows: kernel.allocate!(32), columns: kernel.allocate!(32) })).toBe(false);
+      expect(pool.started()).toBe(0);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it("a thread that fails while copying makes the gather throw, instead of leaving the batch half copied", () => {
+    // the threads copy the environment when they start; every thread takes part in every job, so the fault fires
+    process.env.NNET_TEST_MULTIPLY_THREAD = "gather";
+    try {
+      withThreads(2, (kernel) => {
+        const x = randomShared(20, 4, 3);
+        expect(kernel.gather!.begin({ x: x.data, features: 4, order: shuffled(20, 3), start: 0, count: 8, rows: kernel.allocate!(32), columns: kernel.allocate!(32) })).toBe(true);
+        expect(() => kernel.gather!.finish()).toThrow("a multiply thread failed: a fault made for a test");
+      });
+    } finally {
+      delete process.env.NNET_TEST_MULTIPLY_THREAD;
+    }
+  });
+
+  it("training copies the next batch on the threads and ends with the weights of one thread, from shared and from ordinary arrays", () => {
+    const spec = {
+      name: "wide", input: { name: "x", units: 100 }, loss: "cross_entropy",
+      layers: [
+        { kind: "dense", name: "h", units: 128, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
+        { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+      ],
+    } as NetworkSpec;
+    const n = 200;
+    const shared = randomShared(n, 100, 4);
+    const plain = { rows: n, cols: 100, data: shared.data.slice() };
+    const y = zeros(n, 3);
+    for (let i = 0; i < n; i++) y.data[i * 3 + (i % 3)] = 1;
+    const ts = { optimizer: { name: "sgd" as const, lr: 0.05, momentum: 0.9 }, epochs: 2, batch: 64, validation: 0, seed: 5, shuffle: true, l2: 0 };
+    const trained = (threads: number, x: Matrix): { weights: ReturnType<typeof exportWeights>; begun: number } => {
+      const run = runKernel(threads, "wasm-simd-4x4");
+      let begun = 0;
+      const gather = run.kernel.gather;
+      if (gather) {
+        (run.kernel as { gather: typeof gather }).gather = { begin: (job) => (gather.begin(job) ? (begun++, true) : false), finish: () => gather.finish() };
+      }
+      try {
+        const network = createNetwork(spec, { seed: 6, kernel: run.kernel });
+        train(network, { x, y }, ts);
+        return { weights: exportWeights(network), begun };
+      } finally {
+        run.close();
+      }
+    };
+    const one = trained(1, plain);
+    expect(one.begun).toBe(0);
+    for (const x of [shared, plain]) {
+      const two = trained(2, x);
+      // every batch but each epoch's first (4 a epoch, n = 200 in 64s), once the first product has started the threads
+      expect(two.begun).toBe(2 * 3);
+      expect(two.weights).toEqual(one.weights);
+    }
+  });
+});

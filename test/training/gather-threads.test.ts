@@ -4,7 +4,7 @@
 // and what they cannot read is refused rather than read wrong.
 import { describe, expect, it } from "vitest";
 import {
-  Rng, createNetwork, createWasmKernel, exportWeights, sharedZeros, train, transposeInto, zeros, type GatherJob, type Kernel, type Matrix, type NetworkSpec,
+  Rng, createNetwork, createWasmKernel, exportWeights, lastCaches, sharedZeros, train, transposeInto, zeros, type GatherJob, type Kernel, type Matrix, type NetworkSpec, type NodeCache,
 } from "../../server/src/engine/index";
 import { gatherRows } from "../../server/src/engine/matrix";
 import { enableRelaxedSimd, gemmThreads, runKernel } from "../../server/src/training/index";
@@ -102,20 +102,23 @@ describe("a batch copied on the training threads", () => {
   });
 
   it("training copies the next batch on the threads and ends with the weights of one thread, from shared and from ordinary arrays", () => {
+    // the input is read again after the first layer, by the concat: the next batch may not overwrite it before
     const spec = {
-      name: "wide", input: { name: "x", units: 100 }, loss: "cross_entropy",
+      name: "wide", input: { name: "x", units: 200 }, loss: "cross_entropy",
       layers: [
         { kind: "dense", name: "h", units: 128, from: "x", activation: { name: "relu" }, init: { name: "xavier" } },
-        { kind: "dense", name: "out", units: 3, from: "h", activation: { name: "softmax" }, init: { name: "xavier" } },
+        { kind: "dense", name: "h2", units: 16, from: "h", activation: { name: "relu" }, init: { name: "xavier" } },
+        { kind: "concat", name: "both", units: 216, from: ["h2", "x"] },
+        { kind: "dense", name: "out", units: 3, from: "both", activation: { name: "softmax" }, init: { name: "xavier" } },
       ],
     } as NetworkSpec;
     const n = 200;
-    const shared = randomShared(n, 100, 4);
-    const plain = { rows: n, cols: 100, data: shared.data.slice() };
+    const shared = randomShared(n, 200, 4);
+    const plain = { rows: n, cols: 200, data: shared.data.slice() };
     const y = zeros(n, 3);
     for (let i = 0; i < n; i++) y.data[i * 3 + (i % 3)] = 1;
     const ts = { optimizer: { name: "sgd" as const, lr: 0.05, momentum: 0.9 }, epochs: 2, batch: 64, validation: 0, seed: 5, shuffle: true, l2: 0 };
-    const trained = (threads: number, x: Matrix): { weights: ReturnType<typeof exportWeights>; begun: number } => {
+    const trained = (threads: number, x: Matrix, stopAt = Infinity): { weights: ReturnType<typeof exportWeights>; caches: NodeCache[]; begun: number } => {
       const run = runKernel(threads, "wasm-simd-4x4");
       let begun = 0;
       const gather = run.kernel.gather;
@@ -124,8 +127,9 @@ describe("a batch copied on the training threads", () => {
       }
       try {
         const network = createNetwork(spec, { seed: 6, kernel: run.kernel });
-        train(network, { x, y }, ts);
-        return { weights: exportWeights(network), begun };
+        let batches = 0;
+        train(network, { x, y }, ts, { shouldStop: () => ++batches > stopAt });
+        return { weights: exportWeights(network), caches: lastCaches(network), begun };
       } finally {
         run.close();
       }
@@ -137,6 +141,12 @@ describe("a batch copied on the training threads", () => {
       // every batch but each epoch's first (4 a epoch, n = 200 in 64s), once the first product has started the threads
       expect(two.begun).toBe(2 * 3);
       expect(two.weights).toEqual(one.weights);
+      expect(two.caches).toEqual(one.caches);
     }
+    // stopped with the next batch copied but never loaded: the last pass's caches are still that pass's
+    const stoppedOne = trained(1, plain, 2), stoppedTwo = trained(2, shared, 2);
+    expect(stoppedTwo.begun).toBe(2);
+    expect(stoppedTwo.caches).toEqual(stoppedOne.caches);
+    expect(stoppedTwo.weights).toEqual(stoppedOne.weights);
   });
 });

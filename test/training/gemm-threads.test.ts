@@ -14,7 +14,7 @@ function operands(m: number, n: number, k: number, seed: number) {
 }
 
 // above the split size, with row counts that do not divide evenly among the threads
-const shapes = [[128, 64, 784], [130, 33, 200], [64, 784, 64], [9, 300, 300], [30, 10, 20]];
+const shapes = [[128, 64, 784], [130, 33, 300], [64, 784, 64], [9, 300, 400], [30, 10, 20]];
 
 /** A 3-thread plain-SIMD kernel whose helper threads carry `fault` (NNET_TEST_MULTIPLY_THREAD), closed afterwards. */
 function withFault(fault: "exit" | "start" | "supervisor", check: (kernel: Kernel) => void): void {

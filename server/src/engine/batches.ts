@@ -5,8 +5,8 @@
  * network's workspace. Both loops draw their batches here, so both see the
  * same examples in the same order and make the same optimizer calls.
  * A kernel with other threads copies the next batch's inputs on them while
- * the calling thread updates the weights (prefetch): the same copies, so the
- * same bits.
+ * the calling thread runs the rest of the step (prefetch): the same copies,
+ * so the same bits.
  */
 import { gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
@@ -67,7 +67,10 @@ export class Batches {
 
   /**
    * Starts copying batch k's inputs on the kernel's other threads, where it
-   * has them; load(k) finishes. Nothing once the epoch's batches are done.
+   * has them; load(k) finishes. Call once the forward pass is done with a⁰
+   * (Network.lastInputReader):
+   * the rows go to the workspace's spare rows, since BP4 of a layer on the
+   * input still reads the current ones. Nothing once the epoch's batches are done.
    */
   prefetch(network: Network, k: number): void {
     const gather = network.kernel.gather;
@@ -75,7 +78,8 @@ export class Batches {
     const x = this.shareableX();
     if (!x) return;
     const ws = workspaceFor(network, this.count(k));
-    const job = { x, features: this.xByExample.cols, order: this.order, start: this.start(k), count: this.count(k), rows: ws.inputRows, columns: ws.a[0] };
+    ws.spareRows ??= network.allocate(ws.inputRows.length);
+    const job = { x, features: this.xByExample.cols, order: this.order, start: this.start(k), count: this.count(k), rows: ws.spareRows, columns: ws.a[0] };
     if (gather.begin(job)) this.pending = { k, gather };
   }
 
@@ -86,6 +90,20 @@ export class Batches {
     pending?.gather.finish();
   }
 
+  /**
+   * Ends a run: waits for a prefetch still in hand and, since its batch was
+   * never loaded, puts back the a⁰ it overwrote from the rows of the batch
+   * before, so that the last pass's caches (lastCaches) are that pass's own.
+   */
+  end(network: Network): void {
+    const pending = this.pending;
+    this.settle();
+    const ws = network.last;
+    if (!pending || !ws || ws !== network.workspaces.get(this.count(pending.k))) return;
+    const features = this.xByExample.cols;
+    if (!network.kernel.vector?.transpose(ws.inputRows, ws.batch, features, ws.a[0])) transposeInto(ws.inputRows, ws.batch, features, ws.a[0]);
+  }
+
   /** Batch k of this epoch in the network's workspace for its size: x into a⁰, y into the targets. */
   load(network: Network, k: number): Workspace {
     const start = this.start(k);
@@ -93,6 +111,7 @@ export class Batches {
     const ws = workspaceFor(network, m);
     if (this.pending?.k === k) {
       this.settle();
+      [ws.inputRows, ws.spareRows] = [ws.spareRows as Float64Array, ws.inputRows];
     } else {
       this.settle();
       gatherRows(this.xByExample, this.order, start, m, ws.inputRows);

@@ -85,6 +85,8 @@ export interface Network {
   incoming: BackwardEdge[][];
   /** per node, whether it lies on a path to the output (others get δ = 0) */
   reachesOutput: boolean[];
+  /** the last node the forward pass reads a⁰ for: after it, a⁰ may take the next batch */
+  lastInputReader: number;
   workspaces: Map<number, Workspace>;
   last?: Workspace;
   /** whether the network has dropout layers, and how they run now */
@@ -163,10 +165,15 @@ export function createNetwork(spec: NetworkSpec, options: NetworkOptions = {}): 
     name: spec.name, spec, nodes, dense: nodes.filter((n): n is DenseNode => n.kind === "dense"), output,
     loss: spec.loss, rule: outputRule(spec.loss, outputActivation), kernel: options.kernel ?? defaultKernel(jsKernel),
     plan, incoming: plan.nodes.map((node) => node.backward), reachesOutput: plan.nodes.map((node) => node.reachesOutput),
+    lastInputReader: nodes.reduce((last, node, n) => (node.kind !== "input" && readsInput(node) ? n : last), 0),
     workspaces: new Map(),
     hasDropout: nodes.some((n) => n.kind === "dropout"), dropoutMode: "off", dropoutRng: Rng.derive(options.seed ?? 1, "dropout"),
     huberDelta: spec.huberDelta ?? 1, allocate,
   };
+}
+
+function readsInput(node: DenseNode | JoinNode | DropoutNode): boolean {
+  return Array.isArray(node.from) ? node.from.includes(0) : node.from === 0;
 }
 
 /** The buffers for batches of m examples, built on first use. */

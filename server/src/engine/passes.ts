@@ -77,9 +77,12 @@ export function forwardNode(network: Network, n: number, ws: Workspace): void {
   forwardActivation(network, n, ws);
 }
 
-/** Runs the forward pass on ws.a[0] (the input batch), caching z and a. */
-export function forwardPass(network: Network, ws: Workspace): void {
-  for (let n = 1; n < network.nodes.length; n++) forwardNode(network, n, ws);
+/** Runs the forward pass on ws.a[0] (the input batch), caching z and a; `inputDone` runs once a[0] is no longer read. */
+export function forwardPass(network: Network, ws: Workspace, inputDone?: () => void): void {
+  for (let n = 1; n < network.nodes.length; n++) {
+    forwardNode(network, n, ws);
+    if (n === network.lastInputReader) inputDone?.();
+  }
   network.last = ws;
 }
 

@@ -88,8 +88,9 @@ function blameActivations(network: Network, ws: Workspace): string {
   return network.nodes[network.output].name;
 }
 
-function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: number, history: EpochMetrics[], classify: boolean): void {
-  forwardPass(network, ws);
+// `inputDone` runs once the forward pass no longer reads a⁰.
+function runBatch(network: Network, ws: Workspace, totals: EpochTotals, epoch: number, history: EpochMetrics[], classify: boolean, inputDone: () => void): void {
+  forwardPass(network, ws, inputDone);
   const loss = batchLoss(network, ws);
   if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, blameActivations(network, ws), "activations", history);
   totals.loss += loss * ws.batch;
@@ -175,7 +176,7 @@ function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: Tr
   try {
     return batchLoop(network, batches, data, spec, options);
   } finally {
-    batches.settle();
+    batches.end(network);
   }
 }
 
@@ -208,9 +209,8 @@ function batchLoop(network: Network, batches: Batches, data: Dataset, spec: Trai
         return { status: "cancelled", epochs: epoch - 1, history, optimizer };
       }
       const ws = batches.load(network, k);
-      runBatch(network, ws, totals, epoch, history, classify);
-      // the next inputs copy on the kernel's other threads while this one updates the weights
-      batches.prefetch(network, k + 1);
+      // the next inputs copy on the kernel's other threads while this one runs the rest of the step
+      runBatch(network, ws, totals, epoch, history, classify, () => batches.prefetch(network, k + 1));
       batches.update(optimizer, k);
       recordGradients(network, optimizer.gradientNorms, totals, epoch, history);
     }

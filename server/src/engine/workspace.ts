@@ -27,6 +27,8 @@ export interface Workspace {
    */
   inputRows: Float64Array;
   inputRowsCurrent: boolean;
+  /** where the next batch's rows are copied while BP4 still reads these (batches.ts); made on first use */
+  spareRows?: Float64Array;
 }
 
 export function buildWorkspace(network: Network, m: number): Workspace {

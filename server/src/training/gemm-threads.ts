@@ -28,8 +28,12 @@ import { transposeIn, type BatchGather, type CompiledGemm, type GatherJob, type 
 import { gatherExamples, gatherSource } from "./thread-gather";
 import { pollFor, waitSource, waitWhile } from "./thread-wait";
 
-/** Products smaller than this many multiply-adds stay on the calling thread: waking another costs more. */
-export const splitAbove = 1 << 19;
+/**
+ * Products smaller than this many multiply-adds stay on the calling thread:
+ * splitting one of 64×64×128 gained nothing measurable, and meanwhile the
+ * other threads copy the next batch (docs/performance.md).
+ */
+export const splitAbove = 1 << 20;
 
 // state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length, blocks claimed, the job's kind
 const stateWords = 8;

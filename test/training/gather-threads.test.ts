@@ -80,6 +80,7 @@ describe("a batch copied on the training threads", () => {
     try {
       const kernel = createWasmKernel("wasm-simd-4x4", pool.split, pool.gather)!;
       const x = randomShared(20, 4, 2);
+      expect(kernel.gather!.ready()).toBe(false);
       expect(kernel.gather!.begin({ x: x.data, features: 4, order: shuffled(20, 2), start: 0, count: 8, rows: kernel.allocate!(32), columns: kernel.allocate!(32) })).toBe(false);
       expect(pool.started()).toBe(0);
     } finally {
@@ -123,7 +124,7 @@ describe("a batch copied on the training threads", () => {
       let begun = 0;
       const gather = run.kernel.gather;
       if (gather) {
-        (run.kernel as { gather: typeof gather }).gather = { begin: (job) => (gather.begin(job) ? (begun++, true) : false), finish: () => gather.finish() };
+        (run.kernel as { gather: typeof gather }).gather = { ready: () => gather.ready(), begin: (job) => (gather.begin(job) ? (begun++, true) : false), finish: () => gather.finish() };
       }
       try {
         const network = createNetwork(spec, { seed: 6, kernel: run.kernel });

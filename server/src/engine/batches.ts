@@ -74,7 +74,7 @@ export class Batches {
    */
   prefetch(network: Network, k: number): void {
     const gather = network.kernel.gather;
-    if (!gather || k >= this.perEpoch || this.pending) return;
+    if (!gather?.ready() || k >= this.perEpoch || this.pending) return;
     const x = this.shareableX();
     if (!x) return;
     const ws = workspaceFor(network, this.count(k));

@@ -52,6 +52,8 @@ export interface GatherJob {
 
 /** Copies a batch's inputs on other threads while the calling one does other work; a copy has the same bits whoever makes it. */
 export interface BatchGather {
+  /** Whether the other threads are there to take a job (they start with the first product large enough to split). */
+  ready(): boolean;
   /** Hands the job to the other threads; false, having done nothing, where it cannot (x or order not in shared memory, rows or columns outside the kernel's memory, no thread started yet). */
   begin(job: GatherJob): boolean;
   /** Copies on this thread what the others have not taken of the job begun, and waits for theirs; nothing when none is begun. */

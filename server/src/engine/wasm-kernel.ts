@@ -182,7 +182,9 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split, gather?: 
     name: compiled.name,
     allocate: (length) => arena.allocate(length),
     vector,
-    ...(gather ? { gather: { begin: (job) => arena.offsetOf(job.rows) >= 0 && arena.offsetOf(job.columns) >= 0 && gather.begin(job), finish: () => gather.finish() } } : {}),
+    ...(gather ? {
+      gather: { ready: () => gather.ready(), begin: (job) => arena.offsetOf(job.rows) >= 0 && arena.offsetOf(job.columns) >= 0 && gather.begin(job), finish: () => gather.finish() },
+    } : {}),
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
       if (k === 0) {

@@ -203,8 +203,9 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
   let begun: GatherJob | undefined;
   const examplesPerBlock = 8; // a cache line of each column
   const gather: BatchGather = {
+    ready: () => !closed && supervisor !== undefined && Atomics.load(state, 3) === 0,
     begin(task: GatherJob): boolean {
-      if (closed || !supervisor || begun || Atomics.load(state, 3) !== 0) return false;
+      if (!gather.ready() || begun) return false;
       if (!(task.x.buffer instanceof SharedArrayBuffer && task.order.buffer instanceof SharedArrayBuffer)) return false;
       if (sent?.x !== task.x || sent.order !== task.order) {
         const id = (sent?.id ?? 0) + 1;

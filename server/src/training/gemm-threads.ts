@@ -49,6 +49,14 @@ const reasonBytes = 512;
 const failed = 1;
 const died = 2;
 
+// How every thread, the calling one too, takes its blocks of a job: the next from the shared counter until none is left.
+const claimSource = `
+function eachBlock(state, size, end, run) {
+  for (let from = Atomics.add(state, ${claimed}, 1) * size; from < end; from = Atomics.add(state, ${claimed}, 1) * size) run(from, Math.min(from + size, end));
+}
+`;
+const eachBlock = new Function(`${claimSource}\nreturn eachBlock;`)() as (state: Int32Array, size: number, end: number, run: (from: number, to: number) => void) => void;
+
 // Records the first failure: its kind in state[3], its text in the reason bytes, then wakes the caller.
 const reportSource = `
 function report(state, reason, kind, text) {
@@ -67,6 +75,7 @@ const { receiveMessageOnPort, workerData } = require("node:worker_threads");
 const { module, elementwise, memory, control, index, pollMs, port } = workerData;
 ${reportSource}
 ${waitSource}
+${claimSource}
 ${gatherSource}
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 const transpose = new WebAssembly.Instance(elementwise, { env: { memory } }).exports.transpose;
@@ -80,9 +89,7 @@ const poll = newPoll(pollMs);
 let data = { id: 0 };
 function multiply() {
   const [m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, block] = job;
-  for (let from = Atomics.add(state, ${claimed}, 1) * block; from < m; from = Atomics.add(state, ${claimed}, 1) * block) {
-    gemm(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
-  }
+  eachBlock(state, block, m, (from, to) => gemm(to - from, n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta));
 }
 function gather() {
   if (fault === "gather") throw new Error("a fault made for a test");
@@ -93,9 +100,7 @@ function gather() {
     data = received.message;
   }
   const rows = new Float64Array(memory.buffer, rowsAt, count * features);
-  for (let from = Atomics.add(state, ${claimed}, 1) * block; from < count; from = Atomics.add(state, ${claimed}, 1) * block) {
-    gatherBlock(data.x, data.order, start, from, Math.min(from + block, count), features, rows, rowsAt, columnsAt, count, transpose);
-  }
+  eachBlock(state, block, count, (from, to) => gatherBlock(data.x, data.order, start, from, to, features, rows, rowsAt, columnsAt, count, transpose));
 }
 for (;;) {
   waitWhile(state, 0, seen, poll);
@@ -221,10 +226,7 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
       const task = begun;
       if (!task) return;
       begun = undefined;
-      const { count } = task;
-      for (let from = Atomics.add(state, claimed, 1) * examplesPerBlock; from < count; from = Atomics.add(state, claimed, 1) * examplesPerBlock) {
-        gatherExamples(task, from, Math.min(from + examplesPerBlock, count), transpose);
-      }
+      eachBlock(state, examplesPerBlock, task.count, (from, to) => gatherExamples(task, from, to, transpose));
       settle();
     },
   };
@@ -242,9 +244,7 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
       const block = Math.ceil(m / 16 / threads) * 4;
       job.set([m, n, k, a, asi, asp, b, ldb, c, ldc, alpha, beta, block]);
       post(multiplying);
-      for (let from = Atomics.add(state, claimed, 1) * block; from < m; from = Atomics.add(state, claimed, 1) * block) {
-        local(Math.min(block, m - from), n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta);
-      }
+      eachBlock(state, block, m, (from, to) => local(to - from, n, k, a + from * asi * 8, asi, asp, b, ldb, c + from * ldc * 8, ldc, alpha, beta));
       settle();
     };
   };

@@ -68,9 +68,9 @@ export class Batches {
   /**
    * Starts copying batch k's inputs on the kernel's other threads, where it
    * has them; load(k) finishes. Call once the forward pass is done with a⁰
-   * (Network.lastInputReader):
-   * the rows go to the workspace's spare rows, since BP4 of a layer on the
-   * input still reads the current ones. Nothing once the epoch's batches are done.
+   * (Network.lastInputReader): the rows go to the workspace's spare rows,
+   * since BP4 of a layer on the input still reads the current ones.
+   * Nothing once the epoch's batches are done.
    */
   prefetch(network: Network, k: number): void {
     const gather = network.kernel.gather;
@@ -109,11 +109,11 @@ export class Batches {
     const start = this.start(k);
     const m = this.count(k);
     const ws = workspaceFor(network, m);
-    if (this.pending?.k === k) {
-      this.settle();
+    const prefetched = this.pending?.k === k;
+    this.settle();
+    if (prefetched) {
       [ws.inputRows, ws.spareRows] = [ws.spareRows as Float64Array, ws.inputRows];
     } else {
-      this.settle();
       gatherRows(this.xByExample, this.order, start, m, ws.inputRows);
       const features = this.xByExample.cols;
       if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);

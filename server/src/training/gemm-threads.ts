@@ -17,8 +17,9 @@
  * changes the counter the caller waits on, which wakes the caller, and the
  * caller throws "a multiply thread stopped: …".
  *
- * The same threads copy a batch's inputs (BatchGather) while the calling
- * thread updates the weights, claiming blocks of examples the same way. The
+ * The same threads copy the next batch's inputs (BatchGather) while the
+ * calling thread runs the rest of a step, claiming blocks of examples the
+ * same way; a product posted meanwhile first takes what is left of it. The
  * data set and the order of its examples reach them once, by message, as
  * views of shared memory; the job says which of them to read.
  */
@@ -35,7 +36,7 @@ import { pollFor, waitSource, waitWhile } from "./thread-wait";
  */
 export const splitAbove = 1 << 20;
 
-// state (Int32): generation, threads still working, stop, how it went (0 well, 1 a product threw, 2 a thread died), reason's length, blocks claimed, the job's kind
+// state (Int32): generation, threads still working, stop, how it went (0 well, 1 a job threw, 2 a thread died), reason's length, blocks claimed, the job's kind
 const stateWords = 8;
 const claimed = 5;
 const kind = 6;

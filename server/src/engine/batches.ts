@@ -97,11 +97,15 @@ export class Batches {
    */
   end(network: Network): void {
     const pending = this.pending;
-    this.settle();
-    const ws = network.last;
-    if (!pending || !ws || ws !== network.workspaces.get(this.count(pending.k))) return;
-    const features = this.xByExample.cols;
-    if (!network.kernel.vector?.transpose(ws.inputRows, ws.batch, features, ws.a[0])) transposeInto(ws.inputRows, ws.batch, features, ws.a[0]);
+    try {
+      this.settle();
+    } finally {
+      const ws = network.last;
+      if (pending && ws && ws === network.workspaces.get(this.count(pending.k))) {
+        const features = this.xByExample.cols;
+        if (!network.kernel.vector?.transpose(ws.inputRows, ws.batch, features, ws.a[0])) transposeInto(ws.inputRows, ws.batch, features, ws.a[0]);
+      }
+    }
   }
 
   /** Batch k of this epoch in the network's workspace for its size: x into a⁰, y into the targets. */

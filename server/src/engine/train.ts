@@ -173,11 +173,20 @@ export function train(network: Network, data: Dataset, spec: TrainSpec, options:
 
 function trainLoop(network: Network, data: Dataset, spec: TrainSpec, options: TrainOptions): TrainResult {
   const batches = checkedBatches(network, data, spec, options);
+  let result: TrainResult;
   try {
-    return batchLoop(network, batches, data, spec, options);
-  } finally {
-    batches.end(network);
+    result = batchLoop(network, batches, data, spec, options);
+  } catch (error) {
+    // the run's own error is the one to report, not a thread's failure while it copied a batch no one will use
+    try {
+      batches.end(network);
+    } catch {
+      // reported by the next product on these threads
+    }
+    throw error;
   }
+  batches.end(network);
+  return result;
 }
 
 function batchLoop(network: Network, batches: Batches, data: Dataset, spec: TrainSpec, options: TrainOptions): TrainResult {

@@ -21,7 +21,7 @@
  */
 import { gemmFmaWasmBytes } from "./gemm-fma-wasm";
 import { gemmWasmBytes } from "./gemm-wasm";
-import { jsKernel, type BatchGather, type Kernel } from "./kernel";
+import { jsKernel, type BatchGather, type GatherJob, type Kernel } from "./kernel";
 import { Arena, type SharedMemory } from "./wasm-arena";
 import { elementwiseModule, vectorOps, type Instantiate } from "./wasm-vector";
 
@@ -183,7 +183,7 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split, gather?: 
     allocate: (length) => arena.allocate(length),
     vector,
     ...(gather ? {
-      gather: { ready: () => gather.ready(), begin: (job) => arena.offsetOf(job.rows) >= 0 && arena.offsetOf(job.columns) >= 0 && gather.begin(job), finish: () => gather.finish() },
+      gather: { ready: () => gather.ready(), begin: (job) => gatherFits(arena, job) && gather.begin(job), finish: () => gather.finish() },
     } : {}),
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
@@ -198,6 +198,16 @@ export function createWasmKernel(name?: WasmKernelName, split?: Split, gather?: 
       (resident ? inPlace : copied)(transA, transB, m, n, k, alpha, a, b, beta, c);
     },
   };
+}
+
+// Whether the threads may copy `job` as it stands: rows and columns in the arena and large enough, every example in x.
+function gatherFits(arena: Arena, job: GatherJob): boolean {
+  const { x, features, order, start, count, rows, columns } = job;
+  if (arena.offsetOf(rows) < 0 || arena.offsetOf(columns) < 0 || Math.min(rows.length, columns.length) < count * features) return false;
+  if (!(start >= 0 && count >= 0 && start + count <= order.length)) return false;
+  const examples = Math.floor(x.length / features);
+  for (let j = start; j < start + count; j++) if (!(order[j] >= 0 && order[j] < examples)) return false;
+  return true;
 }
 
 // The most scratch space (doubles) `copied` or `inPlace` takes above the arena for one product.

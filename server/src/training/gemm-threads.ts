@@ -58,15 +58,19 @@ function eachBlock(state, size, end, run) {
 `;
 const eachBlock = new Function(`${claimSource}\nreturn eachBlock;`)() as (state: Int32Array, size: number, end: number, run: (from: number, to: number) => void) => void;
 
-// Records the first failure: its kind in state[3], its text in the reason bytes, then wakes the caller.
+// Records the first failure: its kind in state[3], its text in the reason bytes. A thread that died never counts
+// itself done, so its death wakes the caller; one whose job threw counts itself done as the others do, so that
+// the caller goes on only once no thread writes into the job's arrays.
 const reportSource = `
 function report(state, reason, kind, text) {
   if (Atomics.compareExchange(state, 3, 0, kind) !== 0) return;
   const bytes = new TextEncoder().encode(text).subarray(0, reason.length);
   reason.set(bytes);
   Atomics.store(state, 4, bytes.length);
-  Atomics.store(state, 1, -1);
-  Atomics.notify(state, 1);
+  if (kind !== ${failed}) {
+    Atomics.store(state, 1, -1);
+    Atomics.notify(state, 1);
+  }
 }
 `;
 
@@ -155,6 +159,8 @@ export interface GemmThreads {
   pollMs: number;
   /** helper threads started so far: none until a product is large enough to split */
   started(): number;
+  /** Waits until the threads have done the job in hand, taking none of its blocks: what they copy, the tests check. */
+  drain(): void;
   /** Ends the threads; a later product runs on the calling thread. */
   close(): void;
 }
@@ -170,10 +176,11 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
   let closed = false;
   // one port to each thread, for the data sets it gathers from
   let ports: MessagePort[] = [];
-  // the calling thread's own, for its blocks of a gather
-  let transpose: Transpose = () => {};
+  // the calling thread's own, for its blocks of a gather; made before the threads, so that ready() never finds it missing
+  let transpose: Transpose | undefined;
   // started on the first product that is split, so that a small network never starts a thread
   const start = (compiled: CompiledGemm): void => {
+    transpose = transposeIn(compiled);
     const channels = Array.from({ length: threads - 1 }, () => new MessageChannel());
     ports = channels.map((channel) => channel.port1);
     const theirs = channels.map((channel) => channel.port2);
@@ -182,7 +189,6 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
       workerData: { module: compiled.module, elementwise: compiled.elementwise, memory: compiled.memory, control, threads, threadSource, pollMs: poll.ms, ports: theirs },
       transferList: theirs,
     });
-    transpose = transposeIn(compiled);
     supervisor.unref(); // a run that ends without close() must not keep the process alive
   };
   // TextDecoder reads no shared memory: the reason is copied out first
@@ -225,10 +231,14 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
     },
     finish() {
       const task = begun;
-      if (!task) return;
+      if (!task || !transpose) return;
       begun = undefined;
-      eachBlock(state, examplesPerBlock, task.count, (from, to) => gatherExamples(task, from, to, transpose));
-      settle();
+      const own = transpose;
+      try {
+        eachBlock(state, examplesPerBlock, task.count, (from, to) => gatherExamples(task, from, to, own));
+      } finally {
+        settle();
+      }
     },
   };
   const split: Split = (compiled: CompiledGemm, local: Multiply): Multiply => {
@@ -264,5 +274,5 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
     for (const port of ports) port.close();
     void supervisor?.terminate();
   };
-  return { split, gather, pollMs: poll.ms, started: () => (supervisor ? threads - 1 : 0), close };
+  return { split, gather, pollMs: poll.ms, started: () => (supervisor ? threads - 1 : 0), drain: settle, close };
 }

@@ -8,14 +8,14 @@
  * the calling thread runs the rest of the step (prefetch): the same copies,
  * so the same bits.
  */
-import { gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
+import { gatherExamples, gatherRows, type Matrix } from "./matrix";
 import { workspaceFor, type Network } from "./network";
 import type { Optimizer } from "./optimizers";
 import type { BatchGather } from "./kernel";
 import { Rng } from "./rng";
 import { exampleCount, type Dataset } from "./dataset";
 import type { TrainSpec } from "./spec";
-import type { Workspace } from "./workspace";
+import { inputColumns, type Workspace } from "./workspace";
 
 /** The largest data set (bytes) copied into shared memory for other threads to gather from; the CSV loader's are there already. */
 export const copyLimit = 64 * 2 ** 20;
@@ -101,10 +101,7 @@ export class Batches {
       this.settle();
     } finally {
       const ws = network.last;
-      if (pending && ws && ws === network.workspaces.get(this.count(pending.k))) {
-        const features = this.xByExample.cols;
-        if (!network.kernel.vector?.transpose(ws.inputRows, ws.batch, features, ws.a[0])) transposeInto(ws.inputRows, ws.batch, features, ws.a[0]);
-      }
+      if (pending && ws && ws === network.workspaces.get(this.count(pending.k))) inputColumns(network, ws);
     }
   }
 
@@ -119,8 +116,7 @@ export class Batches {
       [ws.inputRows, ws.spareRows] = [ws.spareRows as Float64Array, ws.inputRows];
     } else {
       gatherRows(this.xByExample, this.order, start, m, ws.inputRows);
-      const features = this.xByExample.cols;
-      if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
+      inputColumns(network, ws);
     }
     ws.inputRowsCurrent = true;
     gatherExamples(this.yByExample, this.order, start, m, ws.targets);

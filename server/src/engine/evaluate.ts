@@ -9,7 +9,7 @@
  */
 import { exampleCount, standardiseRows, type Dataset, type Standardiser } from "./dataset";
 import { gatherExamples, gatherRows, transposeInto, type Matrix } from "./matrix";
-import type { Workspace } from "./workspace";
+import { inputColumns, type Workspace } from "./workspace";
 import { workspaceFor, type Network } from "./network";
 import { batchLoss, forwardPass } from "./passes";
 import { checkDatasetShape } from "./api";
@@ -110,7 +110,7 @@ function evaluateChunks(network: Network, data: Dataset, chunk: number, options:
     const features = data.x.cols;
     loadChunk(ws, data, examples, start, m);
     if (standardiser) standardiseRows(ws.inputRows, standardiser, features, 0, m);
-    if (!network.kernel.vector?.transpose(ws.inputRows, m, features, ws.a[0])) transposeInto(ws.inputRows, m, features, ws.a[0]);
+    inputColumns(network, ws);
     ws.inputRowsCurrent = true;
     forwardPass(network, ws);
     loss += batchLoss(network, ws) * m;

@@ -4,6 +4,7 @@
  * for the backward pass (backprop §6.1). The last, partial batch of an epoch has
  * its own workspace.
  */
+import { transposeInto } from "./matrix";
 import type { Network } from "./network";
 
 export interface Workspace {
@@ -55,4 +56,10 @@ export function buildWorkspace(network: Network, m: number): Workspace {
   const targets = network.allocate(network.nodes[network.output].units * m);
   const inputRows = network.allocate(network.nodes[0].units * m);
   return { batch: m, z, a, delta, mask, edgeDelta, targets, inputRows, inputRowsCurrent: false };
+}
+
+/** a⁰ from the input rows (ws.batch × features): their transpose, in the kernel's own code where it has it. */
+export function inputColumns(network: Network, ws: Workspace): void {
+  const features = network.nodes[0].units;
+  if (!network.kernel.vector?.transpose(ws.inputRows, ws.batch, features, ws.a[0])) transposeInto(ws.inputRows, ws.batch, features, ws.a[0]);
 }

@@ -206,7 +206,7 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
     Atomics.add(state, 0, 1);
     Atomics.notify(state, 0);
   };
-  // Waits for the threads' blocks of the job posted; a failure sets the counter to −1, which ends the wait whatever the other threads do.
+  // Waits for the threads' blocks of the job posted; a thread's death sets the counter to −1, which ends the wait whatever the others do.
   const settle = (): void => {
     for (let left = Atomics.load(state, 1); left > 0; left = Atomics.load(state, 1)) waitWhile(state, 1, left, poll);
     if (Atomics.load(state, 3) !== 0) throw problem();
@@ -231,9 +231,9 @@ export function gemmThreads(threads: number, cores = availableParallelism()): Ge
     },
     finish() {
       const task = begun;
-      if (!task || !transpose) return;
+      if (!task) return;
       begun = undefined;
-      const own = transpose;
+      const own = transpose as Transpose; // made by start(), before begin() could take a job
       try {
         eachBlock(state, examplesPerBlock, task.count, (from, to) => gatherExamples(task, from, to, own));
       } finally {
